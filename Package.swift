@@ -1,0 +1,45 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Warnings in our own targets are errors; dependencies keep their own settings.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+  name: "toy",
+  products: [
+    .executable(name: "toy", targets: ["toy"]),
+    .library(name: "ToyCore", targets: ["ToyCore"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+  ],
+  targets: [
+    // The numeric core: models, data, trainer, analysis. No I/O, no printing.
+    .target(
+      name: "ToyCore",
+      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      swiftSettings: strict
+    ),
+    // GNU readline, used by the interactive session only.
+    .systemLibrary(
+      name: "CReadline",
+      providers: [.apt(["libreadline-dev"])]
+    ),
+    .executableTarget(
+      name: "toy",
+      dependencies: [
+        "ToyCore",
+        "CReadline",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "ToyCoreTests",
+      dependencies: ["ToyCore"],
+      resources: [.copy("Fixtures")],
+      swiftSettings: strict
+    ),
+  ]
+)

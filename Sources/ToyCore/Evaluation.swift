@@ -1,0 +1,39 @@
+extension ToyModel {
+  /// Each instance's notebook loss (mean over samples and features of I_f·(x'−|x|)²)
+  /// on `samples` rows of its fixed evaluation batch, computed by the training kernel.
+  ///
+  /// Every seed and instance of a setting sees the same inputs, so comparing these
+  /// numbers picks the best seed fairly (see `bestOf`).
+  public func evaluationLoss(samples: Int = 16_384) -> [Double] {
+    (0..<instanceCount).map { instance in
+      loss(instance: instance, stream: Self.evaluationStream, first: 0, count: samples)
+    }
+  }
+
+  /// One instance's loss over `count` samples of `stream` starting at sample `first`.
+  func loss(instance: Int, stream: RandomStream, first: UInt64, count: Int) -> Double {
+    guard count > 0 else { return 0 }
+    let width = 128
+    let kernel = ChunkKernel(kind: kind, n: n, m: m, vectors: width / 8)
+    let scratch = ChunkKernel.Scratch(n: n, m: m, vectors: width / 8)
+    let sampler = BatchSampler(model: self, instance: instance, stream: stream)
+    var total = 0.0
+    parameters.withUnsafeBufferPointer { params in
+      importance.withUnsafeBufferPointer { imp in
+        var offset = 0
+        while offset < count {
+          let chunk = min(width, count - offset)
+          sampler.fill(first: first &+ UInt64(offset), count: chunk, width: width, into: scratch.xFloats)
+          let padded = chunk < width
+          if padded { scratch.setValid(count: chunk, vectors: width / 8) }
+          total += kernel.run(
+            params: params.baseAddress! + instance * parameterCount,
+            importance: imp.baseAddress! + instance * n, scale: 1, scratch: scratch,
+            padded: padded, grad: nil)
+          offset += chunk
+        }
+      }
+    }
+    return total / Double(count * n)
+  }
+}

@@ -1,0 +1,99 @@
+/// Why a model cannot be built, trained or read. Each case names the condition; the
+/// language and the executable render them (core code never prints).
+public enum ModelError: Error, Equatable, Sendable {
+  case sizeNotPositive(name: String, value: Int)
+  case sizeTooLarge(floats: Int, limit: Int)
+  case noInstances
+  case rowLength(name: String, instance: Int, count: Int, expected: Int)
+  case densityOutOfRange(instance: Int, feature: Int, value: Float)
+  case importanceInvalid(instance: Int, feature: Int, value: Float)
+  case featureSetInvalid(index: Int, reason: String)
+  case batchNotPositive(Int)
+  case learningRateInvalid(Double)
+  case stepsNegative(Int)
+}
+
+extension ModelError: CustomStringConvertible {
+  public var description: String {
+    switch self {
+    case .sizeNotPositive(let name, let value):
+      return "\(name) must be at least 1, got \(value)"
+    case .sizeTooLarge(let floats, let limit):
+      return "the model would need \(floats) numbers, more than the limit of \(limit)"
+    case .noInstances:
+      return "a model needs at least one instance"
+    case .rowLength(let name, let instance, let count, let expected):
+      return "\(name) of instance \(instance) has \(count) values, expected \(expected)"
+    case .densityOutOfRange(let instance, let feature, let value):
+      return "density of feature \(feature) in instance \(instance) is \(value); it must be in (0, 1]"
+    case .importanceInvalid(let instance, let feature, let value):
+      return "importance of feature \(feature) in instance \(instance) is \(value); it must be finite and at least 0"
+    case .featureSetInvalid(let index, let reason):
+      return "feature set \(index): \(reason)"
+    case .batchNotPositive(let value):
+      return "batch size must be at least 1, got \(value)"
+    case .learningRateInvalid(let value):
+      return "learning rate must be finite and positive, got \(value)"
+    case .stepsNegative(let value):
+      return "steps must be at least 0, got \(value)"
+    }
+  }
+}
+
+extension ToyModel {
+  /// The most numbers (parameters, moments and training scratch) a model may need: 2³⁰.
+  public static let sizeLimit = 1 << 30
+
+  static func validate(
+    n: Int, m: Int, importance: [[Float]], density: [[Float]], featureSets: [FeatureSet]
+  ) throws(ModelError) {
+    guard n >= 1 else { throw .sizeNotPositive(name: "n", value: n) }
+    guard m >= 1 else { throw .sizeNotPositive(name: "m", value: m) }
+    guard !importance.isEmpty else { throw .noInstances }
+    guard density.count == importance.count else {
+      throw .rowLength(name: "density list", instance: 0, count: density.count, expected: importance.count)
+    }
+    let (product, overflow) = n.multipliedReportingOverflow(by: m)
+    let (total, overflow2) = (product &* 2 &+ n).multipliedReportingOverflow(by: importance.count * 3)
+    guard !overflow, !overflow2, n < sizeLimit, m < sizeLimit, total <= sizeLimit else {
+      throw .sizeTooLarge(floats: overflow || overflow2 ? Int.max : total, limit: sizeLimit)
+    }
+    for (instance, row) in importance.enumerated() {
+      guard row.count == n else {
+        throw .rowLength(name: "importance", instance: instance, count: row.count, expected: n)
+      }
+      for (f, value) in row.enumerated() where !(value.isFinite && value >= 0) {
+        throw .importanceInvalid(instance: instance, feature: f, value: value)
+      }
+    }
+    for (instance, row) in density.enumerated() {
+      guard row.count == n else {
+        throw .rowLength(name: "density", instance: instance, count: row.count, expected: n)
+      }
+      for (f, value) in row.enumerated() where !(value > 0 && value <= 1) {
+        throw .densityOutOfRange(instance: instance, feature: f, value: value)
+      }
+    }
+    var used = [Bool](repeating: false, count: n)
+    for (index, set) in featureSets.enumerated() {
+      guard set.features.count >= 2 else {
+        throw .featureSetInvalid(index: index, reason: "a set needs at least two features")
+      }
+      guard set.features.lowerBound >= 0, set.features.upperBound <= n else {
+        throw .featureSetInvalid(index: index, reason: "features \(set.features) lie outside 0..<\(n)")
+      }
+      for f in set.features {
+        guard !used[f] else {
+          throw .featureSetInvalid(index: index, reason: "feature \(f) is already in another set")
+        }
+        used[f] = true
+      }
+      for row in density {
+        let first = row[set.features.lowerBound]
+        if set.features.contains(where: { row[$0] != first }) {
+          throw .featureSetInvalid(index: index, reason: "members of a set must share one density")
+        }
+      }
+    }
+  }
+}

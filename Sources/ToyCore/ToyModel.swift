@@ -1,0 +1,153 @@
+/// A toy model: I instances of one kind and shape, trained together but independently.
+///
+/// Shapes: I = instances, F = n features, H = m hidden dimensions.
+/// Every instance's trainable numbers live in one flat block of `parameterCount` floats:
+/// `W` (F×H, row f = feature f's direction; for abs this is W₁ transposed), then for abs
+/// `W2` (F×H, row f = feature f's output weights), then `b` (F). The optimiser's moments
+/// use the same layout, so AdamW is one loop over a block.
+public struct ToyModel: Sendable, Equatable {
+  public let kind: ModelKind
+  public let n: Int
+  public let m: Int
+  public let instanceCount: Int
+  public let seed: UInt64
+  public let initialization: Initialization
+
+  /// Per-instance importance, I×F.
+  public var importance: [Float]
+  /// Per-instance density 1−S (the notebook's `feature_probability`), I×F.
+  public var density: [Float]
+  /// Linked feature groups; features outside every set are independent.
+  public var featureSets: [FeatureSet]
+
+  /// Trainable parameters, I blocks of `parameterCount`.
+  public var parameters: [Float]
+  /// AdamW/Adam moments, same layout as `parameters`.
+  public var firstMoment: [Float]
+  public var secondMoment: [Float]
+  /// Optimiser steps taken so far (training again continues the count).
+  public var steps: Int
+  /// Samples drawn so far by each instance's data stream.
+  public var samplesDrawn: UInt64
+  /// Per-instance loss of recent steps (newest last, at most `recentLossCapacity`).
+  public var recentLosses: [[Float]]
+  /// Sampled loss history over all training.
+  public var history: LossHistory
+
+  public static let recentLossCapacity = 100
+
+  /// Floats per instance in `parameters`.
+  public var parameterCount: Int { (kind.untied ? 2 : 1) * n * m + n }
+  var weightsOffset: Int { 0 }
+  var outputWeightsOffset: Int { kind.untied ? n * m : 0 }
+  var biasOffset: Int { (kind.untied ? 2 : 1) * n * m }
+
+  /// A freshly initialised model; `importance` and `density` give one row per instance.
+  public init(
+    kind: ModelKind, n: Int, m: Int, importance: [[Float]], density: [[Float]],
+    featureSets: [FeatureSet] = [], seed: UInt64 = 0, initialization: Initialization? = nil
+  ) throws(ModelError) {
+    let instances = importance.count
+    try Self.validate(n: n, m: m, importance: importance, density: density, featureSets: featureSets)
+    self.kind = kind
+    self.n = n
+    self.m = m
+    self.instanceCount = instances
+    self.seed = seed
+    self.initialization = initialization ?? .standard(for: kind)
+    self.importance = importance.flatMap { $0 }
+    self.density = density.flatMap { $0 }
+    self.featureSets = featureSets
+    let count = (kind.untied ? 2 : 1) * n * m + n
+    self.parameters = [Float](repeating: 0, count: instances * count)
+    self.firstMoment = [Float](repeating: 0, count: instances * count)
+    self.secondMoment = [Float](repeating: 0, count: instances * count)
+    self.steps = 0
+    self.samplesDrawn = 0
+    self.recentLosses = Array(repeating: [], count: instances)
+    self.history = LossHistory(instances: instances)
+    initialiseWeights()
+  }
+
+  /// The weights' standard deviation (normal) or bound (uniform) under `initialization`.
+  public var initialScale: Double {
+    let (n, m, i) = (Double(n), Double(m), Double(instanceCount))
+    switch initialization {
+    case .notebookXavier: return (2 / (m * (n + i))).squareRoot()
+    case .instanceXavier: return (2 / (n + m)).squareRoot()
+    case .kaimingUniform: return (6 / (n * m)).squareRoot()
+    }
+  }
+
+  private mutating func initialiseWeights() {
+    let scale = initialScale
+    let weightCount = (kind.untied ? 2 : 1) * n * m
+    for instance in 0..<instanceCount {
+      let stream = RandomStream(seed: seed, instance: instance, purpose: .initialization)
+      let base = instance * parameterCount
+      for index in 0..<weightCount {
+        let value: Double
+        switch initialization {
+        case .notebookXavier, .instanceXavier:
+          value = scale * stream.normal(UInt64(index))
+        case .kaimingUniform:
+          value = scale * (2 * RandomStream.unitDouble(stream.word(UInt64(index))) - 1)
+        }
+        parameters[base + index] = Float(value)
+      }
+    }
+  }
+
+  // MARK: Views of one instance
+
+  /// Row f of W for an instance: feature f's direction (for abs, its input weights).
+  public func weights(instance: Int) -> [[Float]] {
+    rows(instance: instance, offset: weightsOffset)
+  }
+
+  /// Row f of W₂ for an abs instance (feature f's output weights); W again for tied kinds.
+  public func outputWeights(instance: Int) -> [[Float]] {
+    rows(instance: instance, offset: outputWeightsOffset)
+  }
+
+  public func bias(instance: Int) -> [Float] {
+    let base = instance * parameterCount + biasOffset
+    return Array(parameters[base..<base + n])
+  }
+
+  public func importance(instance: Int) -> [Float] {
+    Array(importance[instance * n..<(instance + 1) * n])
+  }
+
+  public func density(instance: Int) -> [Float] {
+    Array(density[instance * n..<(instance + 1) * n])
+  }
+
+  /// The notebook's per-instance loss averaged over the last (up to) 100 steps; nil before training.
+  public func recentLoss(instance: Int) -> Double? {
+    let losses = recentLosses[instance]
+    guard !losses.isEmpty else { return nil }
+    return losses.reduce(0.0) { $0 + Double($1) } / Double(losses.count)
+  }
+
+  private func rows(instance: Int, offset: Int) -> [[Float]] {
+    let base = instance * parameterCount + offset
+    return (0..<n).map { f in Array(parameters[base + f * m..<base + (f + 1) * m]) }
+  }
+
+  /// Replaces one instance's weights, output weights (abs only) and bias.
+  public mutating func setParameters(
+    instance: Int, weights: [[Float]], outputWeights: [[Float]]? = nil, bias: [Float]
+  ) {
+    let base = instance * parameterCount
+    for f in 0..<n {
+      for k in 0..<m { parameters[base + weightsOffset + f * m + k] = weights[f][k] }
+    }
+    if kind.untied, let outputWeights {
+      for f in 0..<n {
+        for k in 0..<m { parameters[base + outputWeightsOffset + f * m + k] = outputWeights[f][k] }
+      }
+    }
+    for f in 0..<n { parameters[base + biasOffset + f] = bias[f] }
+  }
+}

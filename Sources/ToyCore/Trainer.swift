@@ -1,0 +1,223 @@
+import RealModule
+import Dispatch
+#if canImport(Glibc)
+  import Glibc
+#endif
+import Synchronization
+
+/// What the observer sees during training.
+public struct TrainingProgress: Sendable {
+  /// Steps taken in this call so far, and the call's total.
+  public var step: Int
+  public var totalSteps: Int
+  /// Each instance's loss at the latest step.
+  public var losses: [Float]
+}
+
+/// A flag that stops training at the next step boundary; safe to set from any thread.
+public final class Cancellation: Sendable {
+  private let flag = Atomic<Bool>(false)
+  public init() {}
+  public func cancel() { flag.store(true, ordering: .relaxed) }
+  public func reset() { flag.store(false, ordering: .relaxed) }
+  public var isCancelled: Bool { flag.load(ordering: .relaxed) }
+}
+
+/// How a training call ended.
+public struct TrainingOutcome: Sendable, Equatable {
+  /// Steps actually taken (fewer than asked when cancelled).
+  public var stepsTaken: Int
+  public var cancelled: Bool
+}
+
+extension ToyModel {
+  /// Trains every instance for `options.steps` steps from the current weights and optimiser
+  /// state. Instances are independent, so they are split across threads; each instance's
+  /// numbers are the same whatever the thread count. `observe` runs on the caller's thread
+  /// every `options.observeEvery` steps and at the end. `cancellation` is checked every
+  /// step: training stops at a step boundary with every instance at the same step.
+  @discardableResult
+  public mutating func train(
+    _ options: TrainingOptions, cancellation: Cancellation? = nil,
+    observe: ((TrainingProgress, ToyModel) -> Void)? = nil
+  ) throws(ModelError) -> TrainingOutcome {
+    try options.validate()
+    let threads = max(1, min(options.threads ?? Self.coreCount, instanceCount))
+    let segment = options.observeEvery > 0 ? options.observeEvery : max(options.steps, 1)
+    var done = 0
+    var cancelled = false
+    var lastLosses = [Float](repeating: .nan, count: instanceCount)
+    while done < options.steps && !cancelled {
+      let length = min(segment, options.steps - done)
+      let (taken, losses) = runSegment(
+        options: options, callStep: done, length: length, threads: threads, cancellation: cancellation)
+      record(losses: losses, steps: taken)
+      if taken > 0 { lastLosses = losses[taken - 1] }
+      done += taken
+      cancelled = taken < length
+      if let observe {
+        observe(TrainingProgress(step: done, totalSteps: options.steps, losses: lastLosses), self)
+      }
+    }
+    return TrainingOutcome(stepsTaken: done, cancelled: cancelled)
+  }
+
+  static var coreCount: Int {
+    max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
+
+  private mutating func record(losses: [[Float]], steps taken: Int) {
+    for s in 0..<taken {
+      let step = steps - taken + s + 1
+      if history.wants(step: step) { history.record(step: step, losses: losses[s]) }
+    }
+    for i in 0..<instanceCount {
+      let tail = losses.suffix(Self.recentLossCapacity).map { $0[i] }
+      recentLosses[i] = Array((recentLosses[i] + tail).suffix(Self.recentLossCapacity))
+    }
+  }
+
+  /// Runs up to `length` steps; returns steps taken and the per-step, per-instance losses.
+  private mutating func runSegment(
+    options: TrainingOptions, callStep: Int, length: Int, threads: Int, cancellation: Cancellation?
+  ) -> (Int, [[Float]]) {
+    let instances = instanceCount
+    let count = parameterCount
+    var losses = [Float](repeating: 0, count: length * instances)
+    var reached = [Int](repeating: 0, count: threads)
+    let samplers = (0..<instances).map {
+      BatchSampler(model: self, instance: $0, stream: RandomStream(seed: seed, instance: $0, purpose: .data))
+    }
+    let startStep = steps
+    let startSamples = samplesDrawn
+    let (kind, n, m) = (kind, n, m)
+
+    parameters.withUnsafeMutableBufferPointer { params in
+      firstMoment.withUnsafeMutableBufferPointer { mu in
+        secondMoment.withUnsafeMutableBufferPointer { nu in
+          importance.withUnsafeBufferPointer { imp in
+            losses.withUnsafeMutableBufferPointer { lossOut in
+              reached.withUnsafeMutableBufferPointer { reachedOut in
+                let context = StepContext(
+                  kind: kind, n: n, m: m, parameterCount: count, options: options,
+                  params: params.baseAddress!, mu: mu.baseAddress!, nu: nu.baseAddress!,
+                  importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
+                  instances: instances, startStep: startStep, startSamples: startSamples,
+                  callStep: callStep)
+                // Each worker owns the instances t, t+T, …: no sharing, no locks.
+                let reachedSlots = SharedSlots(base: reachedOut.baseAddress!)
+                DispatchQueue.concurrentPerform(iterations: threads) { t in
+                  let group = Array(stride(from: t, to: instances, by: threads))
+                  reachedSlots.base[t] = context.run(group: group, from: 0, to: length, cancellation: cancellation)
+                }
+                // A cancelled worker may stop a step before another: bring all to the same step.
+                let target = reachedOut.max() ?? 0
+                for t in 0..<threads where reachedOut[t] < target {
+                  let group = Array(stride(from: t, to: instances, by: threads))
+                  _ = context.run(group: group, from: reachedOut[t], to: target, cancellation: nil)
+                }
+                reachedOut[0] = target
+              }
+            }
+          }
+        }
+      }
+    }
+    let taken = reached[0]
+    steps += taken
+    samplesDrawn += UInt64(taken) * UInt64(options.batchSize)
+    let perStep = (0..<taken).map { s in Array(losses[s * instances..<(s + 1) * instances]) }
+    return (taken, perStep)
+  }
+}
+
+/// Per-worker result slots: worker t writes slot t only.
+private struct SharedSlots: @unchecked Sendable {
+  let base: UnsafeMutablePointer<Int>
+}
+
+/// Everything a worker needs to train its instances, as raw pointers into the model.
+private struct StepContext: @unchecked Sendable {
+  let kind: ModelKind
+  let n: Int
+  let m: Int
+  let parameterCount: Int
+  let options: TrainingOptions
+  let params: UnsafeMutablePointer<Float>
+  let mu: UnsafeMutablePointer<Float>
+  let nu: UnsafeMutablePointer<Float>
+  let importance: UnsafePointer<Float>
+  let samplers: [BatchSampler]
+  let losses: UnsafeMutablePointer<Float>
+  let instances: Int
+  let startStep: Int
+  let startSamples: UInt64
+  let callStep: Int
+
+  static let chunkWidth = 128
+
+  /// Trains `group` through segment steps `from ..< to`; returns the step reached.
+  func run(group: [Int], from: Int, to: Int, cancellation: Cancellation?) -> Int {
+    let batch = options.batchSize
+    let width = min(Self.chunkWidth, (batch + 7) / 8 * 8)
+    let vectors = width / 8
+    let kernel = ChunkKernel(kind: kind, n: n, m: m, vectors: vectors)
+    let scratch = ChunkKernel.Scratch(n: n, m: m, vectors: vectors)
+    let grad = UnsafeMutablePointer<Float>.allocate(capacity: parameterCount)
+    defer { grad.deallocate() }
+    let scale = 1 / Float(batch * n)
+    var step = from
+    while step < to {
+      if let cancellation, cancellation.isCancelled { break }
+      let globalStep = startStep + step
+      let rate = options.learningRate * options.schedule.scale(step: callStep + step, of: options.steps)
+      let firstSample = startSamples &+ UInt64(step) &* UInt64(batch)
+      for instance in group {
+        let block = params + instance * parameterCount
+        grad.initialize(repeating: 0, count: parameterCount)
+        var lossSum = 0.0
+        var offset = 0
+        while offset < batch {
+          let count = min(width, batch - offset)
+          samplers[instance].fill(
+            first: firstSample &+ UInt64(offset), count: count, width: width, into: scratch.xFloats)
+          let padded = count < width
+          if padded { scratch.setValid(count: count, vectors: vectors) }
+          lossSum += kernel.run(
+            params: block, importance: importance + instance * n, scale: scale,
+            scratch: scratch, padded: padded, grad: grad)
+          offset += count
+        }
+        losses[step * instances + instance] = Float(lossSum / Double(batch * n))
+        adamStep(
+          block: block, mu: mu + instance * parameterCount, nu: nu + instance * parameterCount,
+          grad: grad, rate: rate, t: globalStep + 1)
+      }
+      step += 1
+    }
+    return step
+  }
+
+  /// One AdamW (or Adam) update of a parameter block, with PyTorch's arithmetic:
+  /// θ ← θ(1−ηλ); μ ← β₁μ+(1−β₁)g; ν ← β₂ν+(1−β₂)g²; θ ← θ − (η/(1−β₁ᵗ))·μ/(√ν/√(1−β₂ᵗ)+ε).
+  private func adamStep(
+    block: UnsafeMutablePointer<Float>, mu: UnsafeMutablePointer<Float>,
+    nu: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>, rate: Double, t: Int
+  ) {
+    let b1 = Float(options.beta1), b2 = Float(options.beta2)
+    let correction1 = 1 - Double.pow(options.beta1, Double(t))
+    let correction2Root = (1 - Double.pow(options.beta2, Double(t))).squareRoot()
+    let stepSize = Float(rate / correction1)
+    let rootCorrection = Float(correction2Root)
+    let eps = Float(options.epsilon)
+    let decay = options.optimizer == .adamW ? Float(1 - rate * options.weightDecay) : 1
+    for i in 0..<parameterCount {
+      let g = grad[i]
+      let m1 = b1 * mu[i] + (1 - b1) * g
+      let m2 = b2 * nu[i] + (1 - b2) * g * g
+      mu[i] = m1
+      nu[i] = m2
+      block[i] = block[i] * decay - stepSize * m1 / (m2.squareRoot() / rootCorrection + eps)
+    }
+  }
+}
