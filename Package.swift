@@ -18,9 +18,11 @@ let package = Package(
     // The numeric core: models, data, trainer, analysis. No I/O, no printing.
     .target(
       name: "ToyCore",
-      dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+      dependencies: ["CToyKernels", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: strict
     ),
+    // The core's hot loop in C, compiled for the baseline and for AVX2+FMA (chosen at run time).
+    .target(name: "CToyKernels"),
     // GNU readline, used by the interactive session only.
     .systemLibrary(
       name: "CReadline",

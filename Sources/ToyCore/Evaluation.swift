@@ -13,9 +13,9 @@ extension ToyModel {
   /// One instance's loss over `count` samples of `stream` starting at sample `first`.
   func loss(instance: Int, stream: RandomStream, first: UInt64, count: Int) -> Double {
     guard count > 0 else { return 0 }
-    let width = 128
-    let kernel = ChunkKernel(kind: kind, n: n, m: m, vectors: width / 8)
-    let scratch = ChunkKernel.Scratch(n: n, m: m, vectors: width / 8)
+    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: 128)
+    let width = kernel.width
+    let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
     let sampler = BatchSampler(model: self, instance: instance, stream: stream)
     var total = 0.0
     parameters.withUnsafeBufferPointer { params in
@@ -23,13 +23,11 @@ extension ToyModel {
         var offset = 0
         while offset < count {
           let chunk = min(width, count - offset)
-          sampler.fill(first: first &+ UInt64(offset), count: chunk, width: width, into: scratch.xFloats)
-          let padded = chunk < width
-          if padded { scratch.setValid(count: chunk, vectors: width / 8) }
+          sampler.fill(first: first &+ UInt64(offset), count: chunk, width: width, into: scratch.x)
           total += kernel.run(
             params: params.baseAddress! + instance * parameterCount,
             importance: imp.baseAddress! + instance * n, scale: 1, scratch: scratch,
-            padded: padded, grad: nil)
+            count: chunk, grad: nil)
           offset += chunk
         }
       }

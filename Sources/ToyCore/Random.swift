@@ -1,7 +1,9 @@
 import RealModule
 
-/// A counter-based random stream: word `k` of stream `key` is `mix(key + (k + 1)·γ)`,
-/// SplitMix64's output function applied to its own state sequence.
+/// A counter-based random stream: word `k` of stream `key` is wyrand's output for the
+/// state `key + (k + 1)·γ`: the 128-bit product of the state and the state xor a constant,
+/// folded to 64 bits. Keys are derived with SplitMix64's mixer. Training data uses the
+/// same key with a SIMD-friendly word scheme (`BatchSampler`).
 ///
 /// Counter-based means any word can be computed without the ones before it, so an
 /// instance's data depends only on (seed, instance, sample index): not on how many
@@ -27,7 +29,8 @@ public struct RandomStream: Sendable, Hashable {
     case evaluation = 0x6576_616C
   }
 
-  static let gamma: UInt64 = 0x9E37_79B9_7F4A_7C15
+  static let gamma: UInt64 = 0xA076_1D64_78BD_642F
+  static let fold: UInt64 = 0xE703_7ED1_A0B4_28DB
 
   @inline(__always)
   static func mix(_ value: UInt64) -> UInt64 {
@@ -40,13 +43,15 @@ public struct RandomStream: Sendable, Hashable {
   /// The 64-bit word at position `index`.
   @inline(__always)
   public func word(_ index: UInt64) -> UInt64 {
-    Self.mix(key &+ (index &+ 1) &* Self.gamma)
+    let state = key &+ (index &+ 1) &* Self.gamma
+    let product = state.multipliedFullWidth(by: state ^ Self.fold)
+    return product.high ^ product.low
   }
 
   /// A uniform Float in [0, 1) from the word's top 24 bits.
   @inline(__always)
   public static func unitFloat(_ word: UInt64) -> Float {
-    Float(word >> 40) * 0x1p-24
+    Float(Int32(truncatingIfNeeded: word >> 40)) * 0x1p-24  // Int32: a single conversion instruction
   }
 
   /// A uniform Float in [-1, 1) from the word's top 24 bits.

@@ -159,10 +159,9 @@ private struct StepContext: @unchecked Sendable {
   /// Trains `group` through segment steps `from ..< to`; returns the step reached.
   func run(group: [Int], from: Int, to: Int, cancellation: Cancellation?) -> Int {
     let batch = options.batchSize
-    let width = min(Self.chunkWidth, (batch + 7) / 8 * 8)
-    let vectors = width / 8
-    let kernel = ChunkKernel(kind: kind, n: n, m: m, vectors: vectors)
-    let scratch = ChunkKernel.Scratch(n: n, m: m, vectors: vectors)
+    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth, batch))
+    let width = kernel.width
+    let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
     let grad = UnsafeMutablePointer<Float>.allocate(capacity: parameterCount)
     defer { grad.deallocate() }
     let scale = 1 / Float(batch * n)
@@ -180,44 +179,19 @@ private struct StepContext: @unchecked Sendable {
         while offset < batch {
           let count = min(width, batch - offset)
           samplers[instance].fill(
-            first: firstSample &+ UInt64(offset), count: count, width: width, into: scratch.xFloats)
-          let padded = count < width
-          if padded { scratch.setValid(count: count, vectors: vectors) }
+            first: firstSample &+ UInt64(offset), count: count, width: width, into: scratch.x)
           lossSum += kernel.run(
             params: block, importance: importance + instance * n, scale: scale,
-            scratch: scratch, padded: padded, grad: grad)
+            scratch: scratch, count: count, grad: grad)
           offset += count
         }
         losses[step * instances + instance] = Float(lossSum / Double(batch * n))
-        adamStep(
-          block: block, mu: mu + instance * parameterCount, nu: nu + instance * parameterCount,
-          grad: grad, rate: rate, t: globalStep + 1)
+        AdamUpdate(options: options, rate: rate, t: globalStep + 1).apply(
+          to: block, mu: mu + instance * parameterCount, nu: nu + instance * parameterCount,
+          grad: grad, count: parameterCount)
       }
       step += 1
     }
     return step
-  }
-
-  /// One AdamW (or Adam) update of a parameter block, with PyTorch's arithmetic:
-  /// θ ← θ(1−ηλ); μ ← β₁μ+(1−β₁)g; ν ← β₂ν+(1−β₂)g²; θ ← θ − (η/(1−β₁ᵗ))·μ/(√ν/√(1−β₂ᵗ)+ε).
-  private func adamStep(
-    block: UnsafeMutablePointer<Float>, mu: UnsafeMutablePointer<Float>,
-    nu: UnsafeMutablePointer<Float>, grad: UnsafeMutablePointer<Float>, rate: Double, t: Int
-  ) {
-    let b1 = Float(options.beta1), b2 = Float(options.beta2)
-    let correction1 = 1 - Double.pow(options.beta1, Double(t))
-    let correction2Root = (1 - Double.pow(options.beta2, Double(t))).squareRoot()
-    let stepSize = Float(rate / correction1)
-    let rootCorrection = Float(correction2Root)
-    let eps = Float(options.epsilon)
-    let decay = options.optimizer == .adamW ? Float(1 - rate * options.weightDecay) : 1
-    for i in 0..<parameterCount {
-      let g = grad[i]
-      let m1 = b1 * mu[i] + (1 - b1) * g
-      let m2 = b2 * nu[i] + (1 - b2) * g * g
-      mu[i] = m1
-      nu[i] = m2
-      block[i] = block[i] * decay - stepSize * m1 / (m2.squareRoot() / rootCorrection + eps)
-    }
   }
 }

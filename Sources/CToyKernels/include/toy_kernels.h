@@ -1,0 +1,59 @@
+#ifndef TOY_KERNELS_H
+#define TOY_KERNELS_H
+
+#include <stdint.h>
+
+/// Model switches for toy_chunk_kernel.
+enum {
+  TOY_HIDDEN_RELU = 1,   ///< h = ReLU(W₁x)
+  TOY_OUTPUT_RELU = 2,   ///< x' = ReLU(W₂h + b)
+  TOY_UNTIED = 4,        ///< W₂ is its own parameter (else W₂ = W₁ᵀ, tied)
+  TOY_ABS_TARGET = 8,    ///< the target is |x| (inputs may be negative)
+};
+
+/// The code paths of the kernel; results agree within rounding (FMA vs separate multiply-add).
+typedef enum {
+  TOY_KERNEL_BASELINE = 0,  ///< x86-64 baseline (SSE2) or the platform's default
+  TOY_KERNEL_AVX2 = 1,      ///< AVX2 and FMA, when the CPU has them
+} toy_kernel_path;
+
+/// Whether this CPU can run the given path.
+int toy_kernel_path_available(toy_kernel_path path);
+
+/// The fastest path this CPU supports.
+toy_kernel_path toy_kernel_best_path(void);
+
+/// Forward and backward pass of one instance over one chunk of samples.
+///
+/// Shapes: F = n features, H = m hidden, `lanes` samples (a multiple of 8) in rows of
+/// `stride` floats. Activations are feature-major: x[f·stride + j] is feature f of sample j.
+/// Parameters: `win` and `wout` are F×H row-major (row f = feature f); for tied models
+/// they are the same array. `valid` (nullable) multiplies each lane's error (1 or 0), to
+/// mask padding. When `grad_in` is non-null the gradient of Σ scale·I_f·(x'−t)² is added
+/// to grad_in, grad_out (F×H; the same array when tied) and grad_bias (F). Scratch `h`
+/// and `g` hold H rows, `z` F rows. Returns Σ_j Σ_f I_f·(x'−t)² over the lanes.
+double toy_chunk_kernel(
+    toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
+    const float *win, const float *wout, const float *bias, const float *importance,
+    float scale, const float *x, float *h, float *z, float *g, const float *valid,
+    float *grad_in, float *grad_out, float *grad_bias);
+
+/// Moves the samples (columns of the F×stride feature-major `x`) that have any non-zero
+/// feature to the front, in order; returns how many there are. `scratch` holds `count` ints.
+int toy_compact_samples(int n, int count, int stride, float *x, int32_t *scratch);
+
+/// SplitMix64's output function.
+uint64_t toy_mix64(uint64_t z);
+
+/// The two 32-bit data words of sample `sample`, feature `f` of the stream `key` (see
+/// toy_data.c for the scheme): the mask word and the value word.
+void toy_data_words(uint64_t key, uint64_t sample, int n, int f, uint32_t *mask_word, uint32_t *value_word);
+
+/// Writes feature f of samples first ..< first+count to row[0 ..< count]: active iff the
+/// mask word is below `threshold` (2³² means always), value uniform on [0, 1) (on [−1, 1)
+/// when `signed_values`). Identical bits on every path.
+void toy_fill_feature(
+    toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
+    int signed_values, float *row);
+
+#endif

@@ -1,0 +1,192 @@
+// The training kernel: forward and backward over a chunk of samples of one instance.
+//
+// Shapes: F = n features, H = m hidden, L = lanes (samples, a multiple of 8).
+// Activations are feature-major, so every product is a broadcast-multiply-add or a dot
+// product along the samples, in blocks of 8 lanes held in registers. That is why it is
+// fast: the toy models are tiny in F and H but wide in the batch. The body is written
+// once and compiled twice: for the x86-64 baseline and for AVX2+FMA, chosen at run time.
+// The naive reference it is tested against is ReferenceKernel.swift.
+#include "toy_kernels.h"
+
+// The 8-wide helpers below are always inlined, so their vector arguments never cross an ABI.
+#pragma clang diagnostic ignored "-Wpsabi"
+
+typedef float v8 __attribute__((vector_size(32), aligned(4)));
+
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+
+ALWAYS_INLINE v8 load8(const float *p) { v8 v; __builtin_memcpy(&v, p, sizeof v); return v; }
+ALWAYS_INLINE void store8(float *p, v8 v) { __builtin_memcpy(p, &v, sizeof v); }
+ALWAYS_INLINE v8 splat8(float a) { return (v8){a, a, a, a, a, a, a, a}; }
+ALWAYS_INLINE float sum8(v8 v) {
+  // A fixed pairwise order, so both paths sum the same way.
+  float a = (v[0] + v[4]) + (v[2] + v[6]);
+  float b = (v[1] + v[5]) + (v[3] + v[7]);
+  return a + b;
+}
+typedef int32_t vi8 __attribute__((vector_size(32), aligned(4)));
+// value where cond's lane is true (all ones), else 0.
+ALWAYS_INLINE v8 keep8(vi8 cond, v8 value) { return (v8)((vi8)value & cond); }
+ALWAYS_INLINE v8 relu8(v8 v) { return keep8(v > splat8(0), v); }
+
+// out[r] = Σ_c coef[c·cs + r·rs] · in[c]  for rows r < rows, with rows of L lanes:
+// a block of 16 lanes stays in registers while the inner sum runs over c.
+ALWAYS_INLINE void combine(
+    int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs,
+    const float *in, float *out, const float *init) {
+  for (int r = 0; r < rows; r++) {
+    float *o = out + (long)r * stride;
+    int j = 0;
+    for (; j + 16 <= lanes; j += 16) {
+      v8 a0 = init ? splat8(init[r]) : splat8(0), a1 = a0;
+      for (int c = 0; c < cols; c++) {
+        v8 w = splat8(coef[c * cs + r * rs]);
+        const float *row = in + (long)c * stride + j;
+        a0 += w * load8(row);
+        a1 += w * load8(row + 8);
+      }
+      store8(o + j, a0);
+      store8(o + j + 8, a1);
+    }
+    for (; j < lanes; j += 8) {
+      v8 a0 = init ? splat8(init[r]) : splat8(0);
+      for (int c = 0; c < cols; c++) a0 += splat8(coef[c * cs + r * rs]) * load8(in + (long)c * stride + j);
+      store8(o + j, a0);
+    }
+  }
+}
+
+ALWAYS_INLINE double kernel_body(
+    int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,
+    const float *bias, const float *importance, float scale, const float *x, float *h, float *z,
+    float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias) {
+  const int hidden_relu = flags & TOY_HIDDEN_RELU, output_relu = flags & TOY_OUTPUT_RELU;
+  const int abs_target = flags & TOY_ABS_TARGET;
+
+  // h[k] = Σ_f Win[f,k]·x[f]  (then ReLU)
+  combine(m, n, lanes, stride, win, 1, m, x, h, 0);
+  if (hidden_relu)
+    for (int k = 0; k < m; k++)
+      for (int j = 0; j < lanes; j += 8) store8(h + (long)k * stride + j, relu8(load8(h + (long)k * stride + j)));
+
+  // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss and δ = ∂/∂z (stored over z)
+  combine(n, m, lanes, stride, wout, m, 1, h, z, bias);
+  v8 loss = splat8(0);
+  for (int f = 0; f < n; f++) {
+    const float weight = importance[f];
+    const v8 dscale = splat8(2 * scale * weight);
+    v8 floss = splat8(0);
+    float *zf = z + (long)f * stride;
+    const float *xf = x + (long)f * stride;
+    for (int j = 0; j < lanes; j += 8) {
+      v8 pre = load8(zf + j);
+      v8 zero = splat8(0);
+      v8 y = output_relu ? relu8(pre) : pre;
+      v8 t = load8(xf + j);
+      if (abs_target) t = (v8)((vi8)t & (vi8)splat8(__builtin_bit_cast(float, 0x7fffffff)));
+      v8 d = y - t;
+      if (valid) d *= load8(valid + j);
+      floss += d * d;
+      v8 delta = dscale * d;
+      if (output_relu) delta = keep8(pre > zero, delta);
+      store8(zf + j, delta);
+    }
+    loss += splat8(weight) * floss;
+  }
+  double total = sum8(loss);
+  if (!grad_in) return total;
+
+  // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU)
+  combine(m, n, lanes, stride, wout, 1, m, z, g, 0);
+  if (hidden_relu)
+    for (int k = 0; k < m; k++)
+      for (int j = 0; j < lanes; j += 8) {
+        v8 hk = load8(h + (long)k * stride + j);
+        store8(g + (long)k * stride + j, keep8(hk > splat8(0), load8(g + (long)k * stride + j)));
+      }
+
+  // ∂Wout[f,k] += δ[f]·h[k];  ∂Win[f,k] += x[f]·g[k];  ∂b_f += Σ δ[f]
+  for (int f = 0; f < n; f++) {
+    const float *df = z + (long)f * stride, *xf = x + (long)f * stride;
+    v8 bsum = splat8(0);
+    for (int j = 0; j < lanes; j += 8) bsum += load8(df + j);
+    grad_bias[f] += sum8(bsum);
+    for (int k = 0; k < m; k++) {
+      const float *hk = h + (long)k * stride, *gk = g + (long)k * stride;
+      v8 so = splat8(0), si = splat8(0);
+      for (int j = 0; j < lanes; j += 8) {
+        so += load8(df + j) * load8(hk + j);
+        si += load8(xf + j) * load8(gk + j);
+      }
+      grad_out[f * m + k] += sum8(so);
+      grad_in[f * m + k] += sum8(si);
+    }
+  }
+  return total;
+}
+
+#define KERNEL_ARGS                                                                        \
+  int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,     \
+      const float *bias, const float *importance, float scale, const float *x, float *h, \
+      float *z, float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias
+#define KERNEL_CALL                                                                         \
+  kernel_body(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, \
+              grad_in, grad_out, grad_bias)
+
+static double kernel_baseline(KERNEL_ARGS) { return KERNEL_CALL; }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static double kernel_avx2(KERNEL_ARGS) { return KERNEL_CALL; }
+#endif
+
+int toy_kernel_path_available(toy_kernel_path path) {
+  switch (path) {
+    case TOY_KERNEL_BASELINE: return 1;
+    case TOY_KERNEL_AVX2:
+#if defined(__x86_64__)
+      __builtin_cpu_init();
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+      return 0;
+#endif
+  }
+  return 0;
+}
+
+toy_kernel_path toy_kernel_best_path(void) {
+  return toy_kernel_path_available(TOY_KERNEL_AVX2) ? TOY_KERNEL_AVX2 : TOY_KERNEL_BASELINE;
+}
+
+double toy_chunk_kernel(toy_kernel_path path, KERNEL_ARGS) {
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) return kernel_avx2(flags, n, m, lanes, stride, win, wout, bias, importance,
+                                                  scale, x, h, z, g, valid, grad_in, grad_out, grad_bias);
+#endif
+  (void)path;
+  return KERNEL_CALL;
+}
+
+// Stable in-place compaction of the samples (columns) that have any non-zero feature.
+// Shapes: F = n rows of `stride` floats, `count` samples. Returns the number kept; the
+// kept samples occupy columns [0, kept) in their original order.
+int toy_compact_samples(int n, int count, int stride, float *x, int32_t *scratch) {
+  // scratch[j] ≠ 0 iff sample j has a non-zero feature: a branch-free OR down the rows.
+  for (int j = 0; j < count; j++) scratch[j] = 0;
+  for (int f = 0; f < n; f++) {
+    const float *row = x + (long)f * stride;
+    for (int j = 0; j < count; j++) scratch[j] |= (row[j] != 0.0f);
+  }
+  int kept = 0;
+  for (int j = 0; j < count; j++) {
+    int32_t any = scratch[j];  // read before the write below (kept ≤ j) can overwrite it
+    scratch[kept] = j;
+    kept += any != 0 ? 1 : 0;
+  }
+  // scratch[0..<kept] now lists the kept columns (each index ≥ its destination).
+  if (kept == count) return kept;
+  for (int f = 0; f < n; f++) {
+    float *row = x + (long)f * stride;
+    for (int i = 0; i < kept; i++) row[i] = row[scratch[i]];
+  }
+  return kept;
+}

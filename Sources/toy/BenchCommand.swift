@@ -1,0 +1,138 @@
+import ArgumentParser
+import ToyCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `toy bench`: times the notebook's configurations. Use a release build.
+struct BenchCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench",
+    abstract: "Time training on the paper's configurations (build with -c release).",
+    discussion: """
+      Each configuration trains at batch 1024 with AdamW and fresh data every step.
+      GFLOP/s counts 10·n·m FLOPs per sample per instance (forward 2 products, backward 3).
+      """
+  )
+
+  @Option(help: ArgumentHelp("Configurations to run, comma-separated (default: all).", valueName: "names"))
+  var config: String?
+
+  @Option(help: "Steps to time per configuration (default: per configuration).")
+  var steps: Int?
+
+  @Option(help: "Worker threads (default: one per core).")
+  var threads: Int?
+
+  @Flag(help: "Print JSON lines instead of a table.")
+  var json = false
+
+  func validate() throws {
+    if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+    if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+  }
+
+  func run() throws {
+    var chosen = BenchConfiguration.all
+    if let config {
+      let names = config.split(separator: ",").map { String($0).uppercased() }
+      for name in names where !BenchConfiguration.all.contains(where: { $0.name == name }) {
+        let known = BenchConfiguration.all.map(\.name).joined(separator: ", ")
+        throw ValidationError("unknown configuration '\(name)'; known: \(known)")
+      }
+      chosen = BenchConfiguration.all.filter { names.contains($0.name) }
+    }
+    var table = TextTable(
+      header: ["config", "shape", "steps", "steps/s", "ms/step", "10k steps", "GFLOP/s", "peak RSS"],
+      leftAligned: [0, 1])
+    for configuration in chosen {
+      let result = try configuration.measure(steps: steps ?? configuration.defaultSteps, threads: threads)
+      if json {
+        print(result.jsonLine)
+      } else {
+        table.append(result.row)
+      }
+    }
+    if !json {
+      print(table.render())
+      print("threads: \(threads.map(String.init) ?? "one per core"); batch 1024; AdamW; fresh data every step")
+    }
+  }
+}
+
+/// One of the notebook's training configurations.
+struct BenchConfiguration {
+  let name: String
+  let summary: String
+  let kind: ModelKind
+  let n: Int
+  let m: Int
+  let densities: [Float]
+  let defaultSteps: Int
+
+  static let sevenSparsities: [Float] = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
+
+  static let all: [BenchConfiguration] = [
+    .init(name: "A", summary: "intro", kind: .relu, n: 5, m: 2, densities: notebookDensities(10), defaultSteps: 2000),
+    .init(name: "B", summary: "7 sparsities", kind: .relu, n: 20, m: 5, densities: sevenSparsities, defaultSteps: 2000),
+    .init(name: "C", summary: "notebook sweep", kind: .relu, n: 100, m: 20, densities: notebookDensities(20), defaultSteps: 200),
+    .init(name: "D", summary: "geometry", kind: .relu, n: 200, m: 20, densities: notebookDensities(20), defaultSteps: 100),
+    .init(name: "E", summary: "paper geometry", kind: .relu, n: 400, m: 30, densities: notebookDensities(20), defaultSteps: 50),
+  ]
+
+  struct Result {
+    let configuration: BenchConfiguration
+    let steps: Int
+    let seconds: Double
+    let peakKiB: Int
+
+    var stepsPerSecond: Double { Double(steps) / seconds }
+    var gflops: Double {
+      let c = configuration
+      let flops = 10.0 * Double(c.n * c.m) * 1024 * Double(c.densities.count) * Double(steps)
+      return flops / seconds / 1e9
+    }
+    var row: [String] {
+      let c = configuration
+      return [
+        "\(c.name) \(c.summary)", "n=\(c.n) m=\(c.m) ×\(c.densities.count)", String(steps),
+        fixed(stepsPerSecond, 1), fixed(1000 / stepsPerSecond, 3), fixed(10_000 / stepsPerSecond, 2) + " s",
+        fixed(gflops, 2), fixed(Double(peakKiB) / 1024, 1) + " MiB",
+      ]
+    }
+    var jsonLine: String {
+      let c = configuration
+      return "{\"config\":\"\(c.name)\",\"n\":\(c.n),\"m\":\(c.m),\"instances\":\(c.densities.count),"
+        + "\"steps\":\(steps),\"seconds\":\(seconds),\"steps_per_second\":\(stepsPerSecond),"
+        + "\"ms_per_step\":\(1000 / stepsPerSecond),\"projected_10k_seconds\":\(10_000 / stepsPerSecond),"
+        + "\"gflops\":\(gflops),\"peak_rss_kib\":\(peakKiB)}"
+    }
+  }
+
+  func measure(steps: Int, threads: Int?) throws -> Result {
+    let importance = (0..<n).map { Float(pow(0.9, Double($0))) }
+    var model = try ToyModel(
+      kind: kind, n: n, m: m, importance: Array(repeating: importance, count: densities.count),
+      density: densities.map { [Float](repeating: $0, count: n) })
+    var options = TrainingOptions(steps: steps)
+    options.threads = threads
+    // A short warm-up so that thread start-up and first-touch costs are not timed.
+    var warm = options
+    warm.steps = max(1, steps / 20)
+    try model.train(warm)
+    let clock = ContinuousClock()
+    let start = clock.now
+    try Interrupt.whileTraining { _ = try model.train(options, cancellation: Interrupt.cancellation) }
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    return Result(configuration: self, steps: steps, seconds: seconds, peakKiB: peakResidentKiB())
+  }
+}
+
+/// The process's peak resident set size in KiB, from getrusage.
+func peakResidentKiB() -> Int {
+  var usage = rusage()
+  getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+  return Int(usage.ru_maxrss)
+}

@@ -1,0 +1,12 @@
+import ArgumentParser
+import ToyCore
+
+@main
+struct Toy: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "toy",
+    abstract: "Train and look at the toy models of superposition.",
+    version: toyVersion,
+    subcommands: [TrainCommand.self, BenchCommand.self]
+  )
+}

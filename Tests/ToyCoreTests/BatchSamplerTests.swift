@@ -1,0 +1,111 @@
+import XCTest
+
+@testable import ToyCore
+
+/// The data generator's statistics, with tolerances of 5σ derived from the sample size.
+final class BatchSamplerTests: XCTestCase {
+  func model(
+    kind: ModelKind = .relu, n: Int, density: Float, sets: [FeatureSet] = [], seed: UInt64 = 3
+  ) throws -> ToyModel {
+    try ToyModel(
+      kind: kind, n: n, m: 2, importance: [[Float](repeating: 1, count: n)],
+      density: [[Float](repeating: density, count: n)], featureSets: sets, seed: seed)
+  }
+
+  func testDensityMeanAndSecondMomentWithinFiveSigma() throws {
+    for p in [1.0, 0.5, 0.1, 0.01, 0.001] as [Double] {
+      let n = 4
+      let count = p < 0.05 ? 1 << 18 : 1 << 15
+      let samples = try model(n: n, density: Float(p)).trainingSamples(instance: 0, first: 0, count: count)
+      let values = samples.flatMap { $0 }.map(Double.init)
+      let total = Double(values.count)
+      let rate = Double(values.filter { $0 != 0 }.count) / total
+      let mean = values.reduce(0, +) / total
+      let second = values.map { $0 * $0 }.reduce(0, +) / total
+      // Var of the indicator p(1−p); of x: p/3 − p²/4; of x²: p/5 − p²/9.
+      let rateSigma = (p * (1 - p) / total).squareRoot()
+      let meanSigma = ((p / 3 - p * p / 4) / total).squareRoot()
+      let secondSigma = ((p / 5 - p * p / 9) / total).squareRoot()
+      XCTAssertEqual(rate, p, accuracy: 5 * rateSigma + 1e-12, "density \(p)")
+      XCTAssertEqual(mean, p / 2, accuracy: 5 * meanSigma, "E[x] at density \(p)")
+      XCTAssertEqual(second, p / 3, accuracy: 5 * secondSigma, "E[x²] at density \(p)")
+      XCTAssertTrue(values.allSatisfy { $0 >= 0 && $0 < 1 })
+    }
+  }
+
+  func testDensityOneThousandthIsResolvedExactly() {
+    let threshold = RandomStream.threshold(probability: 0.001)
+    XCTAssertEqual(Double(threshold) / 4_294_967_296, 0.001, accuracy: 1e-9)
+    XCTAssertEqual(RandomStream.threshold(probability: 1), 1 << 32, "density 1 always fires")
+  }
+
+  func testFeaturesAreUncorrelatedAndSamplesDiffer() throws {
+    let count = 1 << 15
+    let samples = try model(n: 3, density: 0.5).trainingSamples(instance: 0, first: 0, count: count)
+    let a = samples.map { Double($0[0]) }
+    let b = samples.map { Double($0[1]) }
+    let ma = a.reduce(0, +) / Double(count)
+    let mb = b.reduce(0, +) / Double(count)
+    let cov = zip(a, b).map { ($0 - ma) * ($1 - mb) }.reduce(0, +) / Double(count)
+    let variance = 0.5 / 3 - 0.25 / 4
+    // Correlation of independent features: σ ≈ 1/√N.
+    XCTAssertEqual(cov / variance, 0, accuracy: 5 / Double(count).squareRoot())
+    XCTAssertNotEqual(samples[0], samples[1])
+  }
+
+  func testAbsInputsAreSymmetricOnMinusOneToOne() throws {
+    let p = 0.3
+    let count = 1 << 15
+    let values = try model(kind: .abs, n: 4, density: Float(p)).trainingSamples(instance: 0, first: 0, count: count)
+      .flatMap { $0 }.map(Double.init)
+    let total = Double(values.count)
+    XCTAssertTrue(values.allSatisfy { $0 >= -1 && $0 < 1 })
+    XCTAssertEqual(values.reduce(0, +) / total, 0, accuracy: 5 * (p / 3 / total).squareRoot())
+    XCTAssertEqual(values.map { $0 * $0 }.reduce(0, +) / total, p / 3, accuracy: 5 * ((p / 5 - p * p / 9) / total).squareRoot())
+  }
+
+  func testCorrelatedSetsAreJointlyZero() throws {
+    let p = 0.2
+    let count = 1 << 15
+    let samples = try model(n: 5, density: Float(p), sets: [FeatureSet(.correlated, features: 1..<4)])
+      .trainingSamples(instance: 0, first: 0, count: count)
+    var active = 0
+    for row in samples {
+      let on = row[1..<4].map { $0 != 0 }
+      // Values are exactly 0 only with probability 2⁻²⁴: a set is all on or all off.
+      XCTAssertTrue(on.allSatisfy { $0 } || on.allSatisfy { !$0 }, "\(row)")
+      if on[0] { active += 1 }
+    }
+    XCTAssertEqual(Double(active) / Double(count), p, accuracy: 5 * (p * (1 - p) / Double(count)).squareRoot())
+  }
+
+  func testAntiCorrelatedMembersAreNeverCoActive() throws {
+    let p = 0.4
+    let count = 1 << 15
+    let samples = try model(n: 4, density: Float(p), sets: [FeatureSet(.anticorrelated, features: 0..<3)])
+      .trainingSamples(instance: 0, first: 0, count: count)
+    var perMember = [0, 0, 0]
+    var setActive = 0
+    for row in samples {
+      let on = (0..<3).filter { row[$0] != 0 }
+      XCTAssertLessThanOrEqual(on.count, 1, "\(row)")
+      if let f = on.first { perMember[f] += 1; setActive += 1 }
+    }
+    let total = Double(count)
+    XCTAssertEqual(Double(setActive) / total, p, accuracy: 5 * (p * (1 - p) / total).squareRoot())
+    for c in perMember {
+      let q = p / 3
+      XCTAssertEqual(Double(c) / total, q, accuracy: 5 * (q * (1 - q) / total).squareRoot())
+    }
+  }
+
+  func testInstanceStreamsDependOnSeedAndInstanceOnly() throws {
+    let two = try ToyModel(
+      kind: .relu, n: 3, m: 2, importance: [[1, 1, 1], [1, 1, 1]], density: [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]], seed: 9)
+    let one = try ToyModel(kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 9)
+    XCTAssertEqual(two.trainingSamples(instance: 0, first: 100, count: 50), one.trainingSamples(instance: 0, first: 100, count: 50))
+    XCTAssertNotEqual(two.trainingSamples(instance: 1, first: 0, count: 50), two.trainingSamples(instance: 0, first: 0, count: 50))
+    let reseeded = try ToyModel(kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 10)
+    XCTAssertNotEqual(reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
+  }
+}
