@@ -1,0 +1,104 @@
+/// The paper's analytic adversarial attack and the vulnerability it measures (§3.9).
+///
+/// Gradient attacks fail on these models (the ReLUs are off most of the time and mask
+/// gradients), so the paper attacks along the row of WᵀW that feeds feature i: in a model
+/// without superposition that row is one-hot and the attack only moves feature i, while
+/// superposition spreads it so a small input change reaches many outputs. δ is one constant
+/// vector added to every input; the loss still compares the output with the clean target |x|.
+public struct AdversarialAttack: Sendable, Equatable {
+  /// The feature whose attack hurts most; nil when every row of the attack map is zero.
+  public let feature: Int?
+  /// λ, the L2 budget: `budgetFraction` × the mean input norm of the batch.
+  public let budget: Double
+  /// δ = λ(WᵀW)_i/‖(WᵀW)_i‖₂ for the chosen feature (all zeros when `feature` is nil).
+  public let perturbation: [Double]
+  /// The notebook's per-instance loss on the clean batch.
+  public let cleanLoss: Double
+  /// The same loss with every input moved by δ.
+  public let attackedLoss: Double
+
+  /// L′ − L.
+  public var lossIncrease: Double { attackedLoss - cleanLoss }
+
+  /// The paper's budget: a tenth of the mean input norm.
+  public static let paperBudgetFraction = 0.1
+
+  /// Attacks along each feature's row of the attack map in turn on `inputs` and keeps the
+  /// one with the highest attacked loss (ties to the lower feature).
+  ///
+  /// The attack map is the linear part of input → output pre-activation: WᵀW for the tied
+  /// kinds, W₂W₁ for abs (entry (i, j) = Σ_k W₂[i,k]·W₁[k,j]). Rows with zero norm are skipped.
+  static func strongest(
+    kind: ModelKind, parameters p: ReferenceKernel.Parameters, importance: [Double],
+    inputs: [[Float]], budgetFraction: Double
+  ) -> AdversarialAttack {
+    let evaluator = ShiftedBatchLoss(kind: kind, parameters: p, importance: importance, inputs: inputs)
+    let n = p.b.count
+    let outputRows = kind.untied ? p.w2 : p.w
+    let budget = budgetFraction * evaluator.meanInputNorm
+    let cleanLoss = evaluator.loss(shift: [Double](repeating: 0, count: n))
+    var best = AdversarialAttack(
+      feature: nil, budget: budget, perturbation: [Double](repeating: 0, count: n),
+      cleanLoss: cleanLoss, attackedLoss: cleanLoss)
+    for i in 0..<n {
+      // Row i of the attack map: (W_out,i · W_j) over input features j.
+      let row = p.w.map { wj in zip(outputRows[i], wj).reduce(0.0) { $0 + $1.0 * $1.1 } }
+      let norm = row.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+      guard norm >= .leastNormalMagnitude, norm.isFinite else { continue }
+      let delta = row.map { budget * $0 / norm }
+      let attacked = evaluator.loss(shift: delta)
+      if best.feature == nil || attacked > best.attackedLoss {
+        best = AdversarialAttack(
+          feature: i, budget: budget, perturbation: delta, cleanLoss: cleanLoss, attackedLoss: attacked)
+      }
+    }
+    return best
+  }
+}
+
+extension ToyModel {
+  /// The analytic attack on an instance, on the first `samples` rows of its fixed
+  /// evaluation batch, with budget `budgetFraction` × the batch's mean input norm.
+  public func adversarialAttack(
+    instance: Int, samples: Int = 16_384, budgetFraction: Double = AdversarialAttack.paperBudgetFraction
+  ) -> AdversarialAttack {
+    AdversarialAttack.strongest(
+      kind: kind, parameters: referenceParameters(instance: instance),
+      importance: importance(instance: instance).map(Double.init),
+      inputs: evaluationSamples(instance: instance, count: samples), budgetFraction: budgetFraction)
+  }
+
+  /// (L′ − L)/(L′₀ − L₀): how much more the attack hurts this instance than its
+  /// `orthogonalBaseline`, both measured on the same batch with the same budget.
+  ///
+  /// 1 for the baseline itself; it rises sharply as superposition forms. Defined for the
+  /// tied kinds only: nil for abs (no baseline), and nil when the baseline's loss does not
+  /// rise under attack (every importance zero).
+  public func vulnerability(
+    instance: Int, samples: Int = 16_384, budgetFraction: Double = AdversarialAttack.paperBudgetFraction
+  ) -> Double? {
+    guard !kind.untied else { return nil }
+    let inputs = evaluationSamples(instance: instance, count: samples)
+    let importance = importance(instance: instance).map(Double.init)
+    let attack = AdversarialAttack.strongest(
+      kind: kind, parameters: referenceParameters(instance: instance), importance: importance,
+      inputs: inputs, budgetFraction: budgetFraction)
+    let (weights, bias) = orthogonalBaselineParameters(instance: instance)
+    let baselineParameters = ReferenceKernel.Parameters(
+      w: weights.map { $0.map(Double.init) }, b: bias.map(Double.init))
+    let reference = AdversarialAttack.strongest(
+      kind: kind, parameters: baselineParameters, importance: importance,
+      inputs: inputs, budgetFraction: budgetFraction)
+    guard reference.lossIncrease > 0 else { return nil }
+    return attack.lossIncrease / reference.lossIncrease
+  }
+
+  /// One instance's parameters in Double, in the reference kernel's form.
+  func referenceParameters(instance: Int) -> ReferenceKernel.Parameters {
+    let toDouble = { (rows: [[Float]]) in rows.map { $0.map(Double.init) } }
+    return ReferenceKernel.Parameters(
+      w: toDouble(weights(instance: instance)),
+      w2: kind.untied ? toDouble(outputWeights(instance: instance)) : [],
+      b: bias(instance: instance).map(Double.init))
+  }
+}

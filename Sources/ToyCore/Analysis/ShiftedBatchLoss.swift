@@ -1,0 +1,120 @@
+/// The notebook loss of one instance on a fixed batch whose inputs are all moved by one
+/// constant vector δ, against the clean target |x|; the inner loop of the analytic attack.
+///
+/// The attack tries every feature's δ on the same batch, so the part of the forward pass that
+/// does not depend on δ is done once: the hidden pre-activation Wx (the shift adds Wδ to it),
+/// and, for kinds without a hidden ReLU, the whole output pre-activation Wᵀ(Wx) + b (the
+/// shift adds WᵀWδ to it), which makes each attack cost O(F) per sample instead of O(FH).
+/// Shapes: B = batch, F = n features, H = m hidden; all arrays are flat and row-major, in Double.
+struct ShiftedBatchLoss {
+  let kind: ModelKind
+  let n: Int
+  let m: Int
+  /// W, F×H: row f is feature f's input direction.
+  let w: [Double]
+  /// The output weights, F×H (W again for tied kinds).
+  let wOut: [Double]
+  let bias: [Double]
+  let importance: [Double]
+  let batchSize: Int
+  /// |x|, B×F.
+  let target: [Double]
+  /// B×H hidden pre-activations Wx for kinds with a hidden ReLU, else B×F output
+  /// pre-activations Wᵀ(Wx) + b.
+  let clean: [Double]
+  /// The mean of ‖x‖₂ over the batch, zero samples included.
+  let meanInputNorm: Double
+
+  init(kind: ModelKind, parameters p: ReferenceKernel.Parameters, importance: [Double], inputs: [[Float]]) {
+    let n = p.b.count
+    let m = p.w.first?.count ?? 0
+    self.kind = kind
+    self.n = n
+    self.m = m
+    w = p.w.flatMap { $0 }
+    wOut = kind.untied ? p.w2.flatMap { $0 } : w
+    bias = p.b
+    self.importance = importance
+    batchSize = inputs.count
+    var target = [Double](repeating: 0, count: inputs.count * n)
+    var clean = [Double](repeating: 0, count: inputs.count * (kind.hiddenReLU ? m : n))
+    var normSum = 0.0
+    var hidden = [Double](repeating: 0, count: m)
+    for (s, x) in inputs.enumerated() {
+      var squares = 0.0
+      for k in 0..<m { hidden[k] = 0 }
+      for f in 0..<n {
+        let value = Double(x[f])
+        squares += value * value
+        target[s * n + f] = Swift.abs(value)
+        for k in 0..<m { hidden[k] += w[f * m + k] * value }
+      }
+      normSum += squares.squareRoot()
+      if kind.hiddenReLU {
+        for k in 0..<m { clean[s * m + k] = hidden[k] }
+      } else {
+        for f in 0..<n {
+          var z = p.b[f]
+          for k in 0..<m { z += wOut[f * m + k] * hidden[k] }
+          clean[s * n + f] = z
+        }
+      }
+    }
+    self.target = target
+    self.clean = clean
+    meanInputNorm = inputs.isEmpty ? 0 : normSum / Double(inputs.count)
+  }
+
+  /// The mean over samples and features of I_f·(x′ − |x|)², where x′ is the output on x + δ.
+  func loss(shift delta: [Double]) -> Double {
+    guard batchSize > 0 else { return 0 }
+    // Wδ, the shift of the hidden pre-activation.
+    var hiddenShift = [Double](repeating: 0, count: m)
+    for f in 0..<n where delta[f] != 0 {
+      for k in 0..<m { hiddenShift[k] += w[f * m + k] * delta[f] }
+    }
+    return kind.hiddenReLU ? hiddenReLULoss(hiddenShift) : linearHiddenLoss(hiddenShift)
+  }
+
+  private func output(_ z: Double) -> Double { kind.outputReLU ? max(z, 0) : z }
+
+  private func linearHiddenLoss(_ hiddenShift: [Double]) -> Double {
+    var shift = [Double](repeating: 0, count: n)
+    for f in 0..<n {
+      for k in 0..<m { shift[f] += wOut[f * m + k] * hiddenShift[k] }
+    }
+    var total = 0.0
+    clean.withUnsafeBufferPointer { z in
+      target.withUnsafeBufferPointer { t in
+        for s in 0..<batchSize {
+          for f in 0..<n {
+            let d = output(z[s * n + f] + shift[f]) - t[s * n + f]
+            total += importance[f] * d * d
+          }
+        }
+      }
+    }
+    return total / Double(batchSize * n)
+  }
+
+  private func hiddenReLULoss(_ hiddenShift: [Double]) -> Double {
+    var total = 0.0
+    var h = [Double](repeating: 0, count: m)
+    clean.withUnsafeBufferPointer { u in
+      target.withUnsafeBufferPointer { t in
+        wOut.withUnsafeBufferPointer { wo in
+          for s in 0..<batchSize {
+            for k in 0..<m { h[k] = max(u[s * m + k] + hiddenShift[k], 0) }
+            for f in 0..<n {
+              var z = bias[f]
+              for k in 0..<m { z += wo[f * m + k] * h[k] }
+              let d = output(z) - t[s * n + f]
+              total += importance[f] * d * d
+            }
+          }
+        }
+      }
+    }
+    return total / Double(batchSize * n)
+  }
+}
