@@ -29,31 +29,49 @@ typedef int32_t vi8 __attribute__((vector_size(32), aligned(4)));
 ALWAYS_INLINE v8 keep8(vi8 cond, v8 value) { return (v8)((vi8)value & cond); }
 ALWAYS_INLINE v8 relu8(v8 v) { return keep8(v > splat8(0), v); }
 
-// out[r] = Σ_c coef[c·cs + r·rs] · in[c]  for rows r < rows, with rows of L lanes:
-// a block of 16 lanes stays in registers while the inner sum runs over c.
+// out[r] = init[r] + Σ_c coef[c·cs + r·rs] · in[c]  for rows r < rows, rows of L lanes.
+// A block of 32 lanes (four independent accumulators, enough to hide the FMA latency)
+// stays in registers while the sum runs over c.
 ALWAYS_INLINE void combine(
     int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs,
     const float *in, float *out, const float *init) {
   for (int r = 0; r < rows; r++) {
     float *o = out + (long)r * stride;
+    const v8 start = init ? splat8(init[r]) : splat8(0);
     int j = 0;
-    for (; j + 16 <= lanes; j += 16) {
-      v8 a0 = init ? splat8(init[r]) : splat8(0), a1 = a0;
+    for (; j + 32 <= lanes; j += 32) {
+      v8 a0 = start, a1 = start, a2 = start, a3 = start;
       for (int c = 0; c < cols; c++) {
         v8 w = splat8(coef[c * cs + r * rs]);
         const float *row = in + (long)c * stride + j;
         a0 += w * load8(row);
         a1 += w * load8(row + 8);
+        a2 += w * load8(row + 16);
+        a3 += w * load8(row + 24);
       }
       store8(o + j, a0);
       store8(o + j + 8, a1);
+      store8(o + j + 16, a2);
+      store8(o + j + 24, a3);
     }
     for (; j < lanes; j += 8) {
-      v8 a0 = init ? splat8(init[r]) : splat8(0);
+      v8 a0 = start;
       for (int c = 0; c < cols; c++) a0 += splat8(coef[c * cs + r * rs]) * load8(in + (long)c * stride + j);
       store8(o + j, a0);
     }
   }
+}
+
+// Σ_j a[j]·b[j] over L lanes, with two accumulators per product chain.
+ALWAYS_INLINE float dot(const float *a, const float *b, int lanes) {
+  v8 s0 = splat8(0), s1 = splat8(0);
+  int j = 0;
+  for (; j + 16 <= lanes; j += 16) {
+    s0 += load8(a + j) * load8(b + j);
+    s1 += load8(a + j + 8) * load8(b + j + 8);
+  }
+  for (; j < lanes; j += 8) s0 += load8(a + j) * load8(b + j);
+  return sum8(s0 + s1);
 }
 
 ALWAYS_INLINE double kernel_body(
@@ -112,14 +130,8 @@ ALWAYS_INLINE double kernel_body(
     for (int j = 0; j < lanes; j += 8) bsum += load8(df + j);
     grad_bias[f] += sum8(bsum);
     for (int k = 0; k < m; k++) {
-      const float *hk = h + (long)k * stride, *gk = g + (long)k * stride;
-      v8 so = splat8(0), si = splat8(0);
-      for (int j = 0; j < lanes; j += 8) {
-        so += load8(df + j) * load8(hk + j);
-        si += load8(xf + j) * load8(gk + j);
-      }
-      grad_out[f * m + k] += sum8(so);
-      grad_in[f * m + k] += sum8(si);
+      grad_out[f * m + k] += dot(df, h + (long)k * stride, lanes);
+      grad_in[f * m + k] += dot(xf, g + (long)k * stride, lanes);
     }
   }
   return total;

@@ -48,6 +48,10 @@ extension ToyModel {
     var cancelled = false
     var lastLosses = [Float](repeating: .nan, count: instanceCount)
     while done < options.steps && !cancelled {
+      if let cancellation, cancellation.isCancelled {
+        cancelled = true
+        break
+      }
       let length = min(segment, options.steps - done)
       let (taken, losses) = runSegment(
         options: options, callStep: done, length: length, threads: threads, cancellation: cancellation)
@@ -55,7 +59,7 @@ extension ToyModel {
       if taken > 0 { lastLosses = losses[taken - 1] }
       done += taken
       cancelled = taken < length
-      if let observe {
+      if let observe, taken > 0 {
         observe(TrainingProgress(step: done, totalSteps: options.steps, losses: lastLosses), self)
       }
     }
@@ -77,6 +81,24 @@ extension ToyModel {
     }
   }
 
+  /// Splits the instances among `threads` workers with similar expected work (longest first,
+  /// each to the least loaded). A sample costs its data draws plus, when any feature is
+  /// active, a pass through the model. The split never changes any instance's numbers.
+  func workGroups(threads: Int) -> [[Int]] {
+    let cost = (0..<instanceCount).map { i -> Double in
+      let allZero = density(instance: i).reduce(1.0) { $0 * (1 - Double($1)) }
+      return Double(n) * 4 + 10 * Double(n * m) * (1 - allZero)
+    }
+    var groups = [[Int]](repeating: [], count: threads)
+    var load = [Double](repeating: 0, count: threads)
+    for i in (0..<instanceCount).sorted(by: { cost[$0] > cost[$1] }) {
+      let t = load.indices.min(by: { load[$0] < load[$1] })!
+      groups[t].append(i)
+      load[t] += cost[i]
+    }
+    return groups
+  }
+
   /// Runs up to `length` steps; returns steps taken and the per-step, per-instance losses.
   private mutating func runSegment(
     options: TrainingOptions, callStep: Int, length: Int, threads: Int, cancellation: Cancellation?
@@ -90,6 +112,7 @@ extension ToyModel {
     }
     let startStep = steps
     let startSamples = samplesDrawn
+    let groups = workGroups(threads: threads)
     let (kind, n, m) = (kind, n, m)
 
     parameters.withUnsafeMutableBufferPointer { params in
@@ -104,17 +127,16 @@ extension ToyModel {
                   importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
                   instances: instances, startStep: startStep, startSamples: startSamples,
                   callStep: callStep)
-                // Each worker owns the instances t, t+T, …: no sharing, no locks.
+                // Each worker owns a group of instances: no sharing, no locks.
                 let reachedSlots = SharedSlots(base: reachedOut.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
-                  let group = Array(stride(from: t, to: instances, by: threads))
-                  reachedSlots.base[t] = context.run(group: group, from: 0, to: length, cancellation: cancellation)
+                  reachedSlots.base[t] = context.run(
+                    group: groups[t], from: 0, to: length, cancellation: cancellation)
                 }
                 // A cancelled worker may stop a step before another: bring all to the same step.
                 let target = reachedOut.max() ?? 0
                 for t in 0..<threads where reachedOut[t] < target {
-                  let group = Array(stride(from: t, to: instances, by: threads))
-                  _ = context.run(group: group, from: reachedOut[t], to: target, cancellation: nil)
+                  _ = context.run(group: groups[t], from: reachedOut[t], to: target, cancellation: nil)
                 }
                 reachedOut[0] = target
               }
@@ -157,40 +179,62 @@ private struct StepContext: @unchecked Sendable {
   static let chunkWidth = 128
 
   /// Trains `group` through segment steps `from ..< to`; returns the step reached.
+  ///
+  /// The group's parameters, moments and losses are copied into buffers of the worker's own
+  /// and back at the end: instances of different workers sit side by side in the model's
+  /// arrays, and writing them in place would bounce shared cache lines between cores.
   func run(group: [Int], from: Int, to: Int, cancellation: Cancellation?) -> Int {
     let batch = options.batchSize
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth, batch))
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
-    let grad = UnsafeMutablePointer<Float>.allocate(capacity: parameterCount)
-    defer { grad.deallocate() }
+    let count = parameterCount
+    let local = group.count * count
+    let grad = UnsafeMutablePointer<Float>.allocate(capacity: count)
+    let theta = UnsafeMutablePointer<Float>.allocate(capacity: local)
+    let mu1 = UnsafeMutablePointer<Float>.allocate(capacity: local)
+    let nu1 = UnsafeMutablePointer<Float>.allocate(capacity: local)
+    let stepLosses = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (to - from) * group.count))
+    defer {
+      for ptr in [grad, theta, mu1, nu1, stepLosses] { ptr.deallocate() }
+    }
+    for (g, instance) in group.enumerated() {
+      theta.advanced(by: g * count).update(from: params + instance * count, count: count)
+      mu1.advanced(by: g * count).update(from: mu + instance * count, count: count)
+      nu1.advanced(by: g * count).update(from: nu + instance * count, count: count)
+    }
     let scale = 1 / Float(batch * n)
     var step = from
     while step < to {
       if let cancellation, cancellation.isCancelled { break }
       let globalStep = startStep + step
       let rate = options.learningRate * options.schedule.scale(step: callStep + step, of: options.steps)
+      let update = AdamUpdate(options: options, rate: rate, t: globalStep + 1)
       let firstSample = startSamples &+ UInt64(step) &* UInt64(batch)
-      for instance in group {
-        let block = params + instance * parameterCount
-        grad.initialize(repeating: 0, count: parameterCount)
+      for (g, instance) in group.enumerated() {
+        let block = theta + g * count
+        grad.initialize(repeating: 0, count: count)
         var lossSum = 0.0
         var offset = 0
         while offset < batch {
-          let count = min(width, batch - offset)
+          let chunk = min(width, batch - offset)
           samplers[instance].fill(
-            first: firstSample &+ UInt64(offset), count: count, width: width, into: scratch.x)
+            first: firstSample &+ UInt64(offset), count: chunk, width: width, into: scratch.x)
           lossSum += kernel.run(
             params: block, importance: importance + instance * n, scale: scale,
-            scratch: scratch, count: count, grad: grad)
-          offset += count
+            scratch: scratch, count: chunk, grad: grad)
+          offset += chunk
         }
-        losses[step * instances + instance] = Float(lossSum / Double(batch * n))
-        AdamUpdate(options: options, rate: rate, t: globalStep + 1).apply(
-          to: block, mu: mu + instance * parameterCount, nu: nu + instance * parameterCount,
-          grad: grad, count: parameterCount)
+        stepLosses[(step - from) * group.count + g] = Float(lossSum / Double(batch * n))
+        update.apply(to: block, mu: mu1 + g * count, nu: nu1 + g * count, grad: grad, count: count)
       }
       step += 1
+    }
+    for (g, instance) in group.enumerated() {
+      (params + instance * count).update(from: theta + g * count, count: count)
+      (mu + instance * count).update(from: mu1 + g * count, count: count)
+      (nu + instance * count).update(from: nu1 + g * count, count: count)
+      for s in from..<step { losses[s * instances + instance] = stepLosses[(s - from) * group.count + g] }
     }
     return step
   }
