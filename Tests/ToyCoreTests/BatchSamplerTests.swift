@@ -108,4 +108,21 @@ final class BatchSamplerTests: XCTestCase {
     let reseeded = try ToyModel(kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 10)
     XCTAssertNotEqual(reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
   }
+
+  func testEveryCodePathDrawsIdenticalBits() throws {
+    for kind in [ModelKind.relu, .abs] {
+      let model = try model(kind: kind, n: 7, density: 0.3)
+      // Unaligned starts and lengths cross the 128-sample blocks and the 8-lane vectors.
+      for (first, count) in [(0, 1), (3, 130), (125, 9), (1000, 300)] as [(UInt64, Int)] {
+        let baseline = model.trainingSamples(instance: 0, first: first, count: count, path: .baseline)
+        for path in KernelPath.allCases where path.isAvailable {
+          let other = model.trainingSamples(instance: 0, first: first, count: count, path: path)
+          XCTAssertEqual(other.flatMap { $0 }.map(\.bitPattern), baseline.flatMap { $0 }.map(\.bitPattern), "\(path)")
+        }
+        // A sample's values do not depend on where the request starts.
+        let shifted = model.trainingSamples(instance: 0, first: first + 1, count: count - 1)
+        XCTAssertEqual(shifted, Array(baseline.dropFirst()))
+      }
+    }
+  }
 }

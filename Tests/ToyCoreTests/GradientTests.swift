@@ -74,7 +74,7 @@ final class GradientTests: XCTestCase {
     for kind in ModelKind.allCases {
       for n in 1...6 {
         for m in 1...4 {
-          for batch in [1, 2, 7, 8, 9, 15, 16, 17, 31, 64, 129] {
+          for batch in [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 129] {
             let (p, importance, inputs) = randomCase(kind: kind, n: n, m: m, batch: batch, density: 0.5, rng: &rng)
             var model = try ToyModel(
               kind: kind, n: n, m: m, importance: [importance.map(Float.init)],
@@ -89,16 +89,19 @@ final class GradientTests: XCTestCase {
             let floatInputs = inputs.map { $0.map(Float.init) }
             let doubleInputs = floatInputs.map { $0.map(Double.init) }
             let roundedImportance = importance.map { Double(Float($0)) }
-            let (loss, gradient) = model.lossAndGradient(inputs: floatInputs, instance: 0)
+            for path in KernelPath.allCases where path.isAvailable {
+            let (loss, gradient) = model.lossAndGradient(inputs: floatInputs, instance: 0, path: path)
             let expectedLoss = ReferenceKernel.loss(
               kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
             let g = ReferenceKernel.gradient(
               kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
             let expected = g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b
-            XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 + 1e-5 * expectedLoss, "\(kind) n=\(n) m=\(m) B=\(batch)")
+            let label = "\(kind) n=\(n) m=\(m) B=\(batch) \(path)"
+            XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 + 1e-5 * expectedLoss, label)
             let actual = gradient.map(Double.init)
-            assertClose(actual, expected, absolute: 1e-6, relative: 1e-4, "\(kind) n=\(n) m=\(m) B=\(batch)")
+            assertClose(actual, expected, absolute: 1e-6, relative: 1e-4, label)
             worst = max(worst, zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? 0)
+            }
           }
         }
       }
