@@ -181,7 +181,7 @@ double toy_chunk_kernel(toy_kernel_path path, KERNEL_ARGS) {
 // Stable in-place compaction of the samples (columns) that have any non-zero feature.
 // Shapes: F = n rows of `stride` floats, `count` samples. Returns the number kept; the
 // kept samples occupy columns [0, kept) in their original order.
-int toy_compact_samples(int n, int count, int stride, float *x, int32_t *scratch) {
+ALWAYS_INLINE int compact_body(int n, int count, int stride, float *x, int32_t *scratch) {
   // scratch[j] ≠ 0 iff sample j has a non-zero feature: a branch-free OR down the rows.
   for (int j = 0; j < count; j++) scratch[j] = 0;
   for (int f = 0; f < n; f++) {
@@ -201,4 +201,22 @@ int toy_compact_samples(int n, int count, int stride, float *x, int32_t *scratch
     for (int i = 0; i < kept; i++) row[i] = row[scratch[i]];
   }
   return kept;
+}
+
+static int compact_baseline(int n, int count, int stride, float *x, int32_t *scratch) {
+  return compact_body(n, count, stride, x, scratch);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static int compact_avx2(int n, int count, int stride, float *x, int32_t *scratch) {
+  return compact_body(n, count, stride, x, scratch);
+}
+#endif
+
+int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, float *x, int32_t *scratch) {
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) return compact_avx2(n, count, stride, x, scratch);
+#endif
+  (void)path;
+  return compact_baseline(n, count, stride, x, scratch);
 }

@@ -74,7 +74,7 @@ struct ChunkKernel {
   ) -> Double {
     let (n, m, width) = (n, m, width)
     let x = scratch.x
-    let kept = Int(toy_compact_samples(Int32(n), Int32(count), Int32(width), x, scratch.columns))
+    let kept = Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), x, scratch.columns))
     let lanes = (kept + 7) / 8 * 8
     for f in 0..<n {
       for j in kept..<lanes { x[f * width + j] = 0 }

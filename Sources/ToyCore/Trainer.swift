@@ -43,7 +43,9 @@ extension ToyModel {
   ) throws(ModelError) -> TrainingOutcome {
     try options.validate()
     let threads = max(1, min(options.threads ?? Self.coreCount, instanceCount))
-    let segment = options.observeEvery > 0 ? options.observeEvery : max(options.steps, 1)
+    // Segments bound the per-step loss buffer (about a million numbers) and end at each
+    // observation; the workers run a whole segment without meeting.
+    let longest = max(1, min(4096, 1 << 20 / instanceCount))
     var done = 0
     var cancelled = false
     var lastLosses = [Float](repeating: .nan, count: instanceCount)
@@ -52,14 +54,18 @@ extension ToyModel {
         cancelled = true
         break
       }
-      let length = min(segment, options.steps - done)
+      var length = min(longest, options.steps - done)
+      if options.observeEvery > 0 {
+        length = min(length, options.observeEvery - done % options.observeEvery)
+      }
       let (taken, losses) = runSegment(
         options: options, callStep: done, length: length, threads: threads, cancellation: cancellation)
       record(losses: losses, steps: taken)
       if taken > 0 { lastLosses = losses[taken - 1] }
       done += taken
       cancelled = taken < length
-      if let observe, taken > 0 {
+      let observing = options.observeEvery > 0 && done % options.observeEvery == 0
+      if let observe, taken > 0, observing || done == options.steps || cancelled {
         observe(TrainingProgress(step: done, totalSteps: options.steps, losses: lastLosses), self)
       }
     }
@@ -176,7 +182,14 @@ private struct StepContext: @unchecked Sendable {
   let startSamples: UInt64
   let callStep: Int
 
-  static let chunkWidth = 128
+  /// Samples per kernel call: the largest power of two that keeps one chunk's inputs within
+  /// 32 KiB (so the activations stay in cache), at least 128 and at most 1024. Fewer calls
+  /// for small models; the width depends on n alone, never on the thread count.
+  static func chunkWidth(n: Int) -> Int {
+    var width = 128
+    while width < 1024 && 2 * width * n <= 8192 { width *= 2 }
+    return width
+  }
 
   /// Trains `group` through segment steps `from ..< to`; returns the step reached.
   ///
@@ -185,7 +198,7 @@ private struct StepContext: @unchecked Sendable {
   /// arrays, and writing them in place would bounce shared cache lines between cores.
   func run(group: [Int], from: Int, to: Int, cancellation: Cancellation?) -> Int {
     let batch = options.batchSize
-    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth, batch))
+    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), batch))
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
     let count = parameterCount

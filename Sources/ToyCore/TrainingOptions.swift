@@ -24,6 +24,7 @@ public struct TrainingOptions: Sendable, Equatable {
     guard steps >= 0 else { throw .stepsNegative(steps) }
     guard batchSize >= 1 else { throw .batchNotPositive(batchSize) }
     guard learningRate.isFinite, learningRate > 0 else { throw .learningRateInvalid(learningRate) }
+    guard observeEvery >= 0 else { throw .stepsNegative(observeEvery) }
   }
 }
 

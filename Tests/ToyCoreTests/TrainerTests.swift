@@ -122,6 +122,15 @@ final class TrainerTests: XCTestCase {
     XCTAssertEqual(seen.map(\.1), [10, 20, 25])
   }
 
+  func testObservationsLandOnTheirStepsAcrossLongRuns() throws {
+    var model = try smallModel(instances: 1)
+    var opts = options(steps: 9000, batch: 1)
+    opts.observeEvery = 5000
+    var seen: [Int] = []
+    try model.train(opts) { progress, _ in seen.append(progress.step) }
+    XCTAssertEqual(seen, [5000, 9000])
+  }
+
   func testLossHistoryStaysBoundedAndRecentLossAveragesTheLastHundredSteps() throws {
     var model = try smallModel(instances: 1)
     try model.train(options(steps: 2500, batch: 8))

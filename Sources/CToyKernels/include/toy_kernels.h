@@ -40,7 +40,7 @@ double toy_chunk_kernel(
 
 /// Moves the samples (columns of the F×stride feature-major `x`) that have any non-zero
 /// feature to the front, in order; returns how many there are. `scratch` holds `count` ints.
-int toy_compact_samples(int n, int count, int stride, float *x, int32_t *scratch);
+int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, float *x, int32_t *scratch);
 
 /// SplitMix64's output function.
 uint64_t toy_mix64(uint64_t z);
