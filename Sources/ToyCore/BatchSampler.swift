@@ -31,6 +31,27 @@ struct BatchSampler {
     independent = (0..<model.n).filter { !inSet[$0] }
   }
 
+  /// A copy with storage of its own, for one worker thread: copies that share array buffers
+  /// bump one reference count from every core, and that contention costs more than the work.
+  func isolatedCopy() -> BatchSampler {
+    BatchSampler(
+      n: n, signed: signed, stream: stream, thresholds: thresholds.map { $0 }, independent: independent.map { $0 },
+      sets: sets.map { $0 }, path: path)
+  }
+
+  private init(
+    n: Int, signed: Bool, stream: RandomStream, thresholds: [UInt64], independent: [Int], sets: [FeatureSet],
+    path: toy_kernel_path
+  ) {
+    self.n = n
+    self.signed = signed
+    self.stream = stream
+    self.thresholds = thresholds
+    self.independent = independent
+    self.sets = sets
+    self.path = path
+  }
+
   /// The (mask, value) words of one sample and feature.
   @inline(__always)
   private func words(_ sample: UInt64, _ f: Int) -> (mask: UInt32, value: UInt32) {

@@ -216,6 +216,7 @@ private struct StepContext: @unchecked Sendable {
       mu1.advanced(by: g * count).update(from: mu + instance * count, count: count)
       nu1.advanced(by: g * count).update(from: nu + instance * count, count: count)
     }
+    let samplers = group.map { self.samplers[$0].isolatedCopy() }
     let scale = 1 / Float(batch * n)
     var step = from
     while step < to {
@@ -231,7 +232,7 @@ private struct StepContext: @unchecked Sendable {
         var offset = 0
         while offset < batch {
           let chunk = min(width, batch - offset)
-          samplers[instance].fill(
+          samplers[g].fill(
             first: firstSample &+ UInt64(offset), count: chunk, width: width, into: scratch.x)
           lossSum += kernel.run(
             params: block, importance: importance + instance * n, scale: scale,
