@@ -43,5 +43,6 @@ let package = Package(
       resources: [.copy("Fixtures")],
       swiftSettings: strict
     ),
+    .testTarget(name: "toyTests", dependencies: ["toy"], swiftSettings: strict),
   ]
 )

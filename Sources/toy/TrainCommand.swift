@@ -119,7 +119,7 @@ struct TrainCommand: ParsableCommand {
     print(summary)
     print(normTable(model))
     if let save {
-      // SAVE try ModelStore.save(model, to: save)
+      try ModelStore.save(model, to: save)
       print("saved to \(save)")
     }
   }

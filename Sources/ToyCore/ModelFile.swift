@@ -1,0 +1,144 @@
+/// A model as it is saved: the documented JSON layout of docs/model-format.md, as values.
+///
+/// The core does no I/O: the executable encodes and decodes this with any `Encoder`, and
+/// `ToyModel(file:)` checks it. Every number the trainer reads is here, so training a loaded
+/// model continues bit for bit where the saved one stopped. How floats are written, so that
+/// they read back bit for bit, is in ModelFile+Encoding.swift.
+///
+/// Shapes: I = instances, F = n features, H = m hidden dimensions.
+public struct ModelFile: Codable, Sendable, Equatable {
+  /// The value of `format` in every toy model file.
+  public static let formatName = "toy-model"
+  /// The only `version` this toy reads and writes.
+  public static let currentVersion = 1
+
+  public var format: String
+  public var version: Int
+  /// The toy that wrote the file (informational).
+  public var toyVersion: String
+  /// A `ModelKind` raw value; kept as text so an unknown kind gets a clear error.
+  public var kind: String
+  public var n: Int
+  public var m: Int
+  /// Optimiser steps taken so far; the next step is Adam's step `steps + 1`.
+  public var steps: Int
+  public var seed: UInt64
+  /// An `Initialization` raw value.
+  public var initialization: String
+  /// Samples drawn so far by each instance's data stream: the next batch starts here.
+  public var samplesDrawn: UInt64
+  public var featureSets: [FeatureSetEntry]
+  /// The sampled loss over all training (its stride, steps and one row per instance).
+  public var lossHistory: LossHistory
+  public var instances: [Instance]
+
+  enum CodingKeys: String, CodingKey {
+    case format, version, kind, n, m, steps, seed, instances
+    case toyVersion = "toy_version"
+    case initialization = "init"
+    case samplesDrawn = "samples_drawn"
+    case featureSets = "feature_sets"
+    case lossHistory = "loss_history"
+  }
+
+  /// One instance: its data settings, parameters, recent losses and optimiser state.
+  public struct Instance: Codable, Sendable, Equatable {
+    /// Density 1−S of each feature, F values in (0, 1].
+    public var featureProbability: [Float]
+    /// F values, finite and at least 0.
+    public var importance: [Float]
+    /// W: F rows of H, row f = feature f's direction (for abs, W₁ transposed).
+    public var weights: [[Float]]
+    /// W₂ (abs only): F rows of H, row f = feature f's output weights.
+    public var outputWeights: [[Float]]?
+    /// b: F values.
+    public var bias: [Float]
+    /// The mean of `recentLosses` (informational: recomputed on load); nil before training.
+    public var loss: Double?
+    /// The loss of the last (up to 100) steps, oldest first.
+    public var recentLosses: [Float]
+    /// Adam's first moment μ, in the shapes of W, W₂ and b.
+    public var adamM: Parameters
+    /// Adam's second moment ν (every value at least 0), in the shapes of W, W₂ and b.
+    public var adamV: Parameters
+
+    enum CodingKeys: String, CodingKey {
+      case importance, loss
+      case featureProbability = "feature_probability"
+      case weights = "W"
+      case outputWeights = "W2"
+      case bias = "b"
+      case recentLosses = "recent_losses"
+      case adamM = "adam_m"
+      case adamV = "adam_v"
+    }
+  }
+
+  /// Numbers in the shape of one instance's parameters: W, W₂ (abs only) and b.
+  public struct Parameters: Codable, Sendable, Equatable {
+    public var weights: [[Float]]
+    public var outputWeights: [[Float]]?
+    public var bias: [Float]
+
+    enum CodingKeys: String, CodingKey {
+      case weights = "W"
+      case outputWeights = "W2"
+      case bias = "b"
+    }
+
+    public init(weights: [[Float]], outputWeights: [[Float]]?, bias: [Float]) {
+      self.weights = weights
+      self.outputWeights = outputWeights
+      self.bias = bias
+    }
+  }
+
+  /// A feature set: its relation and its members, consecutive feature indices.
+  public struct FeatureSetEntry: Codable, Sendable, Equatable {
+    /// A `FeatureSet.Relation` raw value.
+    public var relation: String
+    public var features: [Int]
+
+    public init(relation: String, features: [Int]) {
+      self.relation = relation
+      self.features = features
+    }
+  }
+
+  /// The two keys read before anything else, so that a file from another program or a
+  /// later version is named as such instead of failing on some key it lacks.
+  public struct Header: Codable, Sendable, Equatable {
+    public var format: String
+    public var version: Int
+
+    public init(format: String, version: Int) {
+      self.format = format
+      self.version = version
+    }
+
+    /// Throws unless this is a toy model file of the version this toy reads.
+    public func check() throws(ModelFileError) {
+      guard format == ModelFile.formatName else { throw .wrongFormat(found: format) }
+      guard version == ModelFile.currentVersion else { throw .unsupportedVersion(found: version) }
+    }
+  }
+}
+
+extension ModelFile.Parameters {
+  /// One instance's block of a flat parameter-layout array (W, then W₂ for abs, then b).
+  init(block: ArraySlice<Float>, n: Int, m: Int, untied: Bool) {
+    let base = block.startIndex
+    func rows(at offset: Int) -> [[Float]] {
+      (0..<n).map { f in Array(block[base + offset + f * m..<base + offset + (f + 1) * m]) }
+    }
+    weights = rows(at: 0)
+    outputWeights = untied ? rows(at: n * m) : nil
+    let biasStart = base + (untied ? 2 : 1) * n * m
+    bias = Array(block[biasStart..<biasStart + n])
+  }
+
+  /// The block in the flat layout; shapes must have been checked.
+  var flattened: [Float] {
+    weights.flatMap { $0 } + (outputWeights ?? []).flatMap { $0 } + bias
+  }
+}

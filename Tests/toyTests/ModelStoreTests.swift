@@ -1,0 +1,244 @@
+import Foundation
+import ToyCore
+import XCTest
+
+@testable import toy
+
+/// Saving and loading files: exact floats, atomic replacement, and errors that name the file
+/// and say what is wrong.
+final class ModelStoreTests: XCTestCase {
+  var directory = ""
+
+  override func setUpWithError() throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent("toy-store-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+  }
+
+  override func tearDownWithError() throws {
+    try? FileManager.default.removeItem(atPath: directory)
+  }
+
+  func makeModel(_ kind: ModelKind = .relu) throws -> ToyModel {
+    var model = try ToyModel(
+      kind: kind, n: 5, m: 2, importance: [[1, 0.9, 0.8, 0.7, 0.6], [1, 1, 1, 1, 1]],
+      density: [[1, 1, 1, 1, 1], [0.1, 0.1, 0.1, 0.1, 0.1]], seed: 3)
+    var options = TrainingOptions(steps: 5)
+    options.batchSize = 32
+    try model.train(options)
+    return model
+  }
+
+  func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
+
+  func contents() throws -> [String] {
+    try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+  }
+
+  /// The load error for a file holding `text`, rendered.
+  func loadError(writing text: String, name: String = "model.json") throws -> String {
+    let path = "\(directory)/\(name)"
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    return try loadError(path: path)
+  }
+
+  func loadError(path: String) throws -> String {
+    do {
+      _ = try ModelStore.load(from: path)
+      XCTFail("\(path) loaded")
+      return ""
+    } catch {
+      return error.description
+    }
+  }
+
+  /// The saved JSON of a model as a dictionary, to break on purpose.
+  func savedJSON() throws -> [String: Any] {
+    let path = "\(directory)/good.json"
+    try ModelStore.save(makeModel(), to: path)
+    return try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as! [String: Any]
+  }
+
+  func text(_ json: [String: Any]) throws -> String {
+    String(decoding: try JSONSerialization.data(withJSONObject: json), as: UTF8.self)
+  }
+
+  // MARK: Saving and loading
+
+  func testSaveThenLoadIsExactAndLeavesNoTemporaryFile() throws {
+    for kind in ModelKind.allCases {
+      let model = try makeModel(kind)
+      let path = "\(directory)/\(kind.rawValue).json"
+      try ModelStore.save(model, to: path)
+      let loaded = try ModelStore.load(from: path)
+      XCTAssertEqual(loaded, model)
+      XCTAssertEqual(bits(loaded.parameters), bits(model.parameters))
+      XCTAssertEqual(bits(loaded.secondMoment), bits(model.secondMoment))
+    }
+    XCTAssertEqual(try contents(), ["abs.json", "hidden_relu.json", "linear.json", "relu.json"])
+  }
+
+  func testSaveReplacesAnExistingFile() throws {
+    let path = "\(directory)/model.json"
+    try Data("old".utf8).write(to: URL(fileURLWithPath: path))
+    let model = try makeModel()
+    try ModelStore.save(model, to: path)
+    XCTAssertEqual(try ModelStore.load(from: path), model)
+    XCTAssertEqual(try contents(), ["model.json"])
+  }
+
+  func testSavedFileIsSortedAndPrettyPrinted() throws {
+    let path = "\(directory)/model.json"
+    try ModelStore.save(makeModel(), to: path)
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let topKeys = text.split(separator: "\n").filter { $0.hasPrefix("  \"") }.map { $0.split(separator: "\"")[1] }
+    XCTAssertEqual(topKeys, topKeys.sorted())
+    XCTAssertTrue(topKeys.contains("format"))
+    XCTAssertTrue(text.hasSuffix("}\n"))
+  }
+
+  /// Every float written reads back bit for bit: random bit patterns over the whole range,
+  /// subnormals, the extremes and −0, in every parameter and moment of a saved model.
+  func testEveryFloatRoundTripsBitForBit() throws {
+    var state: UInt64 = 0x5EED
+    func nextBits() -> UInt32 {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return UInt32(truncatingIfNeeded: state >> 32)
+    }
+    let special: [Float] = [
+      0, -0.0, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude,
+      Float(bitPattern: 0x007F_FFFF), .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 1, 0.1,
+      Float(bitPattern: 0x8000_1234),
+    ]
+    var model = try ToyModel(
+      kind: .abs, n: 100, m: 50, importance: [[Float]](repeating: Array(repeating: 1, count: 100), count: 4),
+      density: [[Float]](repeating: Array(repeating: 1, count: 100), count: 4))
+    func randomFinite() -> Float {
+      while true {
+        let bits = nextBits()
+        // Half of them subnormal (or zero): exponent bits cleared.
+        let value = Float(bitPattern: bits & 1 == 0 ? bits & 0x807F_FFFF : bits)
+        if value.isFinite { return value }
+      }
+    }
+    for index in model.parameters.indices {
+      model.parameters[index] = index < special.count ? special[index] : randomFinite()
+      model.firstMoment[index] = randomFinite()
+      model.secondMoment[index] = abs(randomFinite())
+    }
+    let path = "\(directory)/floats.json"
+    try ModelStore.save(model, to: path)
+    let loaded = try ModelStore.load(from: path)
+    XCTAssertEqual(bits(loaded.parameters), bits(model.parameters))
+    XCTAssertEqual(bits(loaded.firstMoment), bits(model.firstMoment))
+    XCTAssertEqual(bits(loaded.secondMoment), bits(model.secondMoment))
+  }
+
+  // MARK: Errors
+
+  func testMissingFile() throws {
+    let path = "\(directory)/absent.json"
+    XCTAssertEqual(try loadError(path: path), "\(path): no such file")
+  }
+
+  func testEmptyFile() throws {
+    XCTAssertEqual(try loadError(writing: ""), "\(directory)/model.json: the file is empty")
+  }
+
+  func testTruncatedFile() throws {
+    let path = "\(directory)/model.json"
+    try ModelStore.save(makeModel(), to: path)
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: path))
+    XCTAssertEqual(try loadError(path: path), "\(path): the file ends early: it was cut short (truncated)")
+  }
+
+  func testGarbage() throws {
+    XCTAssertEqual(
+      try loadError(writing: "PK\u{3}\u{4} this is a zip file"),
+      "\(directory)/model.json: not valid JSON: invalid value around character 0")
+    XCTAssertEqual(
+      try loadError(writing: "{\"format\": \"toy-model\", \"version\": 1 2}"),
+      "\(directory)/model.json: not valid JSON: invalid value around character 37")
+    XCTAssertEqual(
+      try loadError(writing: "{\"format\": tru}\n"),
+      "\(directory)/model.json: not valid JSON: invalid value around character 14")
+  }
+
+  func testWrongVersion() throws {
+    var json = try savedJSON()
+    json["version"] = 2
+    XCTAssertEqual(
+      try loadError(writing: try text(json)),
+      "\(directory)/model.json: unsupported version 2: toy \(toyVersion) reads version 1")
+  }
+
+  func testWrongFormatIsNamedBeforeMissingKeys() throws {
+    XCTAssertEqual(
+      try loadError(writing: #"{"format": "notebook", "version": 1}"#),
+      "\(directory)/model.json: format is \"notebook\", expected \"toy-model\": not a toy model file")
+    XCTAssertEqual(try loadError(writing: "[1, 2]"), "\(directory)/model.json: the top level expected an object")
+    XCTAssertEqual(try loadError(writing: #"{"version": 1}"#), "\(directory)/model.json: format missing")
+  }
+
+  func testMalformedValuesNameTheKeyPath() throws {
+    var json = try savedJSON()
+    var instances = json["instances"] as! [[String: Any]]
+    instances[1]["W"] = [[0.5, 0.5], [0.5, "x"]]
+    json["instances"] = instances
+    XCTAssertEqual(
+      try loadError(writing: try text(json)), "\(directory)/model.json: instances[1].W[1][1] expected a number")
+    instances[1]["W"] = [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]
+    instances[1].removeValue(forKey: "adam_v")
+    json["instances"] = instances
+    XCTAssertEqual(try loadError(writing: try text(json)), "\(directory)/model.json: instances[1].adam_v missing")
+  }
+
+  func testNumbersThatDoNotFit() throws {
+    var json = try savedJSON()
+    json["samples_drawn"] = -1
+    XCTAssertEqual(
+      try loadError(writing: try text(json)),
+      "\(directory)/model.json: samples_drawn is -1, expected a whole number from 0 to 18446744073709551615")
+    json["samples_drawn"] = 5
+    json["n"] = 2.5
+    XCTAssertEqual(try loadError(writing: try text(json)), "\(directory)/model.json: n is 2.5, expected a whole number")
+    json["n"] = 5
+    var instances = json["instances"] as! [[String: Any]]
+    instances[1]["b"] = [0, 0, 1e39, 0, 0]
+    json["instances"] = instances
+    XCTAssertEqual(
+      try loadError(writing: try text(json)),
+      "\(directory)/model.json: instances[1].b[2] is 1e+39, beyond the range of a Float32")
+  }
+
+  func testDirectoryIsNotAFile() throws {
+    XCTAssertEqual(try loadError(path: directory), "\(directory): cannot read: is a directory")
+  }
+
+  func testBadValuesNameTheKeyPath() throws {
+    var json = try savedJSON()
+    var instances = json["instances"] as! [[String: Any]]
+    instances[0]["b"] = [0, 0]
+    json["instances"] = instances
+    XCTAssertEqual(
+      try loadError(writing: try text(json)), "\(directory)/model.json: instances[0].b has 2 values, expected 5")
+  }
+
+  func testNonFiniteModelIsRefusedAtSaveAndNothingIsWritten() throws {
+    var model = try makeModel()
+    model.parameters[3] = .nan
+    let path = "\(directory)/model.json"
+    XCTAssertThrowsError(try ModelStore.save(model, to: path)) { error in
+      XCTAssertEqual(
+        "\(error)", "\(path): cannot save: instances[0].W[1][1] is nan; every number must be finite")
+    }
+    XCTAssertEqual(try contents(), [])
+  }
+
+  func testSaveIntoMissingDirectory() throws {
+    let path = "\(directory)/nowhere/model.json"
+    XCTAssertThrowsError(try ModelStore.save(makeModel(), to: path)) { error in
+      XCTAssertEqual("\(error)", "\(path): cannot save: no such file or directory")
+    }
+  }
+}
