@@ -1,9 +1,10 @@
-import RealModule
 import Dispatch
+import RealModule
+import Synchronization
+
 #if canImport(Glibc)
   import Glibc
 #endif
-import Synchronization
 
 /// What the observer sees during training.
 public struct TrainingProgress: Sendable {

@@ -76,9 +76,14 @@ struct BenchConfiguration {
   static let all: [BenchConfiguration] = [
     .init(name: "A", summary: "intro", kind: .relu, n: 5, m: 2, densities: notebookDensities(10), defaultSteps: 2000),
     .init(name: "B", summary: "7 sparsities", kind: .relu, n: 20, m: 5, densities: sevenSparsities, defaultSteps: 2000),
-    .init(name: "C", summary: "notebook sweep", kind: .relu, n: 100, m: 20, densities: notebookDensities(20), defaultSteps: 200),
-    .init(name: "D", summary: "geometry", kind: .relu, n: 200, m: 20, densities: notebookDensities(20), defaultSteps: 100),
-    .init(name: "E", summary: "paper geometry", kind: .relu, n: 400, m: 30, densities: notebookDensities(20), defaultSteps: 50),
+    .init(
+      name: "C", summary: "notebook sweep", kind: .relu, n: 100, m: 20, densities: notebookDensities(20),
+      defaultSteps: 200),
+    .init(
+      name: "D", summary: "geometry", kind: .relu, n: 200, m: 20, densities: notebookDensities(20), defaultSteps: 100),
+    .init(
+      name: "E", summary: "paper geometry", kind: .relu, n: 400, m: 30, densities: notebookDensities(20),
+      defaultSteps: 50),
   ]
 
   struct Result {

@@ -34,7 +34,8 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Densities 1−S, comma-separated, one instance each.", valueName: "list"))
   var density: String?
 
-  @Option(help: ArgumentHelp("Sparsities S, comma-separated, one instance each (instead of --density).", valueName: "list"))
+  @Option(
+    help: ArgumentHelp("Sparsities S, comma-separated, one instance each (instead of --density).", valueName: "list"))
   var sparsity: String?
 
   @Option(help: "Instances for the default density sweep 20^-linspace(0, 1, I).")
@@ -98,7 +99,7 @@ struct TrainCommand: ParsableCommand {
         kind: kind, n: n, m: m, importance: Array(repeating: importanceRow, count: densities.count),
         density: densities.map { [Float](repeating: $0, count: n) }, seed: seed, initialization: initialization)
     } catch {
-      throw ValidationError(error.description)
+      throw CommandFailure(error.description)
     }
     let clock = ContinuousClock()
     let start = clock.now
@@ -108,7 +109,7 @@ struct TrainCommand: ParsableCommand {
         try model.train(options, cancellation: Interrupt.cancellation)
       }
     } catch {
-      throw ValidationError(error.description)
+      throw CommandFailure(error.description)
     }
     let elapsed = clock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -131,10 +132,17 @@ struct TrainCommand: ParsableCommand {
       let rows = model.weights(instance: i)
       let norms = rows.map { row in row.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
       let loss = model.recentLoss(instance: i).map { significant($0) } ?? "-"
-      table.append([String(i), significant(Double(model.density(instance: i)[0]), 3), loss] + norms.map { fixed($0, 2) })
+      table.append(
+        [String(i), significant(Double(model.density(instance: i)[0]), 3), loss] + norms.map { fixed($0, 2) })
     }
     return table.render()
   }
+}
+
+/// A failure of a command's work (not of its arguments): printed as one line, without usage.
+struct CommandFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
 }
 
 /// The notebook's density sweep: 20^-t for t evenly spaced over [0, 1].

@@ -61,7 +61,8 @@ final class BatchSamplerTests: XCTestCase {
     let total = Double(values.count)
     XCTAssertTrue(values.allSatisfy { $0 >= -1 && $0 < 1 })
     XCTAssertEqual(values.reduce(0, +) / total, 0, accuracy: 5 * (p / 3 / total).squareRoot())
-    XCTAssertEqual(values.map { $0 * $0 }.reduce(0, +) / total, p / 3, accuracy: 5 * ((p / 5 - p * p / 9) / total).squareRoot())
+    XCTAssertEqual(
+      values.map { $0 * $0 }.reduce(0, +) / total, p / 3, accuracy: 5 * ((p / 5 - p * p / 9) / total).squareRoot())
   }
 
   func testCorrelatedSetsAreJointlyZero() throws {
@@ -103,10 +104,14 @@ final class BatchSamplerTests: XCTestCase {
     let two = try ToyModel(
       kind: .relu, n: 3, m: 2, importance: [[1, 1, 1], [1, 1, 1]], density: [[0.5, 0.5, 0.5], [0.5, 0.5, 0.5]], seed: 9)
     let one = try ToyModel(kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 9)
-    XCTAssertEqual(two.trainingSamples(instance: 0, first: 100, count: 50), one.trainingSamples(instance: 0, first: 100, count: 50))
-    XCTAssertNotEqual(two.trainingSamples(instance: 1, first: 0, count: 50), two.trainingSamples(instance: 0, first: 0, count: 50))
-    let reseeded = try ToyModel(kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 10)
-    XCTAssertNotEqual(reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
+    XCTAssertEqual(
+      two.trainingSamples(instance: 0, first: 100, count: 50), one.trainingSamples(instance: 0, first: 100, count: 50))
+    XCTAssertNotEqual(
+      two.trainingSamples(instance: 1, first: 0, count: 50), two.trainingSamples(instance: 0, first: 0, count: 50))
+    let reseeded = try ToyModel(
+      kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 10)
+    XCTAssertNotEqual(
+      reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
   }
 
   func testEveryCodePathDrawsIdenticalBits() throws {

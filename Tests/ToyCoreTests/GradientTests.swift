@@ -90,17 +90,17 @@ final class GradientTests: XCTestCase {
             let doubleInputs = floatInputs.map { $0.map(Double.init) }
             let roundedImportance = importance.map { Double(Float($0)) }
             for path in KernelPath.allCases where path.isAvailable {
-            let (loss, gradient) = model.lossAndGradient(inputs: floatInputs, instance: 0, path: path)
-            let expectedLoss = ReferenceKernel.loss(
-              kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
-            let g = ReferenceKernel.gradient(
-              kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
-            let expected = g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b
-            let label = "\(kind) n=\(n) m=\(m) B=\(batch) \(path)"
-            XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 + 1e-5 * expectedLoss, label)
-            let actual = gradient.map(Double.init)
-            assertClose(actual, expected, absolute: 1e-6, relative: 1e-4, label)
-            worst = max(worst, zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? 0)
+              let (loss, gradient) = model.lossAndGradient(inputs: floatInputs, instance: 0, path: path)
+              let expectedLoss = ReferenceKernel.loss(
+                kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
+              let g = ReferenceKernel.gradient(
+                kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
+              let expected = g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b
+              let label = "\(kind) n=\(n) m=\(m) B=\(batch) \(path)"
+              XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 + 1e-5 * expectedLoss, label)
+              let actual = gradient.map(Double.init)
+              assertClose(actual, expected, absolute: 1e-6, relative: 1e-4, label)
+              worst = max(worst, zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? 0)
             }
           }
         }

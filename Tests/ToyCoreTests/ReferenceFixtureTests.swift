@@ -13,7 +13,8 @@ final class ReferenceFixtureTests: XCTestCase {
         let inputs = c.inputs(step: 0, instance: i).map { $0.map(Float.init) }
         let (loss, gradient) = model.lossAndGradient(inputs: inputs, instance: i)
         total += loss
-        XCTAssertEqual(loss, c.loss_per_instance[i], accuracy: 1e-6 + 1e-5 * c.loss_per_instance[i], "\(c.kind) loss \(i)")
+        XCTAssertEqual(
+          loss, c.loss_per_instance[i], accuracy: 1e-6 + 1e-5 * c.loss_per_instance[i], "\(c.kind) loss \(i)")
         let (gw, gw2, gb) = c.layout(c.grads, instance: i)
         let expected = gw.flatMap { $0 } + gw2.flatMap { $0 } + gb
         assertClose(gradient.map(Double.init), expected, absolute: 1e-6, relative: 1e-4, "\(c.kind) gradient \(i)")
@@ -26,7 +27,9 @@ final class ReferenceFixtureTests: XCTestCase {
           ReferenceKernel.loss(kind: c.modelKind, parameters: p, importance: c.importance[i], batch: batch),
           c.loss_per_instance[i], accuracy: 1e-12)
         let g = ReferenceKernel.gradient(kind: c.modelKind, parameters: p, importance: c.importance[i], batch: batch)
-        assertClose(g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b, expected, absolute: 1e-12, relative: 1e-9, "\(c.kind) reference gradient \(i)")
+        assertClose(
+          g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b, expected, absolute: 1e-12, relative: 1e-9,
+          "\(c.kind) reference gradient \(i)")
       }
       XCTAssertEqual(total, c.loss, accuracy: 1e-5 * c.loss, "\(c.kind) summed loss")
     }

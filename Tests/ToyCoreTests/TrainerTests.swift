@@ -189,9 +189,13 @@ final class TrainerTests: XCTestCase {
     let weights = (0..<20).flatMap { model.weights(instance: $0).flatMap { $0 } }.map(Double.init)
     let std = (weights.map { $0 * $0 }.reduce(0, +) / Double(weights.count)).squareRoot()
     XCTAssertEqual(std, 0.0213, accuracy: 5 * 0.0213 / Double(2 * weights.count).squareRoot())
-    XCTAssertTrue(model.parameters.enumerated().allSatisfy { $0.offset % model.parameterCount < 200 * 20 || $0.element == 0 }, "biases start at zero")
+    XCTAssertTrue(
+      model.parameters.enumerated().allSatisfy { $0.offset % model.parameterCount < 200 * 20 || $0.element == 0 },
+      "biases start at zero")
 
-    let abs = try ToyModel(kind: .abs, n: 100, m: 40, importance: [[Float](repeating: 1, count: 100)], density: [[Float](repeating: 1, count: 100)])
+    let abs = try ToyModel(
+      kind: .abs, n: 100, m: 40, importance: [[Float](repeating: 1, count: 100)],
+      density: [[Float](repeating: 1, count: 100)])
     let bound = (6.0 / 4000).squareRoot()
     let absWeights = abs.parameters.prefix(2 * 4000).map(Double.init)
     XCTAssertTrue(absWeights.allSatisfy { Swift.abs($0) <= bound })
