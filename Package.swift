@@ -9,6 +9,7 @@ let package = Package(
   products: [
     .executable(name: "toy", targets: ["toy"]),
     .library(name: "ToyCore", targets: ["ToyCore"]),
+    .library(name: "ToyPlot", targets: ["ToyPlot"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,6 +22,8 @@ let package = Package(
       dependencies: ["CToyKernels", .product(name: "RealModule", package: "swift-numerics")],
       swiftSettings: strict
     ),
+    // Plots: plain numbers in, plot models and renderings (text, ANSI, SVG) out. Standard library only.
+    .target(name: "ToyPlot", swiftSettings: strict),
     // The core's hot loop in C, compiled for the baseline and for AVX2+FMA (chosen at run time).
     .target(name: "CToyKernels"),
     // GNU readline, used by the interactive session only.
@@ -32,9 +35,16 @@ let package = Package(
       name: "toy",
       dependencies: [
         "ToyCore",
+        "ToyPlot",
         "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "ToyPlotTests",
+      dependencies: ["ToyPlot"],
+      exclude: ["Golden"],
       swiftSettings: strict
     ),
     .testTarget(
