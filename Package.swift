@@ -24,6 +24,8 @@ let package = Package(
     ),
     // Plots: plain numbers in, plot models and renderings (text, ANSI, SVG) out. Standard library only.
     .target(name: "ToyPlot", swiftSettings: strict),
+    // The .toy language: lexer, parser, syntax tree, diagnostics.
+    .target(name: "ToyLanguage", dependencies: ["ToyCore", "ToyPlot"], swiftSettings: strict),
     // The core's hot loop in C, compiled for the baseline and for AVX2+FMA (chosen at run time).
     .target(name: "CToyKernels"),
     // GNU readline, used by the interactive session only.
@@ -39,6 +41,11 @@ let package = Package(
         "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "ToyLanguageTests",
+      dependencies: ["ToyLanguage"],
       swiftSettings: strict
     ),
     .testTarget(

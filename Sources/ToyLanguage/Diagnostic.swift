@@ -1,0 +1,88 @@
+/// An error in toy source, with the place it points at.
+public struct Diagnostic: Error, Sendable, Hashable {
+  public let message: String
+  public let span: Span
+  public let source: Source
+  /// A suggestion such as "did you mean 'train'?".
+  public let hint: String?
+
+  public init(_ message: String, at span: Span, in source: Source, hint: String? = nil) {
+    self.message = message
+    self.span = span
+    self.source = source
+    self.hint = hint
+  }
+
+  /// `name:line:col`.
+  public var location: String {
+    let (line, column) = source.location(of: span.start)
+    return "\(source.name):\(line):\(column)"
+  }
+
+  /// The diagnostic as the user sees it: the place, the message, the line, a caret under
+  /// the span, and the hint.
+  ///
+  ///     demo.toy:2:1: error: unknown statement 'trian'
+  ///         2 | trian 1000
+  ///           | ^^^^^
+  ///     did you mean 'train'?
+  public var rendered: String {
+    let (line, column) = source.location(of: span.start)
+    let text = source.lineText(containing: span.start)
+    let gutter = String(line)
+    let pad = String(repeating: " ", count: gutter.count)
+    let lineLength = text.unicodeScalars.count
+    let width = max(1, min(span.end - span.start, lineLength - (column - 1)))
+    var out = "\(location): error: \(message)\n"
+    out += "  \(gutter) | \(text)\n"
+    out += "  \(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: width))"
+    if let hint { out += "\n\(hint)" }
+    return out
+  }
+}
+
+/// Every message the front end can give, in one place, so they read alike and tests can
+/// name them.
+enum Message {
+  static func unexpectedCharacter(_ c: Unicode.Scalar) -> String { "unexpected character '\(c)'" }
+  static let unterminatedString = "this string has no closing '\"'"
+  static func malformedNumber(_ text: String) -> String { "'\(text)' is not a number" }
+  static func expected(_ what: String, found: Token.Kind) -> String { "expected \(what), found \(found)" }
+  static func unknownStatement(_ name: String) -> String { "unknown statement '\(name)'" }
+  static let missingSeparator = "expected ';' or a new line between statements"
+  static let expectedExpression = "an expression (a number, a name, a list or a call)"
+  static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
+}
+
+/// The closest of `candidates` to `name` by edit distance, if close enough to be a typo.
+func suggestion(for name: String, among candidates: [String]) -> String? {
+  let word = Array(name.lowercased())
+  var best: (String, Int)?
+  for candidate in candidates {
+    let d = editDistance(word, Array(candidate.lowercased()))
+    if d <= max(1, word.count / 3), best == nil || d < best!.1 { best = (candidate, d) }
+  }
+  return best?.0
+}
+
+/// Levenshtein distance with transpositions counted as one edit.
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+  if a.isEmpty { return b.count }
+  if b.isEmpty { return a.count }
+  var previous2 = [Int](repeating: 0, count: b.count + 1)
+  var previous = Array(0...b.count)
+  for i in 1...a.count {
+    var current = [Int](repeating: 0, count: b.count + 1)
+    current[0] = i
+    for j in 1...b.count {
+      let cost = a[i - 1] == b[j - 1] ? 0 : 1
+      current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+      if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+        current[j] = min(current[j], previous2[j - 2] + 1)
+      }
+    }
+    previous2 = previous
+    previous = current
+  }
+  return previous[b.count]
+}

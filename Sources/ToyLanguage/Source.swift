@@ -1,0 +1,65 @@
+/// A piece of toy source: a file, a `-e` argument, or a cell typed at the prompt.
+public struct Source: Sendable, Hashable {
+  /// How diagnostics name it: a path, `-e`, or `<stdin>`.
+  public let name: String
+  public let text: String
+  /// The text as Unicode scalars; spans index into this.
+  let scalars: [Unicode.Scalar]
+  /// The offset where each line starts.
+  let lineStarts: [Int]
+  /// The line number of this source's first line (cells at the prompt continue a session).
+  public let firstLine: Int
+
+  public init(name: String, text: String, firstLine: Int = 1) {
+    self.name = name
+    self.text = text
+    self.firstLine = firstLine
+    scalars = Array(text.unicodeScalars)
+    var starts = [0]
+    for (i, s) in scalars.enumerated() where s == "\n" { starts.append(i + 1) }
+    lineStarts = starts
+  }
+
+  /// 1-based line and column of an offset (columns count Unicode scalars).
+  public func location(of offset: Int) -> (line: Int, column: Int) {
+    var low = 0
+    var high = lineStarts.count - 1
+    while low < high {
+      let mid = (low + high + 1) / 2
+      if lineStarts[mid] <= offset { low = mid } else { high = mid - 1 }
+    }
+    return (low + firstLine, offset - lineStarts[low] + 1)
+  }
+
+  /// The text of the line holding `offset`, without its newline.
+  public func lineText(containing offset: Int) -> String {
+    let index = location(of: offset).line - firstLine
+    let start = lineStarts[index]
+    var end = start
+    while end < scalars.count && scalars[end] != "\n" { end += 1 }
+    var s = String.UnicodeScalarView()
+    s.append(contentsOf: scalars[start..<end])
+    return String(s)
+  }
+
+  /// The source text of a span.
+  public func text(of span: Span) -> String {
+    var s = String.UnicodeScalarView()
+    s.append(contentsOf: scalars[max(0, span.start)..<min(scalars.count, span.end)])
+    return String(s)
+  }
+}
+
+/// A range of a source, as offsets in Unicode scalars.
+public struct Span: Sendable, Hashable {
+  public var start: Int
+  public var end: Int
+
+  public init(_ start: Int, _ end: Int) {
+    self.start = start
+    self.end = max(start, end)
+  }
+
+  /// The smallest span covering both.
+  public func union(_ other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
+}

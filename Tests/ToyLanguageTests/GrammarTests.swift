@@ -1,0 +1,61 @@
+import Foundation
+import XCTest
+
+@testable import ToyLanguage
+
+/// `grammar/toy.ebnf` is the normative grammar: these tests keep the parser and it in step.
+final class GrammarTests: XCTestCase {
+  var grammar: String {
+    get throws {
+      let url = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("grammar/toy.ebnf")
+      return try String(contentsOf: url, encoding: .utf8)
+    }
+  }
+
+  /// Quoted words of the grammar ('model', 'train', …) outside comments.
+  func quotedWords(_ text: String) -> Set<String> {
+    var uncommented = ""
+    var rest = Substring(text)
+    while let open = rest.range(of: "/*") {
+      uncommented += rest[..<open.lowerBound]
+      guard let close = rest[open.upperBound...].range(of: "*/") else { break }
+      rest = rest[close.upperBound...]
+    }
+    uncommented += rest
+    var words: Set<String> = []
+    let pattern = try! NSRegularExpression(pattern: "'([a-z]+)'")
+    let ns = uncommented as NSString
+    for match in pattern.matches(in: uncommented, range: NSRange(location: 0, length: ns.length)) {
+      words.insert(ns.substring(with: match.range(at: 1)))
+    }
+    return words
+  }
+
+  func testTheGrammarsKeywordsAreTheLexersKeywords() throws {
+    XCTAssertEqual(quotedWords(try grammar), Set(Keyword.allCases.map(\.rawValue)))
+  }
+
+  func testTheGrammarsSymbolsAreTheLexersSymbols() throws {
+    let text = try grammar
+    for symbol in Symbol.allCases {
+      XCTAssertTrue(text.contains("'\(symbol.rawValue)'"), "the grammar never uses '\(symbol.rawValue)'")
+    }
+  }
+
+  func testEveryStatementRuleHasAParseFunction() throws {
+    // Each Statement alternative is documented above its parse branch in Parser.swift.
+    let parser = try String(
+      contentsOf: URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Sources/ToyLanguage/Parser.swift"), encoding: .utf8)
+    let rules = try grammar.split(separator: "\n").compactMap { line -> String? in
+      let parts = line.split(separator: " ", maxSplits: 1)
+      guard let first = parts.first, line.contains("::="), first.first?.isUppercase == true else { return nil }
+      return String(first)
+    }
+    for rule in rules
+    where rule.hasSuffix("Statement") || ["Assignment", "Parameter", "Sweep", "Power", "Unary"].contains(rule) {
+      XCTAssertTrue(parser.contains("// \(rule) ::="), "no parse function carries the rule \(rule)")
+    }
+  }
+}
