@@ -46,6 +46,7 @@ let package = Package(
     .testTarget(
       name: "ToyLanguageTests",
       dependencies: ["ToyLanguage"],
+      exclude: ["Spec"],
       swiftSettings: strict
     ),
     .testTarget(

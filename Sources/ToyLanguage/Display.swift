@@ -1,0 +1,71 @@
+import ToyPlot
+
+/// One output of a statement, Jupyter style: a mime bundle plus, for plots, the plot model
+/// from which a terminal adds colour. Front ends only render displays.
+public struct Display: Sendable {
+  /// The statement that produced it.
+  public var span: Span?
+  /// `text/plain`: the rendering without escape codes.
+  public var plain: String
+  /// `image/svg+xml`, for plots.
+  public var svg: String?
+  /// `application/json`: the numbers behind the output, with the toy version, seed and settings.
+  public var json: String
+  /// The plot, for terminal renderers that add colour.
+  public var plot: (any Plot)?
+
+  public init(span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil) {
+    self.span = span
+    self.plain = plain
+    self.svg = svg
+    self.json = json
+    self.plot = plot
+  }
+}
+
+/// A small JSON writer for displays (numbers written so they read back as the same Double).
+enum JSON {
+  indirect enum Node {
+    case number(Double)
+    case string(String)
+    case bool(Bool)
+    case null
+    case array([Node])
+    case object([(String, Node)])
+  }
+
+  static func numbers(_ xs: [Double]) -> Node { .array(xs.map { .number($0) }) }
+
+  static func write(_ node: Node) -> String {
+    switch node {
+    case .number(let x):
+      return x.isFinite ? (x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int(x)) : "\(x)") : "null"
+    case .string(let s): return quote(s)
+    case .bool(let b): return b ? "true" : "false"
+    case .null: return "null"
+    case .array(let items): return "[" + items.map(write).joined(separator: ",") + "]"
+    case .object(let pairs): return "{" + pairs.map { quote($0.0) + ":" + write($0.1) }.joined(separator: ",") + "}"
+    }
+  }
+
+  static func quote(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+}

@@ -1,0 +1,111 @@
+import RealModule
+
+/// Evaluates expressions against a scope of names. Arithmetic works on numbers and, item
+/// by item, on lists (a list with a number, or two lists of one length). A result that is
+/// not a finite number is an error at the expression that made it.
+struct ExpressionEvaluator {
+  let source: Source
+  /// Looks a name up; nil if it is not defined.
+  let lookup: (String) -> Value?
+  /// Names defined here, for "did you mean".
+  let knownNames: () -> [String]
+  /// Reads `value.name` (model metrics); nil if there is no such member.
+  var member: (Value, String, Span) throws(Diagnostic) -> Value? = { _, _, _ throws(Diagnostic) in nil }
+
+  func error(_ message: String, _ span: Span, hint: String? = nil) -> Diagnostic {
+    Diagnostic(message, at: span, in: source, hint: hint)
+  }
+
+  func evaluate(_ expr: Expr) throws(Diagnostic) -> Value {
+    switch expr {
+    case .number(let x, _):
+      return .number(x)
+    case .string(let s, _):
+      return .string(s)
+    case .name(let name, let span):
+      if let value = lookup(name) { return value }
+      let guess = suggestion(for: name, among: knownNames() + Array(Builtins.all.keys))
+      throw error("'\(name)' is not defined", span, hint: guess.map(Message.didYouMean))
+    case .negate(let operand, let span):
+      return try arithmetic(.number(-1), try evaluate(operand), .multiply, span)
+    case .binary(let op, let left, let right, let span):
+      return try arithmetic(try evaluate(left), try evaluate(right), op, span)
+    case .call(let name, let nameSpan, let arguments, let span):
+      guard let function = Builtins.all[name] else {
+        let guess = suggestion(for: name, among: Array(Builtins.all.keys))
+        throw error("'\(name)' is not a function", nameSpan, hint: guess.map(Message.didYouMean))
+      }
+      var values: [Value] = []
+      for argument in arguments { values.append(try evaluate(argument)) }
+      let result = try function.body(values) { message in
+        self.error("\(name): \(message)", span, hint: "usage: \(function.signature)")
+      }
+      try checkFinite(result, span)
+      return result
+    case .list(let items, _):
+      var values: [Value] = []
+      for item in items { values.append(try evaluate(item)) }
+      return .list(values)
+    case .member(let base, let name, let span):
+      let value = try evaluate(base)
+      if let result = try member(value, name, span) { return result }
+      throw error("\(value.typeName) has no '\(name)'", span)
+    case .index(let base, let position, let span):
+      let value = try evaluate(base)
+      guard case .list(let items) = value else {
+        throw error("only a list can be indexed, this is \(value.typeName)", span)
+      }
+      guard case .number(let x) = try evaluate(position), x == x.rounded(), x >= 0, x < Double(items.count) else {
+        throw error("an index must be a whole number from 0 to \(items.count - 1)", position.span)
+      }
+      return items[Int(x)]
+    }
+  }
+
+  func checkFinite(_ value: Value, _ span: Span) throws(Diagnostic) {
+    switch value {
+    case .number(let x) where !x.isFinite:
+      throw error("the result is \(formatNumber(x)), not a finite number", span)
+    case .list(let items):
+      for item in items { try checkFinite(item, span) }
+    default: break
+    }
+  }
+
+  func arithmetic(_ a: Value, _ b: Value, _ op: BinaryOperator, _ span: Span) throws(Diagnostic) -> Value {
+    switch (a, b) {
+    case (.number(let x), .number(let y)):
+      let result: Double
+      switch op {
+      case .add: result = x + y
+      case .subtract: result = x - y
+      case .multiply: result = x * y
+      case .divide:
+        guard y != 0 else { throw error("division by zero", span) }
+        result = x / y
+      case .power: result = Double.pow(x, y)
+      }
+      guard result.isFinite else {
+        throw error("\(formatNumber(x)) \(op.rawValue) \(formatNumber(y)) is not a finite number", span)
+      }
+      return .number(result)
+    case (.list(let xs), .number):
+      var out: [Value] = []
+      for x in xs { out.append(try arithmetic(x, b, op, span)) }
+      return .list(out)
+    case (.number, .list(let ys)):
+      var out: [Value] = []
+      for y in ys { out.append(try arithmetic(a, y, op, span)) }
+      return .list(out)
+    case (.list(let xs), .list(let ys)):
+      guard xs.count == ys.count else {
+        throw error("'\(op.rawValue)' needs lists of one length, got \(xs.count) and \(ys.count)", span)
+      }
+      var out: [Value] = []
+      for (x, y) in zip(xs, ys) { out.append(try arithmetic(x, y, op, span)) }
+      return .list(out)
+    default:
+      throw error("'\(op.rawValue)' works on numbers and lists, not on \(a.typeName) and \(b.typeName)", span)
+    }
+  }
+}

@@ -1,0 +1,140 @@
+/// Every parameter of every statement: its type, range, default and help text. The one table
+/// that validation, `help` and completion read, so they can never disagree.
+public struct ParameterSpec: Sendable {
+  public enum Kind: Sendable {
+    /// A whole number in a closed range.
+    case whole(ClosedRange<Int>)
+    /// A number; `open` bounds exclude their end.
+    case number(low: Double, high: Double, lowOpen: Bool, highOpen: Bool)
+    /// One number per feature: a number, an expression in `i`, or a list of n numbers.
+    case perFeature(low: Double, high: Double, lowOpen: Bool, highOpen: Bool)
+    /// One of a few words.
+    case choice([String])
+    /// Lists of feature indices, e.g. [[0, 1], [2, 3]].
+    case featureSets
+    /// Which instances to show: a number, a list of numbers, or `all`.
+    case instances
+  }
+
+  public let name: String
+  public let statement: String
+  public let kind: Kind
+  public let defaultValue: String?
+  public let summary: String
+
+  /// "from 1 to 100000", "in (0, 1]", "linear, relu, hidden_relu or abs".
+  public var rangeText: String {
+    switch kind {
+    case .whole(let range): return "a whole number from \(range.lowerBound) to \(range.upperBound)"
+    case .number(let low, let high, let lo, let ho), .perFeature(let low, let high, let lo, let ho):
+      let text = "\(lo ? "(" : "[")\(formatNumber(low)), \(high.isInfinite ? "∞" : formatNumber(high))\(ho ? ")" : "]")"
+      if case .perFeature = kind { return "a number in \(text) per feature" }
+      return "a number in \(text)"
+    case .choice(let words): return words.dropLast().joined(separator: ", ") + " or " + (words.last ?? "")
+    case .featureSets: return "lists of consecutive feature indices, e.g. [[0, 1], [2, 3]]"
+    case .instances: return "an instance number, a list of them, or all"
+    }
+  }
+}
+
+public enum ParameterTable {
+  public static let model: [ParameterSpec] = [
+    .init(
+      name: "n", statement: "model", kind: .whole(1...100_000), defaultValue: nil, summary: "number of features"),
+    .init(
+      name: "m", statement: "model", kind: .whole(1...100_000), defaultValue: nil,
+      summary: "number of hidden dimensions"),
+    .init(
+      name: "kind", statement: "model", kind: .choice(["linear", "relu", "hidden_relu", "abs"]), defaultValue: "relu",
+      summary: "which of the paper's models"),
+    .init(
+      name: "importance", statement: "model",
+      kind: .perFeature(low: 0, high: .infinity, lowOpen: false, highOpen: true),
+      defaultValue: "1", summary: "each feature's weight in the loss, e.g. 0.7^i"),
+    .init(
+      name: "density", statement: "model", kind: .perFeature(low: 0, high: 1, lowOpen: true, highOpen: false),
+      defaultValue: "1", summary: "probability 1−S that a feature is non-zero (not with sparsity)"),
+    .init(
+      name: "sparsity", statement: "model", kind: .perFeature(low: 0, high: 1, lowOpen: false, highOpen: true),
+      defaultValue: "0", summary: "probability S that a feature is zero (not with density)"),
+    .init(
+      name: "seeds", statement: "model", kind: .whole(1...10_000), defaultValue: "1",
+      summary: "seeds per setting; views keep the lowest-loss seed on a fixed evaluation batch"),
+    .init(
+      name: "seed", statement: "model", kind: .whole(0...Int(Int32.max)), defaultValue: "from the session",
+      summary: "the model's seed (default: derived from the session seed and the model's ordinal)"),
+    .init(
+      name: "init", statement: "model", kind: .choice(["xavier_notebook", "xavier_instance", "kaiming_uniform"]),
+      defaultValue: "xavier_notebook (kaiming_uniform for abs)", summary: "how the weights start"),
+    .init(
+      name: "correlated", statement: "model", kind: .featureSets, defaultValue: "none",
+      summary: "sets of features that are zero together"),
+    .init(
+      name: "anticorrelated", statement: "model", kind: .featureSets, defaultValue: "none",
+      summary: "sets of features of which at most one is active"),
+  ]
+
+  public static let train: [ParameterSpec] = [
+    .init(
+      name: "batch", statement: "train", kind: .whole(1...1_000_000), defaultValue: "1024", summary: "samples per step"),
+    .init(
+      name: "lr", statement: "train", kind: .number(low: 0, high: 10, lowOpen: true, highOpen: false),
+      defaultValue: "0.001", summary: "learning rate"),
+    .init(
+      name: "schedule", statement: "train", kind: .choice(["constant", "linear", "cosine"]), defaultValue: "constant",
+      summary: "learning-rate schedule over this call"),
+    .init(
+      name: "optimizer", statement: "train", kind: .choice(["adamw", "adam"]), defaultValue: "adamw",
+      summary: "AdamW (weight decay 0.01 on every parameter) or Adam"),
+  ]
+
+  /// Options of `show` and `export`.
+  public static let show: [ParameterSpec] = [
+    .init(
+      name: "instance", statement: "show", kind: .instances, defaultValue: "all",
+      summary: "which instances (settings) to draw"),
+    .init(
+      name: "width", statement: "show", kind: .whole(20...1000), defaultValue: "the terminal's",
+      summary: "columns to draw in"),
+    .init(
+      name: "height", statement: "show", kind: .whole(4...500), defaultValue: "per plot", summary: "rows to draw in"),
+    .init(
+      name: "canvas", statement: "show", kind: .choice(["braille", "quadrant", "half", "bars", "ascii"]),
+      defaultValue: "per plot", summary: "which glyphs draw the marks"),
+  ]
+
+  public static func specs(for statement: String) -> [ParameterSpec] {
+    switch statement {
+    case "model": return model
+    case "train": return train
+    case "show", "export": return show
+    default: return []
+    }
+  }
+
+  /// Every spec, for `help NAME`.
+  public static var all: [ParameterSpec] { model + train + show }
+}
+
+/// Help for statements, from the same words the parser knows.
+public enum StatementHelp {
+  public static let entries: [(name: String, usage: String, summary: String)] = [
+    (
+      "model", "model n=20 m=5 importance=0.7^i sparsity=0.9 [for p in LIST, …]",
+      "define a model (one instance per sweep value)"
+    ),
+    (
+      "train", "train 10000 [batch=1024 lr=1e-3 schedule=constant optimizer=adamw]",
+      "train the current model; again continues"
+    ),
+    ("reset", "reset", "re-initialise the current model's weights"),
+    ("show", "show wtw|norms|geometry|… [instance=… width=… canvas=…]", "draw a plot of the current model"),
+    ("print", "print EXPR[, EXPR…]", "print values; metrics (loss, norms, dims, …) as tables"),
+    ("for", "for x in LIST do … end", "repeat statements for each item"),
+    ("use", "use NAME", "make a named model the current one"),
+    ("save", "save \"file.json\"", "save the current model"),
+    ("load", "load \"file.json\"", "load a model (a = load \"file.json\" names it)"),
+    ("export", "export wtw \"file.svg\"", "write a plot as SVG or its numbers as CSV/JSON"),
+    ("help", "help [TOPIC]", "this help, or help on a statement, parameter or function"),
+  ]
+}

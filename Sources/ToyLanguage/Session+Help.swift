@@ -1,0 +1,50 @@
+/// `help` and `help TOPIC`: statements, parameters, functions and metrics, from the tables
+/// that also validate them.
+extension Session {
+  func helpText(_ topic: String?, _ span: Span?, _ source: Source) throws(Diagnostic) -> String {
+    guard let topic else {
+      var lines = ["Statements (help NAME for more):"]
+      let width = StatementHelp.entries.map(\.name.count).max() ?? 0
+      for entry in StatementHelp.entries {
+        lines.append("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.summary)
+      }
+      lines.append("Functions: " + Builtins.functions.map(\.name).joined(separator: ", "))
+      lines.append("Metrics: " + Self.metricNames.joined(separator: ", "))
+      lines.append("Example: model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000; show wtw")
+      return lines.joined(separator: "\n")
+    }
+    if let entry = StatementHelp.entries.first(where: { $0.name == topic }) {
+      var lines = ["\(entry.name): \(entry.summary)", "  \(entry.usage)"]
+      let specs = ParameterTable.specs(for: topic)
+      if !specs.isEmpty {
+        lines.append("Parameters:")
+        let width = specs.map(\.name.count).max() ?? 0
+        for spec in specs {
+          var line = "  " + spec.name + String(repeating: " ", count: width - spec.name.count) + "  " + spec.summary
+          line += "; \(spec.rangeText)"
+          if let d = spec.defaultValue { line += "; default \(d)" }
+          lines.append(line)
+        }
+      }
+      return lines.joined(separator: "\n")
+    }
+    let specs = ParameterTable.all.filter { $0.name == topic }
+    if !specs.isEmpty {
+      return specs.map { spec in
+        var line = "\(spec.name) (\(spec.statement)): \(spec.summary)\n  \(spec.rangeText)"
+        if let d = spec.defaultValue { line += "; default \(d)" }
+        return line
+      }.joined(separator: "\n")
+    }
+    if let function = Builtins.all[topic] { return "\(function.signature): \(function.summary)" }
+    if let summary = Self.metricSummaries[topic] {
+      return "\(topic): \(summary) of the current model (a.\(topic) for model a)"
+    }
+    let known =
+      StatementHelp.entries.map(\.name) + ParameterTable.all.map(\.name) + Builtins.functions.map(\.name)
+      + Self.metricNames
+    throw Diagnostic(
+      "no help on '\(topic)'", at: span ?? Span(0, 0), in: source,
+      hint: suggestion(for: topic, among: known).map(Message.didYouMean) ?? "try: help")
+  }
+}

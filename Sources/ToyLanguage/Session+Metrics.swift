@@ -1,0 +1,137 @@
+import ToyCore
+
+/// Metrics: names that read the current model (`loss`, `norms`, …), also as members of a
+/// named model (`a.loss`). Per-instance metrics give one item per setting (its shown seed).
+extension Session {
+  static let metricNames = [
+    "loss", "norms", "superposition", "dimensionality", "dims", "steps", "density", "importance", "bias",
+  ]
+
+  static let metricSummaries: [String: String] = [
+    "loss": "each setting's loss (the notebook's, averaged over the last 100 steps)",
+    "norms": "‖W_i‖ per feature",
+    "superposition": "Σ_{j≠i}(Ŵ_i·W_j)² per feature",
+    "dimensionality": "feature dimensionality D_i per feature",
+    "dims": "dimensions per feature m/‖W‖_F²",
+    "steps": "steps trained so far",
+    "density": "1−S per feature",
+    "importance": "importance per feature",
+    "bias": "b per feature",
+  ]
+
+  /// A metric of the current model, nil when the name is not a metric or there is no model.
+  func metric(_ name: String) -> Value? {
+    guard Self.metricNames.contains(name), let current, let entry = models[current] else { return nil }
+    return metric(name, of: entry)
+  }
+
+  func metric(_ name: String, of entry: ModelEntry) -> Value? {
+    let model = entry.model
+    func perSetting(_ f: (Int) -> Value) -> Value { .list(entry.shown.map(f)) }
+    func numbers(_ xs: [Double]) -> Value { .list(xs.map(Value.number)) }
+    func geometry(_ i: Int) -> FeatureGeometry {
+      FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) })
+    }
+    switch name {
+    case "loss": return perSetting { .number(model.recentLoss(instance: $0) ?? .nan) }
+    case "norms": return perSetting { numbers(geometry($0).norms) }
+    case "superposition": return perSetting { numbers(geometry($0).superposition) }
+    case "dimensionality": return perSetting { numbers(geometry($0).dimensionality) }
+    case "dims": return perSetting { .number(geometry($0).dimensionsPerFeature) }
+    case "steps": return .number(Double(model.steps))
+    case "density": return perSetting { numbers(model.density(instance: $0).map(Double.init)) }
+    case "importance": return perSetting { numbers(model.importance(instance: $0).map(Double.init)) }
+    case "bias": return perSetting { numbers(model.bias(instance: $0).map(Double.init)) }
+    default: return nil
+    }
+  }
+
+  /// `print a, b`: values on one line; a metric alone as an aligned table with a row per setting.
+  func printValues(_ expressions: [Expr], _ statement: Statement, _ source: Source) throws(Diagnostic) {
+    if expressions.count == 1, let (entry, name) = metricReference(expressions[0]) {
+      guard let value = metric(name, of: entry) else { return }
+      emit(text: table(name, value, entry), json: metricJSON(name, value, entry), statement)
+      return
+    }
+    var values: [Value] = []
+    for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
+    emit(
+      text: values.map(\.description).joined(separator: " "), json: .array(values.map(Self.json)), statement)
+  }
+
+  /// The model and metric an expression names (`loss` or `a.loss`), if it is exactly that.
+  private func metricReference(_ expression: Expr) -> (ModelEntry, String)? {
+    switch expression {
+    case .name(let name, _) where Self.metricNames.contains(name) && variables[name] == nil:
+      guard let current, let entry = models[current] else { return nil }
+      return (entry, name)
+    case .member(.name(let model, _), let name, _) where Self.metricNames.contains(name):
+      guard let entry = models[model] else { return nil }
+      return (entry, name)
+    default:
+      return nil
+    }
+  }
+
+  static func json(_ value: Value) -> JSON.Node {
+    switch value {
+    case .number(let x): return .number(x)
+    case .string(let s): return .string(s)
+    case .list(let items): return .array(items.map(json))
+    case .model(let name): return .object([("model", .string(name))])
+    }
+  }
+
+  /// Column labels for a model's settings: its sweep variables, or 1−S when nothing was swept.
+  func settingColumns(_ entry: ModelEntry) -> (header: [String], rows: [[String]]) {
+    if let first = entry.settings.first, !first.isEmpty {
+      return (first.map(\.0), entry.settings.map { $0.map { formatNumber($0.1) } })
+    }
+    let densities = entry.shown.map { entry.model.density(instance: $0)[0] }
+    return (["1−S"], densities.map { [formatNumber(Double($0))] })
+  }
+
+  func table(_ name: String, _ value: Value, _ entry: ModelEntry) -> String {
+    guard case .list(let perSetting) = value else { return value.description }
+    let (labels, labelRows) = settingColumns(entry)
+    var header = labels
+    var rows = labelRows
+    if let first = perSetting.first, case .list(let features) = first {
+      header += (0..<features.count).map { "\(name == "norms" ? "‖W\($0)‖" : "f\($0)")" }
+      for (r, item) in perSetting.enumerated() {
+        rows[r] += (item.numbers ?? []).map { cell($0) }
+      }
+    } else {
+      header.append(name)
+      for (r, item) in perSetting.enumerated() { rows[r].append(item.numbers.map { cell($0[0]) } ?? "") }
+    }
+    return alignedTable(header: header, rows: rows)
+  }
+
+  private func cell(_ x: Double) -> String {
+    guard x.isFinite else { return "-" }
+    return (Swift.abs(x) >= 1e-3 && Swift.abs(x) < 1e4) || x == 0 ? fixedDigits(x, 4) : formatNumber(x)
+  }
+
+  func metricJSON(_ name: String, _ value: Value, _ entry: ModelEntry) -> JSON.Node {
+    .object([
+      ("model", .string(entry.name)), ("metric", .string(name)), ("steps", .number(Double(entry.model.steps))),
+      ("settings", .array(entry.settings.map { .object($0.map { ($0.0, .number($0.1)) }) })),
+      ("instances", .array(entry.shown.map { .number(Double($0)) })), ("values", Self.json(value)),
+    ])
+  }
+}
+
+/// Columns right-aligned (numbers) with two spaces between; every line the same width.
+func alignedTable(header: [String], rows: [[String]]) -> String {
+  let all = [header] + rows
+  let columns = all.map(\.count).max() ?? 0
+  var widths = [Int](repeating: 0, count: columns)
+  for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+  return all.map { row in
+    (0..<columns).map { i in
+      let cell = i < row.count ? row[i] : ""
+      return String(repeating: " ", count: widths[i] - cell.count) + cell
+    }.joined(separator: "  ")
+  }.joined(separator: "\n")
+}

@@ -1,0 +1,313 @@
+import ToyCore
+
+extension Session {
+  /// The most instances one model statement may make.
+  static let instanceLimit = 100_000
+  /// The most steps one train statement may take.
+  static let stepLimit = 100_000_000
+
+  /// `model …`: evaluates the parameters for every combination of the sweep variables
+  /// (× seeds), builds the model and makes it current.
+  func defineModel(
+    named name: String, parameters: [Parameter], sweep: [SweepVariable], span: Span, _ source: Source
+  ) throws(Diagnostic) {
+    let given = try checkedParameters(parameters, statement: "model", source)
+    if given["density"] != nil, let sparsity = given["sparsity"] {
+      throw Diagnostic(
+        "give density or sparsity, not both (density = 1 − sparsity)", at: sparsity.nameSpan, in: source)
+    }
+    // The sweep: every combination, first variable slowest.
+    var combinations: [[(String, Double)]] = [[]]
+    var seen: Set<String> = []
+    for variable in sweep {
+      guard seen.insert(variable.name).inserted else {
+        throw Diagnostic("'\(variable.name)' is swept twice", at: variable.nameSpan, in: source)
+      }
+      let value = try evaluator(source).evaluate(variable.values)
+      guard let values = value.numbers, !values.isEmpty else {
+        throw Diagnostic(
+          "a sweep needs a list of numbers, got \(value.typeName)", at: variable.values.span, in: source)
+      }
+      combinations = combinations.flatMap { prefix in values.map { prefix + [(variable.name, $0)] } }
+      guard combinations.count <= Self.instanceLimit else {
+        throw Diagnostic(
+          "the sweep makes more than \(Self.instanceLimit) instances", at: variable.values.span, in: source)
+      }
+    }
+    func scope(_ combination: [(String, Double)]) -> [String: Value] {
+      Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
+    }
+    let first = scope(combinations[0])
+    guard let nParameter = given["n"] else {
+      throw Diagnostic("a model needs n, the number of features", at: span, in: source, hint: "e.g. model n=5 m=2")
+    }
+    guard let mParameter = given["m"] else {
+      throw Diagnostic(
+        "a model needs m, the number of hidden dimensions", at: span, in: source, hint: "e.g. model n=5 m=2")
+    }
+    let n = try whole(nParameter, first, spec: "n", source)
+    let m = try whole(mParameter, first, spec: "m", source)
+    for combination in combinations.dropFirst() {
+      let otherN = try whole(nParameter, scope(combination), spec: "n", source)
+      let otherM = try whole(mParameter, scope(combination), spec: "m", source)
+      if otherN != n || otherM != m {
+        throw Diagnostic(
+          "n and m must be the same for every instance: one model has one shape", at: nParameter.value.span,
+          in: source, hint: "to compare shapes, define several models")
+      }
+    }
+    let kind = ModelKind(rawValue: try choice(given["kind"], "kind", default: "relu", source))!
+    var initialization: Initialization?
+    if let p = given["init"] { initialization = Initialization(rawValue: try choice(p, "init", default: "", source)) }
+    var seeds = 1
+    if let p = given["seeds"] { seeds = try whole(p, first, spec: "seeds", source) }
+    guard combinations.count * seeds <= Self.instanceLimit else {
+      throw Diagnostic(
+        "\(combinations.count) settings × \(seeds) seeds is more than \(Self.instanceLimit) instances", at: span,
+        in: source)
+    }
+    var importance: [[Float]] = []
+    var density: [[Float]] = []
+    for combination in combinations {
+      let values = scope(combination)
+      let imp = try perFeature(given["importance"], n: n, values, spec: "importance", default: 1, source)
+      var dens = try perFeature(given["density"], n: n, values, spec: "density", default: 1, source)
+      if let sparsity = given["sparsity"] {
+        dens = try perFeature(sparsity, n: n, values, spec: "sparsity", default: 0, source).map { 1 - $0 }
+      }
+      for _ in 0..<seeds {
+        importance.append(imp.map(Float.init))
+        density.append(dens.map(Float.init))
+      }
+    }
+    var sets: [FeatureSet] = []
+    for (word, relation) in [("correlated", FeatureSet.Relation.correlated), ("anticorrelated", .anticorrelated)] {
+      guard let parameter = given[word] else { continue }
+      sets += try featureSets(parameter, relation, n: n, source)
+    }
+    ordinal += 1
+    let modelSeed: UInt64
+    if let explicit = given["seed"] {
+      modelSeed = UInt64(try whole(explicit, first, spec: "seed", source))
+    } else {
+      modelSeed = RandomStream(seed: seed, instance: ordinal, purpose: .initialization).key
+    }
+    let model: ToyModel
+    do {
+      model = try ToyModel(
+        kind: kind, n: n, m: m, importance: importance, density: density, featureSets: sets, seed: modelSeed,
+        initialization: initialization)
+    } catch {
+      throw Diagnostic(error.description, at: span, in: source)
+    }
+    models[name] = ModelEntry(
+      name: name, model: model, settings: combinations, seeds: seeds,
+      shown: (0..<combinations.count).map { $0 * seeds })
+    current = name
+  }
+
+  /// The parameters by name, each checked against the statement's table.
+  func checkedParameters(_ parameters: [Parameter], statement: String, _ source: Source) throws(Diagnostic)
+    -> [String: Parameter]
+  {
+    let specs = ParameterTable.specs(for: statement)
+    var given: [String: Parameter] = [:]
+    for parameter in parameters {
+      guard specs.contains(where: { $0.name == parameter.name }) else {
+        let guess = suggestion(for: parameter.name, among: specs.map(\.name))
+        throw Diagnostic(
+          "'\(parameter.name)' is not a parameter of \(statement)", at: parameter.nameSpan, in: source,
+          hint: guess.map(Message.didYouMean) ?? "\(statement) takes: " + specs.map(\.name).joined(separator: ", "))
+      }
+      guard given[parameter.name] == nil else {
+        throw Diagnostic("'\(parameter.name)' is given twice", at: parameter.nameSpan, in: source)
+      }
+      given[parameter.name] = parameter
+    }
+    return given
+  }
+
+  func spec(_ name: String) -> ParameterSpec { ParameterTable.all.first { $0.name == name }! }
+
+  /// A whole-number parameter within its spec's range.
+  func whole(_ parameter: Parameter, _ scope: [String: Value], spec name: String, _ source: Source) throws(Diagnostic)
+    -> Int
+  {
+    let value = try evaluator(source, extra: scope).evaluate(parameter.value)
+    guard case .whole(let range) = spec(name).kind else { return 0 }
+    guard case .number(let x) = value, x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound)
+    else {
+      throw Diagnostic(
+        "\(name) must be \(spec(name).rangeText), got \(value)", at: parameter.value.span, in: source)
+    }
+    return Int(x)
+  }
+
+  /// A word parameter (`kind=relu`): a bare name or a string, one of the spec's choices.
+  func choice(_ parameter: Parameter?, _ name: String, default fallback: String, _ source: Source) throws(Diagnostic)
+    -> String
+  {
+    guard let parameter else { return fallback }
+    let word: String
+    switch parameter.value {
+    case .name(let text, _), .string(let text, _): word = text
+    default:
+      throw Diagnostic("\(name) must be \(spec(name).rangeText)", at: parameter.value.span, in: source)
+    }
+    guard case .choice(let words) = spec(name).kind, words.contains(word) else {
+      let guess = suggestion(
+        for: word, among: { if case .choice(let w) = spec(name).kind { return w } else { return [] } }())
+      throw Diagnostic(
+        "\(name) must be \(spec(name).rangeText), got '\(word)'", at: parameter.value.span, in: source,
+        hint: guess.map(Message.didYouMean))
+    }
+    return word
+  }
+
+  /// One number per feature: a number, an expression in `i`, or a list of n numbers.
+  func perFeature(
+    _ parameter: Parameter?, n: Int, _ scope: [String: Value], spec name: String, default fallback: Double,
+    _ source: Source
+  ) throws(Diagnostic) -> [Double] {
+    guard let parameter else { return [Double](repeating: fallback, count: n) }
+    var usesIndex = false
+    var withIndex = scope
+    withIndex["i"] = .number(0)
+    var evaluator = evaluator(source, extra: withIndex)
+    let baseLookup = evaluator.lookup
+    evaluator = ExpressionEvaluator(
+      source: source,
+      lookup: { name in
+        if name == "i" { usesIndex = true }
+        return baseLookup(name)
+      }, knownNames: evaluator.knownNames, member: evaluator.member)
+    let value = try evaluator.evaluate(parameter.value)
+    var values: [Double]
+    if usesIndex {
+      values = []
+      for i in 0..<n {
+        var featureScope = scope
+        featureScope["i"] = .number(Double(i))
+        let v = try self.evaluator(source, extra: featureScope).evaluate(parameter.value)
+        guard case .number(let x) = v else {
+          throw Diagnostic(
+            "\(name) must give a number for each feature, got \(v.typeName)", at: parameter.value.span, in: source)
+        }
+        values.append(x)
+      }
+    } else {
+      switch value {
+      case .number(let x): values = [Double](repeating: x, count: n)
+      case .list(let items) where items.count == n:
+        guard let numbers = value.numbers else {
+          throw Diagnostic("\(name) must be a list of numbers", at: parameter.value.span, in: source)
+        }
+        values = numbers
+      case .list(let items):
+        throw Diagnostic(
+          "\(name) has \(items.count) values but n=\(n): give one number, an expression in i, or exactly \(n) values",
+          at: parameter.value.span, in: source,
+          hint: "to make one instance per value, sweep: \(name)=x for x in \(value)")
+      default:
+        throw Diagnostic(
+          "\(name) must be \(spec(name).rangeText), got \(value.typeName)", at: parameter.value.span, in: source)
+      }
+    }
+    guard case .perFeature(let low, let high, let lowOpen, let highOpen) = spec(name).kind else { return values }
+    for (f, x) in values.enumerated() {
+      let ok = (lowOpen ? x > low : x >= low) && (highOpen ? x < high : x <= high)
+      guard ok, x.isFinite else {
+        throw Diagnostic(
+          "\(name) of feature \(f) is \(formatNumber(x)); it must be \(spec(name).rangeText)", at: parameter.value.span,
+          in: source)
+      }
+    }
+    return values
+  }
+
+  /// `correlated=[[0, 1], [2, 3]]`: consecutive feature indices per set.
+  func featureSets(_ parameter: Parameter, _ relation: FeatureSet.Relation, n: Int, _ source: Source) throws(Diagnostic)
+    -> [FeatureSet]
+  {
+    let value = try evaluator(source).evaluate(parameter.value)
+    guard case .list(let items) = value else {
+      throw Diagnostic(
+        "\(parameter.name) must be \(spec(parameter.name).rangeText)", at: parameter.value.span, in: source)
+    }
+    var sets: [FeatureSet] = []
+    for item in items {
+      guard let indices = item.numbers, indices.count >= 2,
+        indices.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < Double(n) }),
+        zip(indices, indices.dropFirst()).allSatisfy({ $1 == $0 + 1 })
+      else {
+        throw Diagnostic(
+          "each set must list two or more consecutive feature indices below n=\(n), e.g. [0, 1]; got \(item)",
+          at: parameter.value.span, in: source)
+      }
+      sets.append(FeatureSet(relation, features: Int(indices[0])..<Int(indices.last!) + 1))
+    }
+    return sets
+  }
+
+  /// The same model freshly initialised (for `reset`).
+  func rebuild(_ model: ToyModel, _ span: Span, _ source: Source) throws(Diagnostic) -> ToyModel {
+    let rows = (0..<model.instanceCount)
+    do {
+      return try ToyModel(
+        kind: model.kind, n: model.n, m: model.m, importance: rows.map { model.importance(instance: $0) },
+        density: rows.map { model.density(instance: $0) }, featureSets: model.featureSets, seed: model.seed,
+        initialization: model.initialization)
+    } catch {
+      throw Diagnostic(error.description, at: span, in: source)
+    }
+  }
+
+  /// `train N …`: continues the current model; progress goes to `onProgress`.
+  func train(steps: Expr, parameters: [Parameter], span: Span, _ source: Source) throws(Diagnostic) {
+    let entry = try currentEntry(span, source)
+    let given = try checkedParameters(parameters, statement: "train", source)
+    let value = try evaluator(source).evaluate(steps)
+    guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= Double(Self.stepLimit) else {
+      throw Diagnostic(
+        "the number of steps must be a whole number from 1 to \(Self.stepLimit), got \(value)", at: steps.span,
+        in: source)
+    }
+    var options = TrainingOptions(steps: Int(x))
+    options.threads = threads
+    if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
+    if let lr = given["lr"] {
+      let v = try evaluator(source).evaluate(lr.value)
+      guard case .number(let rate) = v, rate > 0, rate <= 10 else {
+        throw Diagnostic("lr must be \(spec("lr").rangeText), got \(v)", at: lr.value.span, in: source)
+      }
+      options.learningRate = rate
+    }
+    options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
+    options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
+    guard !dryRun else { return }
+    options.observeEvery = max(1, options.steps / 100)
+    var model = entry.model
+    let clock = ContinuousClock()
+    let start = clock.now
+    let progress = onProgress
+    do {
+      try model.train(options, cancellation: cancellation) { report, _ in
+        let elapsed = clock.now - start
+        progress?(report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+      }
+    } catch {
+      throw Diagnostic(error.description, at: span, in: source)
+    }
+    for parameter in model.parameters where !parameter.isFinite {
+      models[entry.name]?.model = model
+      throw Diagnostic(
+        "training diverged: a weight is no longer a finite number", at: span, in: source,
+        hint: "try a smaller lr, then reset")
+    }
+    models[entry.name]?.model = model
+    if entry.seeds > 1 {
+      let best = model.bestOf(seeds: entry.seeds)
+      models[entry.name]?.shown = best
+    }
+  }
+}

@@ -1,0 +1,196 @@
+import ToyCore
+import ToyPlot
+
+/// A named model and how it was made.
+public struct ModelEntry: Sendable {
+  public var name: String
+  public var model: ToyModel
+  /// One label row per setting (sweep values), e.g. [("p", 0.1)].
+  public var settings: [[(String, Double)]]
+  /// Seeds per setting: instances are setting-major, `seeds` each.
+  public var seeds: Int
+  /// The instance shown for each setting: the lowest-loss seed after training.
+  public var shown: [Int]
+}
+
+/// How running a source ended.
+public enum RunOutcome: Sendable, Equatable {
+  case finished
+  /// Syntax errors: nothing ran.
+  case syntaxErrors([Diagnostic])
+  /// A statement failed; the statements before it took effect and the models survive.
+  case runtimeError(Diagnostic)
+  /// Ctrl-C stopped training at a step boundary; the model is kept.
+  case interrupted
+  /// The input stopped mid-statement (for the prompt: read another line).
+  case incomplete
+}
+
+/// The evaluator: runs statements against a session of models and variables, and hands each
+/// output to `onDisplay`. It never prints; front ends decide how displays look.
+public final class Session {
+  public let seed: UInt64
+  public internal(set) var models: [String: ModelEntry] = [:]
+  public internal(set) var current: String?
+  var variables: [String: Value] = [:]
+  /// Models made so far: each model's seed derives from the session seed and this ordinal.
+  var ordinal = 0
+  /// Set by front ends: receives every display.
+  public var onDisplay: (Display) -> Void = { _ in }
+  /// Set by front ends: training progress (every ~1% of a call) with seconds elapsed.
+  public var onProgress: ((TrainingProgress, Double) -> Void)?
+  /// Ctrl-C sets this; training stops at the next step.
+  public let cancellation = Cancellation()
+  /// Validate without training (`toy check`).
+  public var dryRun = false
+  /// Options for drawing plots in text.
+  public var textWidth = 80
+  public var ascii = false
+  /// Worker threads for training (nil: one per core).
+  public var threads: Int?
+
+  public init(seed: UInt64 = 0) { self.seed = seed }
+
+  /// Parses and runs a source. With syntax errors nothing runs and all of them are returned.
+  @discardableResult
+  public func run(_ source: Source) -> RunOutcome {
+    let (statements, diagnostics, incomplete) = Parser.parse(source)
+    if incomplete { return .incomplete }
+    if !diagnostics.isEmpty { return .syntaxErrors(diagnostics) }
+    do {
+      for statement in statements { try execute(statement, source) }
+      return .finished
+    } catch Interruption.interrupted {
+      return .interrupted
+    } catch let interruption {
+      guard case .failed(let diagnostic) = interruption else { return .interrupted }
+      return .runtimeError(diagnostic)
+    }
+  }
+
+  enum Interruption: Error {
+    case failed(Diagnostic)
+    case interrupted
+  }
+
+  func evaluator(_ source: Source, extra: [String: Value] = [:]) -> ExpressionEvaluator {
+    var evaluator = ExpressionEvaluator(
+      source: source,
+      lookup: { [unowned self] name in
+        extra[name] ?? self.variables[name] ?? self.models[name].map { .model($0.name) } ?? self.metric(name)
+      },
+      knownNames: { [unowned self] in
+        Array(self.variables.keys) + Array(self.models.keys) + Self.metricNames + Array(extra.keys)
+      })
+    evaluator.member = { [unowned self] value, name, span throws(Diagnostic) in
+      guard case .model(let modelName) = value, let entry = self.models[modelName] else { return nil }
+      guard let result = self.metric(name, of: entry) else {
+        throw Diagnostic(
+          "a model has no '\(name)'", at: span, in: source,
+          hint: suggestion(for: name, among: Self.metricNames).map(Message.didYouMean))
+      }
+      return result
+    }
+    return evaluator
+  }
+
+  func execute(_ statement: Statement, _ source: Source) throws(Interruption) {
+    do {
+      try executeOrThrow(statement, source)
+    } catch {
+      throw .failed(error)
+    }
+    if cancellation.isCancelled { throw .interrupted }
+  }
+
+  private func executeOrThrow(_ statement: Statement, _ source: Source) throws(Diagnostic) {
+    switch statement.kind {
+    case .assignment(let name, let nameSpan, let value):
+      try assign(name, nameSpan, value, source)
+    case .model(let parameters, let sweep):
+      let name = "model\(ordinal + 1)"
+      try defineModel(named: name, parameters: parameters, sweep: sweep, span: statement.span, source)
+    case .train(let steps, let parameters):
+      try train(steps: steps, parameters: parameters, span: statement.span, source)
+    case .reset:
+      let entry = try currentEntry(statement.span, source)
+      var fresh = try rebuild(entry.model, statement.span, source)
+      fresh.history = LossHistory(instances: fresh.instanceCount)
+      models[entry.name]?.model = fresh
+      models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
+      emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)
+    case .print(let expressions):
+      try printValues(expressions, statement, source)
+    case .expression(let expression):
+      try printValues([expression], statement, source)
+    case .use(let name, let nameSpan):
+      guard models[name] != nil else {
+        throw Diagnostic(
+          "there is no model named '\(name)'", at: nameSpan, in: source,
+          hint: suggestion(for: name, among: Array(models.keys)).map(Message.didYouMean))
+      }
+      current = name
+    case .loop(let variable, _, let values, let body):
+      let list = try evaluator(source).evaluate(values)
+      guard case .list(let items) = list else {
+        throw Diagnostic("a loop needs a list, got \(list.typeName)", at: values.span, in: source)
+      }
+      let saved = variables[variable]
+      defer { variables[variable] = saved }
+      for item in items {
+        variables[variable] = item
+        for inner in body {
+          do {
+            try execute(inner, source)
+          } catch .failed(let diagnostic) {
+            throw diagnostic
+          } catch {
+            cancellation.cancel()
+            return
+          }
+        }
+      }
+    case .help(let topic, let span):
+      emit(text: try helpText(topic, span, source), json: .object([("help", .string(topic ?? ""))]), statement)
+    case .show(let target, let targetSpan, let parameters):
+      try show(target, targetSpan, parameters, statement, source)
+    case .save, .load, .export:
+      throw Diagnostic("save, load and export are not available yet", at: statement.span, in: source)
+    }
+  }
+
+  private func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
+    if Builtins.all[name] != nil || Self.metricNames.contains(name) || name == "i" {
+      throw Diagnostic("'\(name)' is a built-in name; choose another", at: nameSpan, in: source)
+    }
+    switch value.kind {
+    case .model(let parameters, let sweep):
+      variables[name] = nil
+      try defineModel(named: name, parameters: parameters, sweep: sweep, span: value.span, source)
+    case .expression(let expression):
+      let result = try evaluator(source).evaluate(expression)
+      if models[name] != nil, case .model = result {
+      } else if models[name] != nil {
+        throw Diagnostic("'\(name)' names a model; choose another name", at: nameSpan, in: source)
+      }
+      variables[name] = result
+    default:
+      throw Diagnostic("only a model or a value can be assigned", at: value.span, in: source)
+    }
+  }
+
+  func currentEntry(_ span: Span, _ source: Source) throws(Diagnostic) -> ModelEntry {
+    guard let current, let entry = models[current] else {
+      throw Diagnostic(
+        "there is no model yet", at: span, in: source, hint: "define one first, e.g. model n=5 m=2 sparsity=0.9")
+    }
+    return entry
+  }
+
+  func emit(text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil) {
+    let bundle = JSON.Node.object([
+      ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
+    ])
+    onDisplay(Display(span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot))
+  }
+}
