@@ -38,6 +38,7 @@ let package = Package(
       dependencies: [
         "ToyCore",
         "ToyPlot",
+        "ToyLanguage",
         "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],

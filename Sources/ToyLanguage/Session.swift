@@ -154,8 +154,19 @@ public final class Session {
       emit(text: try helpText(topic, span, source), json: .object([("help", .string(topic ?? ""))]), statement)
     case .show(let target, let targetSpan, let parameters):
       try show(target, targetSpan, parameters, statement, source)
-    case .save, .load, .export:
-      throw Diagnostic("save, load and export are not available yet", at: statement.span, in: source)
+    case .save(let path, let pathSpan):
+      let entry = try currentEntry(statement.span, source)
+      guard !dryRun else { return }
+      do {
+        try ModelStore.save(entry.model, to: path)
+      } catch {
+        throw Diagnostic(error.description, at: pathSpan, in: source)
+      }
+      emit(text: "saved \(entry.name) to \(path)", json: .object([("saved", .string(path))]), statement)
+    case .load(let path, let pathSpan):
+      try load(path, pathSpan, named: "model\(ordinal + 1)", source)
+    case .export:
+      throw Diagnostic("export is not available yet", at: statement.span, in: source)
     }
   }
 
@@ -167,6 +178,9 @@ public final class Session {
     case .model(let parameters, let sweep):
       variables[name] = nil
       try defineModel(named: name, parameters: parameters, sweep: sweep, span: value.span, source)
+    case .load(let path, let pathSpan):
+      variables[name] = nil
+      try load(path, pathSpan, named: name, source)
     case .expression(let expression):
       let result = try evaluator(source).evaluate(expression)
       if models[name] != nil, case .model = result {
@@ -177,6 +191,21 @@ public final class Session {
     default:
       throw Diagnostic("only a model or a value can be assigned", at: value.span, in: source)
     }
+  }
+
+  /// `load "file"`: a saved model becomes a named, current model (one setting per instance).
+  func load(_ path: String, _ pathSpan: Span, named name: String, _ source: Source) throws(Diagnostic) {
+    let model: ToyModel
+    do {
+      model = try ModelStore.load(from: path)
+    } catch {
+      throw Diagnostic(error.description, at: pathSpan, in: source)
+    }
+    ordinal += 1
+    models[name] = ModelEntry(
+      name: name, model: model, settings: Array(repeating: [], count: model.instanceCount), seeds: 1,
+      shown: Array(0..<model.instanceCount))
+    current = name
   }
 
   func currentEntry(_ span: Span, _ source: Source) throws(Diagnostic) -> ModelEntry {

@@ -12,8 +12,8 @@ import ToyCore
 /// always either the old file or the whole new one. Floats go through Foundation's
 /// `JSONEncoder` and `JSONDecoder`, which round-trip every Float32 bit for bit (see
 /// ModelFile+Encoding.swift for the one value written specially).
-enum ModelStore {
-  static func save(_ model: ToyModel, to path: String) throws(ModelStoreError) {
+public enum ModelStore {
+  public static func save(_ model: ToyModel, to path: String) throws(ModelStoreError) {
     let file = model.file
     do { try file.validate() } catch { throw .notSavable(path: path, error) }
     let data: Data
@@ -25,7 +25,7 @@ enum ModelStore {
     try writeReplacing(path: path, data: data + [UInt8(ascii: "\n")])
   }
 
-  static func load(from path: String) throws(ModelStoreError) -> ToyModel {
+  public static func load(from path: String) throws(ModelStoreError) -> ToyModel {
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -218,7 +218,7 @@ enum ModelStore {
 }
 
 /// Why a model file could not be saved or loaded; every case names the file.
-enum ModelStoreError: Error, Equatable, CustomStringConvertible {
+public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
   case missing(path: String)
   case readFailed(path: String, reason: String)
   case empty(path: String)
@@ -234,7 +234,7 @@ enum ModelStoreError: Error, Equatable, CustomStringConvertible {
   case notSavable(path: String, ModelFileError)
   case writeFailed(path: String, reason: String)
 
-  var description: String {
+  public var description: String {
     switch self {
     case .missing(let path):
       return "\(path): no such file"

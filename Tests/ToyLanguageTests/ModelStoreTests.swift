@@ -2,7 +2,7 @@ import Foundation
 import ToyCore
 import XCTest
 
-@testable import toy
+@testable import ToyLanguage
 
 /// Saving and loading files: exact floats, atomic replacement, and errors that name the file
 /// and say what is wrong.
