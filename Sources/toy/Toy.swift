@@ -7,6 +7,7 @@ struct Toy: ParsableCommand {
     commandName: "toy",
     abstract: "Train and look at the toy models of superposition.",
     version: toyVersion,
-    subcommands: [TrainCommand.self, BenchCommand.self]
+    subcommands: [RunCommand.self, CheckCommand.self, TrainCommand.self, BenchCommand.self],
+    defaultSubcommand: RunCommand.self
   )
 }

@@ -1,0 +1,183 @@
+import ArgumentParser
+import Foundation
+import ToyCore
+import ToyLanguage
+
+/// `toy FILE.toy`, `toy run FILE`, `toy -e CODE`, or a script on standard input.
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run",
+    abstract: "Run a .toy script (the default: toy FILE.toy).",
+    discussion: """
+      Reads FILE, or the code given with -e, or standard input when neither is given.
+      Exit codes: 0 success, 1 a runtime error, 2 syntax errors, 64 bad usage,
+      130 interrupted (Ctrl-C; training stops at a step boundary).
+      """
+  )
+
+  @Argument(help: "The script to run.", completion: .file(extensions: ["toy"]))
+  var file: String?
+
+  @Option(name: .customShort("e"), help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
+  var code: String?
+
+  @OptionGroup var output: OutputOptions
+
+  func validate() throws {
+    if file != nil && code != nil { throw ValidationError("give a FILE or -e CODE, not both") }
+  }
+
+  func run() throws {
+    let source = try ScriptSource.read(file: file, code: code)
+    let runner = ScriptRunner(options: output)
+    throw ExitCode(runner.run(source))
+  }
+}
+
+/// `toy check FILE`: parse and validate without training.
+struct CheckCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "check", abstract: "Parse and validate a .toy script without training.")
+
+  @Argument(help: "The script to check.", completion: .file(extensions: ["toy"]))
+  var file: String?
+
+  @Option(name: .customShort("e"), help: ArgumentHelp("Check this code instead of a file.", valueName: "code"))
+  var code: String?
+
+  func run() throws {
+    let source = try ScriptSource.read(file: file, code: code)
+    var options = try OutputOptions.parse([])
+    options.quiet = true
+    let runner = ScriptRunner(options: options, dryRun: true)
+    let status = runner.run(source)
+    if status == 0 { print("\(source.name): ok") }
+    throw ExitCode(status)
+  }
+}
+
+/// Options every command that shows displays shares.
+struct OutputOptions: ParsableArguments {
+  @Option(help: "Output format: text, or json (one JSON object per display per line).")
+  var format: OutputFormat = .text
+
+  @Option(help: "Seed of the session (each model's seed derives from it and the model's ordinal).")
+  var seed: UInt64 = 0
+
+  @Option(help: "Columns for plots (default: the terminal's width).")
+  var width: Int?
+
+  @Flag(help: "Draw with 7-bit ASCII only.")
+  var ascii = false
+
+  /// Set by `check`: no displays.
+  var quiet = false
+
+  enum OutputFormat: String, ExpressibleByArgument {
+    case text, json
+  }
+
+  enum CodingKeys: CodingKey {
+    case format, seed, width, ascii
+  }
+}
+
+/// Where a script's text comes from.
+enum ScriptSource {
+  static func read(file: String?, code: String?) throws -> Source {
+    if let code { return Source(name: "-e", text: code) }
+    if let file {
+      guard let data = FileManager.default.contents(atPath: file) else {
+        throw CommandFailure("\(file): no such file or it cannot be read")
+      }
+      guard let text = String(data: data, encoding: .utf8) else {
+        throw CommandFailure("\(file): not UTF-8 text")
+      }
+      return Source(name: file, text: text)
+    }
+    let data = FileHandle.standardInput.readDataToEndOfFile()
+    return Source(name: "<stdin>", text: String(decoding: data, as: UTF8.self))
+  }
+}
+
+/// Runs a source in a fresh session and writes its displays; returns the exit status.
+struct ScriptRunner {
+  let options: OutputOptions
+  var dryRun = false
+
+  static let syntaxErrorStatus: Int32 = 2
+  static let runtimeErrorStatus: Int32 = 1
+  static let interruptedStatus: Int32 = 130
+
+  func run(_ source: Source) -> Int32 {
+    let session = Session(seed: options.seed)
+    session.dryRun = dryRun
+    session.textWidth = options.width ?? 80
+    session.ascii = options.ascii
+    let format = options.format
+    let quiet = options.quiet
+    session.onDisplay = { display in
+      guard !quiet else { return }
+      switch format {
+      case .text: writeOut(display.plain + "\n")
+      case .json: writeOut(jsonLine(display, source) + "\n")
+      }
+    }
+    if format == .text && isatty(STDERR_FILENO) != 0 {
+      session.onProgress = ProgressBar.report
+    }
+    let outcome = Interrupt.whileRunning(session) { session.run(source) }
+    ProgressBar.clear()
+    switch outcome {
+    case .finished:
+      return 0
+    case .syntaxErrors(let diagnostics):
+      for d in diagnostics { writeError(d.rendered + "\n") }
+      return Self.syntaxErrorStatus
+    case .incomplete:
+      let end = source.text.unicodeScalars.count
+      writeError(
+        Diagnostic("the input ends in the middle of a statement", at: Span(max(0, end - 1), end), in: source).rendered
+          + "\n")
+      return Self.syntaxErrorStatus
+    case .runtimeError(let d):
+      writeError(d.rendered + "\n")
+      return Self.runtimeErrorStatus
+    case .interrupted:
+      writeError("interrupted: training stopped at a step boundary\n")
+      return Self.interruptedStatus
+    }
+  }
+
+  /// `{"statement": …, "span": {…}, "data": {mime bundle}}`.
+  func jsonLine(_ display: Display, _ source: Source) -> String {
+    var fields: [String] = []
+    if let span = display.span {
+      let (line, column) = source.location(of: span.start)
+      let (endLine, endColumn) = source.location(of: span.end)
+      fields.append("\"statement\":\(quoteJSON(source.text(of: span)))")
+      fields.append(
+        "\"span\":{\"file\":\(quoteJSON(source.name)),\"line\":\(line),\"column\":\(column),\"end_line\":\(endLine),\"end_column\":\(endColumn)}"
+      )
+    }
+    var bundle = ["\"text/plain\":\(quoteJSON(display.plain))", "\"application/json\":\(display.json)"]
+    if let svg = display.svg { bundle.append("\"image/svg+xml\":\(quoteJSON(svg))") }
+    fields.append("\"data\":{" + bundle.joined(separator: ",") + "}")
+    return "{" + fields.joined(separator: ",") + "}"
+  }
+}
+
+func quoteJSON(_ s: String) -> String {
+  let data = try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
+  let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
+  return String(array.dropFirst().dropLast())
+}
+
+/// Writes to standard output; a closed pipe ends the program quietly (SIGPIPE's default).
+func writeOut(_ text: String) {
+  FileHandle.standardOutput.write(Data(text.utf8))
+}
+
+func writeError(_ text: String) {
+  FileHandle.standardError.write(Data(text.utf8))
+}
