@@ -5,6 +5,7 @@ import ToyCore
 extension Session {
   static let metricNames = [
     "loss", "norms", "superposition", "dimensionality", "dims", "steps", "density", "importance", "bias",
+    "vulnerability",
   ]
 
   static let metricSummaries: [String: String] = [
@@ -17,6 +18,7 @@ extension Session {
     "density": "1−S per feature",
     "importance": "importance per feature",
     "bias": "b per feature",
+    "vulnerability": "the analytic attack's loss increase over a model without superposition (paper §3.9)",
   ]
 
   /// A metric of the current model, nil when the name is not a metric or there is no model.
@@ -42,6 +44,7 @@ extension Session {
     case "density": return perSetting { numbers(model.density(instance: $0).map(Double.init)) }
     case "importance": return perSetting { numbers(model.importance(instance: $0).map(Double.init)) }
     case "bias": return perSetting { numbers(model.bias(instance: $0).map(Double.init)) }
+    case "vulnerability": return perSetting { .number(model.vulnerability(instance: $0) ?? .nan) }
     default: return nil
     }
   }
