@@ -55,7 +55,7 @@ enum Message {
 }
 
 /// The closest of `candidates` to `name` by edit distance, if close enough to be a typo.
-func suggestion(for name: String, among candidates: [String]) -> String? {
+public func suggestion(for name: String, among candidates: [String]) -> String? {
   let word = Array(name.lowercased())
   var best: (String, Int)?
   for candidate in candidates {

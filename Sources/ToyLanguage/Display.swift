@@ -13,13 +13,18 @@ public struct Display: Sendable {
   public var json: String
   /// The plot, for terminal renderers that add colour.
   public var plot: (any Plot)?
+  /// The value an expression or `print` of one value produced (the prompt's `Out[n]`, `_`).
+  public var value: Value?
 
-  public init(span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil) {
+  public init(
+    span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil, value: Value? = nil
+  ) {
     self.span = span
     self.plain = plain
     self.svg = svg
     self.json = json
     self.plot = plot
+    self.value = value
   }
 }
 

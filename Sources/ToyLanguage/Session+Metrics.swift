@@ -53,13 +53,14 @@ extension Session {
   func printValues(_ expressions: [Expr], _ statement: Statement, _ source: Source) throws(Diagnostic) {
     if expressions.count == 1, let (entry, name) = metricReference(expressions[0]) {
       guard let value = metric(name, of: entry) else { return }
-      emit(text: table(name, value, entry), json: metricJSON(name, value, entry), statement)
+      emit(text: table(name, value, entry), json: metricJSON(name, value, entry), statement, value: value)
       return
     }
     var values: [Value] = []
     for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
     emit(
-      text: values.map(\.description).joined(separator: " "), json: .array(values.map(Self.json)), statement)
+      text: values.map(\.description).joined(separator: " "), json: .array(values.map(Self.json)), statement,
+      value: values.count == 1 ? values[0] : .list(values))
   }
 
   /// The model and metric an expression names (`loss` or `a.loss`), if it is exactly that.

@@ -285,7 +285,8 @@ extension Session {
     options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
     options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
     guard !dryRun else { return }
-    options.observeEvery = max(1, options.steps / 100)
+    // Often enough that a progress bar moves and Ctrl-C feels immediate, even for big models.
+    options.observeEvery = max(1, min(options.steps / 100, 50))
     var model = entry.model
     let clock = ContinuousClock()
     let start = clock.now

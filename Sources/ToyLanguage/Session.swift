@@ -216,10 +216,27 @@ public final class Session {
     return entry
   }
 
-  func emit(text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil) {
+  func emit(
+    text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil,
+    value: Value? = nil
+  ) {
     let bundle = JSON.Node.object([
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
     ])
-    onDisplay(Display(span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot))
+    onDisplay(Display(span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value))
+  }
+
+  /// Names a value, as the prompt does for `_`, `__` and `_n`.
+  public func setVariable(_ name: String, _ value: Value) { variables[name] = value }
+
+  /// The variables, for `%who`.
+  public var variableValues: [String: Value] { variables }
+
+  /// Forgets every model and variable (`%reset`); the seed stays.
+  public func clear() {
+    models = [:]
+    variables = [:]
+    current = nil
+    ordinal = 0
   }
 }

@@ -4,8 +4,12 @@ import ToyCore
 /// A one-line progress bar with loss and ETA on standard error, for terminals only.
 enum ProgressBar {
   nonisolated(unsafe) private static var shown = false
+  nonisolated(unsafe) private static var lastDrawn = -1.0
 
   static func report(_ progress: TrainingProgress, _ elapsed: Double) {
+    // At most ten redraws a second, and always the last.
+    guard elapsed - lastDrawn >= 0.1 || progress.step == progress.totalSteps || elapsed < lastDrawn else { return }
+    lastDrawn = elapsed
     let fraction = Double(progress.step) / Double(max(1, progress.totalSteps))
     let width = 24
     let filled = Int((fraction * Double(width)).rounded(.down))
@@ -23,5 +27,6 @@ enum ProgressBar {
     guard shown else { return }
     writeError("\r\u{1B}[K")
     shown = false
+    lastDrawn = -1
   }
 }

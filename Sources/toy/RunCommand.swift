@@ -15,7 +15,9 @@ struct RunCommand: ParsableCommand {
       """
   )
 
-  @Argument(help: "The script to run.", completion: .file(extensions: ["toy"]))
+  @Argument(
+    help: "The script to run (none: the interactive session, or a script on standard input).",
+    completion: .file(extensions: ["toy"]))
   var file: String?
 
   @Option(name: .customShort("e"), help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
@@ -28,6 +30,16 @@ struct RunCommand: ParsableCommand {
   }
 
   func run() throws {
+    if file == nil && code == nil && isatty(STDIN_FILENO) != 0 {
+      let session = Session(seed: output.seed)
+      session.textWidth = output.width ?? 80
+      session.ascii = output.ascii
+      Completion.session = session
+      let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
+      if isatty(STDERR_FILENO) != 0 { session.onProgress = ProgressBar.report }
+      repl.run()
+      return
+    }
     let source = try ScriptSource.read(file: file, code: code)
     let runner = ScriptRunner(options: output)
     throw ExitCode(runner.run(source))

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Drives the real toy binary in a pseudo-terminal (tmux): the prompt, completion,
+# Ctrl-C during training, Ctrl-D. Polls the screen with timeouts, never fixed sleeps.
+# Usage: Tests/terminal/repl.sh PATH/TO/toy   — prints "N passed, N failed".
+set -uo pipefail
+toy=$(realpath "${1:?usage: repl.sh PATH/TO/toy}")
+socket="toy-test-$$"
+state=$(mktemp -d)
+passed=0
+failed=0
+cleanup() { tmux -L "$socket" kill-server 2>/dev/null; rm -rf "$state"; }
+trap cleanup EXIT
+
+screen() { tmux -L "$socket" capture-pane -p -t t -S -200; }
+# wait_for PATTERN SECONDS: polls the screen until grep -E finds PATTERN.
+wait_for() {
+  local deadline=$((SECONDS + $2))
+  while ((SECONDS < deadline)); do
+    screen | grep -qE -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+check() {
+  if "$@"; then passed=$((passed + 1)); echo "ok: ${label}"; else failed=$((failed + 1)); echo "FAILED: ${label}"; screen | grep -v '^$' | tail -15; fi
+}
+keys() { tmux -L "$socket" send-keys -t t "$@"; }
+
+tmux -L "$socket" new-session -d -s t -x 110 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; echo toy-exited-\$?; sleep 30"
+
+label="the banner and the first prompt appear"
+check wait_for '^In \[1\]:' 20
+
+label="tab completes a statement name"
+keys 'sh' Tab
+check wait_for '^In \[1\]: show$' 5
+keys C-u
+
+label="a cell runs and its output follows Out[n]"
+keys 'print 2^-3' Enter
+check wait_for '^Out\[1\]: 0.125' 10
+
+label="Ctrl-C during train stops at a step boundary and keeps the model"
+keys 'model n=400 m=30 density=p for p in [1, 0.3, 0.1, 0.03]' Enter
+keys 'train 1000000' Enter
+if wait_for 'ETA' 60; then
+  keys C-c
+  check wait_for 'interrupted: training stopped at a step boundary' 60
+else
+  label="the progress line appears during train"
+  check false
+  keys C-c
+fi
+
+label="the kept model has trained some but not all steps"
+keys 'print steps' Enter
+wait_for '^Out\[4\]: [0-9]+' 20
+steps=$(screen | grep -oE '^Out\[4\]: [0-9]+' | grep -oE '[0-9]+$' | tail -1)
+check test "${steps:-0}" -gt 0 -a "${steps:-0}" -lt 1000000
+
+label="Ctrl-C at the prompt discards the line and keeps the cell number"
+keys 'abc'
+keys C-c
+check wait_for '^In \[5\]:$' 10
+
+label="history is saved in the XDG state directory"
+check grep -q 'print 2^-3' "$state/toy/history"
+
+label="Ctrl-D on an empty line leaves"
+keys C-d
+check wait_for 'toy-exited-0' 10
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

@@ -1,0 +1,84 @@
+import Foundation
+import ToyLanguage
+import XCTest
+
+@testable import toy
+
+/// The interactive session's logic, driven through a scripted reader.
+final class ReplTests: XCTestCase {
+  func run(_ results: [LineResult]) -> (output: String, errors: String, repl: Repl<ScriptedReader>) {
+    var output = ""
+    var errors = ""
+    let session = Session()
+    session.threads = 1
+    let repl = Repl(
+      reader: ScriptedReader(results), session: session, write: { output += $0 }, writeError: { errors += $0 })
+    repl.run()
+    return (output, errors, repl)
+  }
+
+  func testCellsAreNumberedAndResultsNamed() {
+    let (output, errors, repl) = run(["print 2^3", "_ + 1", "__ * 10", "_1 - 1"].map(LineResult.line))
+    XCTAssertEqual(errors, "")
+    XCTAssertTrue(output.contains("Out[1]: 8\n"), output)
+    XCTAssertTrue(output.contains("Out[2]: 9\n"), output)
+    XCTAssertTrue(output.contains("Out[3]: 80\n"), output)
+    XCTAssertTrue(output.contains("Out[4]: 7\n"), output)
+    XCTAssertEqual(repl.reader.prompts, ["In [1]: ", "In [2]: ", "In [3]: ", "In [4]: ", "In [5]: "])
+  }
+
+  func testIncompleteInputContinuesAndCtrlCKeepsTheCellNumber() {
+    let (output, _, repl) = run([.line("print [1,"), .line("2]"), .line("x = (1 +"), .interrupted, .line("print 5")])
+    XCTAssertTrue(output.contains("Out[1]: [1, 2]"), output)
+    XCTAssertTrue(output.contains("Out[2]: 5"), output)
+    XCTAssertEqual(repl.reader.prompts, ["In [1]: ", "   ...: ", "In [2]: ", "   ...: ", "In [2]: ", "In [3]: "])
+    XCTAssertEqual(repl.reader.remembered, ["print [1,\n2]", "print 5"])
+  }
+
+  func testErrorsKeepTheSessionAndItsModels() {
+    let (_, errors, repl) = run(["model n=3 m=1", "train 0", "print steps"].map(LineResult.line))
+    XCTAssertTrue(errors.contains("In[2]:1:7: error: the number of steps must be a whole number"), errors)
+    XCTAssertNotNil(repl.session.models["model1"])
+  }
+
+  func testHistorySaveRunWhoResetAndHelp() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("toy-repl-\(getpid()).toy").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let (output, errors, _) = run(
+      [
+        "x = 2", "model n=4 m=2", "%history 1-2", "%save \(file) 1-2", "%who", "%reset", "%who", "%run \(file)",
+        "print x", "?train", "%histroy", "%history 5-2",
+      ].map(LineResult.line))
+    XCTAssertTrue(output.contains("1: x = 2\n2: model n=4 m=2\n"), output)
+    XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "x = 2\nmodel n=4 m=2\n")
+    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 1 instance, 0 steps\n"), output)
+    XCTAssertTrue(output.contains("x: a number = 2\n"), output)
+    XCTAssertTrue(output.contains("nothing defined yet\n"), output)
+    XCTAssertTrue(output.contains("Out[9]: 2\n"), "after %run the script's x is back: \(output)")
+    XCTAssertTrue(output.contains("train: train the current model"), "?train is help train")
+    XCTAssertTrue(errors.contains("unknown magic %histroy; did you mean %history?"), errors)
+    XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
+  }
+
+  func testTimeAndConfig() {
+    let (output, errors, repl) = run(
+      ["%time print 1", "%timeit print 1", "%config width=100 color=never", "%config", "%config width=5"].map(
+        LineResult.line))
+    XCTAssertTrue(output.contains("Wall time: "), output)
+    XCTAssertTrue(output.contains("per run (mean ± std of "), output)
+    XCTAssertEqual(repl.session.textWidth, 100)
+    XCTAssertTrue(output.contains("color = never\n"), output)
+    XCTAssertTrue(errors.contains("%config: width must be auto or a whole number from 20 to 1000"), errors)
+  }
+
+  func testCompletion() {
+    XCTAssertTrue(Completion.candidates(line: "tr", word: "tr", models: []).contains("train"))
+    XCTAssertEqual(
+      Completion.candidates(line: "model kind=", word: "", models: []), ["linear", "relu", "hidden_relu", "abs"])
+    XCTAssertTrue(Completion.candidates(line: "show w", word: "w", models: []).contains("wtw"))
+    XCTAssertTrue(Completion.candidates(line: "train 100 ba", word: "ba", models: []).contains("batch="))
+    XCTAssertTrue(Completion.candidates(line: "model n=5 de", word: "de", models: []).contains("density="))
+    XCTAssertEqual(Completion.candidates(line: "use ", word: "", models: ["a", "b"]), ["a", "b"])
+    XCTAssertTrue(Completion.candidates(line: "%ti", word: "%ti", models: []).contains("%timeit"))
+  }
+}
