@@ -1,3 +1,6 @@
+import ToyCore
+import ToyPlot
+
 /// What `show` can draw.
 public enum ShowTargets {
   public static let summaries: [(name: String, summary: String)] = [
@@ -6,27 +9,314 @@ public enum ShowTargets {
     ("bias", "the bias per feature"),
     ("norms", "‖W_i‖ per feature, coloured by superposition"),
     ("geometry", "the features' directions in 2-D (m = 2)"),
+    ("hidden", "hidden states of a batch over the feature directions (m = 2)"),
     ("loss", "the loss over training"),
     ("dims", "dimensions per feature m/‖W‖_F² against 1/(1−S)"),
     ("dimensionality", "each feature's D_i against 1/(1−S)"),
-    ("phase", "the phase diagram of a swept n=2, m=1 model, beside theory"),
-    ("neurons", "each neuron's weights, stacked by feature"),
-    ("hidden", "hidden states of a batch over the feature directions"),
+    ("phase", "a swept n=2, m=1 model's phase diagram beside the theory"),
+    ("neurons", "each neuron's weights, stacked by feature (hidden_relu, abs)"),
   ]
   public static var names: [String] { summaries.map(\.name) }
 }
 
 /// `show TARGET …`: draws a plot of the current model as a display.
 extension Session {
+  /// The most panels one `show` draws before asking for `instance=`.
+  static let panelLimit = 24
+
   func show(_ target: String, _ targetSpan: Span, _ parameters: [Parameter], _ statement: Statement, _ source: Source)
     throws(Diagnostic)
   {
+    let (plot, payload, options) = try figure(target, targetSpan, parameters, statement, source)
+    guard !dryRun else { return }
+    emit(
+      text: plot.plainText(options), json: payload, statement, svg: plot.svgDocument, plot: plot,
+      textOptions: options)
+  }
+
+  /// `export TARGET "file"`: the plot as SVG (.svg), its numbers as JSON (.json) or as
+  /// CSV rows of `path,value` (.csv), or its text (.txt).
+  func export(
+    _ target: String, _ targetSpan: Span, _ path: String, _ pathSpan: Span, _ parameters: [Parameter],
+    _ statement: Statement, _ source: Source
+  ) throws(Diagnostic) {
+    let suffix = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
+    guard ["svg", "json", "csv", "txt"].contains(suffix) else {
+      throw Diagnostic(
+        "export writes .svg, .json, .csv or .txt files; '\(path)' is none of them", at: pathSpan, in: source)
+    }
+    let (plot, payload, options) = try figure(target, targetSpan, parameters, statement, source)
+    guard !dryRun else { return }
+    let text: String
+    switch suffix {
+    case "svg": text = plot.svgDocument
+    case "json": text = JSON.write(payload) + "\n"
+    case "csv": text = "path,value\n" + JSON.rows(payload).map { "\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
+    default: text = plot.plainText(options) + "\n"
+    }
+    do {
+      try FileWriter.replace(path, with: text)
+    } catch {
+      throw Diagnostic("cannot write \(path): \(error)", at: pathSpan, in: source)
+    }
+    emit(text: "wrote \(target) to \(path)", json: .object([("exported", .string(path))]), statement)
+  }
+
+  private func figure(
+    _ target: String, _ targetSpan: Span, _ parameters: [Parameter], _ statement: Statement, _ source: Source
+  ) throws(Diagnostic) -> (any Plot, JSON.Node, TextOptions) {
     guard ShowTargets.names.contains(target) else {
       throw Diagnostic(
         "there is no plot called '\(target)'", at: targetSpan, in: source,
         hint: suggestion(for: target, among: ShowTargets.names).map(Message.didYouMean)
           ?? "show draws: " + ShowTargets.names.joined(separator: ", "))
     }
-    throw Diagnostic("show is not available yet", at: statement.span, in: source)
+    let entry = try currentEntry(statement.span, source)
+    let given = try checkedParameters(parameters, statement: "show", source)
+    var options = TextOptions(width: textWidth, ascii: ascii)
+    if let p = given["width"] { options.width = try whole(p, [:], spec: "width", source) }
+    if let p = given["height"] { options.height = try whole(p, [:], spec: "height", source) }
+    if let p = given["canvas"] {
+      let canvas = Canvas(rawValue: try choice(p, "canvas", default: "braille", source))
+      options = TextOptions(
+        width: options.width, height: options.height, ascii: canvas == .ascii || ascii, canvas: canvas)
+    }
+    let settings = try selectedSettings(given["instance"], entry, target: target, source)
+    let (plot, data) = try drawing(target, entry, settings, statement.span, source)
+    let payload = JSON.Node.object([
+      ("model", .string(entry.name)), ("target", .string(target)), ("steps", .number(Double(entry.model.steps))),
+      (
+        "settings",
+        .array(
+          settings.map { setting in
+            .object(
+              [("index", .number(Double(setting))), ("instance", .number(Double(entry.shown[setting])))]
+                + entry.settings[setting].map { ($0.0, JSON.Node.number($0.1)) })
+          })
+      ),
+      ("data", data),
+    ])
+    return (plot, payload, options)
+  }
+
+  /// Setting indices from `instance=`: a number, a list, or `all` (the default).
+  func selectedSettings(_ parameter: Parameter?, _ entry: ModelEntry, target: String, _ source: Source)
+    throws(Diagnostic) -> [Int]
+  {
+    let count = entry.settings.count
+    var chosen = Array(0..<count)
+    if let parameter {
+      if case .name("all", _) = parameter.value {
+        chosen = Array(0..<count)
+      } else {
+        let value = try evaluator(source).evaluate(parameter.value)
+        guard let numbers = value.numbers, !numbers.isEmpty,
+          numbers.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < Double(count) })
+        else {
+          throw Diagnostic(
+            "instance must be a setting number from 0 to \(count - 1), a list of them, or all; got \(value)",
+            at: parameter.value.span, in: source)
+        }
+        chosen = numbers.map { Int($0) }
+      }
+    }
+    let perInstance: Set<String> = ["wtw", "w", "bias", "norms", "geometry", "hidden", "neurons"]
+    if perInstance.contains(target) && chosen.count > Self.panelLimit {
+      throw Diagnostic(
+        "\(chosen.count) panels are too many to draw at once", at: parameter?.value.span ?? Span(0, 0), in: source,
+        hint: "pick some, e.g. instance=[0, \(count / 2), \(count - 1)]")
+    }
+    return chosen
+  }
+
+  /// A panel title for a setting: its sweep values, or its density.
+  func label(_ entry: ModelEntry, _ setting: Int) -> String {
+    let values = entry.settings[setting]
+    if !values.isEmpty { return values.map { "\($0.0) = \(formatNumber($0.1))" }.joined(separator: ", ") }
+    return "1−S = \(formatNumber(Double(entry.model.density(instance: entry.shown[setting])[0])))"
+  }
+
+  /// One plot per setting, side by side when there are several.
+  func panels(_ plots: [any Plot]) -> any Plot {
+    plots.count == 1 ? plots[0] : PanelGrid(plots)
+  }
+
+  func rows(_ model: ToyModel, _ instance: Int) -> [[Double]] {
+    model.weights(instance: instance).map { $0.map(Double.init) }
+  }
+
+  private func drawing(_ target: String, _ entry: ModelEntry, _ settings: [Int], _ span: Span, _ source: Source)
+    throws(Diagnostic) -> (any Plot, JSON.Node)
+  {
+    let model = entry.model
+    let instances = settings.map { entry.shown[$0] }
+    func geometry(_ i: Int) -> FeatureGeometry { FeatureGeometry(rows: rows(model, i), hiddenCount: model.m) }
+    func matrix(_ m: [[Double]]) -> JSON.Node { .array(m.map(JSON.numbers)) }
+    func densityOf(_ i: Int) -> Double { Double(model.density(instance: i)[0]) }
+    switch target {
+    case "wtw":
+      let plots: [any Plot] = zip(settings, instances).map { s, i in
+        Heatmap(geometry(i).interference, side: model.bias(instance: i).map(Double.init), title: label(entry, s))
+      }
+      return (
+        panels(plots),
+        .array(
+          instances.map { i in
+            .object([
+              ("wtw", matrix(geometry(i).interference)), ("b", JSON.numbers(model.bias(instance: i).map(Double.init))),
+            ])
+          })
+      )
+    case "w":
+      let plots: [any Plot] = zip(settings, instances).map { s, i in
+        Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", title: label(entry, s))
+      }
+      return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+    case "bias":
+      let plots: [any Plot] = zip(settings, instances).map { s, i in
+        BarChart(model.bias(instance: i).map(Double.init), valueTitle: "b", title: label(entry, s))
+      }
+      return (panels(plots), .array(instances.map { JSON.numbers(model.bias(instance: $0).map(Double.init)) }))
+    case "norms":
+      let plots: [any Plot] = zip(settings, instances).map { s, i in
+        let g = geometry(i)
+        return BarChart(
+          g.norms, colors: g.superposition, marker: model.m < model.n ? model.m : nil, valueTitle: "‖W_i‖",
+          title: label(entry, s))
+      }
+      return (
+        panels(plots),
+        .array(
+          instances.map { i in
+            .object([
+              ("norms", JSON.numbers(geometry(i).norms)), ("superposition", JSON.numbers(geometry(i).superposition)),
+            ])
+          })
+      )
+    case "geometry", "hidden":
+      guard model.m == 2 else {
+        throw Diagnostic(
+          "\(target) draws 2-D models; this one has m=\(model.m)", at: span, in: source, hint: "try show wtw")
+      }
+      let plots: [any Plot] = zip(settings, instances).map { s, i in
+        VectorPlot(
+          rows(model, i), importance: model.importance(instance: i).map(Double.init),
+          hidden: target == "hidden" ? hiddenStates(model, i, count: 300) : [], title: label(entry, s))
+      }
+      return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+    case "loss":
+      let history = model.history
+      guard !history.steps.isEmpty else {
+        throw Diagnostic("the model has not been trained yet", at: span, in: source, hint: "train 10000")
+      }
+      let series = zip(settings, instances).map { s, i in
+        LinePlot.Series(label(entry, s), x: history.steps.map(Double.init), y: history.losses[i].map(Double.init))
+      }
+      let plot = LinePlot(series, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name): loss")
+      return (
+        plot,
+        .object([
+          ("steps", JSON.numbers(history.steps.map(Double.init))),
+          ("loss", .array(instances.map { JSON.numbers(history.losses[$0].map(Double.init)) })),
+        ])
+      )
+    case "dims":
+      let x = instances.map { 1 / densityOf($0) }
+      let y = instances.map { geometry($0).dimensionsPerFeature }
+      let plot = LinePlot(
+        [LinePlot.Series("m/‖W‖_F²", x: x, y: y)], logX: true, xLabel: "1/(1−S)", yLabel: "dimensions per feature",
+        references: ReferenceLine.dimensionsPerFeature, title: "\(entry.name): dimensions per feature")
+      return (plot, .object([("inverse_density", JSON.numbers(x)), ("dimensions_per_feature", JSON.numbers(y))]))
+    case "dimensionality":
+      var x: [Double] = []
+      var y: [Double] = []
+      for i in instances {
+        for d in geometry(i).dimensionality {
+          x.append(1 / densityOf(i))
+          y.append(d)
+        }
+      }
+      let plot = ScatterPlot(
+        x: x, y: y, jitter: .gap(0.1), logX: true, xLabel: "1/(1−S)", yLabel: "D_i",
+        title: "\(entry.name): feature dimensionality")
+      return (plot, .object([("inverse_density", JSON.numbers(x)), ("dimensionality", JSON.numbers(y))]))
+    case "neurons":
+      guard model.kind == .hiddenReLU || model.kind == .abs else {
+        throw Diagnostic(
+          "neurons draws the hidden_relu and abs models; this one is \(model.kind.rawValue)", at: span, in: source)
+      }
+      let plots: [any Plot] = zip(settings, instances).map { s, i in
+        let weights = rows(model, i)
+        let importance = model.importance(instance: i).map(Double.init)
+        return NeuronStackPlot(
+          weights: weights, importance: importance,
+          arrangement: model.kind == .abs ? .byImportance(weights: weights, importance: importance) : nil,
+          title: label(entry, s))
+      }
+      return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+    default:
+      return try phase(entry, span, source)
+    }
+  }
+
+  /// Hidden states h of the first `count` evaluation samples (after the ReLU for the kinds with one).
+  func hiddenStates(_ model: ToyModel, _ instance: Int, count: Int) -> [[Double]] {
+    let w = rows(model, instance)
+    return model.evaluationSamples(instance: instance, count: count).map { x in
+      (0..<model.m).map { k in
+        let h = zip(x, w).reduce(0.0) { $0 + Double($1.0) * $1.1[k] }
+        return model.kind == .hiddenReLU || model.kind == .abs ? max(0, h) : h
+      }
+    }
+  }
+
+  /// `show phase`: a model swept over relative importance and density (n=2, m=1), with
+  /// seeds: the empirical diagram (per point, drop the highest-loss seed and average the
+  /// extra feature's norm and superposition) beside the closed-form theory.
+  func phase(_ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) -> (any Plot, JSON.Node) {
+    let model = entry.model
+    guard model.n == 2, model.m == 1, let first = entry.settings.first, first.count == 2 else {
+      throw Diagnostic(
+        "phase needs an n=2, m=1 model swept over two variables (relative importance, then density)", at: span,
+        in: source,
+        hint: "model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
+    }
+    let rValues = Array(Set(entry.settings.map { $0[0].1 })).sorted()
+    let sValues = Array(Set(entry.settings.map { $0[1].1 })).sorted(by: >)
+    let losses = model.evaluationLoss()
+    var norm = [[Double]](repeating: [Double](repeating: .nan, count: rValues.count), count: sValues.count)
+    var superposition = norm
+    for (setting, values) in entry.settings.enumerated() {
+      let seeds = Array(setting * entry.seeds..<(setting + 1) * entry.seeds)
+      let geometries = seeds.map { FeatureGeometry(rows: rows(model, $0), hiddenCount: 1) }
+      let seedLosses = seeds.map { losses[$0] }
+      let drop = entry.seeds > 2 ? 1 : 0
+      let norms = SeedSelection.meanDroppingWorst(
+        values: geometries.map { $0.norms[1] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
+      let sups = SeedSelection.meanDroppingWorst(
+        values: geometries.map { $0.superposition[1] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
+      guard let column = rValues.firstIndex(of: values[0].1), let row = sValues.firstIndex(of: values[1].1) else {
+        continue
+      }
+      norm[row][column] = norms[0]
+      superposition[row][column] = sups[0]
+    }
+    let axes = PhaseAxes(
+      importance: (rValues.first ?? 0.1)...(rValues.last ?? 10), density: (sValues.last ?? 0.01)...(sValues.first ?? 1))
+    let theory = PhaseDiagram(columns: 60, rows: 30, axes: axes, title: "theory") { r, s in
+      switch PhaseChange.twoInOne.candidates(relativeImportance: r, density: s).winner {
+      case .ignoreExtra: return 0
+      case .ignoreRegular: return 1
+      default: return 2
+      }
+    }
+    let empirical = EmpiricalPhaseDiagram(norm: norm, superposition: superposition, axes: axes, title: "trained")
+    return (
+      PanelGrid.phaseComparison(theory: theory, empirical: empirical),
+      .object([
+        ("relative_importance", JSON.numbers(rValues)), ("density", JSON.numbers(sValues)),
+        ("norm", .array(norm.map(JSON.numbers))), ("superposition", .array(superposition.map(JSON.numbers))),
+      ])
+    )
   }
 }

@@ -165,8 +165,8 @@ public final class Session {
       emit(text: "saved \(entry.name) to \(path)", json: .object([("saved", .string(path))]), statement)
     case .load(let path, let pathSpan):
       try load(path, pathSpan, named: "model\(ordinal + 1)", source)
-    case .export:
-      throw Diagnostic("export is not available yet", at: statement.span, in: source)
+    case .export(let target, let targetSpan, let path, let pathSpan, let parameters):
+      try export(target, targetSpan, path, pathSpan, parameters, statement, source)
     }
   }
 
@@ -218,12 +218,15 @@ public final class Session {
 
   func emit(
     text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil,
-    value: Value? = nil
+    value: Value? = nil, textOptions: TextOptions? = nil
   ) {
     let bundle = JSON.Node.object([
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
     ])
-    onDisplay(Display(span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value))
+    onDisplay(
+      Display(
+        span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
+        textOptions: textOptions))
   }
 
   /// Names a value, as the prompt does for `_`, `__` and `_n`.

@@ -31,11 +31,18 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     if file == nil && code == nil && isatty(STDIN_FILENO) != 0 {
-      let session = Session(seed: output.seed)
-      session.textWidth = output.width ?? 80
-      session.ascii = output.ascii
+      let policy = output.terminal.policy
+      let session = output.session(policy: policy)
       Completion.session = session
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
+      repl.render = { [unowned repl] display in
+        switch repl.config["color"] {
+        case "never": return display.plain
+        case "always" where policy.depth == .none:
+          return rendered(display, policy: TerminalPolicy(depth: .ansi256, width: policy.width))
+        default: return rendered(display, policy: policy)
+        }
+      }
       if isatty(STDERR_FILENO) != 0 { session.onProgress = ProgressBar.report }
       repl.run()
       return
@@ -76,11 +83,7 @@ struct OutputOptions: ParsableArguments {
   @Option(help: "Seed of the session (each model's seed derives from it and the model's ordinal).")
   var seed: UInt64 = 0
 
-  @Option(help: "Columns for plots (default: the terminal's width).")
-  var width: Int?
-
-  @Flag(help: "Draw with 7-bit ASCII only.")
-  var ascii = false
+  @OptionGroup var terminal: TerminalOptions
 
   /// Set by `check`: no displays.
   var quiet = false
@@ -90,8 +93,22 @@ struct OutputOptions: ParsableArguments {
   }
 
   enum CodingKeys: CodingKey {
-    case format, seed, width, ascii
+    case format, seed, terminal
   }
+
+  /// A session set up for this run's output.
+  func session(policy: TerminalPolicy) -> Session {
+    let session = Session(seed: seed)
+    session.textWidth = policy.width
+    session.ascii = terminal.ascii
+    return session
+  }
+}
+
+/// A display as this terminal shows it: plots in colour when the policy allows.
+func rendered(_ display: Display, policy: TerminalPolicy) -> String {
+  guard policy.depth != .none, let plot = display.plot, let options = display.textOptions else { return display.plain }
+  return plot.terminalText(options, depth: policy.depth)
 }
 
 /// Where a script's text comes from.
@@ -122,16 +139,16 @@ struct ScriptRunner {
   static let interruptedStatus: Int32 = 130
 
   func run(_ source: Source) -> Int32 {
-    let session = Session(seed: options.seed)
+    let policy = options.terminal.policy
+    let session = options.session(policy: policy)
     session.dryRun = dryRun
-    session.textWidth = options.width ?? 80
-    session.ascii = options.ascii
     let format = options.format
     let quiet = options.quiet
     session.onDisplay = { display in
       guard !quiet else { return }
+      ProgressBar.clear()
       switch format {
-      case .text: writeOut(display.plain + "\n")
+      case .text: writeOut(rendered(display, policy: policy) + "\n")
       case .json: writeOut(jsonLine(display, source) + "\n")
       }
     }

@@ -16,7 +16,7 @@ struct TrainCommand: ParsableCommand {
       notebook's densities 20^-linspace(0, 1, I). Importance is base^i for feature i.
 
       Example (the paper's intro figure):
-        toy train --n 5 --m 2 --importance 0.9 --instances 10 --steps 10000
+        toy train --n 5 --m 2 --importance 0.9 --instances 10 --steps 10000 --show geometry
       """
   )
 
@@ -69,6 +69,17 @@ struct TrainCommand: ParsableCommand {
   @Option(help: ArgumentHelp("Write the trained model to this JSON file.", valueName: "file"))
   var save: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Plots to draw after training, comma-separated: \(ShowTarget.allCases.map(\.rawValue).joined(separator: ", ")).",
+      valueName: "list"))
+  var show: String?
+
+  @Option(help: ArgumentHelp("Also write the --show plots as one SVG to this file.", valueName: "file"))
+  var svg: String?
+
+  @OptionGroup var terminal: TerminalOptions
+
   func validate() throws {
     if density != nil && sparsity != nil {
       throw ValidationError("give --density or --sparsity, not both (density = 1 − sparsity)")
@@ -77,6 +88,8 @@ struct TrainCommand: ParsableCommand {
     if density == nil && sparsity == nil && instances < 1 {
       throw ValidationError("--instances must be at least 1, got \(instances)")
     }
+    if svg != nil && show == nil { throw ValidationError("--svg writes the plots --show names: give --show too") }
+    try validateShow()
   }
 
   func densities() throws -> [Float] {
@@ -120,6 +133,7 @@ struct TrainCommand: ParsableCommand {
     if outcome.cancelled { summary += " (interrupted: stopped at step \(outcome.stepsTaken) of \(steps))" }
     print(summary)
     print(normTable(model))
+    try showPlots(model)
     if let save {
       try ModelStore.save(model, to: save)
       print("saved to \(save)")

@@ -1,4 +1,5 @@
 import Foundation
+import ToyCore
 import XCTest
 
 @testable import ToyLanguage
@@ -69,5 +70,39 @@ final class SessionTests: XCTestCase {
       XCTAssertTrue((setting * 3..<setting * 3 + 3).contains(shown))
       XCTAssertEqual(losses[shown], losses[setting * 3..<setting * 3 + 3].min())
     }
+  }
+}
+
+final class ShowTests: XCTestCase {
+  func testEveryTargetGivesAPlainTextSVGAndJSONDisplay() throws {
+    let session = Session()
+    session.threads = 1
+    session.textWidth = 90
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    let script = """
+      model n=5 m=2 importance=0.9^i density=p for p in [1, 0.1]
+      train 200 batch=64
+      show wtw; show w; show bias; show norms; show geometry; show hidden; show loss; show dims; show dimensionality
+      model n=6 m=3 kind=hidden_relu
+      train 50 batch=32
+      show neurons instance=0 width=60 canvas=ascii
+      model n=2 m=1 importance=[1, r] density=s seeds=3 for r in [0.3, 3], s in [1, 0.1]
+      train 50 batch=32
+      show phase
+      """
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+    XCTAssertEqual(displays.count, 11)
+    for display in displays {
+      XCTAssertFalse(display.plain.contains("\u{1B}"), "text/plain has no escape codes")
+      let widths = Set(display.plain.split(separator: "\n").map(\.count))
+      XCTAssertEqual(widths.count, 1, "every line of a plot has one width")
+      XCTAssertLessThanOrEqual(widths.first ?? 0, 90)
+      XCTAssertTrue(display.svg?.hasPrefix("<svg") ?? false)
+      let json = try JSONSerialization.jsonObject(with: Data(display.json.utf8)) as? [String: Any]
+      XCTAssertEqual(json?["toy_version"] as? String, toyVersion)
+      XCTAssertNotNil((json?["data"] as? [String: Any])?["data"])
+    }
+    XCTAssertTrue(displays[9].plain.allSatisfy(\.isASCII), "canvas=ascii draws 7-bit text")
   }
 }

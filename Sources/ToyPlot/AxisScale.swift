@@ -1,0 +1,106 @@
+/// A numeric axis of an x–y plot: a range widened to nice ends, linear or log, and its ticks.
+///
+/// Linear ranges are widened to a multiple of the tick step, so the ends are labelled; log
+/// ranges to whole decades unless that wastes much of the width, and every log tick is a
+/// power of ten. Degenerate ranges (no data, one value, all zeros) get a sensible span
+/// instead of failing.
+struct AxisScale: Sendable, Hashable {
+  var low: Double
+  var high: Double
+  var log: Bool
+  var ticks: [Double]
+
+  /// The nice range over `values` (the finite ones, positive ones for a log axis) with about
+  /// `count` ticks on a linear axis.
+  init(fitting values: [Double], log: Bool, count: Int) {
+    self.log = log
+    let usable = values.filter { $0.isFinite && (!log || $0 > 0) }
+    let low = usable.min()
+    let high = usable.max()
+    if log {
+      // Whole decades 10^first … 10^last around the data (clamped to the decades a Double
+      // holds). An end more than 1.5× beyond the data is pulled in to 10% beyond it, as long
+      // as two powers of ten stay in range: jittered points just under 1 should not cost a
+      // decade of width.
+      var first = max(-323, low.map { Int((Self.log10($0) + 1e-9).rounded(.down)) } ?? 0)
+      var last = min(308, max(first, high.map { Int((Self.log10($0) - 1e-9).rounded(.up)) } ?? 1))
+      if last <= first { (first, last) = first < 308 ? (first, first + 1) : (307, 308) }
+      var bottom = Self.power(first)
+      var top = Self.power(last)
+      if let low, let high {
+        let inner = (low > 1.5 * bottom ? low / 1.1 : bottom, high * 1.5 < top ? high * 1.1 : top)
+        let inside = (first...last).map(Self.power).filter { $0 >= inner.0 && $0 <= inner.1 }
+        if inside.count >= 2 { (bottom, top) = inner }
+      }
+      self.low = bottom
+      self.high = top
+      // At most about count + 2 ticks: every `every`-th decade when there are many.
+      let every = max(1, (last - first + count + 1) / (count + 2))
+      ticks = (first...last).filter { $0 % every == 0 }.map(Self.power).filter { $0 >= bottom && $0 <= top }
+    } else {
+      var (a, b) = (low ?? 0, high ?? 1)
+      if a == b {
+        let pad = a == 0 ? 1 : abs(a) / 2
+        (a, b) = (a - pad, b + pad)
+      }
+      let first = Ticks.linear(a, b, count: count)
+      let step = first.count > 1 ? first[1] - first[0] : b - a
+      var ticks = first
+      if step > 0 && step.isFinite {
+        let widenedLow = (a / step + 1e-9).rounded(.down) * step
+        let widenedHigh = (b / step - 1e-9).rounded(.up) * step
+        // The widened ends carry the step's rounding error; the ticks for a range a hair
+        // wider are exact (k·unit/scale), so the ends come from them.
+        let slack = step * 1e-6
+        let widened = Ticks.linear(widenedLow - slack, widenedHigh + slack, count: count)
+        if widened.count >= 2 && widened.allSatisfy(\.isFinite) { ticks = widened }
+      }
+      self.low = min(a, ticks.first ?? a)
+      self.high = max(b, ticks.last ?? b)
+      self.ticks = ticks
+    }
+  }
+
+  /// Where `value` lies on the axis: 0 at `low`, 1 at `high`; nil when it cannot be shown
+  /// (not finite, or not positive on a log axis).
+  func fraction(_ value: Double) -> Double? {
+    guard value.isFinite else { return nil }
+    if log {
+      guard value > 0 else { return nil }
+      let span = Self.log10(high) - Self.log10(low)
+      return span > 0 ? (Self.log10(value) - Self.log10(low)) / span : 0.5
+    }
+    let span = high - low
+    guard span > 0, span.isFinite else { return 0.5 }
+    let f = (value - low) / span
+    return f.isFinite ? f : nil
+  }
+
+  /// Whether `value` can be drawn on this axis at all.
+  func accepts(_ value: Double) -> Bool { value.isFinite && (!log || value > 0) }
+
+  /// 10^exponent, correctly rounded (the standard library's decimal parser rounds exactly).
+  static func power(_ exponent: Int) -> Double {
+    Double("1e\(exponent)") ?? (exponent < 0 ? 0 : .infinity)
+  }
+
+  /// log₁₀ with the standard library only: x = m·2^e with m in [1, 2), so
+  /// ln x = e·ln 2 + 2·atanh((m − 1)/(m + 1)), whose series converges fast as |z| ≤ 1/3.
+  static func log10(_ x: Double) -> Double {
+    guard x > 0 else { return x == 0 ? -.infinity : .nan }
+    guard x.isFinite else { return x }
+    let m = x.significand
+    let z = (m - 1) / (m + 1)
+    let z2 = z * z
+    var term = z
+    var sum = 0.0
+    var k = 1.0
+    while k < 60 {
+      sum += term / k
+      term *= z2
+      k += 2
+    }
+    let ln = Double(x.exponent) * 0.693_147_180_559_945_3 + 2 * sum
+    return ln / 2.302_585_092_994_046
+  }
+}

@@ -1,0 +1,92 @@
+/// The heatmap as SVG: one rectangle a cell on whole pixels, axis labels and a colour bar.
+extension Heatmap {
+  /// At most this many cells a side are drawn; larger matrices are block-averaged.
+  static let svgMaxCells = 128
+
+  public func svg() -> SVGWriter {
+    guard rowCount > 0, columnCount > 0 else {
+      var svg = SVGWriter(width: 160, height: 40)
+      svg.text(title ?? "(empty matrix)", x: 80, y: 24, anchor: .middle)
+      return svg
+    }
+    let factor = (max(rowCount, columnCount) + Self.svgMaxCells - 1) / Self.svgMaxCells
+    let matrix = Self.blockAverage(paddedValues, factor: factor)
+    let sideColumn = paddedSide.map { Self.blockAverage($0, factor: factor).map { $0[0] } }
+    let limit = effectiveLimit
+    let rows = matrix.count
+    let columns = matrix[0].count
+    // Whole-pixel cells keep neighbouring rectangles from showing seams.
+    let cell = max(2, min(24, 400 / max(rows, columns)))
+    let rowLabelWidth = 7 * ((0..<rowCount).map { label(row: $0).count }.max() ?? 1)
+    let left = 10 + (rowTitle == nil ? 0 : 18) + rowLabelWidth + 6
+    let top = 10 + (title == nil ? 0 : 24) + (columnTitle == nil ? 0 : 16) + 16
+    // The side column stays wide enough to see next to a large matrix of small cells.
+    let sideWidth = max(cell, 8)
+    let sideX = left + columns * cell + sideWidth
+    let barX = (sideColumn == nil ? left + columns * cell : sideX + sideWidth) + 24
+    let barHeight = max(rows * cell, 120)
+    let noData = matrix.joined().contains { $0.isNaN } || (sideColumn ?? []).contains { $0.isNaN }
+    let noteHeight = factor > 1 ? 18 : 0
+    let width = barX + 12 + 44
+    let height = top + barHeight + 12 + noteHeight + (noData ? 18 : 0)
+    var svg = SVGWriter(width: Double(width), height: Double(height))
+
+    for (r, row) in matrix.enumerated() {
+      for (c, value) in row.enumerated() {
+        svg.rect(
+          x: Double(left + c * cell), y: Double(top + r * cell), width: Double(cell), height: Double(cell),
+          fill: color(value, limit: limit))
+      }
+    }
+    if let sideColumn {
+      for (r, value) in sideColumn.enumerated() {
+        svg.rect(
+          x: Double(sideX), y: Double(top + r * cell), width: Double(sideWidth), height: Double(cell),
+          fill: color(value, limit: limit))
+      }
+      svg.text(sideLabel, x: Double(sideX) + Double(sideWidth) / 2, y: Double(top - 5), size: 10, anchor: .middle)
+    }
+    drawLabels(in: &svg, factor: factor, cell: cell, left: left, top: top, rows: rows, columns: columns)
+
+    let bar = ColorBar(
+      low: -limit, high: limit, ticks: Ticks.linear(-limit, limit, count: 5),
+      color: { colormap.diverging($0, limit: limit) }, glyph: { _ in " " })
+    bar.draw(in: &svg, x: Double(barX), y: Double(top), width: 12, height: barHeight, title: nil)
+    var y = Double(top + barHeight + 16)
+    if factor > 1 {
+      svg.text(averagingNote(factor: factor, ascii: false), x: Double(left), y: y, size: 10, color: .grey)
+      y += 18
+    }
+    if noData {
+      svg.rect(x: Double(left), y: y - 9, width: 10, height: 10, fill: Self.noData)
+      svg.text("no data", x: Double(left + 14), y: y, size: 10)
+    }
+    if let title { svg.text(title, x: Double(width) / 2, y: 20, size: 13, anchor: .middle, bold: true) }
+    return svg
+  }
+
+  /// Row and column indices (every k-th when crowded) and the axis titles.
+  private func drawLabels(
+    in svg: inout SVGWriter, factor: Int, cell: Int, left: Int, top: Int, rows: Int, columns: Int
+  ) {
+    let columnSpacing = 7 * ((0..<columnCount).map { label(column: $0).count }.max() ?? 1) + 6
+    let columnStep = IndexAxis.step(cellsPerIndex: Double(cell) / Double(factor), spacing: columnSpacing)
+    for index in stride(from: 0, to: columnCount, by: columnStep) {
+      let x = Double(left) + (Double(index / factor) + 0.5) * Double(cell)
+      svg.text(label(column: index), x: x, y: Double(top - 5), size: 10, anchor: .middle)
+    }
+    let rowStep = IndexAxis.step(cellsPerIndex: Double(cell) / Double(factor), spacing: 13)
+    for index in stride(from: 0, to: rowCount, by: rowStep) {
+      let y = Double(top) + (Double(index / factor) + 0.5) * Double(cell) + 3.5
+      svg.text(label(row: index), x: Double(left - 4), y: y, size: 10, anchor: .end)
+    }
+    if let columnTitle {
+      let x = Double(left) + Double(columns * cell) / 2
+      svg.text(columnTitle, x: x, y: Double(top - 21), size: 11, anchor: .middle)
+    }
+    if let rowTitle {
+      let y = Double(top) + Double(rows * cell) / 2
+      svg.text(rowTitle, x: 16, y: y, size: 11, anchor: .middle, rotate: -90)
+    }
+  }
+}

@@ -1,0 +1,136 @@
+/// A matrix drawn on a diverging colour map pinned at 0, with an optional side column.
+///
+/// WᵀW shows how features interfere, and the paper draws it blue at −1, white at 0 and red
+/// at +1, with the bias b as an extra column beside it. The same plot draws any rows ×
+/// columns matrix, such as the features × neurons weights of the hidden-layer model.
+///
+/// The limits are symmetric, so white always means 0: ±1 by default, or ±max|x| when the
+/// data is larger, or ±`limit` when set. In text, colour cells are half blocks (`▄`, the
+/// lower matrix row in the foreground, the upper in the background). Without colour each
+/// cell carries its sign and size in a glyph, in units of the limit:
+///
+///     =  −1 … −0.6    -  … −0.2    ·  between (. in ASCII)    +  0.2 …    #  0.6 … 1
+///
+/// and `?` marks NaN (no data). The colour bar under the plot draws the same ramp over its
+/// tick labels. A matrix wider or taller than the space is block-averaged to fit, with a note.
+///
+///     Heatmap(gram, side: bias, title: "WᵀW and b")
+public struct Heatmap: Plot {
+  public var title: String?
+  /// The matrix as rows of values; short rows are padded with NaN (no data).
+  public var values: [[Double]]
+  /// A vector with one value per row drawn as an extra column after a gap (the bias).
+  public var side: [Double]?
+  /// The side column's label, above it.
+  public var sideLabel: String
+  /// Labels for rows and columns; indices when nil or too short.
+  public var rowLabels: [String]?
+  public var columnLabels: [String]?
+  /// What the rows and columns are ("feature", "neuron"), shown as axis titles.
+  public var rowTitle: String?
+  public var columnTitle: String?
+  /// The colour limit ±`limit`; nil means ±max(1, max|x|).
+  public var limit: Double?
+  public var colormap: Colormap
+
+  public init(
+    _ values: [[Double]], side: [Double]? = nil, sideLabel: String = "b", rowLabels: [String]? = nil,
+    columnLabels: [String]? = nil, rowTitle: String? = nil, columnTitle: String? = nil, limit: Double? = nil,
+    colormap: Colormap = .coolwarm, title: String? = nil
+  ) {
+    self.values = values
+    self.side = side
+    self.sideLabel = sideLabel
+    self.rowLabels = rowLabels
+    self.columnLabels = columnLabels
+    self.rowTitle = rowTitle
+    self.columnTitle = columnTitle
+    self.limit = limit
+    self.colormap = colormap
+    self.title = title
+  }
+
+  var rowCount: Int { values.count }
+  var columnCount: Int { values.map(\.count).max() ?? 0 }
+
+  /// The symmetric colour limit actually used: `limit` if positive, else max(1, max|x|).
+  public var effectiveLimit: Double {
+    if let limit, limit > 0, limit.isFinite { return limit }
+    let all = values.joined().filter(\.isFinite) + (side ?? []).filter(\.isFinite)
+    return max(1, all.map(abs).max() ?? 0)
+  }
+
+  /// The colour of a value: blue at −limit, white-ish at 0, red at +limit, grey for NaN.
+  func color(_ value: Double, limit: Double) -> RGB {
+    value.isNaN ? Self.noData : colormap.diverging(value, limit: limit)
+  }
+
+  /// The colour of cells without data.
+  static let noData = RGB.grey
+
+  /// The glyph of a value `t` in units of the limit (see the type's documentation).
+  static func glyph(_ t: Double, ascii: Bool) -> Character {
+    guard !t.isNaN else { return "?" }
+    if t <= -0.6 { return "=" }
+    if t <= -0.2 { return "-" }
+    if t < 0.2 { return ascii ? "." : "·" }
+    if t < 0.6 { return "+" }
+    return "#"
+  }
+
+  func label(row: Int) -> String {
+    if let rowLabels, row < rowLabels.count { return rowLabels[row] }
+    return String(row)
+  }
+
+  func label(column: Int) -> String {
+    if let columnLabels, column < columnLabels.count { return columnLabels[column] }
+    return String(column)
+  }
+
+  /// The matrix padded to `rowCount` × `columnCount` with NaN, the side vector as its own column.
+  var paddedValues: [[Double]] {
+    let columns = columnCount
+    return values.map { $0 + Array(repeating: .nan, count: columns - $0.count) }
+  }
+
+  var paddedSide: [[Double]]? {
+    side.map { side in (0..<rowCount).map { [$0 < side.count ? side[$0] : .nan] } }
+  }
+
+  /// Means over `factor` × `factor` blocks (the last ones partial), ignoring NaN; a block with
+  /// no number is NaN. This is how a matrix larger than the space is drawn.
+  static func blockAverage(_ matrix: [[Double]], factor: Int) -> [[Double]] {
+    let factor = max(1, factor)
+    let rows = matrix.count
+    let columns = matrix.map(\.count).max() ?? 0
+    let outRows = (rows + factor - 1) / factor
+    let outColumns = (columns + factor - 1) / factor
+    var result = Array(repeating: Array(repeating: Double.nan, count: outColumns), count: outRows)
+    for r in 0..<outRows {
+      for c in 0..<outColumns {
+        var sum = 0.0
+        var count = 0
+        for i in r * factor..<min(rows, (r + 1) * factor) {
+          for j in c * factor..<min(matrix[i].count, (c + 1) * factor) where matrix[i][j].isFinite {
+            sum += matrix[i][j]
+            count += 1
+          }
+        }
+        if count > 0 { result[r][c] = sum / Double(count) }
+      }
+    }
+    return result
+  }
+
+  /// The note under a block-averaged plot, e.g. "(400×400 averaged in 5×5 blocks)".
+  func averagingNote(factor: Int, ascii: Bool) -> String {
+    let x = ascii ? "x" : "×"
+    return "(\(rowCount)\(x)\(columnCount) averaged in \(factor)\(x)\(factor) blocks)"
+  }
+
+  /// Text a terminal can read over a colour.
+  static func ink(on background: RGB) -> RGB {
+    background.luminance > 0.5 ? .black : .white
+  }
+}

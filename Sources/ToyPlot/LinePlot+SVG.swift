@@ -1,0 +1,29 @@
+/// Line plots in SVG: one polyline per unbroken run of points, isolated points as dots.
+/// Long series (a loss per step) are thinned to points at least half a pixel apart.
+extension LinePlot {
+  public func svg() -> SVGWriter {
+    let legend = series.indices.filter { !series[$0].name.isEmpty }.map {
+      XYFrame.SVGLegendItem(name: series[$0].name, color: color(of: $0))
+    }
+    return frame.svg(title: title, legend: legend, notes: notes) { svg, layout in
+      for index in series.indices {
+        var run: [(Double, Double)] = []
+        func flush() {
+          if run.count == 1 { svg.circle(x: run[0].0, y: run[0].1, radius: 2, fill: color(of: index)) }
+          svg.polyline(points: run, stroke: color(of: index))
+          run = []
+        }
+        for (x, y) in zip(series[index].x, series[index].y) {
+          guard shows(x, y), let p = layout.point(x, y) else {
+            flush()
+            continue
+          }
+          // Points closer than half a pixel to the last one kept add nothing but bytes.
+          if let last = run.last, abs(last.0 - p.0) < 0.5, abs(last.1 - p.1) < 0.5 { continue }
+          run.append(p)
+        }
+        flush()
+      }
+    }
+  }
+}

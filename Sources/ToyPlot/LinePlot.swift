@@ -1,0 +1,156 @@
+/// Lines through points: several series with a legend, linear or log axes, and labelled
+/// horizontal reference lines.
+///
+/// The paper draws the loss against the step (log y) and dimensions per feature m/‖W‖_F²
+/// against 1/(1−S) (log x) with lines at its plateaus 1 and 1/2. Text draws in braille
+/// unless the options ask for quadrants or ASCII. Without colour each series carries a
+/// marker glyph (`*`, `o`, `+`, …) along its line and in the legend, so series stay apart.
+///
+///     let loss = (0..<1000).map { 1 / (1 + Double($0)) }
+///     let plot = LinePlot([.init("loss", y: loss)], logY: true, xLabel: "step")
+///     print(plot.plainText(TextOptions(width: 60, height: 16)))
+public struct LinePlot: Plot {
+  /// One line: points (x[k], y[k]) joined in order. A point an axis cannot show (NaN,
+  /// infinite, or not positive on a log axis) is left out and breaks the line there. When
+  /// x and y differ in length the extra values are ignored.
+  public struct Series: Sendable, Hashable {
+    public var name: String
+    public var x: [Double]
+    public var y: [Double]
+    /// The line's colour; nil takes the next of `Colormap.categorical`.
+    public var color: RGB?
+
+    public init(_ name: String, x: [Double], y: [Double], color: RGB? = nil) {
+      self.name = name
+      self.x = x
+      self.y = y
+      self.color = color
+    }
+
+    /// `y` against its index 0, 1, 2, … (e.g. a loss per step).
+    public init(_ name: String, y: [Double], color: RGB? = nil) {
+      self.init(name, x: y.indices.map(Double.init), y: y, color: color)
+    }
+  }
+
+  public var title: String?
+  public var series: [Series]
+  public var logX: Bool
+  public var logY: Bool
+  public var xLabel: String?
+  public var yLabel: String?
+  /// Dashed horizontal lines, e.g. `ReferenceLine.dimensionsPerFeature` (1 and 1/2).
+  public var references: [ReferenceLine]
+
+  public init(
+    _ series: [Series], logX: Bool = false, logY: Bool = false, xLabel: String? = nil, yLabel: String? = nil,
+    references: [ReferenceLine] = [], title: String? = nil
+  ) {
+    self.series = series
+    self.logX = logX
+    self.logY = logY
+    self.xLabel = xLabel
+    self.yLabel = yLabel
+    self.references = references
+    self.title = title
+  }
+
+  /// The glyphs that tell series apart without colour, in order.
+  static let markers: [Character] = ["*", "o", "+", "x", "#", "@", "%", "&"]
+
+  func color(of index: Int) -> RGB {
+    series[index].color ?? Colormap.categorical[index % Colormap.categorical.count]
+  }
+
+  func marker(of index: Int) -> Character { Self.markers[index % Self.markers.count] }
+
+  /// Whether a point can be drawn on these axes.
+  func shows(_ x: Double, _ y: Double) -> Bool {
+    x.isFinite && y.isFinite && (!logX || x > 0) && (!logY || y > 0)
+  }
+
+  var frame: XYFrame {
+    var xs: [Double] = []
+    var ys: [Double] = []
+    for s in series {
+      for (x, y) in zip(s.x, s.y) where shows(x, y) {
+        xs.append(x)
+        ys.append(y)
+      }
+    }
+    ys += references.map(\.value)
+    return XYFrame(
+      xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references)
+  }
+
+  /// Notes on points left out, or "no data".
+  var notes: [String] {
+    var nonFinite = 0
+    var nonPositive = 0
+    var shown = 0
+    for s in series {
+      for (x, y) in zip(s.x, s.y) {
+        if !x.isFinite || !y.isFinite {
+          nonFinite += 1
+        } else if shows(x, y) {
+          shown += 1
+        } else {
+          nonPositive += 1
+        }
+      }
+    }
+    let skipped = XYFrame.skippedNotes(nonFinite: nonFinite, nonPositive: nonPositive)
+    return shown == 0 && skipped.isEmpty ? ["no data"] : skipped
+  }
+
+  public func textGrid(_ options: TextOptions) -> TextGrid {
+    let withMarkers = !options.color && series.count > 1
+    return frame.textGrid(options, legend: legend(options, markers: withMarkers), notes: notes) { canvas, layout in
+      for index in series.indices {
+        draw(index, on: &canvas, layout, color: options.color ? color(of: index) : nil, markers: withMarkers)
+      }
+    }
+  }
+
+  /// One series: its points joined by lines; isolated points as single dots. With `markers`,
+  /// the series' glyph on its points, at least six columns apart, staggered by series.
+  private func draw(_ index: Int, on canvas: inout DotCanvas, _ layout: XYFrame.Layout, color: RGB?, markers: Bool) {
+    let s = series[index]
+    var previous: (Double, Double)?
+    var nextMarkColumn = (2 * index) % 6
+    for (x, y) in zip(s.x, s.y) {
+      guard shows(x, y), let p = layout.pixel(x, y) else {
+        previous = nil
+        continue
+      }
+      if let previous {
+        canvas.line(from: previous, to: p, color: color)
+      } else {
+        canvas.point(p.0, p.1, color: color)
+      }
+      previous = p
+      guard markers, let (px, py) = canvas.pixel(p.0, p.1) else { continue }
+      let cell = canvas.cell(ofPixel: px, py)
+      if cell.column >= nextMarkColumn {
+        canvas.mark(marker(of: index), column: cell.column, row: cell.row, color: nil)
+        nextMarkColumn = cell.column + 6
+      }
+    }
+  }
+
+  /// One item per named series: a sample of its line (with its marker without colour) and
+  /// its name, flowed into lines no wider than the options' width.
+  func legend(_ options: TextOptions, markers: Bool) -> [TextGrid] {
+    guard series.contains(where: { !$0.name.isEmpty }) else { return [] }
+    let rule: Character = options.ascii ? "-" : "─"
+    let items = series.indices.map { index -> TextGrid in
+      let name = options.ascii ? XYFrame.ascii(series[index].name) : series[index].name
+      var item = TextGrid(width: 4 + name.count, height: 1)
+      let color = options.color ? color(of: index) : nil
+      for k in 0..<3 { item[k, 0] = Cell(k == 1 && markers ? marker(of: index) : rule, foreground: color) }
+      item.write(name, x: 4, y: 0)
+      return item
+    }
+    return XYFrame.flow(items, width: options.width)
+  }
+}

@@ -1,0 +1,242 @@
+/// What both phase diagrams share: the grid's placement, downsampling, log axes, the legend
+/// and the note, in text and in SVG. The diagrams supply the cells.
+struct PhaseFrame {
+  let axes: PhaseAxes
+  /// The source grid's size.
+  let columns: Int
+  let rows: Int
+  let title: String?
+
+  /// Source cells that one shown cell stands for.
+  struct Block {
+    var rows: Range<Int>
+    var columns: Range<Int>
+  }
+
+  /// Where the plot area sits in the text grid.
+  struct Layout {
+    /// Columns left of the plot area (tick labels and the axis).
+    var margin: Int
+    /// Text columns and rows per shown point: a small grid is scaled up by whole cells to
+    /// fill the space, keeping points about square (a cell is twice as tall as wide).
+    var cellWidth: Int
+    var cellHeight: Int
+    var shownColumns: Int
+    var shownRows: Int
+    /// The most rows the plot area may take.
+    var rowBudget: Int
+    /// The first row of the plot area (below the density label).
+    var top: Int { 1 }
+    var plotWidth: Int { shownColumns * cellWidth }
+    var plotHeight: Int { shownRows * cellHeight }
+  }
+
+  static let svgLeft = 60.0
+  private static let svgPlot = 300.0
+
+  private func yTicks() -> [(value: Double, label: String)] {
+    let ticks = Ticks.logarithmic(axes.density.lowerBound, axes.density.upperBound)
+    if !ticks.isEmpty { return ticks.reversed().map { ($0, Ticks.label($0)) } }
+    let ends = [axes.density(row: 0, of: rows), axes.density(row: max(0, rows - 1), of: rows)]
+    return ends.map { ($0, Ticks.label($0)) }
+  }
+
+  private func xTicks() -> [(value: Double, label: String)] {
+    let ticks = Ticks.logarithmic(axes.importance.lowerBound, axes.importance.upperBound)
+    if !ticks.isEmpty { return ticks.map { ($0, Ticks.label($0)) } }
+    let ends = [axes.importance(column: 0, of: columns), axes.importance(column: max(0, columns - 1), of: columns)]
+    return ends.map { ($0, Ticks.label($0)) }
+  }
+
+  func layout(_ options: TextOptions, legendLines: Int) -> Layout {
+    let labelWidth = yTicks().map(\.label.count).max() ?? 0
+    let margin = labelWidth + 2
+    let available = max(1, options.width - margin)
+    let (sourceColumns, sourceRows) = (max(1, columns), max(1, rows))
+    // Density label, axis line, tick labels, importance label, legend, and the note.
+    // The height is the body's, as `titled` adds the title's row above it.
+    var chrome = 4 + legendLines
+    let budget: Int
+    if let height = options.height {
+      if sourceColumns > available || sourceRows > height - chrome { chrome += 1 }
+      budget = max(1, height - chrome)
+    } else {
+      // About square over the width, within a screen.
+      budget = max(24, min(32, available / 2))
+    }
+    let cellHeight = max(1, min(budget / sourceRows, (available / sourceColumns + 1) / 2))
+    let cellWidth = max(1, min(available / sourceColumns, 2 * cellHeight))
+    return Layout(
+      margin: margin, cellWidth: cellWidth, cellHeight: cellHeight, shownColumns: min(sourceColumns, available),
+      shownRows: min(sourceRows, budget), rowBudget: budget)
+  }
+
+  /// The source cells behind shown cell (column, row); nil when the grid is empty.
+  func block(column: Int, row: Int, _ layout: Layout) -> Block? {
+    guard columns > 0, rows > 0 else { return nil }
+    func span(_ i: Int, shown: Int, source: Int) -> Range<Int> {
+      let start = i * source / shown
+      return start..<max(start + 1, (i + 1) * source / shown)
+    }
+    return Block(
+      rows: span(row, shown: layout.shownRows, source: rows),
+      columns: span(column, shown: layout.shownColumns, source: columns))
+  }
+
+  /// The diagram in text: the density label, the plot area with its axes and ticks, the
+  /// importance label, the legend, and a note when the grid was downsampled.
+  func textGrid(_ options: TextOptions, legend: [TextGrid], method: String, paint: (Block?) -> Cell) -> TextGrid {
+    let layout = self.layout(options, legendLines: legend.count)
+    let note = self.note(layout, method: method, ascii: options.ascii)
+    let densityLabel = options.ascii ? PhaseDiagram.asciiOnly(axes.densityLabel) : axes.densityLabel
+    let importanceLabel = options.ascii ? PhaseDiagram.asciiOnly(axes.importanceLabel) : axes.importanceLabel
+    let widths = [layout.margin + layout.plotWidth, densityLabel.count, importanceLabel.count, note.count]
+    let width = min(options.width, (widths + legend.map(\.width)).max()!)
+    let axisRow = layout.top + layout.plotHeight
+    var grid = TextGrid(width: width, height: axisRow + 3 + legend.count + (note.isEmpty ? 0 : 1))
+    grid.write(densityLabel, x: 0, y: 0)
+    for row in 0..<layout.shownRows {
+      for column in 0..<layout.shownColumns {
+        let cell = paint(block(column: column, row: row, layout))
+        for dy in 0..<layout.cellHeight {
+          for dx in 0..<layout.cellWidth {
+            grid[layout.margin + column * layout.cellWidth + dx, layout.top + row * layout.cellHeight + dy] = cell
+          }
+        }
+      }
+    }
+    drawDensityAxis(&grid, layout, ascii: options.ascii)
+    drawImportanceAxis(&grid, layout, ascii: options.ascii)
+    let labelX = layout.margin + (layout.plotWidth - importanceLabel.count) / 2
+    grid.write(importanceLabel, x: max(0, min(labelX, width - importanceLabel.count)), y: axisRow + 2)
+    for (i, line) in legend.enumerated() { grid.place(line, x: 0, y: axisRow + 3 + i) }
+    if !note.isEmpty { grid.write(note, x: 0, y: grid.height - 1) }
+    return grid
+  }
+
+  /// "200×200 points shown as 54×27 (majority)" when downsampled, "no data" when empty.
+  func note(_ layout: Layout, method: String, ascii: Bool) -> String {
+    guard columns > 0, rows > 0 else { return "no data" }
+    guard columns > layout.shownColumns || rows > layout.shownRows else { return "" }
+    let times = ascii ? "x" : "×"
+    return "\(columns)\(times)\(rows) points shown as \(layout.shownColumns)\(times)\(layout.shownRows) (\(method))"
+  }
+
+  /// A rule left of the plot with a tick and a right-aligned label per decade.
+  private func drawDensityAxis(_ grid: inout TextGrid, _ layout: Layout, ascii: Bool) {
+    let x = layout.margin - 1
+    for row in 0..<layout.plotHeight { grid[x, layout.top + row] = Cell(ascii ? "|" : "│") }
+    var labelled = Set<Int>()
+    for tick in yTicks() {
+      guard let f = LogScale.fraction(tick.value, in: axes.density) else { continue }
+      let row = max(0, min(layout.plotHeight - 1, Int(((1 - f) * Double(layout.plotHeight)).rounded(.down))))
+      guard labelled.insert(row).inserted else { continue }
+      grid[x, layout.top + row] = Cell(ascii ? "+" : "┤")
+      grid.write(tick.label, x: x - 1 - tick.label.count, y: layout.top + row)
+    }
+  }
+
+  /// A rule under the plot with a tick per decade, and the labels that do not overlap.
+  private func drawImportanceAxis(_ grid: inout TextGrid, _ layout: Layout, ascii: Bool) {
+    let y = layout.top + layout.plotHeight
+    let width = layout.plotWidth
+    grid[layout.margin - 1, y] = Cell(ascii ? "+" : "└")
+    for x in 0..<width { grid[layout.margin + x, y] = Cell(ascii ? "-" : "─") }
+    var end = -1
+    for tick in xTicks() {
+      guard let f = LogScale.fraction(tick.value, in: axes.importance) else { continue }
+      let x = max(0, min(width - 1, Int((f * Double(width)).rounded(.down))))
+      let start = max(0, min(x - tick.label.count / 2, width - tick.label.count))
+      guard start > end else { continue }
+      grid[layout.margin + x, y] = Cell(ascii ? "+" : "┬")
+      grid.write(tick.label, x: layout.margin + start, y: y + 1)
+      end = start + tick.label.count
+    }
+  }
+
+  /// The diagram in SVG: one rectangle per run of equal colour in a row, axes with a tick
+  /// per decade, the axis labels, and the legend the diagram draws below at the given y.
+  func svg(
+    legendHeight: Int, color: (Block) -> RGB?, legend: (inout SVGWriter, Double) -> Void
+  ) -> SVGWriter {
+    let (left, size) = (Self.svgLeft, Self.svgPlot)
+    let top = title?.isEmpty == false ? 34.0 : 12.0
+    let bottom = top + size
+    var svg = SVGWriter(width: left + size + 24, height: bottom + 50 + Double(legendHeight) + 8)
+    if let title, !title.isEmpty {
+      svg.text(title, x: left + size / 2, y: 20, size: 13, anchor: .middle, bold: true)
+    }
+    if columns > 0 && rows > 0 {
+      drawSVGCells(&svg, top: top, color: color)
+    } else {
+      svg.text("no data", x: left + size / 2, y: top + size / 2, anchor: .middle, color: .grey)
+    }
+    svg.line(x1: left, y1: top, x2: left, y2: bottom, stroke: .black)
+    svg.line(x1: left, y1: bottom, x2: left + size, y2: bottom, stroke: .black)
+    for tick in yTicks() {
+      guard let f = LogScale.fraction(tick.value, in: axes.density), f >= -1e-9, f <= 1 + 1e-9 else { continue }
+      let y = bottom - f * size
+      svg.line(x1: left - 5, y1: y, x2: left, y2: y, stroke: .black)
+      svg.text(tick.label, x: left - 8, y: y + 4, anchor: .end)
+    }
+    for tick in xTicks() {
+      guard let f = LogScale.fraction(tick.value, in: axes.importance), f >= -1e-9, f <= 1 + 1e-9 else { continue }
+      let x = left + f * size
+      svg.line(x1: x, y1: bottom, x2: x, y2: bottom + 5, stroke: .black)
+      svg.text(tick.label, x: x, y: bottom + 18, anchor: .middle)
+    }
+    svg.text(axes.importanceLabel, x: left + size / 2, y: bottom + 36, anchor: .middle)
+    svg.text(axes.densityLabel, x: 18, y: top + size / 2, anchor: .middle, rotate: -90)
+    legend(&svg, bottom + 50)
+    return svg
+  }
+
+  /// One rectangle per run of equal colour in each row of the (non-empty) grid.
+  private func drawSVGCells(_ svg: inout SVGWriter, top: Double, color: (Block) -> RGB?) {
+    let layout = Layout(margin: 0, cellWidth: 1, cellHeight: 1, shownColumns: columns, shownRows: rows, rowBudget: rows)
+    let w = Self.svgPlot / Double(columns)
+    let h = Self.svgPlot / Double(rows)
+    for row in 0..<rows {
+      let colors = (0..<columns).map { color(block(column: $0, row: row, layout)!) }
+      var start = 0
+      while start < columns {
+        var stop = start + 1
+        while stop < columns && colors[stop] == colors[start] { stop += 1 }
+        if let fill = colors[start] {
+          // A little overlap inside the plot hides the seams anti-aliasing leaves between cells.
+          let extraX = stop < columns ? 0.5 : 0
+          let extraY = row < rows - 1 ? 0.5 : 0
+          svg.rect(
+            x: Self.svgLeft + w * Double(start), y: top + h * Double(row), width: w * Double(stop - start) + extraX,
+            height: h + extraY, fill: fill)
+        }
+        start = stop
+      }
+    }
+  }
+
+  /// A point without data: a question mark (on grey in colour).
+  static func noData(_ options: TextOptions) -> Cell {
+    options.color ? Cell("?", foreground: .black, background: .grey) : Cell("?")
+  }
+
+  static func glyph(_ letter: Character, ascii: Bool) -> Character {
+    ascii && !letter.isASCII ? "?" : letter
+  }
+
+  /// Legend items flowed into lines at most `width` wide, three blank columns apart.
+  static func flow(_ items: [TextGrid], width: Int) -> [TextGrid] {
+    var lines: [[TextGrid]] = []
+    var used = 0
+    for item in items {
+      if let last = lines.indices.last, used + 3 + item.width <= width {
+        lines[last].append(item)
+        used += 3 + item.width
+      } else {
+        lines.append([item])
+        used = item.width
+      }
+    }
+    return lines.map { TextGrid.horizontal($0, gap: 3) }
+  }
+}

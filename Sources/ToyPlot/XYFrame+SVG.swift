@@ -1,0 +1,100 @@
+/// The x–y frame in SVG: the same axes, ticks, reference lines and legend as in text, with
+/// real lines, at a fixed size that reads well on a slide.
+extension XYFrame {
+  /// Where the plot area sits in the SVG, and how data maps to it.
+  struct SVGLayout {
+    static let left = 64.0
+    static let plotWidth = 380.0
+    static let plotHeight = 240.0
+
+    var top: Double
+    var x: AxisScale
+    var y: AxisScale
+
+    var bottom: Double { top + Self.plotHeight }
+    var right: Double { Self.left + Self.plotWidth }
+
+    /// The SVG position of (x, y), nil when it cannot be shown on these axes.
+    func point(_ x: Double, _ y: Double) -> (Double, Double)? {
+      guard let fx = self.x.fraction(x), let fy = self.y.fraction(y) else { return nil }
+      return (Self.left + fx * Self.plotWidth, bottom - fy * Self.plotHeight)
+    }
+  }
+
+  /// One legend entry: a sample of the series' line and its name.
+  struct SVGLegendItem {
+    var name: String
+    var color: RGB
+  }
+
+  func svg(
+    title: String?, legend: [SVGLegendItem], notes: [String], draw: (inout SVGWriter, SVGLayout) -> Void
+  ) -> SVGWriter {
+    let hasTitle = title?.isEmpty == false
+    let layout = SVGLayout(
+      top: hasTitle ? 40 : 20, x: AxisScale(fitting: xValues, log: logX, count: 7),
+      y: AxisScale(fitting: yValues, log: logY, count: 6))
+    let labelled = references.contains { $0.label?.isEmpty == false }
+    let legendTop = layout.bottom + 52
+    let height = legendTop + 16 * Double(legend.count + notes.count) + 4
+    var svg = SVGWriter(width: layout.right + (labelled ? 48 : 16), height: height)
+    if let title, hasTitle {
+      svg.text(title, x: SVGLayout.left + SVGLayout.plotWidth / 2, y: 22, size: 13, anchor: .middle, bold: true)
+    }
+    drawReferenceLines(&svg, layout)
+    draw(&svg, layout)
+    drawAxes(&svg, layout)
+    for (i, item) in legend.enumerated() {
+      let y = legendTop + 16 * Double(i)
+      svg.line(x1: SVGLayout.left, y1: y - 4, x2: SVGLayout.left + 20, y2: y - 4, stroke: item.color, width: 2)
+      svg.text(item.name, x: SVGLayout.left + 26, y: y)
+    }
+    for (i, note) in notes.enumerated() {
+      svg.text(note, x: SVGLayout.left, y: legendTop + 16 * Double(legend.count + i), color: .grey)
+    }
+    return svg
+  }
+
+  /// Dashed lines across the plot, labelled at the right; labels of close lines are pushed
+  /// apart (downwards, in order) so they never overlap.
+  private func drawReferenceLines(_ svg: inout SVGWriter, _ layout: SVGLayout) {
+    var labels: [(y: Double, text: String, color: RGB)] = []
+    for line in references {
+      guard let f = layout.y.fraction(line.value), f >= -1e-9, f <= 1 + 1e-9 else { continue }
+      let y = layout.bottom - f * SVGLayout.plotHeight
+      let color = line.color ?? .grey
+      svg.line(x1: SVGLayout.left, y1: y, x2: layout.right, y2: y, stroke: color, dashed: true)
+      if let label = line.label, !label.isEmpty { labels.append((y, label, color)) }
+    }
+    var free = -Double.infinity
+    for label in labels.sorted(by: { $0.y < $1.y }) {
+      let y = max(label.y + 4, free)
+      svg.text(label.text, x: layout.right + 4, y: y, size: 10, color: label.color)
+      free = y + 11
+    }
+  }
+
+  private func drawAxes(_ svg: inout SVGWriter, _ layout: SVGLayout) {
+    let left = SVGLayout.left
+    svg.line(x1: left, y1: layout.top, x2: left, y2: layout.bottom, stroke: .black)
+    svg.line(x1: left, y1: layout.bottom, x2: layout.right, y2: layout.bottom, stroke: .black)
+    for tick in layout.y.ticks {
+      guard let f = layout.y.fraction(tick), f >= -1e-9, f <= 1 + 1e-9 else { continue }
+      let y = layout.bottom - f * SVGLayout.plotHeight
+      svg.line(x1: left - 5, y1: y, x2: left, y2: y, stroke: .black)
+      svg.text(Ticks.label(tick), x: left - 8, y: y + 4, anchor: .end)
+    }
+    for tick in layout.x.ticks {
+      guard let f = layout.x.fraction(tick), f >= -1e-9, f <= 1 + 1e-9 else { continue }
+      let x = left + f * SVGLayout.plotWidth
+      svg.line(x1: x, y1: layout.bottom, x2: x, y2: layout.bottom + 5, stroke: .black)
+      svg.text(Ticks.label(tick), x: x, y: layout.bottom + 18, anchor: .middle)
+    }
+    if let xLabel, !xLabel.isEmpty {
+      svg.text(xLabel, x: left + SVGLayout.plotWidth / 2, y: layout.bottom + 36, anchor: .middle)
+    }
+    if let yLabel, !yLabel.isEmpty {
+      svg.text(yLabel, x: 16, y: layout.top + SVGLayout.plotHeight / 2, anchor: .middle, rotate: -90)
+    }
+  }
+}

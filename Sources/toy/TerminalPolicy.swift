@@ -1,0 +1,108 @@
+import ArgumentParser
+import ToyPlot
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// `--color`: whether plots on standard output carry ANSI colour.
+enum ColorChoice: String, CaseIterable, ExpressibleByArgument {
+  case auto, always, never
+}
+
+/// How this run draws plots on standard output: the colour depth (`none` for no colour) and
+/// the width. Decided once, here, and passed to the plotting module, which never looks at
+/// the terminal or the environment itself.
+struct TerminalPolicy: Equatable {
+  var depth: ColorDepth
+  var width: Int
+
+  /// The width when nothing else says.
+  static let defaultWidth = 80
+
+  /// The policy as a function of its inputs only, so every rule can be tested.
+  ///
+  /// Colour: `--color always|never` wins. Under `auto`, `NO_COLOR` (non-empty) means none;
+  /// else `FORCE_COLOR` or `CLICOLOR_FORCE` (non-empty, not "0") means colour; else colour
+  /// only on a terminal whose `TERM` is set and not `dumb`. The depth comes from `COLORTERM`
+  /// (truecolor or 24bit), else from a `TERM` naming 256color, else 16 colours.
+  /// Width: `--width`, else the terminal's columns, else `COLUMNS`, else 80.
+  static func decide(
+    color: ColorChoice, width: Int?, environment: [String: String], isTerminal: Bool, terminalColumns: Int?
+  ) -> TerminalPolicy {
+    TerminalPolicy(
+      depth: wantsColor(color, environment: environment, isTerminal: isTerminal) ? depth(environment) : .none,
+      width: Self.width(width, environment: environment, terminalColumns: terminalColumns))
+  }
+
+  static func wantsColor(_ color: ColorChoice, environment: [String: String], isTerminal: Bool) -> Bool {
+    switch color {
+    case .always: return true
+    case .never: return false
+    case .auto:
+      if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+      for name in ["FORCE_COLOR", "CLICOLOR_FORCE"] {
+        if let value = environment[name], !value.isEmpty, value != "0" { return true }
+      }
+      guard isTerminal, let term = environment["TERM"], !term.isEmpty else { return false }
+      return term != "dumb"
+    }
+  }
+
+  static func depth(_ environment: [String: String]) -> ColorDepth {
+    let colorTerm = environment["COLORTERM"]?.lowercased() ?? ""
+    if colorTerm == "truecolor" || colorTerm == "24bit" { return .truecolor }
+    if environment["TERM"]?.contains("256color") == true { return .ansi256 }
+    return .ansi16
+  }
+
+  static func width(_ explicit: Int?, environment: [String: String], terminalColumns: Int?) -> Int {
+    if let explicit, explicit > 0 { return explicit }
+    if let terminalColumns, terminalColumns > 0 { return terminalColumns }
+    if let columns = environment["COLUMNS"].flatMap({ Int($0) }), columns > 0 { return columns }
+    return defaultWidth
+  }
+
+  /// The variables the policy reads.
+  static let variables = ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM", "COLORTERM", "COLUMNS"]
+
+  /// The policy for this process's standard output and environment.
+  static func current(color: ColorChoice, width: Int?) -> TerminalPolicy {
+    var environment: [String: String] = [:]
+    for name in variables {
+      if let value = getenv(name) { environment[name] = String(cString: value) }
+    }
+    let isTerminal = isatty(STDOUT_FILENO) != 0
+    var size = winsize()
+    let columns = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_col) : nil
+    return decide(
+      color: color, width: width, environment: environment, isTerminal: isTerminal, terminalColumns: columns)
+  }
+}
+
+/// The options of commands that draw plots in the terminal.
+struct TerminalOptions: ParsableArguments {
+  @Option(
+    help: ArgumentHelp(
+      "Colour: auto, always or never. Under auto, NO_COLOR turns colour off, FORCE_COLOR or CLICOLOR_FORCE turns it on, else colour on a terminal whose TERM is not dumb.",
+      valueName: "when"))
+  var color: ColorChoice = .auto
+
+  @Option(help: "Columns for plots (default: the terminal's width, else $COLUMNS, else 80).")
+  var width: Int?
+
+  @Flag(help: "Draw with 7-bit ASCII only.")
+  var ascii = false
+
+  func validate() throws {
+    if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
+  }
+
+  /// The policy for this run's standard output.
+  var policy: TerminalPolicy { .current(color: color, width: width) }
+
+  /// `plot` as this run's standard output shows it.
+  func render(_ plot: any Plot, policy: TerminalPolicy) -> String {
+    plot.terminalText(TextOptions(width: policy.width, ascii: ascii), depth: policy.depth)
+  }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import XCTest
+
+@testable import ToyPlot
+
+/// The WᵀW heatmap: colours pinned at 0, glyphs without colour, block averaging, golden files.
+final class HeatmapTests: XCTestCase {
+  /// WᵀW of features at the given angles in 2-D: entry (i, j) is cos(θ_i − θ_j).
+  private func gram(angles: [Double], norms: [Double]? = nil) -> [[Double]] {
+    let w = angles.enumerated().map { i, a in [cos(a), sin(a)].map { $0 * (norms?[i] ?? 1) } }
+    return w.map { a in w.map { b in a[0] * b[0] + a[1] * b[1] } }
+  }
+
+  /// The intro's 90% sparsity solution: five features on a regular pentagon.
+  private var pentagon: [[Double]] { gram(angles: (0..<5).map { 2 * Double.pi * Double($0) / 5 }) }
+
+  /// The intro's 80% solution: two antipodal pairs at 90°, the fifth feature dropped.
+  private var antipodal: [[Double]] {
+    gram(angles: [0, .pi, .pi / 2, 3 * .pi / 2, 0], norms: [1, 1, 0.9, 0.9, 0])
+  }
+
+  private func renderings(_ plot: some Plot, width: Int, height: Int? = nil) -> [String: String] {
+    let unicode = TextOptions(width: width, height: height)
+    let ascii = TextOptions(width: width, height: height, ascii: true)
+    return [
+      "half-truecolor": plot.terminalText(unicode, depth: .truecolor),
+      "half-256": plot.terminalText(unicode, depth: .ansi256),
+      "half-16": plot.terminalText(unicode, depth: .ansi16),
+      "plain": plot.plainText(unicode),
+      "ascii": plot.plainText(ascii),
+      "ascii-truecolor": plot.terminalText(ascii, depth: .truecolor),
+    ]
+  }
+
+  func testGoldenPentagonWithBias() {
+    let plot = Heatmap(pentagon, side: [-0.08, -0.08, -0.08, -0.08, -0.08], title: "WᵀW and b")
+    let all = renderings(plot, width: 60)
+    for mode in ["half-truecolor", "half-256", "plain", "ascii", "ascii-truecolor"] {
+      assertGolden(all[mode]!, "heatmap-pentagon-\(mode)")
+    }
+  }
+
+  func testGoldenAntipodalPairsAndAveragedMatrix() {
+    let plot = Heatmap(antipodal, side: [0, 0, 0, 0, 0.4], rowTitle: "feature", columnTitle: "feature")
+    assertGolden(plot.plainText(TextOptions(width: 40)), "heatmap-antipodal-plain")
+    assertGolden(plot.terminalText(TextOptions(width: 40), depth: .truecolor), "heatmap-antipodal-half-truecolor")
+    // 40 features evenly around the circle: a circulant band, averaged 2×2 to fit 30 columns.
+    let circle = Heatmap(gram(angles: (0..<40).map { 2 * Double.pi * Double($0) / 40 }))
+    assertGolden(circle.plainText(TextOptions(width: 30)), "heatmap-circle40-averaged-plain")
+  }
+
+  func testEveryRenderingHasEqualWidthsWithinTheLimit() {
+    let big = (0..<400).map { i in (0..<400).map { j in cos(Double(i - j) / 20) } }
+    let cases: [(String, Heatmap)] = [
+      ("pentagon", Heatmap(pentagon, side: Array(repeating: 0.1, count: 5), title: "WᵀW")),
+      ("rectangular", Heatmap([[1, 0, -1, 0.5, 0.2, 0.1, 0], [0, 1, 0, 0, 0, 0, -0.3], [0.2, 0.1, 0, 1, 0, 0, 0]])),
+      ("one", Heatmap([[0.7]], side: [0.1])),
+      ("nan", Heatmap([[1, .nan], [.nan, -1]], side: [.nan, 0])),
+      ("big", Heatmap(big, side: Array(repeating: -0.2, count: 400), rowTitle: "feature", columnTitle: "feature")),
+      ("empty", Heatmap([])),
+      ("labels", Heatmap(pentagon, rowLabels: ["alpha", "b", "c"], columnLabels: ["long-label", "x"])),
+    ]
+    for (name, plot) in cases {
+      // The 400×400 matrix is slow in debug builds: two sizes are enough for it.
+      for width in name == "big" ? [30, 80] : [12, 30, 60, 80] {
+        for height in name == "big" ? [nil] : [nil, 14] as [Int?] {
+          for (mode, text) in renderings(plot, width: width, height: height) {
+            assertEqualWidths(text, limit: width, "\(name) \(mode) width \(width) height \(height ?? 0)")
+          }
+        }
+      }
+    }
+  }
+
+  func testDivergingColoursArePinnedAtZero() {
+    let plot = Heatmap([[1, -1, 0]])
+    let grid = plot.textGrid(TextOptions(width: 40))
+    // Row 0 holds the column labels; the matrix starts under them after the 2-column gutter.
+    let cells = (0..<3).map { grid[2 + 2 * $0, 1] }
+    XCTAssertEqual(cells.map(\.glyph), ["▄", "▄", "▄"])
+    let (red, blue, zero) = (cells[0].foreground!, cells[1].foreground!, cells[2].foreground!)
+    XCTAssertGreaterThan(Int(red.r), Int(red.b) + 100, "+1 is red: \(red)")
+    XCTAssertGreaterThan(Int(blue.b), Int(blue.r) + 100, "−1 is blue: \(blue)")
+    XCTAssertGreaterThan(min(zero.r, zero.g, zero.b), 200, "0 is near white: \(zero)")
+    XCTAssertLessThan(abs(Int(zero.r) - Int(zero.b)), 30, "0 is neutral: \(zero)")
+    XCTAssertEqual(cells[0].background, red, "one matrix row fills the whole text row when cells are 2 wide")
+
+    // The ASCII canvas carries the same colours as backgrounds behind the glyphs.
+    let ascii = plot.textGrid(TextOptions(width: 40, ascii: true))
+    XCTAssertEqual((0..<3).map { ascii[2 + 2 * $0, 1].background }, [red, blue, zero])
+  }
+
+  func testLimitsAreSymmetricAndDefaultToOneOrTheLargestMagnitude() {
+    XCTAssertEqual(Heatmap([[0.5, -0.2]]).effectiveLimit, 1)
+    XCTAssertEqual(Heatmap([[0.5, -3]], side: [2]).effectiveLimit, 3)
+    XCTAssertEqual(Heatmap([[0.5]], side: [-4]).effectiveLimit, 4)
+    XCTAssertEqual(Heatmap([[0.5, -3]], limit: 0.5).effectiveLimit, 0.5)
+    XCTAssertEqual(Heatmap([[.nan, .infinity]]).effectiveLimit, 1)
+    // With limit 0.5 a value of 0.5 gets the map's reddest colour.
+    let grid = Heatmap([[0.5]], limit: 0.5).textGrid(TextOptions(width: 40))
+    XCTAssertEqual(grid[2, 1].foreground, Colormap.coolwarm.stops.last)
+  }
+
+  func testGlyphsCarrySignAndSizeWithoutColour() {
+    let text = Heatmap([[1, 0.4, 0, -0.4, -1, .nan]]).plainText(TextOptions(width: 40))
+    let row = text.split(separator: "\n")[1]
+    XCTAssertEqual(String(row.prefix(14)), "0 ##++··--==??")
+    XCTAssertTrue(text.contains("? no data"), text)
+    let ascii = Heatmap([[1, 0.4, 0, -0.4, -1]]).plainText(TextOptions(width: 40, ascii: true))
+    XCTAssertEqual(String(ascii.split(separator: "\n")[1].prefix(12)), "0 ##++..--==")
+  }
+
+  func testBlockAveragingAverages() {
+    let matrix: [[Double]] = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
+    XCTAssertEqual(Heatmap.blockAverage(matrix, factor: 2), [[3.5, 5.5], [11.5, 13.5]])
+    XCTAssertEqual(Heatmap.blockAverage(matrix, factor: 1), matrix)
+    XCTAssertEqual(Heatmap.blockAverage(matrix, factor: 4), [[8.5]])
+    // Partial blocks at the edges average what they hold; NaN is left out of a mean.
+    let partial = Heatmap.blockAverage([[1, 2, 3], [4, .nan, 6], [7, 8, 9]], factor: 2)
+    XCTAssertEqual(partial[0], [7.0 / 3, 4.5])
+    XCTAssertEqual(partial[1], [7.5, 9])
+    XCTAssertTrue(Heatmap.blockAverage([[.nan]], factor: 1)[0][0].isNaN)
+  }
+
+  func testA400By400MatrixIsAveragedIntoEightyColumnsWithANote() {
+    let big = (0..<400).map { i in (0..<400).map { j in i == j ? 1.0 : 0 } }
+    let plot = Heatmap(big)
+    for options in [TextOptions(width: 80), TextOptions(width: 80, color: false), TextOptions(width: 80, ascii: true)] {
+      let fit = plot.fit(options)
+      XCTAssertGreaterThan(fit.factor, 1)
+      let text = plot.plainText(options)
+      assertEqualWidths(text, limit: 80)
+      let x = options.ascii ? "x" : "×"
+      XCTAssertTrue(text.contains("(400\(x)400 averaged in \(fit.factor)\(x)\(fit.factor) blocks)"), text)
+    }
+    // A height limit makes the blocks bigger still.
+    let short = TextOptions(width: 80, height: 30)
+    XCTAssertLessThanOrEqual(plot.plainText(short).split(separator: "\n").count, 30)
+  }
+
+  func testNaNIsDrawnAsNoData() {
+    let plot = Heatmap([[1, .nan], [0, -1]])
+    let grid = plot.textGrid(TextOptions(width: 40))
+    XCTAssertEqual(grid[4, 1].foreground, Heatmap.noData)
+    XCTAssertTrue(plot.plainText(TextOptions(width: 40)).contains("?"))
+    XCTAssertTrue(plot.svgDocument.contains("no data"))
+  }
+
+  func testASCIIOutputIsSevenBitAndPlainTextHasNoEscapes() {
+    let plot = Heatmap(pentagon, side: [0.1, .nan, 0, 0, 0], rowTitle: "feature", columnTitle: "feature", title: "WᵀW")
+    for options in [TextOptions(width: 60, ascii: true), TextOptions(width: 20, ascii: true)] {
+      XCTAssertTrue(plot.plainText(options).utf8.allSatisfy { $0 < 128 })
+      XCTAssertTrue(plot.terminalText(options, depth: .truecolor).utf8.allSatisfy { $0 < 128 })
+    }
+    for options in [TextOptions(width: 60), TextOptions(width: 60, ascii: true)] {
+      XCTAssertFalse(plot.plainText(options).contains("\u{1B}"))
+    }
+  }
+
+  func testEdgeCasesRenderWithoutCrashing() {
+    let cases: [[[Double]]] = [
+      [], [[]], [[0.5]], [[0, 0], [0, 0]], [[3, 3], [3, 3]], [[.nan]], [[.infinity, -.infinity]],
+      [[1, 2, 3], [4]], Array(repeating: Array(repeating: 2, count: 400), count: 400),
+    ]
+    for values in cases {
+      let plot = Heatmap(values, side: values.isEmpty ? nil : [0.1])
+      for options in [TextOptions(width: 1), TextOptions(width: 80, height: 1), TextOptions(width: 80, ascii: true)] {
+        assertEqualWidths(plot.terminalText(options, depth: .truecolor), limit: options.width)
+        assertEqualWidths(plot.plainText(options), limit: options.width)
+      }
+      XCTAssertTrue(plot.svgDocument.hasSuffix("</svg>\n"))
+    }
+  }
+
+  func testSVGDrawsOneRectanglePerCellAndAveragesHugeMatrices() {
+    let plot = Heatmap(pentagon, side: Array(repeating: 0, count: 5), title: "WᵀW")
+    let doc = plot.svgDocument
+    let bands = max(1, max(5 * 24, 120) / 2)
+    XCTAssertEqual(doc.components(separatedBy: "<rect ").count - 1, 1 + 25 + 5 + bands)
+    XCTAssertTrue(doc.contains(">b</text>"))
+    let huge = Heatmap((0..<257).map { i in (0..<3).map { Double($0 + i) } })
+    XCTAssertTrue(huge.svgDocument.contains("averaged in 3×3 blocks"))
+  }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import XCTest
+
+@testable import ToyPlot
+
+/// Line plots: the loss curve (log y) and dimensions per feature against 1/(1−S) (log x).
+final class LinePlotTests: XCTestCase {
+  /// A loss like 1/(1+t), and a slower one, over 1000 steps.
+  static func lossPlot() -> LinePlot {
+    let steps = (0..<1000).map(Double.init)
+    return LinePlot(
+      [
+        .init("relu", x: steps, y: steps.map { 1 / (1 + $0) }),
+        .init("linear", x: steps, y: steps.map { 0.5 / (1 + $0).squareRoot() }),
+      ], logY: true, xLabel: "step", yLabel: "loss", title: "training loss")
+  }
+
+  /// Dimensions per feature against 1/(1−S) for 1−S = 20^(−t): a smooth step from 1 down to
+  /// a plateau at 1/2, then lower, as in the paper's §3.5.
+  static func dimensionsPlot() -> LinePlot {
+    let x = (0..<20).map { pow(20, 2 * Double($0) / 19) }
+    let y = x.map { 0.5 + 0.5 / (1 + pow($0 / 3, 4)) - 0.2 / (1 + pow(200 / $0, 4)) }
+    return LinePlot(
+      [.init("m/‖W‖²", x: x, y: y)], logX: true, xLabel: "1/(1−S)", references: ReferenceLine.dimensionsPerFeature)
+  }
+
+  // MARK: Golden files
+
+  func testLossGolden() {
+    let plot = Self.lossPlot()
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 16)), "line-loss-braille-plain")
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 16, canvas: .quadrant)), "line-loss-quadrant-plain")
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 16, ascii: true)), "line-loss-ascii")
+    assertGolden(
+      plot.terminalText(TextOptions(width: 60, height: 16), depth: .truecolor), "line-loss-braille-truecolor")
+  }
+
+  func testDimensionsPerFeatureGolden() {
+    let plot = Self.dimensionsPlot()
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 14)), "line-dims-braille-plain")
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 14, ascii: true)), "line-dims-ascii")
+    assertGolden(plot.terminalText(TextOptions(width: 60, height: 14), depth: .ansi16), "line-dims-braille-16")
+    assertGolden(plot.svgDocument, "line-dims-svg")
+  }
+
+  // MARK: Properties
+
+  func testLogAxisTicksArePowersOfTen() {
+    let plot = Self.lossPlot()
+    let options = TextOptions(width: 60, height: 16)
+    let layout = plot.frame.layout(options, legendLines: 1, noteLines: 0)
+    XCTAssertEqual(layout.y.ticks, [1e-3, 1e-2, 1e-1, 1], "loss from 1/1000 to 1")
+    let text = plot.plainText(options)
+    for label in ["1e-3 ┤", "0.01 ┤", " 0.1 ┤", "   1 ┤"] { XCTAssertTrue(text.contains(label), label) }
+    let dims = Self.dimensionsPlot().frame.layout(options, legendLines: 1, noteLines: 0)
+    XCTAssertEqual(dims.x.ticks, [1, 10, 100])
+  }
+
+  /// Reference lines sit on the row of their value with their label at the right edge.
+  func testReferenceLinesAreLabelledOnTheirRow() {
+    let plot = Self.dimensionsPlot()
+    let options = TextOptions(width: 60, height: 14)
+    let layout = plot.frame.layout(options, legendLines: 1, noteLines: 0)
+    let lines = plot.plainText(options).split(separator: "\n").map(String.init)
+    for (value, label) in [(1.0, "1"), (0.5, "1/2")] {
+      let line = lines[layout.top + layout.row(value)!]
+      XCTAssertTrue(line.hasSuffix(" " + label + String(repeating: " ", count: layout.right - label.count - 1)), line)
+      XCTAssertTrue(line.contains("╌"), "dashed: \(line)")
+    }
+  }
+
+  func testWithoutColourSeriesCarryMarkers() {
+    let plot = Self.lossPlot()
+    let plain = plot.plainText(TextOptions(width: 60, height: 16))
+    XCTAssertTrue(plain.contains("─*─ relu"))
+    XCTAssertTrue(plain.contains("─o─ linear"))
+    XCTAssertGreaterThan(plain.filter { $0 == "o" }.count, 3, "markers along the line")
+    let coloured = plot.terminalText(TextOptions(width: 60, height: 16), depth: .truecolor)
+    XCTAssertFalse(coloured.contains("─*─"), "colour tells series apart")
+  }
+
+  func testEveryModeKeepsWidthsHeightAndCharacterSet() {
+    for plot in [Self.lossPlot(), Self.dimensionsPlot()] {
+      for width in [10, 40, 97] {
+        for height in [nil, 4, 20] as [Int?] {
+          for canvas in [nil, Canvas.quadrant, .ascii] {
+            let options = TextOptions(width: width, height: height, canvas: canvas)
+            let body = plot.textGrid(options)
+            XCTAssertLessThanOrEqual(body.width, width)
+            if let height { XCTAssertLessThanOrEqual(body.height, height, "\(width)×\(height)") }
+            let plain = plot.plainText(options)
+            assertEqualWidths(plain, limit: width, "\(width)×\(height ?? 0) \(canvas?.rawValue ?? "-")")
+            XCTAssertFalse(plain.contains("\u{1B}"))
+            for depth in ColorDepth.allCases {
+              assertEqualWidths(plot.terminalText(options, depth: depth), limit: width, "\(depth)")
+            }
+            let ascii = plot.plainText(TextOptions(width: width, height: height, ascii: true))
+            XCTAssertTrue(ascii.utf8.allSatisfy { $0 < 128 }, "ASCII only:\n\(ascii)")
+          }
+        }
+      }
+    }
+  }
+
+  func testEdgeCasesRenderWithoutCrashingAndSayWhatIsMissing() {
+    let cases: [(String, LinePlot, String?)] = [
+      ("no series", LinePlot([]), "no data"),
+      ("empty", LinePlot([.init("a", y: [])]), "no data"),
+      ("one point", LinePlot([.init("a", y: [3])]), nil),
+      ("constant", LinePlot([.init("a", y: [2, 2, 2])]), nil),
+      ("zeros", LinePlot([.init("a", y: [0, 0, 0, 0])]), nil),
+      ("nan", LinePlot([.init("a", y: [1, .nan, 3, .infinity, 2])]), "2 points not shown (NaN or infinite)"),
+      (
+        "log zeros", LinePlot([.init("a", y: [0, 0, 1, -1])], logY: true),
+        "3 points not shown (not positive on a log axis)"
+      ),
+      ("log x", LinePlot([.init("a", x: [0, 1, 10], y: [1, 2, 3])], logX: true), "1 point not shown"),
+      ("log all zero", LinePlot([.init("a", y: [0, 0])], logY: true), nil),
+      ("huge", LinePlot([.init("a", y: [1e300, -1e300, Double.leastNonzeroMagnitude])]), nil),
+      ("lengths", LinePlot([.init("a", x: [1, 2, 3], y: [1])]), nil),
+      ("many", LinePlot((0..<20).map { s in .init("s\(s)", y: (0..<400).map { Double(($0 * 7 + s) % 13) }) }), nil),
+    ]
+    for (name, plot, note) in cases {
+      for options in [TextOptions(width: 50), TextOptions(width: 2, height: 1), TextOptions(width: 50, ascii: true)] {
+        assertEqualWidths(plot.plainText(options), limit: options.width, name)
+        if let height = options.height { XCTAssertLessThanOrEqual(plot.textGrid(options).height, height, name) }
+      }
+      if let note { XCTAssertTrue(plot.plainText(TextOptions(width: 60)).contains(note), "\(name): \(note)") }
+      XCTAssertTrue(plot.svgDocument.hasSuffix("</svg>\n"), name)
+    }
+  }
+}

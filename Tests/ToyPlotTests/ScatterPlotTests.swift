@@ -1,0 +1,167 @@
+import Foundation
+import XCTest
+
+@testable import ToyPlot
+
+/// Scatters of feature dimensionality D_i against 1/(1−S), with jitter and the paper's lines.
+final class ScatterPlotTests: XCTestCase {
+  /// Tight-frame fractions a model might settle on, densest first: a dedicated dimension,
+  /// then tetrahedra, triangles, digons, pentagons, square antiprisms.
+  static let fractions = [1, 3.0 / 4, 2.0 / 3, 1.0 / 2, 2.0 / 5, 3.0 / 8]
+
+  /// `instances` densities 1/(1−S) = 20^t, t even over [0, 1], with `features` D_i each: feature
+  /// j of instance i sits on a fraction that shrinks as the density drops; every seventh is unlearned.
+  static func dimensionalities(instances: Int = 10, features: Int = 12) -> (x: [Double], y: [Double]) {
+    var x: [Double] = []
+    var y: [Double] = []
+    for i in 0..<instances {
+      let density = pow(20, Double(i) / Double(max(1, instances - 1)))
+      for j in 0..<features {
+        x.append(density)
+        let level = min(fractions.count - 1, (i * fractions.count) / instances + j % 2)
+        y.append(j % 7 == 6 ? 0 : fractions[level])
+      }
+    }
+    return (x, y)
+  }
+
+  static func paperPlot() -> ScatterPlot {
+    let (x, y) = dimensionalities()
+    return ScatterPlot(x: x, y: y, jitter: .gap(0.1), logX: true, xLabel: "1/(1−S)", yLabel: "D_i")
+  }
+
+  // MARK: Golden files
+
+  func testPaperFractionsGolden() {
+    let plot = Self.paperPlot()
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 18)), "scatter-dims-braille-plain")
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 18, canvas: .quadrant)), "scatter-dims-quadrant-plain")
+    assertGolden(plot.plainText(TextOptions(width: 60, height: 18, ascii: true)), "scatter-dims-ascii")
+    assertGolden(plot.svgDocument, "scatter-dims-svg")
+  }
+
+  func testNotebookFractionsGolden() {
+    let (x, y) = Self.dimensionalities()
+    let plot = ScatterPlot(
+      x: x, y: y, jitter: .gap(0.1), logX: true, xLabel: "1/(1−S)", references: ReferenceLine.notebookFractions,
+      title: "dimensionality")
+    assertGolden(plot.plainText(TextOptions(width: 64, height: 24)), "scatter-notebook-braille-plain")
+    assertGolden(
+      plot.terminalText(TextOptions(width: 64, height: 24), depth: .truecolor), "scatter-notebook-braille-truecolor")
+  }
+
+  // MARK: Jitter
+
+  func testJitterIsDeterministicAndWithinTheNotebooksSpread() {
+    let (x, y) = Self.dimensionalities()
+    let plot = ScatterPlot(x: x, y: y, jitter: .gap(0.1))
+    let first = plot.points
+    let again = ScatterPlot(x: x, y: y, jitter: .gap(0.1)).points
+    XCTAssertEqual(first.map(\.x), again.map(\.x), "no randomness from the system")
+    let distinct = Array(Set(x)).sorted()
+    var moved = 0
+    for (k, point) in first.enumerated() {
+      let i = distinct.firstIndex(of: x[k])!
+      let gap = i + 1 < distinct.count ? distinct[i + 1] - distinct[i] : distinct[i] - distinct[i - 1]
+      XCTAssertLessThanOrEqual(abs(point.x - x[k]), 0.1 * gap + 1e-12, "point \(k)")
+      XCTAssertEqual(point.y, y[k])
+      if point.x != x[k] { moved += 1 }
+    }
+    XCTAssertGreaterThan(moved, first.count * 9 / 10)
+  }
+
+  func testUnitHashCoversMinusOneToOneEvenly() {
+    let values = (0..<10_000).map(ScatterPlot.unitHash)
+    XCTAssertTrue(values.allSatisfy { $0 >= -1 && $0 < 1 })
+    let mean = values.reduce(0, +) / Double(values.count)
+    XCTAssertEqual(mean, 0, accuracy: 0.03)
+    let negative = values.filter { $0 < 0 }.count
+    XCTAssertEqual(Double(negative) / Double(values.count), 0.5, accuracy: 0.03)
+    XCTAssertEqual(ScatterPlot.unitHash(-5), ScatterPlot.unitHash(-5))
+  }
+
+  func testGapIsToTheNextLargerValue() {
+    let sorted = [1.0, 2, 5, 10]
+    XCTAssertEqual(ScatterPlot.gap(after: 1, in: sorted), 1)
+    XCTAssertEqual(ScatterPlot.gap(after: 2, in: sorted), 3)
+    XCTAssertEqual(ScatterPlot.gap(after: 10, in: sorted), 5, "the largest uses the gap below it")
+    XCTAssertEqual(ScatterPlot.gap(after: 3, in: [3]), 0)
+  }
+
+  func testGivenOffsetsAreAdded() {
+    let plot = ScatterPlot(x: [1, 2, 3], y: [0, 0, 0], jitter: .offsets([0.5, -0.25]))
+    XCTAssertEqual(plot.points.map(\.x), [1.5, 1.75, 3])
+  }
+
+  // MARK: Reference lines
+
+  func testReferenceLabelsSitAtTheRightEdgeOnTheirRows() {
+    let plot = Self.paperPlot()
+    let options = TextOptions(width: 60, height: 18)
+    let layout = plot.frame.layout(options, legendLines: 0, noteLines: 0)
+    let lines = plot.plainText(options).split(separator: "\n").map(String.init)
+    for line in ReferenceLine.paperFractions {
+      let text = lines[layout.top + layout.row(line.value)!]
+      let label = line.label!
+      let right = String(text.suffix(layout.right))
+      let labels = right.trimmingCharacters(in: .whitespaces).split(separator: ",").map(String.init)
+      XCTAssertTrue(labels.contains(label), "\(label) at the end of: \(text)")
+      XCTAssertEqual(text.count, 60)
+    }
+  }
+
+  func testLinesSharingARowShareALabel() {
+    let plot = ScatterPlot(x: [1, 2], y: [0, 1], references: ReferenceLine.notebookFractions)
+    let text = plot.plainText(TextOptions(width: 50, height: 8))
+    for line in ReferenceLine.notebookFractions { XCTAssertTrue(text.contains(line.label!), line.label!) }
+    XCTAssertTrue(text.contains(","), "close fractions are merged on a short plot:\n\(text)")
+  }
+
+  // MARK: Invariants and edge cases
+
+  func testEveryModeKeepsWidthsHeightAndCharacterSet() {
+    let plot = Self.paperPlot()
+    for width in [10, 40, 97] {
+      for height in [nil, 4, 20] as [Int?] {
+        for canvas in [nil, Canvas.quadrant, .ascii] {
+          let options = TextOptions(width: width, height: height, canvas: canvas)
+          let body = plot.textGrid(options)
+          XCTAssertLessThanOrEqual(body.width, width)
+          if let height { XCTAssertLessThanOrEqual(body.height, height) }
+          let plain = plot.plainText(options)
+          assertEqualWidths(plain, limit: width, "\(width)×\(height ?? 0) \(canvas?.rawValue ?? "-")")
+          XCTAssertFalse(plain.contains("\u{1B}"))
+          for depth in ColorDepth.allCases {
+            assertEqualWidths(plot.terminalText(options, depth: depth), limit: width, "\(depth)")
+          }
+          let ascii = plot.plainText(TextOptions(width: width, height: height, ascii: true))
+          XCTAssertTrue(ascii.utf8.allSatisfy { $0 < 128 }, "ASCII only:\n\(ascii)")
+        }
+      }
+    }
+  }
+
+  func testEdgeCasesRenderWithoutCrashingAndSayWhatIsMissing() {
+    let (bigX, bigY) = Self.dimensionalities(instances: 20, features: 400)
+    let cases: [(String, ScatterPlot, String?)] = [
+      ("none", ScatterPlot(x: [], y: []), "no data"),
+      ("one", ScatterPlot(x: [3], y: [0.5], jitter: .gap(0.1)), nil),
+      ("constant", ScatterPlot(x: [2, 2, 2], y: [0.5, 0.5, 0.5]), nil),
+      ("zeros", ScatterPlot(x: [0, 0], y: [0, 0], references: []), nil),
+      ("nan", ScatterPlot(x: [1, .nan, 3], y: [0.5, 1, .infinity]), "2 points not shown (NaN or infinite)"),
+      (
+        "log", ScatterPlot(x: [0, -1, 10], y: [1, 1, 1], logX: true), "2 points not shown (not positive on a log axis)"
+      ),
+      ("huge", ScatterPlot(x: [1e300, -1e300], y: [1e-300, 0]), nil),
+      ("big", ScatterPlot(x: bigX, y: bigY, jitter: .gap(0.1), logX: true), nil),
+    ]
+    for (name, plot, note) in cases {
+      for options in [TextOptions(width: 50), TextOptions(width: 2, height: 1), TextOptions(width: 50, ascii: true)] {
+        assertEqualWidths(plot.plainText(options), limit: options.width, name)
+        if let height = options.height { XCTAssertLessThanOrEqual(plot.textGrid(options).height, height, name) }
+      }
+      if let note { XCTAssertTrue(plot.plainText(TextOptions(width: 60)).contains(note), "\(name): \(note)") }
+      XCTAssertTrue(plot.svgDocument.hasSuffix("</svg>\n"), name)
+    }
+  }
+}

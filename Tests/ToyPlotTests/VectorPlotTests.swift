@@ -1,0 +1,240 @@
+import Foundation
+import XCTest
+
+@testable import ToyPlot
+
+/// The 2-D feature geometry (paper §3.1): arrows point where their vectors do, at equal
+/// aspect, so pentagons and antipodal pairs are recognisable.
+final class VectorPlotTests: XCTestCase {
+  /// Five unit vectors at 72° steps, turned by `phase` radians: the 90%-sparsity solution.
+  static func pentagon(phase: Double = 0) -> [[Double]] {
+    (0..<5).map { k in
+      let angle = phase + 2 * Double.pi * Double(k) / 5
+      return [cos(angle), sin(angle)]
+    }
+  }
+
+  /// The 80% solution: features 0 and 2 antipodal, 1 and 3 antipodal at 90° to them, 4 unlearned.
+  static func twoPairs(phase: Double) -> [[Double]] {
+    let (c, s) = (cos(phase), sin(phase))
+    return [[c, s], [-s, c], [-c, -s], [s, -c], [0, 0]]
+  }
+
+  static let importance = (0..<5).map { pow(0.9, Double($0)) }
+
+  static let heads: Set<Character> = ["→", "↗", "↑", "↖", "←", "↙", "↓", "↘", ">", "<", "^", "v"]
+
+  /// The cells holding arrow heads, and the origin's cell, as the text rendering draws them.
+  static func headCells(_ plot: VectorPlot, _ options: TextOptions) -> (heads: [(Int, Int)], origin: (Int, Int)) {
+    let grid = plot.textGrid(options)
+    let layout = VectorPlot.TextLayout(
+      rows: plot.rows(options, notes: 0), width: options.width, kind: DotCanvas.Kind(options), extent: plot.extent)
+    var heads: [(Int, Int)] = []
+    for row in 0..<layout.rows {
+      for column in 0..<layout.columns where Self.heads.contains(grid[column, row].glyph) {
+        heads.append((column, row))
+      }
+    }
+    return (heads, (layout.origin.column, layout.origin.row))
+  }
+
+  // MARK: Direction and aspect
+
+  func testAnArrowsTipLiesInTheDirectionOfItsVector() {
+    for options in [
+      TextOptions(width: 40), TextOptions(width: 40, canvas: .quadrant), TextOptions(width: 40, ascii: true),
+    ] {
+      for (vector, expected) in [([1.0, 0.0], (1, 0)), ([-1, 0], (-1, 0)), ([0, 1], (0, -1)), ([0, -1], (0, 1))] {
+        let (heads, origin) = Self.headCells(VectorPlot([vector]), options)
+        XCTAssertEqual(heads.count, 1, "\(vector)")
+        guard let head = heads.first else { continue }
+        let (dx, dy) = (head.0 - origin.0, head.1 - origin.1)
+        XCTAssertEqual(
+          dx.signum(), expected.0, "\(vector) \(DotCanvas.Kind(options)): head at \(head), origin \(origin)")
+        XCTAssertEqual(
+          dy.signum(), expected.1, "\(vector) \(DotCanvas.Kind(options)): head at \(head), origin \(origin)")
+      }
+    }
+  }
+
+  func testEqualAspectMakesUnitVectorsEquallyLong() {
+    for options in [
+      TextOptions(width: 40), TextOptions(width: 40, canvas: .quadrant), TextOptions(width: 40, ascii: true),
+    ] {
+      let right = Self.headCells(VectorPlot([[1, 0]]), options)
+      let up = Self.headCells(VectorPlot([[0, 1]]), options)
+      let across = Double(right.heads[0].0 - right.origin.0)
+      // A cell is twice as tall as wide: one row up is two columns across.
+      let down = 2 * Double(up.origin.1 - up.heads[0].1)
+      XCTAssertEqual(across, down, accuracy: 2.01, "\(DotCanvas.Kind(options)): \(across) columns vs \(down)")
+    }
+  }
+
+  /// The five heads of a pentagon sit at 72° steps around the origin, at one distance, in
+  /// physical units (a row is two columns tall).
+  func testAPentagonIsRegularInText() {
+    let plot = VectorPlot(Self.pentagon(phase: 0.3), importance: Self.importance)
+    let (heads, origin) = Self.headCells(plot, TextOptions(width: 100, height: 50))
+    XCTAssertEqual(heads.count, 5)
+    let polar = heads.map { head -> (angle: Double, radius: Double) in
+      let (x, y) = (Double(head.0 - origin.0), 2 * Double(origin.1 - head.1))
+      return (atan2(y, x), (x * x + y * y).squareRoot())
+    }
+    let angles = polar.map(\.angle).sorted()
+    for k in 0..<5 {
+      let step = k < 4 ? angles[k + 1] - angles[k] : angles[0] + 2 * .pi - angles[4]
+      XCTAssertEqual(step * 180 / .pi, 72, accuracy: 8, "angles \(angles)")
+    }
+    let radii = polar.map(\.radius)
+    XCTAssertLessThan(radii.max()! / radii.min()!, 1.15, "radii \(radii)")
+    let text = plot.plainText(TextOptions(width: 40))
+    for k in 0..<5 { XCTAssertEqual(text.filter { $0 == Character(String(k)) }.count, 1, "label \(k) once") }
+  }
+
+  // MARK: Canonical orientation
+
+  func testCanonicalOrientationPutsTheTopFeatureRightAndTheNextAbove() {
+    for phase in [0.0, 0.4, 2.0, -2.7] {
+      for mirrored in [false, true] {
+        var vectors = Self.pentagon(phase: phase)
+        if mirrored { vectors = vectors.map { [$0[0], -$0[1]] } }
+        let canonical = VectorPlot.canonical(vectors, importance: Self.importance)
+        XCTAssertEqual(canonical[0][0], 1, accuracy: 1e-12)
+        XCTAssertEqual(canonical[0][1], 0, accuracy: 1e-12)
+        XCTAssertGreaterThan(canonical[1][1], 0, "the next feature lies above")
+        for (a, b) in zip(vectors, canonical) {
+          XCTAssertEqual(a[0] * a[0] + a[1] * a[1], b[0] * b[0] + b[1] * b[1], accuracy: 1e-12, "norms kept")
+        }
+      }
+    }
+  }
+
+  func testCanonicalOrientationSkipsUnrepresentedFeaturesAndAntipodalPartners() {
+    // Feature 0 is the most important but not represented; 1 and 2 are antipodal; 3 decides the flip.
+    let vectors: [[Double]] = [[0.1, 0.1], [0, 1], [0, -1], [-0.8, -0.1]]
+    let canonical = VectorPlot.canonical(vectors, importance: [4, 3, 2, 1])
+    XCTAssertEqual(canonical[1][0], 1, accuracy: 1e-12)
+    XCTAssertEqual(canonical[2][0], -1, accuracy: 1e-12)
+    XCTAssertGreaterThan(canonical[3][1], 0)
+    XCTAssertEqual(VectorPlot.canonical([[0.1, 0.2]]), [[0.1, 0.2]], "nothing represented: unchanged")
+  }
+
+  func testCanonicalRenderingPointsTheTopFeatureRight() {
+    let plot = VectorPlot(Self.twoPairs(phase: 2.1), importance: Self.importance, canonical: true)
+    let options = TextOptions(width: 40)
+    let grid = plot.textGrid(options)
+    let (heads, origin) = Self.headCells(plot, options)
+    XCTAssertEqual(heads.count, 4, "four arrows, the fifth at the origin")
+    XCTAssertTrue(heads.contains { $0.1 == origin.1 && $0.0 > origin.0 && grid[$0.0, $0.1].glyph == "→" })
+    XCTAssertTrue(heads.contains { $0.1 == origin.1 && $0.0 < origin.0 && grid[$0.0, $0.1].glyph == "←" })
+    XCTAssertTrue(heads.contains { $0.0 == origin.0 && $0.1 < origin.1 && grid[$0.0, $0.1].glyph == "↑" })
+    XCTAssertTrue(heads.contains { $0.0 == origin.0 && $0.1 > origin.1 && grid[$0.0, $0.1].glyph == "↓" })
+    XCTAssertTrue(grid.plainText.contains("at the origin: 4"))
+  }
+
+  // MARK: Golden files
+
+  func testPentagonGolden() {
+    let plot = VectorPlot(Self.pentagon(), importance: Self.importance, title: "1−S = 0.1")
+    assertGolden(plot.plainText(TextOptions(width: 40)), "vector-pentagon-braille-plain")
+    assertGolden(plot.plainText(TextOptions(width: 40, canvas: .quadrant)), "vector-pentagon-quadrant-plain")
+    assertGolden(plot.plainText(TextOptions(width: 40, ascii: true)), "vector-pentagon-ascii")
+    assertGolden(plot.terminalText(TextOptions(width: 30), depth: .truecolor), "vector-pentagon-braille-truecolor")
+    assertGolden(plot.svgDocument, "vector-pentagon-svg")
+  }
+
+  func testAntipodalPairsGolden() {
+    let plot = VectorPlot(Self.twoPairs(phase: 0.5), importance: Self.importance, canonical: true, title: "1−S = 0.2")
+    assertGolden(plot.plainText(TextOptions(width: 40, height: 14)), "vector-antipodal-canonical-braille-plain")
+    assertGolden(
+      plot.terminalText(TextOptions(width: 40, height: 14), depth: .ansi256), "vector-antipodal-canonical-256")
+  }
+
+  /// Hidden states h = W x for inputs with one or two active features (deterministic).
+  func testHiddenStatesGolden() {
+    let w = Self.pentagon()
+    var hidden: [[Double]] = []
+    for i in 0..<5 {
+      for a in stride(from: 0.2, through: 1.0, by: 0.2) {
+        hidden.append([a * w[i][0], a * w[i][1]])
+        let j = (i + 2) % 5
+        hidden.append([a * w[i][0] + 0.5 * w[j][0], a * w[i][1] + 0.5 * w[j][1]])
+      }
+    }
+    hidden.append([5, 5])
+    hidden.append([.nan, 0])
+    let plot = VectorPlot(w, importance: Self.importance, hidden: hidden)
+    let text = plot.plainText(TextOptions(width: 50))
+    assertGolden(text, "vector-hidden-braille-plain")
+    XCTAssertTrue(text.contains("1 hidden state outside ±1.5 not shown"))
+    XCTAssertTrue(text.contains("1 hidden state not shown (NaN or infinite)"))
+  }
+
+  // MARK: Invariants and edge cases
+
+  func testEveryModeKeepsWidthsHeightAndCharacterSet() {
+    let plots = [
+      VectorPlot(Self.pentagon(), importance: Self.importance, title: "pentagon"),
+      VectorPlot(Self.twoPairs(phase: 1), hidden: [[0.3, 0.3], [.nan, 1]], canonical: true),
+    ]
+    for plot in plots {
+      for width in [8, 30, 81] {
+        for height in [nil, 5, 12] as [Int?] {
+          for canvas in [nil, Canvas.quadrant, .ascii] {
+            let options = TextOptions(width: width, height: height, canvas: canvas)
+            let body = plot.textGrid(options)
+            XCTAssertLessThanOrEqual(body.width, width)
+            if let height { XCTAssertLessThanOrEqual(body.height, height) }
+            let plain = plot.plainText(options)
+            assertEqualWidths(plain, limit: width, "\(width)×\(height ?? 0) \(canvas?.rawValue ?? "-")")
+            XCTAssertFalse(plain.contains("\u{1B}"), "no escapes in plain text")
+            for depth in ColorDepth.allCases {
+              assertEqualWidths(plot.terminalText(options, depth: depth), limit: width, "\(depth)")
+            }
+            let ascii = plot.plainText(TextOptions(width: width, height: height, ascii: true))
+            XCTAssertTrue(ascii.utf8.allSatisfy { $0 < 128 }, "ASCII only:\n\(ascii)")
+          }
+        }
+      }
+    }
+  }
+
+  func testEdgeCasesRenderWithoutCrashing() {
+    let cases: [(String, VectorPlot)] = [
+      ("none", VectorPlot([])),
+      ("one", VectorPlot([[0.5, 0.5]])),
+      ("zeros", VectorPlot([[0, 0], [0, 0]])),
+      ("nan", VectorPlot([[.nan, 1], [1, .infinity], [1], [0.7, -0.7]])),
+      ("long", VectorPlot([[40, 0], [0, 1]])),
+      ("bad importance", VectorPlot([[1, 0], [0, 1]], importance: [.nan, .nan])),
+      ("bad limit", VectorPlot([[1, 0]], limit: -3)),
+      (
+        "many",
+        VectorPlot(
+          (0..<400).map { [cos(Double($0)), sin(Double($0))] }, hidden: Array(repeating: [0.1, 0.1], count: 8000))
+      ),
+    ]
+    for (name, plot) in cases {
+      for options in [TextOptions(width: 40), TextOptions(width: 3, height: 1), TextOptions(width: 40, ascii: true)] {
+        assertEqualWidths(plot.plainText(options), limit: options.width, name)
+        if let height = options.height { XCTAssertLessThanOrEqual(plot.textGrid(options).height, height, name) }
+      }
+      XCTAssertTrue(plot.svgDocument.hasSuffix("</svg>\n"), name)
+    }
+    XCTAssertTrue(VectorPlot([]).plainText(TextOptions(width: 40)).contains("no features"))
+    XCTAssertTrue(
+      VectorPlot([[.nan, 1], [1, 0]]).plainText(TextOptions(width: 80)).contains(
+        "1 feature not shown (NaN, infinite or not 2-D)"))
+    XCTAssertTrue(VectorPlot([[1, 0], [0, 0]]).plainText(TextOptions(width: 40)).contains("at the origin: 1"))
+    let zeros = VectorPlot(Array(repeating: [0, 0], count: 20)).plainText(TextOptions(width: 80))
+    XCTAssertTrue(zeros.contains("at the origin: 0, 1, 2, 3, 4, 5, 6, 7, ... (12 more)"), zeros)
+    let long = VectorPlot([[40, 0], [0, 1]])
+    XCTAssertGreaterThanOrEqual(long.extent, 40, "the axes widen to the longest arrow")
+  }
+
+  func testSVGDrawsRealArrows() {
+    let svg = VectorPlot(Self.pentagon(), importance: Self.importance).svgDocument
+    XCTAssertEqual(svg.components(separatedBy: "marker-end=").count - 1, 5)
+    XCTAssertTrue(svg.contains(Colormap.viridis.color(at: 1).hex), "the top feature in yellow")
+  }
+}

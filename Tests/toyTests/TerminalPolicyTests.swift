@@ -1,0 +1,174 @@
+import ToyPlot
+import XCTest
+
+@testable import toy
+
+/// The colour and width policy of issue 4, one rule per assertion.
+final class TerminalPolicyTests: XCTestCase {
+  /// A terminal with TERM set, nothing else said.
+  let terminal = ["TERM": "xterm"]
+
+  func color(
+    _ choice: ColorChoice = .auto, _ environment: [String: String], isTerminal: Bool = true
+  ) -> ColorDepth {
+    TerminalPolicy.decide(
+      color: choice, width: nil, environment: environment, isTerminal: isTerminal, terminalColumns: nil
+    ).depth
+  }
+
+  func width(_ explicit: Int? = nil, _ environment: [String: String] = [:], columns: Int? = nil) -> Int {
+    TerminalPolicy.decide(
+      color: .never, width: explicit, environment: environment, isTerminal: columns != nil, terminalColumns: columns
+    ).width
+  }
+
+  // MARK: Colour
+
+  func testNeverMeansNoColourEvenWhenForced() {
+    XCTAssertEqual(color(.never, terminal.merging(["FORCE_COLOR": "1"]) { $1 }), .none)
+  }
+
+  func testAlwaysMeansColourEvenWithoutATerminal() {
+    XCTAssertEqual(color(.always, [:], isTerminal: false), .ansi16)
+  }
+
+  func testAlwaysWinsOverNoColor() {
+    XCTAssertEqual(color(.always, ["NO_COLOR": "1", "TERM": "xterm-256color"], isTerminal: false), .ansi256)
+  }
+
+  func testAutoColoursATerminalWithTERM() {
+    XCTAssertEqual(color(.auto, terminal), .ansi16)
+  }
+
+  func testAutoDoesNotColourAPipe() {
+    XCTAssertEqual(color(.auto, terminal, isTerminal: false), .none)
+  }
+
+  func testAutoDoesNotColourADumbTerminal() {
+    XCTAssertEqual(color(.auto, ["TERM": "dumb"]), .none)
+  }
+
+  func testAutoDoesNotColourATerminalWithoutTERM() {
+    XCTAssertEqual(color(.auto, [:]), .none)
+  }
+
+  func testAutoDoesNotColourAnEmptyTERM() {
+    XCTAssertEqual(color(.auto, ["TERM": ""]), .none)
+  }
+
+  func testNoColorTurnsColourOff() {
+    XCTAssertEqual(color(.auto, terminal.merging(["NO_COLOR": "1"]) { $1 }), .none)
+  }
+
+  func testAnEmptyNoColorIsIgnored() {
+    XCTAssertEqual(color(.auto, terminal.merging(["NO_COLOR": ""]) { $1 }), .ansi16)
+  }
+
+  func testNoColorWinsOverForceColor() {
+    XCTAssertEqual(color(.auto, ["NO_COLOR": "1", "FORCE_COLOR": "1"]), .none)
+  }
+
+  func testForceColorColoursAPipe() {
+    XCTAssertEqual(color(.auto, ["FORCE_COLOR": "1"], isTerminal: false), .ansi16)
+  }
+
+  func testCliColorForceColoursAPipe() {
+    XCTAssertEqual(color(.auto, ["CLICOLOR_FORCE": "1"], isTerminal: false), .ansi16)
+  }
+
+  func testForceColorZeroDoesNotForce() {
+    XCTAssertEqual(color(.auto, ["FORCE_COLOR": "0"], isTerminal: false), .none)
+  }
+
+  func testCliColorForceZeroDoesNotForce() {
+    XCTAssertEqual(color(.auto, ["CLICOLOR_FORCE": "0"], isTerminal: false), .none)
+  }
+
+  func testAnEmptyForceColorDoesNotForce() {
+    XCTAssertEqual(color(.auto, ["FORCE_COLOR": ""], isTerminal: false), .none)
+  }
+
+  func testForceColorColoursADumbTerminal() {
+    XCTAssertEqual(color(.auto, ["FORCE_COLOR": "1", "TERM": "dumb"]), .ansi16)
+  }
+
+  // MARK: Depth
+
+  func testColortermTruecolorMeansTruecolor() {
+    XCTAssertEqual(color(.auto, ["TERM": "xterm", "COLORTERM": "truecolor"]), .truecolor)
+  }
+
+  func testColorterm24bitMeansTruecolor() {
+    XCTAssertEqual(color(.auto, ["TERM": "xterm", "COLORTERM": "24bit"]), .truecolor)
+  }
+
+  func testColortermWinsOverA256ColourTERM() {
+    XCTAssertEqual(color(.auto, ["TERM": "xterm-256color", "COLORTERM": "truecolor"]), .truecolor)
+  }
+
+  func testA256ColourTERMMeans256() {
+    XCTAssertEqual(color(.auto, ["TERM": "screen-256color"]), .ansi256)
+  }
+
+  func testAnyOtherColortermFallsBackToTERM() {
+    XCTAssertEqual(color(.auto, ["TERM": "xterm-256color", "COLORTERM": "yes"]), .ansi256)
+  }
+
+  func testOtherwiseSixteenColours() {
+    XCTAssertEqual(color(.auto, ["TERM": "vt100"]), .ansi16)
+  }
+
+  // MARK: Width
+
+  func testAnExplicitWidthWinsOverEverything() {
+    XCTAssertEqual(width(50, ["COLUMNS": "120"], columns: 100), 50)
+  }
+
+  func testTheTerminalsColumnsWinOverCOLUMNS() {
+    XCTAssertEqual(width(nil, ["COLUMNS": "120"], columns: 100), 100)
+  }
+
+  func testCOLUMNSWithoutATerminal() {
+    XCTAssertEqual(width(nil, ["COLUMNS": "120"]), 120)
+  }
+
+  func testAZeroTerminalSizeFallsBackToCOLUMNS() {
+    XCTAssertEqual(width(nil, ["COLUMNS": "120"], columns: 0), 120)
+  }
+
+  func testABadCOLUMNSFallsBackTo80() {
+    XCTAssertEqual(width(nil, ["COLUMNS": "wide"]), 80)
+  }
+
+  func testOtherwise80() {
+    XCTAssertEqual(width(), 80)
+  }
+
+  // MARK: Options
+
+  func testTheOptionsParseAndRejectAZeroWidth() throws {
+    let options = try TerminalOptions.parse(["--color", "always", "--width", "40", "--ascii"])
+    XCTAssertEqual(options.color, .always)
+    XCTAssertEqual(options.width, 40)
+    XCTAssertTrue(options.ascii)
+    XCTAssertThrowsError(try TerminalOptions.parse(["--width", "0"]))
+    XCTAssertThrowsError(try TerminalOptions.parse(["--color", "sometimes"]))
+  }
+
+  func testShowTargetsParseAndNameTheBadItem() throws {
+    XCTAssertEqual(try ShowTarget.parse("wtw, norms,phase"), [.wtw, .norms, .phase])
+    XCTAssertEqual(try ShowTarget.parse("Geometry,loss"), [.geometry, .loss])
+    XCTAssertThrowsError(try ShowTarget.parse("wtw,pie")) { error in
+      XCTAssertTrue("\(error)".contains("unknown plot 'pie'"), "\(error)")
+    }
+    XCTAssertThrowsError(try ShowTarget.parse(" , "))
+  }
+
+  func testTrainRejectsPlotsTheModelCannotHave() {
+    XCTAssertThrowsError(try TrainCommand.parse(["--show", "phase"]), "phase needs n=2, m=1")
+    XCTAssertNoThrow(try TrainCommand.parse(["--n", "2", "--m", "1", "--show", "phase"]))
+    XCTAssertThrowsError(try TrainCommand.parse(["--m", "3", "--show", "geometry"]), "geometry needs m=2")
+    XCTAssertNoThrow(try TrainCommand.parse(["--show", "geometry,wtw,norms,loss", "--svg", "x.svg"]))
+    XCTAssertThrowsError(try TrainCommand.parse(["--svg", "x.svg"]), "--svg needs --show")
+  }
+}
