@@ -17,12 +17,15 @@ public struct Display: Sendable {
   public var value: Value?
   /// The text options the plot was drawn with, for a terminal redrawing it in colour.
   public var textOptions: TextOptions?
+  /// `show … color=always|never`: overrides the front end's colour policy for this display.
+  public var color: String?
 
   public init(
     span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil, value: Value? = nil,
-    textOptions: TextOptions? = nil
+    textOptions: TextOptions? = nil, color: String? = nil
   ) {
     self.textOptions = textOptions
+    self.color = color
     self.span = span
     self.plain = plain
     self.svg = svg

@@ -101,6 +101,9 @@ public enum ParameterTable {
     .init(
       name: "canvas", statement: "show", kind: .choice(["braille", "quadrant", "half", "bars", "ascii"]),
       defaultValue: "per plot", summary: "which glyphs draw the marks"),
+    .init(
+      name: "color", statement: "show", kind: .choice(["auto", "always", "never"]), defaultValue: "auto",
+      summary: "colour in a terminal (auto: as the session decides)"),
   ]
 
   public static func specs(for statement: String) -> [ParameterSpec] {

@@ -28,10 +28,12 @@ extension Session {
     throws(Diagnostic)
   {
     let (plot, payload, options) = try figure(target, targetSpan, parameters, statement, source)
+    let given = try checkedParameters(parameters, statement: "show", source)
+    let color = try given["color"].map { p throws(Diagnostic) in try choice(p, "color", default: "auto", source) }
     guard !dryRun else { return }
     emit(
       text: plot.plainText(options), json: payload, statement, svg: plot.svgDocument, plot: plot,
-      textOptions: options)
+      textOptions: options, color: color == "auto" ? nil : color)
   }
 
   /// `export TARGET "file"`: the plot as SVG (.svg), its numbers as JSON (.json) or as
@@ -73,7 +75,7 @@ extension Session {
     }
     let entry = try currentEntry(statement.span, source)
     let given = try checkedParameters(parameters, statement: "show", source)
-    var options = TextOptions(width: textWidth, ascii: ascii)
+    var options = TextOptions(width: textWidth, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
     if let p = given["width"] { options.width = try whole(p, [:], spec: "width", source) }
     if let p = given["height"] { options.height = try whole(p, [:], spec: "height", source) }
     if let p = given["canvas"] {

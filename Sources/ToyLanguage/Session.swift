@@ -46,6 +46,8 @@ public final class Session {
   /// Options for drawing plots in text.
   public var textWidth = 80
   public var ascii = false
+  /// The canvas plots use unless `show … canvas=` says otherwise (`%config canvas=`).
+  public var defaultCanvas: Canvas?
   /// Worker threads for training (nil: one per core).
   public var threads: Int?
 
@@ -218,7 +220,7 @@ public final class Session {
 
   func emit(
     text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil,
-    value: Value? = nil, textOptions: TextOptions? = nil
+    value: Value? = nil, textOptions: TextOptions? = nil, color: String? = nil
   ) {
     let bundle = JSON.Node.object([
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
@@ -226,7 +228,7 @@ public final class Session {
     onDisplay(
       Display(
         span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
-        textOptions: textOptions))
+        textOptions: textOptions, color: color))
   }
 
   /// Names a value, as the prompt does for `_`, `__` and `_n`.

@@ -1,6 +1,7 @@
 import Foundation
 import ToyCore
 import ToyLanguage
+import ToyPlot
 
 /// The prompt's magics: `%time`, `%timeit`, `%history`, `%save`, `%run`, `%who`, `%reset`,
 /// `%config`. Front-end syntax, documented in grammar/README.md, not part of the language.
@@ -123,7 +124,7 @@ extension Repl {
       }
       config[parts[0]] = parts[1]
       if parts[0] == "width" { session.textWidth = Int(parts[1]) ?? session.textWidth }
-      if parts[0] == "canvas" { session.ascii = parts[1] == "ascii" }
+      if parts[0] == "canvas" { session.defaultCanvas = Canvas(rawValue: parts[1]) }
     }
   }
 

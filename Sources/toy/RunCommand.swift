@@ -107,8 +107,12 @@ struct OutputOptions: ParsableArguments {
 
 /// A display as this terminal shows it: plots in colour when the policy allows.
 func rendered(_ display: Display, policy: TerminalPolicy) -> String {
-  guard policy.depth != .none, let plot = display.plot, let options = display.textOptions else { return display.plain }
-  return plot.terminalText(options, depth: policy.depth)
+  guard let plot = display.plot, let options = display.textOptions, display.color != "never" else {
+    return display.plain
+  }
+  let depth = display.color == "always" && policy.depth == .none ? .ansi256 : policy.depth
+  guard depth != .none else { return display.plain }
+  return plot.terminalText(options, depth: depth)
 }
 
 /// Where a script's text comes from.

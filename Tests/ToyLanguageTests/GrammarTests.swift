@@ -58,4 +58,17 @@ final class GrammarTests: XCTestCase {
       XCTAssertTrue(parser.contains("// \(rule) ::="), "no parse function carries the rule \(rule)")
     }
   }
+
+  func testEveryExampleParses() throws {
+    let directory = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("examples")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toy") }
+    XCTAssertFalse(files.isEmpty)
+    for file in files {
+      let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+      let result = Parser.parse(Source(name: file, text: text))
+      XCTAssertEqual(result.diagnostics.map(\.rendered), [], file)
+      XCTAssertFalse(result.incomplete, file)
+    }
+  }
 }

@@ -104,5 +104,17 @@ final class ShowTests: XCTestCase {
       XCTAssertNotNil((json?["data"] as? [String: Any])?["data"])
     }
     XCTAssertTrue(displays[9].plain.allSatisfy(\.isASCII), "canvas=ascii draws 7-bit text")
+    // The data keys documented in docs/displays.md.
+    func data(_ i: Int) throws -> Any? {
+      let json = try JSONSerialization.jsonObject(with: Data(displays[i].json.utf8)) as? [String: Any]
+      return (json?["data"] as? [String: Any])?["data"]
+    }
+    XCTAssertEqual(Set(((try data(0) as? [[String: Any]])?.first ?? [:]).keys), ["wtw", "b"])
+    XCTAssertEqual(Set(((try data(3) as? [[String: Any]])?.first ?? [:]).keys), ["norms", "superposition"])
+    XCTAssertEqual(Set((try data(6) as? [String: Any] ?? [:]).keys), ["steps", "loss"])
+    XCTAssertEqual(Set((try data(7) as? [String: Any] ?? [:]).keys), ["inverse_density", "dimensions_per_feature"])
+    XCTAssertEqual(Set((try data(8) as? [String: Any] ?? [:]).keys), ["inverse_density", "dimensionality"])
+    XCTAssertEqual(
+      Set((try data(10) as? [String: Any] ?? [:]).keys), ["relative_importance", "density", "norm", "superposition"])
   }
 }
