@@ -41,8 +41,9 @@ extension ModelError: CustomStringConvertible {
 }
 
 extension ToyModel {
-  /// The most numbers (parameters, moments and training scratch) a model may need: 2³⁰.
-  public static let sizeLimit = 1 << 30
+  /// The most numbers a model may hold (parameters and the optimiser's two moments): 2²⁸,
+  /// a gigabyte of Float32, so that a typo in n or m is an error, not an exhausted machine.
+  public static let sizeLimit = 1 << 28
 
   static func validate(
     n: Int, m: Int, importance: [[Float]], density: [[Float]], featureSets: [FeatureSet]

@@ -6,7 +6,7 @@ import RealModule
 struct ExpressionEvaluator {
   let source: Source
   /// Looks a name up; nil if it is not defined.
-  let lookup: (String) -> Value?
+  let lookup: (String, Span) throws(Diagnostic) -> Value?
   /// Names defined here, for "did you mean".
   let knownNames: () -> [String]
   /// Reads `value.name` (model metrics); nil if there is no such member.
@@ -23,7 +23,7 @@ struct ExpressionEvaluator {
     case .string(let s, _):
       return .string(s)
     case .name(let name, let span):
-      if let value = lookup(name) { return value }
+      if let value = try lookup(name, span) { return value }
       let guess = suggestion(for: name, among: knownNames() + Array(Builtins.all.keys))
       throw error("'\(name)' is not defined", span, hint: guess.map(Message.didYouMean))
     case .negate(let operand, let span):

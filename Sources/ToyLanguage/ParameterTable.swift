@@ -40,9 +40,9 @@ public struct ParameterSpec: Sendable {
 public enum ParameterTable {
   public static let model: [ParameterSpec] = [
     .init(
-      name: "n", statement: "model", kind: .whole(1...100_000), defaultValue: nil, summary: "number of features"),
+      name: "n", statement: "model", kind: .whole(1...10_000), defaultValue: nil, summary: "number of features"),
     .init(
-      name: "m", statement: "model", kind: .whole(1...100_000), defaultValue: nil,
+      name: "m", statement: "model", kind: .whole(1...10_000), defaultValue: nil,
       summary: "number of hidden dimensions"),
     .init(
       name: "kind", statement: "model", kind: .choice(["linear", "relu", "hidden_relu", "abs"]), defaultValue: "relu",

@@ -21,6 +21,19 @@ extension Session {
     "vulnerability": "the analytic attack's loss increase over a model without superposition (paper §3.9)",
   ]
 
+  /// The largest n for which the attack of `vulnerability` is computed (its cost grows as n²
+  /// times the evaluation batch).
+  static let vulnerabilityLimit = 1000
+
+  /// Refuses metrics whose cost would not finish in reasonable time for this model.
+  func checkMetricSize(_ name: String, _ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) {
+    if name == "vulnerability", entry.model.n > Self.vulnerabilityLimit {
+      throw Diagnostic(
+        "vulnerability is computed for models with n up to \(Self.vulnerabilityLimit); this one has n=\(entry.model.n)",
+        at: span, in: source)
+    }
+  }
+
   /// A metric of the current model, nil when the name is not a metric or there is no model.
   func metric(_ name: String) -> Value? {
     guard Self.metricNames.contains(name), let current, let entry = models[current] else { return nil }
@@ -52,6 +65,7 @@ extension Session {
   /// `print a, b`: values on one line; a metric alone as an aligned table with a row per setting.
   func printValues(_ expressions: [Expr], _ statement: Statement, _ source: Source) throws(Diagnostic) {
     if expressions.count == 1, let (entry, name) = metricReference(expressions[0]) {
+      try checkMetricSize(name, entry, expressions[0].span, source)
       guard let value = metric(name, of: entry) else { return }
       emit(text: table(name, value, entry), json: metricJSON(name, value, entry), statement, value: value)
       return

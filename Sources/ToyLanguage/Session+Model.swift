@@ -177,9 +177,9 @@ extension Session {
     let baseLookup = evaluator.lookup
     evaluator = ExpressionEvaluator(
       source: source,
-      lookup: { name in
+      lookup: { name, span throws(Diagnostic) in
         if name == "i" { usesIndex = true }
-        return baseLookup(name)
+        return try baseLookup(name, span)
       }, knownNames: evaluator.knownNames, member: evaluator.member)
     let value = try evaluator.evaluate(parameter.value)
     var values: [Double]

@@ -78,14 +78,21 @@ public final class Session {
   func evaluator(_ source: Source, extra: [String: Value] = [:]) -> ExpressionEvaluator {
     var evaluator = ExpressionEvaluator(
       source: source,
-      lookup: { [unowned self] name in
-        extra[name] ?? self.variables[name] ?? self.models[name].map { .model($0.name) } ?? self.metric(name)
+      lookup: { [unowned self] name, span throws(Diagnostic) in
+        if let value = extra[name] ?? self.variables[name] ?? self.models[name].map({ .model($0.name) }) {
+          return value
+        }
+        if let current = self.current, let entry = self.models[current] {
+          try self.checkMetricSize(name, entry, span, source)
+        }
+        return self.metric(name)
       },
       knownNames: { [unowned self] in
         Array(self.variables.keys) + Array(self.models.keys) + Self.metricNames + Array(extra.keys)
       })
     evaluator.member = { [unowned self] value, name, span throws(Diagnostic) in
       guard case .model(let modelName) = value, let entry = self.models[modelName] else { return nil }
+      try self.checkMetricSize(name, entry, span, source)
       guard let result = self.metric(name, of: entry) else {
         throw Diagnostic(
           "a model has no '\(name)'", at: span, in: source,

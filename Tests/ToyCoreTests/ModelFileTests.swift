@@ -247,7 +247,7 @@ final class ModelFileTests: XCTestCase {
         $0.n = 1 << 20
         $0.m = 1 << 12
       },
-      "the model would need 4294967296 numbers, more than the limit of 1073741824")
+      "the model would need 4294967296 numbers, more than the limit of \(ToyModel.sizeLimit)")
   }
 
   func testShapeErrorsNameTheKeyPath() throws {
