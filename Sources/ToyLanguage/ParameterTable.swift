@@ -104,6 +104,9 @@ public enum ParameterTable {
     .init(
       name: "color", statement: "show", kind: .choice(["auto", "always", "never"]), defaultValue: "auto",
       summary: "colour in a terminal (auto: as the session decides)"),
+    .init(
+      name: "orient", statement: "show", kind: .choice(["raw", "canonical"]), defaultValue: "raw",
+      summary: "geometry: canonical turns the top represented feature right and the next above, as the paper"),
   ]
 
   public static func specs(for statement: String) -> [ParameterSpec] {

@@ -84,7 +84,8 @@ extension Session {
         width: options.width, height: options.height, ascii: canvas == .ascii || ascii, canvas: canvas)
     }
     let settings = try selectedSettings(given["instance"], entry, target: target, source)
-    let (plot, data) = try drawing(target, entry, settings, statement.span, source)
+    let canonical = try choice(given["orient"], "orient", default: "raw", source) == "canonical"
+    let (plot, data) = try drawing(target, entry, settings, canonical: canonical, statement.span, source)
     let payload = JSON.Node.object([
       ("model", .string(entry.name)), ("target", .string(target)), ("steps", .number(Double(entry.model.steps))),
       (
@@ -147,9 +148,9 @@ extension Session {
     model.weights(instance: instance).map { $0.map(Double.init) }
   }
 
-  private func drawing(_ target: String, _ entry: ModelEntry, _ settings: [Int], _ span: Span, _ source: Source)
-    throws(Diagnostic) -> (any Plot, JSON.Node)
-  {
+  private func drawing(
+    _ target: String, _ entry: ModelEntry, _ settings: [Int], canonical: Bool, _ span: Span, _ source: Source
+  ) throws(Diagnostic) -> (any Plot, JSON.Node) {
     let model = entry.model
     let instances = settings.map { entry.shown[$0] }
     func geometry(_ i: Int) -> FeatureGeometry { FeatureGeometry(rows: rows(model, i), hiddenCount: model.m) }
@@ -203,7 +204,8 @@ extension Session {
       let plots: [any Plot] = zip(settings, instances).map { s, i in
         VectorPlot(
           rows(model, i), importance: model.importance(instance: i).map(Double.init),
-          hidden: target == "hidden" ? hiddenStates(model, i, count: 300) : [], title: label(entry, s))
+          hidden: target == "hidden" ? hiddenStates(model, i, count: 300) : [], canonical: canonical,
+          title: label(entry, s))
       }
       return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
     case "loss":

@@ -1,5 +1,5 @@
 /// The feature geometry in SVG: real arrows from the origin, index labels beyond the tips,
-/// hidden states as faint grey dots underneath, axes through the origin.
+/// hidden states as faint grey dots over the arrows (as ARENA draws them), axes through the origin.
 extension VectorPlot {
   public func svg() -> SVGWriter {
     let size = 320.0
@@ -16,14 +16,14 @@ extension VectorPlot {
     let reach = extent * scale
     svg.line(x1: cx - reach, y1: cy, x2: cx + reach, y2: cy, stroke: .lightGrey)
     svg.line(x1: cx, y1: cy - reach, x2: cx, y2: cy + reach, stroke: .lightGrey)
-    for (x, y) in hiddenPoints.points where abs(x) <= extent && abs(y) <= extent {
-      svg.circle(x: cx + x * scale, y: cy - y * scale, radius: 1.5, fill: .grey, opacity: 0.4)
-    }
     let shown = arrows.arrows.filter { ($0.x * $0.x + $0.y * $0.y).squareRoot() * scale >= 1 }
     for arrow in shown {
       svg.line(
         x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.color, width: 2,
         arrow: true)
+    }
+    for (x, y) in hiddenPoints.points where abs(x) <= extent && abs(y) <= extent {
+      svg.circle(x: cx + x * scale, y: cy - y * scale, radius: 1.5, fill: .grey, opacity: 0.4)
     }
     for arrow in shown {
       let norm = (arrow.x * arrow.x + arrow.y * arrow.y).squareRoot()

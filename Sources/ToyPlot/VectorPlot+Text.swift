@@ -71,7 +71,7 @@ extension VectorPlot {
     return grid
   }
 
-  /// The canvas with axes, hidden states, arrows, heads and labels, and the notes to print.
+  /// The canvas with axes, arrows, hidden states over them, heads and labels, and the notes to print.
   func draw(_ options: TextOptions, rows: Int) -> (canvas: DotCanvas, notes: [String]) {
     let extent = self.extent
     let layout = TextLayout(rows: rows, width: options.width, kind: DotCanvas.Kind(options), extent: extent)
@@ -79,6 +79,14 @@ extension VectorPlot {
     let grey: RGB? = options.color ? .grey : nil
     drawAxes(&canvas, layout, ascii: options.ascii, color: grey)
 
+    let origin = layout.origin
+    let shown = arrows.arrows.filter { layout.cell($0.x, $0.y) != origin }
+    let atOrigin = arrows.arrows.filter { layout.cell($0.x, $0.y) == origin }.map(\.index)
+    let centre = layout.pixel(0, 0)
+    for arrow in shown {
+      canvas.line(from: centre, to: layout.pixel(arrow.x, arrow.y), color: options.color ? arrow.color : nil)
+    }
+    // Hidden states go over the arrows' shafts (as ARENA draws them), under heads and labels.
     var outside = 0
     for (x, y) in hiddenPoints.points {
       guard abs(x) <= extent, abs(y) <= extent else {
@@ -87,14 +95,6 @@ extension VectorPlot {
       }
       let (px, py) = layout.pixel(x, y)
       canvas.point(px, py, color: grey)
-    }
-
-    let origin = layout.origin
-    let shown = arrows.arrows.filter { layout.cell($0.x, $0.y) != origin }
-    let atOrigin = arrows.arrows.filter { layout.cell($0.x, $0.y) == origin }.map(\.index)
-    let centre = layout.pixel(0, 0)
-    for arrow in shown {
-      canvas.line(from: centre, to: layout.pixel(arrow.x, arrow.y), color: options.color ? arrow.color : nil)
     }
     for arrow in shown {
       let tip = layout.cell(arrow.x, arrow.y)
