@@ -1,4 +1,4 @@
-import RealModule
+import Foundation
 
 /// Evaluates expressions against a scope of names. Arithmetic works on numbers and, item
 /// by item, on lists (a list with a number, or two lists of one length). A result that is
@@ -42,9 +42,15 @@ struct ExpressionEvaluator {
       }
       try checkFinite(result, span)
       return result
-    case .list(let items, _):
+    case .list(let items, let span):
       var values: [Value] = []
-      for item in items { values.append(try evaluate(item)) }
+      for item in items {
+        let value = try evaluate(item)
+        if value.depth >= Value.depthLimit {
+          throw error("lists may nest at most \(Value.depthLimit) levels deep", span)
+        }
+        values.append(value)
+      }
       return .list(values)
     case .member(let base, let name, let span):
       let value = try evaluate(base)
@@ -55,6 +61,7 @@ struct ExpressionEvaluator {
       guard case .list(let items) = value else {
         throw error("only a list can be indexed, this is \(value.typeName)", span)
       }
+      guard !items.isEmpty else { throw error("the list is empty; it has no items to index", span) }
       guard case .number(let x) = try evaluate(position), x == x.rounded(), x >= 0, x < Double(items.count) else {
         throw error("an index must be a whole number from 0 to \(items.count - 1)", position.span)
       }
@@ -83,7 +90,7 @@ struct ExpressionEvaluator {
       case .divide:
         guard y != 0 else { throw error("division by zero", span) }
         result = x / y
-      case .power: result = Double.pow(x, y)
+      case .power: result = Foundation.pow(x, y)  // C's pow: (-2)^2 = 4, 0^0 = 1
       }
       guard result.isFinite else {
         throw error("\(formatNumber(x)) \(op.rawValue) \(formatNumber(y)) is not a finite number", span)

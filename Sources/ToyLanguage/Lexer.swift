@@ -72,7 +72,11 @@ struct Lexer {
   private mutating func number() -> Token {
     let start = position
     while let c = peek(), Self.isDigit(c) { position += 1 }
-    if peek() == ".", peek(1).map({ Self.isNameStart($0) }) != true {
+    let exponentAfterPoint =
+      (peek(1) == "e" || peek(1) == "E")
+      && (peek(2).map(Self.isDigit) == true
+        || ((peek(2) == "+" || peek(2) == "-") && peek(3).map(Self.isDigit) == true))
+    if peek() == ".", peek(1).map({ Self.isNameStart($0) }) != true || exponentAfterPoint {
       position += 1
       while let c = peek(), Self.isDigit(c) { position += 1 }
     }

@@ -22,10 +22,24 @@ public struct Parser {
   public static func parse(_ source: Source) -> (statements: [Statement], diagnostics: [Diagnostic], incomplete: Bool) {
     var parser = Parser(source)
     let statements = parser.program()
-    return (statements, parser.diagnostics, parser.isIncomplete)
+    // Only input whose one error is at its end is unfinished; other errors are reported.
+    let incomplete = parser.isIncomplete && parser.diagnostics.count == 1
+    return (statements, parser.diagnostics, incomplete)
   }
 
   private struct Failure: Error {}
+
+  /// How deeply expressions may nest (brackets, operators, chains of operators): deeper input
+  /// is an error, not a stack overflow.
+  static let depthLimit = 200
+  private var depth = 0
+
+  private mutating func enter() throws {
+    depth += 1
+    if depth > Self.depthLimit {
+      throw fail("this expression nests more than \(Self.depthLimit) levels deep")
+    }
+  }
 
   private var current: Token { tokens[index] }
 
@@ -66,8 +80,11 @@ public struct Parser {
   }
 
   /// Skips to the token after the next separator at this nesting level.
-  private mutating func recover() {
-    while current.kind != .end && !current.isSeparator { _ = advance() }
+  private mutating func recover(until terminator: Keyword?) {
+    while current.kind != .end && !current.isSeparator {
+      if let terminator, check(terminator) { return }
+      _ = advance()
+    }
   }
 
   // Program ::= Separator* ( Statement ( Separator+ Statement )* Separator* )?
@@ -88,7 +105,7 @@ public struct Parser {
           throw fail(Message.missingSeparator)
         }
       } catch {
-        recover()
+        recover(until: terminator)
       }
     }
   }
@@ -249,8 +266,12 @@ public struct Parser {
   // Expr ::= Additive
   // Additive ::= Multiplicative ( ( '+' | '-' ) Multiplicative )*
   mutating func expression() throws -> Expr {
+    try enter()
+    let saved = depth
+    defer { depth = saved - 1 }
     var left = try multiplicative()
     while check(.plus) || check(.minus) {
+      try enter()
       let op: BinaryOperator = advance().kind == .symbol(.plus) ? .add : .subtract
       skipNewlines()
       let right = try multiplicative()
@@ -261,8 +282,11 @@ public struct Parser {
 
   // Multiplicative ::= Unary ( ( '*' | '/' ) Unary )*
   private mutating func multiplicative() throws -> Expr {
+    let saved = depth
+    defer { depth = saved }
     var left = try unary()
     while check(.star) || check(.slash) {
+      try enter()
       let op: BinaryOperator = advance().kind == .symbol(.star) ? .multiply : .divide
       skipNewlines()
       let right = try unary()
@@ -273,6 +297,8 @@ public struct Parser {
 
   // Unary ::= '-' Unary | Power
   private mutating func unary() throws -> Expr {
+    try enter()
+    defer { depth -= 1 }
     if check(.minus) {
       let start = advance().span
       let operand = try unary()
@@ -293,8 +319,11 @@ public struct Parser {
 
   // Postfix ::= Primary ( '.' NAME | '[' Expr ']' )*
   private mutating func postfix() throws -> Expr {
+    let saved = depth
+    defer { depth = saved }
     var value = try primary()
     while true {
+      try enter()
       if check(.dot) {
         _ = advance()
         let (name, span) = try expectName("a name after '.'")

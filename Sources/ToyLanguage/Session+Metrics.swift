@@ -27,6 +27,10 @@ extension Session {
 
   /// Refuses metrics whose cost would not finish in reasonable time for this model.
   func checkMetricSize(_ name: String, _ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) {
+    if name == "loss", entry.model.steps == 0 {
+      throw Diagnostic(
+        "\(entry.name) has not been trained yet, so it has no loss", at: span, in: source, hint: "train 10000")
+    }
     if name == "vulnerability", entry.model.n > Self.vulnerabilityLimit {
       throw Diagnostic(
         "vulnerability is computed for models with n up to \(Self.vulnerabilityLimit); this one has n=\(entry.model.n)",

@@ -20,6 +20,10 @@ extension Session {
     var combinations: [[(String, Double)]] = [[]]
     var seen: Set<String> = []
     for variable in sweep {
+      guard variable.name != "i" else {
+        throw Diagnostic(
+          "i is the feature index; name the sweep variable something else", at: variable.nameSpan, in: source)
+      }
       guard seen.insert(variable.name).inserted else {
         throw Diagnostic("'\(variable.name)' is swept twice", at: variable.nameSpan, in: source)
       }
@@ -28,11 +32,12 @@ extension Session {
         throw Diagnostic(
           "a sweep needs a list of numbers, got \(value.typeName)", at: variable.values.span, in: source)
       }
-      combinations = combinations.flatMap { prefix in values.map { prefix + [(variable.name, $0)] } }
-      guard combinations.count <= Self.instanceLimit else {
+      // Checked before the grid is built, so a huge sweep fails at once.
+      guard combinations.count * values.count <= Self.instanceLimit else {
         throw Diagnostic(
           "the sweep makes more than \(Self.instanceLimit) instances", at: variable.values.span, in: source)
       }
+      combinations = combinations.flatMap { prefix in values.map { prefix + [(variable.name, $0)] } }
     }
     func scope(_ combination: [(String, Double)]) -> [String: Value] {
       Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
@@ -215,7 +220,9 @@ extension Session {
     }
     guard case .perFeature(let low, let high, let lowOpen, let highOpen) = spec(name).kind else { return values }
     for (f, x) in values.enumerated() {
-      let ok = (lowOpen ? x > low : x >= low) && (highOpen ? x < high : x <= high)
+      // Bounds hold for the Float32 the model stores, not only for the Double typed.
+      let stored = Double(Float(x))
+      let ok = (lowOpen ? stored > low : stored >= low) && (highOpen ? stored < high : stored <= high)
       guard ok, x.isFinite else {
         throw Diagnostic(
           "\(name) of feature \(f) is \(formatNumber(x)); it must be \(spec(name).rangeText)", at: parameter.value.span,
@@ -284,7 +291,12 @@ extension Session {
     }
     options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
     options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
-    guard !dryRun else { return }
+    if dryRun {
+      // `toy check` trains no real steps: one step on one sample gives the later statements
+      // a trained model (a loss, a history) to validate against.
+      options.steps = 1
+      options.batchSize = 1
+    }
     // Often enough that a progress bar moves and Ctrl-C feels immediate, even for big models.
     options.observeEvery = max(1, min(options.steps / 100, 50))
     var model = entry.model

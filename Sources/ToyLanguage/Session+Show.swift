@@ -1,3 +1,4 @@
+import Foundation
 import ToyCore
 import ToyPlot
 
@@ -42,12 +43,15 @@ extension Session {
     _ target: String, _ targetSpan: Span, _ path: String, _ pathSpan: Span, _ parameters: [Parameter],
     _ statement: Statement, _ source: Source
   ) throws(Diagnostic) {
-    let suffix = path.split(separator: ".").last.map { String($0).lowercased() } ?? ""
+    let name = path.split(separator: "/").last.map(String.init) ?? path
+    let suffix = name.contains(".") ? (name.split(separator: ".").last.map { String($0).lowercased() } ?? "") : ""
     guard ["svg", "json", "csv", "txt"].contains(suffix) else {
       throw Diagnostic(
         "export writes .svg, .json, .csv or .txt files; '\(path)' is none of them", at: pathSpan, in: source)
     }
     let (plot, payload, options) = try figure(target, targetSpan, parameters, statement, source)
+    let given = try checkedParameters(parameters, statement: "export", source)
+    _ = try choice(given["color"], "color", default: "auto", source)
     guard !dryRun else { return }
     let text: String
     switch suffix {
@@ -59,7 +63,8 @@ extension Session {
     do {
       try FileWriter.replace(path, with: text)
     } catch {
-      throw Diagnostic("cannot write \(path): \(error)", at: pathSpan, in: source)
+      let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+      throw Diagnostic("cannot write \(path): \(reason)", at: pathSpan, in: source)
     }
     emit(text: "wrote \(target) to \(path)", json: .object([("exported", .string(path))]), statement)
   }
@@ -83,7 +88,7 @@ extension Session {
       options = TextOptions(
         width: options.width, height: options.height, ascii: canvas == .ascii || ascii, canvas: canvas)
     }
-    let settings = try selectedSettings(given["instance"], entry, target: target, source)
+    let settings = try selectedSettings(given["instance"], entry, target: target, statementSpan: statement.span, source)
     let canonical = try choice(given["orient"], "orient", default: "raw", source) == "canonical"
     let (plot, data) = try drawing(target, entry, settings, canonical: canonical, statement.span, source)
     let payload = JSON.Node.object([
@@ -103,13 +108,15 @@ extension Session {
   }
 
   /// Setting indices from `instance=`: a number, a list, or `all` (the default).
-  func selectedSettings(_ parameter: Parameter?, _ entry: ModelEntry, target: String, _ source: Source)
-    throws(Diagnostic) -> [Int]
-  {
+  func selectedSettings(
+    _ parameter: Parameter?, _ entry: ModelEntry, target: String, statementSpan: Span, _ source: Source
+  ) throws(Diagnostic) -> [Int] {
     let count = entry.settings.count
     var chosen = Array(0..<count)
     if let parameter {
       if case .name("all", _) = parameter.value {
+        chosen = Array(0..<count)
+      } else if case .string("all", _) = parameter.value {
         chosen = Array(0..<count)
       } else {
         let value = try evaluator(source).evaluate(parameter.value)
@@ -126,7 +133,7 @@ extension Session {
     let perInstance: Set<String> = ["wtw", "w", "bias", "norms", "geometry", "hidden", "neurons"]
     if perInstance.contains(target) && chosen.count > Self.panelLimit {
       throw Diagnostic(
-        "\(chosen.count) panels are too many to draw at once", at: parameter?.value.span ?? Span(0, 0), in: source,
+        "\(chosen.count) panels are too many to draw at once", at: parameter?.value.span ?? statementSpan, in: source,
         hint: "pick some, e.g. instance=[0, \(count / 2), \(count - 1)]")
     }
     return chosen

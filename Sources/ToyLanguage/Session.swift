@@ -43,6 +43,8 @@ public final class Session {
   public let cancellation = Cancellation()
   /// Validate without training (`toy check`).
   public var dryRun = false
+  /// Models a dry run would have saved, by path.
+  var checkedSaves: [String: ToyModel] = [:]
   /// Options for drawing plots in text.
   public var textWidth = 80
   public var ascii = false
@@ -139,7 +141,10 @@ public final class Session {
           hint: suggestion(for: name, among: Array(models.keys)).map(Message.didYouMean))
       }
       current = name
-    case .loop(let variable, _, let values, let body):
+    case .loop(let variable, let variableSpan, let values, let body):
+      guard variable != "i" else {
+        throw Diagnostic("i is the feature index; name the loop variable something else", at: variableSpan, in: source)
+      }
       let list = try evaluator(source).evaluate(values)
       guard case .list(let items) = list else {
         throw Diagnostic("a loop needs a list, got \(list.typeName)", at: values.span, in: source)
@@ -165,7 +170,10 @@ public final class Session {
       try show(target, targetSpan, parameters, statement, source)
     case .save(let path, let pathSpan):
       let entry = try currentEntry(statement.span, source)
-      guard !dryRun else { return }
+      guard !dryRun else {
+        checkedSaves[path] = entry.model
+        return
+      }
       do {
         try ModelStore.save(entry.model, to: path)
       } catch {
@@ -185,11 +193,11 @@ public final class Session {
     }
     switch value.kind {
     case .model(let parameters, let sweep):
-      variables[name] = nil
       try defineModel(named: name, parameters: parameters, sweep: sweep, span: value.span, source)
-    case .load(let path, let pathSpan):
       variables[name] = nil
+    case .load(let path, let pathSpan):
       try load(path, pathSpan, named: name, source)
+      variables[name] = nil
     case .expression(let expression):
       let result = try evaluator(source).evaluate(expression)
       if models[name] != nil, case .model = result {
@@ -204,11 +212,16 @@ public final class Session {
 
   /// `load "file"`: a saved model becomes a named, current model (one setting per instance).
   func load(_ path: String, _ pathSpan: Span, named name: String, _ source: Source) throws(Diagnostic) {
-    let model: ToyModel
-    do {
-      model = try ModelStore.load(from: path)
-    } catch {
-      throw Diagnostic(error.description, at: pathSpan, in: source)
+    var model: ToyModel
+    if let saved = checkedSaves[path] {
+      // A dry run saves nothing, so it loads what it would have saved.
+      model = saved
+    } else {
+      do {
+        model = try ModelStore.load(from: path)
+      } catch {
+        throw Diagnostic(error.description, at: pathSpan, in: source)
+      }
     }
     ordinal += 1
     models[name] = ModelEntry(

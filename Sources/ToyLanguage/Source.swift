@@ -37,6 +37,7 @@ public struct Source: Sendable, Hashable {
     let start = lineStarts[index]
     var end = start
     while end < scalars.count && scalars[end] != "\n" { end += 1 }
+    if end > start && scalars[end - 1] == "\r" { end -= 1 }
     var s = String.UnicodeScalarView()
     s.append(contentsOf: scalars[start..<end])
     return String(s)

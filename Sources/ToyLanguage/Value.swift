@@ -5,6 +5,14 @@ public indirect enum Value: Sendable, Hashable {
   case list([Value])
   case model(String)
 
+  /// How deeply lists nest (a number is 0), limited so values never overflow the stack.
+  public var depth: Int {
+    guard case .list(let items) = self else { return 0 }
+    return 1 + (items.map(\.depth).max() ?? 0)
+  }
+
+  static let depthLimit = 100
+
   /// What the value is, for messages ("expected a number, got a list of 3").
   public var typeName: String {
     switch self {
@@ -71,6 +79,10 @@ public func formatNumber(_ x: Double) -> String {
   while mantissa < 1 {
     mantissa *= 10
     exponent -= 1
+  }
+  if (mantissa * 1e5).rounded() >= 1e6 {
+    mantissa /= 10
+    exponent += 1
   }
   var m = fixedDigits(mantissa, 5)
   while m.hasSuffix("0") { m.removeLast() }

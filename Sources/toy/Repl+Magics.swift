@@ -60,10 +60,11 @@ extension Repl {
     if trimmed.isEmpty { return all }
     var result: [Int] = []
     for part in trimmed.split(separator: " ") {
-      let bounds = part.split(separator: "-", maxSplits: 1).map { Int($0) }
-      guard bounds.allSatisfy({ $0 != nil }), let low = bounds.first!, let high = bounds.last!, low <= high else {
-        return nil
-      }
+      let pieces = part.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
+      let bounds = pieces.compactMap { Int($0) }
+      guard (1...2).contains(pieces.count), bounds.count == pieces.count, let low = bounds.first,
+        let high = bounds.last, low <= high
+      else { return nil }
       result += all.filter { $0 >= low && $0 <= high }
     }
     return result
@@ -123,7 +124,7 @@ extension Repl {
         return writeError("%config: width must be auto or a whole number from 20 to 1000\n")
       }
       config[parts[0]] = parts[1]
-      if parts[0] == "width" { session.textWidth = Int(parts[1]) ?? session.textWidth }
+      if parts[0] == "width" { session.textWidth = Int(parts[1]) ?? autoWidth }
       if parts[0] == "canvas" { session.defaultCanvas = Canvas(rawValue: parts[1]) }
     }
   }

@@ -18,6 +18,8 @@ final class Repl<Reader: LineReader> {
   private(set) var cells: [Int: String] = [:]
   /// Timing, replaceable in tests.
   var clock: () -> Double = { Date().timeIntervalSinceReferenceDate }
+  /// The width `%config width=auto` returns to (the terminal's at start).
+  lazy var autoWidth: Int = session.textWidth
   /// Settings `%config` shows and changes.
   var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto"]
 
@@ -40,6 +42,7 @@ final class Repl<Reader: LineReader> {
 
   /// Reads and runs cells until Ctrl-D or the end of the input.
   func run() {
+    _ = autoWidth
     write(Self.banner + "\n")
     while let text = readCell() {
       guard !text.allSatisfy(\.isWhitespace) else { continue }

@@ -117,8 +117,19 @@ final class ParserTests: XCTestCase {
     for text in ["model n=[1, 2", "x = 2 +", "for r in [1, 2] do\n train 10", "print sqrt(2", "a = "] {
       XCTAssertTrue(parse(text).2, "\(text.debugDescription) is incomplete")
     }
-    for text in ["show 3", "model n=5 m=2", "print )", "for r in [1] do\nend"] {
+    for text in [
+      "show 3", "model n=5 m=2", "print )", "for r in [1] do\nend", "for x in [1] do prnt x end", "prnt 1 2\nprint [1,",
+    ] {
       XCTAssertFalse(parse(text).2, "\(text.debugDescription) is complete")
+    }
+  }
+
+  func testDeepNestingIsAnErrorNotACrash() {
+    let sum = "print " + Array(repeating: "1", count: 5000).joined(separator: "+")
+    let brackets = "print " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000)
+    for text in [sum, brackets, "print " + String(repeating: "-", count: 5000) + "1"] {
+      let (_, diagnostics, _) = parse(text)
+      XCTAssertEqual(diagnostics.first?.message, "this expression nests more than 200 levels deep")
     }
   }
 

@@ -47,7 +47,7 @@ final class ReplTests: XCTestCase {
     let (output, errors, _) = run(
       [
         "x = 2", "model n=4 m=2", "%history 1-2", "%save \(file) 1-2", "%who", "%reset", "%who", "%run \(file)",
-        "print x", "?train", "%histroy", "%history 5-2",
+        "print x", "?train", "%histroy", "%history 5-2", "%history -", "%history 3-", "%save",
       ].map(LineResult.line))
     XCTAssertTrue(output.contains("1: x = 2\n2: model n=4 m=2\n"), output)
     XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "x = 2\nmodel n=4 m=2\n")
@@ -58,6 +58,8 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(output.contains("train: train the current model"), "?train is help train")
     XCTAssertTrue(errors.contains("unknown magic %histroy; did you mean %history?"), errors)
     XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
+    XCTAssertTrue(errors.contains("%history: '-' is not a range"), errors)
+    XCTAssertTrue(errors.contains("%history: '3-' is not a range"), errors)
   }
 
   func testTimeAndConfig() {
