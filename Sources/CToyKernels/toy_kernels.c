@@ -220,3 +220,44 @@ int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, floa
   (void)path;
   return compact_baseline(n, count, stride, x, scratch);
 }
+
+// A loop of independent fused multiply-adds (ten 8-wide chains: enough to hide the FMA
+// latency on two pipes), for measuring the machine's FP32 peak. Returns a sum so the work
+// cannot be optimised away. FLOPs: iterations · 10 · 8 · 2.
+#if defined(__x86_64__)
+// (Vector literals, not the helpers: an AVX function may not call a non-AVX one that
+// returns a 256-bit vector.)
+__attribute__((target("avx2,fma"))) static double fma_loop_avx2(long iterations) {
+  v8 a[10];
+  for (int i = 0; i < 10; i++) {
+    float v = 1.0f + 1e-7f * (float)i;
+    a[i] = (v8){v, v, v, v, v, v, v, v};
+  }
+  const v8 x = {0.999999f, 0.999999f, 0.999999f, 0.999999f, 0.999999f, 0.999999f, 0.999999f, 0.999999f};
+  const v8 y = {1e-7f, 1e-7f, 1e-7f, 1e-7f, 1e-7f, 1e-7f, 1e-7f, 1e-7f};
+  for (long k = 0; k < iterations; k++)
+    for (int i = 0; i < 10; i++) a[i] = a[i] * x + y;
+  double total = 0;
+  for (int i = 0; i < 10; i++)
+    for (int l = 0; l < 8; l++) total += a[i][l];
+  return total;
+}
+#endif
+
+static double fma_loop_baseline(long iterations) {
+  float a[80];
+  for (int i = 0; i < 80; i++) a[i] = 1.0f + 1e-7f * (float)(i / 8);
+  for (long k = 0; k < iterations; k++)
+    for (int i = 0; i < 80; i++) a[i] = a[i] * 0.999999f + 1e-7f;
+  double s = 0;
+  for (int i = 0; i < 80; i++) s += a[i];
+  return s;
+}
+
+double toy_fma_loop(toy_kernel_path path, long iterations) {
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) return fma_loop_avx2(iterations);
+#endif
+  (void)path;
+  return fma_loop_baseline(iterations);
+}

@@ -42,6 +42,10 @@ double toy_chunk_kernel(
 /// feature to the front, in order; returns how many there are. `scratch` holds `count` ints.
 int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, float *x, int32_t *scratch);
 
+/// Runs `iterations` rounds of ten independent 8-wide multiply-adds (160 FLOPs a round) on
+/// `path`, to measure the FP32 peak; returns a value that depends on all of them.
+double toy_fma_loop(toy_kernel_path path, long iterations);
+
 /// SplitMix64's output function.
 uint64_t toy_mix64(uint64_t z);
 

@@ -1,0 +1,28 @@
+import CToyKernels
+import Dispatch
+
+/// The machine's FP32 peak, measured with a loop of independent fused multiply-adds on the
+/// kernel's fastest path: what the benchmark compares its GFLOP/s with.
+public enum PeakThroughput {
+  /// GFLOP/s over `threads` threads, best of three runs of about 0.1 s each.
+  public static func measure(threads: Int) -> Double {
+    let iterations = 4_000_000
+    let path = ChunkKernel.defaultPath
+    var best = 0.0
+    for _ in 0..<3 {
+      let clock = ContinuousClock()
+      let start = clock.now
+      DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
+        let sink = toy_fma_loop(path, iterations)
+        precondition(sink.isFinite)
+      }
+      let elapsed = clock.now - start
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      best = max(best, Double(iterations) * 160 * Double(max(1, threads)) / seconds / 1e9)
+    }
+    return best
+  }
+
+  /// Cores the trainer uses by default.
+  public static var cores: Int { ToyModel.coreCount }
+}
