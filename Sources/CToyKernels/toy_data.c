@@ -82,10 +82,15 @@ ALWAYS_INLINE void fill_body(
       for (; j + 8 <= end; j += 8, lane += 8) {
         vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
         vu8 u = hash32x8(lanes ^ lo);
+        vs8 on = (vs8)(u < t);
+        // Sparse features leave most groups of eight empty: skip their value hashes.
+        if (!__builtin_reduce_or(on)) {
+          __builtin_memset(row + j, 0, 8 * sizeof(float));
+          continue;
+        }
         vu8 v = hash32x8(lanes ^ hi) >> 8;
         vf8 value = signed_values ? __builtin_convertvector((vs8)v - (1 << 23), vf8) * 0x1p-23f
                                   : __builtin_convertvector((vs8)v, vf8) * 0x1p-24f;
-        vs8 on = (vs8)(u < t);
         vf8 kept = (vf8)((vs8)value & on);
         __builtin_memcpy(row + j, &kept, sizeof kept);
       }
