@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: `toy bench` against a PyTorch transcription of the
+# official notebook's training step (issue 7). Not run by CI.
+#
+#   bench/reference/run.sh [CONFIGS...]      (default: A B C D E P)
+#
+# Environment:
+#   TOY_BENCH_VENV       virtual environment (default: ~/.cache/toy-bench-venv, outside the repo)
+#   TOY_BENCH_TORCH      torch requirement (default: torch==2.13.0+cpu)
+#   TOY_BENCH_STEPS      steps for every configuration (overrides the defaults below)
+#   TOY_BENCH_STEPS_<X>  steps for configuration X, e.g. TOY_BENCH_STEPS_C=100
+#   TOY_BENCH_MIN_FREE_MIB  free disk required before creating the venv (default: 3072)
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+venv="${TOY_BENCH_VENV:-$HOME/.cache/toy-bench-venv}"
+torch_req="${TOY_BENCH_TORCH:-torch==2.13.0+cpu}"
+min_free_mib="${TOY_BENCH_MIN_FREE_MIB:-3072}"
+
+configs=("$@")
+if [ ${#configs[@]} -eq 0 ]; then configs=(A B C D E P); fi
+for c in "${configs[@]}"; do
+  case "$c" in
+    A | B | C | D | E | P) ;;
+    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P)" >&2; exit 2 ;;
+  esac
+done
+
+default_steps() {
+  case "$1" in
+    A | B) echo 500 ;;
+    C) echo 50 ;;
+    D) echo 30 ;;
+    E) echo 10 ;;
+    P) echo 50 ;;
+  esac
+}
+
+steps_for() {
+  local var="TOY_BENCH_STEPS_$1"
+  if [ -n "${!var:-}" ]; then
+    echo "${!var}"
+  elif [ -n "${TOY_BENCH_STEPS:-}" ]; then
+    echo "$TOY_BENCH_STEPS"
+  else
+    default_steps "$1"
+  fi
+}
+
+case "$venv" in
+  "$repo" | "$repo"/*) echo "run.sh: TOY_BENCH_VENV must be outside the repository ($repo)" >&2; exit 2 ;;
+esac
+
+# 1. Virtual environment with a CPU build of torch (the CUDA build is several GB).
+parent="$(dirname "$venv")"
+mkdir -p "$parent"
+free_kib="$(df -Pk "$parent" | awk 'NR == 2 { print $4 }')"
+echo "free disk at $parent: $((free_kib / 1024)) MiB" >&2
+if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c "import torch, numpy" 2>/dev/null; then
+  if [ "$free_kib" -lt $((min_free_mib * 1024)) ]; then
+    echo "run.sh: need ${min_free_mib} MiB free for the PyTorch environment" >&2
+    echo "run.sh: not enough free disk for the PyTorch environment" >&2
+    exit 1
+  fi
+  echo "creating $venv and installing $torch_req numpy ..." >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet "$torch_req" numpy >&2
+fi
+torch_version="$("$venv/bin/python" -c 'import torch; print(torch.__version__)')"
+
+# 2. toy, release build.
+echo "building toy (release) ..." >&2
+(cd "$repo" && swift build -c release --product toy >&2)
+toy="$(cd "$repo" && swift build -c release --show-bin-path)/toy"
+
+# 3. Measure.
+json_field() { # json_field FIELD  (reads one JSON line on stdin)
+  python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())[sys.argv[1]])' "$1"
+}
+
+rows=()
+for c in "${configs[@]}"; do
+  n="$(steps_for "$c")"
+  echo "config $c: $n steps: toy ..." >&2
+  toy_line="$("$toy" bench --config "$c" --steps "$n" --json | tail -n 1)"
+  echo "  $toy_line" >&2
+  echo "config $c: $n steps: PyTorch 1 thread ..." >&2
+  pt1="$("$venv/bin/python" "$here/notebook_step.py" --config "$c" --steps "$n" --threads 1 | tail -n 1)"
+  echo "  $pt1" >&2
+  echo "config $c: $n steps: PyTorch 2 threads ..." >&2
+  pt2="$("$venv/bin/python" "$here/notebook_step.py" --config "$c" --steps "$n" --threads 2 | tail -n 1)"
+  echo "  $pt2" >&2
+  rows+=("$c"$'\t'"$n"$'\t'"$toy_line"$'\t'"$pt1"$'\t'"$pt2")
+done
+
+# 4. Table.
+printf '%s\n' "${rows[@]}" | python3 -c '
+import json, sys
+head = ["config", "steps", "toy 10k", "toy 1 thr 10k", "PyTorch 1 thr 10k", "PyTorch 2 thr 10k",
+        "PyTorch/toy", "toy of peak", "toy peak RSS"]
+rows = []
+for line in sys.stdin.read().splitlines():
+    name, steps, toy, pt1, pt2 = line.split("\t")
+    toy, pt1, pt2 = json.loads(toy), json.loads(pt1), json.loads(pt2)
+    t = toy["projected_10k_seconds"]
+    t1 = toy.get("projected_10k_seconds_1_thread")
+    p1, p2 = pt1["projected_10k_seconds"], pt2["projected_10k_seconds"]
+    best = min(p1, p2)
+    peak, rss = toy["fraction_of_peak"], toy["peak_rss_kib"]
+    rows.append([
+        name, steps, f"{t:.2f} s", f"{t1:.2f} s" if t1 is not None else "-",
+        f"{p1:.1f} s", f"{p2:.1f} s", f"{best / t:.0f}×", f"{100 * peak:.0f}%", f"{rss / 1024:.1f} MiB",
+    ])
+widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
+fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
+print(fmt(head))
+for r in rows:
+    print(fmt(r))
+'
+echo "Times are projections of the full 10,000-step run from the timed steps; toy uses all cores"
+echo "(its 1-thread projection alongside). PyTorch/toy = better PyTorch setting / toy."
+echo "PyTorch ${torch_version}; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')"
