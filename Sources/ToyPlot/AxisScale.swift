@@ -84,23 +84,10 @@ struct AxisScale: Sendable, Hashable {
     Double("1e\(exponent)") ?? (exponent < 0 ? 0 : .infinity)
   }
 
-  /// log₁₀ with the standard library only: x = m·2^e with m in [1, 2), so
-  /// ln x = e·ln 2 + 2·atanh((m − 1)/(m + 1)), whose series converges fast as |z| ≤ 1/3.
+  /// log₁₀ with the standard library only (through `LogScale.ln`).
   static func log10(_ x: Double) -> Double {
     guard x > 0 else { return x == 0 ? -.infinity : .nan }
     guard x.isFinite else { return x }
-    let m = x.significand
-    let z = (m - 1) / (m + 1)
-    let z2 = z * z
-    var term = z
-    var sum = 0.0
-    var k = 1.0
-    while k < 60 {
-      sum += term / k
-      term *= z2
-      k += 2
-    }
-    let ln = Double(x.exponent) * 0.693_147_180_559_945_3 + 2 * sum
-    return ln / 2.302_585_092_994_046
+    return LogScale.ln(x) / 2.302_585_092_994_046
   }
 }

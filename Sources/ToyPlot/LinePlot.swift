@@ -151,6 +151,6 @@ public struct LinePlot: Plot {
       item.write(name, x: 4, y: 0)
       return item
     }
-    return XYFrame.flow(items, width: options.width)
+    return TextGrid.flow(items, width: options.width)
   }
 }

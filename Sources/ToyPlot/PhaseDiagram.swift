@@ -114,7 +114,7 @@ public struct PhaseDiagram: Plot {
       item.write(name, x: 3, y: 0)
       return item
     }
-    return PhaseFrame.flow(items, width: options.width)
+    return TextGrid.flow(items, width: options.width)
   }
 
   public func svg() -> SVGWriter {

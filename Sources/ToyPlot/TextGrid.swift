@@ -85,6 +85,22 @@ public struct TextGrid: Sendable, Hashable {
     return result
   }
 
+  /// Items (legend entries) flowed into lines at most `width` wide, `gap` blank columns apart.
+  public static func flow(_ items: [TextGrid], width: Int, gap: Int = 3) -> [TextGrid] {
+    var lines: [[TextGrid]] = []
+    var used = 0
+    for item in items {
+      if let last = lines.indices.last, used + gap + item.width <= width {
+        lines[last].append(item)
+        used += gap + item.width
+      } else {
+        lines.append([item])
+        used = item.width
+      }
+    }
+    return lines.map { TextGrid.horizontal($0, gap: gap) }
+  }
+
   /// The text without any colour: what goes into a display's `text/plain`.
   public var plainText: String {
     rows.map { row in String(row.map(\.glyph)) }.joined(separator: "\n")

@@ -204,22 +204,6 @@ struct XYFrame {
     return LinePlot.asciiOnly(String(spelled))
   }
 
-  /// Legend items flowed into lines at most `width` wide, three blank columns apart.
-  static func flow(_ items: [TextGrid], width: Int) -> [TextGrid] {
-    var lines: [[TextGrid]] = []
-    var used = 0
-    for item in items {
-      if let last = lines.indices.last, used + 3 + item.width <= width {
-        lines[last].append(item)
-        used += 3 + item.width
-      } else {
-        lines.append([item])
-        used = item.width
-      }
-    }
-    return lines.map { TextGrid.horizontal($0, gap: 3) }
-  }
-
   /// `text` broken at spaces into lines at most `width` long (a longer word is cut).
   static func wrap(_ text: String, width: Int) -> [String] {
     let width = max(1, width)
