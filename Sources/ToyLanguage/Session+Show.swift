@@ -211,7 +211,7 @@ extension Session {
       let plots: [any Plot] = zip(settings, instances).map { s, i in
         VectorPlot(
           rows(model, i), importance: model.importance(instance: i).map(Double.init),
-          hidden: target == "hidden" ? hiddenStates(model, i, count: 300) : [], canonical: canonical,
+          hidden: target == "hidden" ? model.hiddenStates(instance: i, count: 300) : [], canonical: canonical,
           title: label(entry, s))
       }
       return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
@@ -267,17 +267,6 @@ extension Session {
       return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
     default:
       return try phase(entry, span, source)
-    }
-  }
-
-  /// Hidden states h of the first `count` evaluation samples (after the ReLU for the kinds with one).
-  func hiddenStates(_ model: ToyModel, _ instance: Int, count: Int) -> [[Double]] {
-    let w = rows(model, instance)
-    return model.evaluationSamples(instance: instance, count: count).map { x in
-      (0..<model.m).map { k in
-        let h = zip(x, w).reduce(0.0) { $0 + Double($1.0) * $1.1[k] }
-        return model.kind == .hiddenReLU || model.kind == .abs ? max(0, h) : h
-      }
     }
   }
 

@@ -101,8 +101,8 @@ private func leadingZeros(_ magnitude: Double) -> Int {
   return count + 1
 }
 
-/// `x` with exactly `digits` decimals.
-func fixedDigits(_ x: Double, _ digits: Int) -> String {
+/// `x` with exactly `digits` decimals, without Foundation's locale ("nan", "inf" as such).
+public func fixedDigits(_ x: Double, _ digits: Int) -> String {
   var scale = 1.0
   for _ in 0..<digits { scale *= 10 }
   let rounded = (Swift.abs(x) * scale).rounded()

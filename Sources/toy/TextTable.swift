@@ -1,3 +1,5 @@
+import ToyLanguage
+
 /// A plain text table with right-aligned numeric columns, for terminal and pipe alike.
 struct TextTable {
   var header: [String]
@@ -38,21 +40,7 @@ extension String {
 }
 
 /// Formats a number with `digits` decimals, without Foundation's locale.
-func fixed(_ value: Double, _ digits: Int) -> String {
-  guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
-  var scale = 1.0
-  for _ in 0..<digits { scale *= 10 }
-  let rounded = (Swift.abs(value) * scale).rounded()
-  let negative = value < 0 && rounded > 0
-  guard rounded < 1e18 else { return String(value) }
-  let whole = UInt64(rounded)
-  var integerPart = String(whole / UInt64(scale))
-  if negative { integerPart = "-" + integerPart }
-  guard digits > 0 else { return integerPart }
-  var fraction = String(whole % UInt64(scale))
-  while fraction.count < digits { fraction = "0" + fraction }
-  return integerPart + "." + fraction
-}
+func fixed(_ value: Double, _ digits: Int) -> String { fixedDigits(value, digits) }
 
 /// A number in scientific style when small, e.g. loss values: 4 significant digits.
 func significant(_ value: Double, _ digits: Int = 4) -> String {
