@@ -8,59 +8,7 @@
 // The naive reference it is tested against is ReferenceKernel.swift.
 #include "toy_kernels.h"
 
-// The 8-wide helpers below are always inlined, so their vector arguments never cross an ABI.
-#pragma clang diagnostic ignored "-Wpsabi"
-
-typedef float v8 __attribute__((vector_size(32), aligned(4)));
-
-#define ALWAYS_INLINE static inline __attribute__((always_inline))
-
-ALWAYS_INLINE v8 load8(const float *p) { v8 v; __builtin_memcpy(&v, p, sizeof v); return v; }
-ALWAYS_INLINE void store8(float *p, v8 v) { __builtin_memcpy(p, &v, sizeof v); }
-ALWAYS_INLINE v8 splat8(float a) { return (v8){a, a, a, a, a, a, a, a}; }
-ALWAYS_INLINE float sum8(v8 v) {
-  // A fixed pairwise order, so both paths sum the same way.
-  float a = (v[0] + v[4]) + (v[2] + v[6]);
-  float b = (v[1] + v[5]) + (v[3] + v[7]);
-  return a + b;
-}
-typedef int32_t vi8 __attribute__((vector_size(32), aligned(4)));
-// value where cond's lane is true (all ones), else 0.
-ALWAYS_INLINE v8 keep8(vi8 cond, v8 value) { return (v8)((vi8)value & cond); }
-ALWAYS_INLINE v8 relu8(v8 v) { return keep8(v > splat8(0), v); }
-
-// out[r] = init[r] + Σ_c coef[c·cs + r·rs] · in[c]  for rows r < rows, rows of L lanes.
-// A block of 32 lanes (four independent accumulators, enough to hide the FMA latency)
-// stays in registers while the sum runs over c.
-ALWAYS_INLINE void combine(
-    int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs,
-    const float *in, float *out, const float *init) {
-  for (int r = 0; r < rows; r++) {
-    float *o = out + (long)r * stride;
-    const v8 start = init ? splat8(init[r]) : splat8(0);
-    int j = 0;
-    for (; j + 32 <= lanes; j += 32) {
-      v8 a0 = start, a1 = start, a2 = start, a3 = start;
-      for (int c = 0; c < cols; c++) {
-        v8 w = splat8(coef[c * cs + r * rs]);
-        const float *row = in + (long)c * stride + j;
-        a0 += w * load8(row);
-        a1 += w * load8(row + 8);
-        a2 += w * load8(row + 16);
-        a3 += w * load8(row + 24);
-      }
-      store8(o + j, a0);
-      store8(o + j + 8, a1);
-      store8(o + j + 16, a2);
-      store8(o + j + 24, a3);
-    }
-    for (; j < lanes; j += 8) {
-      v8 a0 = start;
-      for (int c = 0; c < cols; c++) a0 += splat8(coef[c * cs + r * rs]) * load8(in + (long)c * stride + j);
-      store8(o + j, a0);
-    }
-  }
-}
+#include "toy_passes.h"
 
 // Σ_j a[j]·b[j] over L lanes, with two accumulators per product chain.
 ALWAYS_INLINE float dot(const float *a, const float *b, int lanes) {
@@ -78,8 +26,7 @@ ALWAYS_INLINE double kernel_body(
     int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,
     const float *bias, const float *importance, float scale, const float *x, float *h, float *z,
     float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias) {
-  const int hidden_relu = flags & TOY_HIDDEN_RELU, output_relu = flags & TOY_OUTPUT_RELU;
-  const int abs_target = flags & TOY_ABS_TARGET;
+  const int hidden_relu = flags & TOY_HIDDEN_RELU;
 
   // h[k] = Σ_f Win[f,k]·x[f]  (then ReLU)
   combine(m, n, lanes, stride, win, 1, m, x, h, 0);
@@ -89,29 +36,7 @@ ALWAYS_INLINE double kernel_body(
 
   // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss and δ = ∂/∂z (stored over z)
   combine(n, m, lanes, stride, wout, m, 1, h, z, bias);
-  v8 loss = splat8(0);
-  for (int f = 0; f < n; f++) {
-    const float weight = importance[f];
-    const v8 dscale = splat8(2 * scale * weight);
-    v8 floss = splat8(0);
-    float *zf = z + (long)f * stride;
-    const float *xf = x + (long)f * stride;
-    for (int j = 0; j < lanes; j += 8) {
-      v8 pre = load8(zf + j);
-      v8 zero = splat8(0);
-      v8 y = output_relu ? relu8(pre) : pre;
-      v8 t = load8(xf + j);
-      if (abs_target) t = (v8)((vi8)t & (vi8)splat8(__builtin_bit_cast(float, 0x7fffffff)));
-      v8 d = y - t;
-      if (valid) d *= load8(valid + j);
-      floss += d * d;
-      v8 delta = dscale * d;
-      if (output_relu) delta = keep8(pre > zero, delta);
-      store8(zf + j, delta);
-    }
-    loss += splat8(weight) * floss;
-  }
-  double total = sum8(loss);
+  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid);
   if (!grad_in) return total;
 
   // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU)

@@ -4,10 +4,11 @@ import CToyKernels
 ///
 /// Shapes: F = n features, H = m hidden, W = chunk width (a multiple of 8 samples).
 /// The arithmetic is the C kernel in `CToyKernels` (feature-major, SIMD along samples,
-/// AVX2+FMA where the CPU has it). This wrapper first moves the chunk's all-zero samples
-/// out of the way: for them h = 0 and x' = ReLU(b) whatever W is, so they cost one
-/// closed-form term for the loss and the bias gradient instead of a pass through the
-/// model. Sparse instances are mostly such samples. `ReferenceKernel` is the naive oracle.
+/// AVX2+FMA where the CPU has it), dense or wide by the model's shape. For the dense kernel
+/// this wrapper first moves the chunk's all-zero samples out of the way: for them h = 0 and
+/// x' = ReLU(b) whatever W is, so they cost one closed-form term for the loss and the bias
+/// gradient instead of a pass through the model. Sparse narrow instances are mostly such
+/// samples. `ReferenceKernel` is the naive oracle.
 struct ChunkKernel {
   let kind: ModelKind
   let n: Int
@@ -15,14 +16,26 @@ struct ChunkKernel {
   /// Floats per activation row (samples per chunk, padded to a multiple of 8).
   let width: Int
   let path: toy_kernel_path
+  /// Whether the wide kernel runs (see `usesWide`).
+  let wide: Bool
 
-  init(kind: ModelKind, n: Int, m: Int, width: Int, path: toy_kernel_path = Self.defaultPath) {
+  init(
+    kind: ModelKind, n: Int, m: Int, width: Int, path: toy_kernel_path = Self.defaultPath, wide: Bool? = nil
+  ) {
     self.kind = kind
     self.n = n
     self.m = m
     self.width = (width + 7) / 8 * 8
     self.path = path
+    self.wide = wide ?? Self.usesWide(n: n)
   }
+
+  /// Models with many features take the wide kernel (`CToyKernels/toy_wide.c`): its
+  /// register-blocked products keep up where the activations outgrow the first-level cache,
+  /// and it skips the zero inputs one by one. Narrow models (the intro figure, n = 20) keep
+  /// the dense kernel, whose all-zero samples are moved aside instead: with few features,
+  /// many samples have none active. The choice depends on the shape alone.
+  static func usesWide(n: Int) -> Bool { n >= 32 }
 
   /// The fastest code path this CPU runs.
   static let defaultPath = toy_kernel_best_path()
@@ -35,8 +48,11 @@ struct ChunkKernel {
     let g: UnsafeMutablePointer<Float>
     let valid: UnsafeMutablePointer<Float>
     let columns: UnsafeMutablePointer<Int32>
+    /// The wide kernel's lists and sample-major rows.
+    let work: UnsafeMutableRawPointer
 
     init(n: Int, m: Int, width: Int) {
+      work = .allocate(byteCount: toy_wide_work_bytes(Int32(n), Int32(m), Int32(width)), alignment: 32)
       columns = .allocate(capacity: width)
       x = .allocate(capacity: n * width)
       h = .allocate(capacity: m * width)
@@ -52,6 +68,7 @@ struct ChunkKernel {
       g.deallocate()
       valid.deallocate()
       columns.deallocate()
+      work.deallocate()
     }
   }
 
@@ -67,14 +84,14 @@ struct ChunkKernel {
   /// Runs the first `count` samples in `scratch.x` (feature-major rows of `width`) through
   /// the instance whose parameter block is `params`. Adds the gradient of the loss, scaled by
   /// `scale` (1/(B·F) for the notebook's mean), to `grad` when it is non-nil, and returns
-  /// Σ I_f·(x'−target)² over the samples. Reorders the samples in `scratch.x`.
+  /// Σ I_f·(x'−target)² over the samples. May reorder the samples in `scratch.x`.
   func run(
     params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
     scratch: Scratch, count: Int, grad: UnsafeMutablePointer<Float>?
   ) -> Double {
     let (n, m, width) = (n, m, width)
     let x = scratch.x
-    let kept = Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), x, scratch.columns))
+    let kept = wide ? count : Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), x, scratch.columns))
     let lanes = (kept + 7) / 8 * 8
     for f in 0..<n {
       for j in kept..<lanes { x[f * width + j] = 0 }
@@ -89,10 +106,16 @@ struct ChunkKernel {
       let wout = params + (kind.untied ? n * m : 0)
       let gout = grad.map { $0 + (kind.untied ? n * m : 0) }
       let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
-      total = toy_chunk_kernel(
-        path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
-        scale, x, scratch.h, scratch.z, scratch.g, padded ? UnsafePointer(scratch.valid) : nil,
-        grad, gout, gbias)
+      let valid = padded ? UnsafePointer(scratch.valid) : nil
+      if wide {
+        total = toy_wide_kernel(
+          path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
+          scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias, scratch.work)
+      } else {
+        total = toy_chunk_kernel(
+          path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
+          scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias)
+      }
     }
     let zeros = count - kept
     if zeros > 0 {

@@ -89,12 +89,20 @@ extension ToyModel {
   }
 
   /// Splits the instances among `threads` workers with similar expected work (longest first,
-  /// each to the least loaded). A sample costs its data draws plus, when any feature is
-  /// active, a pass through the model. The split never changes any instance's numbers.
+  /// each to the least loaded). A sample costs its data draws plus a pass through the model:
+  /// in the dense kernel only when any feature is active; in the wide kernel three dense
+  /// products and two whose cost follows the input density. The split never changes any
+  /// instance's numbers.
   func workGroups(threads: Int) -> [[Int]] {
+    let wide = ChunkKernel.usesWide(n: n)
     let cost = (0..<instanceCount).map { i -> Double in
+      let pass = 2 * Double(n * m)
+      if wide {
+        let p = density(instance: i).reduce(0.0) { $0 + Double($1) } / Double(n)
+        return Double(n) * 4 + pass * (3 + min(1, 2.5 * p) + min(1, 1.5 * p))
+      }
       let allZero = density(instance: i).reduce(1.0) { $0 * (1 - Double($1)) }
-      return Double(n) * 4 + 10 * Double(n * m) * (1 - allZero)
+      return Double(n) * 4 + 5 * pass * (1 - allZero)
     }
     var groups = [[Int]](repeating: [], count: threads)
     var load = [Double](repeating: 0, count: threads)

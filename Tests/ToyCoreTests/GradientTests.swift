@@ -75,37 +75,67 @@ final class GradientTests: XCTestCase {
       for n in 1...6 {
         for m in 1...4 {
           for batch in [1, 2, 7, 8, 9, 15, 16, 17, 31, 32, 33, 64, 129] {
-            let (p, importance, inputs) = randomCase(kind: kind, n: n, m: m, batch: batch, density: 0.5, rng: &rng)
-            var model = try ToyModel(
-              kind: kind, n: n, m: m, importance: [importance.map(Float.init)],
-              density: [[Float](repeating: 0.5, count: n)])
-            model.setParameters(
-              instance: 0, weights: p.w.map { $0.map(Float.init) },
-              outputWeights: kind.untied ? p.w2.map { $0.map(Float.init) } : nil, bias: p.b.map(Float.init))
-            // Compare against the reference evaluated at the Float-rounded parameters and inputs.
-            let rounded = ReferenceKernel.Parameters(
-              w: p.w.map { $0.map { Double(Float($0)) } }, w2: p.w2.map { $0.map { Double(Float($0)) } },
-              b: p.b.map { Double(Float($0)) })
-            let floatInputs = inputs.map { $0.map(Float.init) }
-            let doubleInputs = floatInputs.map { $0.map(Double.init) }
-            let roundedImportance = importance.map { Double(Float($0)) }
-            for path in KernelPath.allCases where path.isAvailable {
-              let (loss, gradient) = model.lossAndGradient(inputs: floatInputs, instance: 0, path: path)
-              let expectedLoss = ReferenceKernel.loss(
-                kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
-              let g = ReferenceKernel.gradient(
-                kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
-              let expected = g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b
-              let label = "\(kind) n=\(n) m=\(m) B=\(batch) \(path)"
-              XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 + 1e-5 * expectedLoss, label)
-              let actual = gradient.map(Double.init)
-              assertClose(actual, expected, absolute: 1e-6, relative: 1e-4, label)
-              worst = max(worst, zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? 0)
-            }
+            worst = max(worst, try compareWithReference(kind: kind, n: n, m: m, batch: batch, density: 0.5, rng: &rng))
           }
         }
       }
     }
     print("fast kernel vs naive reference: max |gradient diff| = \(worst)")
+  }
+
+  /// The wide kernel (n ≥ 32): hidden widths below, at and across its 8- and 16-column
+  /// blocks, row counts off its 6- and 8-row tiles, lane tails, and input densities on both
+  /// sides of its sparse/dense switches.
+  func testWideKernelMatchesReference() throws {
+    XCTAssertTrue(ChunkKernel.usesWide(n: 32) && !ChunkKernel.usesWide(n: 20))
+    var rng = TestRandom(state: 11)
+    var worst = 0.0
+    for kind in ModelKind.allCases {
+      for (n, m) in [(32, 1), (33, 5), (47, 8), (40, 17), (100, 20), (64, 30), (37, 41)] {
+        for batch in [1, 9, 64, 130] {
+          for density in [0.05, 0.25, 0.45, 1.0] {
+            worst = max(
+              worst, try compareWithReference(kind: kind, n: n, m: m, batch: batch, density: density, rng: &rng))
+          }
+        }
+      }
+    }
+    print("wide kernel vs naive reference: max |gradient diff| = \(worst)")
+  }
+
+  /// Loss and gradient of one random case on every kernel path against the naive Double
+  /// reference at the same Float-rounded numbers; returns the largest gradient difference.
+  func compareWithReference(
+    kind: ModelKind, n: Int, m: Int, batch: Int, density: Double, rng: inout TestRandom
+  ) throws -> Double {
+    let (p, importance, inputs) = randomCase(kind: kind, n: n, m: m, batch: batch, density: density, rng: &rng)
+    var model = try ToyModel(
+      kind: kind, n: n, m: m, importance: [importance.map(Float.init)],
+      density: [[Float](repeating: Float(density), count: n)])
+    model.setParameters(
+      instance: 0, weights: p.w.map { $0.map(Float.init) },
+      outputWeights: kind.untied ? p.w2.map { $0.map(Float.init) } : nil, bias: p.b.map(Float.init))
+    // Compare against the reference evaluated at the Float-rounded parameters and inputs.
+    let rounded = ReferenceKernel.Parameters(
+      w: p.w.map { $0.map { Double(Float($0)) } }, w2: p.w2.map { $0.map { Double(Float($0)) } },
+      b: p.b.map { Double(Float($0)) })
+    let floatInputs = inputs.map { $0.map(Float.init) }
+    let doubleInputs = floatInputs.map { $0.map(Double.init) }
+    let roundedImportance = importance.map { Double(Float($0)) }
+    let expectedLoss = ReferenceKernel.loss(
+      kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
+    let g = ReferenceKernel.gradient(
+      kind: kind, parameters: rounded, importance: roundedImportance, batch: doubleInputs)
+    let expected = g.w.flatMap { $0 } + g.w2.flatMap { $0 } + g.b
+    var worst = 0.0
+    for path in KernelPath.allCases where path.isAvailable {
+      let (loss, gradient) = model.lossAndGradient(inputs: floatInputs, instance: 0, path: path)
+      let label = "\(kind) n=\(n) m=\(m) B=\(batch) density=\(density) \(path)"
+      XCTAssertEqual(loss, expectedLoss, accuracy: 1e-6 + 1e-5 * expectedLoss, label)
+      let actual = gradient.map(Double.init)
+      assertClose(actual, expected, absolute: 1e-6, relative: 1e-4, label)
+      worst = max(worst, zip(actual, expected).map { Swift.abs($0 - $1) }.max() ?? 0)
+    }
+    return worst
   }
 }

@@ -38,6 +38,19 @@ double toy_chunk_kernel(
     float scale, const float *x, float *h, float *z, float *g, const float *valid,
     float *grad_in, float *grad_out, float *grad_bias);
 
+/// The same pass for wide models (see toy_wide.c): register-blocked dense products, and
+/// the products with x over its non-zero entries only. The arguments as for
+/// toy_chunk_kernel, plus `work` of toy_wide_work_bytes(n, m, stride) bytes.
+/// `lanes` ≤ `stride` ≤ 65535.
+double toy_wide_kernel(
+    toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
+    const float *win, const float *wout, const float *bias, const float *importance,
+    float scale, const float *x, float *h, float *z, float *g, const float *valid,
+    float *grad_in, float *grad_out, float *grad_bias, void *work);
+
+/// Bytes of work space the wide kernel needs for chunks of up to `width` samples.
+long toy_wide_work_bytes(int n, int m, int width);
+
 /// Moves the samples (columns of the F×stride feature-major `x`) that have any non-zero
 /// feature to the front, in order; returns how many there are. `scratch` holds `count` ints.
 int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, float *x, int32_t *scratch);

@@ -1,0 +1,363 @@
+// The wide kernel: forward and backward over a chunk of samples of one instance of a model
+// with many features.
+//
+// Layout as in toy_kernels.c (x, z, h, g feature-major, SIMD along the samples), plus
+// sample-major hidden rows ht and gt: one row of mp = m rounded up to 8 floats per sample.
+// Two things make it fast where n is large:
+// - The dense products are register-blocked: a tile of several rows by 16 lanes (or of
+//   several rows by up to 32 hidden columns) stays in twelve accumulators, so every loaded
+//   vector feeds several multiply-adds.
+// - Most inputs are zero. Each feature row's non-zero lanes are listed once, and the two
+//   products with x (h = Winᵀx and ∂Win = x·gᵀ) run over those lanes only. The error δ is
+//   not sparse in practice (a feature the model does not represent outputs a constant
+//   positive bias), so its products stay dense.
+// Like the dense kernel, the body is compiled for the baseline and for AVX2+FMA.
+#include "toy_passes.h"
+
+// ---- Lists of non-zero lanes ----
+
+// Positions of the set bits of every byte, and their count: lane masks to index lists.
+static uint8_t bit_positions[256][8];
+static uint8_t bit_counts[256];
+
+__attribute__((constructor)) static void make_bit_tables(void) {
+  for (int b = 0; b < 256; b++) {
+    int count = 0;
+    for (int i = 0; i < 8; i++)
+      if (b >> i & 1) bit_positions[b][count++] = (uint8_t)i;
+    bit_counts[b] = (uint8_t)count;
+  }
+}
+
+typedef uint8_t vb8 __attribute__((vector_size(8), aligned(1)));
+typedef uint16_t vh8 __attribute__((vector_size(16), aligned(2)));
+typedef _Bool vbool8 __attribute__((ext_vector_type(8)));
+
+// Writes the indices of row's non-zero lanes to out, in order, and returns how many there
+// are. Branch-free: each group of 8 lanes writes 8 indices and keeps as many as it has, so
+// out needs room for lanes + 8.
+ALWAYS_INLINE int nonzero_lanes(const float *row, int lanes, uint16_t *out) {
+  int count = 0;
+  for (int j = 0; j < lanes; j += 8) {
+    // The lanes' comparison as eight bits (one movemask on AVX).
+    const vbool8 nonzero = __builtin_convertvector(load8(row + j) != splat8(0), vbool8);
+    const int mask = __builtin_bit_cast(uint8_t, nonzero);
+    vb8 positions;
+    __builtin_memcpy(&positions, bit_positions[mask], sizeof positions);
+    vh8 index = __builtin_convertvector(positions, vh8) + (uint16_t)j;
+    __builtin_memcpy(out + count, &index, sizeof index);
+    count += bit_counts[mask];
+  }
+  return count;
+}
+
+// ---- Products over the listed lanes ----
+
+// The first `count` (1…8) floats at p, zeros after.
+ALWAYS_INLINE v8 load_part(const float *p, int count) {
+  if (count >= 8) return load8(p);
+  float part[8] = {0};
+  for (int i = 0; i < count; i++) part[i] = p[i];
+  return load8(part);
+}
+
+// out[j][0 ..< 8·nv] += src[j]·w[0 ..< cols] for the listed lanes j (out rows of mp floats;
+// columns at and past `cols` get nothing). nv (1…4) is a constant after inlining.
+ALWAYS_INLINE void scatter_block(
+    int nv, const float *w, int cols, const float *src, const uint16_t *list, int count, float *out, int mp) {
+  const v8 w0 = load_part(w, cols);
+  const v8 w1 = nv > 1 ? load_part(w + 8, cols - 8) : splat8(0);
+  const v8 w2 = nv > 2 ? load_part(w + 16, cols - 16) : splat8(0);
+  const v8 w3 = nv > 3 ? load_part(w + 24, cols - 24) : splat8(0);
+  for (int t = 0; t < count; t++) {
+    const int j = list[t];
+    const v8 s = splat8(src[j]);
+    float *o = out + (long)j * mp;
+    store8(o, load8(o) + s * w0);
+    if (nv > 1) store8(o + 8, load8(o + 8) + s * w1);
+    if (nv > 2) store8(o + 16, load8(o + 16) + s * w2);
+    if (nv > 3) store8(o + 24, load8(o + 24) + s * w3);
+  }
+}
+
+// out[j] += src[j]·w for every listed lane j; w has m floats, out rows mp.
+ALWAYS_INLINE void scatter_row(
+    int m, int mp, const float *w, const float *src, const uint16_t *list, int count, float *out) {
+  for (int c = 0; c < mp; c += 32) {
+    switch ((mp - c) / 8) {
+      case 1: scatter_block(1, w + c, m - c, src, list, count, out + c, mp); break;
+      case 2: scatter_block(2, w + c, m - c, src, list, count, out + c, mp); break;
+      case 3: scatter_block(3, w + c, m - c, src, list, count, out + c, mp); break;
+      default: scatter_block(4, w + c, m - c, src, list, count, out + c, mp); break;
+    }
+  }
+}
+
+// dst[0 ..< cols] += Σ_t src[j]·in[j][0 ..< 8·nv] over the listed lanes j (in rows of mp
+// floats). Two sets of accumulators, alternating, keep enough products in flight.
+ALWAYS_INLINE void gather_block(
+    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst, int cols) {
+  v8 a[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
+  v8 b[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
+  int t = 0;
+  for (; t + 1 < count; t += 2) {
+    const int j0 = list[t], j1 = list[t + 1];
+    const v8 s0 = splat8(src[j0]), s1 = splat8(src[j1]);
+    const float *r0 = in + (long)j0 * mp, *r1 = in + (long)j1 * mp;
+    for (int i = 0; i < nv; i++) {
+      a[i] += s0 * load8(r0 + 8 * i);
+      b[i] += s1 * load8(r1 + 8 * i);
+    }
+  }
+  if (t < count) {
+    const int j = list[t];
+    const v8 s = splat8(src[j]);
+    for (int i = 0; i < nv; i++) a[i] += s * load8(in + (long)j * mp + 8 * i);
+  }
+  float sum[32];
+  for (int i = 0; i < nv; i++) store8(sum + 8 * i, a[i] + b[i]);
+  for (int c = 0; c < cols && c < 8 * nv; c++) dst[c] += sum[c];
+}
+
+// dst[0 ..< m] += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
+ALWAYS_INLINE void gather_row(
+    int m, int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst) {
+  for (int c = 0; c < mp; c += 32) {
+    switch ((mp - c) / 8) {
+      case 1: gather_block(1, src, list, count, in + c, mp, dst + c, m - c); break;
+      case 2: gather_block(2, src, list, count, in + c, mp, dst + c, m - c); break;
+      case 3: gather_block(3, src, list, count, in + c, mp, dst + c, m - c); break;
+      default: gather_block(4, src, list, count, in + c, mp, dst + c, m - c); break;
+    }
+  }
+}
+
+// ---- Register-blocked dense products ----
+
+// Rows 0 ..< R of out (R ≤ 6), lanes 0 ..< 8·V (V ≤ 2): out[r] = start[r] + Σ_c coef[c·cs +
+// r·rs]·in[c] over c < cols, where start is out itself when `accumulate`, else init (or 0).
+// R and V are constants after inlining.
+ALWAYS_INLINE void combine_tile(
+    int R, int V, int cols, const float *coef, int rs, int cs, const float *in, int stride, float *out,
+    const float *init, int accumulate) {
+  v8 acc[6][2];
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++)
+      acc[r][v] = accumulate ? load8(out + (long)r * stride + 8 * v) : init ? splat8(init[r]) : splat8(0);
+  for (int c = 0; c < cols; c++) {
+    const float *row = in + (long)c * stride;
+    const v8 x0 = load8(row), x1 = V > 1 ? load8(row + 8) : splat8(0);
+    for (int r = 0; r < R; r++) {
+      const v8 w = splat8(coef[c * cs + r * rs]);
+      acc[r][0] += w * x0;
+      if (V > 1) acc[r][1] += w * x1;
+    }
+  }
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++) store8(out + (long)r * stride + 8 * v, acc[r][v]);
+}
+
+ALWAYS_INLINE void combine_rows(
+    int R, int cols, int lanes, int stride, const float *coef, int rs, int cs, const float *in, float *out,
+    const float *init, int accumulate) {
+  int j = 0;
+  for (; j + 16 <= lanes; j += 16)
+    combine_tile(R, 2, cols, coef, rs, cs, in + j, stride, out + j, init, accumulate);
+  if (j < lanes) combine_tile(R, 1, cols, coef, rs, cs, in + j, stride, out + j, init, accumulate);
+}
+
+// The same sum as combine in toy_passes.h, six rows at a time (per input vector loaded,
+// six multiply-adds instead of one), over the inputs in slices of 32 rows that stay in the
+// first-level cache while every tile of rows and lanes passes over them.
+ALWAYS_INLINE void combine_blocked(
+    int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs, const float *in, float *out,
+    const float *init) {
+  for (int c = 0; c < cols; c += 32) {
+    const int slice = cols - c < 32 ? cols - c : 32, accumulate = c > 0;
+    const float *part = in + (long)c * stride, *weights = coef + c * cs;
+    int r = 0;
+    for (; r + 6 <= rows; r += 6)
+      combine_rows(6, slice, lanes, stride, weights + r * rs, rs, cs, part, out + (long)r * stride,
+                   init ? init + r : 0, accumulate);
+    for (; r < rows; r++)
+      combine_rows(1, slice, lanes, stride, weights + r * rs, rs, cs, part, out + (long)r * stride,
+                   init ? init + r : 0, accumulate);
+  }
+}
+
+// dst rows r < R (each m floats), columns 0 ..< min(cols, 8·V):
+// dst[r] += Σ_j src[r][j]·in[j]  over lanes j (src rows of `stride`, in rows of mp).
+// R·V ≤ 12 accumulators (V ≤ 2); R and V are constants after inlining.
+ALWAYS_INLINE void outer_tile(
+    int R, int V, int lanes, const float *src, int stride, const float *in, int mp, float *dst, int m, int cols) {
+  v8 acc[12];
+  for (int i = 0; i < R * V; i++) acc[i] = splat8(0);
+  for (int j = 0; j < lanes; j++) {
+    const float *row = in + (long)j * mp;
+    v8 x[2];
+    for (int v = 0; v < V; v++) x[v] = load8(row + 8 * v);
+    for (int r = 0; r < R; r++) {
+      const v8 s = splat8(src[(long)r * stride + j]);
+      for (int v = 0; v < V; v++) acc[r * V + v] += s * x[v];
+    }
+  }
+  for (int r = 0; r < R; r++) {
+    float sum[16];
+    for (int v = 0; v < V; v++) store8(sum + 8 * v, acc[r * V + v]);
+    for (int c = 0; c < cols && c < 8 * V; c++) dst[r * m + c] += sum[c];
+  }
+}
+
+ALWAYS_INLINE void outer_rows(
+    int V, int rows, int lanes, const float *src, int stride, const float *in, int mp, float *dst, int m, int cols) {
+  const int R = V == 2 ? 6 : 8;  // twelve or eight accumulators, leaving registers for the operands
+  int r = 0;
+  for (; r + R <= rows; r += R)
+    outer_tile(R, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
+  for (; r < rows; r++) outer_tile(1, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
+}
+
+// dst[f] += Σ_j src[f][j]·in[j] for rows f < rows: the dense form of the gradient products,
+// 16 hidden columns at a time.
+ALWAYS_INLINE void outer_blocked(
+    int rows, int m, int mp, int lanes, const float *src, int stride, const float *in, float *dst) {
+  for (int c = 0; c < mp; c += 16) {
+    if (mp - c >= 16)
+      outer_rows(2, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c);
+    else
+      outer_rows(1, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c);
+  }
+}
+
+// ---- The kernel ----
+
+// Below these input densities the products with x run over the listed lanes, above them
+// dense: the sparse forward product is bound by its stores (one row update per input), the
+// sparse gradient product by its loads, the dense ones by arithmetic (measured on Zen 3).
+#define SPARSE_FORWARD_BELOW 0.3
+#define SPARSE_GRADIENT_BELOW 0.6
+
+typedef struct {
+  int mp, cap;        // hidden row width; list capacity per feature
+  float *ht, *gt;     // lanes × mp, sample-major
+  uint16_t *lists;    // per feature, its non-zero lanes
+  int *counts;        // and how many
+} wide_work;
+
+static long round32(long bytes) { return (bytes + 31) / 32 * 32; }
+
+static wide_work wide_layout(int n, int m, int width, void *base) {
+  wide_work w;
+  w.mp = (m + 7) / 8 * 8;
+  w.cap = width + 8;
+  const long rows = round32((long)width * w.mp * 4), lists = round32((long)n * w.cap * 2);
+  char *p = base;
+  w.ht = (float *)p;
+  w.gt = (float *)(p + rows);
+  w.lists = (uint16_t *)(p + 2 * rows);
+  w.counts = (int *)(p + 2 * rows + lists);
+  return w;
+}
+
+long toy_wide_work_bytes(int n, int m, int width) {
+  const long mp = (m + 7) / 8 * 8, cap = width + 8;
+  return 2 * round32((long)width * mp * 4) + round32((long)n * cap * 2) + round32((long)n * 4);
+}
+
+// rows × lanes (feature-major, rows of stride) to lanes × mp (sample-major), and back.
+ALWAYS_INLINE void to_sample_major(int rows, int lanes, int stride, const float *in, int mp, float *out) {
+  for (int j = 0; j < lanes; j++) {
+    for (int k = 0; k < rows; k++) out[(long)j * mp + k] = in[(long)k * stride + j];
+    for (int k = rows; k < mp; k++) out[(long)j * mp + k] = 0;
+  }
+}
+
+ALWAYS_INLINE void to_feature_major(int rows, int lanes, int mp, const float *in, int stride, float *out) {
+  for (int k = 0; k < rows; k++)
+    for (int j = 0; j < lanes; j++) out[(long)k * stride + j] = in[(long)j * mp + k];
+}
+
+ALWAYS_INLINE double wide_body(
+    int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,
+    const float *bias, const float *importance, float scale, const float *x, float *h, float *z,
+    float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias, void *work) {
+  const int hidden_relu = flags & TOY_HIDDEN_RELU;
+  const wide_work w = wide_layout(n, m, stride, work);
+  const int mp = w.mp;
+
+  long nonzero = 0;
+  for (int f = 0; f < n; f++) {
+    w.counts[f] = nonzero_lanes(x + (long)f * stride, lanes, w.lists + (long)f * w.cap);
+    nonzero += w.counts[f];
+  }
+  const double density = (double)nonzero / ((double)n * lanes);
+
+  // h[k] = Σ_f Win[f,k]·x[f]  (then ReLU), in both layouts
+  if (density < SPARSE_FORWARD_BELOW) {
+    for (long i = 0; i < (long)lanes * mp; i++) w.ht[i] = 0;
+    for (int f = 0; f < n; f++)
+      scatter_row(m, mp, win + f * m, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.ht);
+    if (hidden_relu)
+      for (long i = 0; i < (long)lanes * mp; i += 8) store8(w.ht + i, relu8(load8(w.ht + i)));
+    to_feature_major(m, lanes, mp, w.ht, stride, h);
+  } else {
+    combine_blocked(m, n, lanes, stride, win, 1, m, x, h, 0);
+    if (hidden_relu)
+      for (int k = 0; k < m; k++)
+        for (int j = 0; j < lanes; j += 8) store8(h + (long)k * stride + j, relu8(load8(h + (long)k * stride + j)));
+    to_sample_major(m, lanes, stride, h, mp, w.ht);
+  }
+
+  // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss and δ = ∂/∂z (stored over z)
+  combine_blocked(n, m, lanes, stride, wout, m, 1, h, z, bias);
+  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid);
+  if (!grad_in) return total;
+
+  // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU), then gt = gᵀ
+  combine_blocked(m, n, lanes, stride, wout, 1, m, z, g, 0);
+  if (hidden_relu)
+    for (int k = 0; k < m; k++)
+      for (int j = 0; j < lanes; j += 8) {
+        v8 hk = load8(h + (long)k * stride + j);
+        store8(g + (long)k * stride + j, keep8(hk > splat8(0), load8(g + (long)k * stride + j)));
+      }
+  to_sample_major(m, lanes, stride, g, mp, w.gt);
+
+  // ∂b_f += Σ δ[f];  ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]
+  for (int f = 0; f < n; f++) {
+    const float *df = z + (long)f * stride;
+    v8 bsum = splat8(0);
+    for (int j = 0; j < lanes; j += 8) bsum += load8(df + j);
+    grad_bias[f] += sum8(bsum);
+  }
+  outer_blocked(n, m, mp, lanes, z, stride, w.ht, grad_out);
+  if (density < SPARSE_GRADIENT_BELOW)
+    for (int f = 0; f < n; f++)
+      gather_row(m, mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, grad_in + f * m);
+  else
+    outer_blocked(n, m, mp, lanes, x, stride, w.gt, grad_in);
+  return total;
+}
+
+#define WIDE_ARGS                                                                          \
+  int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,     \
+      const float *bias, const float *importance, float scale, const float *x, float *h, \
+      float *z, float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias, void *work
+#define WIDE_CALL                                                                           \
+  wide_body(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, \
+            grad_in, grad_out, grad_bias, work)
+
+static double wide_baseline(WIDE_ARGS) { return WIDE_CALL; }
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static double wide_avx2(WIDE_ARGS) { return WIDE_CALL; }
+#endif
+
+double toy_wide_kernel(toy_kernel_path path, WIDE_ARGS) {
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) return wide_avx2(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x,
+                                                h, z, g, valid, grad_in, grad_out, grad_bias, work);
+#endif
+  (void)path;
+  return WIDE_CALL;
+}
