@@ -28,25 +28,41 @@ struct BenchCommand: ParsableCommand {
   @Flag(help: "Print JSON lines instead of a table.")
   var json = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Instead of timing: train each configuration once from seed 0 … (or --seed) for --steps and print "
+        + "its loss on this many samples of the fixed evaluation batch (one JSON line), for comparing "
+        + "toy's training with another implementation's.", valueName: "samples"))
+  var evaluate: Int?
+
+  @Option(help: "Seed for --evaluate (default: 0).")
+  var seed: UInt64 = 0
+
   func validate() throws {
     if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    if let evaluate, !(1...10_000_000).contains(evaluate) {
+      throw ValidationError("--evaluate must be between 1 and 10000000 samples, got \(evaluate)")
+    }
   }
 
   func run() throws {
+    if let evaluate {
+      for configuration in try chosenConfigurations() {
+        let steps = steps ?? configuration.defaultSteps
+        let losses = try configuration.evaluationLoss(steps: steps, threads: threads, seed: seed, samples: evaluate)
+        let list = losses.map { "\($0)" }.joined(separator: ",")
+        print(
+          "{\"config\":\"\(configuration.name)\",\"seed\":\(seed),\"steps\":\(steps),\"samples\":\(evaluate),"
+            + "\"evaluation_loss\":\(losses.reduce(0, +)),\"evaluation_losses\":[\(list)]}")
+      }
+      return
+    }
     let cores = PeakThroughput.cores
     let threadCounts = threads.map { [$0] } ?? (cores > 1 ? [1, cores] : [1])
     let most = threadCounts.max() ?? 1
     let peak = PeakThroughput.measure(threads: most)
-    var chosen = BenchConfiguration.all
-    if let config {
-      let names = config.split(separator: ",").map { String($0).uppercased() }
-      for name in names where !BenchConfiguration.all.contains(where: { $0.name == name }) {
-        let known = BenchConfiguration.all.map(\.name).joined(separator: ", ")
-        throw ValidationError("unknown configuration '\(name)'; known: \(known)")
-      }
-      chosen = BenchConfiguration.all.filter { names.contains($0.name) }
-    }
+    let chosen = try chosenConfigurations()
     var header = ["config", "shape", "steps", "ms/step", "10k steps"]
     if threadCounts.count > 1 { header += ["1 thread", "speed-up"] }
     header += ["GFLOP/s", "of peak", "peak RSS"]
@@ -73,6 +89,19 @@ struct BenchCommand: ParsableCommand {
         "GFLOP/s counts 10·n·m FLOPs per sample per instance; toy skips samples with no active feature, "
           + "so the fraction of peak can exceed 100%.")
     }
+  }
+}
+
+extension BenchCommand {
+  /// The configurations --config names (all when it is absent).
+  func chosenConfigurations() throws -> [BenchConfiguration] {
+    guard let config else { return BenchConfiguration.all }
+    let names = config.split(separator: ",").map { String($0).uppercased() }
+    for name in names where !BenchConfiguration.all.contains(where: { $0.name == name }) {
+      let known = BenchConfiguration.all.map(\.name).joined(separator: ", ")
+      throw ValidationError("unknown configuration '\(name)'; known: \(known)")
+    }
+    return BenchConfiguration.all.filter { names.contains($0.name) }
   }
 }
 
@@ -144,11 +173,25 @@ struct BenchConfiguration {
     }
   }
 
-  func measure(steps: Int, threads: Int?) throws -> Result {
+  /// A fresh model of this configuration.
+  func model(seed: UInt64 = 0) throws -> ToyModel {
     let importance = (0..<n).map { Float(pow(kind == .hiddenReLU ? 0.75 : 0.9, Double($0))) }
-    var model = try ToyModel(
+    return try ToyModel(
       kind: kind, n: n, m: m, importance: Array(repeating: importance, count: densities.count),
-      density: densities.map { [Float](repeating: $0, count: n) })
+      density: densities.map { [Float](repeating: $0, count: n) }, seed: seed)
+  }
+
+  /// Each instance's loss on `samples` of the fixed evaluation batch after `steps` steps from `seed`.
+  func evaluationLoss(steps: Int, threads: Int?, seed: UInt64, samples: Int) throws -> [Double] {
+    var model = try model(seed: seed)
+    var options = TrainingOptions(steps: steps)
+    options.threads = threads
+    try Interrupt.whileTraining { _ = try model.train(options, cancellation: Interrupt.cancellation) }
+    return model.evaluationLoss(samples: samples)
+  }
+
+  func measure(steps: Int, threads: Int?) throws -> Result {
+    var model = try model()
     var options = TrainingOptions(steps: steps)
     options.threads = threads
     // A short warm-up so that thread start-up and first-touch costs are not timed.

@@ -115,6 +115,46 @@ def train(model, steps, lr=1e-3, n_batch=BATCH):
     return loss
 
 
+EVALUATION_SEED = 2022
+
+
+@torch.no_grad()
+def evaluation_losses(model, samples):
+    """Each instance's loss on a fixed batch: the same inputs whatever the training seed."""
+    generator = torch.Generator().manual_seed(EVALUATION_SEED)
+    losses = torch.zeros(model.instances, dtype=torch.float64)
+    done = 0
+    while done < samples:
+        count = min(8192, samples - done)
+        shape = (count, model.instances, model.n)
+        values = torch.rand(shape, generator=generator)
+        active = torch.rand(shape, generator=generator) <= model.feature_probability
+        batch = torch.where(active, values, torch.zeros(()))
+        error = model.importance * (batch.abs() - model(batch)) ** 2
+        losses += error.sum(dim=(0, 2)).double()
+        done += count
+    return (losses / (samples * model.n)).tolist()
+
+
+def evaluate(args):
+    """Trains one model from --seed for --steps and prints its evaluation loss (loss parity)."""
+    model = make_model(args.config)
+    train(model, args.steps)
+    losses = evaluation_losses(model, args.evaluate)
+    print(
+        json.dumps(
+            {
+                "config": args.config,
+                "seed": args.seed,
+                "steps": args.steps,
+                "samples": args.evaluate,
+                "evaluation_loss": sum(losses),
+                "evaluation_losses": losses,
+            }
+        )
+    )
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, choices=sorted(CONFIGS))
@@ -122,6 +162,13 @@ def main():
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: max(2, steps/20))")
     parser.add_argument("--seed", type=int, default=None)
+    parser.add_argument(
+        "--evaluate",
+        type=int,
+        default=None,
+        metavar="SAMPLES",
+        help="instead of timing: train once from --seed and print the loss on a fixed evaluation batch",
+    )
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be at least 1")
@@ -130,6 +177,10 @@ def main():
     if args.seed is not None:
         torch.manual_seed(args.seed)
         np.random.seed(args.seed)
+
+    if args.evaluate is not None:
+        evaluate(args)
+        return
 
     model = make_model(args.config)
     warmup = args.warmup if args.warmup is not None else max(2, args.steps // 20)

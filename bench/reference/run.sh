@@ -2,7 +2,8 @@
 # Side-by-side benchmark: `toy bench` against a PyTorch transcription of the
 # official notebook's training step (issue 7). Not run by CI.
 #
-#   bench/reference/run.sh [CONFIGS...]      (default: A B C D E P)
+#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P)
+#   bench/reference/run.sh --parity [CONFIGS...]   loss parity (default: A B C)
 #
 # Environment:
 #   TOY_BENCH_VENV       virtual environment (default: ~/.cache/toy-bench-venv, outside the repo)
@@ -10,6 +11,9 @@
 #   TOY_BENCH_STEPS      steps for every configuration (overrides the defaults below)
 #   TOY_BENCH_STEPS_<X>  steps for configuration X, e.g. TOY_BENCH_STEPS_C=100
 #   TOY_BENCH_MIN_FREE_MIB  free disk required before creating the venv (default: 3072)
+#   TOY_PARITY_SEEDS     seeds per side for --parity (default: 4)
+#   TOY_PARITY_SAMPLES   evaluation batch for --parity (default: 100000)
+#   TOY_PARITY_STEPS_<X> training steps for --parity (default: A, B 10000; C 1000)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,8 +22,12 @@ venv="${TOY_BENCH_VENV:-$HOME/.cache/toy-bench-venv}"
 torch_req="${TOY_BENCH_TORCH:-torch==2.13.0+cpu}"
 min_free_mib="${TOY_BENCH_MIN_FREE_MIB:-3072}"
 
+parity=0
+if [ "${1:-}" = "--parity" ]; then parity=1; shift; fi
 configs=("$@")
-if [ ${#configs[@]} -eq 0 ]; then configs=(A B C D E P); fi
+if [ ${#configs[@]} -eq 0 ]; then
+  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P); fi
+fi
 for c in "${configs[@]}"; do
   case "$c" in
     A | B | C | D | E | P) ;;
@@ -73,6 +81,30 @@ torch_version="$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
 echo "building toy (release) ..." >&2
 (cd "$repo" && swift build -c release --product toy >&2)
 toy="$(cd "$repo" && swift build -c release --show-bin-path)/toy"
+
+# 3a. Loss parity: several seeds per side, mean evaluation loss within the seed-to-seed spread.
+if [ $parity -eq 1 ]; then
+  seeds="${TOY_PARITY_SEEDS:-4}"
+  samples="${TOY_PARITY_SAMPLES:-100000}"
+  status=0
+  results=()
+  for c in "${configs[@]}"; do
+    var="TOY_PARITY_STEPS_$c"
+    case "$c" in A | B) default=10000 ;; *) default=1000 ;; esac
+    steps="${!var:-$default}"
+    echo "config $c: $seeds seeds × $steps steps on each side ..." >&2
+    if line="$("$venv/bin/python" "$here/parity.py" "$toy" "$c" "$steps" "$seeds" "$samples" 2)"; then :; else status=1; fi
+    results+=("$line")
+  done
+  {
+    printf 'config\tsteps\tseeds\ttoy loss (mean ± sd)\tPyTorch loss (mean ± sd)\ttoy − PyTorch\tverdict\n'
+    printf '%s\n' "${results[@]}"
+  } | column -t -s $'\t'
+  echo "Loss: the notebook's loss (importance-weighted squared error, mean over samples and features,"
+  echo "summed over instances) on $samples samples of a fixed evaluation batch per side; they agree"
+  echo "when the means differ by at most the larger seed-to-seed standard deviation."
+  exit $status
+fi
 
 # 3. Measure.
 json_field() { # json_field FIELD  (reads one JSON line on stdin)
