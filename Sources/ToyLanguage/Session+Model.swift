@@ -279,7 +279,7 @@ extension Session {
         "the number of steps must be a whole number from 1 to \(Self.stepLimit), got \(value)", at: steps.span,
         in: source)
     }
-    var options = TrainingOptions(steps: Int(x))
+    var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
     options.threads = threads
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
     if let lr = given["lr"] {
@@ -303,9 +303,14 @@ extension Session {
     let clock = ContinuousClock()
     let start = clock.now
     let progress = onProgress
+    var dynamics = entry.dynamics
+    let recording = DimensionalityHistory.records(model) && !dryRun
+    if recording && model.steps == 0 { dynamics.record(step: 0, model: model) }
+    defer { models[entry.name]?.dynamics = dynamics }
     do {
-      try model.train(options, cancellation: cancellation) { report, _ in
+      try model.train(options, cancellation: cancellation) { report, trained in
         let elapsed = clock.now - start
+        if recording { dynamics.record(step: trained.steps, model: trained) }
         progress?(report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
       }
     } catch {

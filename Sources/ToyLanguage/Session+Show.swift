@@ -14,8 +14,10 @@ public enum ShowTargets {
     ("loss", "the loss over training"),
     ("dims", "dimensions per feature m/‖W‖_F² against 1/(1−S)"),
     ("dimensionality", "each feature's D_i against 1/(1−S)"),
-    ("phase", "a swept n=2, m=1 model's phase diagram beside the theory"),
+    ("phase", "a swept n=2, m=1 (or n=3, m=2) model's phase diagram beside the theory"),
     ("neurons", "each neuron's weights, stacked by feature (hidden_relu, abs)"),
+    ("dynamics", "one setting's D_i of every feature over training, above its loss"),
+    ("vulnerability", "vulnerability to the analytic attack against 1/(1−S), beside features per dimension"),
   ]
   public static var names: [String] { summaries.map(\.name) }
 }
@@ -265,22 +267,112 @@ extension Session {
           title: label(entry, s))
       }
       return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+    case "dynamics":
+      return try dynamics(entry, settings, span, source)
+    case "vulnerability":
+      return try vulnerability(entry, instances, span, source)
     default:
       return try phase(entry, span, source)
     }
   }
 
-  /// `show phase`: a model swept over relative importance and density (n=2, m=1), with
-  /// seeds: the empirical diagram (per point, drop the highest-loss seed and average the
-  /// extra feature's norm and superposition) beside the closed-form theory.
+  /// `show dynamics`: one setting's D_i per feature at the points recorded during training,
+  /// above its loss curve (paper §3.8: every jump in D_i comes with a drop in the loss).
+  func dynamics(_ entry: ModelEntry, _ settings: [Int], _ span: Span, _ source: Source) throws(Diagnostic) -> (
+    any Plot, JSON.Node
+  ) {
+    let model = entry.model
+    guard DimensionalityHistory.records(model) else {
+      throw Diagnostic(
+        "dynamics is recorded for small models only (instances·n²·m up to 4000000); this one has "
+          + "\(model.instanceCount)·\(model.n)²·\(model.m)", at: span, in: source)
+    }
+    let recorded = entry.dynamics
+    guard recorded.steps.count > 1 else {
+      throw Diagnostic("the model has not been trained yet", at: span, in: source, hint: "train 10000")
+    }
+    guard settings.count == 1 || entry.settings.count == 1 else {
+      throw Diagnostic(
+        "dynamics draws one setting at a time; this model has \(entry.settings.count)", at: span, in: source,
+        hint: "show dynamics instance=0")
+    }
+    let setting = settings[0]
+    let instance = entry.shown[setting]
+    let x = recorded.steps.map(Double.init)
+    // A log step axis: the reorganisations come early and fast, then ever more slowly.
+    let kept = recorded.steps.indices.filter { recorded.steps[$0] > 0 }
+    let series = (0..<model.n).map { f in
+      LinePlot.Series("feature \(f)", x: kept.map { x[$0] }, y: kept.map { recorded.values[$0][instance][f] })
+    }
+    let title = entry.settings.count > 1 ? ", " + label(entry, setting) : ""
+    let dims = LinePlot(
+      series, logX: true, xLabel: "step", yLabel: "D_i", references: ReferenceLine.paperFractions,
+      title: "\(entry.name)\(title): feature dimensionality")
+    let history = model.history
+    let loss = LinePlot(
+      [LinePlot.Series("loss", x: history.steps.map(Double.init), y: history.losses[instance].map(Double.init))],
+      logX: true, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name)\(title): loss")
+    return (
+      PanelGrid([dims, loss], columns: 1),
+      .object([
+        ("steps", JSON.numbers(x)),
+        ("dimensionality", .array(recorded.values.map { JSON.numbers($0[instance]) })),
+        ("loss_steps", JSON.numbers(history.steps.map(Double.init))),
+        ("loss", JSON.numbers(history.losses[instance].map(Double.init))),
+      ])
+    )
+  }
+
+  /// `show vulnerability`: the analytic attack's vulnerability per setting against 1/(1−S),
+  /// beside the features per dimension ‖W‖_F²/m (paper §3.9: they rise together).
+  func vulnerability(_ entry: ModelEntry, _ instances: [Int], _ span: Span, _ source: Source) throws(Diagnostic) -> (
+    any Plot, JSON.Node
+  ) {
+    let model = entry.model
+    try checkMetricSize("vulnerability", entry, span, source)
+    guard !model.kind.untied else {
+      throw Diagnostic("vulnerability is defined for the tied models; this one is abs", at: span, in: source)
+    }
+    let x = instances.map { 1 / Double(model.density(instance: $0)[0]) }
+    let vulnerability = instances.map { model.vulnerability(instance: $0) ?? .nan }
+    let features = instances.map { i in
+      1 / FeatureGeometry(rows: rows(model, i), hiddenCount: model.m).dimensionsPerFeature
+    }
+    let left = LinePlot(
+      [LinePlot.Series("vulnerability", x: x, y: vulnerability)], logX: true, xLabel: "1/(1−S)",
+      yLabel: "(L′−L)/(L′₀−L₀)", references: [ReferenceLine(1, label: "no superposition")],
+      title: "\(entry.name): vulnerability")
+    let right = LinePlot(
+      [LinePlot.Series("‖W‖_F²/m", x: x, y: features)], logX: true, xLabel: "1/(1−S)",
+      yLabel: "features per dimension", references: [ReferenceLine(1)], title: "\(entry.name): features per dimension")
+    return (
+      PanelGrid([left, right], columns: 2),
+      .object([
+        ("inverse_density", JSON.numbers(x)), ("vulnerability", JSON.numbers(vulnerability)),
+        ("features_per_dimension", JSON.numbers(features)),
+      ])
+    )
+  }
+
+  /// `show phase`: a model swept over relative importance and density (n=2, m=1 or n=3,
+  /// m=2, the extra feature last), with seeds: the empirical diagram (per point, drop the
+  /// highest-loss seed and average the extra feature's norm and superposition) beside the
+  /// closed-form theory at a finer grid.
   func phase(_ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) -> (any Plot, JSON.Node) {
     let model = entry.model
-    guard model.n == 2, model.m == 1, let first = entry.settings.first, first.count == 2 else {
+    let problem: PhaseChange? =
+      switch (model.n, model.m) {
+      case (2, 1): .twoInOne
+      case (3, 2): .threeInTwo
+      default: nil
+      }
+    guard let problem, let first = entry.settings.first, first.count == 2 else {
       throw Diagnostic(
-        "phase needs an n=2, m=1 model swept over two variables (relative importance, then density)", at: span,
-        in: source,
+        "phase needs an n=2, m=1 (or n=3, m=2) model swept over two variables (relative importance, then density)",
+        at: span, in: source,
         hint: "model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
     }
+    let extra = model.n - 1
     let rValues = Array(Set(entry.settings.map { $0[0].1 })).sorted()
     let sValues = Array(Set(entry.settings.map { $0[1].1 })).sorted(by: >)
     let losses = model.evaluationLoss()
@@ -288,13 +380,13 @@ extension Session {
     var superposition = norm
     for (setting, values) in entry.settings.enumerated() {
       let seeds = Array(setting * entry.seeds..<(setting + 1) * entry.seeds)
-      let geometries = seeds.map { FeatureGeometry(rows: rows(model, $0), hiddenCount: 1) }
+      let geometries = seeds.map { FeatureGeometry(rows: rows(model, $0), hiddenCount: model.m) }
       let seedLosses = seeds.map { losses[$0] }
       let drop = entry.seeds > 2 ? 1 : 0
       let norms = SeedSelection.meanDroppingWorst(
-        values: geometries.map { $0.norms[1] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
+        values: geometries.map { $0.norms[extra] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
       let sups = SeedSelection.meanDroppingWorst(
-        values: geometries.map { $0.superposition[1] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
+        values: geometries.map { $0.superposition[extra] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
       guard let column = rValues.firstIndex(of: values[0].1), let row = sValues.firstIndex(of: values[1].1) else {
         continue
       }
@@ -303,19 +395,26 @@ extension Session {
     }
     let axes = PhaseAxes(
       importance: (rValues.first ?? 0.1)...(rValues.last ?? 10), density: (sValues.last ?? 0.01)...(sValues.first ?? 1))
-    let theory = PhaseDiagram(columns: 60, rows: 30, axes: axes, title: "theory") { r, s in
-      switch PhaseChange.twoInOne.candidates(relativeImportance: r, density: s).winner {
-      case .ignoreExtra: return 0
-      case .ignoreRegular: return 1
-      default: return 2
-      }
-    }
+    // The theory on a finer grid than the trained points.
+    let theory = PhaseTheory.diagram(problem, columns: 60, rows: 30, axes: axes, title: "theory")
     let empirical = EmpiricalPhaseDiagram(norm: norm, superposition: superposition, axes: axes, title: "trained")
     return (
       PanelGrid.phaseComparison(theory: theory, empirical: empirical),
       .object([
         ("relative_importance", JSON.numbers(rValues)), ("density", JSON.numbers(sValues)),
         ("norm", .array(norm.map(JSON.numbers))), ("superposition", .array(superposition.map(JSON.numbers))),
+        (
+          "theory",
+          .object([
+            ("categories", .array(theory.categories.map { .string($0.name) })),
+            (
+              "relative_importance",
+              JSON.numbers((0..<60).map { axes.importance(column: $0, of: 60) })
+            ),
+            ("density", JSON.numbers((0..<30).map { axes.density(row: $0, of: 30) })),
+            ("cells", .array(theory.cells.map { JSON.numbers($0.map(Double.init)) })),
+          ])
+        ),
       ])
     )
   }

@@ -11,6 +11,42 @@ public struct ModelEntry: Sendable {
   public var seeds: Int
   /// The instance shown for each setting: the lowest-loss seed after training.
   public var shown: [Int]
+  /// Every feature's D_i at points during training, for `show dynamics` (small models only).
+  public var dynamics = DimensionalityHistory()
+}
+
+/// Feature dimensionalities D_i recorded while a model trains: at most `capacity` points,
+/// halving the resolution as training goes on (like the loss history).
+public struct DimensionalityHistory: Sendable {
+  public private(set) var steps: [Int] = []
+  /// Per point, per instance, per feature.
+  public private(set) var values: [[[Double]]] = []
+  public static let capacity = 400
+
+  /// Whether recording a model's D_i every observation stays cheap: the cost per point is
+  /// instances·n²·m multiply-adds.
+  public static func records(_ model: ToyModel) -> Bool {
+    model.instanceCount * model.n * model.n * model.m <= 4_000_000
+  }
+
+  mutating func record(step: Int, model: ToyModel) {
+    if let last = steps.last, step <= last { return }
+    steps.append(step)
+    values.append(
+      (0..<model.instanceCount).map { i in
+        FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) }, hiddenCount: model.m)
+          .dimensionality
+      })
+    if steps.count > Self.capacity {
+      steps = stride(from: 0, to: steps.count, by: 2).map { steps[$0] }
+      values = stride(from: 0, to: values.count, by: 2).map { values[$0] }
+    }
+  }
+
+  mutating func reset() {
+    steps = []
+    values = []
+  }
 }
 
 /// How running a source ended.
@@ -52,6 +88,10 @@ public final class Session {
   public var defaultCanvas: Canvas?
   /// Worker threads for training (nil: one per core).
   public var threads: Int?
+  /// Every `train N` trains round(N·stepScale) steps, at least 1.
+  public var stepScale = 1.0
+  /// The step scale of `--quick`.
+  public static let quickStepScale = 0.05
 
   public init(seed: UInt64 = 0) { self.seed = seed }
 
@@ -129,6 +169,7 @@ public final class Session {
       fresh.history = LossHistory(instances: fresh.instanceCount)
       models[entry.name]?.model = fresh
       models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
+      models[entry.name]?.dynamics.reset()
       emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)
     case .print(let expressions):
       try printValues(expressions, statement, source)

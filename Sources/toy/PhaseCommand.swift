@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ToyCore
+import ToyLanguage
 import ToyPlot
 
 /// `toy phase`: the theory's phase diagram (paper §3.4), the cheapest closed-form candidate
@@ -157,36 +158,12 @@ struct PhaseCommand: ParsableCommand {
     )
   }
 
-  /// The categories of a setting's candidates, named by what happens to the extra feature.
-  static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
-    setting.solutions.map { solution in
-      switch solution {
-      case .ignoreExtra: return .notRepresented
-      case .ignoreRegular:
-        return setting == .twoInOne
-          ? .dedicated : PhaseDiagram.Category.dedicated.renamed("dedicated, a regular dropped")
-      case .extraAntipodal: return .superposition
-      case .regularAntipodal:
-        return PhaseDiagram.Category("dedicated, regular pair antipodal", color: RGB(110, 150, 235), letter: "R")
-      }
-    }
-  }
-
   /// The theory's diagram of `setting` on a grid of `columns`×`rows` points over the paper's ranges.
   static func diagram(_ setting: PhaseChange, columns: Int, rows: Int) -> PhaseDiagram {
-    let solutions = setting.solutions
     let shape = "n=\(setting.featureCount), m=\(setting.hiddenCount)"
-    return PhaseDiagram(
-      columns: columns, rows: rows, categories: categories(setting),
-      title: "\(shape): the cheapest candidate (theory)"
-    ) { r, s in
-      solutions.firstIndex(of: setting.candidates(relativeImportance: r, density: s).winner) ?? -1
-    }
+    return PhaseTheory.diagram(
+      setting, columns: columns, rows: rows, title: "\(shape): the cheapest candidate (theory)")
   }
-}
-
-extension PhaseDiagram.Category {
-  func renamed(_ name: String) -> Self { Self(name, color: color, letter: letter) }
 }
 
 /// Writes `text` to `path`, naming the file on failure.

@@ -83,6 +83,9 @@ struct OutputOptions: ParsableArguments {
   @Option(help: "Seed of the session (each model's seed derives from it and the model's ordinal).")
   var seed: UInt64 = 0
 
+  @Flag(help: "Train every `train N` for N/20 steps (at least 1): a fast first look, and the examples' test mode.")
+  var quick = false
+
   @OptionGroup var terminal: TerminalOptions
 
   /// Set by `check`: no displays.
@@ -93,12 +96,13 @@ struct OutputOptions: ParsableArguments {
   }
 
   enum CodingKeys: CodingKey {
-    case format, seed, terminal
+    case format, seed, quick, terminal
   }
 
   /// A session set up for this run's output.
   func session(policy: TerminalPolicy) -> Session {
     let session = Session(seed: seed)
+    if quick { session.stepScale = Session.quickStepScale }
     session.textWidth = policy.width
     session.ascii = terminal.ascii
     return session

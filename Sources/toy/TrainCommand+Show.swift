@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ToyCore
+import ToyLanguage
 import ToyPlot
 
 /// A plot `toy train --show` draws after training.
@@ -108,7 +109,7 @@ extension TrainCommand {
       densities.map { s in
         [setting.solutions.firstIndex(of: setting.candidates(relativeImportance: r, density: s).winner) ?? -1]
       },
-      categories: PhaseCommand.categories(setting), axes: axes, title: "theory")
+      categories: PhaseTheory.categories(setting), axes: axes, title: "theory")
     let empirical = EmpiricalPhaseDiagram(
       norm: order.map { [geometries[$0].norms[1]] }, superposition: order.map { [geometries[$0].superposition[1]] },
       axes: axes, title: "trained")

@@ -1,0 +1,305 @@
+import Foundation
+import XCTest
+
+/// The example scripts, run by the release binary that `scripts/test` builds (set
+/// `TOY_RELEASE_BIN` to its path; without it these tests skip): every example in fast mode
+/// against its golden output, and the paper's results from the numbers the scripts print.
+final class ExampleTests: XCTestCase {
+  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  func binary() throws -> String {
+    guard let path = ProcessInfo.processInfo.environment["TOY_RELEASE_BIN"], !path.isEmpty else {
+      throw XCTSkip("set TOY_RELEASE_BIN to a release build of toy (scripts/test does)")
+    }
+    return path
+  }
+
+  /// Runs toy with `arguments`; returns its exit status and standard output.
+  func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: try binary())
+    process.arguments = arguments
+    process.currentDirectoryURL = Self.repository
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+  }
+
+  // MARK: Golden outputs in fast mode
+
+  func testEveryExampleMatchesItsGoldenOutputInFastMode() throws {
+    _ = try binary()
+    let examples = Self.repository.appendingPathComponent("examples")
+    let scripts = try FileManager.default.contentsOfDirectory(atPath: examples.path)
+      .filter { $0.hasSuffix(".toy") }.sorted()
+    XCTAssertGreaterThanOrEqual(scripts.count, 12)
+    let record = ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1"
+    for script in scripts {
+      let name = String(script.dropLast(4))
+      let (status, output) = try run(["--quick", "--color", "never", "--width", "100", "examples/\(script)"])
+      XCTAssertEqual(status, 0, "\(script) exited with \(status)")
+      let golden = examples.appendingPathComponent("golden/\(name).txt")
+      if record {
+        try FileManager.default.createDirectory(
+          at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try output.write(to: golden, atomically: true, encoding: .utf8)
+        continue
+      }
+      guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+        XCTFail("\(script): no golden output at examples/golden/\(name).txt (record with TOY_RECORD_GOLDEN=1)")
+        continue
+      }
+      if let difference = GoldenText.difference(expected: expected, actual: output) {
+        XCTFail("\(script): \(difference) (if the change is intended, record again with TOY_RECORD_GOLDEN=1)")
+      }
+    }
+    if record { XCTFail("recorded the examples' golden outputs (TOY_RECORD_GOLDEN=1): review them, then run again") }
+  }
+
+  func testTheGoldenComparisonCatchesLayoutAndValueChanges() {
+    let plot = String(repeating: "⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀⠀│\n", count: 4)
+    let golden = "  p    ‖W0‖\n  1  0.9987\n0.1  0.5000\n" + plot + "⠀⠀⣀⠤⠒⠉⠀⠀⠀⠀⠀⠀ axis\n"
+    XCTAssertNil(GoldenText.difference(expected: golden, actual: golden))
+    // Small numeric drift and a few moved plot dots are tolerated.
+    XCTAssertNil(
+      GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "0.9987", with: "0.9961")))
+    XCTAssertNil(GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "⣀⠤", with: "⠤⣀")))
+    // A value far off, a missing line, changed words, or a redrawn plot are not.
+    XCTAssertNotNil(
+      GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "0.5000", with: "0.7000")))
+    XCTAssertNotNil(
+      GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "0.1  0.5000\n", with: "")))
+    XCTAssertNotNil(
+      GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "axis", with: "sixa")))
+    XCTAssertNotNil(
+      GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "⠀⠀⠀⠀⠀⠀", with: "⣿⣿⣿⣿⣿⣿")))
+  }
+
+  // MARK: The paper's results
+
+  /// The `application/json` payloads of a run with `--format json`, by statement.
+  func payloads(_ arguments: [String]) throws -> [(statement: String, data: Any)] {
+    let (status, output) = try run(["--format", "json", "--color", "never"] + arguments)
+    XCTAssertEqual(status, 0, "toy \(arguments.joined(separator: " ")) exited with \(status)")
+    return try output.split(separator: "\n").map { line in
+      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+      let bundle = object?["data"] as? [String: Any]
+      let payload = bundle?["application/json"] as? [String: Any]
+      let inner = payload?["data"] as? [String: Any]
+      return (object?["statement"] as? String ?? "", inner?["data"] ?? NSNull())
+    }
+  }
+
+  func payload(_ all: [(statement: String, data: Any)], _ statement: String, occurrence: Int = 0) throws -> Any {
+    let matches = all.filter { $0.statement == statement }
+    guard occurrence < matches.count else {
+      throw XCTSkip("no output for '\(statement)'")
+    }
+    return matches[occurrence].data
+  }
+
+  static func norm(_ row: [Double]) -> Double { row.map { $0 * $0 }.reduce(0, +).squareRoot() }
+  static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map(*).reduce(0, +) }
+
+  /// Paper §3.1: dense, the top two features at right angles and the rest dropped; sparse,
+  /// more than two features represented (the pentagon itself depends on the seed).
+  func testIntroFigure() throws {
+    let all = try payloads(["examples/01-intro.toy"])
+    let panels = try XCTUnwrap(try payload(all, "show geometry orient=canonical") as? [[[Double]]])
+    XCTAssertEqual(panels.count, 10)
+    let dense = panels[0]
+    XCTAssertEqual(Self.norm(dense[0]), 1, accuracy: 0.05)
+    XCTAssertEqual(Self.norm(dense[1]), 1, accuracy: 0.05)
+    XCTAssertEqual(Self.dot(dense[0], dense[1]), 0, accuracy: 0.05, "the two kept features are orthogonal")
+    for f in 2..<5 { XCTAssertLessThan(Self.norm(dense[f]), 0.1, "dense: feature \(f) is dropped") }
+    for (index, panel) in panels.enumerated().suffix(3) {
+      let represented = panel.filter { Self.norm($0) > 0.5 }.count
+      XCTAssertGreaterThan(represented, 2, "density \(index): more features than dimensions")
+    }
+  }
+
+  /// Paper §3.2: the linear and the dense ReLU model keep exactly the top m = 5 features,
+  /// orthogonally; at 1−S = 0.001 the ReLU model represents more, with negative biases.
+  func testLinearAgainstReLU() throws {
+    let all = try payloads(["examples/02-linear-vs-relu.toy"])
+    let linear = try XCTUnwrap((try payload(all, "show norms") as? [[String: Any]])?.first?["norms"] as? [Double])
+    let relu = try XCTUnwrap(try payload(all, "show norms", occurrence: 1) as? [[String: Any]])
+    let reluNorms = relu.compactMap { $0["norms"] as? [Double] }
+    XCTAssertEqual(reluNorms.count, 7)
+    for (name, norms) in [("linear", linear), ("dense ReLU", reluNorms[0])] {
+      for f in 0..<5 { XCTAssertEqual(norms[f], 1, accuracy: 0.1, "\(name): feature \(f) kept") }
+      for f in 5..<20 { XCTAssertLessThan(norms[f], 0.15, "\(name): feature \(f) dropped") }
+    }
+    let linearWtW = try XCTUnwrap((try payload(all, "show wtw") as? [[String: Any]])?.first?["wtw"] as? [[Double]])
+    for i in 0..<5 {
+      for j in 0..<5 where i != j { XCTAssertEqual(linearWtW[i][j], 0, accuracy: 0.1, "linear: WᵀW[\(i)][\(j)]") }
+    }
+    let sparse = reluNorms[6]
+    let represented = sparse.indices.filter { sparse[$0] > 0.5 }
+    XCTAssertGreaterThan(represented.count, 5, "1−S = 0.001: more than m features represented")
+    let wtw = try XCTUnwrap(try payload(all, "show wtw instance=[0, 2, 4, 6]", occurrence: 0) as? [[String: Any]])
+    let bias = try XCTUnwrap(wtw.last?["b"] as? [Double])
+    let meanBias = represented.map { bias[$0] }.reduce(0, +) / Double(represented.count)
+    XCTAssertLessThan(meanBias, 0, "sparse: represented features have negative biases")
+  }
+
+  /// Paper §3.4: toy's theory panel is the cheapest candidate, derived here from the
+  /// candidates' losses; trained models far from the boundaries land in the theory's phase.
+  func testPhaseChange() throws {
+    let script = """
+      model n=2 m=1 importance=[1, r] density=s seeds=10 for r in [0.1, 10], s in [1, 0.01]
+      train 10000
+      show phase
+      model n=3 m=2 importance=[1, 1, r] density=s seeds=4 for r in [0.1, 10], s in [1, 0.01]
+      train 3000
+      show phase
+      """
+    let all = try payloads(["-e", script])
+    for (occurrence, features) in [(0, 2), (1, 3)] {
+      let data = try XCTUnwrap(try payload(all, "show phase", occurrence: occurrence) as? [String: Any])
+      let theory = try XCTUnwrap(data["theory"] as? [String: Any])
+      let rs = try XCTUnwrap(theory["relative_importance"] as? [Double])
+      let ss = try XCTUnwrap(theory["density"] as? [Double])
+      let cells = try XCTUnwrap(theory["cells"] as? [[Double]])
+      let names = try XCTUnwrap(theory["categories"] as? [String])
+      var agree = 0
+      for (row, s) in ss.enumerated() {
+        for (column, r) in rs.enumerated() {
+          // Per-example losses of the candidates (paper-notes §3.4), derived independently.
+          let dropped = s / 3 - s * s / 4
+          var losses = ["not represented": r * dropped, "superposition": (1 + r) * s * s / 6]
+          if features == 2 {
+            losses["dedicated dimension"] = dropped
+          } else {
+            losses["dedicated, a regular dropped"] = dropped
+            losses["dedicated, regular pair antipodal"] = s * s / 3
+          }
+          let best = losses.min { $0.value < $1.value }!.key
+          if names[Int(cells[row][column])] == best { agree += 1 }
+        }
+      }
+      XCTAssertGreaterThanOrEqual(Double(agree), 0.99 * Double(rs.count * ss.count), "n=\(features) theory")
+      guard features == 2 else { continue }
+      // Empirical rows run from dense to sparse, columns from r = 0.1 to 10.
+      let norm = try XCTUnwrap(data["norm"] as? [[Double]])
+      let superposition = try XCTUnwrap(data["superposition"] as? [[Double]])
+      XCTAssertLessThan(norm[0][0], 0.25, "dense, unimportant: the extra feature is ignored")
+      XCTAssertGreaterThan(norm[0][1], 0.75, "dense, important: a dimension of its own")
+      XCTAssertLessThan(superposition[0][1], 0.5, "dense, important: not shared")
+      XCTAssertGreaterThan(norm[1][1], 0.75, "sparse, important: represented")
+      XCTAssertGreaterThan(superposition[1][1], 0.5, "sparse, important: in superposition")
+    }
+  }
+
+  /// Paper §3.5: dimensions per feature starts at 1 and sticks near 1/2 (antipodal pairs)
+  /// over a range of sparsities.
+  func testUniformGeometryPlateauAtOneHalf() throws {
+    let script = """
+      model n=40 m=4 importance=1 density=p for p in 20^-linspace(0, 1, 14)
+      train 10000
+      show dims
+      """
+    let all = try payloads(["-e", script])
+    let data = try XCTUnwrap(try payload(all, "show dims") as? [String: Any])
+    let dims = try XCTUnwrap(data["dimensions_per_feature"] as? [Double])
+    XCTAssertEqual(dims[0], 1, accuracy: 0.05, "dense: one dimension per feature")
+    var longest = 0
+    var run = 0
+    for d in dims {
+      run = abs(d - 0.5) < 0.06 ? run + 1 : 0
+      longest = max(longest, run)
+    }
+    XCTAssertGreaterThanOrEqual(longest, 3, "a plateau at 1/2: \(dims)")
+  }
+
+  /// Paper §3.10: dense, the hidden-ReLU model gives each of the top five features a neuron
+  /// of its own (monosemantic neurons) and drops the rest.
+  func testPrivilegedBasisDenseNeuronsAreMonosemantic() throws {
+    let script = """
+      model kind=hidden_relu n=10 m=5 importance=0.75^i density=1 seeds=8
+      train 10000
+      show neurons
+      """
+    let all = try payloads(["-e", script])
+    let weights = try XCTUnwrap((try payload(all, "show neurons") as? [[[Double]]])?.first)
+    var neurons = Set<Int>()
+    for f in 0..<5 {
+      let row = weights[f].map(Swift.abs)
+      let strongest = row.indices.max { row[$0] < row[$1] }!
+      XCTAssertGreaterThan(row[strongest], 0.9 * Self.norm(weights[f]), "feature \(f) sits on one neuron")
+      neurons.insert(strongest)
+    }
+    XCTAssertEqual(neurons.count, 5, "each of the top five features has its own neuron")
+    for f in 5..<10 { XCTAssertLessThan(Self.norm(weights[f]), 0.1, "feature \(f) is dropped") }
+  }
+}
+
+/// Compares a run's text with its golden text loosely enough that a faster kernel (a few
+/// rounding differences, a few plot dots moved) passes, and tightly enough that a change of
+/// layout or of a rounded value fails: the same lines; every number within 5% (or 0.02);
+/// outside plots the same words; and at most 4% of the other characters different. In a
+/// line of a plot's body (one with an axis, `│ ┤ ┼ ├`), only the numbers before the axis are
+/// values (tick labels); the rest is drawing, counted in the 4%.
+enum GoldenText {
+  static let axes: Set<Character> = ["│", "┤", "┼", "├"]
+
+  static func difference(expected: String, actual: String) -> String? {
+    let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+    let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+    guard e.count == a.count else { return "\(a.count) lines instead of \(e.count)" }
+    var characters = 0
+    var changed = 0
+    var firstChange: Int?
+    for (index, (el, al)) in zip(e, a).enumerated() {
+      let plotBody = el.contains { axes.contains($0) }
+      let (eNumbers, eText) = split(el, valuesUpTo: plotBody ? el.firstIndex { axes.contains($0) } : nil)
+      let (aNumbers, aText) = split(al, valuesUpTo: plotBody ? al.firstIndex { axes.contains($0) } : nil)
+      let context = "line \(index + 1): '\(al)'"
+      guard eNumbers.count == aNumbers.count else {
+        return "\(aNumbers.count) numbers instead of \(eNumbers.count) at \(context)"
+      }
+      for (x, y) in zip(eNumbers, aNumbers) where Swift.abs(x - y) > max(0.02, 0.05 * max(Swift.abs(x), Swift.abs(y))) {
+        return "\(y) instead of \(x) at \(context)"
+      }
+      if !plotBody && eText.filter(\.isLetter) != aText.filter(\.isLetter) {
+        return "different words at \(context)"
+      }
+      let (ec, ac) = (Array(eText), Array(aText))
+      characters += max(ec.count, ac.count)
+      let differing = zip(ec, ac).filter { $0 != $1 }.count + Swift.abs(ec.count - ac.count)
+      if differing > 0 && firstChange == nil { firstChange = index + 1 }
+      changed += differing
+    }
+    if Double(changed) > 0.04 * Double(max(characters, 1)) {
+      return "\(changed) of \(characters) characters differ (first at line \(firstChange ?? 0))"
+    }
+    return nil
+  }
+
+  /// A line's numbers (only those before `limit`, when given), and its text with each of
+  /// them replaced by `#`.
+  static func split(_ line: Substring, valuesUpTo limit: Substring.Index?) -> ([Double], String) {
+    var numbers: [Double] = []
+    var text = ""
+    var index = line.startIndex
+    while index < line.endIndex {
+      if limit.map({ index < $0 }) ?? true,
+        let match = line[index...].prefixMatch(of: /-?[0-9]+(\.[0-9]+)?(e[-+]?[0-9]+)?/),
+        let value = Double(match.output.0), !(index > line.startIndex && line[line.index(before: index)].isLetter)
+      {
+        numbers.append(value)
+        text.append("#")
+        index = match.range.upperBound
+      } else {
+        text.append(line[index])
+        index = line.index(after: index)
+      }
+    }
+    return (numbers, text)
+  }
+}
