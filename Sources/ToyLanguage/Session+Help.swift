@@ -26,6 +26,14 @@ extension Session {
           lines.append(line)
         }
       }
+      if topic == "show" || topic == "export" {
+        lines.append("Targets:")
+        let width = ShowTargets.summaries.map(\.name.count).max() ?? 0
+        for target in ShowTargets.summaries {
+          lines.append(
+            "  " + target.name + String(repeating: " ", count: width - target.name.count) + "  " + target.summary)
+        }
+      }
       return lines.joined(separator: "\n")
     }
     let specs = ParameterTable.all.filter { $0.name == topic }

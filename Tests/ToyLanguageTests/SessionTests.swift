@@ -90,9 +90,12 @@ final class ShowTests: XCTestCase {
       model n=2 m=1 importance=[1, r] density=s seeds=3 for r in [0.3, 3], s in [1, 0.1]
       train 50 batch=32
       show phase
+      model n=6 m=2 density=p for p in [1, 0.1]
+      train 300 batch=32
+      show dynamics instance=1; show vulnerability
       """
     XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    XCTAssertEqual(displays.count, 11)
+    XCTAssertEqual(displays.count, 13)
     for display in displays {
       XCTAssertFalse(display.plain.contains("\u{1B}"), "text/plain has no escape codes")
       let widths = Set(display.plain.split(separator: "\n").map(\.count))
@@ -115,6 +118,40 @@ final class ShowTests: XCTestCase {
     XCTAssertEqual(Set((try data(7) as? [String: Any] ?? [:]).keys), ["inverse_density", "dimensions_per_feature"])
     XCTAssertEqual(Set((try data(8) as? [String: Any] ?? [:]).keys), ["inverse_density", "dimensionality"])
     XCTAssertEqual(
-      Set((try data(10) as? [String: Any] ?? [:]).keys), ["relative_importance", "density", "norm", "superposition"])
+      Set((try data(10) as? [String: Any] ?? [:]).keys),
+      ["relative_importance", "density", "norm", "superposition", "theory"])
+    let dynamics = try XCTUnwrap(try data(11) as? [String: Any])
+    XCTAssertEqual(Set(dynamics.keys), ["steps", "dimensionality", "loss_steps", "loss"])
+    // Recorded from step 0, about every 1% of the call, to its end; six D_i per point.
+    let steps = try XCTUnwrap(dynamics["steps"] as? [Double])
+    XCTAssertEqual(steps.first, 0)
+    XCTAssertEqual(steps.last, 300)
+    XCTAssertGreaterThan(steps.count, 50)
+    XCTAssertEqual((dynamics["dimensionality"] as? [[Double]])?.map(\.count).allSatisfy { $0 == 6 }, true)
+    XCTAssertEqual(
+      Set((try data(12) as? [String: Any] ?? [:]).keys),
+      ["inverse_density", "vulnerability", "features_per_dimension"])
+  }
+
+  func testDynamicsRecordsWhatAFreshGeometryComputes() throws {
+    let session = Session()
+    session.threads = 1
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    let script = "model n=4 m=2 density=0.2\ntrain 100 batch=32\nshow dynamics\nprint dimensionality"
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+    let json = try JSONSerialization.jsonObject(with: Data(displays[0].json.utf8)) as? [String: Any]
+    let data = try XCTUnwrap((json?["data"] as? [String: Any])?["data"] as? [String: Any])
+    let last = try XCTUnwrap((data["dimensionality"] as? [[Double]])?.last)
+    // The last recorded point is the trained model: the same D_i the metric computes now.
+    guard case .list(let settings) = try XCTUnwrap(displays[1].value), case .list(let values) = settings[0] else {
+      return XCTFail("print dimensionality gives a list per setting")
+    }
+    let metric = values.compactMap { value -> Double? in
+      if case .number(let x) = value { return x }
+      return nil
+    }
+    XCTAssertEqual(last.count, 4)
+    for (a, b) in zip(last, metric) { XCTAssertEqual(a, b, accuracy: 1e-9) }
   }
 }
