@@ -144,8 +144,11 @@ extension Session {
   /// A panel title for a setting: its sweep values, or its density.
   func label(_ entry: ModelEntry, _ setting: Int) -> String {
     let values = entry.settings[setting]
-    if !values.isEmpty { return values.map { "\($0.0) = \(formatNumber($0.1))" }.joined(separator: ", ") }
-    return "1−S = \(formatNumber(Double(entry.model.density(instance: entry.shown[setting])[0])))"
+    // Three significant digits: a panel title names its setting, the numbers carry the rest.
+    if !values.isEmpty {
+      return values.map { "\($0.0) = \(formatNumber($0.1, significant: 3))" }.joined(separator: ", ")
+    }
+    return "1−S = \(formatNumber(Double(entry.model.density(instance: entry.shown[setting])[0]), significant: 3))"
   }
 
   /// One plot per setting, side by side when there are several.

@@ -52,12 +52,13 @@ extension Value: CustomStringConvertible {
 }
 
 /// A number as toy prints it: integers plainly, others with up to 6 significant digits.
-public func formatNumber(_ x: Double) -> String {
+public func formatNumber(_ x: Double, significant: Int = 6) -> String {
   guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }
   if x == x.rounded(), Swift.abs(x) < 1e15 { return String(Int(x)) }
+  let significant = max(1, min(significant, 15))
   let magnitude = Swift.abs(x)
   if magnitude >= 1e-4 && magnitude < 1e6 {
-    var digits = 6
+    var digits = significant
     var scaled = magnitude
     while scaled >= 10 && digits > 0 {
       scaled /= 10
@@ -80,11 +81,13 @@ public func formatNumber(_ x: Double) -> String {
     mantissa *= 10
     exponent -= 1
   }
-  if (mantissa * 1e5).rounded() >= 1e6 {
+  var scale = 1.0
+  for _ in 1..<significant { scale *= 10 }
+  if (mantissa * scale).rounded() >= 10 * scale {
     mantissa /= 10
     exponent += 1
   }
-  var m = fixedDigits(mantissa, 5)
+  var m = fixedDigits(mantissa, significant - 1)
   while m.hasSuffix("0") { m.removeLast() }
   if m.hasSuffix(".") { m.removeLast() }
   return (x < 0 ? "-" : "") + m + "e" + String(exponent)
