@@ -4,9 +4,9 @@
 // Layout as in toy_kernels.c (x, z, h, g feature-major, SIMD along the samples), plus
 // sample-major hidden rows ht and gt: one row of mp = m rounded up to 8 floats per sample.
 // Two things make it fast where n is large:
-// - The dense products are register-blocked: a tile of several rows by 16 lanes (or of
-//   several rows by up to 32 hidden columns) stays in twelve accumulators, so every loaded
-//   vector feeds several multiply-adds.
+// - The dense products are register-blocked: a tile of six rows by 16 lanes (or by 16
+//   hidden columns) stays in twelve accumulators, so every loaded vector feeds several
+//   multiply-adds; the sums over features run in slices that stay in the first-level cache.
 // - Most inputs are zero. Each feature row's non-zero lanes are listed once, and the two
 //   products with x (h = Winᵀx and ∂Win = x·gᵀ) run over those lanes only. The error δ is
 //   not sparse in practice (a feature the model does not represent outputs a constant
@@ -231,9 +231,11 @@ ALWAYS_INLINE void outer_blocked(
 
 // ---- The kernel ----
 
-// Below these input densities the products with x run over the listed lanes, above them
-// dense: the sparse forward product is bound by its stores (one row update per input), the
-// sparse gradient product by its loads, the dense ones by arithmetic (measured on Zen 3).
+// Below these input densities (of the chunk) the products with x run over the listed lanes,
+// above them dense: the sparse forward product is bound by its stores (a row update per
+// input), the sparse gradient product by its loads, the dense ones by arithmetic. The
+// crossings were measured on Zen 3. The choice depends on the data alone, so results do not
+// depend on the thread count.
 #define SPARSE_FORWARD_BELOW 0.3
 #define SPARSE_GRADIENT_BELOW 0.6
 
