@@ -8,12 +8,15 @@ let package = Package(
   name: "toy",
   products: [
     .executable(name: "toy", targets: ["toy"]),
+    // The Jupyter kernel: its own executable, so that building `toy` needs only readline.
+    .executable(name: "toy-kernel", targets: ["toy-kernel"]),
     .library(name: "ToyCore", targets: ["ToyCore"]),
     .library(name: "ToyPlot", targets: ["ToyPlot"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
   ],
   targets: [
     // The numeric core: models, data, trainer, analysis. No I/O, no printing.
@@ -32,6 +35,24 @@ let package = Package(
     .systemLibrary(
       name: "CReadline",
       providers: [.apt(["libreadline-dev"])]
+    ),
+    // ZeroMQ (Debian's libzmq3-dev), used by the Jupyter kernel alone.
+    .systemLibrary(
+      name: "CZeroMQ",
+      providers: [.apt(["libzmq3-dev"])]
+    ),
+    // The Jupyter messaging protocol over ZeroMQ, with HMAC-SHA256 signatures from swift-crypto.
+    .target(
+      name: "ToyJupyter",
+      dependencies: ["ToyCore", "ToyLanguage", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "toy-kernel",
+      dependencies: [
+        "ToyCore", "ToyJupyter", "ToyLanguage", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
     ),
     .executableTarget(
       name: "toy",
@@ -63,5 +84,6 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "toyTests", dependencies: ["toy"], swiftSettings: strict),
+    .testTarget(name: "ToyJupyterTests", dependencies: ["ToyJupyter"], swiftSettings: strict),
   ]
 )

@@ -19,6 +19,9 @@ public struct Display: Sendable {
   public var textOptions: TextOptions?
   /// `show … color=always|never`: overrides the front end's colour policy for this display.
   public var color: String?
+  /// Whether a bare expression produced it: a notebook's `execute_result` rather than a
+  /// display.
+  public var isResult = false
 
   public init(
     span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil, value: Value? = nil,

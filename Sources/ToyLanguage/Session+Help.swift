@@ -1,6 +1,13 @@
 /// `help` and `help TOPIC`: statements, parameters, functions and metrics, from the tables
 /// that also validate them.
 extension Session {
+  /// The help on `topic` (a statement, parameter, function, metric or `show` target), nil
+  /// when there is none: for front ends that look a word up (a notebook's inspect).
+  public func help(on topic: String) -> String? {
+    let source = Source(name: "help", text: topic)
+    return try? helpText(topic, nil, source)
+  }
+
   func helpText(_ topic: String?, _ span: Span?, _ source: Source) throws(Diagnostic) -> String {
     guard let topic else {
       var lines = ["Statements (help NAME for more):"]
@@ -48,8 +55,12 @@ extension Session {
     if let summary = Self.metricSummaries[topic] {
       return "\(topic): \(summary) of the current model (a.\(topic) for model a)"
     }
+    if let target = ShowTargets.summaries.first(where: { $0.name == topic }) {
+      return "show \(topic): \(target.summary)"
+    }
     let known =
       StatementHelp.entries.map(\.name) + ParameterTable.all.map(\.name) + Builtins.functions.map(\.name)
+      + ShowTargets.names
       + Self.metricNames
     throw Diagnostic(
       "no help on '\(topic)'", at: span ?? Span(0, 0), in: source,

@@ -286,10 +286,11 @@ public final class Session {
     let bundle = JSON.Node.object([
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
     ])
-    onDisplay(
-      Display(
-        span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
-        textOptions: textOptions, color: color))
+    var display = Display(
+      span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
+      textOptions: textOptions, color: color)
+    if case .expression = statement.kind { display.isResult = true }
+    onDisplay(display)
   }
 
   /// Names a value, as the prompt does for `_`, `__` and `_n`.

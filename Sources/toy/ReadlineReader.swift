@@ -91,47 +91,9 @@ func promptGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
   }
 }
 
-/// Tab completion: statements at the start, parameters after a statement, `show` targets,
-/// enumerated values after `kind=` and the like, model names, magics after `%`, file paths
-/// inside quotes.
-enum Completion {
-  /// The words the completer offers for the text before the cursor; pure, so tests call it.
-  static func candidates(line: String, word: String, models: [String]) -> [String] {
-    let before = String(line.dropLast(word.count))
-    let trimmed = before.trimmingCharacters(in: .whitespaces)
-    if before.hasSuffix("\"") || before.hasSuffix("%run ") || before.hasSuffix("%save ") {
-      return files(word)
-    }
-    if trimmed.isEmpty || trimmed.hasSuffix(";") {
-      if line.hasPrefix("%") { return Repl<PlainReader>.magics.map { "%" + $0 } }
-      return Keyword.allCases.map(\.rawValue) + models
-    }
-    if trimmed.hasPrefix("%") && !trimmed.contains(" ") { return [] }
-    let words = trimmed.split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init)
-    let statement = words.last { Keyword(rawValue: $0) != nil } ?? ""
-    if before.hasSuffix("=") {
-      let parameter = String(before.dropLast().split(separator: " ").last ?? "")
-      if let spec = ParameterTable.all.first(where: { $0.name == parameter }), case .choice(let values) = spec.kind {
-        return values
-      }
-      return models
-    }
-    if statement == "show" || statement == "export", words.last == statement { return ShowTargets.names }
-    if statement == "help" { return Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) }
-    if statement == "use" { return models }
-    let specs = ParameterTable.specs(for: statement)
-    return specs.map { $0.name + "=" } + models
-  }
-
-  static func files(_ prefix: String) -> [String] {
-    let directory = prefix.contains("/") ? String(prefix[...prefix.lastIndex(of: "/")!]) : ""
-    let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
-    return listed.map { directory + $0 }.sorted()
-  }
-
-  /// The session whose model names complete.
+/// The session whose model names the readline completer offers.
+enum CompletionSession {
   nonisolated(unsafe) static var session: Session?
-
 }
 
 /// readline's completion callback (a C function: it reads the session from a global).
@@ -141,8 +103,9 @@ func completeWord(
   toy_rl_set_attempted_completion_over(1)
   let word = text.map { String(cString: $0) } ?? ""
   let line = String(String(cString: toy_rl_line_buffer()).unicodeScalars.prefix(Int(end)))
-  let models = Completion.session.map { Array($0.models.keys) } ?? []
-  let matches = Completion.candidates(line: line, word: word, models: models).filter { $0.hasPrefix(word) }
+  let models = CompletionSession.session.map { Array($0.models.keys) } ?? []
+  let matches = Completion.candidates(line: line, word: word, models: models, magics: Repl<PlainReader>.magics)
+    .filter { $0.hasPrefix(word) }
   let appendSpace = matches.count == 1 && !(matches[0].hasSuffix("=") || matches[0].hasSuffix("/"))
   toy_rl_set_completion_append_character(appendSpace ? 32 : 0)
   guard !matches.isEmpty else { return nil }

@@ -33,7 +33,7 @@ struct RunCommand: ParsableCommand {
     if file == nil && code == nil && isatty(STDIN_FILENO) != 0 {
       let policy = output.terminal.policy
       let session = output.session(policy: policy)
-      Completion.session = session
+      CompletionSession.session = session
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
       repl.render = { [unowned repl] display in
         switch repl.config["color"] {

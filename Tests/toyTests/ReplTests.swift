@@ -81,6 +81,7 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(Completion.candidates(line: "train 100 ba", word: "ba", models: []).contains("batch="))
     XCTAssertTrue(Completion.candidates(line: "model n=5 de", word: "de", models: []).contains("density="))
     XCTAssertEqual(Completion.candidates(line: "use ", word: "", models: ["a", "b"]), ["a", "b"])
-    XCTAssertTrue(Completion.candidates(line: "%ti", word: "%ti", models: []).contains("%timeit"))
+    XCTAssertTrue(
+      Completion.candidates(line: "%ti", word: "%ti", models: [], magics: Repl<PlainReader>.magics).contains("%timeit"))
   }
 }

@@ -1,0 +1,394 @@
+import CZeroMQ
+import Dispatch
+import Foundation
+import Synchronization
+import ToyCore
+import ToyLanguage
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The ports and key a Jupyter front end hands a kernel in its connection file.
+public struct ConnectionInfo: Decodable, Sendable {
+  public var transport: String
+  public var ip: String
+  public var shellPort: Int
+  public var iopubPort: Int
+  public var stdinPort: Int
+  public var controlPort: Int
+  public var hbPort: Int
+  public var key: String
+  public var signatureScheme: String
+
+  enum CodingKeys: String, CodingKey {
+    case transport, ip, key
+    case shellPort = "shell_port"
+    case iopubPort = "iopub_port"
+    case stdinPort = "stdin_port"
+    case controlPort = "control_port"
+    case hbPort = "hb_port"
+    case signatureScheme = "signature_scheme"
+  }
+
+  public static func read(_ path: String) throws(KernelError) -> ConnectionInfo {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw .connectionFile("\(path) cannot be read")
+    }
+    let info: ConnectionInfo
+    do {
+      info = try JSONDecoder().decode(ConnectionInfo.self, from: data)
+    } catch {
+      throw .connectionFile("\(path) is not a Jupyter connection file (\(error))")
+    }
+    guard info.signatureScheme == "hmac-sha256" || info.key.isEmpty else {
+      throw .connectionFile("signature scheme \(info.signatureScheme) is not supported (hmac-sha256 is)")
+    }
+    return info
+  }
+
+  func endpoint(_ port: Int) -> String {
+    transport == "ipc" ? "ipc://\(ip)-\(port)" : "tcp://\(ip):\(port)"
+  }
+}
+
+/// A toy kernel: the Jupyter messaging protocol (5.3) over ZeroMQ, running cells in one
+/// toy session.
+///
+/// One I/O thread owns every socket (libzmq sockets are not thread-safe): it answers the
+/// heartbeat, reads shell and control requests, and sends whatever the execution thread has
+/// queued. Cells run on their own thread, one at a time, so the heartbeat and interrupts are
+/// answered while a model trains. Every request is framed by `status: busy` and `idle` on
+/// IOPub; a message whose signature does not check is dropped unanswered.
+public final class Kernel: @unchecked Sendable {
+  let connection: ConnectionInfo
+  let signer: Signer
+  let session: Session
+  let kernelSession = UUID().uuidString.lowercased()
+  let executor = DispatchQueue(label: "toy.kernel.execute")
+
+  enum Channel { case shell, iopub }
+  /// Messages the execution thread has produced, for the I/O thread to send.
+  let outbox = Mutex<[(Channel, Message)]>([])
+  let executing = Atomic<Bool>(false)
+  let stopping = Atomic<Bool>(false)
+  /// Shell requests that arrived while a cell ran (the I/O thread's alone).
+  var waiting: [Message] = []
+  /// Cells run so far (the execution thread's alone, read when idle).
+  var executionCount = 0
+  /// The cells run (count, code, the text of their result if any), for history requests.
+  /// Written by the execution thread, read by the I/O thread only while no cell runs.
+  var history: [(count: Int, code: String, result: String?)] = []
+
+  public init(connection: ConnectionInfo) {
+    self.connection = connection
+    self.signer = Signer(key: connection.key)
+    self.session = Session()
+    session.textWidth = 100
+  }
+
+  /// Binds the sockets and serves until a shutdown request.
+  public func run() throws(KernelError) {
+    guard let context = zmq_ctx_new() else { throw .zmq("zmq_ctx_new") }
+    defer { zmq_ctx_term(context) }
+    let shell = try Socket(context: context, type: ZMQ_ROUTER)
+    let control = try Socket(context: context, type: ZMQ_ROUTER)
+    let stdin = try Socket(context: context, type: ZMQ_ROUTER)
+    let iopub = try Socket(context: context, type: ZMQ_PUB)
+    let heartbeat = try Socket(context: context, type: ZMQ_REP)
+    let sockets = [shell, control, stdin, iopub, heartbeat]
+    defer { for socket in sockets { socket.close() } }
+    try shell.bind(connection.endpoint(connection.shellPort))
+    try control.bind(connection.endpoint(connection.controlPort))
+    try stdin.bind(connection.endpoint(connection.stdinPort))
+    try iopub.bind(connection.endpoint(connection.iopubPort))
+    try heartbeat.bind(connection.endpoint(connection.hbPort))
+    Self.installInterruptHandler(session.cancellation)
+
+    func send(_ channel: Channel, _ message: Message) {
+      switch channel {
+      case .shell: shell.send(message.encode(signer: signer))
+      case .iopub:
+        var published = message
+        published.identities = [Data("kernel.\(kernelSession).\(message.type)".utf8)]
+        iopub.send(published.encode(signer: signer))
+      }
+    }
+    func flush() {
+      let queued = outbox.withLock { queue in
+        defer { queue.removeAll() }
+        return queue
+      }
+      for (channel, message) in queued { send(channel, message) }
+    }
+    send(.iopub, Message(type: "status", session: kernelSession, content: ["execution_state": "starting"]))
+
+    while !stopping.load(ordering: .acquiring) {
+      let ready = poll([shell, control, stdin, heartbeat], milliseconds: 10)
+      if ready[3], let ping = heartbeat.receive() { heartbeat.send(ping) }
+      if ready[1], let frames = control.receive(), let request = decode(frames) {
+        handleControl(request) {
+          send($0, $1)
+        } reply: {
+          control.send($0.encode(signer: self.signer))
+        }
+      }
+      if ready[2] { _ = stdin.receive() }  // toy never asks for input
+      if ready[0], let frames = shell.receive(), let request = decode(frames) { waiting.append(request) }
+      flush()
+      while !executing.load(ordering: .acquiring), !waiting.isEmpty, !stopping.load(ordering: .acquiring) {
+        handleShell(waiting.removeFirst()) { send($0, $1) }
+        flush()
+      }
+    }
+    // Let the last replies out before the sockets close.
+    executor.sync {}
+    flush()
+  }
+
+  func decode(_ frames: [Data]) -> Message? {
+    try? Message.decode(frames, signer: signer)
+  }
+
+  func reply(to request: Message, type: String, content: [String: Any]) -> Message {
+    var message = Message(type: type, session: kernelSession, content: content, parent: request.header)
+    message.identities = request.identities
+    return message
+  }
+
+  func status(_ state: String, for request: Message) -> Message {
+    Message(type: "status", session: kernelSession, content: ["execution_state": state], parent: request.header)
+  }
+
+  // MARK: Requests
+
+  func handleControl(
+    _ request: Message, publish: (Channel, Message) -> Void, reply send: (Message) -> Void
+  ) {
+    publish(.iopub, status("busy", for: request))
+    switch request.type {
+    case "interrupt_request":
+      session.cancellation.cancel()
+      send(reply(to: request, type: "interrupt_reply", content: ["status": "ok"]))
+    case "shutdown_request":
+      session.cancellation.cancel()
+      let restart = request.content["restart"] as? Bool ?? false
+      send(reply(to: request, type: "shutdown_reply", content: ["status": "ok", "restart": restart]))
+      stopping.store(true, ordering: .releasing)
+    case "kernel_info_request":
+      send(reply(to: request, type: "kernel_info_reply", content: kernelInfo))
+    default:
+      break
+    }
+    publish(.iopub, status("idle", for: request))
+  }
+
+  func handleShell(_ request: Message, publish: @escaping (Channel, Message) -> Void) {
+    publish(.iopub, status("busy", for: request))
+    let content = request.content
+    switch request.type {
+    case "execute_request":
+      executing.store(true, ordering: .releasing)
+      executor.async { [self] in
+        execute(request)
+        executing.store(false, ordering: .releasing)
+      }
+      return  // the execution thread reports idle
+    case "kernel_info_request":
+      publish(.shell, reply(to: request, type: "kernel_info_reply", content: kernelInfo))
+    case "complete_request":
+      publish(.shell, reply(to: request, type: "complete_reply", content: complete(content)))
+    case "inspect_request":
+      publish(.shell, reply(to: request, type: "inspect_reply", content: inspect(content)))
+    case "is_complete_request":
+      publish(.shell, reply(to: request, type: "is_complete_reply", content: isComplete(content)))
+    case "comm_info_request":
+      publish(.shell, reply(to: request, type: "comm_info_reply", content: ["status": "ok", "comms": [:]]))
+    case "history_request":
+      // Only "tail" is kept: the last n cells of this session.
+      let n = content["n"] as? Int ?? history.count
+      let output = content["output"] as? Bool ?? false
+      let entries = history.suffix(max(0, n)).map { cell -> [Any] in
+        [0, cell.count, output ? [cell.code, cell.result ?? NSNull()] as [Any] : cell.code]
+      }
+      publish(.shell, reply(to: request, type: "history_reply", content: ["status": "ok", "history": entries]))
+    case "shutdown_request":
+      session.cancellation.cancel()
+      let restart = content["restart"] as? Bool ?? false
+      publish(.shell, reply(to: request, type: "shutdown_reply", content: ["status": "ok", "restart": restart]))
+      stopping.store(true, ordering: .releasing)
+    default:
+      break
+    }
+    publish(.iopub, status("idle", for: request))
+  }
+
+  var kernelInfo: [String: Any] {
+    [
+      "status": "ok", "protocol_version": Message.protocolVersion, "implementation": "toy",
+      "implementation_version": toyVersion,
+      "language_info": [
+        "name": "toy", "version": toyVersion, "mimetype": "text/x-toy", "file_extension": ".toy",
+        "pygments_lexer": "text", "codemirror_mode": "text",
+      ],
+      "banner": "toy \(toyVersion): Toy Models of Superposition, trained and drawn. Try: help",
+      "help_links": [
+        ["text": "The .toy language", "url": "https://github.com/toy-models/toy/blob/main/docs/language.md"]
+      ],
+    ]
+  }
+
+  /// Runs one cell on the execution thread: every display as `display_data` (a bare
+  /// expression's as `execute_result`), training progress as one display updated in place,
+  /// a failure as `error` with the caret diagnostic as its traceback.
+  func execute(_ request: Message) {
+    func post(_ channel: Channel, _ message: Message) { outbox.withLock { $0.append((channel, message)) } }
+    let code = request.content["code"] as? String ?? ""
+    let silent = request.content["silent"] as? Bool ?? false
+    let storeHistory = (request.content["store_history"] as? Bool ?? true) && !silent
+    if storeHistory { executionCount += 1 }
+    let count = executionCount
+    if storeHistory { history.append((count, code, nil)) }
+    if !silent {
+      post(
+        .iopub,
+        Message(
+          type: "execute_input", session: kernelSession, content: ["code": code, "execution_count": count],
+          parent: request.header))
+    }
+    session.cancellation.reset()
+    session.onDisplay = { [self] display in
+      guard !silent else { return }
+      var content: [String: Any] = ["data": bundle(display), "metadata": [:]]
+      if display.isResult {
+        content["execution_count"] = count
+        if storeHistory { history[history.count - 1].result = display.plain }
+        post(.iopub, Message(type: "execute_result", session: kernelSession, content: content, parent: request.header))
+      } else {
+        content["transient"] = [:]
+        post(.iopub, Message(type: "display_data", session: kernelSession, content: content, parent: request.header))
+      }
+    }
+    let progressID = "toy-train-" + UUID().uuidString.lowercased()
+    var shownProgress = false
+    var lastUpdate = -1.0
+    session.onProgress = { [self] progress, seconds in
+      guard !silent, seconds - lastUpdate >= 0.25 || progress.step == progress.totalSteps else { return }
+      lastUpdate = seconds
+      let finite = progress.losses.filter(\.isFinite)
+      let loss = finite.isEmpty ? "" : "  loss \(formatNumber(Double(finite.reduce(0, +)) / Double(finite.count)))"
+      let text =
+        "train: step \(progress.step)/\(progress.totalSteps)\(loss)  \(formatNumber(seconds, significant: 3)) s"
+      let content: [String: Any] = [
+        "data": ["text/plain": text], "metadata": [:], "transient": ["display_id": progressID],
+      ]
+      let type = shownProgress ? "update_display_data" : "display_data"
+      shownProgress = true
+      post(.iopub, Message(type: type, session: kernelSession, content: content, parent: request.header))
+    }
+    let outcome = session.run(Source(name: "In[\(count)]", text: code))
+    session.onProgress = nil
+    var replyContent: [String: Any] = [
+      "status": "ok", "execution_count": count, "user_expressions": [:], "payload": [],
+    ]
+    if let failure = Self.failure(outcome) {
+      let error: [String: Any] = ["ename": failure.name, "evalue": failure.value, "traceback": failure.traceback]
+      if !silent {
+        post(.iopub, Message(type: "error", session: kernelSession, content: error, parent: request.header))
+      }
+      replyContent = error.merging(["status": "error", "execution_count": count]) { $1 }
+    }
+    post(.shell, reply(to: request, type: "execute_reply", content: replyContent))
+    post(.iopub, status("idle", for: request))
+  }
+
+  static func failure(_ outcome: RunOutcome) -> (name: String, value: String, traceback: [String])? {
+    switch outcome {
+    case .finished:
+      return nil
+    case .syntaxErrors(let diagnostics):
+      return ("SyntaxError", diagnostics.first?.message ?? "syntax error", diagnostics.map(\.rendered))
+    case .runtimeError(let diagnostic):
+      return ("Error", diagnostic.message, [diagnostic.rendered])
+    case .interrupted:
+      let text = "interrupted: training stopped at a step boundary; the model keeps the steps it took"
+      return ("KeyboardInterrupt", text, [text])
+    case .incomplete:
+      return (
+        "SyntaxError", "the cell ends in the middle of a statement", ["the cell ends in the middle of a statement"]
+      )
+    }
+  }
+
+  /// A display's mime bundle: plain text, SVG for plots, the numbers as JSON.
+  func bundle(_ display: Display) -> [String: Any] {
+    var data: [String: Any] = ["text/plain": display.plain]
+    if let svg = display.svg { data["image/svg+xml"] = svg }
+    if let json = try? JSONSerialization.jsonObject(with: Data(display.json.utf8)) {
+      data["application/json"] = json
+    }
+    return data
+  }
+
+  // MARK: Completion, inspection, completeness
+
+  /// The word that ends at `cursor` (in Unicode scalars, as the protocol counts) and where it starts.
+  static func word(in code: String, cursor: Int) -> (line: String, word: String, start: Int) {
+    let scalars = Array(code.unicodeScalars.prefix(max(0, cursor)))
+    var start = scalars.count
+    while start > 0 {
+      let c = scalars[start - 1]
+      guard CharacterSet.alphanumerics.contains(c) || "_%./-".unicodeScalars.contains(c) else { break }
+      start -= 1
+    }
+    var lineStart = scalars.count
+    while lineStart > 0 && scalars[lineStart - 1] != "\n" { lineStart -= 1 }
+    func text(_ range: Range<Int>) -> String {
+      var s = String.UnicodeScalarView()
+      s.append(contentsOf: scalars[range])
+      return String(s)
+    }
+    return (text(lineStart..<scalars.count), text(start..<scalars.count), start)
+  }
+
+  func complete(_ content: [String: Any]) -> [String: Any] {
+    let code = content["code"] as? String ?? ""
+    let cursor = content["cursor_pos"] as? Int ?? code.unicodeScalars.count
+    let (line, word, start) = Self.word(in: code, cursor: cursor)
+    let matches = Completion.candidates(line: line, word: word, models: Array(session.models.keys).sorted())
+      .filter { $0.hasPrefix(word) }
+    return ["status": "ok", "matches": matches, "cursor_start": start, "cursor_end": cursor, "metadata": [:]]
+  }
+
+  func inspect(_ content: [String: Any]) -> [String: Any] {
+    let code = content["code"] as? String ?? ""
+    let cursor = content["cursor_pos"] as? Int ?? code.unicodeScalars.count
+    // The whole word under the cursor: what precedes it and what follows.
+    let scalars = Array(code.unicodeScalars)
+    var end = min(max(0, cursor), scalars.count)
+    while end < scalars.count, CharacterSet.alphanumerics.contains(scalars[end]) || scalars[end] == "_" { end += 1 }
+    var word = Self.word(in: code, cursor: end).word
+    if let equals = word.firstIndex(of: "=") { word = String(word[..<equals]) }
+    guard !word.isEmpty, let text = session.help(on: word) else {
+      return ["status": "ok", "found": false, "data": [:], "metadata": [:]]
+    }
+    return ["status": "ok", "found": true, "data": ["text/plain": text], "metadata": [:]]
+  }
+
+  func isComplete(_ content: [String: Any]) -> [String: Any] {
+    let code = content["code"] as? String ?? ""
+    let (_, diagnostics, incomplete) = Parser.parse(Source(name: "cell", text: code))
+    if incomplete { return ["status": "incomplete", "indent": ""] }
+    return ["status": diagnostics.isEmpty ? "complete" : "invalid"]
+  }
+
+  // MARK: Signals
+
+  /// SIGINT (a front end's interrupt in signal mode) stops training at the next step.
+  static func installInterruptHandler(_ cancellation: Cancellation) {
+    interruptTarget = cancellation
+    signal(SIGINT) { _ in interruptTarget?.cancel() }
+  }
+}
+
+nonisolated(unsafe) private var interruptTarget: Cancellation?

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Foundation
+import ToyCore
+import ToyJupyter
+import ToyLanguage
+
+/// `toy-kernel`: toy's Jupyter kernel. `toy kernel …` runs it.
+@main
+struct ToyKernelCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "toy kernel",
+    abstract: "Run toy as a Jupyter kernel, or install its kernelspec.",
+    discussion: """
+      Jupyter starts the kernel itself, with the connection file it wrote:
+        toy kernel -f CONNECTION_FILE
+      Install the kernelspec once so that Jupyter lists toy:
+        toy kernel install --user
+      """,
+    version: toyVersion,
+    subcommands: [Serve.self, Install.self],
+    defaultSubcommand: Serve.self
+  )
+
+  struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "serve", abstract: "Serve the Jupyter messaging protocol (the default).")
+
+    @Option(name: .customShort("f"), help: ArgumentHelp("The connection file Jupyter wrote.", valueName: "file"))
+    var connectionFile: String
+
+    func run() throws {
+      do {
+        let kernel = Kernel(connection: try ConnectionInfo.read(connectionFile))
+        try kernel.run()
+      } catch {
+        FileHandle.standardError.write(Data("toy kernel: \(error)\n".utf8))
+        throw ExitCode(1)
+      }
+    }
+  }
+
+  struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Write toy's kernelspec where Jupyter finds it.",
+      discussion: """
+        Without options: into the system's share/jupyter/kernels (as Jupyter does, under
+        /usr/local). --user: into ~/.local/share/jupyter/kernels. --prefix P: into
+        P/share/jupyter/kernels (e.g. a virtual environment's prefix).
+        """)
+
+    @Flag(help: "Install for this user only.")
+    var user = false
+
+    @Option(help: ArgumentHelp("Install under this prefix.", valueName: "prefix"))
+    var prefix: String?
+
+    func validate() throws {
+      if user && prefix != nil { throw ValidationError("--user and --prefix exclude each other") }
+    }
+
+    func run() throws {
+      let base: String
+      if let prefix {
+        base = prefix + "/share/jupyter/kernels"
+      } else if user {
+        let data = ProcessInfo.processInfo.environment["XDG_DATA_HOME"] ?? (NSHomeDirectory() + "/.local/share")
+        base = data + "/jupyter/kernels"
+      } else {
+        base = "/usr/local/share/jupyter/kernels"
+      }
+      let directory = base + "/toy"
+      let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
+      let spec = KernelSpec(executable: Self.resolved(executable.path))
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try spec.json.write(toFile: directory + "/kernel.json", atomically: true, encoding: .utf8)
+      } catch {
+        FileHandle.standardError.write(
+          Data("toy kernel install: cannot write \(directory): \(error.localizedDescription)\n".utf8))
+        throw ExitCode(1)
+      }
+      print("installed the toy kernelspec in \(directory)")
+    }
+
+    /// The executable's absolute path (argv[0] may be relative or found on PATH).
+    static func resolved(_ path: String) -> String {
+      if path.hasPrefix("/") && FileManager.default.isExecutableFile(atPath: path) { return path }
+      let name = (CommandLine.arguments[0] as NSString).lastPathComponent
+      for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
+        let candidate = "\(directory)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+      }
+      return path
+    }
+  }
+}
