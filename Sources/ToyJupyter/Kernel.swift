@@ -259,7 +259,7 @@ public final class Kernel: @unchecked Sendable {
     session.cancellation.reset()
     session.onDisplay = { [self] display in
       guard !silent else { return }
-      var content: [String: Any] = ["data": bundle(display), "metadata": [:]]
+      var content: [String: Any] = ["data": display.mimeBundle, "metadata": [:]]
       if display.isResult {
         content["execution_count"] = count
         if storeHistory { history[history.count - 1].result = display.plain }
@@ -291,7 +291,7 @@ public final class Kernel: @unchecked Sendable {
     var replyContent: [String: Any] = [
       "status": "ok", "execution_count": count, "user_expressions": [:], "payload": [],
     ]
-    if let failure = Self.failure(outcome) {
+    if let failure = outcome.failure {
       let error: [String: Any] = ["ename": failure.name, "evalue": failure.value, "traceback": failure.traceback]
       if !silent {
         post(.iopub, Message(type: "error", session: kernelSession, content: error, parent: request.header))
@@ -300,34 +300,6 @@ public final class Kernel: @unchecked Sendable {
     }
     post(.shell, reply(to: request, type: "execute_reply", content: replyContent))
     post(.iopub, status("idle", for: request))
-  }
-
-  static func failure(_ outcome: RunOutcome) -> (name: String, value: String, traceback: [String])? {
-    switch outcome {
-    case .finished:
-      return nil
-    case .syntaxErrors(let diagnostics):
-      return ("SyntaxError", diagnostics.first?.message ?? "syntax error", diagnostics.map(\.rendered))
-    case .runtimeError(let diagnostic):
-      return ("Error", diagnostic.message, [diagnostic.rendered])
-    case .interrupted:
-      let text = "interrupted: training stopped at a step boundary; the model keeps the steps it took"
-      return ("KeyboardInterrupt", text, [text])
-    case .incomplete:
-      return (
-        "SyntaxError", "the cell ends in the middle of a statement", ["the cell ends in the middle of a statement"]
-      )
-    }
-  }
-
-  /// A display's mime bundle: plain text, SVG for plots, the numbers as JSON.
-  func bundle(_ display: Display) -> [String: Any] {
-    var data: [String: Any] = ["text/plain": display.plain]
-    if let svg = display.svg { data["image/svg+xml"] = svg }
-    if let json = try? JSONSerialization.jsonObject(with: Data(display.json.utf8)) {
-      data["application/json"] = json
-    }
-    return data
   }
 
   // MARK: Completion, inspection, completeness

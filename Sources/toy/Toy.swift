@@ -7,7 +7,10 @@ struct Toy: ParsableCommand {
     commandName: "toy",
     abstract: "Train and look at the toy models of superposition.",
     version: toyVersion,
-    subcommands: [RunCommand.self, CheckCommand.self, TrainCommand.self, PhaseCommand.self, BenchCommand.self],
+    subcommands: [
+      RunCommand.self, CheckCommand.self, TrainCommand.self, PhaseCommand.self, BenchCommand.self, NotebookCommand.self,
+      KernelCommand.self,
+    ],
     defaultSubcommand: RunCommand.self
   )
 }

@@ -1,0 +1,168 @@
+import Foundation
+
+extension Display {
+  /// The display as a Jupyter mime bundle: plain text, SVG for plots, the numbers as JSON.
+  public var mimeBundle: [String: Any] {
+    var data: [String: Any] = ["text/plain": plain]
+    if let svg { data["image/svg+xml"] = svg }
+    if let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) {
+      data["application/json"] = object
+    }
+    return data
+  }
+}
+
+extension RunOutcome {
+  /// A failed run as Jupyter reports errors: a name, the message, and the traceback (the
+  /// caret diagnostics); nil when the run finished.
+  public var failure: (name: String, value: String, traceback: [String])? {
+    switch self {
+    case .finished:
+      return nil
+    case .syntaxErrors(let diagnostics):
+      return ("SyntaxError", diagnostics.first?.message ?? "syntax error", diagnostics.map(\.rendered))
+    case .runtimeError(let diagnostic):
+      return ("Error", diagnostic.message, [diagnostic.rendered])
+    case .interrupted:
+      let text = "interrupted: training stopped at a step boundary; the model keeps the steps it took"
+      return ("KeyboardInterrupt", text, [text])
+    case .incomplete:
+      let text = "the cell ends in the middle of a statement"
+      return ("SyntaxError", text, [text])
+    }
+  }
+}
+
+/// .toy scripts to Jupyter notebooks (nbformat 4.5) and back.
+public enum Notebook {
+  /// A script's cells: split at `# %%` marker lines when it has any, else one cell per block
+  /// of statements (blocks end at a blank line outside an unfinished statement). A block of
+  /// comments alone becomes a markdown cell.
+  public static func cells(of script: String) -> [(markdown: Bool, source: String)] {
+    let lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    var blocks: [[String]] = [[]]
+    if lines.contains(where: { $0.hasPrefix("# %%") }) {
+      for line in lines {
+        if line.hasPrefix("# %%") { blocks.append([]) } else { blocks[blocks.count - 1].append(line) }
+      }
+    } else {
+      for line in lines {
+        let current = blocks[blocks.count - 1]
+        let complete = !Parser.parse(Source(name: "cell", text: current.joined(separator: "\n"))).incomplete
+        if line.trimmingCharacters(in: .whitespaces).isEmpty && complete {
+          blocks.append([])
+        } else {
+          blocks[blocks.count - 1].append(line)
+        }
+      }
+    }
+    return blocks.compactMap { block in
+      var trimmed = block
+      while trimmed.first?.trimmingCharacters(in: .whitespaces).isEmpty == true { trimmed.removeFirst() }
+      while trimmed.last?.trimmingCharacters(in: .whitespaces).isEmpty == true { trimmed.removeLast() }
+      guard !trimmed.isEmpty else { return nil }
+      let comments = trimmed.allSatisfy { $0.hasPrefix("#") }
+      if comments {
+        let text = trimmed.map { line in
+          line.hasPrefix("# ") ? String(line.dropFirst(2)) : String(line.dropFirst())
+        }
+        return (true, text.joined(separator: "\n"))
+      }
+      return (false, trimmed.joined(separator: "\n"))
+    }
+  }
+
+  /// Runs a script's cells in a session and returns the notebook, outputs included. Like a
+  /// script, it stops at the first error: that cell shows the error, later cells no output.
+  /// Returns whether every cell ran.
+  public static func notebook(running script: String, name: String, in session: Session) -> (Data, Bool) {
+    var cells: [[String: Any]] = []
+    var count = 0
+    var failed = false
+    for (index, cell) in Self.cells(of: script).enumerated() {
+      let id = "cell-\(index + 1)"
+      if cell.markdown {
+        cells.append(["cell_type": "markdown", "id": id, "metadata": [:], "source": sourceLines(cell.source)])
+        continue
+      }
+      var outputs: [[String: Any]] = []
+      var executionCount: Any = NSNull()
+      if !failed {
+        count += 1
+        executionCount = count
+        let number = count
+        session.onDisplay = { display in
+          if display.isResult {
+            outputs.append([
+              "output_type": "execute_result", "execution_count": number, "data": display.mimeBundle, "metadata": [:],
+            ])
+          } else {
+            outputs.append(["output_type": "display_data", "data": display.mimeBundle, "metadata": [:]])
+          }
+        }
+        let outcome = session.run(Source(name: "\(name) [\(number)]", text: cell.source))
+        if let failure = outcome.failure {
+          outputs.append([
+            "output_type": "error", "ename": failure.name, "evalue": failure.value, "traceback": failure.traceback,
+          ])
+          failed = true
+        }
+      }
+      cells.append([
+        "cell_type": "code", "id": id, "metadata": [:], "execution_count": executionCount,
+        "source": sourceLines(cell.source), "outputs": outputs,
+      ])
+    }
+    let notebook: [String: Any] = [
+      "nbformat": 4, "nbformat_minor": 5,
+      "metadata": [
+        "kernelspec": ["name": "toy", "display_name": "toy", "language": "toy"],
+        "language_info": ["name": "toy", "file_extension": ".toy", "mimetype": "text/x-toy"],
+      ],
+      "cells": cells,
+    ]
+    let data =
+      (try? JSONSerialization.data(withJSONObject: notebook, options: [.prettyPrinted, .sortedKeys])) ?? Data()
+    return (data, !failed)
+  }
+
+  /// nbformat's multi-line source: lines with their newlines, the last without.
+  static func sourceLines(_ text: String) -> [String] {
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    return lines.enumerated().map { $0.offset < lines.count - 1 ? $0.element + "\n" : String($0.element) }
+  }
+
+  /// Why a notebook could not be read.
+  public struct ReadError: Error, CustomStringConvertible {
+    public var description: String
+  }
+
+  /// A notebook's cells as a runnable script: code cells as they are, markdown as comments,
+  /// each cell after a `# %%` marker so that converting back gives the same cells.
+  public static func script(fromNotebook data: Data) throws(ReadError) -> String {
+    guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let cells = object["cells"] as? [[String: Any]]
+    else {
+      throw ReadError(description: "not a Jupyter notebook (no cells)")
+    }
+    var parts: [String] = []
+    for cell in cells {
+      let source: String
+      if let lines = cell["source"] as? [String] {
+        source = lines.joined()
+      } else {
+        source = cell["source"] as? String ?? ""
+      }
+      switch cell["cell_type"] as? String {
+      case "code":
+        parts.append("# %%\n" + source)
+      case "markdown":
+        let comment = source.split(separator: "\n", omittingEmptySubsequences: false).map { "# " + $0 }
+        parts.append("# %%\n" + comment.joined(separator: "\n"))
+      default:
+        continue
+      }
+    }
+    return parts.joined(separator: "\n\n") + "\n"
+  }
+}

@@ -1,0 +1,87 @@
+"""toy notebook: a script run into an nbformat 4.5 notebook that nbformat validates, and back.
+
+Usage: test_notebook.py TOY_BINARY (run by scripts/test).
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import nbformat
+
+TOY = None
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def toy(*args):
+    return subprocess.run([TOY, *args], capture_output=True, text=True, cwd=REPO)
+
+
+class NotebookExport(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def path(self, name):
+        return os.path.join(self.dir.name, name)
+
+    def test_an_example_becomes_a_valid_notebook_with_plots(self):
+        out = self.path("tour.ipynb")
+        result = toy("notebook", "examples/12-tour.toy", "-o", out, "--quick")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        nb = nbformat.read(out, as_version=4)
+        nbformat.validate(nb)
+        self.assertEqual((nb.nbformat, nb.nbformat_minor), (4, 5))
+        self.assertEqual(nb.metadata.kernelspec.name, "toy")
+        mimes = [set(o.get("data", {})) for c in nb.cells for o in c.get("outputs", [])]
+        self.assertTrue(any("image/svg+xml" in m for m in mimes), "a plot as SVG")
+        self.assertTrue(all("text/plain" in m and "application/json" in m for m in mimes))
+
+    def test_cells_split_at_markers_and_comment_blocks_are_markdown(self):
+        script = self.path("s.toy")
+        with open(script, "w") as f:
+            f.write("# %%\n# A title\n# %%\nx = 2\nx * 3\n# %%\nprint x\n")
+        out = self.path("s.ipynb")
+        self.assertEqual(toy("notebook", script, "-o", out).returncode, 0)
+        nb = nbformat.read(out, as_version=4)
+        nbformat.validate(nb)
+        self.assertEqual([c.cell_type for c in nb.cells], ["markdown", "code", "code"])
+        self.assertEqual(nb.cells[0].source, "A title")
+        result = nb.cells[1].outputs[0]
+        self.assertEqual(result.output_type, "execute_result")
+        self.assertEqual(result.data["text/plain"], "6")
+
+    def test_an_error_stops_the_notebook_where_a_script_would(self):
+        script = self.path("e.toy")
+        with open(script, "w") as f:
+            f.write("model n=5 m=2\n\nshow wtx\n\nprint 1\n")
+        out = self.path("e.ipynb")
+        result = toy("notebook", script, "-o", out)
+        self.assertNotEqual(result.returncode, 0)
+        nb = nbformat.read(out, as_version=4)
+        nbformat.validate(nb)
+        error = nb.cells[1].outputs[-1]
+        self.assertEqual(error.output_type, "error")
+        self.assertIn("did you mean 'wtw'", "\n".join(error.traceback))
+        self.assertEqual(nb.cells[2].outputs, [])
+        self.assertIsNone(nb.cells[2].execution_count)
+
+    def test_a_notebook_turns_back_into_the_same_cells(self):
+        out = self.path("tour.ipynb")
+        self.assertEqual(toy("notebook", "examples/12-tour.toy", "-o", out, "--quick").returncode, 0)
+        back = self.path("tour.toy")
+        self.assertEqual(toy("notebook", out, "-o", back).returncode, 0)
+        again = self.path("again.ipynb")
+        self.assertEqual(toy("notebook", back, "-o", again, "--quick").returncode, 0)
+        first, second = nbformat.read(out, as_version=4), nbformat.read(again, as_version=4)
+        self.assertEqual([c.source for c in first.cells], [c.source for c in second.cells])
+        self.assertEqual(toy("check", back).returncode, 0)
+
+
+if __name__ == "__main__":
+    TOY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
