@@ -5,6 +5,7 @@ unittest's summary; scripts/test counts the results.
 """
 
 import os
+import signal
 import time
 import unittest
 
@@ -80,6 +81,19 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         trained = float(steps[-1]["content"]["data"]["text/plain"].split()[-1])
         self.assertGreater(trained, 0)
         self.assertLess(trained, 1000000)
+
+
+    def test_sigint_also_stops_training(self):
+        self.flush_channels()
+        msg_id = self.kc.execute("model n=400 m=30 density=0.1\ntrain 1000000")
+        time.sleep(3)
+        self.km.signal_kernel(signal.SIGINT)
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
+        self.flush_channels()
+        reply, _ = self.execute_helper(code="print 1")
+        self.assertEqual(reply["content"]["status"], "ok")
 
 
 class ToyKernelLifecycle(unittest.TestCase):
