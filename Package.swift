@@ -68,7 +68,7 @@ let package = Package(
     .testTarget(
       name: "ToyLanguageTests",
       dependencies: ["ToyLanguage"],
-      exclude: ["Spec"],
+      exclude: ["Spec", "Golden"],
       swiftSettings: strict
     ),
     .testTarget(

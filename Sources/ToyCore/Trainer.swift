@@ -13,6 +13,12 @@ public struct TrainingProgress: Sendable {
   public var totalSteps: Int
   /// Each instance's loss at the latest step.
   public var losses: [Float]
+
+  public init(step: Int, totalSteps: Int, losses: [Float]) {
+    self.step = step
+    self.totalSteps = totalSteps
+    self.losses = losses
+  }
 }
 
 /// A flag that stops training at the next step boundary; safe to set from any thread.

@@ -257,8 +257,26 @@ public final class Kernel: @unchecked Sendable {
           parent: request.header))
     }
     session.cancellation.reset()
+    // `train … live`: one display per cell, updated in place, the final frame included.
+    var liveID = "toy-live-" + UUID().uuidString.lowercased()
+    var liveShown = false
+    func live(_ display: Display) {
+      let content: [String: Any] = ["data": display.mimeBundle, "metadata": [:], "transient": ["display_id": liveID]]
+      let type = liveShown ? "update_display_data" : "display_data"
+      liveShown = true
+      post(.iopub, Message(type: type, session: kernelSession, content: content, parent: request.header))
+    }
+    session.liveSVG = true
+    session.onLiveFrame = { display in if !silent { live(display) } }
     session.onDisplay = { [self] display in
       guard !silent else { return }
+      if display.isLiveFinal && liveShown {
+        live(display)
+        // A later `train … live` in the same cell gets a display of its own.
+        liveID = "toy-live-" + UUID().uuidString.lowercased()
+        liveShown = false
+        return
+      }
       var content: [String: Any] = ["data": display.mimeBundle, "metadata": [:]]
       if display.isResult {
         content["execution_count"] = count

@@ -22,6 +22,9 @@ public struct Display: Sendable {
   /// Whether a bare expression produced it: a notebook's `execute_result` rather than a
   /// display.
   public var isResult = false
+  /// Whether it is the last frame of `train … live`, which a front end that drew the live
+  /// frames in place may draw over them.
+  public var isLiveFinal = false
 
   public init(
     span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil, value: Value? = nil,

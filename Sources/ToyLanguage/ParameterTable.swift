@@ -86,6 +86,9 @@ public enum ParameterTable {
     .init(
       name: "optimizer", statement: "train", kind: .choice(["adamw", "adam"]), defaultValue: "adamw",
       summary: "AdamW (weight decay 0.01 on every parameter) or Adam"),
+    .init(
+      name: "live", statement: "train", kind: .choice(["auto", "geometry", "wtw", "norms", "dims", "loss"]),
+      defaultValue: nil, summary: "redraw a view in place while training (bare `live`: geometry for m=2, else WᵀW)"),
   ]
 
   /// Options of `show` and `export`.
@@ -130,7 +133,7 @@ public enum StatementHelp {
       "define a model (one instance per sweep value)"
     ),
     (
-      "train", "train 10000 [batch=1024 lr=1e-3 schedule=constant optimizer=adamw]",
+      "train", "train 10000 [batch=1024 lr=1e-3 schedule=constant optimizer=adamw live]",
       "train the current model; again continues"
     ),
     ("reset", "reset", "re-initialise the current model's weights"),

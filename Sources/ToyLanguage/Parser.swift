@@ -248,11 +248,18 @@ public struct Parser {
     return Statement(kind: .assignment(name: name, nameSpan: nameSpan, value: value), span: nameSpan.union(value.span))
   }
 
-  // Parameter ::= NAME '=' Expr
+  /// Parameters that may stand alone, meaning `NAME=auto`.
+  static let flags: Set<String> = ["live"]
+
+  // Parameter ::= NAME '=' Expr | NAME (a flag: live)
   private mutating func parameterList() throws -> [Parameter] {
     var parameters: [Parameter] = []
     while case .name(let name) = current.kind {
       let nameSpan = advance().span
+      if !check(.equals) && Self.flags.contains(name) {
+        parameters.append(Parameter(name: name, nameSpan: nameSpan, value: .name("auto", nameSpan)))
+        continue
+      }
       guard check(.equals) else {
         throw fail(Message.expected("'=' after the parameter '\(name)'", found: current.kind))
       }

@@ -270,7 +270,8 @@ extension Session {
   }
 
   /// `train N …`: continues the current model; progress goes to `onProgress`.
-  func train(steps: Expr, parameters: [Parameter], span: Span, _ source: Source) throws(Diagnostic) {
+  func train(steps: Expr, parameters: [Parameter], statement: Statement, _ source: Source) throws(Diagnostic) {
+    let span = statement.span
     let entry = try currentEntry(span, source)
     let given = try checkedParameters(parameters, statement: "train", source)
     let value = try evaluator(source).evaluate(steps)
@@ -299,6 +300,9 @@ extension Session {
     }
     // Often enough that a progress bar moves and Ctrl-C feels immediate, even for big models.
     options.observeEvery = max(1, min(options.steps / 100, 50))
+    let live = try liveView(given["live"], entry, source)
+    if live != nil { options.observeEvery = min(options.observeEvery, 10) }
+    var lastFrame = -1.0
     var model = entry.model
     let clock = ContinuousClock()
     let start = clock.now
@@ -310,8 +314,17 @@ extension Session {
     do {
       try model.train(options, cancellation: cancellation) { report, trained in
         let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
         if recording { dynamics.record(step: trained.steps, model: trained) }
-        progress?(report, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        if let live, let onLiveFrame = self.onLiveFrame, seconds - lastFrame >= 1.0 / 15 {
+          lastFrame = seconds
+          var snapshot = entry
+          snapshot.model = trained
+          if let frame = self.liveFrame(live, snapshot, report, seconds, statement, source, final: false) {
+            onLiveFrame(frame.display)
+          }
+        }
+        progress?(report, seconds)
       }
     } catch {
       throw Diagnostic(error.description, at: span, in: source)
@@ -326,6 +339,19 @@ extension Session {
     if entry.seeds > 1 {
       let best = model.bestOf(seeds: entry.seeds)
       models[entry.name]?.shown = best
+    }
+    if let live, !dryRun, let updated = models[entry.name] {
+      // The last frame stays, as an ordinary display (the only one without a terminal).
+      let elapsed = clock.now - start
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let report = TrainingProgress(
+        step: options.steps, totalSteps: options.steps,
+        losses: (0..<model.instanceCount).map { model.recentLoss(instance: $0).map(Float.init) ?? .nan })
+      if let frame = liveFrame(live, updated, report, seconds, statement, source, final: true) {
+        emit(
+          text: frame.display.plain, json: frame.json, statement, svg: frame.display.svg, plot: frame.display.plot,
+          textOptions: frame.display.textOptions, liveFinal: true)
+      }
     }
   }
 }

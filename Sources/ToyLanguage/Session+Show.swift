@@ -160,7 +160,7 @@ extension Session {
     model.weights(instance: instance).map { $0.map(Double.init) }
   }
 
-  private func drawing(
+  func drawing(
     _ target: String, _ entry: ModelEntry, _ settings: [Int], canonical: Bool, _ span: Span, _ source: Source
   ) throws(Diagnostic) -> (any Plot, JSON.Node) {
     let model = entry.model

@@ -88,6 +88,14 @@ public final class Session {
   public var defaultCanvas: Canvas?
   /// Worker threads for training (nil: one per core).
   public var threads: Int?
+  /// Set by terminal and notebook front ends: a frame of `train … live` to draw in place of
+  /// the previous one (about fifteen a second at most). Without it only the final frame
+  /// shows, as an ordinary display.
+  public var onLiveFrame: ((Display) -> Void)?
+  /// Rows a live frame may take (the terminal's height, less a little).
+  public var liveHeight = 40
+  /// Whether live frames carry SVG (a notebook wants it; a terminal does not).
+  public var liveSVG = false
   /// Every `train N` trains round(N·stepScale) steps, at least 1.
   public var stepScale = 1.0
   /// The step scale of `--quick`.
@@ -162,7 +170,7 @@ public final class Session {
       let name = "model\(ordinal + 1)"
       try defineModel(named: name, parameters: parameters, sweep: sweep, span: statement.span, source)
     case .train(let steps, let parameters):
-      try train(steps: steps, parameters: parameters, span: statement.span, source)
+      try train(steps: steps, parameters: parameters, statement: statement, source)
     case .reset:
       let entry = try currentEntry(statement.span, source)
       var fresh = try rebuild(entry.model, statement.span, source)
@@ -281,7 +289,7 @@ public final class Session {
 
   func emit(
     text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil,
-    value: Value? = nil, textOptions: TextOptions? = nil, color: String? = nil
+    value: Value? = nil, textOptions: TextOptions? = nil, color: String? = nil, liveFinal: Bool = false
   ) {
     let bundle = JSON.Node.object([
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
@@ -290,6 +298,7 @@ public final class Session {
       span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
       textOptions: textOptions, color: color)
     if case .expression = statement.kind { display.isResult = true }
+    display.isLiveFinal = liveFinal
     onDisplay(display)
   }
 

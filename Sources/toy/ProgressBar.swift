@@ -7,6 +7,7 @@ enum ProgressBar {
   nonisolated(unsafe) private static var lastDrawn = -1.0
 
   static func report(_ progress: TrainingProgress, _ elapsed: Double) {
+    guard !LiveView.active else { return }  // the live frame's header shows the progress
     // At most ten redraws a second, and always the last.
     guard elapsed - lastDrawn >= 0.1 || progress.step == progress.totalSteps || elapsed < lastDrawn else { return }
     lastDrawn = elapsed

@@ -97,6 +97,7 @@ final class Repl<Reader: LineReader> {
     var lastValue: Value?
     session.onDisplay = { [unowned self] display in
       ProgressBar.clear()
+      LiveView.clear()
       let body = self.render(display)
       if first && name == nil {
         self.write("Out[\(number)]:" + (body.contains("\n") ? "\n" : " ") + body + "\n")
@@ -110,6 +111,7 @@ final class Repl<Reader: LineReader> {
       session.run(Source(name: name ?? "In[\(number)]", text: text))
     }
     ProgressBar.clear()
+    LiveView.clear()
     switch outcome {
     case .finished: break
     case .syntaxErrors(let diagnostics): for d in diagnostics { writeError(d.rendered + "\n") }

@@ -44,6 +44,7 @@ struct RunCommand: ParsableCommand {
         }
       }
       if isatty(STDERR_FILENO) != 0 { session.onProgress = ProgressBar.report }
+      LiveView.attach(to: session) { [unowned repl] in repl.render($0) }
       repl.run()
       return
     }
@@ -155,6 +156,7 @@ struct ScriptRunner {
     session.onDisplay = { display in
       guard !quiet else { return }
       ProgressBar.clear()
+      LiveView.clear()
       switch format {
       case .text: writeOut(rendered(display, policy: policy) + "\n")
       case .json: writeOut(jsonLine(display, source) + "\n")
@@ -163,8 +165,10 @@ struct ScriptRunner {
     if format == .text && isatty(STDERR_FILENO) != 0 {
       session.onProgress = ProgressBar.report
     }
+    if format == .text && !quiet { LiveView.attach(to: session) { rendered($0, policy: policy) } }
     let outcome = Interrupt.whileRunning(session) { session.run(source) }
     ProgressBar.clear()
+    LiveView.clear()
     switch outcome {
     case .finished:
       return 0

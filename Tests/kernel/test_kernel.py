@@ -65,6 +65,19 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.assertGreaterEqual(len(updates), 1)
         self.assertIn("step 3000/3000", updates[-1]["content"]["data"]["text/plain"])
 
+    def test_train_live_updates_one_display_with_svg(self):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(code="model n=5 m=2 density=0.05\ntrain 20000 batch=256 live")
+        self.assertEqual(reply["content"]["status"], "ok")
+        live = [o for o in outputs if o["msg_type"] in ("display_data", "update_display_data")
+                and o["content"].get("transient", {}).get("display_id", "").startswith("toy-live-")]
+        self.assertGreaterEqual(len(live), 2)
+        self.assertEqual(len({o["content"]["transient"]["display_id"] for o in live}), 1)
+        self.assertEqual(live[0]["msg_type"], "display_data")
+        self.assertTrue(all(o["msg_type"] == "update_display_data" for o in live[1:]))
+        self.assertIn("image/svg+xml", live[-1]["content"]["data"])
+        self.assertIn("step 20000", live[-1]["content"]["data"]["text/plain"])
+
     def test_interrupt_stops_training_and_keeps_the_model(self):
         self.flush_channels()
         msg_id = self.kc.execute("big = model n=400 m=30 density=0.1\ntrain 1000000")

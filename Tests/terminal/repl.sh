@@ -21,6 +21,15 @@ wait_for() {
   done
   return 1
 }
+# wait_count PATTERN N SECONDS: polls until PATTERN matches more than N lines of the screen.
+wait_count() {
+  local deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    (($(screen | grep -cE -- "$1") > $2)) && return 0
+    sleep 0.1
+  done
+  return 1
+}
 check() {
   if "$@"; then passed=$((passed + 1)); echo "ok: ${label}"; else failed=$((failed + 1)); echo "FAILED: ${label}"; screen | grep -v '^$' | tail -15; fi
 }
@@ -62,6 +71,37 @@ label="Ctrl-C at the prompt discards the line and keeps the cell number"
 keys 'abc'
 keys C-c
 check wait_for '^In \[5\]:$' 10
+
+cursor_visible() { [[ $(tmux -L "$socket" display -p -t t '#{cursor_flag}') == 1 ]]; }
+
+label="train … live redraws a frame in place, with the cursor hidden"
+keys 'model n=200 m=20 density=p for p in [1, 0.1]' Enter
+keys 'train 1000000 live=norms' Enter
+if wait_for 'model2: step [0-9]+ \([0-9]+/1000000\)' 60; then
+  # A later frame (another step count) has replaced the first one: one header on screen.
+  first=$(screen | grep -oE 'model2: step [0-9]+ \(' | tail -1)
+  wait_changed() {
+    local deadline=$((SECONDS + 20))
+    while ((SECONDS < deadline)); do
+      [[ $(screen | grep -oE 'model2: step [0-9]+ \(' | tail -1) != "$first" ]] && return 0
+      sleep 0.1
+    done
+    return 1
+  }
+  wait_changed
+  frames=$(screen | grep -cE 'model2: step [0-9]+ \(')
+  check test "$frames" -eq 1 -a "$(tmux -L "$socket" display -p -t t '#{cursor_flag}')" = 0
+  label="Ctrl-C during a live view stops, draws the model and shows the cursor again"
+  before=$(screen | grep -cE 'interrupted: training stopped')
+  keys C-c
+  check wait_count 'interrupted: training stopped' "$before" 60
+  label="the cursor is visible after the live view"
+  check cursor_visible
+else
+  label="a live frame appears during train … live"
+  check false
+  keys C-c
+fi
 
 label="history is saved in the XDG state directory"
 check grep -q 'print 2^-3' "$state/toy/history"

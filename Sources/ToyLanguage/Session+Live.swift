@@ -1,0 +1,66 @@
+import ToyCore
+import ToyPlot
+
+/// `train N live`: a view of the model redrawn while it trains.
+extension Session {
+  /// The most panels a live frame draws; more settings are sampled evenly.
+  static let livePanels = 6
+
+  /// The view `live=` asks for (bare `live`: geometry for m=2, WᵀW otherwise), nil without it.
+  func liveView(_ parameter: Parameter?, _ entry: ModelEntry, _ source: Source) throws(Diagnostic) -> String? {
+    guard let parameter else { return nil }
+    let view = try choice(parameter, "live", default: "auto", source)
+    if view == "auto" { return entry.model.m == 2 ? "geometry" : "wtw" }
+    if view == "geometry" && entry.model.m != 2 {
+      throw Diagnostic(
+        "live=geometry draws 2-D models; this one has m=\(entry.model.m)", at: parameter.value.span, in: source,
+        hint: "live=wtw")
+    }
+    return view
+  }
+
+  /// Settings a live frame shows: all, or `livePanels` of them evenly spread.
+  func liveSettings(_ entry: ModelEntry, view: String) -> [Int] {
+    let count = entry.settings.count
+    guard ["geometry", "wtw", "norms"].contains(view), count > Self.livePanels else { return Array(0..<count) }
+    return (0..<Self.livePanels).map { $0 * (count - 1) / (Self.livePanels - 1) }
+  }
+
+  /// One frame: the view of `entry`'s model under a header with the step, the loss and the
+  /// speed, drawn to fit `liveHeight` rows. Nil if the view cannot be drawn yet.
+  func liveFrame(
+    _ view: String, _ entry: ModelEntry, _ progress: TrainingProgress, _ seconds: Double, _ statement: Statement,
+    _ source: Source, final: Bool
+  ) -> (display: Display, json: JSON.Node)? {
+    let settings = liveSettings(entry, view: view)
+    guard let (plot, data) = try? drawing(view, entry, settings, canonical: true, statement.span, source) else {
+      return nil
+    }
+    let finite = progress.losses.filter(\.isFinite).map(Double.init)
+    let loss =
+      finite.isEmpty ? "" : "  loss \(formatNumber(finite.reduce(0, +) / Double(finite.count), significant: 4))"
+    let rate = seconds > 0 ? "  \(formatNumber(Double(progress.step) / seconds, significant: 3)) steps/s" : ""
+    let header =
+      "\(entry.name): step \(entry.model.steps)\(final ? "" : " (\(progress.step)/\(progress.totalSteps))")"
+      + loss + rate
+    let framed = PanelGrid([plot], columns: 1, title: header)
+    var options = TextOptions(width: textWidth, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
+    var text = framed.plainText(options)
+    // Shrink until the frame fits the terminal: a frame taller than the screen cannot be
+    // redrawn in place.
+    var height = max(6, liveHeight / max(1, (settings.count + 2) / 3))
+    while text.split(separator: "\n", omittingEmptySubsequences: false).count > liveHeight && height > 4 {
+      options.height = height
+      text = framed.plainText(options)
+      height = height * 3 / 4
+    }
+    let payload = JSON.Node.object([
+      ("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps))),
+      ("data", data),
+    ])
+    let display = Display(
+      span: statement.span, plain: text, svg: final || liveSVG ? framed.svgDocument : nil, json: JSON.write(payload),
+      plot: framed, textOptions: options)
+    return (display, payload)
+  }
+}

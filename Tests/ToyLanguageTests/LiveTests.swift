@@ -1,0 +1,93 @@
+import Foundation
+import ToyCore
+import XCTest
+
+@testable import ToyLanguage
+
+/// `train … live`: frames while training, the last one as a display, frames drawn from the
+/// model's state alone.
+final class LiveTests: XCTestCase {
+  func session() -> (Session, () -> [Display], () -> [Display]) {
+    let session = Session()
+    session.threads = 1
+    var frames: [Display] = []
+    var displays: [Display] = []
+    session.onLiveFrame = { frames.append($0) }
+    session.onDisplay = { displays.append($0) }
+    return (session, { frames }, { displays })
+  }
+
+  func testFramesDuringTrainingThenTheLastFrameAsADisplay() {
+    let (session, frames, displays) = session()
+    session.liveHeight = 30
+    let clock = ContinuousClock()
+    let start = clock.now
+    let script = "model n=5 m=2 density=p for p in [1, 0.1]\ntrain 3000 batch=256 live"
+    XCTAssertEqual(session.run(Source(name: "t", text: script)), .finished)
+    let elapsed = clock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    XCTAssertGreaterThanOrEqual(frames().count, 1)
+    // At most about fifteen frames a second.
+    XCTAssertLessThanOrEqual(Double(frames().count), seconds * 15 + 2)
+    for frame in frames() {
+      XCTAssertLessThanOrEqual(frame.plain.split(separator: "\n").count, 30, "a frame fits the terminal")
+      XCTAssertTrue(frame.plain.contains("model1: step"))
+      XCTAssertNil(frame.svg, "a terminal's frames carry no SVG")
+    }
+    XCTAssertEqual(displays().count, 1)
+    let last = displays()[0]
+    XCTAssertTrue(last.isLiveFinal)
+    XCTAssertTrue(last.plain.contains("model1: step 3000  loss"), last.plain)
+    XCTAssertNotNil(last.svg)
+  }
+
+  func testWithoutAFrontEndOnlyTheLastFrameShows() {
+    let session = Session()
+    session.threads = 1
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    let script = "model n=20 m=5 sparsity=0.9\ntrain 200 batch=64 live=norms"
+    XCTAssertEqual(session.run(Source(name: "t", text: script)), .finished)
+    XCTAssertEqual(displays.count, 1)
+    XCTAssertTrue(displays[0].plain.contains("‖W_i‖"), "the norms view")
+  }
+
+  func testTheViewMustSuitTheModel() {
+    let (session, _, _) = session()
+    let outcome = session.run(Source(name: "t", text: "model n=5 m=3\ntrain 10 live=geometry"))
+    guard case .runtimeError(let diagnostic) = outcome else { return XCTFail("expected an error, got \(outcome)") }
+    XCTAssertTrue(diagnostic.message.contains("live=geometry draws 2-D models"), diagnostic.message)
+    let bad = session.run(Source(name: "t", text: "train 10 live=movie"))
+    guard case .runtimeError(let other) = bad else { return XCTFail("expected an error, got \(bad)") }
+    XCTAssertTrue(other.message.contains("live must be auto, geometry, wtw, norms, dims or loss"), other.message)
+  }
+
+  /// A frame is a function of the model's state and the terminal's size: the same weights
+  /// give the same frame, pinned here.
+  func testAFrameOfKnownWeightsMatchesItsGoldenText() throws {
+    let session = Session()
+    session.textWidth = 60
+    session.liveHeight = 24
+    var model = try ToyModel(
+      kind: .relu, n: 5, m: 2, importance: [[1, 0.9, 0.81, 0.729, 0.6561]],
+      density: [[Float](repeating: 0.05, count: 5)])
+    let pentagon = (0..<5).map { k in
+      [Float(cos(2 * Double.pi * Double(k) / 5)), Float(sin(2 * Double.pi * Double(k) / 5))]
+    }
+    model.setParameters(instance: 0, weights: pentagon, outputWeights: nil, bias: [Float](repeating: -0.1, count: 5))
+    let entry = ModelEntry(name: "pentagon", model: model, settings: [[]], seeds: 1, shown: [0])
+    let statement = Statement(kind: .reset, span: Span(0, 0))
+    let progress = TrainingProgress(step: 10, totalSteps: 100, losses: [0.0123])
+    let frame = try XCTUnwrap(
+      session.liveFrame("geometry", entry, progress, 0, statement, Source(name: "t", text: ""), final: false))
+    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+      "Golden/live-geometry-frame.txt")
+    if ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1" {
+      try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+      try frame.display.plain.write(to: golden, atomically: true, encoding: .utf8)
+      return XCTFail("recorded \(golden.lastPathComponent): review it, then run again")
+    }
+    XCTAssertEqual(frame.display.plain, try String(contentsOf: golden, encoding: .utf8))
+    XCTAssertTrue(frame.display.plain.contains("pentagon: step 0 (10/100)  loss 0.0123"))
+  }
+}
