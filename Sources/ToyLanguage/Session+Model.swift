@@ -301,7 +301,7 @@ extension Session {
     // Often enough that a progress bar moves and Ctrl-C feels immediate, even for big models.
     options.observeEvery = max(1, min(options.steps / 100, 50))
     let live = try liveView(given["live"], entry, source)
-    if live != nil { options.observeEvery = min(options.observeEvery, 10) }
+    if live != nil { options.observeEvery = min(options.observeEvery, 25) }
     var lastFrame = -1.0
     var model = entry.model
     let clock = ContinuousClock()
