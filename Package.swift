@@ -83,7 +83,7 @@ let package = Package(
       resources: [.copy("Fixtures")],
       swiftSettings: strict
     ),
-    .testTarget(name: "toyTests", dependencies: ["toy"], swiftSettings: strict),
+    .testTarget(name: "toyTests", dependencies: ["toy"], exclude: ["Golden"], swiftSettings: strict),
     .testTarget(name: "ToyJupyterTests", dependencies: ["ToyJupyter"], swiftSettings: strict),
   ]
 )

@@ -49,6 +49,7 @@ public struct Statement: Sendable, Hashable {
     case model(parameters: [Parameter], sweep: [SweepVariable])
     case train(steps: Expr, parameters: [Parameter])
     case reset
+    case explore
     case show(target: String, targetSpan: Span, parameters: [Parameter])
     case print([Expr])
     case loop(variable: String, variableSpan: Span, values: Expr, body: [Statement])

@@ -137,6 +137,7 @@ public enum StatementHelp {
       "train the current model; again continues"
     ),
     ("reset", "reset", "re-initialise the current model's weights"),
+    ("explore", "explore", "train one setting live while keys change it (the prompt only)"),
     ("show", "show wtw|norms|geometry|… [instance=… width=… canvas=…]", "draw a plot of the current model"),
     ("print", "print EXPR[, EXPR…]", "print values; metrics (loss, norms, dims, …) as tables"),
     ("for", "for x in LIST do … end", "repeat statements for each item"),

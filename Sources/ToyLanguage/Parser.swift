@@ -165,6 +165,9 @@ public struct Parser {
     // ResetStatement ::= 'reset'
     case .reset:
       return Statement(kind: .reset, span: start)
+    // ExploreStatement ::= 'explore'
+    case .explore:
+      return Statement(kind: .explore, span: start)
     // ShowStatement ::= 'show' NAME Parameter*
     case .show:
       let (target, targetSpan) = try expectName("what to show (e.g. wtw, norms, geometry)")

@@ -64,3 +64,18 @@ extension Session {
     return (display, payload)
   }
 }
+
+extension Session {
+  /// The views the explorer cycles through for a model (geometry only when m = 2).
+  public static func explorerViews(m: Int) -> [String] {
+    (m == 2 ? ["geometry"] : []) + ["wtw", "norms", "loss"]
+  }
+
+  /// A one-instance model drawn as `view` (for the explorer), nil when it cannot be drawn
+  /// yet (the loss of an untrained model).
+  public func explorerPlot(_ model: ToyModel, view: String) -> (any Plot)? {
+    let entry = ModelEntry(name: "explore", model: model, settings: [[]], seeds: 1, shown: [0])
+    let statement = Statement(kind: .explore, span: Span(0, 0))
+    return try? drawing(view, entry, [0], canonical: true, statement.span, Source(name: "explore", text: "")).0
+  }
+}

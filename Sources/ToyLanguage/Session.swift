@@ -92,6 +92,9 @@ public final class Session {
   /// the previous one (about fifteen a second at most). Without it only the final frame
   /// shows, as an ordinary display.
   public var onLiveFrame: ((Display) -> Void)?
+  /// Set by the interactive prompt: runs the explorer on a model and returns the model it
+  /// ended with and the `model …` statement of its values (nil: nothing to keep).
+  public var onExplore: ((ModelEntry) -> (ToyModel, String)?)?
   /// Rows a live frame may take (the terminal's height, less a little).
   public var liveHeight = 40
   /// Whether live frames carry SVG (a notebook wants it; a terminal does not).
@@ -179,6 +182,18 @@ public final class Session {
       models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
       models[entry.name]?.dynamics.reset()
       emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)
+    case .explore:
+      let entry = try currentEntry(statement.span, source)
+      guard !dryRun else { return }
+      guard let onExplore else {
+        throw Diagnostic(
+          "explore needs the interactive prompt on a terminal", at: statement.span, in: source,
+          hint: "run toy with no arguments in a terminal, then explore")
+      }
+      guard let (model, text) = onExplore(entry) else { return }
+      models["explored"] = ModelEntry(name: "explored", model: model, settings: [[]], seeds: 1, shown: [0])
+      current = "explored"
+      emit(text: "explored: \(text)", json: .object([("explored", .string(text))]), statement)
     case .print(let expressions):
       try printValues(expressions, statement, source)
     case .expression(let expression):

@@ -45,6 +45,9 @@ struct RunCommand: ParsableCommand {
       }
       if isatty(STDERR_FILENO) != 0 { session.onProgress = ProgressBar.report }
       LiveView.attach(to: session) { [unowned repl] in repl.render($0) }
+      session.onExplore = { [unowned session] entry in
+        Explorer.run(entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth)
+      }
       repl.run()
       return
     }

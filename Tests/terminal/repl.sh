@@ -103,6 +103,27 @@ else
   keys C-c
 fi
 
+label="explore opens full screen with its keys"
+keys 'model n=5 m=2 importance=0.9^i density=0.05' Enter
+keys 'explore' Enter
+check wait_for 'q quit' 20
+label="arrow keys make the explored setting sparser"
+keys Down Down
+check wait_for '^model n=5 m=2 importance=0.9\^i density=0.0158' 10
+label="q leaves, restores the screen and prints the statement to paste"
+keys q
+check wait_for 'explored: model n=5 m=2 importance=0.9\^i density=0.0158' 10
+label="the cursor is visible after explore"
+check cursor_visible
+label="Ctrl-C in explore leaves it too, with the terminal restored"
+before=$(screen | grep -cE 'explored: model')
+keys 'explore' Enter
+wait_for 'q quit' 20
+keys C-c
+check wait_count 'explored: model' "$before" 10
+label="the cursor is visible after Ctrl-C in explore"
+check cursor_visible
+
 label="history is saved in the XDG state directory"
 check grep -q 'print 2^-3' "$state/toy/history"
 
