@@ -16,7 +16,7 @@ struct ToyKernelCommand: ParsableCommand {
       Install the kernelspec once so that Jupyter lists toy:
         toy kernel install --user
       """,
-    version: toyVersion,
+    version: toyVersionDescription,
     subcommands: [Serve.self, Install.self],
     defaultSubcommand: Serve.self
   )

@@ -6,7 +6,7 @@ struct Toy: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "toy",
     abstract: "Train and look at the toy models of superposition.",
-    version: toyVersion,
+    version: toyVersionDescription,
     subcommands: [
       RunCommand.self, CheckCommand.self, TrainCommand.self, PhaseCommand.self, BenchCommand.self, NotebookCommand.self,
       KernelCommand.self,

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Smoke-tests the release tarball on this machine as a clean one would see it: unpacked
+# anywhere, run with a PATH that has no Swift, needing no Swift runtime library.
+#   Tests/install/release-smoke.sh dist/toy-VERSION-linux-ARCH.tar.gz
+set -euo pipefail
+tarball=$(realpath "${1:?usage: release-smoke.sh TARBALL}")
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+tar -C "$dir" -xzf "$tarball"
+root=$(echo "$dir"/toy-*)
+clean_env=(env -i PATH=/usr/bin:/bin HOME="$dir" TERM=dumb)
+if "${clean_env[@]}" bash -c 'command -v swift' >/dev/null; then
+  echo "FAILED: swift is on the clean PATH"; exit 1
+fi
+if ldd "$root/bin/toy" | grep -q 'libswift\|libFoundation'; then
+  echo "FAILED: toy needs the Swift runtime:"; ldd "$root/bin/toy"; exit 1
+fi
+"${clean_env[@]}" "$root/bin/toy" --version
+cd "$dir"
+"${clean_env[@]}" "$root/bin/toy" --quick --color never "$root/examples/01-intro.toy" | tail -3
+echo "release smoke test passed"
