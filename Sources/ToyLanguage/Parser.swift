@@ -263,6 +263,14 @@ public struct Parser {
         parameters.append(Parameter(name: name, nameSpan: nameSpan, value: .name("auto", nameSpan)))
         continue
       }
+      if !check(.equals), let flag = suggestion(for: name, among: Array(Self.flags)) {
+        // A misspelt flag is a mistake on this line, not a statement to continue on the next.
+        let diagnostic = Diagnostic(
+          "'\(name)' is not a flag; parameters take a value, name=value", at: nameSpan, in: source,
+          hint: Message.didYouMean(flag))
+        diagnostics.append(diagnostic)
+        throw Failure()
+      }
       guard check(.equals) else {
         throw fail(Message.expected("'=' after the parameter '\(name)'", found: current.kind))
       }

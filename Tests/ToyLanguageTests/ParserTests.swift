@@ -24,6 +24,25 @@ final class ParserTests: XCTestCase {
     guard case .show("wtw", _, []) = statements[2].kind else { return XCTFail("\(statements[2])") }
   }
 
+  func testLiveIsAFlagAndAMisspeltFlagIsAnErrorOnItsLine() throws {
+    let (statements, diagnostics, _) = parse("train 100 live; train 100 live=wtw; explore")
+    XCTAssertEqual(diagnostics, [])
+    guard case .train(_, let bare) = statements[0].kind, case .name("auto", _) = bare.first?.value else {
+      return XCTFail("\(statements[0])")
+    }
+    guard case .train(_, let named) = statements[1].kind, case .name("wtw", _) = named.first?.value else {
+      return XCTFail("\(statements[1])")
+    }
+    guard case .explore = statements[2].kind else { return XCTFail("\(statements[2])") }
+    let (_, errors, incomplete) = parse("train 100 liv")
+    XCTAssertFalse(incomplete, "a misspelt flag is not the start of a longer statement")
+    XCTAssertEqual(errors.map(\.message), ["'liv' is not a flag; parameters take a value, name=value"])
+    XCTAssertEqual(errors.first?.hint, "did you mean 'live'?")
+    let (_, others, stillIncomplete) = parse("train 100 batch")
+    XCTAssertTrue(stillIncomplete, "any other bare name may continue on the next line")
+    XCTAssertEqual(others.count, 1)
+  }
+
   func testSweepsAreOneStatement() {
     let intro = "model n=5 m=2 importance=0.9^i density=p for p in 20^-linspace(0,1,10)"
     let (statements, diagnostics, _) = parse(intro)
