@@ -12,10 +12,14 @@ clean_env=(env -i PATH=/usr/bin:/bin HOME="$dir" TERM=dumb)
 if "${clean_env[@]}" bash -c 'command -v swift' >/dev/null; then
   echo "FAILED: swift is on the clean PATH"; exit 1
 fi
-if ldd "$root/bin/toy" | grep -q 'libswift\|libFoundation'; then
-  echo "FAILED: toy needs the Swift runtime:"; ldd "$root/bin/toy"; exit 1
-fi
+for program in toy toy-kernel; do
+  if ldd "$root/bin/$program" | grep -q 'libswift\|libFoundation'; then
+    echo "FAILED: $program needs the Swift runtime:"; ldd "$root/bin/$program"; exit 1
+  fi
+done
 "${clean_env[@]}" "$root/bin/toy" --version
+"${clean_env[@]}" "$root/bin/toy" kernel install --prefix "$dir/jupyter" >/dev/null
+grep -q "$root/bin/toy-kernel" "$dir/jupyter/share/jupyter/kernels/toy/kernel.json"
 cd "$dir"
 "${clean_env[@]}" "$root/bin/toy" --quick --color never "$root/examples/01-intro.toy" | tail -3
 echo "release smoke test passed"
