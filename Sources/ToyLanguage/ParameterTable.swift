@@ -88,7 +88,8 @@ public enum ParameterTable {
       summary: "AdamW (weight decay 0.01 on every parameter) or Adam"),
     .init(
       name: "live", statement: "train", kind: .choice(["auto", "geometry", "wtw", "norms", "dims", "loss"]),
-      defaultValue: nil, summary: "redraw a view in place while training (bare `live`: geometry for m=2, else WᵀW)"),
+      defaultValue: nil,
+      summary: "redraw a view in place while training (bare `live`: geometry for m=2, else WᵀW and the norms)"),
   ]
 
   /// Options of `show` and `export`.

@@ -6,11 +6,12 @@ extension Session {
   /// The most panels a live frame draws; more settings are sampled evenly.
   static let livePanels = 6
 
-  /// The view `live=` asks for (bare `live`: geometry for m=2, WᵀW otherwise), nil without it.
+  /// The view `live=` asks for (bare `live`: geometry for m=2, WᵀW above the norm bars
+  /// otherwise), nil without it.
   func liveView(_ parameter: Parameter?, _ entry: ModelEntry, _ source: Source) throws(Diagnostic) -> String? {
     guard let parameter else { return nil }
     let view = try choice(parameter, "live", default: "auto", source)
-    if view == "auto" { return entry.model.m == 2 ? "geometry" : "wtw" }
+    if view == "auto" { return entry.model.m == 2 ? "geometry" : "wtw+norms" }
     if view == "geometry" && entry.model.m != 2 {
       throw Diagnostic(
         "live=geometry draws 2-D models; this one has m=\(entry.model.m)", at: parameter.value.span, in: source,
@@ -22,8 +23,9 @@ extension Session {
   /// Settings a live frame shows: all, or `livePanels` of them evenly spread.
   func liveSettings(_ entry: ModelEntry, view: String) -> [Int] {
     let count = entry.settings.count
-    guard ["geometry", "wtw", "norms"].contains(view), count > Self.livePanels else { return Array(0..<count) }
-    return (0..<Self.livePanels).map { $0 * (count - 1) / (Self.livePanels - 1) }
+    let panels = view == "wtw+norms" ? Self.livePanels / 2 : Self.livePanels
+    guard ["geometry", "wtw", "norms", "wtw+norms"].contains(view), count > panels else { return Array(0..<count) }
+    return (0..<panels).map { $0 * (count - 1) / max(1, panels - 1) }
   }
 
   /// One frame: the view of `entry`'s model under a header with the step, the loss and the
@@ -33,8 +35,20 @@ extension Session {
     _ source: Source, final: Bool
   ) -> (display: Display, json: JSON.Node)? {
     let settings = liveSettings(entry, view: view)
-    guard let (plot, data) = try? drawing(view, entry, settings, canonical: true, statement.span, source) else {
-      return nil
+    let plot: any Plot
+    let data: JSON.Node
+    if view == "wtw+norms" {
+      // WᵀW above the norm bars.
+      guard let (wtw, wtwData) = try? drawing("wtw", entry, settings, canonical: true, statement.span, source),
+        let (norms, normsData) = try? drawing("norms", entry, settings, canonical: true, statement.span, source)
+      else { return nil }
+      plot = PanelGrid([wtw, norms], columns: 1)
+      data = .object([("wtw", wtwData), ("norms", normsData)])
+    } else {
+      guard let drawn = try? drawing(view, entry, settings, canonical: true, statement.span, source) else {
+        return nil
+      }
+      (plot, data) = drawn
     }
     let finite = progress.losses.filter(\.isFinite).map(Double.init)
     let loss =

@@ -52,6 +52,15 @@ final class LiveTests: XCTestCase {
     XCTAssertTrue(displays[0].plain.contains("‖W_i‖"), "the norms view")
   }
 
+  func testBareLiveDrawsWtWAboveTheNormsWhenMIsNotTwo() {
+    let (session, _, displays) = session()
+    let script = "model n=20 m=5 density=p for p in [1, 0.1]\ntrain 50 batch=64 live"
+    XCTAssertEqual(session.run(Source(name: "t", text: script)), .finished)
+    let text = displays().last?.plain ?? ""
+    XCTAssertTrue(text.contains("‖W_i‖"), "the norm bars")
+    XCTAssertTrue(text.contains("   b "), "the heatmap's bias column")
+  }
+
   func testTheViewMustSuitTheModel() {
     let (session, _, _) = session()
     let outcome = session.run(Source(name: "t", text: "model n=5 m=3\ntrain 10 live=geometry"))
