@@ -27,7 +27,8 @@ struct ChunkKernel {
     self.m = m
     self.width = (width + 7) / 8 * 8
     self.path = path
-    self.wide = wide ?? Self.usesWide(n: n)
+    // The wide kernel lists lanes as 16-bit indices: wider chunks take the dense kernel.
+    self.wide = (wide ?? Self.usesWide(n: n)) && self.width <= 65_528
   }
 
   /// Models with many features take the wide kernel (`CToyKernels/toy_wide.c`): its

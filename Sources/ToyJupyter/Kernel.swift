@@ -137,6 +137,8 @@ public final class Kernel: @unchecked Sendable {
       if ready[0], let frames = shell.receive(), let request = decode(frames) { waiting.append(request) }
       flush()
       while !executing.load(ordering: .acquiring), !waiting.isEmpty, !stopping.load(ordering: .acquiring) {
+        // The finished cell's reply and idle go out before the next request's busy.
+        flush()
         handleShell(waiting.removeFirst()) { send($0, $1) }
         flush()
       }

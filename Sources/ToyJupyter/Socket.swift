@@ -42,7 +42,13 @@ final class Socket {
     }
   }
 
-  func close() { zmq_close(handle) }
+  /// Closes the socket, giving queued messages (a shutdown reply, the last idle) half a
+  /// second to leave: `zmq_send` only queues.
+  func close() {
+    var linger: Int32 = 500
+    zmq_setsockopt(handle, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
+    zmq_close(handle)
+  }
 }
 
 /// Waits up to `milliseconds` for any of `sockets` to be readable; returns which are.

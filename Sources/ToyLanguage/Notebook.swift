@@ -39,7 +39,9 @@ public enum Notebook {
   /// of statements (blocks end at a blank line outside an unfinished statement). A block of
   /// comments alone becomes a markdown cell.
   public static func cells(of script: String) -> [(markdown: Bool, source: String)] {
-    let lines = script.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // "\r\n" is one Character: normalise line ends first, as the lexer accepts both.
+    let lines = script.replacingOccurrences(of: "\r\n", with: "\n")
+      .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     var blocks: [[String]] = [[]]
     if lines.contains(where: { $0.hasPrefix("# %%") }) {
       for line in lines {

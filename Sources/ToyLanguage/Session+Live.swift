@@ -62,11 +62,13 @@ extension Session {
     var text = framed.plainText(options)
     // Shrink until the frame fits the terminal: a frame taller than the screen cannot be
     // redrawn in place.
-    var height = max(6, liveHeight / max(1, (settings.count + 2) / 3))
-    while text.split(separator: "\n", omittingEmptySubsequences: false).count > liveHeight && height > 4 {
+    let panelRows = max(1, (settings.count + 2) / 3) * (view == "wtw+norms" ? 2 : 1)
+    var height = max(4, liveHeight / panelRows)
+    while text.split(separator: "\n", omittingEmptySubsequences: false).count > liveHeight {
       options.height = height
       text = framed.plainText(options)
-      height = height * 3 / 4
+      if height == 4 { break }
+      height = max(4, height * 3 / 4)
     }
     let payload = JSON.Node.object([
       ("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps))),

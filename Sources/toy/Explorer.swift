@@ -57,6 +57,7 @@ struct ExplorerState {
     case .char("+"), .char("="):
       guard m < 64 else { return .none }
       m += 1
+      if view == "geometry" && m != 2 { view = "wtw" }
       return .reinitialise
     case .char("-"):
       guard m > 1 else { return .none }
@@ -247,6 +248,18 @@ final class RawTerminal {
     raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
     raw.c_iflag &= ~tcflag_t(IXON | ICRNL)
     tcsetattr(STDIN_FILENO, TCSANOW, &raw)
+    // Killed or hung up while exploring: put the terminal back before dying.
+    rawTerminalSaved = saved
+    for signal in [SIGTERM, SIGHUP] {
+      Glibc.signal(signal) { number in
+        var saved = rawTerminalSaved
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+        let leave: [UInt8] = Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".utf8)
+        _ = leave.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+        Glibc.signal(number, SIG_DFL)
+        raise(number)
+      }
+    }
     writeOut("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
   }
 
@@ -255,6 +268,8 @@ final class RawTerminal {
     restored = true
     writeOut("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l")
     tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+    signal(SIGTERM, SIG_DFL)
+    signal(SIGHUP, SIG_DFL)
   }
 
   deinit { restore() }
@@ -299,3 +314,6 @@ final class RawTerminal {
     return Glibc.read(STDIN_FILENO, &byte, 1) == 1 ? byte : nil
   }
 }
+
+/// The terminal settings to restore from a signal handler (which cannot capture).
+nonisolated(unsafe) private var rawTerminalSaved = termios()

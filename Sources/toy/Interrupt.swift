@@ -5,6 +5,14 @@ import ToyLanguage
 /// Ctrl-C handling for long computations: the first SIGINT asks training to stop at the
 /// next step (the model is kept); a second one, if training does not stop, ends the program.
 enum Interrupt {
+  /// Ends the program at once (a second Ctrl-C), showing the cursor first in case a live
+  /// view hid it: write(2) and _exit are safe in a signal handler.
+  static func exitNow() -> Never {
+    let show: [UInt8] = Array("\u{1B}[?25h".utf8)
+    _ = show.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    _exit(130)
+  }
+
   /// The flag the trainer polls. A global so the C signal handler can reach it.
   static let cancellation = Cancellation()
 
@@ -12,7 +20,7 @@ enum Interrupt {
   static func whileTraining<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     cancellation.reset()
     let previous = signal(SIGINT) { _ in
-      if Interrupt.cancellation.isCancelled { _exit(130) }
+      if Interrupt.cancellation.isCancelled { Interrupt.exitNow() }
       Interrupt.cancellation.cancel()
     }
     defer { signal(SIGINT, previous) }
@@ -28,8 +36,8 @@ enum Interrupt {
     Self.session = session
     session.cancellation.reset()
     let previous = signal(SIGINT) { _ in
-      guard let session = Interrupt.session else { _exit(130) }
-      if session.cancellation.isCancelled { _exit(130) }
+      guard let session = Interrupt.session else { Interrupt.exitNow() }
+      if session.cancellation.isCancelled { Interrupt.exitNow() }
       session.cancellation.cancel()
     }
     defer {

@@ -43,7 +43,7 @@ enum LiveView {
   /// Sets a session up to draw live frames when standard output is a terminal.
   static func attach(to session: Session, render: @escaping (Display) -> String) {
     guard let rows = terminalRows else { return }
-    session.liveHeight = max(10, rows - 2)
+    session.liveHeight = max(4, rows - 2)
     session.onLiveFrame = { display in
       ProgressBar.clear()
       draw(render(display))

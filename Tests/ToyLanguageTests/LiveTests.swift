@@ -58,7 +58,7 @@ final class LiveTests: XCTestCase {
     XCTAssertEqual(session.run(Source(name: "t", text: script)), .finished)
     let text = displays().last?.plain ?? ""
     XCTAssertTrue(text.contains("‖W_i‖"), "the norm bars")
-    XCTAssertTrue(text.contains("   b "), "the heatmap's bias column")
+    XCTAssertTrue(text.contains("  b "), "the heatmap's bias column")
   }
 
   func testTheViewMustSuitTheModel() {
