@@ -30,9 +30,7 @@ ALWAYS_INLINE double kernel_body(
 
   // h[k] = Σ_f Win[f,k]·x[f]  (then ReLU)
   combine(m, n, lanes, stride, win, 1, m, x, h, 0);
-  if (hidden_relu)
-    for (int k = 0; k < m; k++)
-      for (int j = 0; j < lanes; j += 8) store8(h + (long)k * stride + j, relu8(load8(h + (long)k * stride + j)));
+  if (hidden_relu) relu_rows(m, lanes, stride, h);
 
   // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss and δ = ∂/∂z (stored over z)
   combine(n, m, lanes, stride, wout, m, 1, h, z, bias);
@@ -41,12 +39,7 @@ ALWAYS_INLINE double kernel_body(
 
   // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU)
   combine(m, n, lanes, stride, wout, 1, m, z, g, 0);
-  if (hidden_relu)
-    for (int k = 0; k < m; k++)
-      for (int j = 0; j < lanes; j += 8) {
-        v8 hk = load8(h + (long)k * stride + j);
-        store8(g + (long)k * stride + j, keep8(hk > splat8(0), load8(g + (long)k * stride + j)));
-      }
+  if (hidden_relu) keep_where_positive(m, lanes, stride, h, g);
 
   // ∂Wout[f,k] += δ[f]·h[k];  ∂Win[f,k] += x[f]·g[k];  ∂b_f += Σ δ[f]
   for (int f = 0; f < n; f++) {

@@ -38,6 +38,22 @@ ALWAYS_INLINE void combine(
   }
 }
 
+// rows[r][j] = ReLU(rows[r][j]) for r < count, j < lanes (rows of `stride` floats): the
+// hidden ReLU. A contiguous block is one row of all its floats.
+ALWAYS_INLINE void relu_rows(int count, long lanes, long stride, float *rows) {
+  for (int r = 0; r < count; r++)
+    for (long j = 0; j < lanes; j += 8) store8(rows + r * stride + j, relu8(load8(rows + r * stride + j)));
+}
+
+// g[r][j] = 0 where h[r][j] ≤ 0: the gradient through the hidden ReLU.
+ALWAYS_INLINE void keep_where_positive(int count, long lanes, long stride, const float *h, float *g) {
+  for (int r = 0; r < count; r++)
+    for (long j = 0; j < lanes; j += 8) {
+      const long i = r * stride + j;
+      store8(g + i, keep8(load8(h + i) > splat8(0), load8(g + i)));
+    }
+}
+
 // Replaces the pre-activations z (F rows) by δ = ∂loss/∂z and returns Σ_j Σ_f I_f·(x'−t)²
 // over the lanes. `valid` (nullable) multiplies each lane's error, to mask padding.
 ALWAYS_INLINE double error_pass(

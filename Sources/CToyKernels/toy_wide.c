@@ -299,14 +299,11 @@ ALWAYS_INLINE double wide_body(
     for (long i = 0; i < (long)lanes * mp; i++) w.ht[i] = 0;
     for (int f = 0; f < n; f++)
       scatter_row(m, mp, win + f * m, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.ht);
-    if (hidden_relu)
-      for (long i = 0; i < (long)lanes * mp; i += 8) store8(w.ht + i, relu8(load8(w.ht + i)));
+    if (hidden_relu) relu_rows(1, (long)lanes * mp, 0, w.ht);
     to_feature_major(m, lanes, mp, w.ht, stride, h);
   } else {
     combine_blocked(m, n, lanes, stride, win, 1, m, x, h, 0);
-    if (hidden_relu)
-      for (int k = 0; k < m; k++)
-        for (int j = 0; j < lanes; j += 8) store8(h + (long)k * stride + j, relu8(load8(h + (long)k * stride + j)));
+    if (hidden_relu) relu_rows(m, lanes, stride, h);
     to_sample_major(m, lanes, stride, h, mp, w.ht);
   }
 
@@ -317,12 +314,7 @@ ALWAYS_INLINE double wide_body(
 
   // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU), then gt = gᵀ
   combine_blocked(m, n, lanes, stride, wout, 1, m, z, g, 0);
-  if (hidden_relu)
-    for (int k = 0; k < m; k++)
-      for (int j = 0; j < lanes; j += 8) {
-        v8 hk = load8(h + (long)k * stride + j);
-        store8(g + (long)k * stride + j, keep8(hk > splat8(0), load8(g + (long)k * stride + j)));
-      }
+  if (hidden_relu) keep_where_positive(m, lanes, stride, h, g);
   to_sample_major(m, lanes, stride, g, mp, w.gt);
 
   // ∂b_f += Σ δ[f];  ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]
