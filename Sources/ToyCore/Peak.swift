@@ -17,7 +17,7 @@ public enum PeakThroughput {
         precondition(sink.isFinite)
       }
       let elapsed = clock.now - start
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = elapsed.seconds
       best = max(best, Double(iterations) * 160 * Double(max(1, threads)) / seconds / 1e9)
     }
     return best
@@ -25,4 +25,11 @@ public enum PeakThroughput {
 
   /// Cores the trainer uses by default.
   public static var cores: Int { ToyModel.coreCount }
+}
+
+extension Duration {
+  /// The duration in seconds, as a Double (for rates and reports).
+  public var seconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) * 1e-18
+  }
 }

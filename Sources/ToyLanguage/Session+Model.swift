@@ -314,7 +314,7 @@ extension Session {
     do {
       try model.train(options, cancellation: cancellation) { report, trained in
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed.seconds
         if recording { dynamics.record(step: trained.steps, model: trained) }
         if let live, let onLiveFrame = self.onLiveFrame, seconds - lastFrame >= 1.0 / 15 {
           lastFrame = seconds
@@ -343,7 +343,7 @@ extension Session {
     if let live, !dryRun, let updated = models[entry.name] {
       // The last frame stays, as an ordinary display (the only one without a terminal).
       let elapsed = clock.now - start
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      let seconds = elapsed.seconds
       let report = TrainingProgress(
         step: options.steps, totalSteps: options.steps,
         losses: (0..<model.instanceCount).map { model.recentLoss(instance: $0).map(Float.init) ?? .nan })

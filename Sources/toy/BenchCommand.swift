@@ -202,7 +202,7 @@ struct BenchConfiguration {
     let start = clock.now
     try Interrupt.whileTraining { _ = try model.train(options, cancellation: Interrupt.cancellation) }
     let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let seconds = elapsed.seconds
     return Result(configuration: self, steps: steps, seconds: seconds, peakKiB: peakResidentKiB())
   }
 }

@@ -198,7 +198,7 @@ enum Explorer {
         options.threads = 1
         _ = try? model.train(options)
         let elapsed = clock.now - start
-        let seconds = max(1e-6, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        let seconds = max(1e-6, elapsed.seconds)
         rate = Double(stepsPerTick) / seconds
         // About 25 frames a second: as many steps as fit in 40 ms.
         stepsPerTick = max(1, min(5000, Int(rate * 0.04)))

@@ -126,7 +126,7 @@ struct TrainCommand: ParsableCommand {
       throw CommandFailure(error.description)
     }
     let elapsed = clock.now - start
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let seconds = elapsed.seconds
     var summary = "\(kind.rawValue) model, n=\(n) m=\(m), \(model.instanceCount) instance"
     summary += model.instanceCount == 1 ? "" : "s"
     summary += ", \(model.steps) steps in \(fixed(seconds, 2)) s"
