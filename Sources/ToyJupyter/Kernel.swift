@@ -168,21 +168,29 @@ public final class Kernel: @unchecked Sendable {
     _ request: Message, publish: (Channel, Message) -> Void, reply send: (Message) -> Void
   ) {
     publish(.iopub, status("busy", for: request))
-    switch request.type {
-    case "interrupt_request":
+    if request.type == "interrupt_request" {
       session.cancellation.cancel()
       send(reply(to: request, type: "interrupt_reply", content: ["status": "ok"]))
-    case "shutdown_request":
-      session.cancellation.cancel()
-      let restart = request.content["restart"] as? Bool ?? false
-      send(reply(to: request, type: "shutdown_reply", content: ["status": "ok", "restart": restart]))
-      stopping.store(true, ordering: .releasing)
-    case "kernel_info_request":
-      send(reply(to: request, type: "kernel_info_reply", content: kernelInfo))
-    default:
-      break
+    } else if let answer = answerOnEitherChannel(request) {
+      send(answer)
     }
     publish(.iopub, status("idle", for: request))
+  }
+
+  /// The reply to a request that may come on the shell or the control channel (kernel info,
+  /// shutdown), nil for any other.
+  func answerOnEitherChannel(_ request: Message) -> Message? {
+    switch request.type {
+    case "kernel_info_request":
+      return reply(to: request, type: "kernel_info_reply", content: kernelInfo)
+    case "shutdown_request":
+      session.cancellation.cancel()
+      stopping.store(true, ordering: .releasing)
+      let restart = request.content["restart"] as? Bool ?? false
+      return reply(to: request, type: "shutdown_reply", content: ["status": "ok", "restart": restart])
+    default:
+      return nil
+    }
   }
 
   func handleShell(_ request: Message, publish: @escaping (Channel, Message) -> Void) {
@@ -196,8 +204,6 @@ public final class Kernel: @unchecked Sendable {
         executing.store(false, ordering: .releasing)
       }
       return  // the execution thread reports idle
-    case "kernel_info_request":
-      publish(.shell, reply(to: request, type: "kernel_info_reply", content: kernelInfo))
     case "complete_request":
       publish(.shell, reply(to: request, type: "complete_reply", content: complete(content)))
     case "inspect_request":
@@ -214,13 +220,8 @@ public final class Kernel: @unchecked Sendable {
         [0, cell.count, output ? [cell.code, cell.result ?? NSNull()] as [Any] : cell.code]
       }
       publish(.shell, reply(to: request, type: "history_reply", content: ["status": "ok", "history": entries]))
-    case "shutdown_request":
-      session.cancellation.cancel()
-      let restart = content["restart"] as? Bool ?? false
-      publish(.shell, reply(to: request, type: "shutdown_reply", content: ["status": "ok", "restart": restart]))
-      stopping.store(true, ordering: .releasing)
     default:
-      break
+      if let answer = answerOnEitherChannel(request) { publish(.shell, answer) }
     }
     publish(.iopub, status("idle", for: request))
   }
@@ -260,23 +261,18 @@ public final class Kernel: @unchecked Sendable {
     }
     session.cancellation.reset()
     // `train … live`: one display per cell, updated in place, the final frame included.
-    var liveID = "toy-live-" + UUID().uuidString.lowercased()
-    var liveShown = false
-    func live(_ display: Display) {
-      let content: [String: Any] = ["data": display.mimeBundle, "metadata": [:], "transient": ["display_id": liveID]]
-      let type = liveShown ? "update_display_data" : "display_data"
-      liveShown = true
-      post(.iopub, Message(type: type, session: kernelSession, content: content, parent: request.header))
+    var live = UpdatingDisplay(prefix: "toy-live-")
+    func showLive(_ display: Display) {
+      post(.iopub, live.message(data: display.mimeBundle, session: kernelSession, parent: request.header))
     }
     session.liveSVG = true
-    session.onLiveFrame = { display in if !silent { live(display) } }
+    session.onLiveFrame = { display in if !silent { showLive(display) } }
     session.onDisplay = { [self] display in
       guard !silent else { return }
-      if display.isLiveFinal && liveShown {
-        live(display)
+      if display.isLiveFinal && live.shown {
+        showLive(display)
         // A later `train … live` in the same cell gets a display of its own.
-        liveID = "toy-live-" + UUID().uuidString.lowercased()
-        liveShown = false
+        live = UpdatingDisplay(prefix: "toy-live-")
         return
       }
       var content: [String: Any] = ["data": display.mimeBundle, "metadata": [:]]
@@ -289,8 +285,7 @@ public final class Kernel: @unchecked Sendable {
         post(.iopub, Message(type: "display_data", session: kernelSession, content: content, parent: request.header))
       }
     }
-    let progressID = "toy-train-" + UUID().uuidString.lowercased()
-    var shownProgress = false
+    var progressDisplay = UpdatingDisplay(prefix: "toy-train-")
     var lastUpdate = -1.0
     session.onProgress = { [self] progress, seconds in
       guard !silent, seconds - lastUpdate >= 0.25 || progress.step == progress.totalSteps else { return }
@@ -299,12 +294,7 @@ public final class Kernel: @unchecked Sendable {
       let loss = finite.isEmpty ? "" : "  loss \(formatNumber(Double(finite.reduce(0, +)) / Double(finite.count)))"
       let text =
         "train: step \(progress.step)/\(progress.totalSteps)\(loss)  \(formatNumber(seconds, significant: 3)) s"
-      let content: [String: Any] = [
-        "data": ["text/plain": text], "metadata": [:], "transient": ["display_id": progressID],
-      ]
-      let type = shownProgress ? "update_display_data" : "display_data"
-      shownProgress = true
-      post(.iopub, Message(type: type, session: kernelSession, content: content, parent: request.header))
+      post(.iopub, progressDisplay.message(data: ["text/plain": text], session: kernelSession, parent: request.header))
     }
     let outcome = session.run(Source(name: "In[\(count)]", text: code))
     session.onProgress = nil
@@ -384,3 +374,19 @@ public final class Kernel: @unchecked Sendable {
 }
 
 nonisolated(unsafe) private var interruptTarget: Cancellation?
+
+/// One output a cell updates in place: the first message is `display_data`, the later ones
+/// `update_display_data`, all under one `transient.display_id`.
+struct UpdatingDisplay {
+  let id: String
+  private(set) var shown = false
+
+  init(prefix: String) { id = prefix + UUID().uuidString.lowercased() }
+
+  mutating func message(data: [String: Any], session: String, parent: [String: Any]) -> Message {
+    let type = shown ? "update_display_data" : "display_data"
+    shown = true
+    let content: [String: Any] = ["data": data, "metadata": [:], "transient": ["display_id": id]]
+    return Message(type: type, session: session, content: content, parent: parent)
+  }
+}
