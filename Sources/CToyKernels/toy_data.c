@@ -79,12 +79,14 @@ ALWAYS_INLINE void fill_body(
       }
     } else {
       uint32_t t = (uint32_t)threshold;
+      // Very sparse features leave most groups of eight empty: skip their value hashes.
+      // Denser ones compute them always: a branch taken at random costs more than a hash.
+      const int skip_empty = threshold < (1ull << 27);  // density below 1/32
       for (; j + 8 <= end; j += 8, lane += 8) {
         vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
         vu8 u = hash32x8(lanes ^ lo);
         vs8 on = (vs8)(u < t);
-        // Sparse features leave most groups of eight empty: skip their value hashes.
-        if (!__builtin_reduce_or(on)) {
+        if (skip_empty && !__builtin_reduce_or(on)) {
           __builtin_memset(row + j, 0, 8 * sizeof(float));
           continue;
         }

@@ -75,7 +75,7 @@ int toy_kernel_path_available(toy_kernel_path path) {
     case TOY_KERNEL_AVX2:
 #if defined(__x86_64__)
       __builtin_cpu_init();
-      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+      return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("popcnt");
 #else
       return 0;
 #endif

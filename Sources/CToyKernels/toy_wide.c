@@ -4,28 +4,26 @@
 // Layout as in toy_kernels.c (x, z, h, g feature-major, SIMD along the samples), plus
 // sample-major hidden rows ht and gt: one row of mp = m rounded up to 8 floats per sample.
 // Two things make it fast where n is large:
-// - The dense products are register-blocked: a tile of six rows by 16 lanes (or by 16
-//   hidden columns) stays in twelve accumulators, so every loaded vector feeds several
-//   multiply-adds; the sums over features run in slices that stay in the first-level cache.
+// - The dense products are register-blocked: a tile of six rows by 16 lanes (or of a few
+//   rows by up to 32 hidden columns) stays in eight to twelve accumulators, so every loaded
+//   vector feeds several multiply-adds, and each tile's inputs stay in the first-level cache.
 // - Most inputs are zero. Each feature row's non-zero lanes are listed once, and the two
 //   products with x (h = Winᵀx and ∂Win = x·gᵀ) run over those lanes only. The error δ is
 //   not sparse in practice (a feature the model does not represent outputs a constant
 //   positive bias), so its products stay dense.
-// Like the dense kernel, the body is compiled for the baseline and for AVX2+FMA.
+// Like the dense kernel, the body is compiled for the baseline and for AVX2+FMA (+POPCNT).
 #include "toy_passes.h"
 
 // ---- Lists of non-zero lanes ----
 
-// Positions of the set bits of every byte, and their count: lane masks to index lists.
+// Positions of the set bits of every byte: lane masks to index lists.
 static uint8_t bit_positions[256][8];
-static uint8_t bit_counts[256];
 
 __attribute__((constructor)) static void make_bit_tables(void) {
   for (int b = 0; b < 256; b++) {
     int count = 0;
     for (int i = 0; i < 8; i++)
       if (b >> i & 1) bit_positions[b][count++] = (uint8_t)i;
-    bit_counts[b] = (uint8_t)count;
   }
 }
 
@@ -35,7 +33,8 @@ typedef _Bool vbool8 __attribute__((ext_vector_type(8)));
 
 // Writes the indices of row's non-zero lanes to out, in order, and returns how many there
 // are. Branch-free: each group of 8 lanes writes 8 indices and keeps as many as it has, so
-// out needs room for lanes + 8.
+// out needs room for lanes + 8. The running count is the loop's only dependency, so it
+// is a population count (one cycle), not a table lookup (a load's latency per group).
 ALWAYS_INLINE int nonzero_lanes(const float *row, int lanes, uint16_t *out) {
   int count = 0;
   for (int j = 0; j < lanes; j += 8) {
@@ -46,29 +45,21 @@ ALWAYS_INLINE int nonzero_lanes(const float *row, int lanes, uint16_t *out) {
     __builtin_memcpy(&positions, bit_positions[mask], sizeof positions);
     vh8 index = __builtin_convertvector(positions, vh8) + (uint16_t)j;
     __builtin_memcpy(out + count, &index, sizeof index);
-    count += bit_counts[mask];
+    count += __builtin_popcount((unsigned)mask);
   }
   return count;
 }
 
 // ---- Products over the listed lanes ----
 
-// The first `count` (1…8) floats at p, zeros after.
-ALWAYS_INLINE v8 load_part(const float *p, int count) {
-  if (count >= 8) return load8(p);
-  float part[8] = {0};
-  for (int i = 0; i < count; i++) part[i] = p[i];
-  return load8(part);
-}
-
-// out[j][0 ..< 8·nv] += src[j]·w[0 ..< cols] for the listed lanes j (out rows of mp floats;
-// columns at and past `cols` get nothing). nv (1…4) is a constant after inlining.
+// out[j][0 ..< 8·nv] += src[j]·w[0 ..< 8·nv] for the listed lanes j (w and out rows of mp
+// floats, zero past m). nv (1…4) is a constant after inlining.
 ALWAYS_INLINE void scatter_block(
-    int nv, const float *w, int cols, const float *src, const uint16_t *list, int count, float *out, int mp) {
-  const v8 w0 = load_part(w, cols);
-  const v8 w1 = nv > 1 ? load_part(w + 8, cols - 8) : splat8(0);
-  const v8 w2 = nv > 2 ? load_part(w + 16, cols - 16) : splat8(0);
-  const v8 w3 = nv > 3 ? load_part(w + 24, cols - 24) : splat8(0);
+    int nv, const float *w, const float *src, const uint16_t *list, int count, float *out, int mp) {
+  const v8 w0 = load8(w);
+  const v8 w1 = nv > 1 ? load8(w + 8) : splat8(0);
+  const v8 w2 = nv > 2 ? load8(w + 16) : splat8(0);
+  const v8 w3 = nv > 3 ? load8(w + 24) : splat8(0);
   for (int t = 0; t < count; t++) {
     const int j = list[t];
     const v8 s = splat8(src[j]);
@@ -80,23 +71,22 @@ ALWAYS_INLINE void scatter_block(
   }
 }
 
-// out[j] += src[j]·w for every listed lane j; w has m floats, out rows mp.
-ALWAYS_INLINE void scatter_row(
-    int m, int mp, const float *w, const float *src, const uint16_t *list, int count, float *out) {
+// out[j] += src[j]·w for every listed lane j; w (padded) and out rows of mp floats.
+ALWAYS_INLINE void scatter_row(int mp, const float *w, const float *src, const uint16_t *list, int count, float *out) {
   for (int c = 0; c < mp; c += 32) {
     switch ((mp - c) / 8) {
-      case 1: scatter_block(1, w + c, m - c, src, list, count, out + c, mp); break;
-      case 2: scatter_block(2, w + c, m - c, src, list, count, out + c, mp); break;
-      case 3: scatter_block(3, w + c, m - c, src, list, count, out + c, mp); break;
-      default: scatter_block(4, w + c, m - c, src, list, count, out + c, mp); break;
+      case 1: scatter_block(1, w + c, src, list, count, out + c, mp); break;
+      case 2: scatter_block(2, w + c, src, list, count, out + c, mp); break;
+      case 3: scatter_block(3, w + c, src, list, count, out + c, mp); break;
+      default: scatter_block(4, w + c, src, list, count, out + c, mp); break;
     }
   }
 }
 
-// dst[0 ..< cols] += Σ_t src[j]·in[j][0 ..< 8·nv] over the listed lanes j (in rows of mp
-// floats). Two sets of accumulators, alternating, keep enough products in flight.
+// dst[0 ..< 8·nv] += Σ_t src[j]·in[j][0 ..< 8·nv] over the listed lanes j (in and dst rows
+// of mp floats). Two sets of accumulators, alternating, keep enough products in flight.
 ALWAYS_INLINE void gather_block(
-    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst, int cols) {
+    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst) {
   v8 a[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
   v8 b[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
   int t = 0;
@@ -114,20 +104,17 @@ ALWAYS_INLINE void gather_block(
     const v8 s = splat8(src[j]);
     for (int i = 0; i < nv; i++) a[i] += s * load8(in + (long)j * mp + 8 * i);
   }
-  float sum[32];
-  for (int i = 0; i < nv; i++) store8(sum + 8 * i, a[i] + b[i]);
-  for (int c = 0; c < cols && c < 8 * nv; c++) dst[c] += sum[c];
+  for (int i = 0; i < nv; i++) store8(dst + 8 * i, load8(dst + 8 * i) + a[i] + b[i]);
 }
 
-// dst[0 ..< m] += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
-ALWAYS_INLINE void gather_row(
-    int m, int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst) {
+// dst[0 ..< mp] += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
+ALWAYS_INLINE void gather_row(int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst) {
   for (int c = 0; c < mp; c += 32) {
     switch ((mp - c) / 8) {
-      case 1: gather_block(1, src, list, count, in + c, mp, dst + c, m - c); break;
-      case 2: gather_block(2, src, list, count, in + c, mp, dst + c, m - c); break;
-      case 3: gather_block(3, src, list, count, in + c, mp, dst + c, m - c); break;
-      default: gather_block(4, src, list, count, in + c, mp, dst + c, m - c); break;
+      case 1: gather_block(1, src, list, count, in + c, mp, dst + c); break;
+      case 2: gather_block(2, src, list, count, in + c, mp, dst + c); break;
+      case 3: gather_block(3, src, list, count, in + c, mp, dst + c); break;
+      default: gather_block(4, src, list, count, in + c, mp, dst + c); break;
     }
   }
 }
@@ -135,15 +122,15 @@ ALWAYS_INLINE void gather_row(
 // ---- Register-blocked dense products ----
 
 // Rows 0 ..< R of out (R ≤ 6), lanes 0 ..< 8·V (V ≤ 2): out[r] = start[r] + Σ_c coef[c·cs +
-// r·rs]·in[c] over c < cols, where start is out itself when `accumulate`, else init (or 0).
+// r·rs]·in[c] over c < cols, where start is init[r] (or 0).
 // R and V are constants after inlining.
 ALWAYS_INLINE void combine_tile(
     int R, int V, int cols, const float *coef, int rs, int cs, const float *in, int stride, float *out,
-    const float *init, int accumulate) {
+    const float *init) {
   v8 acc[6][2];
   for (int r = 0; r < R; r++)
     for (int v = 0; v < V; v++)
-      acc[r][v] = accumulate ? load8(out + (long)r * stride + 8 * v) : init ? splat8(init[r]) : splat8(0);
+      acc[r][v] = init ? splat8(init[r]) : splat8(0);
   for (int c = 0; c < cols; c++) {
     const float *row = in + (long)c * stride;
     const v8 x0 = load8(row), x1 = V > 1 ? load8(row + 8) : splat8(0);
@@ -157,44 +144,49 @@ ALWAYS_INLINE void combine_tile(
     for (int v = 0; v < V; v++) store8(out + (long)r * stride + 8 * v, acc[r][v]);
 }
 
-ALWAYS_INLINE void combine_rows(
-    int R, int cols, int lanes, int stride, const float *coef, int rs, int cs, const float *in, float *out,
-    const float *init, int accumulate) {
-  int j = 0;
-  for (; j + 16 <= lanes; j += 16)
-    combine_tile(R, 2, cols, coef, rs, cs, in + j, stride, out + j, init, accumulate);
-  if (j < lanes) combine_tile(R, 1, cols, coef, rs, cs, in + j, stride, out + j, init, accumulate);
+// Every row of out over lanes j ..< j + 8·V, in tiles of six rows (then one tile of the
+// rest). The inputs' lanes (cols × 8·V floats) stay in the first-level cache while each
+// tile of rows passes over them.
+ALWAYS_INLINE void combine_lanes(
+    int V, int rows, int cols, int stride, const float *coef, int rs, int cs, const float *in, float *out,
+    const float *init) {
+  int r = 0;
+  for (; r + 6 <= rows; r += 6)
+    combine_tile(6, V, cols, coef + r * rs, rs, cs, in, stride, out + (long)r * stride, init ? init + r : 0);
+  // The last rows as one tile of as many, not one by one (a single row keeps one or two
+  // accumulators, too few to cover the multiply-add latency).
+  const float *w = coef + r * rs, *start = init ? init + r : 0;
+  float *o = out + (long)r * stride;
+  switch (rows - r) {
+    case 1: combine_tile(1, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 2: combine_tile(2, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 3: combine_tile(3, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 4: combine_tile(4, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 5: combine_tile(5, V, cols, w, rs, cs, in, stride, o, start); break;
+    default: break;
+  }
 }
 
 // The same sum as combine in toy_passes.h, six rows at a time (per input vector loaded,
-// six multiply-adds instead of one), over the inputs in slices of 32 rows that stay in the
-// first-level cache while every tile of rows and lanes passes over them.
+// six multiply-adds instead of one), 16 lanes at a time.
 ALWAYS_INLINE void combine_blocked(
     int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs, const float *in, float *out,
     const float *init) {
-  for (int c = 0; c < cols; c += 32) {
-    const int slice = cols - c < 32 ? cols - c : 32, accumulate = c > 0;
-    const float *part = in + (long)c * stride, *weights = coef + c * cs;
-    int r = 0;
-    for (; r + 6 <= rows; r += 6)
-      combine_rows(6, slice, lanes, stride, weights + r * rs, rs, cs, part, out + (long)r * stride,
-                   init ? init + r : 0, accumulate);
-    for (; r < rows; r++)
-      combine_rows(1, slice, lanes, stride, weights + r * rs, rs, cs, part, out + (long)r * stride,
-                   init ? init + r : 0, accumulate);
-  }
+  int j = 0;
+  for (; j + 16 <= lanes; j += 16) combine_lanes(2, rows, cols, stride, coef, rs, cs, in + j, out + j, init);
+  if (j < lanes) combine_lanes(1, rows, cols, stride, coef, rs, cs, in + j, out + j, init);
 }
 
 // dst rows r < R (each m floats), columns 0 ..< min(cols, 8·V):
 // dst[r] += Σ_j src[r][j]·in[j]  over lanes j (src rows of `stride`, in rows of mp).
-// R·V ≤ 12 accumulators (V ≤ 2); R and V are constants after inlining.
+// R·V ≤ 10 accumulators (V ≤ 4); R and V are constants after inlining.
 ALWAYS_INLINE void outer_tile(
     int R, int V, int lanes, const float *src, int stride, const float *in, int mp, float *dst, int m, int cols) {
-  v8 acc[12];
+  v8 acc[10];
   for (int i = 0; i < R * V; i++) acc[i] = splat8(0);
   for (int j = 0; j < lanes; j++) {
     const float *row = in + (long)j * mp;
-    v8 x[2];
+    v8 x[4];
     for (int v = 0; v < V; v++) x[v] = load8(row + 8 * v);
     for (int r = 0; r < R; r++) {
       const v8 s = splat8(src[(long)r * stride + j]);
@@ -202,30 +194,38 @@ ALWAYS_INLINE void outer_tile(
     }
   }
   for (int r = 0; r < R; r++) {
-    float sum[16];
+    float sum[32];
     for (int v = 0; v < V; v++) store8(sum + 8 * v, acc[r * V + v]);
     for (int c = 0; c < cols && c < 8 * V; c++) dst[r * m + c] += sum[c];
   }
 }
 
+// Tiles of R rows by V vectors: at least eight accumulators to cover the multiply-add
+// latency, and with the V operands and the broadcast at most 14 of the 16 vector
+// registers, so that no accumulator is spilled (a spill puts a store and a load on the
+// critical path of every step).
 ALWAYS_INLINE void outer_rows(
     int V, int rows, int lanes, const float *src, int stride, const float *in, int mp, float *dst, int m, int cols) {
-  const int R = V == 2 ? 6 : 8;  // twelve or eight accumulators, leaving registers for the operands
+  const int R = V == 1 ? 10 : V == 2 ? 5 : V == 3 ? 3 : 2;
   int r = 0;
   for (; r + R <= rows; r += R)
     outer_tile(R, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
-  for (; r < rows; r++) outer_tile(1, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
+  for (; r + 2 <= rows; r += 2)  // the last rows in pairs, not one by one
+    outer_tile(2, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
+  if (r < rows) outer_tile(1, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
 }
 
 // dst[f] += Σ_j src[f][j]·in[j] for rows f < rows: the dense form of the gradient products,
-// 16 hidden columns at a time.
+// up to 32 hidden columns at a time (m = 20 is one tile of three vectors, not two tiles).
 ALWAYS_INLINE void outer_blocked(
     int rows, int m, int mp, int lanes, const float *src, int stride, const float *in, float *dst) {
-  for (int c = 0; c < mp; c += 16) {
-    if (mp - c >= 16)
-      outer_rows(2, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c);
-    else
-      outer_rows(1, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c);
+  for (int c = 0; c < mp; c += 32) {
+    switch ((mp - c) / 8) {
+      case 1: outer_rows(1, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
+      case 2: outer_rows(2, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
+      case 3: outer_rows(3, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
+      default: outer_rows(4, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
+    }
   }
 }
 
@@ -242,6 +242,7 @@ ALWAYS_INLINE void outer_blocked(
 typedef struct {
   int mp, cap;        // hidden row width; list capacity per feature
   float *ht, *gt;     // lanes × mp, sample-major
+  float *wp, *gp;     // n × mp: Win's rows and the sparse ∂Win's, zero-padded to mp
   uint16_t *lists;    // per feature, its non-zero lanes
   int *counts;        // and how many
 } wide_work;
@@ -252,18 +253,30 @@ static wide_work wide_layout(int n, int m, int width, void *base) {
   wide_work w;
   w.mp = (m + 7) / 8 * 8;
   w.cap = width + 8;
-  const long rows = round32((long)width * w.mp * 4), lists = round32((long)n * w.cap * 2);
+  const long rows = round32((long)width * w.mp * 4), padded = round32((long)n * w.mp * 4);
+  const long lists = round32((long)n * w.cap * 2);
   char *p = base;
   w.ht = (float *)p;
   w.gt = (float *)(p + rows);
-  w.lists = (uint16_t *)(p + 2 * rows);
-  w.counts = (int *)(p + 2 * rows + lists);
+  w.wp = (float *)(p + 2 * rows);
+  w.gp = (float *)(p + 2 * rows + padded);
+  w.lists = (uint16_t *)(p + 2 * rows + 2 * padded);
+  w.counts = (int *)(p + 2 * rows + 2 * padded + lists);
   return w;
 }
 
 long toy_wide_work_bytes(int n, int m, int width) {
   const long mp = (m + 7) / 8 * 8, cap = width + 8;
-  return 2 * round32((long)width * mp * 4) + round32((long)n * cap * 2) + round32((long)n * 4);
+  return 2 * round32((long)width * mp * 4) + 2 * round32((long)n * mp * 4) + round32((long)n * cap * 2) +
+         round32((long)n * 4);
+}
+
+// rows × m (row-major) to rows × mp, zeros past m.
+ALWAYS_INLINE void pad_rows(int rows, int m, int mp, const float *in, float *out) {
+  for (int r = 0; r < rows; r++) {
+    for (int k = 0; k < m; k++) out[(long)r * mp + k] = in[(long)r * m + k];
+    for (int k = m; k < mp; k++) out[(long)r * mp + k] = 0;
+  }
 }
 
 // rows × lanes (feature-major, rows of stride) to lanes × mp (sample-major), and back.
@@ -297,8 +310,9 @@ ALWAYS_INLINE double wide_body(
   // h[k] = Σ_f Win[f,k]·x[f]  (then ReLU), in both layouts
   if (density < SPARSE_FORWARD_BELOW) {
     for (long i = 0; i < (long)lanes * mp; i++) w.ht[i] = 0;
+    pad_rows(n, m, mp, win, w.wp);
     for (int f = 0; f < n; f++)
-      scatter_row(m, mp, win + f * m, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.ht);
+      scatter_row(mp, w.wp + (long)f * mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.ht);
     if (hidden_relu) relu_rows(1, (long)lanes * mp, 0, w.ht);
     to_feature_major(m, lanes, mp, w.ht, stride, h);
   } else {
@@ -325,10 +339,13 @@ ALWAYS_INLINE double wide_body(
     grad_bias[f] += sum8(bsum);
   }
   outer_blocked(n, m, mp, lanes, z, stride, w.ht, grad_out);
-  if (density < SPARSE_GRADIENT_BELOW)
+  if (density < SPARSE_GRADIENT_BELOW) {
+    for (long i = 0; i < (long)n * mp; i++) w.gp[i] = 0;
     for (int f = 0; f < n; f++)
-      gather_row(m, mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, grad_in + f * m);
-  else
+      gather_row(mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, w.gp + (long)f * mp);
+    for (int f = 0; f < n; f++)
+      for (int k = 0; k < m; k++) grad_in[f * m + k] += w.gp[(long)f * mp + k];
+  } else
     outer_blocked(n, m, mp, lanes, x, stride, w.gt, grad_in);
   return total;
 }
@@ -344,7 +361,7 @@ ALWAYS_INLINE double wide_body(
 static double wide_baseline(WIDE_ARGS) { return WIDE_CALL; }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2,fma"))) static double wide_avx2(WIDE_ARGS) { return WIDE_CALL; }
+__attribute__((target("avx2,fma,popcnt"))) static double wide_avx2(WIDE_ARGS) { return WIDE_CALL; }
 #endif
 
 double toy_wide_kernel(toy_kernel_path path, WIDE_ARGS) {

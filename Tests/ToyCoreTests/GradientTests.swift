@@ -83,9 +83,10 @@ final class GradientTests: XCTestCase {
     print("fast kernel vs naive reference: max |gradient diff| = \(worst)")
   }
 
-  /// The wide kernel (n ≥ 32): hidden widths below, at and across its 8- and 16-column
-  /// blocks, row counts off its 6- and 8-row tiles, lane tails, and input densities on both
-  /// sides of its sparse/dense switches.
+  /// The wide kernel (n ≥ 32): hidden widths below, at and across its 8-column vectors and
+  /// 32-column blocks, row counts off its tiles (six rows for the forward products, two to
+  /// ten for the gradient's), lane tails, and input densities on both sides of its
+  /// sparse/dense switches.
   func testWideKernelMatchesReference() throws {
     XCTAssertTrue(ChunkKernel.usesWide(n: 32) && !ChunkKernel.usesWide(n: 20))
     var rng = TestRandom(state: 11)

@@ -14,7 +14,7 @@ enum {
 /// The code paths of the kernel; results agree within rounding (FMA vs separate multiply-add).
 typedef enum {
   TOY_KERNEL_BASELINE = 0,  ///< x86-64 baseline (SSE2) or the platform's default
-  TOY_KERNEL_AVX2 = 1,      ///< AVX2 and FMA, when the CPU has them
+  TOY_KERNEL_AVX2 = 1,      ///< AVX2, FMA and POPCNT, when the CPU has them
 } toy_kernel_path;
 
 /// Whether this CPU can run the given path.
