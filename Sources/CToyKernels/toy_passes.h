@@ -5,37 +5,61 @@
 #include "toy_kernels.h"
 #include "toy_simd.h"
 
-// out[r] = init[r] + Σ_c coef[c·cs + r·rs] · in[c]  for rows r < rows, rows of L lanes.
-// A block of 32 lanes (four independent accumulators, enough to hide the FMA latency)
-// stays in registers while the sum runs over c.
-ALWAYS_INLINE void combine(
-    int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs,
-    const float *in, float *out, const float *init) {
-  for (int r = 0; r < rows; r++) {
-    float *o = out + (long)r * stride;
-    const v8 start = init ? splat8(init[r]) : splat8(0);
-    int j = 0;
-    for (; j + 32 <= lanes; j += 32) {
-      v8 a0 = start, a1 = start, a2 = start, a3 = start;
-      for (int c = 0; c < cols; c++) {
-        v8 w = splat8(coef[c * cs + r * rs]);
-        const float *row = in + (long)c * stride + j;
-        a0 += w * load8(row);
-        a1 += w * load8(row + 8);
-        a2 += w * load8(row + 16);
-        a3 += w * load8(row + 24);
-      }
-      store8(o + j, a0);
-      store8(o + j + 8, a1);
-      store8(o + j + 16, a2);
-      store8(o + j + 24, a3);
-    }
-    for (; j < lanes; j += 8) {
-      v8 a0 = start;
-      for (int c = 0; c < cols; c++) a0 += splat8(coef[c * cs + r * rs]) * load8(in + (long)c * stride + j);
-      store8(o + j, a0);
+// Rows 0 ..< R of out (R ≤ 6), lanes 0 ..< 8·V (V ≤ 2): out[r] = start[r] + Σ_c coef[c·cs +
+// r·rs]·in[c] over c < cols, where start is init[r] (or 0).
+// R and V are constants after inlining.
+ALWAYS_INLINE void combine_tile(
+    int R, int V, int cols, const float *coef, int rs, int cs, const float *in, int stride, float *out,
+    const float *init) {
+  v8 acc[6][2];
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++)
+      acc[r][v] = init ? splat8(init[r]) : splat8(0);
+  for (int c = 0; c < cols; c++) {
+    const float *row = in + (long)c * stride;
+    const v8 x0 = load8(row), x1 = V > 1 ? load8(row + 8) : splat8(0);
+    for (int r = 0; r < R; r++) {
+      const v8 w = splat8(coef[c * cs + r * rs]);
+      acc[r][0] += w * x0;
+      if (V > 1) acc[r][1] += w * x1;
     }
   }
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++) store8(out + (long)r * stride + 8 * v, acc[r][v]);
+}
+
+// Every row of out over lanes j ..< j + 8·V, in tiles of six rows (then one tile of the
+// rest). The inputs' lanes (cols × 8·V floats) stay in the first-level cache while each
+// tile of rows passes over them.
+ALWAYS_INLINE void combine_lanes(
+    int V, int rows, int cols, int stride, const float *coef, int rs, int cs, const float *in, float *out,
+    const float *init) {
+  int r = 0;
+  for (; r + 6 <= rows; r += 6)
+    combine_tile(6, V, cols, coef + r * rs, rs, cs, in, stride, out + (long)r * stride, init ? init + r : 0);
+  // The last rows as one tile of as many, not one by one (a single row keeps one or two
+  // accumulators, too few to cover the multiply-add latency).
+  const float *w = coef + r * rs, *start = init ? init + r : 0;
+  float *o = out + (long)r * stride;
+  switch (rows - r) {
+    case 1: combine_tile(1, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 2: combine_tile(2, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 3: combine_tile(3, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 4: combine_tile(4, V, cols, w, rs, cs, in, stride, o, start); break;
+    case 5: combine_tile(5, V, cols, w, rs, cs, in, stride, o, start); break;
+    default: break;
+  }
+}
+
+// out[r] = init[r] + Σ_c coef[c·cs + r·rs]·in[c]  for rows r < rows, rows of `lanes` lanes
+// (`stride` floats apart; init nullable for 0): six rows at a time (per input vector
+// loaded, six multiply-adds instead of one), 16 lanes at a time.
+ALWAYS_INLINE void combine_blocked(
+    int rows, int cols, int lanes, int stride, const float *coef, int rs, int cs, const float *in, float *out,
+    const float *init) {
+  int j = 0;
+  for (; j + 16 <= lanes; j += 16) combine_lanes(2, rows, cols, stride, coef, rs, cs, in + j, out + j, init);
+  if (j < lanes) combine_lanes(1, rows, cols, stride, coef, rs, cs, in + j, out + j, init);
 }
 
 // rows[r][j] = ReLU(rows[r][j]) for r < count, j < lanes (rows of `stride` floats): the

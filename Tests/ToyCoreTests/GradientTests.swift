@@ -79,6 +79,13 @@ final class GradientTests: XCTestCase {
           }
         }
       }
+      // Larger narrow shapes: feature rows past one six-row tile and hidden widths at and
+      // past the gradient's five sums per pass (n = 20, m = 5 is the paper's sweep).
+      for (n, m) in [(20, 5), (7, 6), (13, 11), (31, 10), (10, 5)] {
+        for batch in [9, 130] {
+          worst = max(worst, try compareWithReference(kind: kind, n: n, m: m, batch: batch, density: 0.5, rng: &rng))
+        }
+      }
     }
     print("fast kernel vs naive reference: max |gradient diff| = \(worst)")
   }
