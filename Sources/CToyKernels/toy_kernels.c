@@ -42,21 +42,18 @@ ALWAYS_INLINE double kernel_body(
   combine_blocked(m, n, lanes, stride, win, 1, m, x, h, 0);
   if (hidden_relu) relu_rows(m, lanes, stride, h);
 
-  // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss and δ = ∂/∂z (stored over z)
+  // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss, δ = ∂/∂z (stored over z) and ∂b
   combine_blocked(n, m, lanes, stride, wout, m, 1, h, z, bias);
-  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid);
+  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid, grad_in ? grad_bias : 0);
   if (!grad_in) return total;
 
   // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU)
   combine_blocked(m, n, lanes, stride, wout, 1, m, z, g, 0);
   if (hidden_relu) keep_where_positive(m, lanes, stride, h, g);
 
-  // ∂Wout[f,k] += δ[f]·h[k];  ∂Win[f,k] += x[f]·g[k];  ∂b_f += Σ δ[f]
+  // ∂Wout[f,k] += δ[f]·h[k];  ∂Win[f,k] += x[f]·g[k]  (∂b_f += Σ δ[f] was in the error pass)
   for (int f = 0; f < n; f++) {
     const float *df = z + (long)f * stride, *xf = x + (long)f * stride;
-    v8 bsum = splat8(0);
-    for (int j = 0; j < lanes; j += 8) bsum += load8(df + j);
-    grad_bias[f] += sum8(bsum);
     for (int k = 0; k < m; k += 5) {
       const float *hk = h + (long)k * stride, *gk = g + (long)k * stride;
       float *ok = grad_out + f * m + k, *ik = grad_in + f * m + k;
@@ -115,7 +112,8 @@ double toy_chunk_kernel(toy_kernel_path path, KERNEL_ARGS) {
 
 // Stable in-place compaction of the samples (columns) that have any non-zero feature.
 // Shapes: F = n rows of `stride` floats, `count` samples. Returns the number kept; the
-// kept samples occupy columns [0, kept) in their original order.
+// kept samples occupy columns [0, kept) in their original order. When three quarters or
+// more of the samples would be kept, nothing moves and the result is `count`.
 ALWAYS_INLINE int compact_body(int n, int count, int stride, float *x, int32_t *scratch) {
   // scratch[j] ≠ 0 iff sample j has a non-zero feature: a branch-free OR down the rows.
   for (int j = 0; j < count; j++) scratch[j] = 0;
@@ -124,13 +122,17 @@ ALWAYS_INLINE int compact_body(int n, int count, int stride, float *x, int32_t *
     for (int j = 0; j < count; j++) scratch[j] |= (row[j] != 0.0f);
   }
   int kept = 0;
+  for (int j = 0; j < count; j++) kept += scratch[j] != 0;
+  // Moving costs a pass over every row; below a quarter of all-zero samples it costs more
+  // than passing them through the model saves.
+  if (4 * kept > 3 * count) return count;
+  kept = 0;
   for (int j = 0; j < count; j++) {
     int32_t any = scratch[j];  // read before the write below (kept ≤ j) can overwrite it
     scratch[kept] = j;
     kept += any != 0 ? 1 : 0;
   }
   // scratch[0..<kept] now lists the kept columns (each index ≥ its destination).
-  if (kept == count) return kept;
   for (int f = 0; f < n; f++) {
     float *row = x + (long)f * stride;
     for (int i = 0; i < kept; i++) row[i] = row[scratch[i]];

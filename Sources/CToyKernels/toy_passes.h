@@ -78,17 +78,18 @@ ALWAYS_INLINE void keep_where_positive(int count, long lanes, long stride, const
     }
 }
 
-// Replaces the pre-activations z (F rows) by δ = ∂loss/∂z and returns Σ_j Σ_f I_f·(x'−t)²
-// over the lanes. `valid` (nullable) multiplies each lane's error, to mask padding.
-ALWAYS_INLINE double error_pass(
-    int flags, int n, int lanes, int stride, const float *importance, float scale, const float *x,
-    float *z, const float *valid) {
-  const int output_relu = flags & TOY_OUTPUT_RELU, abs_target = flags & TOY_ABS_TARGET;
+// Replaces the pre-activations z (F rows) by δ = ∂loss/∂z, adds Σ_j δ[f][j] to
+// grad_bias[f] (when grad_bias is non-null) and returns Σ_j Σ_f I_f·(x'−t)² over the lanes.
+// `valid` (nullable) multiplies each lane's error, to mask padding. The switches are
+// constants after inlining (see error_pass).
+ALWAYS_INLINE double error_rows(
+    int output_relu, int abs_target, int masked, int n, int lanes, int stride, const float *importance,
+    float scale, const float *x, float *z, const float *valid, float *grad_bias) {
   v8 loss = splat8(0);
   for (int f = 0; f < n; f++) {
     const float weight = importance[f];
     const v8 dscale = splat8(2 * scale * weight);
-    v8 floss = splat8(0);
+    v8 floss = splat8(0), dsum = splat8(0);
     float *zf = z + (long)f * stride;
     const float *xf = x + (long)f * stride;
     for (int j = 0; j < lanes; j += 8) {
@@ -98,15 +99,36 @@ ALWAYS_INLINE double error_pass(
       v8 t = load8(xf + j);
       if (abs_target) t = (v8)((vi8)t & (vi8)splat8(__builtin_bit_cast(float, 0x7fffffff)));
       v8 d = y - t;
-      if (valid) d *= load8(valid + j);
+      if (masked) d *= load8(valid + j);
       floss += d * d;
       v8 delta = dscale * d;
       if (output_relu) delta = keep8(pre > zero, delta);
       store8(zf + j, delta);
+      dsum += delta;
     }
     loss += splat8(weight) * floss;
+    if (grad_bias) grad_bias[f] += sum8(dsum);
   }
   return sum8(loss);
+}
+
+// error_rows with its switches taken out of the inner loop: one copy per combination.
+ALWAYS_INLINE double error_pass(
+    int flags, int n, int lanes, int stride, const float *importance, float scale, const float *x,
+    float *z, const float *valid, float *grad_bias) {
+  const int relu = (flags & TOY_OUTPUT_RELU) != 0, abs = (flags & TOY_ABS_TARGET) != 0;
+#define ERROR_ROWS(R, A, M) error_rows(R, A, M, n, lanes, stride, importance, scale, x, z, valid, grad_bias)
+  switch (relu * 4 + abs * 2 + (valid != 0)) {
+    case 0: return ERROR_ROWS(0, 0, 0);
+    case 1: return ERROR_ROWS(0, 0, 1);
+    case 2: return ERROR_ROWS(0, 1, 0);
+    case 3: return ERROR_ROWS(0, 1, 1);
+    case 4: return ERROR_ROWS(1, 0, 0);
+    case 5: return ERROR_ROWS(1, 0, 1);
+    case 6: return ERROR_ROWS(1, 1, 0);
+    default: return ERROR_ROWS(1, 1, 1);
+  }
+#undef ERROR_ROWS
 }
 
 #endif

@@ -265,9 +265,9 @@ ALWAYS_INLINE double wide_body(
     to_sample_major(m, lanes, stride, h, mp, w.ht);
   }
 
-  // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss and δ = ∂/∂z (stored over z)
+  // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss, δ = ∂/∂z (stored over z) and ∂b
   combine_blocked(n, m, lanes, stride, wout, m, 1, h, z, bias);
-  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid);
+  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid, grad_in ? grad_bias : 0);
   if (!grad_in) return total;
 
   // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU), then gt = gᵀ
@@ -275,13 +275,7 @@ ALWAYS_INLINE double wide_body(
   if (hidden_relu) keep_where_positive(m, lanes, stride, h, g);
   to_sample_major(m, lanes, stride, g, mp, w.gt);
 
-  // ∂b_f += Σ δ[f];  ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]
-  for (int f = 0; f < n; f++) {
-    const float *df = z + (long)f * stride;
-    v8 bsum = splat8(0);
-    for (int j = 0; j < lanes; j += 8) bsum += load8(df + j);
-    grad_bias[f] += sum8(bsum);
-  }
+  // ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]  (∂b_f was in the error pass)
   outer_blocked(n, m, mp, lanes, z, stride, w.ht, grad_out);
   if (density < SPARSE_GRADIENT_BELOW) {
     for (long i = 0; i < (long)n * mp; i++) w.gp[i] = 0;

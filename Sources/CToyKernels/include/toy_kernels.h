@@ -52,7 +52,9 @@ double toy_wide_kernel(
 long toy_wide_work_bytes(int n, int m, int width);
 
 /// Moves the samples (columns of the F×stride feature-major `x`) that have any non-zero
-/// feature to the front, in order; returns how many there are. `scratch` holds `count` ints.
+/// feature to the front, in order; returns how many there are. When three quarters or more
+/// of them have one, moves nothing and returns `count` (the all-zero samples then go
+/// through the model like the others). `scratch` holds `count` ints.
 int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, float *x, int32_t *scratch);
 
 /// Runs `iterations` rounds of ten independent 8-wide multiply-adds (160 FLOPs a round) on
