@@ -79,17 +79,30 @@ ALWAYS_INLINE void fill_body(
       }
     } else {
       uint32_t t = (uint32_t)threshold;
-      // Very sparse features leave most groups of eight empty: skip their value hashes.
+      // Very sparse features leave most groups of sixteen empty: skip their value hashes.
       // Denser ones compute them always: a branch taken at random costs more than a hash.
-      const int skip_empty = threshold < (1ull << 27);  // density below 1/32
-      for (; j + 8 <= end; j += 8, lane += 8) {
-        vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
+      const int skip_empty = threshold < (1ull << 25);  // density below 1/128
+      vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
+      if (skip_empty) {
+        for (; j + 16 <= end; j += 16, lane += 16, lanes += 16) {
+          vu8 u0 = hash32x8(lanes ^ lo), u1 = hash32x8((lanes + 8) ^ lo);
+          vs8 on0 = (vs8)(u0 < t), on1 = (vs8)(u1 < t);
+          if (!__builtin_reduce_or(on0 | on1)) {
+            __builtin_memset(row + j, 0, 16 * sizeof(float));
+            continue;
+          }
+          for (int half = 0; half < 2; half++) {
+            vu8 v = hash32x8((lanes + 8 * half) ^ hi) >> 8;
+            vf8 value = signed_values ? __builtin_convertvector((vs8)v - (1 << 23), vf8) * 0x1p-23f
+                                      : __builtin_convertvector((vs8)v, vf8) * 0x1p-24f;
+            vf8 kept = (vf8)((vs8)value & (half ? on1 : on0));
+            __builtin_memcpy(row + j + 8 * half, &kept, sizeof kept);
+          }
+        }
+      }
+      for (; j + 8 <= end; j += 8, lane += 8, lanes += 8) {
         vu8 u = hash32x8(lanes ^ lo);
         vs8 on = (vs8)(u < t);
-        if (skip_empty && !__builtin_reduce_or(on)) {
-          __builtin_memset(row + j, 0, 8 * sizeof(float));
-          continue;
-        }
         vu8 v = hash32x8(lanes ^ hi) >> 8;
         vf8 value = signed_values ? __builtin_convertvector((vs8)v - (1 << 23), vf8) * 0x1p-23f
                                   : __builtin_convertvector((vs8)v, vf8) * 0x1p-24f;

@@ -1,3 +1,4 @@
+import CToyKernels
 import XCTest
 
 @testable import ToyCore
@@ -112,6 +113,32 @@ final class BatchSamplerTests: XCTestCase {
       kind: .relu, n: 3, m: 2, importance: [[1, 1, 1]], density: [[0.5, 0.5, 0.5]], seed: 10)
     XCTAssertNotEqual(
       reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
+  }
+
+  /// The vectorised fill against the scheme's scalar definition (`toy_data_words`: active
+  /// iff the mask word is below the threshold, value from the value word), at densities on
+  /// both sides of the fill's switch to skipping empty groups, over unaligned spans.
+  func testFillMatchesTheScalarDefinition() throws {
+    for p in [1, 0.3, 0.03, 0.004, 0.001] as [Float] {
+      let model = try model(n: 5, density: p, seed: 21)
+      let key = RandomStream(seed: model.seed, instance: 0, purpose: .data).key
+      let threshold = RandomStream.threshold(probability: p)
+      for (first, count) in [(0, 256), (5, 300), (4000, 77)] as [(UInt64, Int)] {
+        let samples = model.trainingSamples(instance: 0, first: first, count: count)
+        var active = 0
+        for j in 0..<count {
+          for f in 0..<5 {
+            var mask: UInt32 = 0
+            var value: UInt32 = 0
+            toy_data_words(key, first + UInt64(j), 5, Int32(f), &mask, &value)
+            let expected = UInt64(mask) < threshold ? Float(value >> 8) * 0x1p-24 : 0
+            if expected != 0 { active += 1 }
+            XCTAssertEqual(samples[j][f].bitPattern, expected.bitPattern, "p=\(p) sample \(first + UInt64(j)) f=\(f)")
+          }
+        }
+        if p >= 0.03 { XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features") }
+      }
+    }
   }
 
   func testEveryCodePathDrawsIdenticalBits() throws {
