@@ -9,10 +9,11 @@ struct NotebookCommand: ParsableCommand {
     commandName: "notebook",
     abstract: "Run a .toy script into a Jupyter notebook (.ipynb), or turn a notebook back into a script.",
     discussion: """
-      toy notebook FILE.toy -o FILE.ipynb runs the script and writes a notebook whose cells
-      hold its outputs (plots as SVG, numbers as JSON). Cells split at `# %%` lines, or else
+      toy notebook FILE.toy -o FILE.ipynb runs the script and writes a notebook whose cells \
+      hold its outputs (plots as SVG, numbers as JSON). Cells split at `# %%` lines, or else \
       at blank lines between statements; a block of comments becomes a markdown cell.
-      toy notebook FILE.ipynb -o FILE.toy writes the notebook's cells as a script, each after
+
+      toy notebook FILE.ipynb -o FILE.toy writes the notebook's cells as a script, each after \
       a `# %%` line.
       """
   )

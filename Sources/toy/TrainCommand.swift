@@ -12,11 +12,11 @@ struct TrainCommand: ParsableCommand {
     commandName: "train",
     abstract: "Train a toy model and print each instance's loss and feature norms.",
     discussion: """
-      One instance per density. Without --density or --sparsity the instances sweep the
+      One instance per density. Without --density or --sparsity the instances sweep the \
       notebook's densities 20^-linspace(0, 1, I). Importance is base^i for feature i.
 
       Example (the paper's intro figure):
-        toy train --n 5 --m 2 --importance 0.9 --instances 10 --steps 10000 --show geometry
+        toy train --n 5 --m 2 --instances 10 --show geometry
       """
   )
 
