@@ -115,11 +115,20 @@ double toy_chunk_kernel(toy_kernel_path path, KERNEL_ARGS) {
 // kept samples occupy columns [0, kept) in their original order. When three quarters or
 // more of the samples would be kept, nothing moves and the result is `count`.
 ALWAYS_INLINE int compact_body(int n, int count, int stride, float *x, int32_t *scratch) {
-  // scratch[j] ≠ 0 iff sample j has a non-zero feature: a branch-free OR down the rows.
-  for (int j = 0; j < count; j++) scratch[j] = 0;
-  for (int f = 0; f < n; f++) {
-    const float *row = x + (long)f * stride;
-    for (int j = 0; j < count; j++) scratch[j] |= (row[j] != 0.0f);
+  // scratch[j] ≠ 0 iff sample j has a non-zero feature: a branch-free OR down the rows,
+  // 32 lanes at a time in registers.
+  int j0 = 0;
+  for (; j0 + 32 <= count; j0 += 32) {
+    vi8 any[4] = {0};
+    for (int f = 0; f < n; f++) {
+      const float *row = x + (long)f * stride + j0;
+      for (int v = 0; v < 4; v++) any[v] |= load8(row + 8 * v) != splat8(0);
+    }
+    __builtin_memcpy(scratch + j0, any, sizeof any);
+  }
+  for (int j = j0; j < count; j++) {
+    scratch[j] = 0;
+    for (int f = 0; f < n; f++) scratch[j] |= (x[(long)f * stride + j] != 0.0f);
   }
   int kept = 0;
   for (int j = 0; j < count; j++) kept += scratch[j] != 0;
