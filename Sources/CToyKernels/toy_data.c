@@ -117,16 +117,25 @@ ALWAYS_INLINE void fill_body(
   }
 }
 
+// The body with `signed_values` a constant, so that no test of it is left in the loops.
+ALWAYS_INLINE void fill_either(
+    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, int signed_values, float *row) {
+  if (signed_values)
+    fill_body(key, first, count, n, f, threshold, 1, row);
+  else
+    fill_body(key, first, count, n, f, threshold, 0, row);
+}
+
 static void fill_baseline(uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
                           int signed_values, float *row) {
-  fill_body(key, first, count, n, f, threshold, signed_values, row);
+  fill_either(key, first, count, n, f, threshold, signed_values, row);
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) static void fill_avx2(
     uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, int signed_values,
     float *row) {
-  fill_body(key, first, count, n, f, threshold, signed_values, row);
+  fill_either(key, first, count, n, f, threshold, signed_values, row);
 }
 #endif
 
