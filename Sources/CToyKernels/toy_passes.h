@@ -28,15 +28,22 @@ ALWAYS_INLINE void combine_tile(
     for (int v = 0; v < V; v++) store8(out + (long)r * stride + 8 * v, acc[r][v]);
 }
 
-// Every row of out over lanes j ..< j + 8·V, in tiles of six rows (then one tile of the
+// Every row of out over lanes j ..< j + 8·V, in tiles of six or five rows (then one tile of the
 // rest). The inputs' lanes (cols × 8·V floats) stay in the first-level cache while each
 // tile of rows passes over them.
 ALWAYS_INLINE void combine_lanes(
     int V, int rows, int cols, int stride, const float *coef, int rs, int cs, const float *in, float *out,
     const float *init) {
   int r = 0;
-  for (; r + 6 <= rows; r += 6)
-    combine_tile(6, V, cols, coef + r * rs, rs, cs, in, stride, out + (long)r * stride, init ? init + r : 0);
+  // Tiles of five rows where six would leave a remainder of one to three (20 hidden rows:
+  // four tiles of five, not three of six and a slow one of two).
+  const int five = rows % 6 != 0 && rows % 6 < 4 && (rows % 5 == 0 || rows % 5 >= 4);
+  if (five)
+    for (; r + 5 <= rows; r += 5)
+      combine_tile(5, V, cols, coef + r * rs, rs, cs, in, stride, out + (long)r * stride, init ? init + r : 0);
+  else
+    for (; r + 6 <= rows; r += 6)
+      combine_tile(6, V, cols, coef + r * rs, rs, cs, in, stride, out + (long)r * stride, init ? init + r : 0);
   // The last rows as one tile of as many, not one by one (a single row keeps one or two
   // accumulators, too few to cover the multiply-add latency).
   const float *w = coef + r * rs, *start = init ? init + r : 0;
