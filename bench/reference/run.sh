@@ -37,11 +37,11 @@ done
 
 default_steps() {
   case "$1" in
-    A | B) echo 500 ;;
-    C) echo 50 ;;
-    D) echo 30 ;;
-    E) echo 10 ;;
-    P) echo 50 ;;
+    A | B) echo 2000 ;;
+    C) echo 200 ;;
+    D) echo 100 ;;
+    E) echo 40 ;;
+    P) echo 100 ;;
   esac
 }
 
