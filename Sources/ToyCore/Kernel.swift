@@ -8,7 +8,8 @@ import CToyKernels
 /// this wrapper first moves the chunk's all-zero samples out of the way: for them h = 0 and
 /// x' = ReLU(b) whatever W is, so they cost one closed-form term for the loss and the bias
 /// gradient instead of a pass through the model. Sparse narrow instances are mostly such
-/// samples. `ReferenceKernel` is the naive oracle.
+/// samples, and the trainer pools the few others across a batch's chunks (`runPooled`).
+/// `ReferenceKernel` is the naive oracle.
 struct ChunkKernel {
   let kind: ModelKind
   let n: Int
@@ -51,6 +52,9 @@ struct ChunkKernel {
     let columns: UnsafeMutablePointer<Int32>
     /// The wide kernel's lists and sample-major rows.
     let work: UnsafeMutableRawPointer
+    /// Kept samples of sparse chunks waiting for one kernel call (`runPooled`), and how many.
+    let pool: UnsafeMutablePointer<Float>
+    var pooled = 0
 
     init(n: Int, m: Int, width: Int) {
       work = .allocate(byteCount: toy_wide_work_bytes(Int32(n), Int32(m), Int32(width)), alignment: 32)
@@ -60,6 +64,7 @@ struct ChunkKernel {
       z = .allocate(capacity: n * width)
       g = .allocate(capacity: m * width)
       valid = .allocate(capacity: width)
+      pool = .allocate(capacity: n * width)
     }
 
     deinit {
@@ -70,6 +75,7 @@ struct ChunkKernel {
       valid.deallocate()
       columns.deallocate()
       work.deallocate()
+      pool.deallocate()
     }
   }
 
@@ -90,46 +96,103 @@ struct ChunkKernel {
     params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
     scratch: Scratch, count: Int, grad: UnsafeMutablePointer<Float>?
   ) -> Double {
-    let (n, m, width) = (n, m, width)
-    let x = scratch.x
-    let kept = wide ? count : Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), x, scratch.columns))
-    let lanes = (kept + 7) / 8 * 8
+    let kept = wide ? count : compact(scratch: scratch, count: count)
+    return pass(
+      params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.x, count: kept, grad: grad)
+      + zeroSamples(count - kept, params: params, importance: importance, scale: scale, grad: grad)
+  }
+
+  /// `run`, except that the dense kernel's kept samples of a chunk with all-zero samples
+  /// moved aside wait in `scratch.pool`, and go through the model when the pool would
+  /// overflow or at `flush`. A sparse instance's few active samples then take one kernel call
+  /// per batch instead of one per chunk. Call `flush` after the batch's last chunk; until
+  /// then part of the batch's loss and gradient is outstanding.
+  func runPooled(
+    params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
+    scratch: Scratch, count: Int, grad: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    if wide {
+      return run(params: params, importance: importance, scale: scale, scratch: scratch, count: count, grad: grad)
+    }
+    let kept = compact(scratch: scratch, count: count)
+    var total = zeroSamples(count - kept, params: params, importance: importance, scale: scale, grad: grad)
+    if kept == count {
+      return total
+        + pass(
+          params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.x, count: kept, grad: grad)
+    }
+    if scratch.pooled + kept > width {
+      total += flush(params: params, importance: importance, scale: scale, scratch: scratch, grad: grad)
+    }
     for f in 0..<n {
-      for j in kept..<lanes { x[f * width + j] = 0 }
+      (scratch.pool + f * width + scratch.pooled).update(from: scratch.x + f * width, count: kept)
+    }
+    scratch.pooled += kept
+    return total
+  }
+
+  /// Runs the samples waiting in `scratch.pool` (see `runPooled`) and empties it.
+  func flush(
+    params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
+    scratch: Scratch, grad: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    let count = scratch.pooled
+    scratch.pooled = 0
+    return pass(
+      params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.pool, count: count, grad: grad)
+  }
+
+  /// Moves the chunk's samples with any active feature to the front of `scratch.x` (the
+  /// dense kernel's compaction); returns how many there are.
+  private func compact(scratch: Scratch, count: Int) -> Int {
+    Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), scratch.x, scratch.columns))
+  }
+
+  /// The kernel over the first `count` samples of `x` (rows of `width`), padded to whole
+  /// vectors with zero samples that the `valid` mask leaves out.
+  private func pass(
+    params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
+    scratch: Scratch, x: UnsafeMutablePointer<Float>, count: Int, grad: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    guard count > 0 else { return 0 }
+    let (n, m, width) = (n, m, width)
+    let lanes = (count + 7) / 8 * 8
+    for f in 0..<n {
+      for j in count..<lanes { x[f * width + j] = 0 }
+    }
+    let padded = count < lanes
+    if padded {
+      for j in 0..<lanes { scratch.valid[j] = j < count ? 1 : 0 }
     }
     let bias = params + (kind.untied ? 2 : 1) * n * m
-    var total = 0.0
-    if kept > 0 {
-      let padded = kept < lanes
-      if padded {
-        for j in 0..<lanes { scratch.valid[j] = j < kept ? 1 : 0 }
-      }
-      let wout = params + (kind.untied ? n * m : 0)
-      let gout = grad.map { $0 + (kind.untied ? n * m : 0) }
-      let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
-      let valid = padded ? UnsafePointer(scratch.valid) : nil
-      if wide {
-        total = toy_wide_kernel(
-          path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
-          scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias, scratch.work)
-      } else {
-        total = toy_chunk_kernel(
-          path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
-          scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias)
-      }
+    let wout = params + (kind.untied ? n * m : 0)
+    let gout = grad.map { $0 + (kind.untied ? n * m : 0) }
+    let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
+    let valid = padded ? UnsafePointer(scratch.valid) : nil
+    if wide {
+      return toy_wide_kernel(
+        path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
+        scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias, scratch.work)
     }
-    let zeros = count - kept
-    if zeros > 0 {
-      // All-zero samples: h = 0, so x' = ReLU(b) (b for the linear model) and the target is 0.
-      let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
-      var zeroLoss: Float = 0
-      for f in 0..<n {
-        let out = kind.outputReLU ? max(bias[f], 0) : bias[f]
-        zeroLoss += importance[f] * out * out
-        gbias?[f] += Float(zeros) * (2 * scale * importance[f] * out)
-      }
-      total += Double(zeros) * Double(zeroLoss)
+    return toy_chunk_kernel(
+      path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
+      scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias)
+  }
+
+  /// All-zero samples: h = 0, so x' = ReLU(b) (b for the linear model) and the target is 0.
+  private func zeroSamples(
+    _ zeros: Int, params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
+    grad: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    guard zeros > 0 else { return 0 }
+    let bias = params + (kind.untied ? 2 : 1) * n * m
+    let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
+    var zeroLoss: Float = 0
+    for f in 0..<n {
+      let out = kind.outputReLU ? max(bias[f], 0) : bias[f]
+      zeroLoss += importance[f] * out * out
+      gbias?[f] += Float(zeros) * (2 * scale * importance[f] * out)
     }
-    return total
+    return Double(zeros) * Double(zeroLoss)
   }
 }

@@ -251,11 +251,13 @@ private struct StepContext: @unchecked Sendable {
           let chunk = min(width, batch - offset)
           samplers[g].fill(
             first: firstSample &+ UInt64(offset), count: chunk, width: width, into: scratch.x)
-          lossSum += kernel.run(
+          lossSum += kernel.runPooled(
             params: block, importance: importance + instance * n, scale: scale,
             scratch: scratch, count: chunk, grad: grad)
           offset += chunk
         }
+        lossSum += kernel.flush(
+          params: block, importance: importance + instance * n, scale: scale, scratch: scratch, grad: grad)
         stepLosses[(step - from) * group.count + g] = Float(lossSum / Double(batch * n))
         update.apply(to: block, mu: mu1 + g * count, nu: nu1 + g * count, grad: grad, count: count)
       }

@@ -59,14 +59,25 @@ final class TrainerTests: XCTestCase {
   }
 
   func testBatchesSpanningChunksMatchOneExplicitStep() throws {
-    // 300 samples run as chunks of 128, 128 and 44; the explicit step takes them in one chunk.
-    var trained = try smallModel(instances: 2)
-    var explicit = trained
-    try trained.train(options(steps: 1, batch: 300))
-    let inputs = (0..<2).map { explicit.trainingSamples(instance: $0, first: 0, count: 300) }
-    _ = try explicit.step(inputs: inputs, options: options(steps: 1, batch: 300))
-    for (a, b) in zip(trained.parameters, explicit.parameters) {
-      XCTAssertEqual(a, b, accuracy: 1e-6)
+    // 600 samples run as chunks of 256, 256 and 88 (n = 20, the dense kernel, whose sparse
+    // instances pool their active samples across chunks) or of 128 ×4 and 88 (n = 40, the
+    // wide kernel); the explicit step takes them in one chunk.
+    for n in [20, 40] {
+      let densities: [Float] = [1, 0.3, 0.05, 0.01]
+      var trained = try ToyModel(
+        kind: .relu, n: n, m: 5, importance: Array(repeating: (0..<n).map { Float(pow(0.9, Double($0))) }, count: 4),
+        density: densities.map { [Float](repeating: $0, count: n) }, seed: 4)
+      var explicit = trained
+      try trained.train(options(steps: 1, batch: 600))
+      let inputs = (0..<4).map { explicit.trainingSamples(instance: $0, first: 0, count: 600) }
+      let explicitLosses = try explicit.step(inputs: inputs, options: options(steps: 1, batch: 600))
+      for (a, b) in zip(trained.parameters, explicit.parameters) {
+        XCTAssertEqual(a, b, accuracy: 1e-6, "n=\(n)")
+      }
+      for i in 0..<4 {
+        let loss = Double(trained.history.losses[i][0])
+        XCTAssertEqual(loss, explicitLosses[i], accuracy: 1e-6 * max(1, explicitLosses[i]), "n=\(n) instance \(i)")
+      }
     }
   }
 
