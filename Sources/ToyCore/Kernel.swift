@@ -79,6 +79,10 @@ struct ChunkKernel {
     }
   }
 
+  /// Where W₂ and b start in an instance's parameter block (as in `ToyModel`).
+  private var outputWeightsOffset: Int { kind.untied ? n * m : 0 }
+  private var biasOffset: Int { (kind.untied ? 2 : 1) * n * m }
+
   var flags: Int32 {
     var flags: Int32 = 0
     if kind.hiddenReLU { flags |= Int32(TOY_HIDDEN_RELU) }
@@ -164,10 +168,10 @@ struct ChunkKernel {
     if padded {
       for j in 0..<lanes { scratch.valid[j] = j < count ? 1 : 0 }
     }
-    let bias = params + (kind.untied ? 2 : 1) * n * m
-    let wout = params + (kind.untied ? n * m : 0)
-    let gout = grad.map { $0 + (kind.untied ? n * m : 0) }
-    let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
+    let bias = params + biasOffset
+    let wout = params + outputWeightsOffset
+    let gout = grad.map { $0 + outputWeightsOffset }
+    let gbias = grad.map { $0 + biasOffset }
     let valid = padded ? UnsafePointer(scratch.valid) : nil
     if wide {
       return toy_wide_kernel(
@@ -185,8 +189,8 @@ struct ChunkKernel {
     grad: UnsafeMutablePointer<Float>?
   ) -> Double {
     guard zeros > 0 else { return 0 }
-    let bias = params + (kind.untied ? 2 : 1) * n * m
-    let gbias = grad.map { $0 + (kind.untied ? 2 : 1) * n * m }
+    let bias = params + biasOffset
+    let gbias = grad.map { $0 + biasOffset }
     var zeroLoss: Float = 0
     for f in 0..<n {
       let out = kind.outputReLU ? max(bias[f], 0) : bias[f]
