@@ -121,11 +121,10 @@ ALWAYS_INLINE void gather_row(int mp, const float *src, const uint16_t *list, in
 
 // ---- Register-blocked dense products (combine_blocked is in toy_passes.h) ----
 
-// dst rows r < R (each m floats), columns 0 ..< min(cols, 8·V):
-// dst[r] += Σ_j src[r][j]·in[j]  over lanes j (src rows of `stride`, in rows of mp).
-// R·V ≤ 10 accumulators (V ≤ 4); R and V are constants after inlining.
-ALWAYS_INLINE void outer_tile(
-    int R, int V, int lanes, const float *src, int stride, const float *in, int mp, float *dst, int m, int cols) {
+// dst rows r < R, columns 0 ..< 8·V: dst[r] += Σ_j src[r][j]·in[j]  over lanes j (src rows
+// of `stride`; in and dst rows of mp). R·V ≤ 10 accumulators (V ≤ 4); R and V are
+// constants after inlining.
+ALWAYS_INLINE void outer_tile(int R, int V, int lanes, const float *src, int stride, const float *in, int mp, float *dst) {
   v8 acc[10];
   for (int i = 0; i < R * V; i++) acc[i] = splat8(0);
   for (int j = 0; j < lanes; j++) {
@@ -137,38 +136,34 @@ ALWAYS_INLINE void outer_tile(
       for (int v = 0; v < V; v++) acc[r * V + v] += s * x[v];
     }
   }
-  for (int r = 0; r < R; r++) {
-    float sum[32];
-    for (int v = 0; v < V; v++) store8(sum + 8 * v, acc[r * V + v]);
-    for (int c = 0; c < cols && c < 8 * V; c++) dst[r * m + c] += sum[c];
-  }
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++) store8(dst + (long)r * mp + 8 * v, load8(dst + (long)r * mp + 8 * v) + acc[r * V + v]);
 }
 
 // Tiles of R rows by V vectors: at least eight accumulators to cover the multiply-add
 // latency, and with the V operands and the broadcast at most 14 of the 16 vector
 // registers, so that no accumulator is spilled (a spill puts a store and a load on the
 // critical path of every step).
-ALWAYS_INLINE void outer_rows(
-    int V, int rows, int lanes, const float *src, int stride, const float *in, int mp, float *dst, int m, int cols) {
+ALWAYS_INLINE void outer_rows(int V, int rows, int lanes, const float *src, int stride, const float *in, int mp, float *dst) {
   const int R = V == 1 ? 10 : V == 2 ? 5 : V == 3 ? 3 : 2;
   int r = 0;
   for (; r + R <= rows; r += R)
-    outer_tile(R, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
+    outer_tile(R, V, lanes, src + (long)r * stride, stride, in, mp, dst + (long)r * mp);
   for (; r + 2 <= rows; r += 2)  // the last rows in pairs, not one by one
-    outer_tile(2, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
-  if (r < rows) outer_tile(1, V, lanes, src + (long)r * stride, stride, in, mp, dst + r * m, m, cols);
+    outer_tile(2, V, lanes, src + (long)r * stride, stride, in, mp, dst + (long)r * mp);
+  if (r < rows) outer_tile(1, V, lanes, src + (long)r * stride, stride, in, mp, dst + (long)r * mp);
 }
 
-// dst[f] += Σ_j src[f][j]·in[j] for rows f < rows: the dense form of the gradient products,
-// up to 32 hidden columns at a time (m = 20 is one tile of three vectors, not two tiles).
-ALWAYS_INLINE void outer_blocked(
-    int rows, int m, int mp, int lanes, const float *src, int stride, const float *in, float *dst) {
+// dst[f] += Σ_j src[f][j]·in[j] for rows f < rows (in and dst rows of mp floats): the dense
+// form of the gradient products, up to 32 hidden columns at a time (m = 20 is one tile of
+// three vectors, not two tiles).
+ALWAYS_INLINE void outer_blocked(int rows, int mp, int lanes, const float *src, int stride, const float *in, float *dst) {
   for (int c = 0; c < mp; c += 32) {
     switch ((mp - c) / 8) {
-      case 1: outer_rows(1, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
-      case 2: outer_rows(2, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
-      case 3: outer_rows(3, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
-      default: outer_rows(4, rows, lanes, src, stride, in + c, mp, dst + c, m, m - c); break;
+      case 1: outer_rows(1, rows, lanes, src, stride, in + c, mp, dst + c); break;
+      case 2: outer_rows(2, rows, lanes, src, stride, in + c, mp, dst + c); break;
+      case 3: outer_rows(3, rows, lanes, src, stride, in + c, mp, dst + c); break;
+      default: outer_rows(4, rows, lanes, src, stride, in + c, mp, dst + c); break;
     }
   }
 }
@@ -186,7 +181,8 @@ ALWAYS_INLINE void outer_blocked(
 typedef struct {
   int mp, cap;        // hidden row width; list capacity per feature
   float *ht, *gt;     // lanes × mp, sample-major
-  float *wp, *gp;     // n × mp: Win's rows and the sparse ∂Win's, zero-padded to mp
+  float *wp;          // n × mp: Win's rows, zero-padded to mp (set by toy_wide_begin)
+  float *gin, *gout;  // n × mp: the batch's ∂Win and ∂Wout so far (added up by toy_wide_end)
   uint16_t *lists;    // per feature, its non-zero lanes
   int *counts;        // and how many
 } wide_work;
@@ -203,43 +199,88 @@ static wide_work wide_layout(int n, int m, int width, void *base) {
   w.ht = (float *)p;
   w.gt = (float *)(p + rows);
   w.wp = (float *)(p + 2 * rows);
-  w.gp = (float *)(p + 2 * rows + padded);
-  w.lists = (uint16_t *)(p + 2 * rows + 2 * padded);
-  w.counts = (int *)(p + 2 * rows + 2 * padded + lists);
+  w.gin = (float *)(p + 2 * rows + padded);
+  w.gout = (float *)(p + 2 * rows + 2 * padded);
+  w.lists = (uint16_t *)(p + 2 * rows + 3 * padded);
+  w.counts = (int *)(p + 2 * rows + 3 * padded + lists);
   return w;
 }
 
 long toy_wide_work_bytes(int n, int m, int width) {
   const long mp = (m + 7) / 8 * 8, cap = width + 8;
-  return 2 * round32((long)width * mp * 4) + 2 * round32((long)n * mp * 4) + round32((long)n * cap * 2) +
+  return 2 * round32((long)width * mp * 4) + 3 * round32((long)n * mp * 4) + round32((long)n * cap * 2) +
          round32((long)n * 4);
 }
 
-// rows × m (row-major) to rows × mp, zeros past m.
-ALWAYS_INLINE void pad_rows(int rows, int m, int mp, const float *in, float *out) {
-  for (int r = 0; r < rows; r++) {
-    for (int k = 0; k < m; k++) out[(long)r * mp + k] = in[(long)r * m + k];
-    for (int k = m; k < mp; k++) out[(long)r * mp + k] = 0;
+// The gradient products accumulate in padded rows across the batch's chunks, so that a
+// chunk's tiles end in whole-vector stores rather than m scalar additions per row, and the
+// padding and adding up (n·m each, the size of a chunk's product for one lane) happen once
+// per batch instead of once per chunk.
+void toy_wide_begin(int n, int m, int width, const float *win, void *work) {
+  const wide_work w = wide_layout(n, m, width, work);
+  for (int f = 0; f < n; f++)
+    for (int k = 0; k < w.mp; k++) {
+      w.wp[(long)f * w.mp + k] = k < m ? win[(long)f * m + k] : 0;
+      w.gin[(long)f * w.mp + k] = 0;
+      w.gout[(long)f * w.mp + k] = 0;
+    }
+}
+
+void toy_wide_end(int n, int m, int width, void *work, float *grad_in, float *grad_out) {
+  const wide_work w = wide_layout(n, m, width, work);
+  for (int f = 0; f < n; f++)
+    for (int k = 0; k < m; k++) {
+      grad_in[(long)f * m + k] += w.gin[(long)f * w.mp + k];
+      grad_out[(long)f * m + k] += w.gout[(long)f * w.mp + k];
+    }
+}
+
+// The 8×8 block of r (rows r[0..7]) transposed in place: r[i][j] becomes r[j][i]. Twenty-four
+// shuffles (unpack, shuffle, lane swap on AVX) instead of 64 scalar moves with a strided side.
+ALWAYS_INLINE void transpose8(v8 r[8]) {
+  v8 t[8], u[8];
+  for (int i = 0; i < 8; i += 2) {
+    t[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 8, 1, 9, 4, 12, 5, 13);
+    t[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 10, 3, 11, 6, 14, 7, 15);
+  }
+  for (int i = 0; i < 8; i += 4)
+    for (int k = 0; k < 2; k++) {
+      u[i + 2 * k] = __builtin_shufflevector(t[i + k], t[i + k + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+      u[i + 2 * k + 1] = __builtin_shufflevector(t[i + k], t[i + k + 2], 2, 3, 10, 11, 6, 7, 14, 15);
+    }
+  for (int i = 0; i < 4; i++) {
+    r[i] = __builtin_shufflevector(u[i], u[i + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+    r[i + 4] = __builtin_shufflevector(u[i], u[i + 4], 4, 5, 6, 7, 12, 13, 14, 15);
   }
 }
 
-// rows × lanes (feature-major, rows of stride) to lanes × mp (sample-major), and back.
+// rows × lanes (feature-major, rows of stride) to lanes × mp (sample-major, zeros past rows),
+// in 8×8 blocks; lanes is a multiple of 8.
 ALWAYS_INLINE void to_sample_major(int rows, int lanes, int stride, const float *in, int mp, float *out) {
-  for (int j = 0; j < lanes; j++) {
-    for (int k = 0; k < rows; k++) out[(long)j * mp + k] = in[(long)k * stride + j];
-    for (int k = rows; k < mp; k++) out[(long)j * mp + k] = 0;
-  }
+  for (int k = 0; k < mp; k += 8)
+    for (int j = 0; j < lanes; j += 8) {
+      v8 r[8];
+      for (int i = 0; i < 8; i++) r[i] = k + i < rows ? load8(in + (long)(k + i) * stride + j) : splat8(0);
+      transpose8(r);
+      for (int i = 0; i < 8; i++) store8(out + (long)(j + i) * mp + k, r[i]);
+    }
 }
 
+// And back: the first `rows` columns of lanes × mp to rows × lanes.
 ALWAYS_INLINE void to_feature_major(int rows, int lanes, int mp, const float *in, int stride, float *out) {
-  for (int k = 0; k < rows; k++)
-    for (int j = 0; j < lanes; j++) out[(long)k * stride + j] = in[(long)j * mp + k];
+  for (int k = 0; k < rows; k += 8)
+    for (int j = 0; j < lanes; j += 8) {
+      v8 r[8];
+      for (int i = 0; i < 8; i++) r[i] = load8(in + (long)(j + i) * mp + k);
+      transpose8(r);
+      for (int i = 0; i < 8 && k + i < rows; i++) store8(out + (long)(k + i) * stride + j, r[i]);
+    }
 }
 
 ALWAYS_INLINE double wide_body(
     int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,
     const float *bias, const float *importance, float scale, const float *x, float *h, float *z,
-    float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias, void *work) {
+    float *g, const float *valid, int gradient, float *grad_bias, void *work) {
   const int hidden_relu = flags & TOY_HIDDEN_RELU;
   const wide_work w = wide_layout(n, m, stride, work);
   const int mp = w.mp;
@@ -254,7 +295,6 @@ ALWAYS_INLINE double wide_body(
   // h[k] = Σ_f Win[f,k]·x[f]  (then ReLU), in both layouts
   if (density < SPARSE_FORWARD_BELOW) {
     for (long i = 0; i < (long)lanes * mp; i++) w.ht[i] = 0;
-    pad_rows(n, m, mp, win, w.wp);
     for (int f = 0; f < n; f++)
       scatter_row(mp, w.wp + (long)f * mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.ht);
     if (hidden_relu) relu_rows(1, (long)lanes * mp, 0, w.ht);
@@ -267,8 +307,8 @@ ALWAYS_INLINE double wide_body(
 
   // z[f] = b_f + Σ_k Wout[f,k]·h[k]; then error, loss, δ = ∂/∂z (stored over z) and ∂b
   combine_blocked(n, m, lanes, stride, wout, m, 1, h, z, bias);
-  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid, grad_in ? grad_bias : 0);
-  if (!grad_in) return total;
+  double total = error_pass(flags, n, lanes, stride, importance, scale, x, z, valid, gradient ? grad_bias : 0);
+  if (!gradient) return total;
 
   // g[k] = Σ_f Wout[f,k]·δ[f]  (masked by the hidden ReLU), then gt = gᵀ
   combine_blocked(m, n, lanes, stride, wout, 1, m, z, g, 0);
@@ -276,25 +316,22 @@ ALWAYS_INLINE double wide_body(
   to_sample_major(m, lanes, stride, g, mp, w.gt);
 
   // ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]  (∂b_f was in the error pass)
-  outer_blocked(n, m, mp, lanes, z, stride, w.ht, grad_out);
-  if (density < SPARSE_GRADIENT_BELOW) {
-    for (long i = 0; i < (long)n * mp; i++) w.gp[i] = 0;
+  outer_blocked(n, mp, lanes, z, stride, w.ht, w.gout);
+  if (density < SPARSE_GRADIENT_BELOW)
     for (int f = 0; f < n; f++)
-      gather_row(mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, w.gp + (long)f * mp);
-    for (int f = 0; f < n; f++)
-      for (int k = 0; k < m; k++) grad_in[f * m + k] += w.gp[(long)f * mp + k];
-  } else
-    outer_blocked(n, m, mp, lanes, x, stride, w.gt, grad_in);
+      gather_row(mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, w.gin + (long)f * mp);
+  else
+    outer_blocked(n, mp, lanes, x, stride, w.gt, w.gin);
   return total;
 }
 
 #define WIDE_ARGS                                                                          \
   int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,     \
       const float *bias, const float *importance, float scale, const float *x, float *h, \
-      float *z, float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias, void *work
+      float *z, float *g, const float *valid, int gradient, float *grad_bias, void *work
 #define WIDE_CALL                                                                           \
   wide_body(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, \
-            grad_in, grad_out, grad_bias, work)
+            gradient, grad_bias, work)
 
 static double wide_baseline(WIDE_ARGS) { return WIDE_CALL; }
 
@@ -305,7 +342,7 @@ __attribute__((target("avx2,fma,popcnt"))) static double wide_avx2(WIDE_ARGS) { 
 double toy_wide_kernel(toy_kernel_path path, WIDE_ARGS) {
 #if defined(__x86_64__)
   if (path == TOY_KERNEL_AVX2) return wide_avx2(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x,
-                                                h, z, g, valid, grad_in, grad_out, grad_bias, work);
+                                                h, z, g, valid, gradient, grad_bias, work);
 #endif
   (void)path;
   return WIDE_CALL;

@@ -50,8 +50,10 @@ struct ChunkKernel {
     let g: UnsafeMutablePointer<Float>
     let valid: UnsafeMutablePointer<Float>
     let columns: UnsafeMutablePointer<Int32>
-    /// The wide kernel's lists and sample-major rows.
+    /// The wide kernel's lists, sample-major rows, padded weights and gradient.
     let work: UnsafeMutableRawPointer
+    /// Whether `work` holds a batch's padded weights and outstanding gradient (`runPooled`).
+    var wideBatchOpen = false
     /// Kept samples of sparse chunks waiting for one kernel call (`runPooled`), and how many.
     let pool: UnsafeMutablePointer<Float>
     var pooled = 0
@@ -100,23 +102,37 @@ struct ChunkKernel {
     params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
     scratch: Scratch, count: Int, grad: UnsafeMutablePointer<Float>?
   ) -> Double {
-    let kept = wide ? count : compact(scratch: scratch, count: count)
+    if wide {
+      beginWide(params: params, scratch: scratch)
+      let total = pass(
+        params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.x, count: count, grad: grad)
+      endWide(scratch: scratch, grad: grad)
+      return total
+    }
+    let kept = compact(scratch: scratch, count: count)
     return pass(
       params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.x, count: kept, grad: grad)
       + zeroSamples(count - kept, params: params, importance: importance, scale: scale, grad: grad)
   }
 
-  /// `run`, except that the dense kernel's kept samples of a chunk with all-zero samples
-  /// moved aside wait in `scratch.pool`, and go through the model when the pool would
-  /// overflow or at `flush`. A sparse instance's few active samples then take one kernel call
-  /// per batch instead of one per chunk. Call `flush` after the batch's last chunk; until
-  /// then part of the batch's loss and gradient is outstanding.
+  /// `run` for one chunk of a batch whose chunks all see the same parameters. The dense
+  /// kernel's kept samples of a chunk with all-zero samples moved aside wait in
+  /// `scratch.pool`, and go through the model when the pool would overflow or at `flush`: a
+  /// sparse instance's few active samples then take one kernel call per batch instead of one
+  /// per chunk. The wide kernel keeps the weights' gradient in its padded rows until `flush`.
+  /// Call `flush` after the batch's last chunk; until then part of the batch's loss and
+  /// gradient is outstanding.
   func runPooled(
     params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
     scratch: Scratch, count: Int, grad: UnsafeMutablePointer<Float>?
   ) -> Double {
     if wide {
-      return run(params: params, importance: importance, scale: scale, scratch: scratch, count: count, grad: grad)
+      if !scratch.wideBatchOpen {
+        beginWide(params: params, scratch: scratch)
+        scratch.wideBatchOpen = true
+      }
+      return pass(
+        params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.x, count: count, grad: grad)
     }
     let kept = compact(scratch: scratch, count: count)
     var total = zeroSamples(count - kept, params: params, importance: importance, scale: scale, grad: grad)
@@ -135,15 +151,32 @@ struct ChunkKernel {
     return total
   }
 
-  /// Runs the samples waiting in `scratch.pool` (see `runPooled`) and empties it.
+  /// Runs the samples waiting in `scratch.pool`, or adds the wide kernel's outstanding
+  /// gradient to `grad` (see `runPooled`), and ends the batch.
   func flush(
     params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
     scratch: Scratch, grad: UnsafeMutablePointer<Float>?
   ) -> Double {
+    if wide {
+      if scratch.wideBatchOpen { endWide(scratch: scratch, grad: grad) }
+      scratch.wideBatchOpen = false
+      return 0
+    }
     let count = scratch.pooled
     scratch.pooled = 0
     return pass(
       params: params, importance: importance, scale: scale, scratch: scratch, x: scratch.pool, count: count, grad: grad)
+  }
+
+  /// Pads the input weights into the wide kernel's work space and zeroes its gradient.
+  private func beginWide(params: UnsafePointer<Float>, scratch: Scratch) {
+    toy_wide_begin(Int32(n), Int32(m), Int32(width), params, scratch.work)
+  }
+
+  /// Adds the wide kernel's outstanding weight gradient to `grad` (∂b is already there).
+  private func endWide(scratch: Scratch, grad: UnsafeMutablePointer<Float>?) {
+    guard let grad else { return }
+    toy_wide_end(Int32(n), Int32(m), Int32(width), scratch.work, grad, grad + outputWeightsOffset)
   }
 
   /// Moves the chunk's samples with any active feature to the front of `scratch.x` (the
@@ -176,7 +209,7 @@ struct ChunkKernel {
     if wide {
       return toy_wide_kernel(
         path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
-        scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias, scratch.work)
+        scale, x, scratch.h, scratch.z, scratch.g, valid, grad == nil ? 0 : 1, gbias, scratch.work)
     }
     return toy_chunk_kernel(
       path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,

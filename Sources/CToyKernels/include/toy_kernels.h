@@ -40,13 +40,23 @@ double toy_chunk_kernel(
 
 /// The same pass for wide models (see toy_wide.c): register-blocked dense products, and
 /// the products with x over its non-zero entries only. The arguments as for
-/// toy_chunk_kernel, plus `work` of toy_wide_work_bytes(n, m, stride) bytes.
-/// `lanes` ≤ `stride` ≤ 65535.
+/// toy_chunk_kernel, except that the weights' gradient (when `gradient` is non-zero; ∂b
+/// still goes to grad_bias) accumulates in `work`, of toy_wide_work_bytes(n, m, stride)
+/// bytes: call toy_wide_begin before a batch's chunks (with the same weights) and
+/// toy_wide_end after them. `lanes` ≤ `stride` ≤ 65535.
 double toy_wide_kernel(
     toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
     const float *win, const float *wout, const float *bias, const float *importance,
     float scale, const float *x, float *h, float *z, float *g, const float *valid,
-    float *grad_in, float *grad_out, float *grad_bias, void *work);
+    int gradient, float *grad_bias, void *work);
+
+/// Prepares `work` for a batch of toy_wide_kernel calls with chunks of up to `width`
+/// samples over the weights `win` (F×H): pads them, and zeroes the gradient.
+void toy_wide_begin(int n, int m, int width, const float *win, void *work);
+
+/// Adds the gradient accumulated in `work` since toy_wide_begin to grad_in and grad_out
+/// (F×H; the same array when tied).
+void toy_wide_end(int n, int m, int width, void *work, float *grad_in, float *grad_out);
 
 /// Bytes of work space the wide kernel needs for chunks of up to `width` samples.
 long toy_wide_work_bytes(int n, int m, int width);
