@@ -36,6 +36,33 @@ final class TrainerTests: XCTestCase {
     }
   }
 
+  /// The two-worker split puts every instance in exactly one group, and no other split has a
+  /// smaller busier worker (checked against every assignment, enumerated recursively).
+  func testTwoWorkerSplitIsTheBestBalance() throws {
+    var state: UInt64 = 5
+    for count in 2...9 {
+      let cost = (0..<count).map { _ -> Double in
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return 1 + Double(state >> 40)
+      }
+      let groups = ToyModel.bestSplitInTwo(cost)
+      XCTAssertEqual(groups.count, 2)
+      XCTAssertEqual((groups[0] + groups[1]).sorted(), Array(0..<count))
+      let chosen = groups.map { $0.reduce(0.0) { $0 + cost[$1] } }.max()!
+      func least(_ i: Int, _ a: Double, _ b: Double) -> Double {
+        i == count ? max(a, b) : min(least(i + 1, a + cost[i], b), least(i + 1, a, b + cost[i]))
+      }
+      XCTAssertEqual(chosen, least(0, 0, 0), "\(cost)")
+    }
+    // The paper's seven sparsities at n = 20: three instances cost about as much as four.
+    let sweep = try ToyModel(
+      kind: .relu, n: 20, m: 5, importance: Array(repeating: Array(repeating: 1, count: 20), count: 7),
+      density: [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001].map { [Float](repeating: $0, count: 20) })
+    let groups = sweep.workGroups(threads: 2)
+    XCTAssertEqual((groups[0] + groups[1]).sorted(), Array(0..<7))
+    XCTAssertEqual(sweep.workGroups(threads: 3).flatMap { $0 }.sorted(), Array(0..<7))
+  }
+
   func testAnInstanceTrainsTheSameWithOrWithoutNeighbours() throws {
     // Per-instance Xavier: the notebook's default init depends on the instance count by design.
     var three = try smallModel(instances: 3, initialization: .instanceXavier)
