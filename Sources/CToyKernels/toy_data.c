@@ -57,6 +57,13 @@ ALWAYS_INLINE float value_of(uint32_t v, int signed_values) {
   return signed_values ? (float)((int32_t)(v >> 8) - (1 << 23)) * 0x1p-23f : (float)(int32_t)(v >> 8) * 0x1p-24f;
 }
 
+// value_of for eight value words at once.
+ALWAYS_INLINE vf8 values_of8(vu8 v, int signed_values) {
+  const vs8 top = (vs8)(v >> 8);
+  return signed_values ? __builtin_convertvector(top - (1 << 23), vf8) * 0x1p-23f
+                       : __builtin_convertvector(top, vf8) * 0x1p-24f;
+}
+
 ALWAYS_INLINE void fill_body(
     uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, int signed_values,
     float *row) {
@@ -72,9 +79,7 @@ ALWAYS_INLINE void fill_body(
     if (threshold >= 0x100000000ull) {
       for (; j + 8 <= end; j += 8, lane += 8) {
         vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
-        vu8 v = hash32x8(lanes ^ hi) >> 8;
-        vf8 value = signed_values ? __builtin_convertvector((vs8)v - (1 << 23), vf8) * 0x1p-23f
-                                  : __builtin_convertvector((vs8)v, vf8) * 0x1p-24f;
+        vf8 value = values_of8(hash32x8(lanes ^ hi), signed_values);
         __builtin_memcpy(row + j, &value, sizeof value);
       }
     } else {
@@ -92,9 +97,7 @@ ALWAYS_INLINE void fill_body(
             continue;
           }
           for (int half = 0; half < 2; half++) {
-            vu8 v = hash32x8((lanes + 8 * half) ^ hi) >> 8;
-            vf8 value = signed_values ? __builtin_convertvector((vs8)v - (1 << 23), vf8) * 0x1p-23f
-                                      : __builtin_convertvector((vs8)v, vf8) * 0x1p-24f;
+            vf8 value = values_of8(hash32x8((lanes + 8 * half) ^ hi), signed_values);
             vf8 kept = (vf8)((vs8)value & (half ? on1 : on0));
             __builtin_memcpy(row + j + 8 * half, &kept, sizeof kept);
           }
@@ -103,9 +106,7 @@ ALWAYS_INLINE void fill_body(
       for (; j + 8 <= end; j += 8, lane += 8, lanes += 8) {
         vu8 u = hash32x8(lanes ^ lo);
         vs8 on = (vs8)(u < t);
-        vu8 v = hash32x8(lanes ^ hi) >> 8;
-        vf8 value = signed_values ? __builtin_convertvector((vs8)v - (1 << 23), vf8) * 0x1p-23f
-                                  : __builtin_convertvector((vs8)v, vf8) * 0x1p-24f;
+        vf8 value = values_of8(hash32x8(lanes ^ hi), signed_values);
         vf8 kept = (vf8)((vs8)value & on);
         __builtin_memcpy(row + j, &kept, sizeof kept);
       }
