@@ -15,7 +15,7 @@ extension ToyModel {
     guard count > 0 else { return 0 }
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: 128)
     let width = kernel.width
-    let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
+    let scratch = ChunkKernel.Scratch(for: kernel)
     let sampler = BatchSampler(model: self, instance: instance, stream: stream)
     var total = 0.0
     parameters.withUnsafeBufferPointer { params in

@@ -50,7 +50,7 @@ extension ToyModel {
     guard !inputs.isEmpty else { return (0, [Float](repeating: 0, count: parameterCount)) }
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: inputs.count, path: path.cPath)
     let width = kernel.width
-    let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
+    let scratch = ChunkKernel.Scratch(for: kernel)
     for f in 0..<n {
       for j in 0..<inputs.count { scratch.x[f * width + j] = inputs[j][f] }
     }

@@ -42,7 +42,7 @@ struct ChunkKernel {
   /// The fastest code path this CPU runs.
   static let defaultPath = toy_kernel_best_path()
 
-  /// Per-thread scratch rows.
+  /// Per-thread scratch rows for one kernel.
   final class Scratch {
     let x: UnsafeMutablePointer<Float>
     let h: UnsafeMutablePointer<Float>
@@ -58,15 +58,20 @@ struct ChunkKernel {
     let pool: UnsafeMutablePointer<Float>
     var pooled = 0
 
-    init(n: Int, m: Int, width: Int) {
-      work = .allocate(byteCount: toy_wide_work_bytes(Int32(n), Int32(m), Int32(width)), alignment: 32)
-      columns = .allocate(capacity: width)
+    /// Space for `kernel`'s chunks: the wide kernel's work space, or the dense kernel's
+    /// compaction columns and sample pool (each kernel gets a one-element stand-in for the
+    /// other's).
+    init(for kernel: ChunkKernel) {
+      let (n, m, width) = (kernel.n, kernel.m, kernel.width)
+      let workBytes = kernel.wide ? toy_wide_work_bytes(Int32(n), Int32(m), Int32(width)) : 32
+      work = .allocate(byteCount: workBytes, alignment: 32)
+      columns = .allocate(capacity: kernel.wide ? 1 : width)
       x = .allocate(capacity: n * width)
       h = .allocate(capacity: m * width)
       z = .allocate(capacity: n * width)
       g = .allocate(capacity: m * width)
       valid = .allocate(capacity: width)
-      pool = .allocate(capacity: n * width)
+      pool = .allocate(capacity: kernel.wide ? 1 : n * width)
     }
 
     deinit {

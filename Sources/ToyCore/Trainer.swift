@@ -246,7 +246,7 @@ private struct StepContext: @unchecked Sendable {
     let batch = options.batchSize
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), batch))
     let width = kernel.width
-    let scratch = ChunkKernel.Scratch(n: n, m: m, width: width)
+    let scratch = ChunkKernel.Scratch(for: kernel)
     let count = parameterCount
     let local = group.count * count
     let grad = UnsafeMutablePointer<Float>.allocate(capacity: count)
