@@ -59,8 +59,8 @@ struct ChunkKernel {
     var pooled = 0
 
     /// Space for `kernel`'s chunks: the wide kernel's work space, or the dense kernel's
-    /// compaction columns and sample pool (each kernel gets a one-element stand-in for the
-    /// other's).
+    /// compaction columns and sample pool. The kernel that does not run gets minimal
+    /// stand-ins, which nothing touches.
     init(for kernel: ChunkKernel) {
       let (n, m, width) = (kernel.n, kernel.m, kernel.width)
       let workBytes = kernel.wide ? toy_wide_work_bytes(Int32(n), Int32(m), Int32(width)) : 32
