@@ -187,29 +187,41 @@ typedef struct {
   int *counts;        // and how many
 } wide_work;
 
-static long round32(long bytes) { return (bytes + 31) / 32 * 32; }
+// The work space's parts in order, each rounded up to 32 bytes: their byte offsets, and
+// (the return value) the total. One walk for both the layout and the size, so they agree.
+enum { PART_HT, PART_GT, PART_WP, PART_GIN, PART_GOUT, PART_LISTS, PART_COUNTS, PARTS };
+
+static long wide_offsets(int n, int m, int width, long offset[PARTS]) {
+  const long mp = (m + 7) / 8 * 8, cap = width + 8, rows = (long)width * mp * 4, padded = (long)n * mp * 4;
+  const long bytes[PARTS] = {rows, rows, padded, padded, padded, (long)n * cap * 2, (long)n * 4};
+  long at = 0;
+  for (int i = 0; i < PARTS; i++) {
+    offset[i] = at;
+    at += (bytes[i] + 31) / 32 * 32;
+  }
+  return at;
+}
 
 static wide_work wide_layout(int n, int m, int width, void *base) {
+  long offset[PARTS];
+  wide_offsets(n, m, width, offset);
+  char *p = base;
   wide_work w;
   w.mp = (m + 7) / 8 * 8;
   w.cap = width + 8;
-  const long rows = round32((long)width * w.mp * 4), padded = round32((long)n * w.mp * 4);
-  const long lists = round32((long)n * w.cap * 2);
-  char *p = base;
-  w.ht = (float *)p;
-  w.gt = (float *)(p + rows);
-  w.wp = (float *)(p + 2 * rows);
-  w.gin = (float *)(p + 2 * rows + padded);
-  w.gout = (float *)(p + 2 * rows + 2 * padded);
-  w.lists = (uint16_t *)(p + 2 * rows + 3 * padded);
-  w.counts = (int *)(p + 2 * rows + 3 * padded + lists);
+  w.ht = (float *)(p + offset[PART_HT]);
+  w.gt = (float *)(p + offset[PART_GT]);
+  w.wp = (float *)(p + offset[PART_WP]);
+  w.gin = (float *)(p + offset[PART_GIN]);
+  w.gout = (float *)(p + offset[PART_GOUT]);
+  w.lists = (uint16_t *)(p + offset[PART_LISTS]);
+  w.counts = (int *)(p + offset[PART_COUNTS]);
   return w;
 }
 
 long toy_wide_work_bytes(int n, int m, int width) {
-  const long mp = (m + 7) / 8 * 8, cap = width + 8;
-  return 2 * round32((long)width * mp * 4) + 3 * round32((long)n * mp * 4) + round32((long)n * cap * 2) +
-         round32((long)n * 4);
+  long offset[PARTS];
+  return wide_offsets(n, m, width, offset);
 }
 
 // The gradient products accumulate in padded rows across the batch's chunks, so that a
