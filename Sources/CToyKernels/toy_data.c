@@ -8,6 +8,15 @@
 // lane = s mod 128 and h is a 32-bit avalanche hash (xorshift-multiply, two rounds).
 // The feature is active iff u < threshold (density resolved to 2⁻³²); its value is
 // (v >> 8)·2⁻²⁴ on [0, 1), or ((v >> 8) − 2²³)·2⁻²³ on [−1, 1).
+//
+// Sparse features (threshold below TOY_GROUP_BELOW, density under 1/16) decide their mask in
+// groups of sixteen lanes (16·g ..< 16·g + 16 of a block), in two stages. The group word
+// w = h(R_lo ^ (128 + g)) gives the group's first active lane k = #{i < 16 : w ≥ c_i}, where
+// c_i = 2³²·(1 − (1 − p)^(i+1)) (toy_group_cdf), so that P(k = j) = (1 − p)^j·p and k = 16
+// (no active lane) has probability (1 − p)^16. Lane k is active, the lanes before it are
+// not, and the lanes after it fire on their mask words as above. That is the law of sixteen
+// independent draws at density p, but an empty group, the common case, costs one hash
+// instead of sixteen.
 #include "toy_kernels.h"
 
 #pragma clang diagnostic ignored "-Wpsabi"
@@ -15,6 +24,7 @@
 typedef uint32_t vu8 __attribute__((vector_size(32), aligned(4)));
 typedef int32_t vs8 __attribute__((vector_size(32), aligned(4)));
 typedef float vf8 __attribute__((vector_size(32), aligned(4)));
+typedef _Bool vbool8 __attribute__((ext_vector_type(8)));
 
 #define ALWAYS_INLINE static inline __attribute__((always_inline))
 
@@ -57,6 +67,48 @@ ALWAYS_INLINE float value_of(uint32_t v, int signed_values) {
   return signed_values ? (float)((int32_t)(v >> 8) - (1 << 23)) * 0x1p-23f : (float)(int32_t)(v >> 8) * 0x1p-24f;
 }
 
+ALWAYS_INLINE vu8 load_u8(const uint32_t *p) {
+  vu8 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+
+// The group's first active lane (16: none), from its group word.
+ALWAYS_INLINE int group_first(uint32_t lo, uint32_t group, const uint32_t *cdf) {
+  const uint32_t w = hash32(lo ^ (128u + group));
+  int k = 0;
+  for (int i = 0; i < 16; i++) k += w >= cdf[i];
+  return k;
+}
+
+// One lane of a grouped (sparse) feature: the scheme's definition, lane by lane.
+ALWAYS_INLINE float group_lane(
+    uint32_t lo, uint32_t hi, uint32_t lane, uint32_t threshold, const uint32_t *cdf, int signed_values) {
+  const int k = group_first(lo, lane >> 4, cdf), at = (int)(lane & 15);
+  const int on = at == k || (at > k && hash32(lo ^ lane) < threshold);
+  return on ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
+}
+
+void toy_group_cdf(uint64_t threshold, uint32_t cdf[16]) {
+  // 1 − p is exact in a double for any threshold below 2³², and so are the products' steps
+  // on every machine (no library calls), so every path reads the same table.
+  const double q = 1.0 - (double)threshold * 0x1p-32;
+  double survive = 1.0;
+  for (int i = 0; i < 16; i++) {
+    survive *= q;
+    const double c = (1.0 - survive) * 0x1p32;
+    cdf[i] = c >= 4294967295.0 ? 0xFFFFFFFFu : (uint32_t)(c + 0.5);
+  }
+}
+
+float toy_data_value(
+    uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf, int signed_values) {
+  const uint64_t seed = row_seed(key, sample, (uint64_t)n, (uint64_t)f);
+  const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32), lane = (uint32_t)(sample & 127);
+  if (threshold < TOY_GROUP_BELOW) return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
+  return (uint64_t)hash32(lo ^ lane) < threshold ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
+}
+
 // value_of for eight value words at once.
 ALWAYS_INLINE vf8 values_of8(vu8 v, int signed_values) {
   const vs8 top = (vs8)(v >> 8);
@@ -64,9 +116,46 @@ ALWAYS_INLINE vf8 values_of8(vu8 v, int signed_values) {
                        : __builtin_convertvector(top, vf8) * 0x1p-24f;
 }
 
+// The whole groups of lanes `lane ..< lane + 16·groups` of one block (lane a multiple of 16;
+// row[0] is lane's sample), of a grouped feature. All eight group words of the block come from
+// one vector hash; empty groups are zeroed and skipped without a branch of their own.
+ALWAYS_INLINE void fill_groups(
+    uint32_t lo, uint32_t hi, uint32_t lane, int groups, uint32_t threshold, const uint32_t *cdf,
+    int signed_values, float *row) {
+  const vu8 iota = {0, 1, 2, 3, 4, 5, 6, 7};
+  const vu8 words = hash32x8((iota + 128u) ^ lo);
+  uint32_t word[8];
+  __builtin_memcpy(word, &words, sizeof word);
+  // A group is empty iff its word is at least the last entry: one comparison for the eight.
+  const unsigned nonempty = __builtin_bit_cast(uint8_t, __builtin_convertvector(words < cdf[15], vbool8));
+  const vu8 low = load_u8(cdf), high = load_u8(cdf + 8);
+  // A whole block's zeros as a constant size: inline stores rather than a call to memset.
+  if (groups == 8)
+    __builtin_memset(row, 0, 128 * sizeof(float));
+  else
+    __builtin_memset(row, 0, (unsigned long)groups * 16 * sizeof(float));
+  unsigned pending = (nonempty >> (lane >> 4)) & ((1u << groups) - 1);
+  while (pending) {
+    const int g = __builtin_ctz(pending);
+    pending &= pending - 1;
+    const vu8 w = (vu8){0, 0, 0, 0, 0, 0, 0, 0} + word[(lane >> 4) + (uint32_t)g];
+    const unsigned below = __builtin_bit_cast(uint8_t, __builtin_convertvector(w >= low, vbool8)) |
+                           (unsigned)__builtin_bit_cast(uint8_t, __builtin_convertvector(w >= high, vbool8)) << 8;
+    const vu8 k = (vu8){0, 0, 0, 0, 0, 0, 0, 0} + (uint32_t)__builtin_popcount(below);
+    for (int half = 0; half < 2; half++) {
+      const vu8 at = iota + 8u * (uint32_t)half;
+      const vu8 lanes = at + lane + 16u * (uint32_t)g;
+      const vs8 on = (vs8)(at == k) | ((vs8)(at > k) & (vs8)(hash32x8(lanes ^ lo) < threshold));
+      const vf8 value = values_of8(hash32x8(lanes ^ hi), signed_values);
+      const vf8 kept = (vf8)((vs8)value & on);
+      __builtin_memcpy(row + 16 * g + 8 * half, &kept, sizeof kept);
+    }
+  }
+}
+
 ALWAYS_INLINE void fill_body(
-    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, int signed_values,
-    float *row) {
+    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, const uint32_t *cdf,
+    int signed_values, float *row) {
   int j = 0;
   while (j < count) {
     uint64_t s = first + (uint64_t)j;
@@ -76,6 +165,19 @@ ALWAYS_INLINE void fill_body(
     int run = 128 - (int)lane;  // samples left in this block
     if (run > count - j) run = count - j;
     int end = j + run;
+    if (threshold < TOY_GROUP_BELOW) {
+      // Lanes of partial groups one at a time, whole groups together.
+      const uint32_t t = (uint32_t)threshold;
+      for (; j < end && (lane & 15); j++, lane++) row[j] = group_lane(lo, hi, lane, t, cdf, signed_values);
+      const int groups = (end - j) / 16;
+      if (groups > 0) {
+        fill_groups(lo, hi, lane, groups, t, cdf, signed_values, row + j);
+        j += 16 * groups;
+        lane += 16u * (uint32_t)groups;
+      }
+      for (; j < end; j++, lane++) row[j] = group_lane(lo, hi, lane, t, cdf, signed_values);
+      continue;
+    }
     if (threshold >= 0x100000000ull) {
       for (; j + 8 <= end; j += 8, lane += 8) {
         vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
@@ -84,25 +186,7 @@ ALWAYS_INLINE void fill_body(
       }
     } else {
       uint32_t t = (uint32_t)threshold;
-      // Very sparse features leave most groups of sixteen empty: skip their value hashes.
-      // Denser ones compute them always: a branch taken at random costs more than a hash.
-      const int skip_empty = threshold < (1ull << 25);  // density below 1/128
       vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
-      if (skip_empty) {
-        for (; j + 16 <= end; j += 16, lane += 16, lanes += 16) {
-          vu8 u0 = hash32x8(lanes ^ lo), u1 = hash32x8((lanes + 8) ^ lo);
-          vs8 on0 = (vs8)(u0 < t), on1 = (vs8)(u1 < t);
-          if (!__builtin_reduce_or(on0 | on1)) {
-            __builtin_memset(row + j, 0, 16 * sizeof(float));
-            continue;
-          }
-          for (int half = 0; half < 2; half++) {
-            vf8 value = values_of8(hash32x8((lanes + 8 * half) ^ hi), signed_values);
-            vf8 kept = (vf8)((vs8)value & (half ? on1 : on0));
-            __builtin_memcpy(row + j + 8 * half, &kept, sizeof kept);
-          }
-        }
-      }
       for (; j + 8 <= end; j += 8, lane += 8, lanes += 8) {
         vu8 u = hash32x8(lanes ^ lo);
         vs8 on = (vs8)(u < t);
@@ -120,35 +204,36 @@ ALWAYS_INLINE void fill_body(
 
 // The body with `signed_values` a constant, so that no test of it is left in the loops.
 ALWAYS_INLINE void fill_either(
-    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, int signed_values, float *row) {
+    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, const uint32_t *cdf,
+    int signed_values, float *row) {
   if (signed_values)
-    fill_body(key, first, count, n, f, threshold, 1, row);
+    fill_body(key, first, count, n, f, threshold, cdf, 1, row);
   else
-    fill_body(key, first, count, n, f, threshold, 0, row);
+    fill_body(key, first, count, n, f, threshold, cdf, 0, row);
 }
 
 static void fill_baseline(uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
-                          int signed_values, float *row) {
-  fill_either(key, first, count, n, f, threshold, signed_values, row);
+                          const uint32_t *cdf, int signed_values, float *row) {
+  fill_either(key, first, count, n, f, threshold, cdf, signed_values, row);
 }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2"))) static void fill_avx2(
-    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, int signed_values,
-    float *row) {
-  fill_either(key, first, count, n, f, threshold, signed_values, row);
+    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, const uint32_t *cdf,
+    int signed_values, float *row) {
+  fill_either(key, first, count, n, f, threshold, cdf, signed_values, row);
 }
 #endif
 
 void toy_fill_feature(
     toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
-    int signed_values, float *row) {
+    const uint32_t *cdf, int signed_values, float *row) {
 #if defined(__x86_64__)
   if (path == TOY_KERNEL_AVX2) {
-    fill_avx2(key, first, count, n, f, threshold, signed_values, row);
+    fill_avx2(key, first, count, n, f, threshold, cdf, signed_values, row);
     return;
   }
 #endif
   (void)path;
-  fill_baseline(key, first, count, n, f, threshold, signed_values, row);
+  fill_baseline(key, first, count, n, f, threshold, cdf, signed_values, row);
 }

@@ -5,7 +5,9 @@ import CToyKernels
 /// Each (sample, feature) pair has two 32-bit words computed from the instance's stream key
 /// and its position alone (scheme in `CToyKernels/toy_data.c`): the mask word decides whether
 /// the feature is active (density resolved to 2⁻³², so 0.001 is exact), the value word gives
-/// a uniform value on [0, 1) (on [−1, 1) for the abs model). A correlated set takes its on/off
+/// a uniform value on [0, 1) (on [−1, 1) for the abs model). A feature of density under 1/16
+/// decides its mask in groups of sixteen samples, from one word per group where the group is
+/// empty (the same law, fewer hashes). A correlated set takes its on/off
 /// decision from its first member's mask word; an anti-correlated set takes it there too and
 /// picks its one active member with the second member's mask word.
 struct BatchSampler {
@@ -14,6 +16,8 @@ struct BatchSampler {
   let stream: RandomStream
   /// Per feature: the activity threshold (see `RandomStream.threshold`).
   let thresholds: [UInt64]
+  /// Per feature, 16 entries: the group table of a sparse feature (`toy_group_cdf`).
+  let groupTables: [UInt32]
   /// Features outside every set.
   let independent: [Int]
   let sets: [FeatureSet]
@@ -25,6 +29,7 @@ struct BatchSampler {
     self.stream = stream
     self.path = path
     thresholds = model.density(instance: instance).map { RandomStream.threshold(probability: $0) }
+    groupTables = Self.groupTables(thresholds)
     sets = model.featureSets
     var inSet = [Bool](repeating: false, count: model.n)
     for set in model.featureSets { for f in set.features { inSet[f] = true } }
@@ -35,21 +40,33 @@ struct BatchSampler {
   /// bump one reference count from every core, and that contention costs more than the work.
   func isolatedCopy() -> BatchSampler {
     BatchSampler(
-      n: n, signed: signed, stream: stream, thresholds: thresholds.map { $0 }, independent: independent.map { $0 },
-      sets: sets.map { $0 }, path: path)
+      n: n, signed: signed, stream: stream, thresholds: thresholds.map { $0 }, groupTables: groupTables.map { $0 },
+      independent: independent.map { $0 }, sets: sets.map { $0 }, path: path)
   }
 
   private init(
-    n: Int, signed: Bool, stream: RandomStream, thresholds: [UInt64], independent: [Int], sets: [FeatureSet],
-    path: toy_kernel_path
+    n: Int, signed: Bool, stream: RandomStream, thresholds: [UInt64], groupTables: [UInt32], independent: [Int],
+    sets: [FeatureSet], path: toy_kernel_path
   ) {
     self.n = n
     self.signed = signed
     self.stream = stream
     self.thresholds = thresholds
+    self.groupTables = groupTables
     self.independent = independent
     self.sets = sets
     self.path = path
+  }
+
+  /// The features' group tables, 16 entries each (zeros for features that do not use one).
+  private static func groupTables(_ thresholds: [UInt64]) -> [UInt32] {
+    var tables = [UInt32](repeating: 0, count: thresholds.count * 16)
+    tables.withUnsafeMutableBufferPointer { out in
+      for (f, threshold) in thresholds.enumerated() where threshold < TOY_GROUP_BELOW {
+        toy_group_cdf(threshold, out.baseAddress! + f * 16)
+      }
+    }
+    return tables
   }
 
   /// The (mask, value) words of one sample and feature.
@@ -71,9 +88,12 @@ struct BatchSampler {
   /// Writes samples `first ..< first + count` feature-major into `x`: feature f's values
   /// at `x[f·width ..< f·width + count]`, zeros in the padding up to `width`.
   func fill(first: UInt64, count: Int, width: Int, into x: UnsafeMutablePointer<Float>) {
-    for f in independent {
-      toy_fill_feature(
-        path, stream.key, first, Int32(count), Int32(n), Int32(f), thresholds[f], signed ? 1 : 0, x + f * width)
+    groupTables.withUnsafeBufferPointer { tables in
+      for f in independent {
+        toy_fill_feature(
+          path, stream.key, first, Int32(count), Int32(n), Int32(f), thresholds[f], tables.baseAddress! + f * 16,
+          signed ? 1 : 0, x + f * width)
+      }
     }
     for set in sets {
       let lead = set.features.lowerBound

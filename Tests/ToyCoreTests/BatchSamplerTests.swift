@@ -1,4 +1,5 @@
 import CToyKernels
+import Foundation
 import XCTest
 
 @testable import ToyCore
@@ -115,30 +116,73 @@ final class BatchSamplerTests: XCTestCase {
       reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
   }
 
-  /// The vectorised fill against the scheme's scalar definition (`toy_data_words`: active
-  /// iff the mask word is below the threshold, value from the value word), at densities on
-  /// both sides of the fill's switch to skipping empty groups, over unaligned spans.
+  /// The vectorised fill against the scheme's scalar definition (`toy_data_value`, one
+  /// sample at a time), at densities on both sides of the switch to groups of sixteen, over
+  /// spans that start and end inside groups and blocks.
   func testFillMatchesTheScalarDefinition() throws {
-    for p in [1, 0.3, 0.03, 0.004, 0.001] as [Float] {
+    for p in [1, 0.3, 0.07, 0.05, 0.004, 0.001] as [Float] {
       let model = try model(n: 5, density: p, seed: 21)
       let key = RandomStream(seed: model.seed, instance: 0, purpose: .data).key
       let threshold = RandomStream.threshold(probability: p)
-      for (first, count) in [(0, 256), (5, 300), (4000, 77)] as [(UInt64, Int)] {
+      var table = [UInt32](repeating: 0, count: 16)
+      toy_group_cdf(threshold, &table)
+      for (first, count) in [(0, 256), (5, 300), (4000, 77), (130, 12)] as [(UInt64, Int)] {
         let samples = model.trainingSamples(instance: 0, first: first, count: count)
         var active = 0
         for j in 0..<count {
           for f in 0..<5 {
-            var mask: UInt32 = 0
-            var value: UInt32 = 0
-            toy_data_words(key, first + UInt64(j), 5, Int32(f), &mask, &value)
-            let expected = UInt64(mask) < threshold ? Float(value >> 8) * 0x1p-24 : 0
+            let expected = toy_data_value(key, first + UInt64(j), 5, Int32(f), threshold, table, 0)
             if expected != 0 { active += 1 }
             XCTAssertEqual(samples[j][f].bitPattern, expected.bitPattern, "p=\(p) sample \(first + UInt64(j)) f=\(f)")
           }
         }
-        if p >= 0.03 { XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features") }
+        if p >= 0.03 && count > 100 { XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features") }
       }
     }
+  }
+
+  /// The group table against the geometric law it encodes: entry i is P(first active lane ≤
+  /// i)·2³², so each entry follows from the one before by 1 − c' = (1 − c)(1 − p).
+  func testGroupTableIsTheFirstActiveLanesLaw() {
+    for p in [0.05, 0.01, 0.001] {
+      var table = [UInt32](repeating: 0, count: 16)
+      toy_group_cdf(RandomStream.threshold(probability: Float(p)), &table)
+      let q = 1 - Double(RandomStream.threshold(probability: Float(p))) / 4_294_967_296
+      for i in 0..<16 {
+        XCTAssertEqual(Double(table[i]) / 4_294_967_296, 1 - pow(q, Double(i + 1)), accuracy: 1e-9, "p=\(p) i=\(i)")
+      }
+    }
+  }
+
+  /// Grouped features must keep the law of independent draws: the same density at every
+  /// position in the group (a wrong first-lane rule shifts mass between positions), pairs of
+  /// lanes in one group co-active at rate p² (a wrong rule after the first lane correlates
+  /// them), and empty groups at rate (1 − p)¹⁶. Tolerances of 5σ.
+  func testGroupedFeaturesAreIndependentDrawsAtEveryPosition() throws {
+    let p = 0.05
+    let n = 4
+    let count = 1 << 18
+    let samples = try model(n: n, density: Float(p)).trainingSamples(instance: 0, first: 0, count: count)
+    let groups = Double(count / 16 * n)
+    var atPosition = [Double](repeating: 0, count: 16)
+    var pairs = 0.0
+    var empty = 0.0
+    for f in 0..<n {
+      for start in stride(from: 0, to: count, by: 16) {
+        let on = (0..<16).map { samples[start + $0][f] != 0 }
+        for (i, active) in on.enumerated() where active { atPosition[i] += 1 }
+        if on[3] && on[12] { pairs += 1 }
+        if !on.contains(true) { empty += 1 }
+      }
+    }
+    let rateSigma = (p * (1 - p) / groups).squareRoot()
+    for (i, hits) in atPosition.enumerated() {
+      XCTAssertEqual(hits / groups, p, accuracy: 5 * rateSigma, "density at position \(i) of the group")
+    }
+    let pair = p * p
+    XCTAssertEqual(pairs / groups, pair, accuracy: 5 * (pair * (1 - pair) / groups).squareRoot(), "co-activation")
+    let none = pow(1 - p, 16)
+    XCTAssertEqual(empty / groups, none, accuracy: 5 * (none * (1 - none) / groups).squareRoot(), "empty groups")
   }
 
   func testEveryCodePathDrawsIdenticalBits() throws {

@@ -78,11 +78,25 @@ uint64_t toy_mix64(uint64_t z);
 /// toy_data.c for the scheme): the mask word and the value word.
 void toy_data_words(uint64_t key, uint64_t sample, int n, int f, uint32_t *mask_word, uint32_t *value_word);
 
-/// Writes feature f of samples first ..< first+count to row[0 ..< count]: active iff the
-/// mask word is below `threshold` (2³² means always), value uniform on [0, 1) (on [−1, 1)
-/// when `signed_values`). Identical bits on every path.
+/// Features whose activity threshold is below this (density under 1/16) decide their mask
+/// in groups of sixteen samples (see toy_data.c).
+#define TOY_GROUP_BELOW (1ull << 28)
+
+/// The group table of a feature with activity threshold `threshold`: cdf[i] = 2³²·(1 − (1 −
+/// p)^(i+1)) with p = threshold/2³², rounded (see toy_data.c).
+void toy_group_cdf(uint64_t threshold, uint32_t cdf[16]);
+
+/// The scheme's definition, one sample at a time: feature f of sample `sample` (0 when
+/// inactive). `cdf` is the feature's toy_group_cdf table, read when threshold <
+/// TOY_GROUP_BELOW.
+float toy_data_value(
+    uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf, int signed_values);
+
+/// Writes feature f of samples first ..< first+count to row[0 ..< count], as toy_data_value
+/// defines them: active with probability threshold/2³² (2³² means always), value uniform
+/// on [0, 1) (on [−1, 1) when `signed_values`). Identical bits on every path.
 void toy_fill_feature(
     toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
-    int signed_values, float *row);
+    const uint32_t *cdf, int signed_values, float *row);
 
 #endif
