@@ -186,9 +186,11 @@ final class BatchSamplerTests: XCTestCase {
   }
 
   func testEveryCodePathDrawsIdenticalBits() throws {
-    for kind in [ModelKind.relu, .abs] {
-      let model = try model(kind: kind, n: 7, density: 0.3)
-      // Unaligned starts and lengths cross the 128-sample blocks and the 8-lane vectors.
+    // 0.3 draws every sample's mask; 0.04 draws them in groups of sixteen.
+    for (kind, density) in [(ModelKind.relu, 0.3), (.abs, 0.3), (.relu, 0.04), (.abs, 0.04)] as [(ModelKind, Float)] {
+      let model = try model(kind: kind, n: 7, density: density)
+      // Unaligned starts and lengths cross the 128-sample blocks, the groups of sixteen and
+      // the 8-lane vectors.
       for (first, count) in [(0, 1), (3, 130), (125, 9), (1000, 300)] as [(UInt64, Int)] {
         let baseline = model.trainingSamples(instance: 0, first: first, count: count, path: .baseline)
         for path in KernelPath.allCases where path.isAvailable {
