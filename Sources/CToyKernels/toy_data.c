@@ -9,8 +9,9 @@
 // The feature is active iff u < threshold (density resolved to 2⁻³²); its value is
 // (v >> 8)·2⁻²⁴ on [0, 1), or ((v >> 8) − 2²³)·2⁻²³ on [−1, 1).
 //
-// Sparse features (threshold below TOY_GROUP_BELOW, density under 1/16) decide their mask in
-// groups of sixteen lanes (16·g ..< 16·g + 16 of a block), in two stages. The group word
+// The grouped scheme (model files of version 2; version 1 has every sample draw its own mask
+// word) differs in one thing. Sparse features (threshold below TOY_GROUP_BELOW, density
+// under 1/16) decide their mask in groups of sixteen lanes (16·g ..< 16·g + 16 of a block), in two stages. The group word
 // w = h(R_lo ^ (128 + g)) gives the group's first active lane k = #{i < 16 : w ≥ c_i}, where
 // c_i = 2³²·(1 − (1 − p)^(i+1)) (toy_group_cdf), so that P(k = j) = (1 − p)^j·p and k = 16
 // (no active lane) has probability (1 − p)^16. Lane k is active, the lanes before it are
@@ -105,7 +106,7 @@ float toy_data_value(
     uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf, int signed_values) {
   const uint64_t seed = row_seed(key, sample, (uint64_t)n, (uint64_t)f);
   const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32), lane = (uint32_t)(sample & 127);
-  if (threshold < TOY_GROUP_BELOW) return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
+  if (cdf && threshold < TOY_GROUP_BELOW) return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
   return (uint64_t)hash32(lo ^ lane) < threshold ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
 }
 
@@ -165,7 +166,7 @@ ALWAYS_INLINE void fill_body(
     int run = 128 - (int)lane;  // samples left in this block
     if (run > count - j) run = count - j;
     int end = j + run;
-    if (threshold < TOY_GROUP_BELOW) {
+    if (cdf && threshold < TOY_GROUP_BELOW) {
       // Lanes of partial groups one at a time, whole groups together.
       const uint32_t t = (uint32_t)threshold;
       for (; j < end && (lane & 15); j++, lane++) row[j] = group_lane(lo, hi, lane, t, cdf, signed_values);
@@ -187,6 +188,24 @@ ALWAYS_INLINE void fill_body(
     } else {
       uint32_t t = (uint32_t)threshold;
       vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + lane;
+      // Very sparse features without groups (the per-sample scheme) leave most runs of
+      // sixteen empty: skip their value hashes. Denser ones compute them always: a branch
+      // taken at random costs more than a hash.
+      if (threshold < (1ull << 25)) {  // density below 1/128
+        for (; j + 16 <= end; j += 16, lane += 16, lanes += 16) {
+          vu8 u0 = hash32x8(lanes ^ lo), u1 = hash32x8((lanes + 8) ^ lo);
+          vs8 on0 = (vs8)(u0 < t), on1 = (vs8)(u1 < t);
+          if (!__builtin_reduce_or(on0 | on1)) {
+            __builtin_memset(row + j, 0, 16 * sizeof(float));
+            continue;
+          }
+          for (int half = 0; half < 2; half++) {
+            vf8 value = values_of8(hash32x8((lanes + 8 * half) ^ hi), signed_values);
+            vf8 kept = (vf8)((vs8)value & (half ? on1 : on0));
+            __builtin_memcpy(row + j + 8 * half, &kept, sizeof kept);
+          }
+        }
+      }
       for (; j + 8 <= end; j += 8, lane += 8, lanes += 8) {
         vu8 u = hash32x8(lanes ^ lo);
         vs8 on = (vs8)(u < t);

@@ -5,9 +5,10 @@ import CToyKernels
 /// Each (sample, feature) pair has two 32-bit words computed from the instance's stream key
 /// and its position alone (scheme in `CToyKernels/toy_data.c`): the mask word decides whether
 /// the feature is active (density resolved to 2⁻³², so 0.001 is exact), the value word gives
-/// a uniform value on [0, 1) (on [−1, 1) for the abs model). A feature of density under 1/16
-/// decides its mask in groups of sixteen samples, from one word per group where the group is
-/// empty (the same law, fewer hashes). A correlated set takes its on/off
+/// a uniform value on [0, 1) (on [−1, 1) for the abs model). In the model's `.grouped` data
+/// scheme, a feature of density under 1/16 decides its mask in groups of sixteen samples,
+/// from one word per group where the group is empty (the same law, fewer hashes). A
+/// correlated set takes its on/off
 /// decision from its first member's mask word; an anti-correlated set takes it there too and
 /// picks its one active member with the second member's mask word.
 struct BatchSampler {
@@ -29,7 +30,7 @@ struct BatchSampler {
     self.stream = stream
     self.path = path
     thresholds = model.density(instance: instance).map { RandomStream.threshold(probability: $0) }
-    groupTables = Self.groupTables(thresholds)
+    groupTables = model.dataScheme == .grouped ? Self.groupTables(thresholds) : []
     sets = model.featureSets
     var inSet = [Bool](repeating: false, count: model.n)
     for set in model.featureSets { for f in set.features { inSet[f] = true } }
@@ -91,8 +92,8 @@ struct BatchSampler {
     groupTables.withUnsafeBufferPointer { tables in
       for f in independent {
         toy_fill_feature(
-          path, stream.key, first, Int32(count), Int32(n), Int32(f), thresholds[f], tables.baseAddress! + f * 16,
-          signed ? 1 : 0, x + f * width)
+          path, stream.key, first, Int32(count), Int32(n), Int32(f), thresholds[f],
+          tables.isEmpty ? nil : tables.baseAddress! + f * 16, signed ? 1 : 0, x + f * width)
       }
     }
     for set in sets {

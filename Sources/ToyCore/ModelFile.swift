@@ -9,8 +9,11 @@
 public struct ModelFile: Codable, Sendable, Equatable {
   /// The value of `format` in every toy model file.
   public static let formatName = "toy-model"
-  /// The only `version` this toy reads and writes.
-  public static let currentVersion = 1
+  /// The `version` this toy writes for new models. It reads every `DataScheme`'s version, and
+  /// writes a loaded model back with the version it was read with.
+  public static let currentVersion = DataScheme.grouped.rawValue
+  /// The versions this toy reads, oldest first.
+  public static let readableVersions = DataScheme.allCases.map(\.rawValue)
 
   public var format: String
   public var version: Int
@@ -116,10 +119,16 @@ public struct ModelFile: Codable, Sendable, Equatable {
       self.version = version
     }
 
-    /// Throws unless this is a toy model file of the version this toy reads.
+    /// Throws unless this is a toy model file of a version this toy reads.
     public func check() throws(ModelFileError) {
+      _ = try checked()
+    }
+
+    /// The data scheme of the file's version, after the checks of `check`.
+    func checked() throws(ModelFileError) -> DataScheme {
       guard format == ModelFile.formatName else { throw .wrongFormat(found: format) }
-      guard version == ModelFile.currentVersion else { throw .unsupportedVersion(found: version) }
+      guard let scheme = DataScheme(rawValue: version) else { throw .unsupportedVersion(found: version) }
+      return scheme
     }
   }
 }

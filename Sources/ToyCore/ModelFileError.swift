@@ -36,7 +36,8 @@ extension ModelFileError: CustomStringConvertible {
     case .wrongFormat(let found):
       return "format is \"\(found)\", expected \"\(ModelFile.formatName)\": not a toy model file"
     case .unsupportedVersion(let found):
-      return "unsupported version \(found): toy \(toyVersion) reads version \(ModelFile.currentVersion)"
+      let versions = ModelFile.readableVersions.map(String.init)
+      return "unsupported version \(found): toy \(toyVersion) reads versions \(versions.joined(separator: " and "))"
     case .unknownName(let key, let found, let expected):
       return "\(key) is \"\(found)\", expected one of \(expected.joined(separator: ", "))"
     case .sizeNotPositive(let key, let value):

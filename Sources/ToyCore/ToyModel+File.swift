@@ -17,7 +17,7 @@ extension ToyModel {
         adamV: ModelFile.Parameters(block: secondMoment[block], n: n, m: m, untied: untied))
     }
     return ModelFile(
-      format: ModelFile.formatName, version: ModelFile.currentVersion, toyVersion: toyVersion,
+      format: ModelFile.formatName, version: dataScheme.rawValue, toyVersion: toyVersion,
       kind: kind.rawValue, n: n, m: m, steps: steps, seed: seed, initialization: initialization.rawValue,
       samplesDrawn: samplesDrawn,
       featureSets: featureSets.map { .init(relation: $0.relation.rawValue, features: Array($0.features)) },
@@ -33,6 +33,7 @@ extension ToyModel {
     instanceCount = file.instances.count
     seed = file.seed
     initialization = checked.initialization
+    dataScheme = checked.dataScheme
     importance = file.instances.flatMap { $0.importance }
     density = file.instances.flatMap { $0.featureProbability }
     featureSets = checked.featureSets
@@ -62,10 +63,11 @@ extension ModelFile {
     var kind: ModelKind
     var initialization: Initialization
     var featureSets: [FeatureSet]
+    var dataScheme: DataScheme
   }
 
   func checked() throws(ModelFileError) -> Checked {
-    try Header(format: format, version: version).check()
+    let dataScheme = try Header(format: format, version: version).checked()
     guard let kind = ModelKind(rawValue: kind) else {
       throw .unknownName(key: "kind", found: kind, expected: ModelKind.allCases.map(\.rawValue))
     }
@@ -100,7 +102,7 @@ extension ModelFile {
       // Every other condition was checked above with its key path.
       throw .invalidModel(error)
     }
-    return Checked(kind: kind, initialization: initialization, featureSets: featureSets)
+    return Checked(kind: kind, initialization: initialization, featureSets: featureSets, dataScheme: dataScheme)
   }
 
   private func check(_ instance: Instance, key: String, untied: Bool, kindName: String) throws(ModelFileError) {

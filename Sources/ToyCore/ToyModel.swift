@@ -12,6 +12,9 @@ public struct ToyModel: Sendable, Equatable {
   public let instanceCount: Int
   public let seed: UInt64
   public let initialization: Initialization
+  /// How the data streams turn words into samples: `.grouped` for new models; a model loaded
+  /// from a file keeps the file's scheme, so that training on draws what it would have drawn.
+  public let dataScheme: DataScheme
 
   /// Per-instance importance, I×F.
   public var importance: [Float]
@@ -55,6 +58,7 @@ public struct ToyModel: Sendable, Equatable {
     self.instanceCount = instances
     self.seed = seed
     self.initialization = initialization ?? .standard(for: kind)
+    self.dataScheme = .grouped
     self.importance = importance.flatMap { $0 }
     self.density = density.flatMap { $0 }
     self.featureSets = featureSets
@@ -150,4 +154,15 @@ public struct ToyModel: Sendable, Equatable {
     }
     for f in 0..<n { parameters[base + biasOffset + f] = bias[f] }
   }
+}
+
+/// How an instance's data stream turns its words into samples (scheme in
+/// `CToyKernels/toy_data.c`). Each scheme is a model-file version, since a file must say what
+/// its `samples_drawn` position means.
+public enum DataScheme: Int, Sendable, CaseIterable {
+  /// Every sample draws its own mask word for every feature (model files of version 1).
+  case perSample = 1
+  /// As `perSample`, except that features of density under 1/16 draw their masks in groups
+  /// of sixteen samples: the same law, fewer hashes (version 2).
+  case grouped = 2
 }

@@ -116,27 +116,35 @@ final class BatchSamplerTests: XCTestCase {
       reseeded.trainingSamples(instance: 0, first: 0, count: 50), one.trainingSamples(instance: 0, first: 0, count: 50))
   }
 
-  /// The vectorised fill against the scheme's scalar definition (`toy_data_value`, one
-  /// sample at a time), at densities on both sides of the switch to groups of sixteen, over
-  /// spans that start and end inside groups and blocks.
+  /// The vectorised fill against the schemes' scalar definition (`toy_data_value`, one
+  /// sample at a time), in both data schemes, at densities on both sides of the switches to
+  /// groups of sixteen (grouped) and to skipping empty runs (per sample), over spans that
+  /// start and end inside groups and blocks.
   func testFillMatchesTheScalarDefinition() throws {
     for p in [1, 0.3, 0.07, 0.05, 0.004, 0.001] as [Float] {
-      let model = try model(n: 5, density: p, seed: 21)
-      let key = RandomStream(seed: model.seed, instance: 0, purpose: .data).key
+      let grouped = try model(n: 5, density: p, seed: 21)
+      var file = grouped.file
+      file.version = DataScheme.perSample.rawValue
+      let perSample = try ToyModel(file: file)
+      let key = RandomStream(seed: grouped.seed, instance: 0, purpose: .data).key
       let threshold = RandomStream.threshold(probability: p)
       var table = [UInt32](repeating: 0, count: 16)
       toy_group_cdf(threshold, &table)
-      for (first, count) in [(0, 256), (5, 300), (4000, 77), (130, 12)] as [(UInt64, Int)] {
-        let samples = model.trainingSamples(instance: 0, first: first, count: count)
-        var active = 0
-        for j in 0..<count {
-          for f in 0..<5 {
-            let expected = toy_data_value(key, first + UInt64(j), 5, Int32(f), threshold, table, 0)
-            if expected != 0 { active += 1 }
-            XCTAssertEqual(samples[j][f].bitPattern, expected.bitPattern, "p=\(p) sample \(first + UInt64(j)) f=\(f)")
+      for (model, cdf) in [(grouped, table), (perSample, nil)] as [(ToyModel, [UInt32]?)] {
+        for (first, count) in [(0, 256), (5, 300), (4000, 77), (130, 12)] as [(UInt64, Int)] {
+          let samples = model.trainingSamples(instance: 0, first: first, count: count)
+          var active = 0
+          for j in 0..<count {
+            for f in 0..<5 {
+              let expected = toy_data_value(key, first + UInt64(j), 5, Int32(f), threshold, cdf, 0)
+              if expected != 0 { active += 1 }
+              XCTAssertEqual(
+                samples[j][f].bitPattern, expected.bitPattern,
+                "\(model.dataScheme) p=\(p) sample \(first + UInt64(j)) f=\(f)")
+            }
           }
+          if p >= 0.03 && count > 100 { XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features") }
         }
-        if p >= 0.03 && count > 100 { XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features") }
       }
     }
   }

@@ -1,3 +1,4 @@
+import CToyKernels
 import Foundation
 import Synchronization
 import XCTest
@@ -40,6 +41,7 @@ final class ModelFileTests: XCTestCase {
     XCTAssertEqual(a.seed, b.seed, file: file, line: line)
     XCTAssertEqual(a.samplesDrawn, b.samplesDrawn, file: file, line: line)
     XCTAssertEqual(a.initialization, b.initialization, file: file, line: line)
+    XCTAssertEqual(a.dataScheme, b.dataScheme, file: file, line: line)
     XCTAssertEqual(a.featureSets, b.featureSets, file: file, line: line)
     XCTAssertEqual(bits(a.parameters), bits(b.parameters), "parameters", file: file, line: line)
     XCTAssertEqual(bits(a.firstMoment), bits(b.firstMoment), "first moment", file: file, line: line)
@@ -85,6 +87,49 @@ final class ModelFileTests: XCTestCase {
       XCTAssertEqual(resumed.steps, 30)
       XCTAssertEqual(resumed.samplesDrawn, 30 * 64)
     }
+  }
+
+  /// A version-1 file keeps the per-sample data scheme it was trained with: its sparse
+  /// instance draws every sample's own mask word (where a new model draws in groups), it
+  /// continues exactly through a save, and it is written back as version 1.
+  func testVersionOneFilesKeepTheirDataScheme() throws {
+    var model = try makeModel(.relu)
+    try model.train(options(steps: 5))
+    var file = model.file
+    XCTAssertEqual(file.version, 2)
+    file.version = 1
+    var old = try ToyModel(file: file)
+    XCTAssertEqual(old.dataScheme, .perSample)
+    XCTAssertEqual(old.file.version, 1)
+
+    // Instance 2 has density 0.05, under the grouped scheme's 1/16.
+    let key = RandomStream(seed: old.seed, instance: 2, purpose: .data).key
+    let threshold = RandomStream.threshold(probability: 0.05)
+    var table = [UInt32](repeating: 0, count: 16)
+    toy_group_cdf(threshold, &table)
+    let first = old.samplesDrawn
+    let drawn = old.trainingSamples(instance: 2, first: first, count: 512)
+    let grouped = model.trainingSamples(instance: 2, first: first, count: 512)
+    var differing = 0
+    for j in 0..<512 {
+      for f in 0..<5 {
+        let sample = first + UInt64(j)
+        let perSample = toy_data_value(key, sample, 5, Int32(f), threshold, nil, 0)
+        XCTAssertEqual(drawn[j][f].bitPattern, perSample.bitPattern, "sample \(sample) f=\(f)")
+        let inGroups = toy_data_value(key, sample, 5, Int32(f), threshold, table, 0)
+        XCTAssertEqual(grouped[j][f].bitPattern, inGroups.bitPattern, "sample \(sample) f=\(f)")
+        if perSample != inGroups { differing += 1 }
+      }
+    }
+    XCTAssertGreaterThan(differing, 0, "the two schemes must draw different masks")
+
+    var straight = old
+    try straight.train(options(steps: 10))
+    try old.train(options(steps: 4))
+    old = try throughJSON(old)
+    try old.train(options(steps: 6))
+    assertIdentical(old, straight)
+    XCTAssertEqual(old.file.version, 1)
   }
 
   func testTrainingAfterLoadContinuesExactlyWithFeatureSetsAndLongHistory() throws {
@@ -179,7 +224,7 @@ final class ModelFileTests: XCTestCase {
       XCTAssertNotNil(json[key], key)
     }
     XCTAssertEqual(json["format"] as? String, "toy-model")
-    XCTAssertEqual(json["version"] as? Int, 1)
+    XCTAssertEqual(json["version"] as? Int, 2, "a new model draws its data in the grouped scheme")
     XCTAssertEqual(json["kind"] as? String, "abs")
     XCTAssertEqual(json["steps"] as? Int, 120)
     let instances = json["instances"] as! [[String: Any]]
@@ -227,7 +272,7 @@ final class ModelFileTests: XCTestCase {
   }
 
   func testHeaderErrors() throws {
-    try assertMessage({ $0.version = 2 }, "unsupported version 2: toy \(toyVersion) reads version 1")
+    try assertMessage({ $0.version = 3 }, "unsupported version 3: toy \(toyVersion) reads versions 1 and 2")
     try assertMessage({ $0.format = "png" }, "format is \"png\", expected \"toy-model\": not a toy model file")
     try assertMessage({ $0.kind = "gelu" }, "kind is \"gelu\", expected one of linear, relu, hidden_relu, abs")
     try assertMessage(
@@ -235,6 +280,7 @@ final class ModelFileTests: XCTestCase {
       "init is \"zeros\", expected one of xavier_notebook, xavier_instance, kaiming_uniform")
     XCTAssertThrowsError(try ModelFile.Header(format: "toy-model", version: 0).check())
     XCTAssertNoThrow(try ModelFile.Header(format: "toy-model", version: 1).check())
+    XCTAssertNoThrow(try ModelFile.Header(format: "toy-model", version: 2).check())
   }
 
   func testSizeErrors() throws {

@@ -166,10 +166,10 @@ final class ModelStoreTests: XCTestCase {
 
   func testWrongVersion() throws {
     var json = try savedJSON()
-    json["version"] = 2
+    json["version"] = 3
     XCTAssertEqual(
       try loadError(writing: try text(json)),
-      "\(directory)/model.json: unsupported version 2: toy \(toyVersion) reads version 1")
+      "\(directory)/model.json: unsupported version 3: toy \(toyVersion) reads versions 1 and 2")
   }
 
   func testWrongFormatIsNamedBeforeMissingKeys() throws {

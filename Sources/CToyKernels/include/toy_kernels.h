@@ -78,8 +78,8 @@ uint64_t toy_mix64(uint64_t z);
 /// toy_data.c for the scheme): the mask word and the value word.
 void toy_data_words(uint64_t key, uint64_t sample, int n, int f, uint32_t *mask_word, uint32_t *value_word);
 
-/// Features whose activity threshold is below this (density under 1/16) decide their mask
-/// in groups of sixteen samples (see toy_data.c).
+/// In the grouped scheme, features whose activity threshold is below this (density under
+/// 1/16) decide their mask in groups of sixteen samples (see toy_data.c).
 #define TOY_GROUP_BELOW (1ull << 28)
 
 /// The group table of a feature with activity threshold `threshold`: cdf[i] = 2³²·(1 − (1 −
@@ -87,8 +87,8 @@ void toy_data_words(uint64_t key, uint64_t sample, int n, int f, uint32_t *mask_
 void toy_group_cdf(uint64_t threshold, uint32_t cdf[16]);
 
 /// The scheme's definition, one sample at a time: feature f of sample `sample` (0 when
-/// inactive). `cdf` is the feature's toy_group_cdf table, read when threshold <
-/// TOY_GROUP_BELOW.
+/// inactive). `cdf` is the feature's toy_group_cdf table for the grouped scheme (read when
+/// threshold < TOY_GROUP_BELOW), or null for the per-sample scheme.
 float toy_data_value(
     uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf, int signed_values);
 
