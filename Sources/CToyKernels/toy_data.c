@@ -11,13 +11,13 @@
 //
 // The grouped scheme (model files of version 2; version 1 has every sample draw its own mask
 // word) differs in one thing. Sparse features (threshold below TOY_GROUP_BELOW, density
-// under 1/16) decide their mask in groups of sixteen lanes (16·g ..< 16·g + 16 of a block), in two stages. The group word
-// w = h(R_lo ^ (128 + g)) gives the group's first active lane k = #{i < 16 : w ≥ c_i}, where
-// c_i = 2³²·(1 − (1 − p)^(i+1)) (toy_group_cdf), so that P(k = j) = (1 − p)^j·p and k = 16
-// (no active lane) has probability (1 − p)^16. Lane k is active, the lanes before it are
-// not, and the lanes after it fire on their mask words as above. That is the law of sixteen
-// independent draws at density p, but an empty group, the common case, costs one hash
-// instead of sixteen.
+// under 1/16) decide their mask in groups of sixteen lanes (16·g ..< 16·g + 16 of a block),
+// in two stages. The group word w = h(R_lo ^ (128 + g)) gives the group's first active lane
+// k = #{i < 16 : w ≥ c_i}, where c_i = 2³²·(1 − (1 − p)^(i+1)) (toy_group_cdf), so that
+// P(k = j) = (1 − p)^j·p and k = 16 (no active lane) has probability (1 − p)^16. Lane k is
+// active, the lanes before it are not, and the lanes after it fire on their mask words as
+// above. That is the law of sixteen independent draws at density p, but an empty group, the
+// common case, costs one hash instead of sixteen.
 #include "toy_kernels.h"
 
 #pragma clang diagnostic ignored "-Wpsabi"
@@ -118,8 +118,8 @@ ALWAYS_INLINE vf8 values_of8(vu8 v, int signed_values) {
 }
 
 // The whole groups of lanes `lane ..< lane + 16·groups` of one block (lane a multiple of 16;
-// row[0] is lane's sample), of a grouped feature. All eight group words of the block come from
-// one vector hash; empty groups are zeroed and skipped without a branch of their own.
+// row[0] is lane's sample), of a grouped feature. All eight group words of the block come
+// from one vector hash; empty groups are zeroed and skipped without a branch of their own.
 ALWAYS_INLINE void fill_groups(
     uint32_t lo, uint32_t hi, uint32_t lane, int groups, uint32_t threshold, const uint32_t *cdf,
     int signed_values, float *row) {
