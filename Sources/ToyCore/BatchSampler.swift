@@ -8,16 +8,17 @@ import CToyKernels
 /// a uniform value on [0, 1) (on [−1, 1) for the abs model). In the model's `.grouped` data
 /// scheme, a feature of density under 1/16 decides its mask in groups of sixteen samples,
 /// from one word per group where the group is empty (the same law, fewer hashes). A
-/// correlated set takes its on/off
-/// decision from its first member's mask word; an anti-correlated set takes it there too and
-/// picks its one active member with the second member's mask word.
+/// correlated set takes its on/off decision from its first member's mask word; an
+/// anti-correlated set takes it there too and picks its one active member with the second
+/// member's mask word.
 struct BatchSampler {
   let n: Int
   let signed: Bool
   let stream: RandomStream
   /// Per feature: the activity threshold (see `RandomStream.threshold`).
   let thresholds: [UInt64]
-  /// Per feature, 16 entries: the group table of a sparse feature (`toy_group_cdf`).
+  /// Per feature, 16 entries: the group table of a sparse feature (`toy_group_cdf`); empty in
+  /// the per-sample scheme.
   let groupTables: [UInt32]
   /// Features outside every set.
   let independent: [Int]

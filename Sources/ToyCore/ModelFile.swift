@@ -9,10 +9,8 @@
 public struct ModelFile: Codable, Sendable, Equatable {
   /// The value of `format` in every toy model file.
   public static let formatName = "toy-model"
-  /// The `version` this toy writes for new models. It reads every `DataScheme`'s version, and
-  /// writes a loaded model back with the version it was read with.
-  public static let currentVersion = DataScheme.grouped.rawValue
-  /// The versions this toy reads, oldest first.
+  /// The versions this toy reads, oldest first: one per `DataScheme`. A model is written with
+  /// its scheme's version, so a loaded model goes back out as the version it came in as.
   public static let readableVersions = DataScheme.allCases.map(\.rawValue)
 
   public var format: String
