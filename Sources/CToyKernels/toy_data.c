@@ -82,12 +82,17 @@ ALWAYS_INLINE int group_first(uint32_t lo, uint32_t group, const uint32_t *cdf) 
   return k;
 }
 
+// One lane of a feature that draws its mask sample by sample (threshold 2³² means always).
+ALWAYS_INLINE float plain_lane(uint32_t lo, uint32_t hi, uint32_t lane, uint64_t threshold, int signed_values) {
+  return (uint64_t)hash32(lo ^ lane) < threshold ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
+}
+
 // One lane of a grouped (sparse) feature: the scheme's definition, lane by lane.
 ALWAYS_INLINE float group_lane(
     uint32_t lo, uint32_t hi, uint32_t lane, uint32_t threshold, const uint32_t *cdf, int signed_values) {
   const int k = group_first(lo, lane >> 4, cdf), at = (int)(lane & 15);
-  const int on = at == k || (at > k && hash32(lo ^ lane) < threshold);
-  return on ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
+  if (at == k) return value_of(hash32(hi ^ lane), signed_values);
+  return at > k ? plain_lane(lo, hi, lane, threshold, signed_values) : 0.0f;
 }
 
 void toy_group_cdf(uint64_t threshold, uint32_t cdf[16]) {
@@ -107,7 +112,7 @@ float toy_data_value(
   const uint64_t seed = row_seed(key, sample, (uint64_t)n, (uint64_t)f);
   const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32), lane = (uint32_t)(sample & 127);
   if (cdf && threshold < TOY_GROUP_BELOW) return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
-  return (uint64_t)hash32(lo ^ lane) < threshold ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
+  return plain_lane(lo, hi, lane, threshold, signed_values);
 }
 
 // value_of for eight value words at once.
@@ -215,8 +220,7 @@ ALWAYS_INLINE void fill_body(
       }
     }
     for (; j < end; j++, lane++) {
-      uint32_t u = hash32(lo ^ lane), v = hash32(hi ^ lane);
-      row[j] = (uint64_t)u < threshold ? value_of(v, signed_values) : 0.0f;
+      row[j] = plain_lane(lo, hi, lane, threshold, signed_values);
     }
   }
 }
