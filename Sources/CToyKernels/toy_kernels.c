@@ -11,24 +11,58 @@
 
 #include "toy_passes.h"
 
-// out[k] += Σ_j d[j]·h[k][j] and in[k] += Σ_j x[j]·g[k][j] for k < K (K ≤ 5, a constant
-// after inlining): 2K independent sums, enough to keep the multiply-adds busy, where one
-// dot product at a time would wait on its own latency.
+// out[f·m + k] += Σ_j a[f][j]·b[k][j] for features f < F and hidden rows k < K (rows of
+// `stride` floats; F·K ≤ 10, both constants after inlining): F·K independent sums, enough to
+// keep the multiply-adds busy. Each loaded b row feeds F of them and the F rows of a stay in
+// registers, so a block of lanes costs F + K loads for F·K multiply-adds, where one feature
+// at a time (F = 1) would be bound by its loads. Every sum runs over the lanes in order,
+// whatever F and K are.
 ALWAYS_INLINE void dots(
-    int K, const float *d, const float *x, const float *h, const float *g, int lanes, long stride, float *out,
-    float *in) {
-  v8 so[5], si[5];
-  for (int k = 0; k < K; k++) so[k] = si[k] = splat8(0);
+    int F, int K, const float *a, const float *b, int lanes, long stride, int m, float *out) {
+  v8 acc[6][5];
+  for (int f = 0; f < F; f++)
+    for (int k = 0; k < K; k++) acc[f][k] = splat8(0);
   for (int j = 0; j < lanes; j += 8) {
-    const v8 dj = load8(d + j), xj = load8(x + j);
+    v8 af[6];
+    for (int f = 0; f < F; f++) af[f] = load8(a + f * stride + j);
     for (int k = 0; k < K; k++) {
-      so[k] += dj * load8(h + k * stride + j);
-      si[k] += xj * load8(g + k * stride + j);
+      const v8 bk = load8(b + k * stride + j);
+      for (int f = 0; f < F; f++) acc[f][k] += af[f] * bk;
     }
   }
-  for (int k = 0; k < K; k++) {
-    out[k] += sum8(so[k]);
-    in[k] += sum8(si[k]);
+  for (int f = 0; f < F; f++)
+    for (int k = 0; k < K; k++) out[f * m + k] += sum8(acc[f][k]);
+}
+
+// dots over every feature (rows of a) for the hidden rows k0 ..< k0 + K of b: tiles of F
+// features, then one tile of the rest (F ≤ 6).
+ALWAYS_INLINE void dots_rows(
+    int F, int K, int n, int k0, const float *a, const float *b, int lanes, long stride, int m, float *out) {
+  int f = 0;
+  for (; f + F <= n; f += F) dots(F, K, a + f * stride, b + k0 * stride, lanes, stride, m, out + f * m + k0);
+  const float *rest = a + f * stride, *bk = b + k0 * stride;
+  float *o = out + f * m + k0;
+  switch (n - f) {
+    case 1: dots(1, K, rest, bk, lanes, stride, m, o); break;
+    case 2: dots(2, K, rest, bk, lanes, stride, m, o); break;
+    case 3: dots(3, K, rest, bk, lanes, stride, m, o); break;
+    case 4: dots(4, K, rest, bk, lanes, stride, m, o); break;
+    case 5: dots(5, K, rest, bk, lanes, stride, m, o); break;
+    default: break;
+  }
+}
+
+// out[f·m + k] += Σ_j a[f][j]·b[k][j] for every f < n and k < m: the weight gradients'
+// products, five hidden rows at a time, with as many features per tile as fit.
+ALWAYS_INLINE void gradient_dots(int n, int m, const float *a, const float *b, int lanes, long stride, float *out) {
+  for (int k = 0; k < m; k += 5) {
+    switch (m - k) {
+      case 1: dots_rows(6, 1, n, k, a, b, lanes, stride, m, out); break;
+      case 2: dots_rows(4, 2, n, k, a, b, lanes, stride, m, out); break;
+      case 3: dots_rows(3, 3, n, k, a, b, lanes, stride, m, out); break;
+      case 4: dots_rows(2, 4, n, k, a, b, lanes, stride, m, out); break;
+      default: dots_rows(2, 5, n, k, a, b, lanes, stride, m, out); break;
+    }
   }
 }
 
@@ -52,20 +86,8 @@ ALWAYS_INLINE double kernel_body(
   if (hidden_relu) keep_where_positive(m, lanes, stride, h, g);
 
   // ∂Wout[f,k] += δ[f]·h[k];  ∂Win[f,k] += x[f]·g[k]  (∂b_f += Σ δ[f] was in the error pass)
-  for (int f = 0; f < n; f++) {
-    const float *df = z + (long)f * stride, *xf = x + (long)f * stride;
-    for (int k = 0; k < m; k += 5) {
-      const float *hk = h + (long)k * stride, *gk = g + (long)k * stride;
-      float *ok = grad_out + f * m + k, *ik = grad_in + f * m + k;
-      switch (m - k) {
-        case 1: dots(1, df, xf, hk, gk, lanes, stride, ok, ik); break;
-        case 2: dots(2, df, xf, hk, gk, lanes, stride, ok, ik); break;
-        case 3: dots(3, df, xf, hk, gk, lanes, stride, ok, ik); break;
-        case 4: dots(4, df, xf, hk, gk, lanes, stride, ok, ik); break;
-        default: dots(5, df, xf, hk, gk, lanes, stride, ok, ik); break;
-      }
-    }
-  }
+  gradient_dots(n, m, z, h, lanes, stride, grad_out);
+  gradient_dots(n, m, x, g, lanes, stride, grad_in);
   return total;
 }
 
