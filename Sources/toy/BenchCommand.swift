@@ -35,7 +35,7 @@ struct BenchCommand: ParsableCommand {
         + "toy's training with another implementation's.", valueName: "samples"))
   var evaluate: Int?
 
-  @Option(help: "Seed for --evaluate (default: 0).")
+  @Option(help: "Seed for --evaluate.")
   var seed: UInt64 = 0
 
   func validate() throws {
