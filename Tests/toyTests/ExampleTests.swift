@@ -217,6 +217,52 @@ final class ExampleTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(longest, 3, "a plateau at 1/2: \(dims)")
   }
 
+  static func cosine(_ a: [Double], _ b: [Double]) -> Double { dot(a, b) / (norm(a) * norm(b)) }
+
+  /// Paper §3.6: at k = 1 a regular pentagon; by the sparsest setting feature 0 is dropped and
+  /// the other four form two antipodal pairs at right angles.
+  func testNonUniformPentagonSnapsToDigons() throws {
+    let all = try payloads(["examples/06-nonuniform.toy"])
+    let panels = try XCTUnwrap(try payload(all, "show geometry orient=canonical") as? [[[Double]]])
+    let pentagon = try XCTUnwrap(panels.first)
+    for f in 0..<5 { XCTAssertGreaterThan(Self.norm(pentagon[f]), 0.9, "k = 1: feature \(f) represented") }
+    let angles = pentagon.map { atan2($0[1], $0[0]) }.sorted()
+    for (i, angle) in angles.enumerated() {
+      let next = i + 1 < angles.count ? angles[i + 1] : angles[0] + 2 * Double.pi
+      XCTAssertEqual(next - angle, 2 * Double.pi / 5, accuracy: 0.15, "k = 1: a regular pentagon, \(angles)")
+    }
+    let digons = try XCTUnwrap(panels.last)
+    XCTAssertLessThan(Self.norm(digons[0]), 0.1, "sparsest: feature 0 dropped")
+    for f in 1..<5 {
+      XCTAssertGreaterThan(Self.norm(digons[f]), 0.9, "sparsest: feature \(f) represented")
+      let partners = (1..<5).filter { $0 != f && Self.cosine(digons[f], digons[$0]) < -0.95 }
+      XCTAssertEqual(partners.count, 1, "sparsest: feature \(f) has one antipodal partner")
+      let others = (1..<5).filter { $0 != f && !partners.contains($0) }
+      for g in others {
+        XCTAssertEqual(Self.cosine(digons[f], digons[g]), 0, accuracy: 0.15, "the pairs at right angles")
+      }
+    }
+  }
+
+  /// Paper §3.7: correlated pairs at right angles, anti-correlated pairs antipodal, three
+  /// correlated pairs side by side (going round the circle, each feature's partner is next to
+  /// it).
+  func testCorrelatedAndAntiCorrelatedPairs() throws {
+    let all = try payloads(["examples/07-correlated.toy"])
+    let correlated = try XCTUnwrap((try payload(all, "show geometry") as? [[[Double]]])?.first)
+    let anti = try XCTUnwrap((try payload(all, "show geometry", occurrence: 1) as? [[[Double]]])?.first)
+    let three = try XCTUnwrap((try payload(all, "show geometry", occurrence: 2) as? [[[Double]]])?.first)
+    for pair in [(0, 1), (2, 3)] {
+      XCTAssertEqual(Self.cosine(correlated[pair.0], correlated[pair.1]), 0, accuracy: 0.15, "correlated \(pair)")
+      XCTAssertLessThan(Self.cosine(anti[pair.0], anti[pair.1]), -0.95, "anti-correlated \(pair) antipodal")
+    }
+    let order = (0..<6).sorted { atan2(three[$0][1], three[$0][0]) < atan2(three[$1][1], three[$1][0]) }
+    for (i, f) in order.enumerated() {
+      let neighbours = [order[(i + 5) % 6], order[(i + 1) % 6]]
+      XCTAssertTrue(neighbours.contains(f ^ 1), "three pairs: feature \(f) sits next to its partner, order \(order)")
+    }
+  }
+
   /// Paper §3.10: dense, the hidden-ReLU model gives each of the top five features a neuron
   /// of its own (monosemantic neurons) and drops the rest.
   func testPrivilegedBasisDenseNeuronsAreMonosemantic() throws {
