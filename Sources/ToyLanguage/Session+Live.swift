@@ -15,7 +15,7 @@ extension Session {
     if view == "geometry" && entry.model.m != 2 {
       throw Diagnostic(
         "live=geometry draws 2-D models; this one has m=\(entry.model.m)", at: parameter.value.span, in: source,
-        hint: "live=wtw")
+        hint: "try live=wtw")
     }
     return view
   }

@@ -29,7 +29,8 @@ extension Session {
   func checkMetricSize(_ name: String, _ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) {
     if name == "loss", entry.model.steps == 0 {
       throw Diagnostic(
-        "\(entry.name) has not been trained yet, so it has no loss", at: span, in: source, hint: "train 10000")
+        "\(entry.name) has not been trained yet, so it has no loss", at: span, in: source,
+        hint: "train it first, e.g. train 10000")
     }
     if name == "vulnerability", entry.model.n > Self.vulnerabilityLimit {
       throw Diagnostic(
@@ -61,7 +62,7 @@ extension Session {
     case "density": return perSetting { numbers(model.density(instance: $0).map(Double.init)) }
     case "importance": return perSetting { numbers(model.importance(instance: $0).map(Double.init)) }
     case "bias": return perSetting { numbers(model.bias(instance: $0).map(Double.init)) }
-    case "vulnerability": return perSetting { .number(model.vulnerability(instance: $0) ?? .nan) }
+    case "vulnerability": return perSetting { .number(dryRun ? .nan : model.vulnerability(instance: $0) ?? .nan) }
     default: return nil
     }
   }

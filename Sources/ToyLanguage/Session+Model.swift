@@ -308,7 +308,7 @@ extension Session {
     let start = clock.now
     let progress = onProgress
     var dynamics = entry.dynamics
-    let recording = DimensionalityHistory.records(model) && !dryRun
+    let recording = DimensionalityHistory.records(model)
     if recording && model.steps == 0 { dynamics.record(step: 0, model: model) }
     defer { models[entry.name]?.dynamics = dynamics }
     do {

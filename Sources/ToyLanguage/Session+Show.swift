@@ -223,7 +223,8 @@ extension Session {
     case "loss":
       let history = model.history
       guard !history.steps.isEmpty else {
-        throw Diagnostic("the model has not been trained yet", at: span, in: source, hint: "train 10000")
+        throw Diagnostic(
+          "the model has not been trained yet", at: span, in: source, hint: "train it first, e.g. train 10000")
       }
       let series = zip(settings, instances).map { s, i in
         LinePlot.Series(label(entry, s), x: history.steps.map(Double.init), y: history.losses[i].map(Double.init))
@@ -292,12 +293,13 @@ extension Session {
     }
     let recorded = entry.dynamics
     guard recorded.steps.count > 1 else {
-      throw Diagnostic("the model has not been trained yet", at: span, in: source, hint: "train 10000")
+      throw Diagnostic(
+        "the model has not been trained yet", at: span, in: source, hint: "train it first, e.g. train 10000")
     }
     guard settings.count == 1 || entry.settings.count == 1 else {
       throw Diagnostic(
         "dynamics draws one setting at a time; this model has \(entry.settings.count)", at: span, in: source,
-        hint: "show dynamics instance=0")
+        hint: "pick one, e.g. show dynamics instance=0")
     }
     let setting = settings[0]
     let instance = entry.shown[setting]
@@ -337,7 +339,8 @@ extension Session {
       throw Diagnostic("vulnerability is defined for the tied models; this one is abs", at: span, in: source)
     }
     let x = instances.map { 1 / Double(model.density(instance: $0)[0]) }
-    let vulnerability = instances.map { model.vulnerability(instance: $0) ?? .nan }
+    // A check (dry run) validates the statement without the attack's costly optimisation.
+    let vulnerability = instances.map { dryRun ? .nan : model.vulnerability(instance: $0) ?? .nan }
     let features = instances.map { i in
       1 / FeatureGeometry(rows: rows(model, i), hiddenCount: model.m).dimensionsPerFeature
     }
@@ -373,7 +376,8 @@ extension Session {
       throw Diagnostic(
         "phase needs an n=2, m=1 (or n=3, m=2) model swept over two variables (relative importance, then density)",
         at: span, in: source,
-        hint: "model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
+        hint:
+          "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
     }
     let extra = model.n - 1
     let rValues = Array(Set(entry.settings.map { $0[0].1 })).sorted()

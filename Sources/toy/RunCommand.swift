@@ -10,6 +10,8 @@ struct RunCommand: ParsableCommand {
     abstract: "Run a .toy script (the default: toy FILE.toy).",
     discussion: """
       Reads FILE, or the code given with -e, or standard input when neither is given.
+      The whole script is checked first, as toy check does: an error anywhere in it stops the
+      run before any training.
       Exit codes: 0 success, 1 a runtime error, 2 syntax errors, 64 bad usage,
       130 interrupted (Ctrl-C; training stops at a step boundary).
       """
@@ -151,6 +153,14 @@ struct ScriptRunner {
   static let interruptedStatus: Int32 = 130
 
   func run(_ source: Source) -> Int32 {
+    if !dryRun {
+      // Check the whole script first (as `toy check` does, without training), so that a typo
+      // near the end stops the run before minutes of training rather than after them.
+      var quiet = options
+      quiet.quiet = true
+      let status = ScriptRunner(options: quiet, dryRun: true).run(source)
+      if status != 0 { return status }
+    }
     let policy = options.terminal.policy
     let session = options.session(policy: policy)
     session.dryRun = dryRun
@@ -165,7 +175,7 @@ struct ScriptRunner {
       case .json: writeOut(jsonLine(display, source) + "\n")
       }
     }
-    if format == .text && isatty(STDERR_FILENO) != 0 {
+    if format == .text && !dryRun && isatty(STDERR_FILENO) != 0 {
       session.onProgress = ProgressBar.report
     }
     if format == .text && !quiet { LiveView.attach(to: session) { rendered($0, policy: policy) } }

@@ -71,4 +71,21 @@ final class GrammarTests: XCTestCase {
       XCTAssertFalse(result.incomplete, file)
     }
   }
+
+  /// `toy check`, and `toy FILE` before it trains, run a script without training (one step on
+  /// one sample per `train`); a shipped example must pass, or it would never run.
+  func testEveryExamplePassesTheCheckWithoutTraining() throws {
+    let directory = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("examples")
+    let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toy") }
+    XCTAssertFalse(files.isEmpty)
+    for file in files.sorted() {
+      let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
+      let session = Session(seed: 0)
+      session.dryRun = true
+      let outcome = session.run(Source(name: file, text: text))
+      if case .runtimeError(let diagnostic) = outcome { XCTFail("\(file): \(diagnostic.rendered)") }
+      XCTAssertEqual(outcome, .finished, file)
+    }
+  }
 }
