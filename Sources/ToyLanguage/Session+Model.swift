@@ -43,14 +43,15 @@ extension Session {
       Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
     }
     let first = scope(combinations[0])
+    // In the order they are written: a bad n is reported before a missing m.
     guard let nParameter = given["n"] else {
       throw Diagnostic("a model needs n, the number of features", at: span, in: source, hint: "e.g. model n=5 m=2")
     }
+    let n = try whole(nParameter, first, spec: "n", source)
     guard let mParameter = given["m"] else {
       throw Diagnostic(
         "a model needs m, the number of hidden dimensions", at: span, in: source, hint: "e.g. model n=5 m=2")
     }
-    let n = try whole(nParameter, first, spec: "n", source)
     let m = try whole(mParameter, first, spec: "m", source)
     for combination in combinations.dropFirst() {
       let otherN = try whole(nParameter, scope(combination), spec: "n", source)
@@ -143,7 +144,7 @@ extension Session {
     guard case .number(let x) = value, x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound)
     else {
       throw Diagnostic(
-        "\(name) must be \(spec(name).rangeText), got \(value)", at: parameter.value.span, in: source)
+        "\(name) must be \(spec(name).rangeText), got \(value.literal)", at: parameter.value.span, in: source)
     }
     return Int(x)
   }
@@ -248,7 +249,7 @@ extension Session {
         zip(indices, indices.dropFirst()).allSatisfy({ $1 == $0 + 1 })
       else {
         throw Diagnostic(
-          "each set must list two or more consecutive feature indices below n=\(n), e.g. [0, 1]; got \(item)",
+          "each set must list two or more consecutive feature indices below n=\(n), e.g. [0, 1]; got \(item.literal)",
           at: parameter.value.span, in: source)
       }
       sets.append(FeatureSet(relation, features: Int(indices[0])..<Int(indices.last!) + 1))
@@ -277,7 +278,7 @@ extension Session {
     let value = try evaluator(source).evaluate(steps)
     guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= Double(Self.stepLimit) else {
       throw Diagnostic(
-        "the number of steps must be a whole number from 1 to \(Self.stepLimit), got \(value)", at: steps.span,
+        "the number of steps must be a whole number from 1 to \(Self.stepLimit), got \(value.literal)", at: steps.span,
         in: source)
     }
     var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
@@ -286,7 +287,7 @@ extension Session {
     if let lr = given["lr"] {
       let v = try evaluator(source).evaluate(lr.value)
       guard case .number(let rate) = v, rate > 0, rate <= 10 else {
-        throw Diagnostic("lr must be \(spec("lr").rangeText), got \(v)", at: lr.value.span, in: source)
+        throw Diagnostic("lr must be \(spec("lr").rangeText), got \(v.literal)", at: lr.value.span, in: source)
       }
       options.learningRate = rate
     }

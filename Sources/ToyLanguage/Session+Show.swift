@@ -126,7 +126,7 @@ extension Session {
           numbers.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < Double(count) })
         else {
           throw Diagnostic(
-            "instance must be a setting number from 0 to \(count - 1), a list of them, or all; got \(value)",
+            "instance must be a setting number from 0 to \(count - 1), a list of them, or all; got \(value.literal)",
             at: parameter.value.span, in: source)
         }
         chosen = numbers.map { Int($0) }

@@ -49,6 +49,16 @@ extension Value: CustomStringConvertible {
     case .model(let name): return "<model \(name)>"
     }
   }
+
+  /// The value as a script would write it (strings in quotes), for error messages: a string
+  /// "5" is not the number 5.
+  public var literal: String {
+    switch self {
+    case .string(let s): return "\"\(s)\""
+    case .list(let items): return "[" + items.map(\.literal).joined(separator: ", ") + "]"
+    default: return description
+    }
+  }
 }
 
 /// A number as toy prints it: integers plainly, others with up to 6 significant digits.
