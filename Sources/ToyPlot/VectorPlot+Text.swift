@@ -80,8 +80,10 @@ extension VectorPlot {
     drawAxes(&canvas, layout, ascii: options.ascii, color: grey)
 
     let origin = layout.origin
-    let shown = arrows.arrows.filter { layout.cell($0.x, $0.y) != origin }
-    let atOrigin = arrows.arrows.filter { layout.cell($0.x, $0.y) == origin }.map(\.index)
+    // Too short to draw, or (on a small canvas) ending in the origin's own cell.
+    let shown = arrows.arrows.filter { !isAtOrigin($0, extent: extent) && layout.cell($0.x, $0.y) != origin }
+    let atOrigin = arrows.arrows.filter { isAtOrigin($0, extent: extent) || layout.cell($0.x, $0.y) == origin }
+      .map(\.index)
     let centre = layout.pixel(0, 0)
     for arrow in shown {
       canvas.line(from: centre, to: layout.pixel(arrow.x, arrow.y), color: options.color ? arrow.color : nil)

@@ -93,6 +93,12 @@ public struct VectorPlot: Plot {
     return importance.map { $0.isFinite ? ($0 - low) / (high - low) : 0 }
   }
 
+  /// Whether an arrow is too short to draw, under 6% of the axes' half-width: both renderings
+  /// leave it out and list it as at the origin, so that they agree on which features those are.
+  func isAtOrigin(_ arrow: Arrow, extent: Double) -> Bool {
+    (arrow.x * arrow.x + arrow.y * arrow.y).squareRoot() < 0.06 * extent
+  }
+
   /// The half-width of the axes: `limit`, or more when an arrow reaches further.
   var extent: Double {
     let reach = arrows.arrows.map { max(abs($0.x), abs($0.y)) }.max() ?? 0

@@ -119,6 +119,35 @@ final class VectorPlotTests: XCTestCase {
     XCTAssertEqual(VectorPlot.canonical([[0.1, 0.2]]), [[0.1, 0.2]], "nothing represented: unchanged")
   }
 
+  /// Text and SVG agree on which features are too short to draw: here 2 and 3 (norms 0.02
+  /// and 0.01 against a half-width of 1.5), while 4 (0.5) is drawn by both.
+  func testTextAndSVGListTheSameFeaturesAtTheOrigin() {
+    let plot = VectorPlot([[1, 0], [0, 1], [0.02, 0], [0, -0.01], [-0.5, 0]])
+    let svg = plot.svgDocument
+    XCTAssertTrue(svg.contains("at the origin: 2, 3"), svg)
+    XCTAssertFalse(svg.contains(">2</text>") || svg.contains(">3</text>"), "no labels for 2 and 3 in the SVG")
+    XCTAssertTrue(svg.contains(">4</text>"), "4 is drawn")
+    for width in [40, 80, 120] {
+      let text = plot.plainText(TextOptions(width: width))
+      let notes = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+      XCTAssertTrue(notes.contains("at the origin: 2, 3"), "\(width): \(text)")
+    }
+  }
+
+  /// Two short arrows in almost the same direction: their SVG labels must not sit on top of
+  /// each other (each label is about 7 px wide and 12 px tall).
+  func testSVGLabelsOfNearbyArrowsDoNotOverlap() throws {
+    let svg = VectorPlot([[1, 0], [0.02, 0.24], [0.0, 0.18]]).svgDocument
+    func position(_ label: String) throws -> (Double, Double) {
+      let pattern = try NSRegularExpression(pattern: "<text x=\"([0-9.]+)\" y=\"([0-9.]+)\"[^>]*>\(label)</text>")
+      let match = try XCTUnwrap(pattern.firstMatch(in: svg, range: NSRange(svg.startIndex..., in: svg)), label)
+      let number = { (i: Int) in Double(svg[Range(match.range(at: i), in: svg)!])! }
+      return (number(1), number(2))
+    }
+    let (a, b) = (try position("1"), try position("2"))
+    XCTAssertTrue(abs(a.0 - b.0) >= 9 || abs(a.1 - b.1) >= 12, "labels 1 at \(a) and 2 at \(b) overlap")
+  }
+
   func testCanonicalRenderingPointsTheTopFeatureRight() {
     let plot = VectorPlot(Self.twoPairs(phase: 2.1), importance: Self.importance, canonical: true)
     let options = TextOptions(width: 40)
