@@ -108,10 +108,11 @@ extension Session {
   /// Column labels for a model's settings: its sweep variables, or 1−S when nothing was swept.
   func settingColumns(_ entry: ModelEntry) -> (header: [String], rows: [[String]]) {
     if let first = entry.settings.first, !first.isEmpty {
-      return (first.map(\.0), entry.settings.map { $0.map { formatNumber($0.1) } })
+      let columns = first.indices.map { c in settingCells(entry.settings.map { $0[c].1 }) }
+      return (first.map(\.0), entry.settings.indices.map { r in columns.map { $0[r] } })
     }
-    let densities = entry.shown.map { entry.model.density(instance: $0)[0] }
-    return (["1−S"], densities.map { [formatNumber(Double($0))] })
+    let densities = entry.shown.map { Double(entry.model.density(instance: $0)[0]) }
+    return (["1−S"], settingCells(densities).map { [$0] })
   }
 
   func table(_ name: String, _ value: Value, _ entry: ModelEntry) -> String {
@@ -119,21 +120,17 @@ extension Session {
     let (labels, labelRows) = settingColumns(entry)
     var header = labels
     var rows = labelRows
+    let numbers = perSetting.map { $0.numbers ?? [] }
     if let first = perSetting.first, case .list(let features) = first {
       header += (0..<features.count).map { "\(name == "norms" ? "‖W\($0)‖" : "f\($0)")" }
-      for (r, item) in perSetting.enumerated() {
-        rows[r] += (item.numbers ?? []).map { cell($0) }
-      }
     } else {
       header.append(name)
-      for (r, item) in perSetting.enumerated() { rows[r].append(item.numbers.map { cell($0[0]) } ?? "") }
     }
+    // One number of decimals for all the value columns: they hold the same quantity.
+    let width = numbers.map(\.count).max() ?? 0
+    let cells = valueCells(numbers.flatMap { row in (0..<width).map { $0 < row.count ? row[$0] : .nan } })
+    for r in rows.indices { rows[r] += cells[r * width..<(r + 1) * width] }
     return alignedTable(header: header, rows: rows)
-  }
-
-  private func cell(_ x: Double) -> String {
-    guard x.isFinite else { return "-" }
-    return (Swift.abs(x) >= 1e-3 && Swift.abs(x) < 1e4) || x == 0 ? fixedDigits(x, 4) : formatNumber(x)
   }
 
   func metricJSON(_ name: String, _ value: Value, _ entry: ModelEntry) -> JSON.Node {
@@ -157,4 +154,34 @@ func alignedTable(header: [String], rows: [[String]]) -> String {
       return String(repeating: " ", count: widths[i] - cell.count) + cell
     }.joined(separator: "  ")
   }.joined(separator: "\n")
+}
+
+/// Table cells for values of one quantity, all with the same number of decimals: enough for
+/// three significant digits of the smallest that matters (at least 1% of the largest; smaller
+/// ones read as about zero), from 4 to 8. Values reaching 10⁶ get significant digits
+/// instead. "-" for a value that is not finite.
+func valueCells(_ values: [Double]) -> [String] {
+  let magnitudes = values.filter(\.isFinite).map(Swift.abs)
+  let largest = magnitudes.max() ?? 0
+  guard largest < 1e6 else { return values.map { $0.isFinite ? formatNumber($0, significant: 4) : "-" } }
+  let smallest = magnitudes.filter { $0 > 0 && $0 >= largest * 0.01 }.min() ?? 1
+  var decimals = 2
+  var scaled = smallest
+  while scaled < 1 && decimals < 8 {
+    scaled *= 10
+    decimals += 1
+  }
+  decimals = max(4, decimals)
+  return values.map { $0.isFinite ? fixedDigits($0, decimals) : "-" }
+}
+
+/// A column of setting values (a sweep variable, or 1−S): four significant digits, or more
+/// where two different values would otherwise read alike.
+func settingCells(_ values: [Double]) -> [String] {
+  let distinct = Set(values).count
+  for significant in 4...15 {
+    let cells = values.map { formatNumber($0, significant: significant) }
+    if Set(cells).count == distinct { return cells }
+  }
+  return values.map { formatNumber($0) }
 }

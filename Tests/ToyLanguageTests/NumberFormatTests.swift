@@ -1,5 +1,6 @@
-import ToyLanguage
 import XCTest
+
+@testable import ToyLanguage
 
 /// `formatNumber`: whole numbers as such, up to `significant` digits, trailing zeros dropped,
 /// an exponent outside [1e-4, 1e6).
@@ -21,5 +22,23 @@ final class NumberFormatTests: XCTestCase {
     XCTAssertEqual(formatNumber(12.345, significant: 3), "12.3")
     XCTAssertEqual(formatNumber(9.9996e-6, significant: 3), "1e-5")
     XCTAssertEqual(formatNumber(0.05, significant: 3), "0.05")
+  }
+
+  /// Table cells: one number of decimals per quantity, three significant digits for the
+  /// smallest value that matters (at least 1% of the largest), never fewer than four.
+  func testValueCellsShareTheirDecimals() {
+    XCTAssertEqual(valueCells([0.04036, 0.03368, 0.00752, 0.00148]), ["0.04036", "0.03368", "0.00752", "0.00148"])
+    XCTAssertEqual(valueCells([0.001835, 0.000718]), ["0.001835", "0.000718"])
+    XCTAssertEqual(valueCells([1.0234, 0.000815, 0.1759]), ["1.0234", "0.0008", "0.1759"], "about zero")
+    XCTAssertEqual(valueCells([1, .nan, 0]), ["1.0000", "-", "0.0000"])
+    XCTAssertEqual(valueCells([2e-9, 1e-9]), ["0.00000000", "0.00000000"], "at most eight decimals")
+    XCTAssertEqual(valueCells([1_234_567.5, 2.25]), ["1.235e6", "2.25"], "large values in significant digits")
+  }
+
+  /// Setting columns: four significant digits, more only where two values would read alike.
+  func testSettingCellsAreShortButDistinct() {
+    XCTAssertEqual(settingCells([1, 0.368403, 0.135721, 0.05]), ["1", "0.3684", "0.1357", "0.05"])
+    XCTAssertEqual(settingCells([1, 1.5, 2.5]), ["1", "1.5", "2.5"])
+    XCTAssertEqual(settingCells([0.1, 0.1000001, 0.1]), ["0.1", "0.1000001", "0.1"])
   }
 }
