@@ -80,9 +80,11 @@ public struct EmpiricalPhaseDiagram: Plot {
   func legendGrids(_ options: TextOptions) -> [TextGrid] {
     if !options.color {
       let atLeast = options.ascii ? ">=" : "≥"
+      // Short lines: the panel is often half a terminal wide, and a legend is not cut.
       return [
-        TextGrid(lines: ["norm: . <0.25  : <0.5  d s <0.75  D S \(atLeast)0.75"]),
-        TextGrid(lines: ["d D superposition <0.5, s S \(atLeast)0.5"]),
+        TextGrid(lines: ["norm: . <0.25  : <0.5"]),
+        TextGrid(lines: ["      d s <0.75  D S \(atLeast)0.75"]),
+        TextGrid(lines: ["superposition: d D <0.5, s S \(atLeast)0.5"]),
       ]
     }
     func ramp(_ label: String, _ end: String, _ color: (Double) -> RGB) -> TextGrid {

@@ -183,7 +183,7 @@ final class PhaseDiagramTests: XCTestCase {
     let fine = Self.theory(columns: 54, rows: 27).plainText(TextOptions(width: 60))
     XCTAssertFalse(fine.contains("shown as"), fine)
     let tall = Self.empirical(columns: 10, rows: 50).plainText(TextOptions(width: 60, height: 30))
-    XCTAssertTrue(tall.contains("10×50 points shown as 10×23 (averaged)"), tall)
+    XCTAssertTrue(tall.contains("10×50 points shown as 10×22 (averaged)"), tall)  // 30 − 8 rows of axes, legend, note
     XCTAssertTrue(Self.theory(columns: 200, rows: 200).plainText(TextOptions(width: 30, ascii: true)).contains("x"))
   }
 
