@@ -4,7 +4,7 @@ import ToyLanguage
 import ToyPlot
 
 /// The prompt's magics: `%time`, `%timeit`, `%history`, `%save`, `%run`, `%who`, `%reset`,
-/// `%config`. Front-end syntax, documented in grammar/README.md, not part of the language.
+/// `%config`, `%lsmagic`. Front-end syntax, documented in grammar/README.md, not part of the language.
 extension Repl {
   func magic(_ text: String, number: Int) {
     let name = String(text.prefix { !$0.isWhitespace })
@@ -47,9 +47,12 @@ extension Repl {
       write("all models and values forgotten\n")
     case "config":
       configure(argument)
+    case "lsmagic":
+      for magic in Self.magicSummaries { write(magic.usage + "\n") }
     default:
       let guess = suggestion(for: name, among: Self.magics)
-      writeError("unknown magic %\(name)\(guess.map { "; did you mean %\($0)?" } ?? "")\n")
+      writeError(
+        "unknown magic %\(name)\(guess.map { "; did you mean %\($0)?" } ?? ";") %lsmagic lists the magics\n")
     }
   }
 

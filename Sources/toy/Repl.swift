@@ -26,7 +26,22 @@ final class Repl<Reader: LineReader> {
   static var banner: String {
     "toy \(toyVersion): toy models of superposition. Type help for statements, ?NAME for one, Ctrl-D to leave."
   }
-  static var magics: [String] { ["time", "timeit", "history", "save", "run", "who", "reset", "config"] }
+  static var magics: [String] { magicSummaries.map(\.name) }
+
+  /// Each magic and what it does, as %lsmagic lists them.
+  static var magicSummaries: [(name: String, usage: String)] {
+    [
+      ("time", "%time CODE: run CODE and print the wall time"),
+      ("timeit", "%timeit CODE: run CODE several times and print the best time"),
+      ("history", "%history [RANGE]: the cells typed so far (e.g. 3 or 2-5)"),
+      ("save", "%save FILE [RANGE]: write cells to a .toy script"),
+      ("run", "%run FILE: run a .toy script in this session"),
+      ("who", "%who: the models and values defined"),
+      ("reset", "%reset: forget every model and value"),
+      ("config", "%config [KEY=VALUE]: show or set the prompt's settings (color, canvas, width)"),
+      ("lsmagic", "%lsmagic: this list"),
+    ]
+  }
 
   init(reader: Reader, session: Session, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
     self.reader = reader

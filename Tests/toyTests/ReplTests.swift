@@ -47,7 +47,7 @@ final class ReplTests: XCTestCase {
     let (output, errors, _) = run(
       [
         "x = 2", "model n=4 m=2", "%history 1-2", "%save \(file) 1-2", "%who", "%reset", "%who", "%run \(file)",
-        "print x", "?train", "%histroy", "%history 5-2", "%history -", "%history 3-", "%save",
+        "print x", "?train", "%histroy", "%history 5-2", "%history -", "%history 3-", "%save", "%lsmagic",
       ].map(LineResult.line))
     XCTAssertTrue(output.contains("1: x = 2\n2: model n=4 m=2\n"), output)
     XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "x = 2\nmodel n=4 m=2\n")
@@ -56,7 +56,10 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(output.contains("nothing defined yet\n"), output)
     XCTAssertTrue(output.contains("Out[9]: 2\n"), "after %run the script's x is back: \(output)")
     XCTAssertTrue(output.contains("train: train the current model"), "?train is help train")
-    XCTAssertTrue(errors.contains("unknown magic %histroy; did you mean %history?"), errors)
+    XCTAssertTrue(errors.contains("unknown magic %histroy; did you mean %history? %lsmagic lists the magics"), errors)
+    for magic in ["time", "timeit", "history", "save", "run", "who", "reset", "config", "lsmagic"] {
+      XCTAssertTrue(output.contains("\n%\(magic) ") || output.contains("\n%\(magic):"), "%lsmagic lists %\(magic)")
+    }
     XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '-' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '3-' is not a range"), errors)
