@@ -18,7 +18,9 @@ extension Session {
     "density": "1−S per feature",
     "importance": "importance per feature",
     "bias": "b per feature",
-    "vulnerability": "the analytic attack's loss increase over a model without superposition (paper §3.9)",
+    "vulnerability":
+      "the analytic attack's loss increase over a model without superposition (the paper's adversarial robustness "
+      + "section)",
   ]
 
   /// The largest n for which the attack of `vulnerability` is computed (its cost grows as n²

@@ -9,7 +9,7 @@ import ToyPlot
 struct PhaseCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "phase",
-    abstract: "Draw the theoretical phase diagram of an extra feature (paper §3.4).",
+    abstract: "Draw the theoretical phase diagram of an extra feature (the paper's phase change section).",
     discussion: """
       Each point shows the cheapest closed-form candidate at the extra feature's
       relative importance r (0.1 to 10, across) and density s = 1−S (1 to 0.01,
