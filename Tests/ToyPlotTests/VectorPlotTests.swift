@@ -264,6 +264,7 @@ final class VectorPlotTests: XCTestCase {
   func testSVGDrawsRealArrows() {
     let svg = VectorPlot(Self.pentagon(), importance: Self.importance).svgDocument
     XCTAssertEqual(svg.components(separatedBy: "marker-end=").count - 1, 5)
-    XCTAssertTrue(svg.contains(Colormap.viridis.color(at: 1).hex), "the top feature in yellow")
+    XCTAssertTrue(svg.contains(Colormap.viridis.color(at: 0.85).hex), "the top feature in yellow-green")
+    XCTAssertFalse(svg.contains(Colormap.viridis.color(at: 1).hex), "not the light yellow end, faint on white")
   }
 }
