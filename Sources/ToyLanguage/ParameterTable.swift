@@ -61,8 +61,8 @@ public enum ParameterTable {
       name: "seeds", statement: "model", kind: .whole(1...10_000), defaultValue: "1",
       summary: "seeds per setting; views keep the lowest-loss seed on a fixed evaluation batch"),
     .init(
-      name: "seed", statement: "model", kind: .whole(0...Int(Int32.max)), defaultValue: "from the session",
-      summary: "the model's seed (default: derived from the session seed and the model's ordinal)"),
+      name: "seed", statement: "model", kind: .whole(0...Int(Int32.max)),
+      defaultValue: "derived from the session's seed and the model's ordinal", summary: "the model's seed"),
     .init(
       name: "init", statement: "model", kind: .choice(["xavier_notebook", "xavier_instance", "kaiming_uniform"]),
       defaultValue: "xavier_notebook (kaiming_uniform for abs)", summary: "how the weights start"),

@@ -30,15 +30,16 @@ extension Session {
           var line = "  " + spec.name + String(repeating: " ", count: width - spec.name.count) + "  " + spec.summary
           line += "; \(spec.rangeText)"
           if let d = spec.defaultValue { line += "; default \(d)" }
-          lines.append(line)
+          lines += hanging(line, indent: width + 4)
         }
       }
       if topic == "show" || topic == "export" {
         lines.append("Targets:")
         let width = ShowTargets.summaries.map(\.name.count).max() ?? 0
         for target in ShowTargets.summaries {
-          lines.append(
-            "  " + target.name + String(repeating: " ", count: width - target.name.count) + "  " + target.summary)
+          lines += hanging(
+            "  " + target.name + String(repeating: " ", count: width - target.name.count) + "  " + target.summary,
+            indent: width + 4)
         }
       }
       return lines.joined(separator: "\n")
@@ -66,4 +67,28 @@ extension Session {
       "no help on '\(topic)'", at: span ?? Span(0, 0), in: source,
       hint: suggestion(for: topic, among: known).map(Message.didYouMean) ?? "try: help")
   }
+}
+
+extension Session {
+  /// A help line wrapped at the text width, its continuation lines indented under the
+  /// description (a terminal's own wrapping would start them at the left edge).
+  func hanging(_ line: String, indent: Int) -> [String] {
+    guard line.count > textWidth, line.count > indent else { return [line] }
+    let room = max(20, textWidth - indent)
+    var lines: [String] = []
+    var current = ""
+    for word in line.dropFirst(indent).split(separator: " ") {
+      if !current.isEmpty && current.count + 1 + word.count > room {
+        lines.append(current)
+        current = String(word)
+      } else {
+        current += (current.isEmpty ? "" : " ") + word
+      }
+    }
+    lines.append(current)
+    let head = String(line.prefix(indent))
+    let pad = String(repeating: " ", count: indent)
+    return lines.enumerated().map { ($0.offset == 0 ? head : pad) + $0.element }
+  }
+
 }

@@ -11,6 +11,23 @@ final class SessionTests: XCTestCase {
     return (session.run(Source(name: "t.toy", text: text)), out)
   }
 
+  /// Help wraps to the text width, continuation lines under the description column.
+  func testHelpWrapsToTheWidthWithAHangingIndent() {
+    for width in [72, 80, 120] {
+      let session = Session(seed: 0)
+      session.textWidth = width
+      var text = ""
+      session.onDisplay = { text += $0.plain + "\n" }
+      XCTAssertEqual(session.run(Source(name: "-", text: "help model\nhelp show")), .finished)
+      let lines = text.split(separator: "\n").map(String.init)
+      for line in lines { XCTAssertLessThanOrEqual(line.count, width, "\(width): \(line)") }
+      let continued = lines.filter { $0.hasPrefix(String(repeating: " ", count: 18)) }
+      XCTAssertFalse(width < 120 && continued.isEmpty, "\(width): some description wraps")
+      let seed = lines.firstIndex { $0.hasPrefix("  seed ") }
+      XCTAssertNotNil(seed)
+    }
+  }
+
   func testSaveThenLoadGivesTheSameModelAndTrainingContinues() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("toy-session-\(getpid()).json").path
     defer { try? FileManager.default.removeItem(atPath: path) }
