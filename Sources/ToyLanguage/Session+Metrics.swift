@@ -132,7 +132,7 @@ extension Session {
     let width = numbers.map(\.count).max() ?? 0
     let cells = valueCells(numbers.flatMap { row in (0..<width).map { $0 < row.count ? row[$0] : .nan } })
     for r in rows.indices { rows[r] += cells[r * width..<(r + 1) * width] }
-    return alignedTable(header: header, rows: rows)
+    return alignedTable(header: header, rows: rows, keep: labels.count, width: textWidth)
   }
 
   func metricJSON(_ name: String, _ value: Value, _ entry: ModelEntry) -> JSON.Node {
@@ -145,17 +145,35 @@ extension Session {
 }
 
 /// Columns right-aligned (numbers) with two spaces between; every line the same width.
-func alignedTable(header: [String], rows: [[String]]) -> String {
+/// A table wider than `width` is printed in blocks of columns, one under another, each
+/// repeating the first `keep` columns (the settings), as a notebook prints a wide frame.
+func alignedTable(header: [String], rows: [[String]], keep: Int = 0, width: Int = .max) -> String {
   let all = [header] + rows
   let columns = all.map(\.count).max() ?? 0
   var widths = [Int](repeating: 0, count: columns)
   for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-  return all.map { row in
-    (0..<columns).map { i in
-      let cell = i < row.count ? row[i] : ""
-      return String(repeating: " ", count: widths[i] - cell.count) + cell
-    }.joined(separator: "  ")
-  }.joined(separator: "\n")
+  let kept = Array(0..<min(keep, columns))
+  var blocks: [[Int]] = []
+  var block: [Int] = []
+  var used = kept.map { widths[$0] + 2 }.reduce(0, +)
+  for i in kept.count..<columns {
+    if !block.isEmpty && used + widths[i] > width {
+      blocks.append(block)
+      block = []
+      used = kept.map { widths[$0] + 2 }.reduce(0, +)
+    }
+    block.append(i)
+    used += widths[i] + 2
+  }
+  if !block.isEmpty || blocks.isEmpty { blocks.append(block) }
+  return blocks.map { block in
+    all.map { row in
+      (kept + block).map { i in
+        let cell = i < row.count ? row[i] : ""
+        return String(repeating: " ", count: widths[i] - cell.count) + cell
+      }.joined(separator: "  ")
+    }.joined(separator: "\n")
+  }.joined(separator: "\n\n")
 }
 
 /// Table cells for values of one quantity, all with the same number of decimals: enough for

@@ -41,4 +41,22 @@ final class NumberFormatTests: XCTestCase {
     XCTAssertEqual(settingCells([1, 1.5, 2.5]), ["1", "1.5", "2.5"])
     XCTAssertEqual(settingCells([0.1, 0.1000001, 0.1]), ["0.1", "0.1000001", "0.1"])
   }
+
+  /// A table wider than the text width comes in blocks of columns, each with the settings.
+  func testWideTablesComeInBlocksThatRepeatTheSettings() {
+    let header = ["p"] + (0..<9).map { "f\($0)" }
+    let rows = [["1"] + (0..<9).map { _ in "0.1234" }, ["0.05"] + (0..<9).map { _ in "1.0000" }]
+    let text = alignedTable(header: header, rows: rows, keep: 1, width: 40)
+    let blocks = text.components(separatedBy: "\n\n")
+    XCTAssertEqual(blocks.count, 3, text)
+    for block in blocks {
+      let lines = block.split(separator: "\n")
+      XCTAssertEqual(lines.count, 3)
+      XCTAssertTrue(lines[0].hasPrefix("   p"), block)
+      XCTAssertTrue(lines[2].hasPrefix("0.05"), block)
+      for line in lines { XCTAssertLessThanOrEqual(line.count, 40, block) }
+    }
+    XCTAssertEqual(text.components(separatedBy: "f").count - 1, 9, "every feature once")
+    XCTAssertFalse(alignedTable(header: header, rows: rows, keep: 1).contains("\n\n"), "no width: one block")
+  }
 }
