@@ -74,7 +74,10 @@ extension BarChart {
     if let colors, !options.color {
       var codes = TextGrid(width: width, height: 1)
       for (bar, value) in colors.enumerated() {
-        for dx in 0..<fit.width { codes[x(bar) + dx, 0] = Cell(Self.code(position: colorPosition(value))) }
+        // A bar too short to draw has no colour to show, in text as in SVG: no code either.
+        let drawn = bar < heights.count && (heights[bar].isNaN || Self.eighths(heights[bar], top: top, rows: rows) > 0)
+        let code = drawn ? Self.code(position: colorPosition(value)) : " "
+        for dx in 0..<fit.width { codes[x(bar) + dx, 0] = Cell(code) }
       }
       parts.append(codes)
     }

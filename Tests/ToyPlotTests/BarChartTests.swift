@@ -111,6 +111,11 @@ final class BarChartTests: XCTestCase {
     let lines = text.split(separator: "\n").map(String.init)
     let codes = lines[lines.firstIndex { $0.contains("└") }! + 1]
     XCTAssertEqual(codes.filter { $0 != " " }, "..++@@??", text)
+    // A feature the model drops (a bar too short to draw) shows no code, as it shows no colour.
+    let dropped = BarChart([1, 0.001, 0, 1], colors: [1, 1, 1, 1]).plainText(TextOptions(width: 40, height: 10))
+    let droppedLines = dropped.split(separator: "\n").map(String.init)
+    let droppedCodes = droppedLines[droppedLines.firstIndex { $0.contains("└") }! + 1]
+    XCTAssertEqual(droppedCodes.filter { $0 != " " }, "@@@@", dropped)
     let legend = lines.first { $0.hasPrefix("superposition ") }!
     let ramp = legend.dropFirst("superposition ".count).filter { $0 != " " }
     XCTAssertEqual(ramp.first, ".", legend)
