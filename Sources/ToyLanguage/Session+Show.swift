@@ -170,8 +170,12 @@ extension Session {
     func densityOf(_ i: Int) -> Double { Double(model.density(instance: i)[0]) }
     switch target {
     case "wtw":
+      // One colour scale for every panel, so that panels compare by colour.
+      let limit = sharedLimit(instances.map { geometry($0).interference + [model.bias(instance: $0).map(Double.init)] })
       let plots: [any Plot] = zip(settings, instances).map { s, i in
-        Heatmap(geometry(i).interference, side: model.bias(instance: i).map(Double.init), title: label(entry, s))
+        Heatmap(
+          geometry(i).interference, side: model.bias(instance: i).map(Double.init), limit: limit,
+          title: label(entry, s))
       }
       return (
         panels(plots),
@@ -183,8 +187,9 @@ extension Session {
           })
       )
     case "w":
+      let limit = sharedLimit(instances.map { rows(model, $0) })
       let plots: [any Plot] = zip(settings, instances).map { s, i in
-        Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", title: label(entry, s))
+        Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", limit: limit, title: label(entry, s))
       }
       return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
     case "bias":
@@ -424,5 +429,13 @@ extension Session {
         ),
       ])
     )
+  }
+}
+
+extension Session {
+  /// The colour limit a heatmap panel would take alone (±1, or its largest |value|), taken
+  /// over all the panels of one display.
+  func sharedLimit(_ matrices: [[[Double]]]) -> Double {
+    matrices.flatMap { $0.flatMap { $0 } }.filter(\.isFinite).map(Swift.abs).reduce(1, max)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ToyCore
+import ToyPlot
 import XCTest
 
 @testable import ToyLanguage
@@ -9,6 +10,24 @@ final class SessionTests: XCTestCase {
     var out: [String] = []
     session.onDisplay = { out.append($0.plain) }
     return (session.run(Source(name: "t.toy", text: text)), out)
+  }
+
+  /// WᵀW panels share one colour scale (the largest any panel would take alone), so that
+  /// the same colour means the same value in every panel.
+  func testHeatmapPanelsShareOneColourScale() throws {
+    let session = Session(seed: 0)
+    var plots: [any Plot] = []
+    session.onDisplay = { if let plot = $0.plot { plots.append(plot) } }
+    let script = "model n=5 m=2 density=p for p in [1, 0.02]\ntrain 3000\nshow wtw"
+    XCTAssertEqual(session.run(Source(name: "-", text: script)), .finished)
+    XCTAssertEqual(plots.count, 1)
+    for plot in plots {
+      let panels = try XCTUnwrap((plot as? PanelGrid)?.panels.compactMap { $0 as? Heatmap })
+      XCTAssertEqual(panels.count, 2)
+      let alone = panels.map { Heatmap($0.values, side: $0.side).effectiveLimit }
+      XCTAssertNotEqual(alone[0], alone[1], "the panels differ alone (else the test shows nothing)")
+      for panel in panels { XCTAssertEqual(panel.effectiveLimit, alone.max()!) }
+    }
   }
 
   /// Help wraps to the text width, continuation lines under the description column.
