@@ -39,13 +39,17 @@ extension Session {
     let data: JSON.Node
     if view == "wtw+norms" {
       // WᵀW above the norm bars.
-      guard let (wtw, wtwData) = try? drawing("wtw", entry, settings, canonical: true, statement.span, source),
-        let (norms, normsData) = try? drawing("norms", entry, settings, canonical: true, statement.span, source)
+      guard
+        let (wtw, wtwData) = try? drawing(
+          "wtw", entry, settings, canonical: true, statement.span, source, named: false),
+        let (norms, normsData) = try? drawing(
+          "norms", entry, settings, canonical: true, statement.span, source, named: false)
       else { return nil }
       plot = PanelGrid([wtw, norms], columns: 1)
       data = .object([("wtw", wtwData), ("norms", normsData)])
     } else {
-      guard let drawn = try? drawing(view, entry, settings, canonical: true, statement.span, source) else {
+      guard let drawn = try? drawing(view, entry, settings, canonical: true, statement.span, source, named: false)
+      else {
         return nil
       }
       (plot, data) = drawn
@@ -92,6 +96,8 @@ extension Session {
   public func explorerPlot(_ model: ToyModel, view: String) -> (any Plot)? {
     let entry = ModelEntry(name: "explore", model: model, settings: [[]], seeds: 1, shown: [0])
     let statement = Statement(kind: .explore, span: Span(0, 0))
-    return try? drawing(view, entry, [0], canonical: true, statement.span, Source(name: "explore", text: "")).0
+    return try? drawing(
+      view, entry, [0], canonical: true, statement.span, Source(name: "explore", text: ""), named: false
+    ).0
   }
 }

@@ -151,9 +151,15 @@ extension Session {
     return "1−S = \(formatNumber(Double(entry.model.density(instance: entry.shown[setting])[0]), significant: 3))"
   }
 
-  /// One plot per setting, side by side when there are several.
-  func panels(_ plots: [any Plot]) -> any Plot {
-    plots.count == 1 ? plots[0] : PanelGrid(plots)
+  /// One plot per setting, side by side when there are several, under the model's name when
+  /// the script gave it one (`anticorrelated = model …`), so that two models' plots are told
+  /// apart.
+  func panels(_ plots: [any Plot], _ name: String?) -> any Plot {
+    if let name {
+      let automatic = name.hasPrefix("model") && name.dropFirst(5).allSatisfy(\.isNumber)
+      if !automatic && !["explore", "explored"].contains(name) { return PanelGrid(plots, title: name) }
+    }
+    return plots.count == 1 ? plots[0] : PanelGrid(plots)
   }
 
   func rows(_ model: ToyModel, _ instance: Int) -> [[Double]] {
@@ -161,7 +167,8 @@ extension Session {
   }
 
   func drawing(
-    _ target: String, _ entry: ModelEntry, _ settings: [Int], canonical: Bool, _ span: Span, _ source: Source
+    _ target: String, _ entry: ModelEntry, _ settings: [Int], canonical: Bool, _ span: Span, _ source: Source,
+    named: Bool = true
   ) throws(Diagnostic) -> (any Plot, JSON.Node) {
     let model = entry.model
     let instances = settings.map { entry.shown[$0] }
@@ -178,7 +185,7 @@ extension Session {
           title: label(entry, s))
       }
       return (
-        panels(plots),
+        panels(plots, named ? entry.name : nil),
         .array(
           instances.map { i in
             .object([
@@ -191,12 +198,15 @@ extension Session {
       let plots: [any Plot] = zip(settings, instances).map { s, i in
         Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", limit: limit, title: label(entry, s))
       }
-      return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+      return (panels(plots, named ? entry.name : nil), .array(instances.map { matrix(rows(model, $0)) }))
     case "bias":
       let plots: [any Plot] = zip(settings, instances).map { s, i in
         BarChart(model.bias(instance: i).map(Double.init), valueTitle: "b", title: label(entry, s))
       }
-      return (panels(plots), .array(instances.map { JSON.numbers(model.bias(instance: $0).map(Double.init)) }))
+      return (
+        panels(plots, named ? entry.name : nil),
+        .array(instances.map { JSON.numbers(model.bias(instance: $0).map(Double.init)) })
+      )
     case "norms":
       let plots: [any Plot] = zip(settings, instances).map { s, i in
         let g = geometry(i)
@@ -205,7 +215,7 @@ extension Session {
           title: label(entry, s))
       }
       return (
-        panels(plots),
+        panels(plots, named ? entry.name : nil),
         .array(
           instances.map { i in
             .object([
@@ -224,7 +234,7 @@ extension Session {
           hidden: target == "hidden" ? model.hiddenStates(instance: i, count: 300) : [], canonical: canonical,
           title: label(entry, s))
       }
-      return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+      return (panels(plots, named ? entry.name : nil), .array(instances.map { matrix(rows(model, $0)) }))
     case "loss":
       let history = model.history
       guard !history.steps.isEmpty else {
@@ -275,7 +285,7 @@ extension Session {
           arrangement: model.kind == .abs ? .byImportance(weights: weights, importance: importance) : nil,
           title: label(entry, s))
       }
-      return (panels(plots), .array(instances.map { matrix(rows(model, $0)) }))
+      return (panels(plots, named ? entry.name : nil), .array(instances.map { matrix(rows(model, $0)) }))
     case "dynamics":
       return try dynamics(entry, settings, span, source)
     case "vulnerability":

@@ -30,6 +30,17 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  /// A model the script names titles its plots, so that two models' displays are told apart;
+  /// an unnamed one (model1, …) does not.
+  func testNamedModelsTitleTheirPlots() {
+    let session = Session(seed: 0)
+    let (outcome, out) = run(session, "anti = model n=4 m=2\nshow geometry\nmodel n=4 m=2\nshow geometry")
+    XCTAssertEqual(outcome, .finished)
+    XCTAssertEqual(out.count, 2)
+    XCTAssertEqual(out[0].split(separator: "\n").first?.trimmingCharacters(in: .whitespaces), "anti")
+    XCTAssertFalse(out[1].contains("model"), out[1])
+  }
+
   /// Help wraps to the text width, continuation lines under the description column.
   func testHelpWrapsToTheWidthWithAHangingIndent() {
     for width in [72, 80, 120] {
