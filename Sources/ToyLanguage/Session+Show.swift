@@ -177,21 +177,16 @@ extension Session {
     func densityOf(_ i: Int) -> Double { Double(model.density(instance: i)[0]) }
     switch target {
     case "wtw":
+      let wtw = instances.map { geometry($0).interference }
+      let biases = instances.map { model.bias(instance: $0).map(Double.init) }
       // One colour scale for every panel, so that panels compare by colour.
-      let limit = sharedLimit(instances.map { geometry($0).interference + [model.bias(instance: $0).map(Double.init)] })
-      let plots: [any Plot] = zip(settings, instances).map { s, i in
-        Heatmap(
-          geometry(i).interference, side: model.bias(instance: i).map(Double.init), limit: limit,
-          title: label(entry, s))
+      let limit = sharedLimit(zip(wtw, biases).map { $0 + [$1] })
+      let plots: [any Plot] = settings.indices.map { k in
+        Heatmap(wtw[k], side: biases[k], limit: limit, title: label(entry, settings[k]))
       }
       return (
         panels(plots, named ? entry.name : nil),
-        .array(
-          instances.map { i in
-            .object([
-              ("wtw", matrix(geometry(i).interference)), ("b", JSON.numbers(model.bias(instance: i).map(Double.init))),
-            ])
-          })
+        .array(settings.indices.map { k in .object([("wtw", matrix(wtw[k])), ("b", JSON.numbers(biases[k]))]) })
       )
     case "w":
       let limit = sharedLimit(instances.map { rows(model, $0) })
