@@ -90,5 +90,4 @@ extension Session {
     let pad = String(repeating: " ", count: indent)
     return lines.enumerated().map { ($0.offset == 0 ? head : pad) + $0.element }
   }
-
 }

@@ -10,8 +10,7 @@ struct RunCommand: ParsableCommand {
     abstract: "Run a .toy script (the default: toy FILE.toy).",
     discussion: """
       Reads FILE, or the code given with -e, or standard input when neither is given.
-      The whole script is checked first, as toy check does: an error anywhere in it stops the
-      run before any training.
+      The whole script is checked first, as toy check does: an error stops it before training.
       Exit codes: 0 success, 1 a runtime error, 2 syntax errors, 64 bad usage,
       130 interrupted (Ctrl-C; training stops at a step boundary).
       """
