@@ -10,7 +10,7 @@ struct RunCommand: ParsableCommand {
     abstract: "Run a .toy script (the default: toy FILE.toy).",
     discussion: """
       Reads FILE, or the code given with -e, or standard input when neither is given.
-      The whole script is checked first, as toy check does: an error stops it before training.
+      The whole script is checked first, as toy check does: errors stop it early.
       Exit codes: 0 success, 1 a runtime error, 2 syntax errors, 64 bad usage,
       130 interrupted (Ctrl-C; training stops at a step boundary).
       """
