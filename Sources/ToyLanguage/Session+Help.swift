@@ -1,3 +1,5 @@
+import ToyPlot
+
 /// `help` and `help TOPIC`: statements, parameters, functions and metrics, from the tables
 /// that also validate them.
 extension Session {
@@ -74,20 +76,10 @@ extension Session {
   /// description (a terminal's own wrapping would start them at the left edge).
   func hanging(_ line: String, indent: Int) -> [String] {
     guard line.count > textWidth, line.count > indent else { return [line] }
-    let room = max(20, textWidth - indent)
-    var lines: [String] = []
-    var current = ""
-    for word in line.dropFirst(indent).split(separator: " ") {
-      if !current.isEmpty && current.count + 1 + word.count > room {
-        lines.append(current)
-        current = String(word)
-      } else {
-        current += (current.isEmpty ? "" : " ") + word
-      }
-    }
-    lines.append(current)
+    let lines = wrapWords(String(line.dropFirst(indent)), width: max(20, textWidth - indent))
     let head = String(line.prefix(indent))
     let pad = String(repeating: " ", count: indent)
     return lines.enumerated().map { ($0.offset == 0 ? head : pad) + $0.element }
   }
+
 }

@@ -171,3 +171,27 @@ extension TextGrid {
     return out + "</pre>"
   }
 }
+
+/// `text` broken at spaces into lines at most `width` long (a longer word is cut): plot
+/// notes, and the language's help.
+public func wrapWords(_ text: String, width: Int) -> [String] {
+  let width = max(1, width)
+  var lines: [String] = []
+  var line = ""
+  for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+    if line.isEmpty {
+      line = word
+    } else if line.count + 1 + word.count <= width {
+      line += " " + word
+    } else {
+      lines.append(line)
+      line = word
+    }
+    while line.count > width {
+      lines.append(String(line.prefix(width)))
+      line = String(line.dropFirst(width))
+    }
+  }
+  lines.append(line)
+  return lines
+}

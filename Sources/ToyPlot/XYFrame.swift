@@ -204,28 +204,8 @@ struct XYFrame {
     return LinePlot.asciiOnly(String(spelled))
   }
 
-  /// `text` broken at spaces into lines at most `width` long (a longer word is cut).
-  static func wrap(_ text: String, width: Int) -> [String] {
-    let width = max(1, width)
-    var lines: [String] = []
-    var line = ""
-    for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
-      if line.isEmpty {
-        line = word
-      } else if line.count + 1 + word.count <= width {
-        line += " " + word
-      } else {
-        lines.append(line)
-        line = word
-      }
-      while line.count > width {
-        lines.append(String(line.prefix(width)))
-        line = String(line.dropFirst(width))
-      }
-    }
-    lines.append(line)
-    return lines
-  }
+  /// `text` broken at spaces into lines at most `width` long (`wrapWords`).
+  static func wrap(_ text: String, width: Int) -> [String] { wrapWords(text, width: width) }
 
   /// "n points not shown (…)" notes for points an axis cannot show.
   static func skippedNotes(nonFinite: Int, nonPositive: Int, noun: String = "point") -> [String] {
