@@ -23,6 +23,12 @@ extension Session {
       + "section)",
   ]
 
+  /// An instance's vulnerability (NaN where undefined). A check (dry run) validates the
+  /// statement without the attack's costly optimisation, and gets NaN.
+  func vulnerability(_ model: ToyModel, instance: Int) -> Double {
+    dryRun ? .nan : model.vulnerability(instance: instance) ?? .nan
+  }
+
   /// The largest n for which the attack of `vulnerability` is computed (its cost grows as n²
   /// times the evaluation batch).
   static let vulnerabilityLimit = 1000
@@ -64,7 +70,7 @@ extension Session {
     case "density": return perSetting { numbers(model.density(instance: $0).map(Double.init)) }
     case "importance": return perSetting { numbers(model.importance(instance: $0).map(Double.init)) }
     case "bias": return perSetting { numbers(model.bias(instance: $0).map(Double.init)) }
-    case "vulnerability": return perSetting { .number(dryRun ? .nan : model.vulnerability(instance: $0) ?? .nan) }
+    case "vulnerability": return perSetting { .number(vulnerability(model, instance: $0)) }
     default: return nil
     }
   }
@@ -155,12 +161,13 @@ func alignedTable(header: [String], rows: [[String]], keep: Int = 0, width: Int 
   let kept = Array(0..<min(keep, columns))
   var blocks: [[Int]] = []
   var block: [Int] = []
-  var used = kept.map { widths[$0] + 2 }.reduce(0, +)
+  let keptWidth = kept.map { widths[$0] + 2 }.reduce(0, +)
+  var used = keptWidth
   for i in kept.count..<columns {
     if !block.isEmpty && used + widths[i] > width {
       blocks.append(block)
       block = []
-      used = kept.map { widths[$0] + 2 }.reduce(0, +)
+      used = keptWidth
     }
     block.append(i)
     used += widths[i] + 2

@@ -155,10 +155,7 @@ extension Session {
   /// the script gave it one (`anticorrelated = model …`), so that two models' plots are told
   /// apart.
   func panels(_ plots: [any Plot], _ name: String?) -> any Plot {
-    if let name {
-      let automatic = name.hasPrefix("model") && name.dropFirst(5).allSatisfy(\.isNumber)
-      if !automatic && !["explore", "explored"].contains(name) { return PanelGrid(plots, title: name) }
-    }
+    if let name, !Self.isAutomaticName(name) { return PanelGrid(plots, title: name) }
     return plots.count == 1 ? plots[0] : PanelGrid(plots)
   }
 
@@ -349,8 +346,7 @@ extension Session {
       throw Diagnostic("vulnerability is defined for the tied models; this one is abs", at: span, in: source)
     }
     let x = instances.map { 1 / Double(model.density(instance: $0)[0]) }
-    // A check (dry run) validates the statement without the attack's costly optimisation.
-    let vulnerability = instances.map { dryRun ? .nan : model.vulnerability(instance: $0) ?? .nan }
+    let vulnerability = instances.map { self.vulnerability(model, instance: $0) }
     let features = instances.map { i in
       1 / FeatureGeometry(rows: rows(model, i), hiddenCount: model.m).dimensionsPerFeature
     }

@@ -77,6 +77,14 @@ public final class Session {
   public var onProgress: ((TrainingProgress, Double) -> Void)?
   /// Ctrl-C sets this; training stops at the next step.
   public let cancellation = Cancellation()
+  /// The name a model gets when the script does not name it: model1, model2, …
+  static func automaticName(_ number: Int) -> String { "model\(number)" }
+
+  /// Whether `name` is one toy gave (an unnamed model's, or the explorer's), not the script.
+  static func isAutomaticName(_ name: String) -> Bool {
+    (name.hasPrefix("model") && name.dropFirst(5).allSatisfy(\.isNumber)) || ["explore", "explored"].contains(name)
+  }
+
   /// Validate without training (`toy check`).
   public var dryRun = false
   /// Models a dry run would have saved, by path.
@@ -170,7 +178,7 @@ public final class Session {
     case .assignment(let name, let nameSpan, let value):
       try assign(name, nameSpan, value, source)
     case .model(let parameters, let sweep):
-      let name = "model\(ordinal + 1)"
+      let name = Self.automaticName(ordinal + 1)
       try defineModel(named: name, parameters: parameters, sweep: sweep, span: statement.span, source)
     case .train(let steps, let parameters):
       try train(steps: steps, parameters: parameters, statement: statement, source)
@@ -245,7 +253,7 @@ public final class Session {
       }
       emit(text: "saved \(entry.name) to \(path)", json: .object([("saved", .string(path))]), statement)
     case .load(let path, let pathSpan):
-      try load(path, pathSpan, named: "model\(ordinal + 1)", source)
+      try load(path, pathSpan, named: Self.automaticName(ordinal + 1), source)
     case .export(let target, let targetSpan, let path, let pathSpan, let parameters):
       try export(target, targetSpan, path, pathSpan, parameters, statement, source)
     }
