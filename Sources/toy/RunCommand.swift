@@ -17,7 +17,7 @@ struct RunCommand: ParsableCommand {
   )
 
   @Argument(
-    help: "The script to run (none: the interactive session, or a script on standard input).",
+    help: "The script to run; - reads standard input (none: the interactive session, or a script piped in).",
     completion: .file(extensions: ["toy"]))
   var file: String?
 
@@ -63,7 +63,7 @@ struct CheckCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "check", abstract: "Parse and validate a .toy script without training.")
 
-  @Argument(help: "The script to check.", completion: .file(extensions: ["toy"]))
+  @Argument(help: "The script to check; - reads standard input.", completion: .file(extensions: ["toy"]))
   var file: String?
 
   @Option(name: .customShort("e"), help: ArgumentHelp("Check this code instead of a file.", valueName: "code"))
@@ -128,17 +128,23 @@ func rendered(_ display: Display, policy: TerminalPolicy) -> String {
 enum ScriptSource {
   static func read(file: String?, code: String?) throws -> Source {
     if let code { return Source(name: "-e", text: code) }
-    if let file {
-      guard let data = FileManager.default.contents(atPath: file) else {
+    if let file, file != "-" {
+      // A pipe (/dev/stdin, a shell's <(…)) has no size to read up front: read it to its end.
+      guard
+        let data = FileManager.default.contents(atPath: file)
+          ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile()
+      else {
         throw CommandFailure("\(file): no such file or it cannot be read")
       }
-      guard let text = String(data: data, encoding: .utf8) else {
-        throw CommandFailure("\(file): not UTF-8 text")
-      }
-      return Source(name: file, text: text)
+      return Source(name: file, text: try utf8(data, file))
     }
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    return Source(name: "<stdin>", text: String(decoding: data, as: UTF8.self))
+    return Source(name: "<stdin>", text: try utf8(data, "standard input"))
+  }
+
+  private static func utf8(_ data: Data, _ name: String) throws -> String {
+    guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("\(name): not UTF-8 text") }
+    return text
   }
 }
 

@@ -15,8 +15,9 @@ final class ExampleTests: XCTestCase {
     return path
   }
 
-  /// Runs toy with `arguments`; returns its exit status and standard output.
-  func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+  /// Runs toy with `arguments` (and `input` on its standard input); returns its exit status
+  /// and standard output.
+  func run(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: try binary())
     process.arguments = arguments
@@ -24,7 +25,13 @@ final class ExampleTests: XCTestCase {
     let pipe = Pipe()
     process.standardOutput = pipe
     process.standardError = FileHandle.nullDevice
+    let stdin = Pipe()
+    if input != nil { process.standardInput = stdin }
     try process.run()
+    if let input {
+      stdin.fileHandleForWriting.write(input)
+      try stdin.fileHandleForWriting.close()
+    }
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: data, as: UTF8.self))
@@ -59,6 +66,17 @@ final class ExampleTests: XCTestCase {
       }
     }
     if record { XCTFail("recorded the examples' golden outputs (TOY_RECORD_GOLDEN=1): review them, then run again") }
+  }
+
+  func testScriptsReadFromStandardInputByDashOrPath() throws {
+    for arguments in [["run", "-"], ["run", "/dev/stdin"], ["-"], ["check", "-"]] {
+      let (status, output) = try run(arguments, input: Data("print 6*7\n".utf8))
+      XCTAssertEqual(status, 0, "\(arguments)")
+      XCTAssertEqual(output, arguments[0] == "check" ? "<stdin>: ok\n" : "42\n", "\(arguments)")
+    }
+    let (status, output) = try run(["run", "-"], input: Data("print 1\n".utf8) + [0xFF, 0x0A])
+    XCTAssertNotEqual(status, 0, "bytes that are not UTF-8 are refused")
+    XCTAssertEqual(output, "")
   }
 
   func testTheGoldenComparisonCatchesLayoutAndValueChanges() {
