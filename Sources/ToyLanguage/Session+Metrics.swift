@@ -85,9 +85,38 @@ extension Session {
     }
     var values: [Value] = []
     for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
+    let text = metricsTable(expressions, values) ?? values.map(\.description).joined(separator: " ")
     emit(
-      text: values.map(\.description).joined(separator: " "), json: .array(values.map(Self.json)), statement,
-      value: values.count == 1 ? values[0] : .list(values))
+      text: text, json: .array(values.map(Self.json)), statement, value: values.count == 1 ? values[0] : .list(values))
+  }
+
+  /// `print steps, loss, dims`: metrics of one model that are each a number per setting (or
+  /// one number for the model, repeated) as one table with a column per metric. Nil when the
+  /// values are anything else, such as a metric per feature.
+  private func metricsTable(_ expressions: [Expr], _ values: [Value]) -> String? {
+    let references = expressions.compactMap(metricReference)
+    guard references.count == expressions.count, let entry = references.first?.0,
+      references.allSatisfy({ $0.0.name == entry.name })
+    else { return nil }
+    let count = entry.settings.count
+    var columns: [[Double]] = []
+    for value in values {
+      switch value {
+      case .number(let x): columns.append(Array(repeating: x, count: count))
+      case .list(let items) where items.count == count:
+        guard let numbers = value.numbers, numbers.count == count else { return nil }
+        columns.append(numbers)
+      default: return nil
+      }
+    }
+    let (labels, labelRows) = settingColumns(entry)
+    let cells = columns.map { column in
+      column.allSatisfy { $0.isFinite && $0 == $0.rounded() && Swift.abs($0) < 1e15 }
+        ? column.map { String(Int($0)) } : valueCells(column)
+    }
+    let names = references.map { entry.name == current ? $0.1 : "\(entry.name).\($0.1)" }
+    let rows = labelRows.indices.map { r in labelRows[r] + cells.map { $0[r] } }
+    return alignedTable(header: labels + names, rows: rows, keep: labels.count, width: textWidth)
   }
 
   /// The model and metric an expression names (`loss` or `a.loss`), if it is exactly that.

@@ -41,6 +41,31 @@ final class SessionTests: XCTestCase {
     XCTAssertFalse(out[1].contains("model"), out[1])
   }
 
+  /// `print steps, loss, dims` is one table, a column per metric, holding what each metric
+  /// prints alone; a metric per feature among them falls back to plain values.
+  func testMetricsPrintedTogetherShareOneTable() {
+    let session = Session(seed: 0)
+    let script =
+      "model n=5 m=2 sparsity=s for s in [0.9, 0.5, 0]\ntrain 200\nprint loss\nprint dims\n"
+      + "print steps, loss, dims\nprint steps, norms"
+    let (outcome, out) = run(session, script)
+    XCTAssertEqual(outcome, .finished)
+    XCTAssertEqual(out.count, 4)
+    func rows(_ text: String) -> [[String]] {
+      text.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
+    }
+    let (loss, dims, both) = (rows(out[0]), rows(out[1]), rows(out[2]))
+    XCTAssertEqual(both.first, ["s", "steps", "loss", "dims"])
+    XCTAssertEqual(both.count, 4, out[2])
+    for r in 1..<both.count {
+      XCTAssertEqual(both[r][0], loss[r][0], "the setting column")
+      XCTAssertEqual(both[r][1], "200")
+      XCTAssertEqual(both[r][2], loss[r][1])
+      XCTAssertEqual(both[r][3], dims[r][1])
+    }
+    XCTAssertTrue(out[3].hasPrefix("200 [["), out[3])
+  }
+
   /// Help wraps to the text width, continuation lines under the description column.
   func testHelpWrapsToTheWidthWithAHangingIndent() {
     for width in [72, 80, 120] {
