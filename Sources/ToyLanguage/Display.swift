@@ -54,18 +54,6 @@ enum JSON {
 
   static func numbers(_ xs: [Double]) -> Node { .array(xs.map { .number($0) }) }
 
-  /// Every number or string leaf with its path, e.g. ("data.wtw[0][3]", "0.12"), for CSV.
-  static func rows(_ node: Node, path: String = "") -> [(String, String)] {
-    switch node {
-    case .number(let x): return [(path, x.isFinite ? "\(x)" : "")]
-    case .string(let s): return [(path, s.contains(",") ? quote(s) : s)]
-    case .bool(let b): return [(path, b ? "true" : "false")]
-    case .null: return [(path, "")]
-    case .array(let items): return items.enumerated().flatMap { rows($0.element, path: path + "[\($0.offset)]") }
-    case .object(let pairs): return pairs.flatMap { rows($0.1, path: path.isEmpty ? $0.0 : path + "." + $0.0) }
-    }
-  }
-
   static func write(_ node: Node) -> String {
     switch node {
     case .number(let x):

@@ -67,8 +67,8 @@ extension Session {
     case "dimensionality": return perSetting { numbers(geometry($0).dimensionality) }
     case "dims": return perSetting { .number(geometry($0).dimensionsPerFeature) }
     case "steps": return .number(Double(model.steps))
-    case "density": return perSetting { numbers(model.density(instance: $0).map(Double.init)) }
-    case "importance": return perSetting { numbers(model.importance(instance: $0).map(Double.init)) }
+    case "density": return perSetting { numbers(model.density(instance: $0).map(decimal)) }
+    case "importance": return perSetting { numbers(model.importance(instance: $0).map(decimal)) }
     case "bias": return perSetting { numbers(model.bias(instance: $0).map(Double.init)) }
     case "vulnerability": return perSetting { .number(vulnerability(model, instance: $0)) }
     default: return nil
@@ -148,7 +148,7 @@ extension Session {
       let columns = first.indices.map { c in settingCells(entry.settings.map { $0[c].1 }) }
       return (first.map(\.0), entry.settings.indices.map { r in columns.map { $0[r] } })
     }
-    let densities = entry.shown.map { Double(entry.model.density(instance: $0)[0]) }
+    let densities = entry.shown.map { decimal(entry.model.density(instance: $0)[0]) }
     return (["1−S"], settingCells(densities).map { [$0] })
   }
 

@@ -39,8 +39,8 @@ extension Session {
       textOptions: options, color: color == "auto" ? nil : color)
   }
 
-  /// `export TARGET "file"`: the plot as SVG (.svg), its numbers as JSON (.json) or as
-  /// CSV rows of `path,value` (.csv), or its text (.txt).
+  /// `export TARGET "file"`: the plot as SVG (.svg), its numbers as JSON (.json) or as a
+  /// tidy CSV table (.csv, see `CSVTable`), or its text (.txt).
   func export(
     _ target: String, _ targetSpan: Span, _ path: String, _ pathSpan: Span, _ parameters: [Parameter],
     _ statement: Statement, _ source: Source
@@ -59,7 +59,7 @@ extension Session {
     switch suffix {
     case "svg": text = plot.svgDocument
     case "json": text = JSON.write(payload) + "\n"
-    case "csv": text = "path,value\n" + JSON.rows(payload).map { "\($0.0),\($0.1)" }.joined(separator: "\n") + "\n"
+    case "csv": text = CSVTable.write(payload)
     default: text = plot.plainText(options) + "\n"
     }
     do {
@@ -171,7 +171,7 @@ extension Session {
     let instances = settings.map { entry.shown[$0] }
     func geometry(_ i: Int) -> FeatureGeometry { FeatureGeometry(rows: rows(model, i), hiddenCount: model.m) }
     func matrix(_ m: [[Double]]) -> JSON.Node { .array(m.map(JSON.numbers)) }
-    func densityOf(_ i: Int) -> Double { Double(model.density(instance: i)[0]) }
+    func densityOf(_ i: Int) -> Double { decimal(model.density(instance: i)[0]) }
     switch target {
     case "wtw":
       let wtw = instances.map { geometry($0).interference }
@@ -345,7 +345,7 @@ extension Session {
     guard !model.kind.untied else {
       throw Diagnostic("vulnerability is defined for the tied models; this one is abs", at: span, in: source)
     }
-    let x = instances.map { 1 / Double(model.density(instance: $0)[0]) }
+    let x = instances.map { 1 / decimal(model.density(instance: $0)[0]) }
     let vulnerability = instances.map { self.vulnerability(model, instance: $0) }
     let features = instances.map { i in
       1 / FeatureGeometry(rows: rows(model, i), hiddenCount: model.m).dimensionsPerFeature
@@ -378,20 +378,27 @@ extension Session {
       case (3, 2): .threeInTwo
       default: nil
       }
-    guard let problem, let first = entry.settings.first, first.count == 2 else {
+    // Each setting's point, read from the model rather than from the sweep's variables, so
+    // that their names and order do not matter (sparsity=… works as density=… does).
+    let extra = model.n - 1
+    let points = entry.settings.indices.map { setting -> (r: Double, p: Double) in
+      let instance = setting * entry.seeds
+      let importance = model.importance(instance: instance)
+      return (decimal(importance[extra] / importance[0]), decimal(model.density(instance: instance)[extra]))
+    }
+    let rValues = Array(Set(points.map(\.r))).sorted()
+    let sValues = Array(Set(points.map(\.p))).sorted(by: >)
+    guard let problem, rValues.count > 1, sValues.count > 1, rValues.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw Diagnostic(
-        "phase needs an n=2, m=1 (or n=3, m=2) model swept over two variables (relative importance, then density)",
-        at: span, in: source,
+        "phase needs an n=2, m=1 (or n=3, m=2) model swept over the last feature's relative importance and the "
+          + "density", at: span, in: source,
         hint:
           "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
     }
-    let extra = model.n - 1
-    let rValues = Array(Set(entry.settings.map { $0[0].1 })).sorted()
-    let sValues = Array(Set(entry.settings.map { $0[1].1 })).sorted(by: >)
     let losses = model.evaluationLoss()
     var norm = [[Double]](repeating: [Double](repeating: .nan, count: rValues.count), count: sValues.count)
     var superposition = norm
-    for (setting, values) in entry.settings.enumerated() {
+    for (setting, point) in points.enumerated() {
       let seeds = Array(setting * entry.seeds..<(setting + 1) * entry.seeds)
       let geometries = seeds.map { FeatureGeometry(rows: rows(model, $0), hiddenCount: model.m) }
       let seedLosses = seeds.map { losses[$0] }
@@ -400,9 +407,7 @@ extension Session {
         values: geometries.map { $0.norms[extra] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
       let sups = SeedSelection.meanDroppingWorst(
         values: geometries.map { $0.superposition[extra] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
-      guard let column = rValues.firstIndex(of: values[0].1), let row = sValues.firstIndex(of: values[1].1) else {
-        continue
-      }
+      guard let column = rValues.firstIndex(of: point.r), let row = sValues.firstIndex(of: point.p) else { continue }
       norm[row][column] = norms[0]
       superposition[row][column] = sups[0]
     }

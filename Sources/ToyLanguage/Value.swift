@@ -61,6 +61,10 @@ extension Value: CustomStringConvertible {
   }
 }
 
+/// A Float setting (a density, an importance) as the shortest decimal that reads back as it:
+/// 0.1 rather than 0.10000000149011612, so that JSON and CSV show the number the script gave.
+func decimal(_ x: Float) -> Double { Double(x.description) ?? Double(x) }
+
 /// A number as toy prints it: integers plainly, others with up to 6 significant digits.
 public func formatNumber(_ x: Double, significant: Int = 6) -> String {
   guard x.isFinite else { return x.isNaN ? "nan" : (x > 0 ? "inf" : "-inf") }

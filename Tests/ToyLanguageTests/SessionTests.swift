@@ -66,6 +66,63 @@ final class SessionTests: XCTestCase {
     XCTAssertTrue(out[3].hasPrefix("200 [["), out[3])
   }
 
+  /// `show phase` reads each setting's point from the model, so the sweep's variable names
+  /// and order do not matter: sparsity first, importance second, gives the same axes.
+  func testPhaseAxesComeFromTheModelNotTheSweepOrder() throws {
+    let session = Session(seed: 0)
+    var json: [String] = []
+    session.onDisplay = { json.append($0.json) }
+    let script =
+      "model n=2 m=1 sparsity=s importance=[1, r] seeds=3 for s in [0.9, 0.2], r in [0.5, 2]\n"
+      + "train 50\nshow phase"
+    XCTAssertEqual(session.run(Source(name: "-", text: script)), .finished)
+    let object = try XCTUnwrap(
+      JSONSerialization.jsonObject(with: Data(try XCTUnwrap(json.last).utf8)) as? [String: Any])
+    // The display's JSON wraps the plot's payload (version, seed, then the payload as data).
+    let payload = try XCTUnwrap(object["data"] as? [String: Any])
+    let data = try XCTUnwrap(payload["data"] as? [String: Any])
+    func numbers(_ key: String) -> [Double]? { (data[key] as? [NSNumber])?.map(\.doubleValue) }
+    XCTAssertEqual(numbers("relative_importance"), [0.5, 2])
+    XCTAssertEqual(numbers("density"), [0.8, 0.1], "1 − sparsity, densest first")
+  }
+
+  /// An exported CSV holds the display's numbers as a tidy table: the setting's columns, the
+  /// quantity, the indices and the value, each row matching the JSON it came from.
+  func testCSVExportIsATidyTableOfTheJSONNumbers() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toy-csv-\(getpid())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let (csvPath, jsonPath) = (
+      directory.appendingPathComponent("n.csv").path, directory.appendingPathComponent("n.json").path
+    )
+    let session = Session(seed: 0)
+    let script =
+      "model n=4 m=2 sparsity=s for s in [0.9, 0.5]\ntrain 20\n"
+      + "export norms \"\(csvPath)\"\nexport norms \"\(jsonPath)\""
+    XCTAssertEqual(session.run(Source(name: "-", text: script)), .finished)
+    let lines = try String(contentsOfFile: csvPath, encoding: .utf8).split(separator: "\n").map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
+    XCTAssertEqual(lines.first, ["setting", "instance", "s", "quantity", "i", "value"])
+    XCTAssertEqual(lines.count, 1 + 2 * 2 * 4, "a row per number: 2 settings × 2 quantities × 4 features")
+    let object = try XCTUnwrap(
+      JSONSerialization.jsonObject(with: try Data(contentsOf: URL(fileURLWithPath: jsonPath))) as? [String: Any])
+    let data = try XCTUnwrap(object["data"] as? [[String: [Double]]])
+    for row in lines.dropFirst() {
+      let setting = try XCTUnwrap(Int(row[0]))
+      XCTAssertEqual(row[2], ["0.9", "0.5"][setting])
+      let expected = try XCTUnwrap(data[setting][row[3]])[try XCTUnwrap(Int(row[4]))]
+      // Foundation's JSON reader on Linux rounds some numbers in the last digit.
+      XCTAssertEqual(try XCTUnwrap(Double(row[5])), expected, accuracy: 1e-15)
+    }
+  }
+
+  func testCSVFieldsWithCommasOrQuotesAreQuoted() {
+    let text = CSVTable.write(
+      settings: [], data: .object([("names", .array([.string("a,b"), .string("say \"hi\"")]))]))
+    XCTAssertEqual(text, "quantity,i,value\nnames,0,\"a,b\"\nnames,1,\"say \"\"hi\"\"\"\n")
+  }
+
   /// Help wraps to the text width, continuation lines under the description column.
   func testHelpWrapsToTheWidthWithAHangingIndent() {
     for width in [72, 80, 120] {
