@@ -17,18 +17,21 @@ struct PhaseFrame {
   struct Layout {
     /// Columns left of the plot area (tick labels and the axis).
     var margin: Int
-    /// Text columns and rows per shown point: a small grid is scaled up by whole cells to
-    /// fill the space, keeping points about square (a cell is twice as tall as wide).
-    var cellWidth: Int
-    var cellHeight: Int
+    /// The points shown: the grid's, or fewer where it does not fit.
     var shownColumns: Int
     var shownRows: Int
+    /// The plot area in text cells. A grid smaller than the space is scaled up to fill it,
+    /// each point taking a share of whole cells, so that diagrams of different grids drawn
+    /// side by side (theory and trained) have the same size and their axes line up.
+    var plotWidth: Int
+    var plotHeight: Int
     /// The most rows the plot area may take.
     var rowBudget: Int
     /// The first row of the plot area (below the density label).
     var top: Int { 1 }
-    var plotWidth: Int { shownColumns * cellWidth }
-    var plotHeight: Int { shownRows * cellHeight }
+    /// The shown point under a text cell of the plot area.
+    func shownColumn(_ x: Int) -> Int { x * shownColumns / max(1, plotWidth) }
+    func shownRow(_ y: Int) -> Int { y * shownRows / max(1, plotHeight) }
   }
 
   static let svgLeft = 60.0
@@ -64,11 +67,12 @@ struct PhaseFrame {
       // About square over the width, within a screen.
       budget = max(24, min(32, available / 2))
     }
-    let cellHeight = max(1, min(budget / sourceRows, (available / sourceColumns + 1) / 2))
-    let cellWidth = max(1, min(available / sourceColumns, 2 * cellHeight))
+    // The budget's rows, and about as many columns as make it square (a cell is twice as
+    // tall as wide) unless the grid has more that fit.
+    let plotWidth = min(available, max(2 * budget, sourceColumns))
     return Layout(
-      margin: margin, cellWidth: cellWidth, cellHeight: cellHeight, shownColumns: min(sourceColumns, available),
-      shownRows: min(sourceRows, budget), rowBudget: budget)
+      margin: margin, shownColumns: min(sourceColumns, plotWidth), shownRows: min(sourceRows, budget),
+      plotWidth: plotWidth, plotHeight: budget, rowBudget: budget)
   }
 
   /// The source cells behind shown cell (column, row); nil when the grid is empty.
@@ -95,14 +99,12 @@ struct PhaseFrame {
     let axisRow = layout.top + layout.plotHeight
     var grid = TextGrid(width: width, height: axisRow + 3 + legend.count + (note.isEmpty ? 0 : 1))
     grid.write(densityLabel, x: 0, y: 0)
-    for row in 0..<layout.shownRows {
-      for column in 0..<layout.shownColumns {
-        let cell = paint(block(column: column, row: row, layout))
-        for dy in 0..<layout.cellHeight {
-          for dx in 0..<layout.cellWidth {
-            grid[layout.margin + column * layout.cellWidth + dx, layout.top + row * layout.cellHeight + dy] = cell
-          }
-        }
+    let shown = (0..<layout.shownRows).map { row in
+      (0..<layout.shownColumns).map { paint(block(column: $0, row: row, layout)) }
+    }
+    for y in 0..<layout.plotHeight {
+      for x in 0..<layout.plotWidth {
+        grid[layout.margin + x, layout.top + y] = shown[layout.shownRow(y)][layout.shownColumn(x)]
       }
     }
     drawDensityAxis(&grid, layout, ascii: options.ascii)
@@ -193,7 +195,8 @@ struct PhaseFrame {
 
   /// One rectangle per run of equal colour in each row of the (non-empty) grid.
   private func drawSVGCells(_ svg: inout SVGWriter, top: Double, color: (Block) -> RGB?) {
-    let layout = Layout(margin: 0, cellWidth: 1, cellHeight: 1, shownColumns: columns, shownRows: rows, rowBudget: rows)
+    let layout = Layout(
+      margin: 0, shownColumns: columns, shownRows: rows, plotWidth: columns, plotHeight: rows, rowBudget: rows)
     let w = Self.svgPlot / Double(columns)
     let h = Self.svgPlot / Double(rows)
     for row in 0..<rows {

@@ -108,24 +108,23 @@ final class PhaseDiagramTests: XCTestCase {
       XCTAssertEqual(layout.shownRows, rows)
       let grid = plot.textGrid(options)
       var seen = Set<Int>()
-      for row in 0..<rows {
-        for column in 0..<columns {
+      var covered = Set<Int>()
+      for y in 0..<layout.plotHeight {
+        for x in 0..<layout.plotWidth {
+          let (row, column) = (layout.shownRow(y), layout.shownColumn(x))
+          covered.insert(row * columns + column)
           let k = Self.winner2x1(r: axes.importance(column: column, of: columns), s: axes.density(row: row, of: rows))
           seen.insert(k)
           let category = PhaseDiagram.Category.paper[k]
-          for dy in 0..<layout.cellHeight {
-            for dx in 0..<layout.cellWidth {
-              let x = layout.margin + column * layout.cellWidth + dx
-              let cell = grid[x, layout.top + row * layout.cellHeight + dy]
-              if color {
-                XCTAssertEqual(cell.background, category.color, "row \(row) column \(column)")
-              } else {
-                XCTAssertEqual(cell.glyph, category.letter, "row \(row) column \(column)")
-              }
-            }
+          let cell = grid[layout.margin + x, layout.top + y]
+          if color {
+            XCTAssertEqual(cell.background, category.color, "row \(row) column \(column)")
+          } else {
+            XCTAssertEqual(cell.glyph, category.letter, "row \(row) column \(column)")
           }
         }
       }
+      XCTAssertEqual(covered.count, rows * columns, "every point is drawn")
       XCTAssertEqual(seen, [0, 1, 2], "the paper's ranges show all three phases")
     }
   }
