@@ -11,7 +11,7 @@ extension BarChart {
     let slot = max(2, min(24, 480 / values.count))
     let gap = slot / 6
     let plotHeight = 200
-    let left = 14 + 7 * (ticks.map { Ticks.label($0).count }.max() ?? 1)
+    let left = 14 + 7 * (ticks.map { Ticks.label($0, among: ticks).count }.max() ?? 1)
     let plotTop = 12 + (title == nil ? 0 : 24) + (valueTitle == nil ? 0 : 20)
     let plotWidth = values.count * slot
     let baseline = plotTop + plotHeight
@@ -32,7 +32,7 @@ extension BarChart {
     for tick in ticks {
       let y = Double(baseline) - tick / top * Double(plotHeight)
       svg.line(x1: Double(left - 4), y1: y, x2: Double(left), y2: y, stroke: .black)
-      svg.text(Ticks.label(tick), x: Double(left - 6), y: y + 3.5, size: 10, anchor: .end)
+      svg.text(Ticks.label(tick, among: ticks), x: Double(left - 6), y: y + 3.5, size: 10, anchor: .end)
     }
     svg.line(
       x1: Double(left), y1: Double(plotTop), x2: Double(left), y2: Double(baseline), stroke: .black)

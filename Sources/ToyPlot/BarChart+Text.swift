@@ -30,7 +30,7 @@ extension BarChart {
     let ascii = options.ascii
     let probeRows = 10
     let probeTicks = Self.valueTicks(values, count: 5)
-    let gutter = probeTicks.map { Ticks.label($0).count }.max() ?? 1
+    let gutter = probeTicks.map { Ticks.label($0, among: probeTicks).count }.max() ?? 1
     let fit = fit(options, gutter: gutter)
     let rows = options.height.map { max(2, $0 - overhead(options, merged: fit.factor > 1)) } ?? probeRows
     let ticks = Self.valueTicks(values, count: max(2, min(5, rows / 3 + 1)))
@@ -106,7 +106,7 @@ extension BarChart {
       let y = rows - level
       guard y >= 0, y <= rows, !used.contains(y) else { continue }
       used.insert(y)
-      let text = Ticks.label(tick)
+      let text = Ticks.label(tick, among: ticks)
       chart.write(text, x: gutter - text.count, y: y)
       if y < rows { chart[gutter, y] = Cell(ascii ? "+" : "┤") }
     }

@@ -20,7 +20,7 @@ struct ColorBar {
     }
     var free = 0
     for tick in ticks where tick >= low && tick <= high {
-      let label = Ticks.label(tick)
+      let label = Ticks.label(tick, among: ticks)
       let centre = column(of: tick, length: length)
       let start = max(0, min(length - label.count, centre - (label.count - 1) / 2))
       guard start >= free, start + label.count <= length else { continue }
@@ -54,7 +54,7 @@ struct ColorBar {
       let fraction = high > low ? (tick - low) / (high - low) : 0.5
       let ty = y + Double(height) - fraction * Double(2 * bands)
       svg.line(x1: x + width, y1: ty, x2: x + width + 3, y2: ty, stroke: .black)
-      svg.text(Ticks.label(tick), x: x + width + 5, y: ty + 3.5, size: 10)
+      svg.text(Ticks.label(tick, among: ticks), x: x + width + 5, y: ty + 3.5, size: 10)
     }
     if let title { svg.text(title, x: x, y: y - 6, size: 10) }
   }

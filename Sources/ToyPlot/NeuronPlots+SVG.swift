@@ -12,7 +12,7 @@ extension NeuronStackPlot {
     let column = max(8, min(40, 480 / neuronCount))
     let gap = max(2, column / 4)
     let ticks = Ticks.linear(-downExtent, upExtent, count: 5)
-    let left = 14 + 7 * (ticks.map { Ticks.label($0).count }.max() ?? 1)
+    let left = 14 + 7 * (ticks.map { Ticks.label($0, among: ticks).count }.max() ?? 1)
     let top = 14 + (title == nil ? 0 : 24)
     let axis = Double(top) + upExtent * scale
     let plotWidth = neuronCount * (column + gap)
@@ -45,7 +45,7 @@ extension NeuronStackPlot {
     for tick in ticks {
       let y = axis - tick * scale
       svg.line(x1: Double(left - 4), y1: y, x2: Double(left), y2: y, stroke: .black)
-      svg.text(Ticks.label(tick), x: Double(left - 6), y: y + 3.5, size: 10, anchor: .end)
+      svg.text(Ticks.label(tick, among: ticks), x: Double(left - 6), y: y + 3.5, size: 10, anchor: .end)
     }
     let spacing = 7 * ((0..<neuronCount).map { label(neuron: $0).count }.max() ?? 1) + 6
     let step = IndexAxis.step(cellsPerIndex: Double(column + gap), spacing: spacing)

@@ -40,7 +40,7 @@ extension NeuronStackPlot {
     }
 
     let ticks = axisTicks(up: up, down: down, scale: scale)
-    let gutter = ticks.map { Ticks.label($0).count }.max() ?? 1
+    let gutter = ticks.map { Ticks.label($0, among: ticks).count }.max() ?? 1
     let x0 = gutter + 2
     let fit = fit(room: options.width - x0)
     let pitch = fit.width + fit.gap
@@ -52,7 +52,7 @@ extension NeuronStackPlot {
     chart[gutter, up] = Cell(options.ascii ? "+" : "┼")
     for tick in ticks {
       let y = up - Int((tick * scale).rounded())
-      let text = Ticks.label(tick)
+      let text = Ticks.label(tick, among: ticks)
       chart.write(options.ascii ? Self.asciiOnly(text) : text, x: gutter - text.count, y: y)
       if y != up { chart[gutter, y] = Cell(options.ascii ? "+" : "┤") }
     }

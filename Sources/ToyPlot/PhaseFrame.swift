@@ -39,16 +39,16 @@ struct PhaseFrame {
 
   private func yTicks() -> [(value: Double, label: String)] {
     let ticks = Ticks.logarithmic(axes.density.lowerBound, axes.density.upperBound)
-    if !ticks.isEmpty { return ticks.reversed().map { ($0, Ticks.label($0)) } }
+    if !ticks.isEmpty { return ticks.reversed().map { ($0, Ticks.label($0, among: ticks)) } }
     let ends = [axes.density(row: 0, of: rows), axes.density(row: max(0, rows - 1), of: rows)]
-    return ends.map { ($0, Ticks.label($0)) }
+    return ends.map { ($0, Ticks.label($0, among: ends)) }
   }
 
   private func xTicks() -> [(value: Double, label: String)] {
     let ticks = Ticks.logarithmic(axes.importance.lowerBound, axes.importance.upperBound)
-    if !ticks.isEmpty { return ticks.map { ($0, Ticks.label($0)) } }
+    if !ticks.isEmpty { return ticks.map { ($0, Ticks.label($0, among: ticks)) } }
     let ends = [axes.importance(column: 0, of: columns), axes.importance(column: max(0, columns - 1), of: columns)]
-    return ends.map { ($0, Ticks.label($0)) }
+    return ends.map { ($0, Ticks.label($0, among: ends)) }
   }
 
   func layout(_ options: TextOptions, legendLines: Int) -> Layout {

@@ -40,21 +40,43 @@ public enum Ticks {
     guard value.isFinite else { return value.isNaN ? "nan" : (value > 0 ? "inf" : "-inf") }
     if value == 0 { return "0" }
     let magnitude = abs(value)
-    if magnitude >= 1e4 || magnitude < 1e-2 {
-      var exponent = 0
-      var mantissa = magnitude
-      while mantissa >= 10 {
-        mantissa /= 10
-        exponent += 1
-      }
-      while mantissa < 1 {
-        mantissa *= 10
-        exponent -= 1
-      }
-      return (value < 0 ? "-" : "") + trimmed(mantissa, digits: 1) + "e" + String(exponent)
-    }
+    if magnitude >= 1e4 || magnitude < 1e-2 { return scientific(value) }
     if value == value.rounded() { return String(Int(value)) }
     return trimmed(value, digits: magnitude < 1 ? 3 : 2)
+  }
+
+  /// The label of `value`, one of `ticks`, in the style the whole set shares, so that an
+  /// axis never mixes 0.01 with 1e-3: plain decimals when every tick reads exactly with at
+  /// most three decimals and stays under 10⁵, else scientific notation for all but 0.
+  public static func label(_ value: Double, among ticks: [Double]) -> String {
+    guard value.isFinite, value != 0 else { return label(value) }
+    if let decimals = plainDecimals(ticks) { return trimmed(value, digits: decimals) }
+    return scientific(value)
+  }
+
+  /// The fewest decimals (up to three) that write every tick exactly; nil when none do or a
+  /// tick reaches 10⁵.
+  static func plainDecimals(_ ticks: [Double]) -> Int? {
+    let values = ticks.filter { $0.isFinite && $0 != 0 }
+    guard values.allSatisfy({ abs($0) < 1e5 }) else { return nil }
+    return (0...3).first { digits in
+      values.allSatisfy { abs((Double(trimmed($0, digits: digits)) ?? .nan) - $0) <= 1e-9 * abs($0) }
+    }
+  }
+
+  /// `value` as a mantissa with up to one decimal and a power of ten: 2.5e-3.
+  static func scientific(_ value: Double) -> String {
+    var exponent = 0
+    var mantissa = abs(value)
+    while mantissa >= 10 {
+      mantissa /= 10
+      exponent += 1
+    }
+    while mantissa < 1 {
+      mantissa *= 10
+      exponent -= 1
+    }
+    return (value < 0 ? "-" : "") + trimmed(mantissa, digits: 1) + "e" + String(exponent)
   }
 
   /// `value` with at most `digits` decimals, trailing zeros dropped.

@@ -82,13 +82,13 @@ extension XYFrame {
       guard let f = layout.y.fraction(tick), f >= -1e-9, f <= 1 + 1e-9 else { continue }
       let y = layout.bottom - f * SVGLayout.plotHeight
       svg.line(x1: left - 5, y1: y, x2: left, y2: y, stroke: .black)
-      svg.text(Ticks.label(tick), x: left - 8, y: y + 4, anchor: .end)
+      svg.text(Ticks.label(tick, among: layout.y.ticks), x: left - 8, y: y + 4, anchor: .end)
     }
     for tick in layout.x.ticks {
       guard let f = layout.x.fraction(tick), f >= -1e-9, f <= 1 + 1e-9 else { continue }
       let x = left + f * SVGLayout.plotWidth
       svg.line(x1: x, y1: layout.bottom, x2: x, y2: layout.bottom + 5, stroke: .black)
-      svg.text(Ticks.label(tick), x: x, y: layout.bottom + 18, anchor: .middle)
+      svg.text(Ticks.label(tick, among: layout.x.ticks), x: x, y: layout.bottom + 18, anchor: .middle)
     }
     if let xLabel, !xLabel.isEmpty {
       svg.text(xLabel, x: left + SVGLayout.plotWidth / 2, y: layout.bottom + 36, anchor: .middle)

@@ -90,7 +90,7 @@ struct XYFrame {
       rows = max(6, min(16, (options.width - 8) / 4))
     }
     let y = AxisScale(fitting: yValues, log: logY, count: max(2, min(6, rows / 3 + 1)))
-    let labelWidth = y.ticks.map { Ticks.label($0).count }.max() ?? 1
+    let labelWidth = y.ticks.map { Ticks.label($0, among: y.ticks).count }.max() ?? 1
     let left = labelWidth + 2
     var layout = Layout(
       kind: DotCanvas.Kind(options), left: left, top: showYLabel ? 1 : 0, columns: 1, rows: rows, right: 0,
@@ -167,7 +167,7 @@ struct XYFrame {
     var labelled = Set<Int>()
     for tick in layout.y.ticks {
       guard let row = layout.row(tick), labelled.insert(row).inserted else { continue }
-      let label = Ticks.label(tick)
+      let label = Ticks.label(tick, among: layout.y.ticks)
       grid[axisX, layout.top + row] = Cell(ascii ? "+" : "┤")
       grid.write(label, x: axisX - 1 - label.count, y: layout.top + row)
     }
@@ -181,7 +181,7 @@ struct XYFrame {
     var free = 0
     for tick in layout.x.ticks {
       guard let column = layout.column(tick) else { continue }
-      let label = Ticks.label(tick)
+      let label = Ticks.label(tick, among: layout.x.ticks)
       let start = max(0, min(layout.left + column - label.count / 2, grid.width - label.count))
       guard start >= free else { continue }
       grid[layout.left + column, axisRow] = Cell(ascii ? "+" : "┬")

@@ -58,6 +58,28 @@ final class FoundationsTests: XCTestCase {
     XCTAssertEqual(Ticks.linear(.nan, 1), [])
   }
 
+  /// An axis's labels share one style: all plain or all scientific (0 aside), never 0.01
+  /// beside 1e-3; and each label reads back as its tick.
+  func testTickLabelsShareOneStyleAndReadBack() {
+    let sets: [([Double], plain: Bool)] = [
+      (Ticks.logarithmic(0.001, 1), true), (Ticks.logarithmic(1e-4, 1), false), ([0, 0.005, 0.01], true),
+      (Ticks.linear(0, 10_000, count: 3), true), ([0, 5e4, 1e5], false), (Ticks.linear(-1, 1, count: 5), true),
+      ([0.0025, 0.005], false), (Ticks.logarithmic(1, 1e4), true),
+    ]
+    for (ticks, plain) in sets {
+      let labels = ticks.map { Ticks.label($0, among: ticks) }
+      for (tick, label) in zip(ticks, labels) where tick != 0 {
+        XCTAssertEqual(label.contains("e"), !plain, "\(ticks): \(labels)")
+        XCTAssertEqual(Double(label) ?? .nan, tick, accuracy: 1e-9 * abs(tick), "\(ticks): \(labels)")
+      }
+    }
+    XCTAssertEqual(
+      Ticks.logarithmic(0.001, 1).map { Ticks.label($0, among: Ticks.logarithmic(0.001, 1)) },
+      [
+        "0.001", "0.01", "0.1", "1",
+      ])
+  }
+
   func testSVGEscapesTextAndWritesArrowMarkers() {
     var svg = SVGWriter(width: 100, height: 50)
     svg.text("a < b & c", x: 1, y: 2)

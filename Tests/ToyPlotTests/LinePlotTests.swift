@@ -51,7 +51,7 @@ final class LinePlotTests: XCTestCase {
     let layout = plot.frame.layout(options, legendLines: 1, noteLines: 0)
     XCTAssertEqual(layout.y.ticks, [1e-3, 1e-2, 1e-1, 1], "loss from 1/1000 to 1")
     let text = plot.plainText(options)
-    for label in ["1e-3 ┤", "0.01 ┤", " 0.1 ┤", "   1 ┤"] { XCTAssertTrue(text.contains(label), label) }
+    for label in ["0.001 ┤", " 0.01 ┤", "  0.1 ┤", "    1 ┤"] { XCTAssertTrue(text.contains(label), label) }
     let dims = Self.dimensionsPlot().frame.layout(options, legendLines: 1, noteLines: 0)
     XCTAssertEqual(dims.x.ticks, [1, 10, 100])
   }
