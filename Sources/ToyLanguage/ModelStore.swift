@@ -22,7 +22,11 @@ public enum ModelStore {
     } catch {
       throw .writeFailed(path: path, reason: "\(error)")
     }
-    try writeReplacing(path: path, data: data + [UInt8(ascii: "\n")])
+    do {
+      try FileWriter.replace(path, with: data + [UInt8(ascii: "\n")])
+    } catch {
+      throw .writeFailed(path: path, reason: error.reason)
+    }
   }
 
   public static func load(from path: String) throws(ModelStoreError) -> ToyModel {
@@ -53,55 +57,6 @@ public enum ModelStore {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return encoder
-  }
-
-  /// Writes `data` to a new file in the target's directory, flushes it, and renames it over
-  /// the target; on any failure the temporary file is removed and the target is untouched.
-  private static func writeReplacing(path: String, data: Data) throws(ModelStoreError) {
-    let url = URL(fileURLWithPath: path)
-    let directory = url.deletingLastPathComponent().path
-    let (temporary, descriptor) = try createTemporary(beside: url, in: directory, target: path)
-    var written = 0
-    let failure: String? = data.withUnsafeBytes { bytes in
-      while written < bytes.count {
-        let result = write(descriptor, bytes.baseAddress! + written, bytes.count - written)
-        if result < 0 {
-          if errno == EINTR { continue }
-          return lastErrorText()
-        }
-        written += result
-      }
-      return fsync(descriptor) == 0 ? nil : lastErrorText()
-    }
-    let closed = close(descriptor) == 0 ? nil : lastErrorText()
-    if let reason = failure ?? closed {
-      unlink(temporary)
-      throw .writeFailed(path: path, reason: reason)
-    }
-    guard rename(temporary, path) == 0 else {
-      let reason = lastErrorText()
-      unlink(temporary)
-      throw .writeFailed(path: path, reason: reason)
-    }
-  }
-
-  /// A new file `.NAME.PID.RANDOM.tmp` beside the target, created exclusively.
-  private static func createTemporary(
-    beside url: URL, in directory: String, target: String
-  ) throws(ModelStoreError) -> (String, Int32) {
-    let name = url.lastPathComponent
-    for _ in 0..<16 {
-      let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
-      let temporary = "\(directory)/.\(name).\(getpid()).\(suffix).tmp"
-      let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
-      if descriptor >= 0 { return (temporary, descriptor) }
-      if errno != EEXIST { throw .writeFailed(path: target, reason: lastErrorText()) }
-    }
-    throw .writeFailed(path: target, reason: "could not create a temporary file in \(directory)")
-  }
-
-  private static func lastErrorText() -> String {
-    String(cString: strerror(errno)).lowercased()
   }
 
   private static func reason(reading error: any Error) -> String {

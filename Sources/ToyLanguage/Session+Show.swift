@@ -65,8 +65,7 @@ extension Session {
     do {
       try FileWriter.replace(path, with: text)
     } catch {
-      let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-      throw Diagnostic("cannot write \(path): \(reason)", at: pathSpan, in: source)
+      throw Diagnostic("cannot write \(path): \(error.reason)", at: pathSpan, in: source)
     }
     emit(text: "wrote \(target) to \(path)", json: .object([("exported", .string(path))]), statement)
   }

@@ -169,8 +169,8 @@ struct PhaseCommand: ParsableCommand {
 /// Writes `text` to `path`, naming the file on failure.
 func writeFile(_ text: String, to path: String) throws {
   do {
-    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    try FileWriter.replace(path, with: text)
   } catch {
-    throw CommandFailure("\(path): cannot write: \(error.localizedDescription)")
+    throw CommandFailure("\(path): cannot write: \(error.reason)")
   }
 }

@@ -31,10 +31,10 @@ extension Repl {
       }
       let code = numbers.compactMap { cells[$0] }.filter { !$0.hasPrefix("%") && !$0.hasPrefix("?") }
       do {
-        try (code.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        try FileWriter.replace(file, with: code.joined(separator: "\n") + "\n")
         write("saved \(code.count) cell\(code.count == 1 ? "" : "s") to \(file)\n")
       } catch {
-        writeError("%save: cannot write \(file): \(error.localizedDescription)\n")
+        writeError("%save: cannot write \(file): \(error.reason)\n")
       }
     case "run":
       guard let data = FileManager.default.contents(atPath: argument), let code = String(data: data, encoding: .utf8)

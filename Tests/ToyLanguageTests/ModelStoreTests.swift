@@ -238,7 +238,21 @@ final class ModelStoreTests: XCTestCase {
   func testSaveIntoMissingDirectory() throws {
     let path = "\(directory)/nowhere/model.json"
     XCTAssertThrowsError(try ModelStore.save(makeModel(), to: path)) { error in
-      XCTAssertEqual("\(error)", "\(path): cannot save: no such file or directory")
+      XCTAssertEqual("\(error)", "\(path): cannot save: there is no directory \(directory)/nowhere")
     }
+  }
+
+  /// Exports and saved cells go through the same writer: a missing directory is named, and
+  /// a file that is written replaces the old one whole.
+  func testFileWriterNamesAMissingDirectoryAndReplacesWhole() throws {
+    XCTAssertThrowsError(try FileWriter.replace("\(directory)/none/x.csv", with: "a")) { error in
+      XCTAssertEqual(
+        error as? FileWriter.Failure, FileWriter.Failure(reason: "there is no directory \(directory)/none"))
+    }
+    let path = "\(directory)/x.csv"
+    try FileWriter.replace(path, with: "a much longer first text\n")
+    try FileWriter.replace(path, with: "short\n")
+    XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "short\n")
+    XCTAssertEqual(try contents(), ["x.csv"], "no temporary file is left behind")
   }
 }
