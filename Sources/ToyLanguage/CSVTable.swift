@@ -38,7 +38,17 @@ enum CSVTable {
     let perSetting = rows.contains { $0.setting != nil }
     let named = rows.contains { !$0.quantity.isEmpty }
     let depth = rows.map(\.indices.count).max() ?? 0
-    let settingNames = (settings.first ?? []).map { $0.0 == "index" ? "setting" : $0.0 }
+    let fixed = ["setting", "instance", "quantity", "value"] + (0..<depth).map(indexName)
+    // A sweep variable named like a fixed column (density=j, …) gets a prefix, so that no
+    // two columns share a name.
+    let settingNames = (settings.first ?? []).enumerated().map { k, pair -> String in
+      switch (k, pair.0) {
+      case (0, "index"): return "setting"
+      case (1, "instance"): return "instance"
+      case (_, let name) where fixed.contains(name): return "sweep_" + name
+      case (_, let name): return name
+      }
+    }
     var header = perSetting ? settingNames : []
     if named { header.append("quantity") }
     header += (0..<depth).map(indexName)

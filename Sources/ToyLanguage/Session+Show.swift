@@ -385,6 +385,15 @@ extension Session {
       let importance = model.importance(instance: instance)
       return (decimal(importance[extra] / importance[0]), decimal(model.density(instance: instance)[extra]))
     }
+    var owner: [[Double]: Int] = [:]
+    for (setting, point) in points.enumerated() {
+      if let earlier = owner.updateValue(setting, forKey: [point.r, point.p]) {
+        throw Diagnostic(
+          "settings \(earlier) and \(setting) are the same point of the phase diagram (r=\(formatNumber(point.r)), "
+            + "density=\(formatNumber(point.p))); phase draws one setting per point", at: span, in: source,
+          hint: "sweep the relative importance and the density alone, and repeat a point with seeds=")
+      }
+    }
     let rValues = Array(Set(points.map(\.r))).sorted()
     let sValues = Array(Set(points.map(\.p))).sorted(by: >)
     guard let problem, rValues.count > 1, sValues.count > 1, rValues.allSatisfy({ $0.isFinite && $0 > 0 }) else {

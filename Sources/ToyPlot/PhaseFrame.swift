@@ -56,20 +56,18 @@ struct PhaseFrame {
     let margin = labelWidth + 2
     let available = max(1, options.width - margin)
     let (sourceColumns, sourceRows) = (max(1, columns), max(1, rows))
-    // Density label, axis line, tick labels, importance label, legend, and the note.
-    // The height is the body's, as `titled` adds the title's row above it.
-    var chrome = 4 + legendLines
-    let budget: Int
-    if let height = options.height {
-      if sourceColumns > available || sourceRows > height - chrome { chrome += 1 }
-      budget = max(1, height - chrome)
-    } else {
+    // The size depends on the options alone, never on the grid or the legend, so that
+    // diagrams side by side (theory and trained) line up. With a height (the body's, as
+    // `titled` adds the title's row above it), the rows left after the density label, the
+    // axis line, its tick labels, the importance label, the note and a legend of up to four
+    // lines.
+    let budget =
+      options.height.map { max(1, $0 - 5 - max(4, legendLines)) }
       // About square over the width, within a screen.
-      budget = max(24, min(32, available / 2))
-    }
-    // The budget's rows, and about as many columns as make it square (a cell is twice as
-    // tall as wide) unless the grid has more that fit.
-    let plotWidth = min(available, max(2 * budget, sourceColumns))
+      ?? max(24, min(32, available / 2))
+    // The budget's rows, and as many columns as make it square (a cell is twice as tall as
+    // wide), within the width.
+    let plotWidth = min(available, 2 * budget)
     return Layout(
       margin: margin, shownColumns: min(sourceColumns, plotWidth), shownRows: min(sourceRows, budget),
       plotWidth: plotWidth, plotHeight: budget, rowBudget: budget)

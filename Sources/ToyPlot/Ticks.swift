@@ -47,10 +47,14 @@ public enum Ticks {
 
   /// The label of `value`, one of `ticks`, in the style the whole set shares, so that an
   /// axis never mixes 0.01 with 1e-3: plain decimals when every tick reads exactly with at
-  /// most three decimals and stays under 10⁵, else scientific notation for all but 0.
+  /// most three decimals and stays under 10⁵; rounded plain numbers (`label`) when they are
+  /// not exact but all lie in [0.01, 10⁴), as ticks at cell centres do; else scientific
+  /// notation for all but 0.
   public static func label(_ value: Double, among ticks: [Double]) -> String {
     guard value.isFinite, value != 0 else { return label(value) }
     if let decimals = plainDecimals(ticks) { return trimmed(value, digits: decimals) }
+    let magnitudes = ticks.filter { $0.isFinite && $0 != 0 }.map(abs)
+    if magnitudes.allSatisfy({ $0 >= 1e-2 && $0 < 1e4 }) { return label(value) }
     return scientific(value)
   }
 

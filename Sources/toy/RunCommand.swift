@@ -129,10 +129,14 @@ enum ScriptSource {
   static func read(file: String?, code: String?) throws -> Source {
     if let code { return Source(name: "-e", text: code) }
     if let file, file != "-" {
+      var isDirectory: ObjCBool = false
+      if FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory), isDirectory.boolValue {
+        throw CommandFailure("\(file): a directory, not a script")
+      }
       // A pipe (/dev/stdin, a shell's <(…)) has no size to read up front: read it to its end.
       guard
         let data = FileManager.default.contents(atPath: file)
-          ?? FileHandle(forReadingAtPath: file)?.readDataToEndOfFile()
+          ?? (try? FileHandle(forReadingFrom: URL(fileURLWithPath: file)).readToEnd() ?? Data())
       else {
         throw CommandFailure("\(file): no such file or it cannot be read")
       }

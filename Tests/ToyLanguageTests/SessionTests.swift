@@ -117,6 +117,17 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  /// A sweep variable named like a fixed column is prefixed, so no two columns share a name.
+  func testCSVSweepVariablesNeverShareAColumnName() {
+    let settings: [[(String, JSON.Node)]] = [
+      [("index", .number(0)), ("instance", .number(0)), ("j", .number(1)), ("value", .number(2))]
+    ]
+    let text = CSVTable.write(settings: settings, data: .array([.array([.array([.number(5)])])]))
+    let header = text.split(separator: "\n").first.map { $0.split(separator: ",").map(String.init) } ?? []
+    XCTAssertEqual(header, ["setting", "instance", "sweep_j", "sweep_value", "i", "j", "value"])
+    XCTAssertEqual(Set(header).count, header.count)
+  }
+
   func testCSVFieldsWithCommasOrQuotesAreQuoted() {
     let text = CSVTable.write(
       settings: [], data: .object([("names", .array([.string("a,b"), .string("say \"hi\"")]))]))

@@ -182,8 +182,30 @@ final class PhaseDiagramTests: XCTestCase {
     let fine = Self.theory(columns: 54, rows: 27).plainText(TextOptions(width: 60))
     XCTAssertFalse(fine.contains("shown as"), fine)
     let tall = Self.empirical(columns: 10, rows: 50).plainText(TextOptions(width: 60, height: 30))
-    XCTAssertTrue(tall.contains("10×50 points shown as 10×22 (averaged)"), tall)  // 30 − 8 rows of axes, legend, note
+    // 30 rows less 9: the axes' four, the note and a legend of up to four.
+    XCTAssertTrue(tall.contains("10×50 points shown as 10×21 (averaged)"), tall)
     XCTAssertTrue(Self.theory(columns: 200, rows: 200).plainText(TextOptions(width: 30, ascii: true)).contains("x"))
+  }
+
+  /// Theory and trained diagrams of different grids, drawn with the same options, have the
+  /// same plot area and ticks at the same places, whatever the width and height.
+  func testDiagramsOfDifferentGridsLineUp() {
+    for (width, height) in [(40, nil), (52, nil), (59, nil), (61, nil), (64, nil), (90, nil), (60, 16), (50, 30)]
+      as [(Int, Int?)]
+    {
+      let options = TextOptions(width: width, height: height)
+      let theory = Self.theory(columns: 60, rows: 30, title: nil)
+      let layouts = [
+        theory.frame.layout(options, legendLines: theory.legendGrids(options).count),
+        Self.empirical(columns: 3, rows: 3).frame.layout(options, legendLines: 3),
+        Self.empirical(columns: 10, rows: 7).frame.layout(options, legendLines: 3),
+      ]
+      for layout in layouts.dropFirst() {
+        XCTAssertEqual(layout.plotWidth, layouts[0].plotWidth, "width \(width) height \(String(describing: height))")
+        XCTAssertEqual(layout.plotHeight, layouts[0].plotHeight, "width \(width) height \(String(describing: height))")
+        XCTAssertEqual(layout.margin, layouts[0].margin)
+      }
+    }
   }
 
   func testTextResolutionFillsTheSpaceWithoutDownsampling() {

@@ -74,9 +74,15 @@ final class ExampleTests: XCTestCase {
       XCTAssertEqual(status, 0, "\(arguments)")
       XCTAssertEqual(output, arguments[0] == "check" ? "<stdin>: ok\n" : "42\n", "\(arguments)")
     }
-    let (status, output) = try run(["run", "-"], input: Data("print 1\n".utf8) + [0xFF, 0x0A])
+    // The bad byte sits in a comment, so that only the refusal, not a syntax error, stops it.
+    let (status, output) = try run(["run", "-"], input: Data("print 1 # ".utf8) + [0xFF, 0x0A])
     XCTAssertNotEqual(status, 0, "bytes that are not UTF-8 are refused")
     XCTAssertEqual(output, "")
+    for arguments in [["run", "/tmp"], ["check", "/tmp"]] {
+      let (status, output) = try run(arguments)
+      XCTAssertEqual(status, 1, "\(arguments): a directory is refused, not a crash")
+      XCTAssertEqual(output, "")
+    }
   }
 
   func testTheGoldenComparisonCatchesLayoutAndValueChanges() {
