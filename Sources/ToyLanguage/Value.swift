@@ -1,3 +1,5 @@
+import ToyPlot
+
 /// A value of the language: a number, a string, a list, or a reference to a named model.
 public indirect enum Value: Sendable, Hashable {
   case number(Double)
@@ -85,16 +87,7 @@ public func formatNumber(_ x: Double, significant: Int = 6) -> String {
     }
     return text
   }
-  var exponent = 0
-  var mantissa = magnitude
-  while mantissa >= 10 {
-    mantissa /= 10
-    exponent += 1
-  }
-  while mantissa < 1 {
-    mantissa *= 10
-    exponent -= 1
-  }
+  var (mantissa, exponent) = Ticks.decade(magnitude)
   var scale = 1.0
   for _ in 1..<significant { scale *= 10 }
   if (mantissa * scale).rounded() >= 10 * scale {

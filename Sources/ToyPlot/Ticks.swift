@@ -70,8 +70,14 @@ public enum Ticks {
 
   /// `value` as a mantissa with up to one decimal and a power of ten: 2.5e-3.
   static func scientific(_ value: Double) -> String {
+    let (mantissa, exponent) = decade(abs(value))
+    return (value < 0 ? "-" : "") + trimmed(mantissa, digits: 1) + "e" + String(exponent)
+  }
+
+  /// A positive, finite magnitude as mantissa · 10^exponent with the mantissa in [1, 10).
+  public static func decade(_ magnitude: Double) -> (mantissa: Double, exponent: Int) {
     var exponent = 0
-    var mantissa = abs(value)
+    var mantissa = magnitude
     while mantissa >= 10 {
       mantissa /= 10
       exponent += 1
@@ -80,7 +86,7 @@ public enum Ticks {
       mantissa *= 10
       exponent -= 1
     }
-    return (value < 0 ? "-" : "") + trimmed(mantissa, digits: 1) + "e" + String(exponent)
+    return (mantissa, exponent)
   }
 
   /// `value` with at most `digits` decimals, trailing zeros dropped.
