@@ -17,7 +17,9 @@ public enum FileWriter {
     try replace(path, with: Data(text.utf8))
   }
 
+  /// `~/` at the start of `path` is the home directory, as in a shell (and as reading does).
   public static func replace(_ path: String, with data: Data) throws(Failure) {
+    let path = NSString(string: path).expandingTildeInPath
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
     let (temporary, descriptor) = try createTemporary(beside: url, in: directory)

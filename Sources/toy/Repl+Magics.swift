@@ -37,7 +37,8 @@ extension Repl {
         writeError("%save: cannot write \(file): \(error.reason)\n")
       }
     case "run":
-      guard let data = FileManager.default.contents(atPath: argument), let code = String(data: data, encoding: .utf8)
+      let path = NSString(string: argument).expandingTildeInPath
+      guard let data = FileManager.default.contents(atPath: path), let code = String(data: data, encoding: .utf8)
       else { return writeError("%run: \(argument): no such file or it cannot be read\n") }
       runCode(code, number: number, name: argument)
     case "who":

@@ -255,4 +255,15 @@ final class ModelStoreTests: XCTestCase {
     XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "short\n")
     XCTAssertEqual(try contents(), ["x.csv"], "no temporary file is left behind")
   }
+
+  /// `~/` is the home directory when writing, as it is when reading.
+  func testTildeIsTheHomeDirectoryForWritingAndReading() throws {
+    let home = NSString(string: "~").expandingTildeInPath
+    let name = ".toy-tilde-\(getpid()).json"
+    defer { try? FileManager.default.removeItem(atPath: home + "/" + name) }
+    let model = try makeModel()
+    try ModelStore.save(model, to: "~/" + name)
+    XCTAssertTrue(FileManager.default.fileExists(atPath: home + "/" + name))
+    XCTAssertEqual(try ModelStore.load(from: "~/" + name).file, model.file)
+  }
 }
