@@ -27,7 +27,9 @@ public enum PhaseTheory {
     let solutions = setting.solutions
     return PhaseDiagram(columns: columns, rows: rows, categories: categories(setting), axes: axes, title: title) {
       r, s in
-      solutions.firstIndex(of: setting.candidates(relativeImportance: r, density: s).winner) ?? -1
+      // An axis may reach past density 1 (to centre a trained grid's top row); there the
+      // data are as dense as they can be.
+      solutions.firstIndex(of: setting.candidates(relativeImportance: r, density: min(s, 1)).winner) ?? -1
     }
   }
 }

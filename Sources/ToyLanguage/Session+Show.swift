@@ -419,8 +419,14 @@ extension Session {
       norm[row][column] = norms[0]
       superposition[row][column] = sups[0]
     }
-    let axes = PhaseAxes(
-      importance: (rValues.first ?? 0.1)...(rValues.last ?? 10), density: (sValues.last ?? 0.01)...(sValues.first ?? 1))
+    // Each trained point at the centre of its cell: the axes reach half a step past the
+    // smallest and largest values (exact for a sweep evenly spaced in log, as logspace gives).
+    func centred(_ values: [Double]) -> ClosedRange<Double> {
+      let (low, high) = (values.min() ?? 1, values.max() ?? 1)
+      let half = pow(high / low, 0.5 / Double(max(1, values.count - 1)))
+      return (low / half)...(high * half)
+    }
+    let axes = PhaseAxes(importance: centred(rValues), density: centred(sValues))
     // The theory on a finer grid than the trained points.
     let theory = PhaseTheory.diagram(problem, columns: 60, rows: 30, axes: axes, title: "theory")
     let empirical = EmpiricalPhaseDiagram(norm: norm, superposition: superposition, axes: axes, title: "trained")

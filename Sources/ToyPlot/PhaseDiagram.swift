@@ -4,9 +4,10 @@
 /// `PhaseDiagram` draws named categories, e.g. the theory's cheapest candidate at each point;
 /// `EmpiricalPhaseDiagram` draws trained models in the paper's colouring. Both take a grid of
 /// points evenly spaced in log over their axes, row 0 at the top (highest density), column 0
-/// at the left (lowest importance). A grid that fits is drawn one point per text cell, or a
-/// small one scaled up by whole cells to fill the space (points kept about square); a grid
-/// larger than the space is downsampled, with a note saying so.
+/// at the left (lowest importance). The plot area's size depends on the options alone (about
+/// square, within the width), so diagrams side by side line up: a smaller grid is scaled up
+/// to fill it, each point taking a share of whole cells; a larger one is downsampled, with a
+/// note saying so.
 ///
 ///     let axes = PhaseAxes.paper
 ///     let cells = (0..<20).map { row in (0..<40).map { column in

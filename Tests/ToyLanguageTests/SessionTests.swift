@@ -86,6 +86,38 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(numbers("density"), [0.8, 0.1], "1 − sparsity, densest first")
   }
 
+  /// Each trained point of `show phase` is drawn at the centre of its cell: the axes reach
+  /// half a step past the swept values, and the theory beside it shares them.
+  func testTrainedPhasePointsSitAtTheirCellCentres() throws {
+    let session = Session(seed: 0)
+    var plots: [any Plot] = []
+    session.onDisplay = { if let plot = $0.plot { plots.append(plot) } }
+    let (r, s) = ([0.1, 1, 10], [0.01, 0.1, 1])
+    let script = "model n=2 m=1 importance=[1, r] density=s seeds=2 for r in \(r), s in \(s)\ntrain 5\nshow phase"
+    XCTAssertEqual(session.run(Source(name: "-", text: script)), .finished)
+    let grid = try XCTUnwrap(plots.last as? PanelGrid)
+    let trained = try XCTUnwrap(grid.panels.last as? EmpiricalPhaseDiagram)
+    let theory = try XCTUnwrap(grid.panels.first as? PhaseDiagram)
+    for (column, value) in r.enumerated() {
+      XCTAssertEqual(trained.axes.importance(column: column, of: r.count), value, accuracy: 1e-9 * value)
+    }
+    for (row, value) in s.reversed().enumerated() {
+      XCTAssertEqual(trained.axes.density(row: row, of: s.count), value, accuracy: 1e-9 * value)
+    }
+    XCTAssertEqual(theory.axes.importance, trained.axes.importance)
+    XCTAssertEqual(theory.axes.density, trained.axes.density)
+  }
+
+  /// Past density 1 (where an axis centres a trained grid's top row) the theory reads as at
+  /// density 1, not as an extrapolation of its formulas.
+  func testTheoryPastDensityOneIsTheTheoryAtOne() {
+    let axes = PhaseAxes(importance: 0.1...10, density: 1...100)
+    let past = PhaseTheory.diagram(.twoInOne, columns: 12, rows: 4, axes: axes)
+    let atOne = PhaseTheory.diagram(
+      .twoInOne, columns: 12, rows: 1, axes: PhaseAxes(importance: 0.1...10, density: 1...1))
+    for row in past.cells { XCTAssertEqual(row, atOne.cells[0]) }
+  }
+
   /// An exported CSV holds the display's numbers as a tidy table: the setting's columns, the
   /// quantity, the indices and the value, each row matching the JSON it came from.
   func testCSVExportIsATidyTableOfTheJSONNumbers() throws {
