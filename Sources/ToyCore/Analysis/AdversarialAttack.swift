@@ -3,25 +3,41 @@
 /// Gradient attacks fail on these models (the ReLUs are off most of the time and mask
 /// gradients), so the paper attacks along the row of WᵀW that feeds feature i: in a model
 /// without superposition that row is one-hot and the attack only moves feature i, while
-/// superposition spreads it so a small input change reaches many outputs. δ is one constant
-/// vector added to every input; the loss still compares the output with the clean target |x|.
+/// superposition spreads it so a small input change reaches many outputs. The loss still
+/// compares the output with the clean target |x|.
+///
+/// The budget: the paper gives the attack an L2 norm of a tenth of the mean input norm. toy
+/// gives each input x a tenth of its own norm, x → x + 0.1‖x‖u with u the unit row, whose
+/// mean is exactly that. Adding one fixed δ to every input instead would also "attack" the
+/// inputs with no active feature, which are most of a sparse batch: there the baseline's
+/// zero biases pass δ straight to the output while a trained model's negative biases absorb
+/// it, so at high sparsity the measure falls below 1 for a reason that has nothing to do with
+/// superposition (docs/analysis.md has the measurements).
 public struct AdversarialAttack: Sendable, Equatable {
   /// The feature whose attack hurts most; nil when every row of the attack map is zero.
   public let feature: Int?
-  /// λ, the L2 budget: `budgetFraction` × the mean input norm of the batch.
+  /// ε: each input x is moved by ε‖x‖ along `direction`.
+  public let budgetFraction: Double
+  /// The mean L2 norm of the perturbations, ε × the mean input norm of the batch.
   public let budget: Double
-  /// δ = λ(WᵀW)_i/‖(WᵀW)_i‖₂ for the chosen feature (all zeros when `feature` is nil).
-  public let perturbation: [Double]
+  /// u = (WᵀW)_i/‖(WᵀW)_i‖₂ for the chosen feature (all zeros when `feature` is nil).
+  public let direction: [Double]
   /// The notebook's per-instance loss on the clean batch.
   public let cleanLoss: Double
-  /// The same loss with every input moved by δ.
+  /// The same loss with every input x moved to x + ε‖x‖u.
   public let attackedLoss: Double
 
   /// L′ − L.
   public var lossIncrease: Double { attackedLoss - cleanLoss }
 
-  /// The paper's budget: a tenth of the mean input norm.
+  /// The paper's budget: a tenth of the input norm.
   public static let paperBudgetFraction = 0.1
+
+  /// The perturbation the attack adds to `input`: ε‖x‖u.
+  public func perturbation(of input: [Float]) -> [Double] {
+    let norm = input.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+    return direction.map { budgetFraction * norm * $0 }
+  }
 
   /// Attacks along each feature's row of the attack map in turn on `inputs` and keeps the
   /// one with the highest attacked loss (ties to the lower feature).
@@ -36,20 +52,21 @@ public struct AdversarialAttack: Sendable, Equatable {
     let n = p.b.count
     let outputRows = kind.untied ? p.w2 : p.w
     let budget = budgetFraction * evaluator.meanInputNorm
-    let cleanLoss = evaluator.loss(shift: [Double](repeating: 0, count: n))
+    let cleanLoss = evaluator.cleanLoss
     var best = AdversarialAttack(
-      feature: nil, budget: budget, perturbation: [Double](repeating: 0, count: n),
+      feature: nil, budgetFraction: budgetFraction, budget: budget, direction: [Double](repeating: 0, count: n),
       cleanLoss: cleanLoss, attackedLoss: cleanLoss)
     for i in 0..<n {
       // Row i of the attack map: (W_out,i · W_j) over input features j.
       let row = p.w.map { wj in zip(outputRows[i], wj).reduce(0.0) { $0 + $1.0 * $1.1 } }
       let norm = row.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
       guard norm >= .leastNormalMagnitude, norm.isFinite else { continue }
-      let delta = row.map { budget * $0 / norm }
-      let attacked = evaluator.loss(shift: delta)
+      let direction = row.map { $0 / norm }
+      let attacked = evaluator.loss(direction: direction, budgetFraction: budgetFraction)
       if best.feature == nil || attacked > best.attackedLoss {
         best = AdversarialAttack(
-          feature: i, budget: budget, perturbation: delta, cleanLoss: cleanLoss, attackedLoss: attacked)
+          feature: i, budgetFraction: budgetFraction, budget: budget, direction: direction, cleanLoss: cleanLoss,
+          attackedLoss: attacked)
       }
     }
     return best
@@ -58,7 +75,7 @@ public struct AdversarialAttack: Sendable, Equatable {
 
 extension ToyModel {
   /// The analytic attack on an instance, on the first `samples` rows of its fixed
-  /// evaluation batch, with budget `budgetFraction` × the batch's mean input norm.
+  /// evaluation batch, each input moved by `budgetFraction` × its own norm.
   public func adversarialAttack(
     instance: Int, samples: Int = 16_384, budgetFraction: Double = AdversarialAttack.paperBudgetFraction
   ) -> AdversarialAttack {

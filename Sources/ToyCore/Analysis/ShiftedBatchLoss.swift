@@ -1,10 +1,12 @@
-/// The notebook loss of one instance on a fixed batch whose inputs are all moved by one
-/// constant vector δ, against the clean target |x|; the inner loop of the analytic attack.
+/// The notebook loss of one instance on a fixed batch whose inputs are each moved along one
+/// direction u by ε times their own norm (x → x + ε‖x‖u), against the clean target |x|; the
+/// inner loop of the analytic attack.
 ///
-/// The attack tries every feature's δ on the same batch, so the part of the forward pass that
-/// does not depend on δ is done once: the hidden pre-activation Wx (the shift adds Wδ to it),
-/// and, for kinds without a hidden ReLU, the whole output pre-activation Wᵀ(Wx) + b (the
-/// shift adds WᵀWδ to it), which makes each attack cost O(F) per sample instead of O(FH).
+/// The attack tries every feature's direction on the same batch, so the part of the forward
+/// pass that does not depend on the shift is done once: the hidden pre-activation Wx (the
+/// shift adds ε‖x‖·Wu to it), and, for kinds without a hidden ReLU, the whole output
+/// pre-activation Wᵀ(Wx) + b (the shift adds ε‖x‖·WᵀWu to it), which makes each attack cost
+/// O(F) per sample instead of O(FH).
 /// Shapes: B = batch, F = n features, H = m hidden; all arrays are flat and row-major, in Double.
 struct ShiftedBatchLoss {
   let kind: ModelKind
@@ -22,6 +24,8 @@ struct ShiftedBatchLoss {
   /// B×H hidden pre-activations Wx for kinds with a hidden ReLU, else B×F output
   /// pre-activations Wᵀ(Wx) + b.
   let clean: [Double]
+  /// ‖x‖₂ of each sample, B.
+  let inputNorms: [Double]
   /// The mean of ‖x‖₂ over the batch, zero samples included.
   let meanInputNorm: Double
 
@@ -38,7 +42,7 @@ struct ShiftedBatchLoss {
     batchSize = inputs.count
     var target = [Double](repeating: 0, count: inputs.count * n)
     var clean = [Double](repeating: 0, count: inputs.count * (kind.hiddenReLU ? m : n))
-    var normSum = 0.0
+    var norms = [Double](repeating: 0, count: inputs.count)
     var hidden = [Double](repeating: 0, count: m)
     for (s, x) in inputs.enumerated() {
       var squares = 0.0
@@ -49,7 +53,7 @@ struct ShiftedBatchLoss {
         target[s * n + f] = Swift.abs(value)
         for k in 0..<m { hidden[k] += w[f * m + k] * value }
       }
-      normSum += squares.squareRoot()
+      norms[s] = squares.squareRoot()
       if kind.hiddenReLU {
         for k in 0..<m { clean[s * m + k] = hidden[k] }
       } else {
@@ -62,23 +66,29 @@ struct ShiftedBatchLoss {
     }
     self.target = target
     self.clean = clean
-    meanInputNorm = inputs.isEmpty ? 0 : normSum / Double(inputs.count)
+    inputNorms = norms
+    meanInputNorm = inputs.isEmpty ? 0 : norms.reduce(0, +) / Double(inputs.count)
   }
 
-  /// The mean over samples and features of I_f·(x′ − |x|)², where x′ is the output on x + δ.
-  func loss(shift delta: [Double]) -> Double {
+  /// The mean over samples and features of I_f·(x′ − |x|)², where x′ is the output on
+  /// x + ε‖x‖u (ε = `budgetFraction`, u = `direction`).
+  func loss(direction u: [Double], budgetFraction epsilon: Double) -> Double {
     guard batchSize > 0 else { return 0 }
-    // Wδ, the shift of the hidden pre-activation.
+    // Wu, the hidden pre-activation's shift per unit of ε‖x‖.
     var hiddenShift = [Double](repeating: 0, count: m)
-    for f in 0..<n where delta[f] != 0 {
-      for k in 0..<m { hiddenShift[k] += w[f * m + k] * delta[f] }
+    for f in 0..<n where u[f] != 0 {
+      for k in 0..<m { hiddenShift[k] += w[f * m + k] * u[f] }
     }
-    return kind.hiddenReLU ? hiddenReLULoss(hiddenShift) : linearHiddenLoss(hiddenShift)
+    let scale = inputNorms.map { epsilon * $0 }
+    return kind.hiddenReLU ? hiddenReLULoss(hiddenShift, scale) : linearHiddenLoss(hiddenShift, scale)
   }
+
+  /// The loss on the clean batch.
+  var cleanLoss: Double { loss(direction: [Double](repeating: 0, count: n), budgetFraction: 0) }
 
   private func output(_ z: Double) -> Double { kind.outputReLU ? max(z, 0) : z }
 
-  private func linearHiddenLoss(_ hiddenShift: [Double]) -> Double {
+  private func linearHiddenLoss(_ hiddenShift: [Double], _ scale: [Double]) -> Double {
     var shift = [Double](repeating: 0, count: n)
     for f in 0..<n {
       for k in 0..<m { shift[f] += wOut[f * m + k] * hiddenShift[k] }
@@ -88,7 +98,7 @@ struct ShiftedBatchLoss {
       target.withUnsafeBufferPointer { t in
         for s in 0..<batchSize {
           for f in 0..<n {
-            let d = output(z[s * n + f] + shift[f]) - t[s * n + f]
+            let d = output(z[s * n + f] + scale[s] * shift[f]) - t[s * n + f]
             total += importance[f] * d * d
           }
         }
@@ -97,14 +107,14 @@ struct ShiftedBatchLoss {
     return total / Double(batchSize * n)
   }
 
-  private func hiddenReLULoss(_ hiddenShift: [Double]) -> Double {
+  private func hiddenReLULoss(_ hiddenShift: [Double], _ scale: [Double]) -> Double {
     var total = 0.0
     var h = [Double](repeating: 0, count: m)
     clean.withUnsafeBufferPointer { u in
       target.withUnsafeBufferPointer { t in
         wOut.withUnsafeBufferPointer { wo in
           for s in 0..<batchSize {
-            for k in 0..<m { h[k] = max(u[s * m + k] + hiddenShift[k], 0) }
+            for k in 0..<m { h[k] = max(u[s * m + k] + scale[s] * hiddenShift[k], 0) }
             for f in 0..<n {
               var z = bias[f]
               for k in 0..<m { z += wo[f * m + k] * h[k] }
