@@ -175,10 +175,12 @@ extension Session {
     case "wtw":
       let wtw = instances.map { geometry($0).interference }
       let biases = instances.map { model.bias(instance: $0).map(Double.init) }
-      // One colour scale for every panel, so that panels compare by colour.
-      let limit = sharedLimit(zip(wtw, biases).map { $0 + [$1] })
+      // One colour scale for every panel, so that panels compare by colour; the bias on a
+      // scale of its own (shared too), at least ±0.1 so that rounding noise stays white.
+      let limit = sharedLimit(wtw)
+      let biasLimit = max(0.1, biases.joined().filter(\.isFinite).map(Swift.abs).max() ?? 0)
       let plots: [any Plot] = settings.indices.map { k in
-        Heatmap(wtw[k], side: biases[k], limit: limit, title: label(entry, settings[k]))
+        Heatmap(wtw[k], side: biases[k], sideLimit: biasLimit, limit: limit, title: label(entry, settings[k]))
       }
       return (
         panels(plots, named ? entry.name : nil),

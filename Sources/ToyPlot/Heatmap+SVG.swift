@@ -26,7 +26,8 @@ extension Heatmap {
     let barX = (sideColumn == nil ? left + columns * cell : sideX + sideWidth) + 24
     let barHeight = max(rows * cell, 120)
     let noData = matrix.joined().contains { $0.isNaN } || (sideColumn ?? []).contains { $0.isNaN }
-    let noteHeight = factor > 1 ? 18 : 0
+    let sideNote = sideScaleNote(ascii: false)
+    let noteHeight = (factor > 1 ? 18 : 0) + (sideNote == nil ? 0 : 18)
     let width = barX + 12 + 44
     let height = top + barHeight + 12 + noteHeight + (noData ? 18 : 0)
     var svg = SVGWriter(width: Double(width), height: Double(height))
@@ -42,7 +43,7 @@ extension Heatmap {
       for (r, value) in sideColumn.enumerated() {
         svg.rect(
           x: Double(sideX), y: Double(top + r * cell), width: Double(sideWidth), height: Double(cell),
-          fill: color(value, limit: limit))
+          fill: color(value, limit: effectiveSideLimit))
       }
       svg.text(sideLabel, x: Double(sideX) + Double(sideWidth) / 2, y: Double(top - 5), size: 10, anchor: .middle)
     }
@@ -55,6 +56,10 @@ extension Heatmap {
     var y = Double(top + barHeight + 16)
     if factor > 1 {
       svg.text(averagingNote(factor: factor, ascii: false), x: Double(left), y: y, size: 10, color: .grey)
+      y += 18
+    }
+    if let sideNote {
+      svg.text(sideNote, x: Double(left), y: y, size: 10, color: .grey)
       y += 18
     }
     if noData {

@@ -80,6 +80,7 @@ extension Heatmap {
     parts.append(TextGrid(width: 1, height: 1))
     let hasNaN = matrix.joined().contains { $0.isNaN } || (sideColumn ?? []).contains { $0.isNaN }
     parts.append(legend(limit: limit, x: gutter, pictureWidth: pictureWidth, noData: hasNaN, options: options))
+    if let note = sideScaleNote(ascii: options.ascii) { parts.append(TextGrid(lines: [note])) }
     return Self.clipped(TextGrid.vertical(parts), width: options.width)
   }
 
@@ -115,7 +116,8 @@ extension Heatmap {
     let width = gutter + columns * cellWidth + (side == nil ? 0 : 2 * cellWidth)
     var grid = TextGrid(width: width, height: textRows)
 
-    func cell(_ upper: Double?, _ lower: Double?) -> Cell {
+    let sideLimit = effectiveSideLimit
+    func cell(_ upper: Double?, _ lower: Double?, limit: Double) -> Cell {
       if halfBlocks {
         let top = upper.map { color($0, limit: limit) }
         guard let lower else { return Cell("▀", foreground: top) }
@@ -134,11 +136,13 @@ extension Heatmap {
     for y in 0..<textRows {
       for c in 0..<columns {
         let (upper, lower) = pair(y) { matrix[$0][c] }
-        for dx in 0..<cellWidth { grid[gutter + c * cellWidth + dx, y] = cell(upper, lower) }
+        for dx in 0..<cellWidth { grid[gutter + c * cellWidth + dx, y] = cell(upper, lower, limit: limit) }
       }
       if let side {
         let (upper, lower) = pair(y) { side[$0] }
-        for dx in 0..<cellWidth { grid[gutter + (columns + 1) * cellWidth + dx, y] = cell(upper, lower) }
+        for dx in 0..<cellWidth {
+          grid[gutter + (columns + 1) * cellWidth + dx, y] = cell(upper, lower, limit: sideLimit)
+        }
       }
     }
 

@@ -23,6 +23,10 @@ public struct Heatmap: Plot {
   public var side: [Double]?
   /// The side column's label, above it.
   public var sideLabel: String
+  /// The side column's own colour limit ±`sideLimit`, noted under the plot; nil draws it on
+  /// the matrix's scale. The bias is a tenth the size of WᵀW's entries, and on their ±1 scale
+  /// its negative values, the point of the paper's bias column, would all read as zero.
+  public var sideLimit: Double?
   /// Labels for rows and columns; indices when nil or too short.
   public var rowLabels: [String]?
   public var columnLabels: [String]?
@@ -34,13 +38,15 @@ public struct Heatmap: Plot {
   public var colormap: Colormap
 
   public init(
-    _ values: [[Double]], side: [Double]? = nil, sideLabel: String = "b", rowLabels: [String]? = nil,
+    _ values: [[Double]], side: [Double]? = nil, sideLabel: String = "b", sideLimit: Double? = nil,
+    rowLabels: [String]? = nil,
     columnLabels: [String]? = nil, rowTitle: String? = nil, columnTitle: String? = nil, limit: Double? = nil,
     colormap: Colormap = .coolwarm, title: String? = nil
   ) {
     self.values = values
     self.side = side
     self.sideLabel = sideLabel
+    self.sideLimit = sideLimit
     self.rowLabels = rowLabels
     self.columnLabels = columnLabels
     self.rowTitle = rowTitle
@@ -56,8 +62,23 @@ public struct Heatmap: Plot {
   /// The symmetric colour limit actually used: `limit` if positive, else max(1, max|x|).
   public var effectiveLimit: Double {
     if let limit, limit > 0, limit.isFinite { return limit }
-    let all = values.joined().filter(\.isFinite) + (side ?? []).filter(\.isFinite)
+    let all = values.joined().filter(\.isFinite) + (sideLimit == nil ? (side ?? []).filter(\.isFinite) : [])
     return max(1, all.map(abs).max() ?? 0)
+  }
+
+  /// The side column's colour limit: `sideLimit` when positive, else the matrix's.
+  public var effectiveSideLimit: Double {
+    if let sideLimit, sideLimit > 0, sideLimit.isFinite { return sideLimit }
+    return effectiveLimit
+  }
+
+  /// The note under the plot when the side column has a scale of its own, e.g.
+  /// "b on its own scale: −0.25 to 0.25".
+  func sideScaleNote(ascii: Bool) -> String? {
+    guard side != nil, sideLimit != nil else { return nil }
+    let limit = Ticks.label(effectiveSideLimit)
+    let text = "\(sideLabel) on its own scale: −\(limit) to \(limit)"
+    return ascii ? Self.asciiOnly(text) : text
   }
 
   /// The colour of a value: blue at −limit, white-ish at 0, red at +limit, grey for NaN.

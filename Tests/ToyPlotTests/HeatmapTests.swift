@@ -40,6 +40,27 @@ final class HeatmapTests: XCTestCase {
     }
   }
 
+  /// The pentagon's small negative biases read as zero on WᵀW's ±1 scale; on a scale of
+  /// their own they show, and the plot says which scale it is.
+  func testTheBiasColumnCanHaveAScaleOfItsOwn() {
+    let bias = [-0.08, -0.08, -0.08, 0.05, 0]
+    let shared = Heatmap(pentagon, side: bias).plainText(TextOptions(width: 60))
+    let own = Heatmap(pentagon, side: bias, sideLimit: 0.1).plainText(TextOptions(width: 60))
+    // The side column is the last two characters of the first five body lines.
+    func column(_ text: String) -> [String] {
+      text.split(separator: "\n").dropFirst().prefix(5).map { String($0.trimmingCharacters(in: .whitespaces).suffix(2)) }
+    }
+    XCTAssertEqual(column(shared), ["··", "··", "··", "··", "··"], shared)
+    XCTAssertEqual(column(own), ["==", "==", "==", "++", "··"], own)
+    XCTAssertTrue(own.contains("b on its own scale: −0.1 to 0.1"), own)
+    XCTAssertFalse(shared.contains("own scale"))
+    let svg = Heatmap(pentagon, side: bias, sideLimit: 0.1).svg().document
+    XCTAssertTrue(svg.contains("b on its own scale"))
+    // On its own scale, −0.08 is a strong blue; on the shared one almost white.
+    let strong = Colormap.coolwarm.diverging(-0.08, limit: 0.1)
+    XCTAssertTrue(svg.contains(strong.hex), "the bias cells use the side scale")
+  }
+
   func testGoldenAntipodalPairsAndAveragedMatrix() {
     let plot = Heatmap(antipodal, side: [0, 0, 0, 0, 0.4], rowTitle: "feature", columnTitle: "feature")
     assertGolden(plot.plainText(TextOptions(width: 40)), "heatmap-antipodal-plain")
