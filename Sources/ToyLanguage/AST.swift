@@ -51,7 +51,7 @@ public struct Statement: Sendable, Hashable {
     case reset
     case explore
     case show(target: String, targetSpan: Span, parameters: [Parameter])
-    case print([Expr])
+    case print([Expr], parameters: [Parameter])
     case loop(variable: String, variableSpan: Span, values: Expr, body: [Statement])
     case use(name: String, nameSpan: Span)
     case save(path: String, pathSpan: Span)

@@ -18,7 +18,8 @@ public enum Cheatsheet {
     for entry in StatementHelp.entries {
       lines.append("| `\(entry.name)` | `\(escape(entry.usage))` | \(escape(entry.summary)) |")
     }
-    for (title, statement) in [("model", "model"), ("train", "train"), ("show and export", "show")] {
+    for (title, statement) in [("model", "model"), ("train", "train"), ("show and export", "show"), ("print", "print")]
+    {
       lines += [
         "", "## Parameters of \(title)", "", "| parameter | meaning | values | default |", "| --- | --- | --- | --- |",
       ]

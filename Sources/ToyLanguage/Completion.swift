@@ -20,9 +20,11 @@ public enum Completion {
     let statement = words.last { Keyword(rawValue: $0) != nil } ?? ""
     if before.hasSuffix("=") {
       let parameter = String(before.dropLast().split(separator: " ").last ?? "")
-      if let spec = ParameterTable.all.first(where: { $0.name == parameter }), case .choice(let values) = spec.kind {
-        return values
-      }
+      let spec =
+        ParameterTable.specs(for: statement).first { $0.name == parameter }
+        ?? ParameterTable.all.first { $0.name == parameter }
+      if case .choice(let values)? = spec?.kind { return values }
+      if case .seeds? = spec?.kind { return ["best", "all"] }
       return models
     }
     if statement == "show" || statement == "export", words.last == statement { return ShowTargets.names }

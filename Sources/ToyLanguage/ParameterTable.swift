@@ -14,6 +14,8 @@ public struct ParameterSpec: Sendable {
     case featureSets
     /// Which instances to show: a number, a list of numbers, or `all`.
     case instances
+    /// Which seeds of each setting: `best`, `all`, a seed number or a list of them.
+    case seeds
   }
 
   public let name: String
@@ -33,6 +35,7 @@ public struct ParameterSpec: Sendable {
     case .choice(let words): return words.dropLast().joined(separator: ", ") + " or " + (words.last ?? "")
     case .featureSets: return "lists of consecutive feature indices, e.g. [[0, 1], [2, 3]]"
     case .instances: return "an instance number, a list of them, or all"
+    case .seeds: return "best, all, a seed number from 0, or a list of them"
     }
   }
 }
@@ -59,7 +62,7 @@ public enum ParameterTable {
       defaultValue: "0", summary: "probability S that a feature is zero (not with density)"),
     .init(
       name: "seeds", statement: "model", kind: .whole(1...10_000), defaultValue: "1",
-      summary: "seeds per setting; views keep the lowest-loss seed on a fixed evaluation batch"),
+      summary: "seeds per setting; views show the lowest-loss seed on a fixed evaluation batch (see seed= of show)"),
     .init(
       name: "seed", statement: "model", kind: .whole(0...Int(Int32.max)),
       defaultValue: "derived from the session's seed and the model's ordinal", summary: "the model's seed"),
@@ -97,6 +100,7 @@ public enum ParameterTable {
     .init(
       name: "instance", statement: "show", kind: .instances, defaultValue: "all",
       summary: "which instances (settings) to draw"),
+    seedChoice("show", "which seed of each setting to draw (models with seeds=)"),
     .init(
       name: "width", statement: "show", kind: .whole(20...1000), defaultValue: "the terminal's",
       summary: "columns to draw in"),
@@ -113,17 +117,28 @@ public enum ParameterTable {
       summary: "geometry: canonical turns the top represented feature right and the next above, as the paper"),
   ]
 
+  /// Options of `print`, after its values: `print loss seed=all`.
+  public static let print: [ParameterSpec] = [
+    seedChoice("print", "which seed of each setting a metric reads (models with seeds=)")
+  ]
+
+  /// `seed=` of a view: every instance of a `seeds=` model can be looked at, not only the best.
+  private static func seedChoice(_ statement: String, _ summary: String) -> ParameterSpec {
+    .init(name: "seed", statement: statement, kind: .seeds, defaultValue: "best", summary: summary)
+  }
+
   public static func specs(for statement: String) -> [ParameterSpec] {
     switch statement {
     case "model": return model
     case "train": return train
     case "show", "export": return show
+    case "print": return print
     default: return []
     }
   }
 
   /// Every spec, for `help NAME`.
-  public static var all: [ParameterSpec] { model + train + show }
+  public static var all: [ParameterSpec] { model + train + show + print }
 }
 
 /// Help for statements, from the same words the parser knows.
@@ -139,8 +154,8 @@ public enum StatementHelp {
     ),
     ("reset", "reset", "re-initialise the current model's weights"),
     ("explore", "explore", "train one setting live while keys change it (the prompt only)"),
-    ("show", "show wtw|norms|geometry|… [instance=… width=… canvas=…]", "draw a plot of the current model"),
-    ("print", "print EXPR[, EXPR…]", "print values; metrics (loss, norms, dims, …) as tables"),
+    ("show", "show wtw|norms|geometry|… [instance=… seed=… width=… canvas=…]", "draw a plot of the current model"),
+    ("print", "print EXPR[, EXPR…] [seed=…]", "print values; metrics (loss, norms, dims, …) as tables"),
     ("for", "for x in LIST do … end", "repeat statements for each item"),
     ("use", "use NAME", "make a named model the current one"),
     ("save", "save \"file.json\"", "save the current model"),

@@ -174,7 +174,7 @@ public struct Parser {
       let parameters = try parameterList()
       return Statement(
         kind: .show(target: target, targetSpan: targetSpan, parameters: parameters), span: start.union(previousSpan))
-    // PrintStatement ::= 'print' Expr ( ',' Expr )*
+    // PrintStatement ::= 'print' Expr ( ',' Expr )* Parameter*
     case .print:
       var values = [try expression()]
       while check(.comma) {
@@ -182,7 +182,8 @@ public struct Parser {
         skipNewlines()
         values.append(try expression())
       }
-      return Statement(kind: .print(values), span: start.union(previousSpan))
+      let parameters = try parameterList()
+      return Statement(kind: .print(values, parameters: parameters), span: start.union(previousSpan))
     // ForStatement ::= 'for' NAME 'in' Expr 'do' … 'end'
     case .for:
       let (name, nameSpan) = try expectName("a loop variable name")

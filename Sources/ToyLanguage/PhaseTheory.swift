@@ -37,3 +37,47 @@ public enum PhaseTheory {
 extension PhaseDiagram.Category {
   func renamed(_ name: String) -> Self { Self(name, color: color, letter: letter) }
 }
+
+/// The trained side of a phase diagram: what the seeds at each point found, drawn in the
+/// theory's categories so that the two panels compare cell by cell.
+public enum PhaseTrained {
+  /// Seeds that match none of the candidates (`PhaseChange.solution(of:)` is nil).
+  public static let other = PhaseDiagram.Category("none of the candidates", color: RGB(70, 70, 70), letter: "x")
+
+  /// The theory's categories of `setting`, then `other`.
+  public static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
+    PhaseTheory.categories(setting) + [other]
+  }
+
+  /// The index into `categories(setting)` of a solution (nil: `other`).
+  public static func category(_ solution: PhaseChange.Solution?, _ setting: PhaseChange) -> Int {
+    solution.flatMap { setting.solutions.firstIndex(of: $0) } ?? setting.solutions.count
+  }
+
+  /// The seed drawn at a point: seed number `seed` of it, or its best seed when nil.
+  public static func drawn(_ point: PhaseChange.TrainedPoint, seed: Int?) -> PhaseChange.TrainedSeed {
+    seed.map { point.seeds[min($0, point.seeds.count - 1)] } ?? point.bestSeed
+  }
+
+  /// At each point (row 0 the densest, nil: no data) the candidate of the best seed, or of
+  /// seed number `seed`; the notes say which, and at how many points the seeds split.
+  public static func diagram(
+    _ setting: PhaseChange, points: [[PhaseChange.TrainedPoint?]], seed: Int? = nil, axes: PhaseAxes,
+    title: String? = nil
+  ) -> PhaseDiagram {
+    let cells = points.map { row in
+      row.map { point in point.map { category(drawn($0, seed: seed).solution, setting) } ?? -1 }
+    }
+    let all = points.flatMap { $0 }.compactMap { $0 }
+    let seeds = all.map(\.seeds.count).max() ?? 0
+    var notes: [String] = []
+    if seeds > 1 {
+      let split = all.count { point in Set(point.seeds.map(\.solution)).count > 1 }
+      notes = [
+        seed.map { "seed \($0) of \(seeds) at each point" } ?? "the best of \(seeds) seeds at each point",
+        "seeds differ at \(split) of \(all.count) points",
+      ]
+    }
+    return PhaseDiagram(cells, categories: categories(setting), axes: axes, title: title, notes: notes)
+  }
+}

@@ -1,7 +1,8 @@
 import ToyCore
 
 /// Metrics: names that read the current model (`loss`, `norms`, …), also as members of a
-/// named model (`a.loss`). Per-instance metrics give one item per setting (its shown seed).
+/// named model (`a.loss`). Per-instance metrics give one item per setting (its shown seed);
+/// `print loss seed=all` gives one per seed of each setting.
 extension Session {
   static let metricNames = [
     "loss", "norms", "superposition", "dimensionality", "dims", "steps", "density", "importance", "bias",
@@ -53,9 +54,10 @@ extension Session {
     return metric(name, of: entry)
   }
 
-  func metric(_ name: String, of entry: ModelEntry) -> Value? {
+  /// `instances`: the instances to read, one item each (default: each setting's shown seed).
+  func metric(_ name: String, of entry: ModelEntry, instances: [Int]? = nil) -> Value? {
     let model = entry.model
-    func perSetting(_ f: (Int) -> Value) -> Value { .list(entry.shown.map(f)) }
+    func perSetting(_ f: (Int) -> Value) -> Value { .list((instances ?? entry.shown).map(f)) }
     func numbers(_ xs: [Double]) -> Value { .list(xs.map(Value.number)) }
     func geometry(_ i: Int) -> FeatureGeometry {
       FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) })
@@ -75,17 +77,42 @@ extension Session {
     }
   }
 
-  /// `print a, b`: values on one line; a metric alone as an aligned table with a row per setting.
-  func printValues(_ expressions: [Expr], _ statement: Statement, _ source: Source) throws(Diagnostic) {
+  /// `print a, b`: values on one line; a metric alone as an aligned table with a row per setting
+  /// (per seed of each setting with `seed=`).
+  func printValues(_ expressions: [Expr], _ parameters: [Parameter], _ statement: Statement, _ source: Source)
+    throws(Diagnostic)
+  {
+    let given = try checkedParameters(parameters, statement: "print", source)
+    let references = expressions.compactMap(metricReference)
+    var views: [SeedView]?
+    if let parameter = given["seed"] {
+      guard references.count == expressions.count, let entry = references.first?.0,
+        references.allSatisfy({ $0.0.name == entry.name })
+      else {
+        throw Diagnostic(
+          "seed= picks the seeds of one model's metrics; these values are not all metrics of one model",
+          at: parameter.nameSpan, in: source, hint: "e.g. print loss seed=all")
+      }
+      let choice = try seedChoice(parameter, entry, source)
+      views = seedViews(entry, Array(entry.settings.indices), choice)
+    }
     if expressions.count == 1, let (entry, name) = metricReference(expressions[0]) {
       try checkMetricSize(name, entry, expressions[0].span, source)
-      guard let value = metric(name, of: entry) else { return }
-      emit(text: table(name, value, entry), json: metricJSON(name, value, entry), statement, value: value)
+      guard let value = metric(name, of: entry, instances: views?.map(\.instance)) else { return }
+      emit(
+        text: table(name, value, entry, views), json: metricJSON(name, value, entry, views), statement, value: value)
       return
     }
     var values: [Value] = []
-    for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
-    let text = metricsTable(expressions, values) ?? values.map(\.description).joined(separator: " ")
+    if let views, let entry = references.first?.0 {
+      for (expression, (_, name)) in zip(expressions, references) {
+        try checkMetricSize(name, entry, expression.span, source)
+        values.append(metric(name, of: entry, instances: views.map(\.instance)) ?? .number(.nan))
+      }
+    } else {
+      for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
+    }
+    let text = metricsTable(expressions, values, views) ?? values.map(\.description).joined(separator: " ")
     emit(
       text: text, json: .array(values.map(Self.json)), statement, value: values.count == 1 ? values[0] : .list(values))
   }
@@ -93,12 +120,12 @@ extension Session {
   /// `print steps, loss, dims`: metrics of one model that are each a number per setting (or
   /// one number for the model, repeated) as one table with a column per metric. Nil when the
   /// values are anything else, such as a metric per feature.
-  private func metricsTable(_ expressions: [Expr], _ values: [Value]) -> String? {
+  private func metricsTable(_ expressions: [Expr], _ values: [Value], _ views: [SeedView]?) -> String? {
     let references = expressions.compactMap(metricReference)
     guard references.count == expressions.count, let entry = references.first?.0,
       references.allSatisfy({ $0.0.name == entry.name })
     else { return nil }
-    let count = entry.settings.count
+    let count = views?.count ?? entry.settings.count
     var columns: [[Double]] = []
     for value in values {
       switch value {
@@ -109,7 +136,7 @@ extension Session {
       default: return nil
       }
     }
-    let (labels, labelRows) = settingColumns(entry)
+    let (labels, labelRows) = settingColumns(entry, views)
     let cells = columns.map { column in
       column.allSatisfy { $0.isFinite && $0 == $0.rounded() && Swift.abs($0) < 1e15 }
         ? column.map { String(Int($0)) } : valueCells(column)
@@ -142,19 +169,25 @@ extension Session {
     }
   }
 
-  /// Column labels for a model's settings: its sweep variables, or 1−S when nothing was swept.
-  func settingColumns(_ entry: ModelEntry) -> (header: [String], rows: [[String]]) {
+  /// Column labels for a model's settings: its sweep variables, or 1−S when nothing was swept;
+  /// with `views` (from `seed=`), a row per view and a last column for its seed number.
+  func settingColumns(_ entry: ModelEntry, _ views: [SeedView]? = nil) -> (header: [String], rows: [[String]]) {
+    let settings = views?.map(\.setting) ?? Array(entry.settings.indices)
+    var result: (header: [String], rows: [[String]])
     if let first = entry.settings.first, !first.isEmpty {
-      let columns = first.indices.map { c in settingCells(entry.settings.map { $0[c].1 }) }
-      return (first.map(\.0), entry.settings.indices.map { r in columns.map { $0[r] } })
+      let columns = first.indices.map { c in settingCells(settings.map { entry.settings[$0][c].1 }) }
+      result = (first.map(\.0), settings.indices.map { r in columns.map { $0[r] } })
+    } else {
+      let densities = settings.map { decimal(entry.model.density(instance: entry.shown[$0])[0]) }
+      result = (["1−S"], settingCells(densities).map { [$0] })
     }
-    let densities = entry.shown.map { decimal(entry.model.density(instance: $0)[0]) }
-    return (["1−S"], settingCells(densities).map { [$0] })
+    guard let views else { return result }
+    return (result.header + ["seed"], zip(result.rows, views).map { $0 + [String($1.seed ?? 0)] })
   }
 
-  func table(_ name: String, _ value: Value, _ entry: ModelEntry) -> String {
+  func table(_ name: String, _ value: Value, _ entry: ModelEntry, _ views: [SeedView]? = nil) -> String {
     guard case .list(let perSetting) = value else { return value.description }
-    let (labels, labelRows) = settingColumns(entry)
+    let (labels, labelRows) = settingColumns(entry, views)
     var header = labels
     var rows = labelRows
     let numbers = perSetting.map { $0.numbers ?? [] }
@@ -170,12 +203,18 @@ extension Session {
     return alignedTable(header: header, rows: rows, keep: labels.count, width: textWidth)
   }
 
-  func metricJSON(_ name: String, _ value: Value, _ entry: ModelEntry) -> JSON.Node {
-    .object([
+  /// The metric's payload; with `views` (from `seed=`), `settings`, `instances` and `seeds`
+  /// hold one item per view.
+  func metricJSON(_ name: String, _ value: Value, _ entry: ModelEntry, _ views: [SeedView]? = nil) -> JSON.Node {
+    let settings = views?.map(\.setting) ?? Array(entry.settings.indices)
+    let instances = views?.map(\.instance) ?? entry.shown
+    var fields: [(String, JSON.Node)] = [
       ("model", .string(entry.name)), ("metric", .string(name)), ("steps", .number(Double(entry.model.steps))),
-      ("settings", .array(entry.settings.map { .object($0.map { ($0.0, .number($0.1)) }) })),
-      ("instances", .array(entry.shown.map { .number(Double($0)) })), ("values", Self.json(value)),
-    ])
+      ("settings", .array(settings.map { .object(entry.settings[$0].map { ($0.0, .number($0.1)) }) })),
+      ("instances", .array(instances.map { .number(Double($0)) })),
+    ]
+    if entry.seeds > 1 { fields.append(("seeds", JSON.numbers(instances.map { Double(seedNumber(entry, $0)) }))) }
+    return .object(fields + [("values", Self.json(value))])
   }
 }
 

@@ -89,18 +89,28 @@ extension Session {
       options = TextOptions(
         width: options.width, height: options.height, ascii: canvas == .ascii || ascii, canvas: canvas)
     }
-    let settings = try selectedSettings(given["instance"], entry, target: target, statementSpan: statement.span, source)
+    let seeds = try seedChoice(given["seed"], entry, source)
+    let settings = try selectedSettings(
+      given["instance"], entry, target: target, statementSpan: statement.span, source,
+      views: seedViews(entry, Array(0..<entry.settings.count), seeds).count / max(1, entry.settings.count))
     let canonical = try choice(given["orient"], "orient", default: "raw", source) == "canonical"
-    let (plot, data) = try drawing(target, entry, settings, canonical: canonical, statement.span, source)
+    let (plot, data) = try drawing(
+      target, entry, settings, seeds: seeds, canonical: canonical, statement.span, source,
+      seedSpan: given["seed"]?.value.span)
+    // Phase draws every setting, one seed each: its settings are listed as the model's.
+    let views = seedViews(
+      entry, target == "phase" ? Array(entry.settings.indices) : settings, target == "phase" ? .best : seeds)
     let payload = JSON.Node.object([
       ("model", .string(entry.name)), ("target", .string(target)), ("steps", .number(Double(entry.model.steps))),
       (
         "settings",
         .array(
-          settings.map { setting in
-            .object(
-              [("index", .number(Double(setting))), ("instance", .number(Double(entry.shown[setting])))]
-                + entry.settings[setting].map { ($0.0, JSON.Node.number($0.1)) })
+          views.map { view in
+            let seed: [(String, JSON.Node)] =
+              entry.seeds > 1 ? [("seed", .number(Double(seedNumber(entry, view.instance))))] : []
+            return .object(
+              [("index", .number(Double(view.setting))), ("instance", .number(Double(view.instance)))] + seed
+                + entry.settings[view.setting].map { ($0.0, JSON.Node.number($0.1)) })
           })
       ),
       ("data", data),
@@ -108,9 +118,11 @@ extension Session {
     return (plot, payload, options)
   }
 
-  /// Setting indices from `instance=`: a number, a list, or `all` (the default).
+  /// Setting indices from `instance=`: a number, a list, or `all` (the default). `views`:
+  /// the panels each setting takes (its seeds under `seed=`).
   func selectedSettings(
-    _ parameter: Parameter?, _ entry: ModelEntry, target: String, statementSpan: Span, _ source: Source
+    _ parameter: Parameter?, _ entry: ModelEntry, target: String, statementSpan: Span, _ source: Source,
+    views: Int = 1
   ) throws(Diagnostic) -> [Int] {
     let count = entry.settings.count
     var chosen = Array(0..<count)
@@ -132,12 +144,17 @@ extension Session {
       }
     }
     let perInstance: Set<String> = ["wtw", "w", "bias", "norms", "geometry", "hidden", "neurons"]
-    if perInstance.contains(target) && chosen.count > Self.panelLimit {
+    if perInstance.contains(target) && chosen.count * views > Self.panelLimit {
       throw Diagnostic(
-        "\(chosen.count) panels are too many to draw at once", at: parameter?.value.span ?? statementSpan, in: source,
-        hint: "pick some, e.g. instance=[0, \(count / 2), \(count - 1)]")
+        "\(chosen.count * views) panels are too many to draw at once", at: parameter?.value.span ?? statementSpan,
+        in: source, hint: "pick some, e.g. instance=[0, \(count / 2), \(count - 1)]")
     }
     return chosen
+  }
+
+  /// A panel title for a view: its setting's, and the seed when `seed=` chose it.
+  func label(_ entry: ModelEntry, _ view: SeedView) -> String {
+    label(entry, view.setting) + (view.seed.map { ", seed \($0)" } ?? "")
   }
 
   /// A panel title for a setting: its sweep values, or its density.
@@ -163,11 +180,12 @@ extension Session {
   }
 
   func drawing(
-    _ target: String, _ entry: ModelEntry, _ settings: [Int], canonical: Bool, _ span: Span, _ source: Source,
-    named: Bool = true
+    _ target: String, _ entry: ModelEntry, _ settings: [Int], seeds: SeedChoice = .best, canonical: Bool,
+    _ span: Span, _ source: Source, named: Bool = true, seedSpan: Span? = nil
   ) throws(Diagnostic) -> (any Plot, JSON.Node) {
     let model = entry.model
-    let instances = settings.map { entry.shown[$0] }
+    let views = seedViews(entry, settings, seeds)
+    let instances = views.map(\.instance)
     func geometry(_ i: Int) -> FeatureGeometry { FeatureGeometry(rows: rows(model, i), hiddenCount: model.m) }
     func matrix(_ m: [[Double]]) -> JSON.Node { .array(m.map(JSON.numbers)) }
     func densityOf(_ i: Int) -> Double { decimal(model.density(instance: i)[0]) }
@@ -179,21 +197,21 @@ extension Session {
       // scale of its own (shared too), at least ±0.1 so that rounding noise stays white.
       let limit = sharedLimit(wtw)
       let biasLimit = max(0.1, biases.joined().filter(\.isFinite).map(Swift.abs).max() ?? 0)
-      let plots: [any Plot] = settings.indices.map { k in
-        Heatmap(wtw[k], side: biases[k], sideLimit: biasLimit, limit: limit, title: label(entry, settings[k]))
+      let plots: [any Plot] = views.indices.map { k in
+        Heatmap(wtw[k], side: biases[k], sideLimit: biasLimit, limit: limit, title: label(entry, views[k]))
       }
       return (
         panels(plots, named ? entry.name : nil),
-        .array(settings.indices.map { k in .object([("wtw", matrix(wtw[k])), ("b", JSON.numbers(biases[k]))]) })
+        .array(views.indices.map { k in .object([("wtw", matrix(wtw[k])), ("b", JSON.numbers(biases[k]))]) })
       )
     case "w":
       let limit = sharedLimit(instances.map { rows(model, $0) })
-      let plots: [any Plot] = zip(settings, instances).map { s, i in
+      let plots: [any Plot] = zip(views, instances).map { s, i in
         Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", limit: limit, title: label(entry, s))
       }
       return (panels(plots, named ? entry.name : nil), .array(instances.map { matrix(rows(model, $0)) }))
     case "bias":
-      let plots: [any Plot] = zip(settings, instances).map { s, i in
+      let plots: [any Plot] = zip(views, instances).map { s, i in
         BarChart(model.bias(instance: i).map(Double.init), valueTitle: "b", title: label(entry, s))
       }
       return (
@@ -201,7 +219,7 @@ extension Session {
         .array(instances.map { JSON.numbers(model.bias(instance: $0).map(Double.init)) })
       )
     case "norms":
-      let plots: [any Plot] = zip(settings, instances).map { s, i in
+      let plots: [any Plot] = zip(views, instances).map { s, i in
         let g = geometry(i)
         return BarChart(
           g.norms, colors: g.superposition, marker: model.m < model.n ? model.m : nil, valueTitle: "‖W_i‖",
@@ -221,7 +239,7 @@ extension Session {
         throw Diagnostic(
           "\(target) draws 2-D models; this one has m=\(model.m)", at: span, in: source, hint: "try show wtw")
       }
-      let plots: [any Plot] = zip(settings, instances).map { s, i in
+      let plots: [any Plot] = zip(views, instances).map { s, i in
         VectorPlot(
           rows(model, i), importance: model.importance(instance: i).map(Double.init),
           hidden: target == "hidden" ? model.hiddenStates(instance: i, count: 300) : [], canonical: canonical,
@@ -234,7 +252,7 @@ extension Session {
         throw Diagnostic(
           "the model has not been trained yet", at: span, in: source, hint: "train it first, e.g. train 10000")
       }
-      let series = zip(settings, instances).map { s, i in
+      let series = zip(views, instances).map { s, i in
         LinePlot.Series(label(entry, s), x: history.steps.map(Double.init), y: history.losses[i].map(Double.init))
       }
       let plot = LinePlot(series, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name): loss")
@@ -249,7 +267,7 @@ extension Session {
       let x = instances.map { 1 / densityOf($0) }
       let y = instances.map { geometry($0).dimensionsPerFeature }
       let plot = LinePlot(
-        [LinePlot.Series("m/‖W‖_F²", x: x, y: y)], logX: true, xLabel: "1/(1−S)", yLabel: "dimensions per feature",
+        bySeed(views, "m/‖W‖_F²", x: x, y: y), logX: true, xLabel: "1/(1−S)", yLabel: "dimensions per feature",
         references: ReferenceLine.dimensionsPerFeature, title: "\(entry.name): dimensions per feature")
       return (plot, .object([("inverse_density", JSON.numbers(x)), ("dimensions_per_feature", JSON.numbers(y))]))
     case "dimensionality":
@@ -270,7 +288,7 @@ extension Session {
         throw Diagnostic(
           "neurons draws the hidden_relu and abs models; this one is \(model.kind.rawValue)", at: span, in: source)
       }
-      let plots: [any Plot] = zip(settings, instances).map { s, i in
+      let plots: [any Plot] = zip(views, instances).map { s, i in
         let weights = rows(model, i)
         let importance = model.importance(instance: i).map(Double.init)
         return NeuronStackPlot(
@@ -280,17 +298,28 @@ extension Session {
       }
       return (panels(plots, named ? entry.name : nil), .array(instances.map { matrix(rows(model, $0)) }))
     case "dynamics":
-      return try dynamics(entry, settings, span, source)
+      return try dynamics(entry, views, span, source)
     case "vulnerability":
-      return try vulnerability(entry, instances, span, source)
+      return try vulnerability(entry, views, span, source)
     default:
-      return try phase(entry, span, source)
+      return try phase(entry, seeds, span, source, seedSpan: seedSpan)
+    }
+  }
+
+  /// One series per seed number when `seed=` chose seeds (a line through the settings of each
+  /// seed), else one series named `name`.
+  func bySeed(_ views: [SeedView], _ name: String, x: [Double], y: [Double]) -> [LinePlot.Series] {
+    let seeds = Array(Set(views.compactMap(\.seed))).sorted()
+    guard !seeds.isEmpty else { return [LinePlot.Series(name, x: x, y: y)] }
+    return seeds.map { seed in
+      let kept = views.indices.filter { views[$0].seed == seed }
+      return LinePlot.Series("seed \(seed)", x: kept.map { x[$0] }, y: kept.map { y[$0] })
     }
   }
 
   /// `show dynamics`: one setting's D_i per feature at the points recorded during training,
   /// above its loss curve (paper §3.8: every jump in D_i comes with a drop in the loss).
-  func dynamics(_ entry: ModelEntry, _ settings: [Int], _ span: Span, _ source: Source) throws(Diagnostic) -> (
+  func dynamics(_ entry: ModelEntry, _ views: [SeedView], _ span: Span, _ source: Source) throws(Diagnostic) -> (
     any Plot, JSON.Node
   ) {
     let model = entry.model
@@ -304,20 +333,20 @@ extension Session {
       throw Diagnostic(
         "the model has not been trained yet", at: span, in: source, hint: "train it first, e.g. train 10000")
     }
-    guard settings.count == 1 || entry.settings.count == 1 else {
+    guard views.count == 1 || (entry.settings.count == 1 && views.allSatisfy({ $0.seed == nil })) else {
       throw Diagnostic(
-        "dynamics draws one setting at a time; this model has \(entry.settings.count)", at: span, in: source,
-        hint: "pick one, e.g. show dynamics instance=0")
+        "dynamics draws one setting at a time; this model has \(entry.settings.count)"
+          + (entry.seeds > 1 ? " of \(entry.seeds) seeds" : ""), at: span, in: source,
+        hint: "pick one, e.g. show dynamics instance=0" + (entry.seeds > 1 ? " seed=0" : ""))
     }
-    let setting = settings[0]
-    let instance = entry.shown[setting]
+    let instance = views[0].instance
     let x = recorded.steps.map(Double.init)
     // A log step axis: the reorganisations come early and fast, then ever more slowly.
     let kept = recorded.steps.indices.filter { recorded.steps[$0] > 0 }
     let series = (0..<model.n).map { f in
       LinePlot.Series("feature \(f)", x: kept.map { x[$0] }, y: kept.map { recorded.values[$0][instance][f] })
     }
-    let title = entry.settings.count > 1 ? ", " + label(entry, setting) : ""
+    let title = entry.settings.count > 1 || views[0].seed != nil ? ", " + label(entry, views[0]) : ""
     let dims = LinePlot(
       series, logX: true, xLabel: "step", yLabel: "D_i", references: ReferenceLine.paperFractions,
       title: "\(entry.name)\(title): feature dimensionality")
@@ -338,10 +367,11 @@ extension Session {
 
   /// `show vulnerability`: the analytic attack's vulnerability per setting against 1/(1−S),
   /// beside the features per dimension ‖W‖_F²/m (paper §3.9: they rise together).
-  func vulnerability(_ entry: ModelEntry, _ instances: [Int], _ span: Span, _ source: Source) throws(Diagnostic) -> (
+  func vulnerability(_ entry: ModelEntry, _ views: [SeedView], _ span: Span, _ source: Source) throws(Diagnostic) -> (
     any Plot, JSON.Node
   ) {
     let model = entry.model
+    let instances = views.map(\.instance)
     try checkMetricSize("vulnerability", entry, span, source)
     guard !model.kind.untied else {
       throw Diagnostic("vulnerability is defined for the tied models; this one is abs", at: span, in: source)
@@ -352,11 +382,11 @@ extension Session {
       1 / FeatureGeometry(rows: rows(model, i), hiddenCount: model.m).dimensionsPerFeature
     }
     let left = LinePlot(
-      [LinePlot.Series("vulnerability", x: x, y: vulnerability)], logX: true, xLabel: "1/(1−S)",
+      bySeed(views, "vulnerability", x: x, y: vulnerability), logX: true, xLabel: "1/(1−S)",
       yLabel: "(L′−L)/(L′₀−L₀)", references: [ReferenceLine(1, label: "no superposition")],
       title: "\(entry.name): vulnerability")
     let right = LinePlot(
-      [LinePlot.Series("‖W‖_F²/m", x: x, y: features)], logX: true, xLabel: "1/(1−S)",
+      bySeed(views, "‖W‖_F²/m", x: x, y: features), logX: true, xLabel: "1/(1−S)",
       yLabel: "features per dimension", references: [ReferenceLine(1)], title: "\(entry.name): features per dimension")
     return (
       PanelGrid([left, right], columns: 2),
@@ -368,10 +398,13 @@ extension Session {
   }
 
   /// `show phase`: a model swept over relative importance and density (n=2, m=1 or n=3,
-  /// m=2, the extra feature last), with seeds: the empirical diagram (per point, drop the
-  /// highest-loss seed and average the extra feature's norm and superposition) beside the
-  /// closed-form theory at a finer grid.
-  func phase(_ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) -> (any Plot, JSON.Node) {
+  /// m=2, the extra feature last), with seeds: at each point the candidate the best seed (or
+  /// seed number `seed=`) found, beside the closed-form theory at a finer grid. Seeds are not
+  /// averaged: they may have found different candidates (`PhaseChange.trainedPoint`). The
+  /// JSON holds every seed, and the fraction of seeds in each candidate.
+  func phase(_ entry: ModelEntry, _ seeds: SeedChoice, _ span: Span, _ source: Source, seedSpan: Span?)
+    throws(Diagnostic) -> (any Plot, JSON.Node)
+  {
     let model = entry.model
     let problem: PhaseChange? =
       switch (model.n, model.m) {
@@ -379,6 +412,15 @@ extension Session {
       case (3, 2): .threeInTwo
       default: nil
       }
+    let seed: Int?
+    switch seeds {
+    case .best: seed = nil
+    case .numbers(let numbers) where numbers.count == 1: seed = numbers[0]
+    default:
+      throw Diagnostic(
+        "phase draws one seed per point: the best, or one seed number", at: seedSpan ?? span, in: source,
+        hint: "every seed's solution is in the JSON (export phase \"phase.json\")")
+    }
     // Each setting's point, read from the model rather than from the sweep's variables, so
     // that their names and order do not matter (sparsity=… works as density=… does).
     let extra = model.n - 1
@@ -405,21 +447,12 @@ extension Session {
         hint:
           "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
     }
-    let losses = model.evaluationLoss()
-    var norm = [[Double]](repeating: [Double](repeating: .nan, count: rValues.count), count: sValues.count)
-    var superposition = norm
+    let trained = problem.trainedPoints(model, seeds: entry.seeds)
+    var grid = [[PhaseChange.TrainedPoint?]](
+      repeating: [PhaseChange.TrainedPoint?](repeating: nil, count: rValues.count), count: sValues.count)
     for (setting, point) in points.enumerated() {
-      let seeds = Array(setting * entry.seeds..<(setting + 1) * entry.seeds)
-      let geometries = seeds.map { FeatureGeometry(rows: rows(model, $0), hiddenCount: model.m) }
-      let seedLosses = seeds.map { losses[$0] }
-      let drop = entry.seeds > 2 ? 1 : 0
-      let norms = SeedSelection.meanDroppingWorst(
-        values: geometries.map { $0.norms[extra] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
-      let sups = SeedSelection.meanDroppingWorst(
-        values: geometries.map { $0.superposition[extra] }, losses: seedLosses, seeds: entry.seeds, drop: drop)
       guard let column = rValues.firstIndex(of: point.r), let row = sValues.firstIndex(of: point.p) else { continue }
-      norm[row][column] = norms[0]
-      superposition[row][column] = sups[0]
+      grid[row][column] = trained[setting]
     }
     // Each trained point at the centre of its cell: the axes reach half a step past the
     // smallest and largest values (exact for a sweep evenly spaced in log, as logspace gives).
@@ -431,26 +464,67 @@ extension Session {
     let axes = PhaseAxes(importance: centred(rValues), density: centred(sValues))
     // The theory on a finer grid than the trained points.
     let theory = PhaseTheory.diagram(problem, columns: 60, rows: 30, axes: axes, title: "theory")
-    let empirical = EmpiricalPhaseDiagram(norm: norm, superposition: superposition, axes: axes, title: "trained")
+    let diagram = PhaseTrained.diagram(problem, points: grid, seed: seed, axes: axes, title: "trained")
     return (
-      PanelGrid.phaseComparison(theory: theory, empirical: empirical),
-      .object([
-        ("relative_importance", JSON.numbers(rValues)), ("density", JSON.numbers(sValues)),
-        ("norm", .array(norm.map(JSON.numbers))), ("superposition", .array(superposition.map(JSON.numbers))),
-        (
-          "theory",
-          .object([
-            ("categories", .array(theory.categories.map { .string($0.name) })),
+      PanelGrid.phaseComparison(theory: theory, trained: diagram),
+      .object(
+        [("relative_importance", JSON.numbers(rValues)), ("density", JSON.numbers(sValues))]
+          + trainedJSON(problem, grid, seed: seed) + [
             (
-              "relative_importance",
-              JSON.numbers((0..<60).map { axes.importance(column: $0, of: 60) })
-            ),
-            ("density", JSON.numbers((0..<30).map { axes.density(row: $0, of: 30) })),
-            ("cells", .array(theory.cells.map { JSON.numbers($0.map(Double.init)) })),
+              "theory",
+              .object([
+                ("categories", .array(theory.categories.map { .string($0.name) })),
+                (
+                  "relative_importance",
+                  JSON.numbers((0..<60).map { axes.importance(column: $0, of: 60) })
+                ),
+                ("density", JSON.numbers((0..<30).map { axes.density(row: $0, of: 30) })),
+                ("cells", .array(theory.cells.map { JSON.numbers($0.map(Double.init)) })),
+              ])
+            )
           ])
-        ),
-      ])
     )
+  }
+
+  /// The trained side of `show phase`'s JSON, every grid a row per density, high to low:
+  /// the drawn seed's `norm`, `superposition`, `phase` (a category name) and `seed` number;
+  /// `fractions`, per category, the fraction of the seeds in it; `seeds`, per seed, its
+  /// `instance`, `loss` (on the evaluation batch), `phase`, `norm` and `superposition`.
+  func trainedJSON(_ problem: PhaseChange, _ grid: [[PhaseChange.TrainedPoint?]], seed: Int?)
+    -> [(String, JSON.Node)]
+  {
+    let names = PhaseTrained.categories(problem).map(\.name)
+    func name(_ solution: PhaseChange.Solution?) -> JSON.Node {
+      .string(names[PhaseTrained.category(solution, problem)])
+    }
+    func cells(_ value: (PhaseChange.TrainedPoint) -> JSON.Node) -> JSON.Node {
+      .array(grid.map { row in .array(row.map { $0.map(value) ?? .null }) })
+    }
+    func perSeed(_ value: @escaping (PhaseChange.TrainedSeed) -> JSON.Node) -> JSON.Node {
+      cells { point in .array(point.seeds.map(value)) }
+    }
+    let solutions: [PhaseChange.Solution?] = problem.solutions.map { $0 } + [nil]
+    return [
+      ("norm", cells { .number(PhaseTrained.drawn($0, seed: seed).norm) }),
+      ("superposition", cells { .number(PhaseTrained.drawn($0, seed: seed).superposition) }),
+      ("phase", cells { name(PhaseTrained.drawn($0, seed: seed).solution) }),
+      ("seed", cells { .number(Double(seed ?? $0.best)) }),
+      (
+        "fractions",
+        .object(
+          zip(names, solutions).map { category, solution in
+            (category, cells { .number($0.fraction(of: solution)) })
+          })
+      ),
+      (
+        "seeds",
+        .object([
+          ("instance", perSeed { .number(Double($0.instance)) }), ("loss", perSeed { .number($0.loss) }),
+          ("phase", perSeed { name($0.solution) }), ("norm", perSeed { .number($0.norm) }),
+          ("superposition", perSeed { .number($0.superposition) }),
+        ])
+      ),
+    ]
   }
 }
 

@@ -202,10 +202,10 @@ public final class Session {
       models["explored"] = ModelEntry(name: "explored", model: model, settings: [[]], seeds: 1, shown: [0])
       current = "explored"
       emit(text: "explored: \(text)", json: .object([("explored", .string(text))]), statement)
-    case .print(let expressions):
-      try printValues(expressions, statement, source)
+    case .print(let expressions, let parameters):
+      try printValues(expressions, parameters, statement, source)
     case .expression(let expression):
-      try printValues([expression], statement, source)
+      try printValues([expression], [], statement, source)
     case .use(let name, let nameSpan):
       guard models[name] != nil else {
         throw Diagnostic(

@@ -46,13 +46,18 @@ public struct PhaseDiagram: Plot {
   /// Category indices, row 0 at the top; an index outside `categories` means no data.
   public var cells: [[Int]]
   public var axes: PhaseAxes
+  /// Lines under the legend, e.g. how the trained seeds split.
+  public var notes: [String]
 
-  public init(_ cells: [[Int]], categories: [Category] = Category.paper, axes: PhaseAxes = .paper, title: String? = nil)
-  {
+  public init(
+    _ cells: [[Int]], categories: [Category] = Category.paper, axes: PhaseAxes = .paper, title: String? = nil,
+    notes: [String] = []
+  ) {
     self.cells = cells
     self.categories = categories
     self.axes = axes
     self.title = title
+    self.notes = notes
   }
 
   /// A diagram of `category(r, s)` at each point of a `columns`×`rows` grid over `axes`.
@@ -115,11 +120,12 @@ public struct PhaseDiagram: Plot {
       item.write(name, x: 3, y: 0)
       return item
     }
-    return TextGrid.flow(items, width: options.width)
+    let notes = notes.map { TextGrid(lines: [options.ascii ? Self.asciiOnly($0) : $0]) }
+    return TextGrid.flow(items, width: options.width) + notes
   }
 
   public func svg() -> SVGWriter {
-    frame.svg(legendHeight: 18 * categories.count) { block in
+    frame.svg(legendHeight: 18 * (categories.count + notes.count)) { block in
       majority(block).map { categories[$0].color }
     } legend: { svg, y in
       for (i, category) in categories.enumerated() {
@@ -127,15 +133,16 @@ public struct PhaseDiagram: Plot {
         svg.rect(x: PhaseFrame.svgLeft, y: top, width: 12, height: 12, fill: category.color, stroke: .grey)
         svg.text(category.name, x: PhaseFrame.svgLeft + 18, y: top + 10.5)
       }
+      for (i, note) in notes.enumerated() {
+        svg.text(note, x: PhaseFrame.svgLeft, y: y + 18 * Double(categories.count + i) + 10.5)
+      }
     }
   }
 }
 
 extension PanelGrid {
   /// The theory's phase diagram beside the trained models', as the paper shows them.
-  public static func phaseComparison(
-    theory: PhaseDiagram, empirical: EmpiricalPhaseDiagram, title: String? = nil
-  ) -> PanelGrid {
-    PanelGrid([theory, empirical], columns: 2, title: title)
+  public static func phaseComparison(theory: PhaseDiagram, trained: any Plot, title: String? = nil) -> PanelGrid {
+    PanelGrid([theory, trained], columns: 2, title: title)
   }
 }

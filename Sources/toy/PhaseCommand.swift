@@ -19,7 +19,10 @@ struct PhaseCommand: ParsableCommand {
         3x2 (n=3, m=2)  the same three, and the regular pair antipodal with
                         the extra feature dedicated, s²/3
       The text has one point per cell at the terminal's width; the SVG 200×200.
-      With --train, ReLU models are trained at each point beside the theory.
+      With --train, ReLU models are trained at each point beside the theory; each
+      point shows the candidate its lowest-loss model found (models are not
+      averaged: they may have found different candidates), and a note says at
+      how many points the models differ.
 
       Examples:
         toy phase --kind 3x2 --svg phase.svg
@@ -49,7 +52,7 @@ struct PhaseCommand: ParsableCommand {
   @Option(help: "With --train: trained points per axis.")
   var points = 10
 
-  @Option(help: "With --train: models per point; the one with the highest loss is dropped, the rest averaged.")
+  @Option(help: "With --train: models per point; the point shows the candidate of the one with the lowest loss.")
   var models = 10
 
   @Option(help: "With --train: training steps.")
@@ -76,11 +79,11 @@ struct PhaseCommand: ParsableCommand {
       let panel = TextOptions(width: PanelGrid.panelWidth(width: policy.width, columns: 2), ascii: terminal.ascii)
       let size = resolution.map { ($0, $0) } ?? PhaseAxes.paper.textResolution(panel)
       let theory = Self.diagram(kind.setting, columns: size.0, rows: size.1)
-      let plot = PanelGrid.phaseComparison(theory: theory, empirical: empirical)
+      let plot = PanelGrid.phaseComparison(theory: theory, trained: empirical)
       print(terminal.render(plot, policy: policy))
       if let svg {
         let fine = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
-        try writeFile(PanelGrid.phaseComparison(theory: fine, empirical: empirical).svgDocument, to: svg)
+        try writeFile(PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument, to: svg)
       }
       return
     }
@@ -94,8 +97,8 @@ struct PhaseCommand: ParsableCommand {
   }
 
   /// Trains `models` ReLU models per point of a `points`×`points` grid, as instances of one
-  /// model, and measures the extra (last) feature: the paper's empirical diagram.
-  func trainedDiagram() throws -> EmpiricalPhaseDiagram {
+  /// model, and draws the candidate each point's best model found.
+  func trainedDiagram() throws -> PhaseDiagram {
     let setting = kind.setting
     let (n, m) = (setting.featureCount, setting.hiddenCount)
     let axes = PhaseAxes.paper
@@ -126,36 +129,13 @@ struct PhaseCommand: ParsableCommand {
       throw CommandFailure(error.description)
     }
     if outcome.cancelled { throw CommandFailure("interrupted: training stopped at step \(outcome.stepsTaken)") }
-    var norm = [[Double]](repeating: [Double](repeating: .nan, count: points), count: points)
-    var superposition = norm
-    for row in 0..<points {
-      for column in 0..<points {
-        let first = (row * points + column) * models
-        let point = Self.dropWorstAndAverage(model, instances: first..<(first + models))
-        norm[row][column] = point.norm
-        superposition[row][column] = point.superposition
-      }
+    // Instances run point by point, row-major from the densest row, `models` each.
+    let trained = setting.trainedPoints(model, seeds: models)
+    let grid: [[PhaseChange.TrainedPoint?]] = (0..<points).map { row in
+      (0..<points).map { column in trained[row * points + column] }
     }
     let title = "trained: \(models) models at each of \(points)×\(points) points"
-    return EmpiricalPhaseDiagram(norm: norm, superposition: superposition, axes: axes, title: title)
-  }
-
-  /// The paper's summary of a point: drop the model with the highest loss, average the
-  /// extra (last) feature's norm and superposition over the rest (all of them if only one).
-  static func dropWorstAndAverage(_ model: ToyModel, instances: Range<Int>) -> (norm: Double, superposition: Double) {
-    var kept = Array(instances)
-    if kept.count > 1,
-      let worst = kept.max(by: { (model.recentLoss(instance: $0) ?? 0) < (model.recentLoss(instance: $1) ?? 0) })
-    {
-      kept.removeAll { $0 == worst }
-    }
-    let extra = model.n - 1
-    let geometries = kept.map { model.geometry(instance: $0) }
-    let count = Double(geometries.count)
-    return (
-      geometries.reduce(0) { $0 + $1.norms[extra] } / count,
-      geometries.reduce(0) { $0 + $1.superposition[extra] } / count
-    )
+    return PhaseTrained.diagram(setting, points: grid, axes: axes, title: title)
   }
 
   /// The theory's diagram of `setting` on a grid of `columns`×`rows` points over the paper's ranges.

@@ -88,13 +88,14 @@ extension TrainCommand {
       }
       return LinePlot(series, logY: true, xLabel: "step", yLabel: "loss", title: "loss per instance")
     case .phase:
-      return phaseComparison(model, geometries)
+      return phaseComparison(model)
     }
   }
 
-  /// The trained extra feature (feature 1, importance r = --importance) at each instance's
-  /// density, beside the theory's cheapest candidate there: one column of the phase diagram.
-  func phaseComparison(_ model: ToyModel, _ geometries: [FeatureGeometry]) -> any Plot {
+  /// The candidate each instance found (feature 1 the extra one, importance r = --importance)
+  /// at its density, beside the theory's cheapest candidate there: one column of the phase
+  /// diagram.
+  func phaseComparison(_ model: ToyModel) -> any Plot {
     let order = (0..<model.instanceCount).sorted { model.density(instance: $0)[0] > model.density(instance: $1)[0] }
     let densities = order.map { max(1e-9, Double(model.density(instance: $0)[0])) }
     // Rows are evenly spaced in log for the default sweep; the range puts each at a row's centre.
@@ -110,10 +111,9 @@ extension TrainCommand {
         [setting.solutions.firstIndex(of: setting.candidates(relativeImportance: r, density: s).winner) ?? -1]
       },
       categories: PhaseTheory.categories(setting), axes: axes, title: "theory")
-    let empirical = EmpiricalPhaseDiagram(
-      norm: order.map { [geometries[$0].norms[1]] }, superposition: order.map { [geometries[$0].superposition[1]] },
-      axes: axes, title: "trained")
+    let trained = setting.trainedPoints(model, seeds: 1)
+    let diagram = PhaseTrained.diagram(setting, points: order.map { [trained[$0]] }, axes: axes, title: "trained")
     return PanelGrid.phaseComparison(
-      theory: theory, empirical: empirical, title: "the extra feature at r = \(significant(r, 3))")
+      theory: theory, trained: diagram, title: "the extra feature at r = \(significant(r, 3))")
   }
 }

@@ -70,7 +70,7 @@ final class AnalysisNeuronTests: XCTestCase {
   }
 }
 
-/// Best of k seeds and the phase diagram's "of ten, drop the worst" (§3.4, §3.10).
+/// Best of k seeds (§3.4, §3.10).
 final class AnalysisSeedSelectionTests: XCTestCase {
   /// Three hand-built solutions of n = 2, m = 1 with known ordered losses (per instance, p = 0.3,
   /// importances 1 and 0.5): the dense-optimal W = [1, 0], b = (0, p/2) costs 0.5(p/3 − p²/4)/2;
@@ -94,20 +94,5 @@ final class AnalysisSeedSelectionTests: XCTestCase {
   func testBestTreatsNaNAsWorstAndBreaksTiesByIndex() {
     XCTAssertEqual(SeedSelection.best(losses: [.nan, 3, 1, 1, .nan, .nan, 0.5, 7, .nan], seeds: 3), [2, 3, 6])
     XCTAssertEqual(SeedSelection.best(losses: [.nan, .nan], seeds: 2), [0])
-  }
-
-  func testMeanDroppingWorstDropsTheHighestLoss() {
-    // Ten seeds: the worst (loss 9, value 100) is dropped; the rest average (0+…+8)/9 = 4.
-    let losses: [Double] = [3, 9, 0, 1, 2, 4, 5, 6, 7, 8]
-    let values: [Double] = [3, 100, 0, 1, 2, 4, 5, 6, 7, 8]
-    XCTAssertEqual(SeedSelection.meanDroppingWorst(values: values, losses: losses, seeds: 10), [4])
-    // Two settings of three, dropping nothing or the two worst.
-    XCTAssertEqual(
-      SeedSelection.meanDroppingWorst(values: [1, 2, 3, 10, 20, 30], losses: [1, 2, 3, 3, 2, 1], seeds: 3, drop: 0),
-      [2, 20])
-    XCTAssertEqual(
-      SeedSelection.meanDroppingWorst(
-        values: [1, 2, 3, 10, 20, 30], losses: [1, 2, .nan, 3, 2, 1], seeds: 3, drop: 2),
-      [1, 30])
   }
 }

@@ -96,7 +96,7 @@ final class SessionTests: XCTestCase {
     let script = "model n=2 m=1 importance=[1, r] density=s seeds=2 for r in \(r), s in \(s)\ntrain 5\nshow phase"
     XCTAssertEqual(session.run(Source(name: "-", text: script)), .finished)
     let grid = try XCTUnwrap(plots.last as? PanelGrid)
-    let trained = try XCTUnwrap(grid.panels.last as? EmpiricalPhaseDiagram)
+    let trained = try XCTUnwrap(grid.panels.last as? PhaseDiagram)
     let theory = try XCTUnwrap(grid.panels.first as? PhaseDiagram)
     for (column, value) in r.enumerated() {
       XCTAssertEqual(trained.axes.importance(column: column, of: r.count), value, accuracy: 1e-9 * value)
@@ -291,7 +291,9 @@ final class ShowTests: XCTestCase {
     XCTAssertEqual(Set((try data(8) as? [String: Any] ?? [:]).keys), ["inverse_density", "dimensionality"])
     XCTAssertEqual(
       Set((try data(10) as? [String: Any] ?? [:]).keys),
-      ["relative_importance", "density", "norm", "superposition", "theory"])
+      [
+        "relative_importance", "density", "norm", "superposition", "phase", "seed", "fractions", "seeds", "theory",
+      ])
     let dynamics = try XCTUnwrap(try data(11) as? [String: Any])
     XCTAssertEqual(Set(dynamics.keys), ["steps", "dimensionality", "loss_steps", "loss"])
     // Recorded from step 0, about every 1% of the call, to its end; six D_i per point.

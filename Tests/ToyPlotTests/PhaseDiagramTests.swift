@@ -83,7 +83,7 @@ final class PhaseDiagramTests: XCTestCase {
 
   func testComparisonGolden() {
     let plot = PanelGrid.phaseComparison(
-      theory: Self.theory(columns: 20, rows: 10, title: "theory"), empirical: Self.empirical(), title: "n=2, m=1")
+      theory: Self.theory(columns: 20, rows: 10, title: "theory"), trained: Self.empirical(), title: "n=2, m=1")
     assertGolden(plot.plainText(TextOptions(width: 100)), "phase-comparison-plain-100")
     assertGolden(plot.terminalText(TextOptions(width: 100), depth: .ansi256), "phase-comparison-256-100")
   }
@@ -223,7 +223,7 @@ final class PhaseDiagramTests: XCTestCase {
   func testEveryLineHasOneWidthNeverWiderThanTheOptions() {
     let plots: [any Plot] = [
       Self.theory(), Self.theory(columns: 200, rows: 200), Self.empirical(), Self.theory(columns: 1, rows: 1),
-      PanelGrid.phaseComparison(theory: Self.theory(), empirical: Self.empirical()),
+      PanelGrid.phaseComparison(theory: Self.theory(), trained: Self.empirical()),
     ]
     for (i, plot) in plots.enumerated() {
       for width in [1, 4, 9, 17, 30, 45, 60, 80, 131] {
@@ -240,7 +240,7 @@ final class PhaseDiagramTests: XCTestCase {
   func testASCIIUsesOnlySevenBitBytes() {
     let plots: [any Plot] = [
       Self.theory(), Self.theory(columns: 300, rows: 100), Self.empirical(),
-      PanelGrid.phaseComparison(theory: Self.theory(), empirical: Self.empirical(), title: "1−S ≥ 0.01"),
+      PanelGrid.phaseComparison(theory: Self.theory(), trained: Self.empirical(), title: "1−S ≥ 0.01"),
     ]
     for plot in plots {
       let text = plot.plainText(TextOptions(width: 80, ascii: true))

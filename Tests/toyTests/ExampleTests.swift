@@ -219,6 +219,16 @@ final class ExampleTests: XCTestCase {
       XCTAssertLessThan(superposition[0][1], 0.5, "dense, important: not shared")
       XCTAssertGreaterThan(norm[1][1], 0.75, "sparse, important: represented")
       XCTAssertGreaterThan(superposition[1][1], 0.5, "sparse, important: in superposition")
+      // The best seed's candidate, and the fraction of the ten seeds in each.
+      let phase = try XCTUnwrap(data["phase"] as? [[String]])
+      XCTAssertEqual(phase[0], ["not represented", "dedicated dimension"])
+      XCTAssertEqual(phase[1][1], "superposition")
+      let fractions = try XCTUnwrap(data["fractions"] as? [String: [[Double]]])
+      for (row, column) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+        let total = fractions.values.reduce(0) { $0 + $1[row][column] }
+        XCTAssertEqual(total, 1, accuracy: 1e-9, "the fractions at (\(row), \(column)) add up")
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(fractions[phase[row][column]])[row][column], 0.1)
+      }
     }
   }
 
