@@ -1,3 +1,5 @@
+import Foundation
+
 /// A piece of toy source: a file, a `-e` argument, or a cell typed at the prompt.
 public struct Source: Sendable, Hashable {
   /// How diagnostics name it: a path, `-e`, or `<stdin>`.
@@ -18,6 +20,16 @@ public struct Source: Sendable, Hashable {
     var starts = [0]
     for (i, s) in scalars.enumerated() where s == "\n" { starts.append(i + 1) }
     lineStarts = starts
+  }
+
+  /// What the script says `--quick` cannot show: the text of each comment line that starts
+  /// `# quick:`. A script whose point needs its full training declares it so that a fast
+  /// preview does not pass for the result.
+  public var quickModeNotes: [String] {
+    text.split(separator: "\n").compactMap { line in
+      guard line.hasPrefix("# quick:") else { return nil }
+      return line.dropFirst("# quick:".count).trimmingCharacters(in: .whitespaces)
+    }
   }
 
   /// 1-based line and column of an offset (columns count Unicode scalars).

@@ -188,6 +188,13 @@ struct ScriptRunner {
       session.onProgress = ProgressBar.report
     }
     if format == .text && !quiet { LiveView.attach(to: session) { rendered($0, policy: policy) } }
+    if options.quick && !dryRun && !quiet {
+      // In text the note leads the output a reader sees; JSON lines keep stdout for displays.
+      for note in source.quickModeNotes {
+        let line = "--quick: \(note)\n"
+        if format == .text { writeOut(line) } else { writeError(line) }
+      }
+    }
     let outcome = Interrupt.whileRunning(session) { session.run(source) }
     ProgressBar.clear()
     LiveView.clear()
