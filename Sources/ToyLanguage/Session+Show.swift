@@ -324,7 +324,7 @@ extension Session {
       [LinePlot.Series("loss", x: history.steps.map(Double.init), y: history.losses[instance].map(Double.init))],
       logX: true, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name)\(title): loss")
     return (
-      PanelGrid([dims, loss], columns: 1),
+      StackedLinePlot([dims, loss]),
       .object([
         ("steps", JSON.numbers(x)),
         ("dimensionality", .array(recorded.values.map { JSON.numbers($0[instance]) })),

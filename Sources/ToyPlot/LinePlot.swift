@@ -41,6 +41,10 @@ public struct LinePlot: Plot {
   public var yLabel: String?
   /// Dashed horizontal lines, e.g. `ReferenceLine.dimensionsPerFeature` (1 and 1/2).
   public var references: [ReferenceLine]
+  /// Set by `StackedLinePlot`: x values the axis must cover besides the series' own (the
+  /// other panels'), and the least text columns beside the plot area.
+  var sharedX: [Double] = []
+  var gutter = XYFrame.Gutter()
 
   public init(
     _ series: [Series], logX: Bool = false, logY: Bool = false, xLabel: String? = nil, yLabel: String? = nil,
@@ -70,7 +74,7 @@ public struct LinePlot: Plot {
   }
 
   var frame: XYFrame {
-    var xs: [Double] = []
+    var xs = sharedX
     var ys: [Double] = []
     for s in series {
       for (x, y) in zip(s.x, s.y) where shows(x, y) {
@@ -80,7 +84,14 @@ public struct LinePlot: Plot {
     }
     ys += references.map(\.value)
     return XYFrame(
-      xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references)
+      xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references,
+      gutter: gutter)
+  }
+
+  /// Every x value a series holds that these axes can show: what a stacked panel's x axis
+  /// must cover for the others.
+  var shownX: [Double] {
+    series.flatMap { s in zip(s.x, s.y).filter { shows($0.0, $0.1) }.map(\.0) }
   }
 
   /// Notes on points left out, or "no data".
@@ -103,8 +114,18 @@ public struct LinePlot: Plot {
     return shown == 0 && skipped.isEmpty ? ["no data"] : skipped
   }
 
+  /// Where `textGrid` puts the plot area and how it maps data, at `options`.
+  func textLayout(_ options: TextOptions) -> XYFrame.Layout {
+    let frame = self.frame
+    let legendLines = legend(options, markers: withMarkers(options)).count
+    return frame.layout(options, legendLines: legendLines, noteLines: frame.wrapped(notes, options).count)
+  }
+
+  /// Whether series carry marker glyphs: when colour cannot tell them apart.
+  func withMarkers(_ options: TextOptions) -> Bool { !options.color && series.count > 1 }
+
   public func textGrid(_ options: TextOptions) -> TextGrid {
-    let withMarkers = !options.color && series.count > 1
+    let withMarkers = withMarkers(options)
     return frame.textGrid(options, legend: legend(options, markers: withMarkers), notes: notes) { canvas, layout in
       for index in series.indices {
         draw(index, on: &canvas, layout, color: options.color ? color(of: index) : nil, markers: withMarkers)
