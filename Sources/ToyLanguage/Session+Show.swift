@@ -320,16 +320,27 @@ extension Session {
       series, logX: true, xLabel: "step", yLabel: "D_i", references: ReferenceLine.paperFractions,
       title: "\(entry.name)\(title): feature dimensionality")
     let history = model.history
+    let lossSteps = history.steps.map(Double.init)
+    let raw = history.losses[instance].map(Double.init)
+    // The loss per step is one batch's: late in training a band. Its moving average is the
+    // line to read; the raw loss stays behind it, faint (and out of plain text).
+    let smoothed = history.smoothedLosses(instance: instance)
+    let window = Int((LossHistory.smoothingFraction * 100).rounded())
     let loss = LinePlot(
-      [LinePlot.Series("loss", x: history.steps.map(Double.init), y: history.losses[instance].map(Double.init))],
-      logX: true, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name)\(title): loss")
+      [
+        LinePlot.Series("loss per step", x: lossSteps, y: raw, color: Colormap.categorical[0], faint: true),
+        LinePlot.Series(
+          "loss, moving average over the last \(window)% of steps", x: lossSteps, y: smoothed,
+          color: Colormap.categorical[0]),
+      ], logX: true, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name)\(title): loss")
     return (
       StackedLinePlot([dims, loss]),
       .object([
         ("steps", JSON.numbers(x)),
         ("dimensionality", .array(recorded.values.map { JSON.numbers($0[instance]) })),
-        ("loss_steps", JSON.numbers(history.steps.map(Double.init))),
-        ("loss", JSON.numbers(history.losses[instance].map(Double.init))),
+        ("loss_steps", JSON.numbers(lossSteps)),
+        ("loss", JSON.numbers(raw)),
+        ("loss_smoothed", JSON.numbers(smoothed)),
       ])
     )
   }

@@ -4,7 +4,10 @@
 /// The paper draws the loss against the step (log y) and dimensions per feature m/‖W‖_F²
 /// against 1/(1−S) (log x) with lines at its plateaus 1 and 1/2. Text draws in braille
 /// unless the options ask for quadrants or ASCII. Without colour each series carries a
-/// marker glyph (`*`, `o`, `+`, …) along its line and in the legend, so series stay apart.
+/// marker glyph (`*`, `o`, `+`, …, or its own) along its line and in the legend, so series
+/// stay apart. A faint series (a raw loss behind its moving average) is drawn under the
+/// others: light in SVG, in a dim colour in a colour terminal, and not at all in text without
+/// colour, where its dots would be a band the others' dots cannot be told from.
 ///
 ///     let loss = (0..<1000).map { 1 / (1 + Double($0)) }
 ///     let plot = LinePlot([.init("loss", y: loss)], logY: true, xLabel: "step")
@@ -19,12 +22,20 @@ public struct LinePlot: Plot {
     public var y: [Double]
     /// The line's colour; nil takes the next of `Colormap.categorical`.
     public var color: RGB?
+    /// Drawn light, behind the other series (see the type's summary).
+    public var faint: Bool
+    /// The glyph along the line without colour; nil takes the next of `LinePlot.markers`.
+    public var marker: Character?
 
-    public init(_ name: String, x: [Double], y: [Double], color: RGB? = nil) {
+    public init(
+      _ name: String, x: [Double], y: [Double], color: RGB? = nil, faint: Bool = false, marker: Character? = nil
+    ) {
       self.name = name
       self.x = x
       self.y = y
       self.color = color
+      self.faint = faint
+      self.marker = marker
     }
 
     /// `y` against its index 0, 1, 2, … (e.g. a loss per step).
@@ -66,7 +77,19 @@ public struct LinePlot: Plot {
     series[index].color ?? Colormap.categorical[index % Colormap.categorical.count]
   }
 
-  func marker(of index: Int) -> Character { Self.markers[index % Self.markers.count] }
+  /// A faint series' colour in a terminal: its colour most of the way to grey, which reads
+  /// as dim on a dark background and on a light one.
+  func faintColor(of index: Int) -> RGB { color(of: index).mixed(with: .grey, 0.75) }
+
+  /// The opacity of a faint series' line in SVG.
+  static let faintOpacity = 0.3
+
+  func marker(of index: Int) -> Character { series[index].marker ?? Self.markers[index % Self.markers.count] }
+
+  /// The series text draws at `options`: all, or without colour all but the faint ones.
+  func drawn(_ options: TextOptions) -> [Int] {
+    series.indices.filter { options.color || !series[$0].faint }
+  }
 
   /// Whether a point can be drawn on these axes.
   func shows(_ x: Double, _ y: Double) -> Bool {
@@ -122,13 +145,14 @@ public struct LinePlot: Plot {
   }
 
   /// Whether series carry marker glyphs: when colour cannot tell them apart.
-  func withMarkers(_ options: TextOptions) -> Bool { !options.color && series.count > 1 }
+  func withMarkers(_ options: TextOptions) -> Bool { !options.color && drawn(options).count > 1 }
 
   public func textGrid(_ options: TextOptions) -> TextGrid {
     let withMarkers = withMarkers(options)
     return frame.textGrid(options, legend: legend(options, markers: withMarkers), notes: notes) { canvas, layout in
-      for index in series.indices {
-        draw(index, on: &canvas, layout, color: options.color ? color(of: index) : nil, markers: withMarkers)
+      for index in drawn(options) {
+        let color = options.color ? (series[index].faint ? faintColor(of: index) : color(of: index)) : nil
+        draw(index, on: &canvas, layout, color: color, markers: withMarkers && !series[index].faint)
       }
     }
   }
@@ -145,9 +169,9 @@ public struct LinePlot: Plot {
         continue
       }
       if let previous {
-        canvas.line(from: previous, to: p, color: color)
+        canvas.line(from: previous, to: p, color: color, faint: s.faint)
       } else {
-        canvas.point(p.0, p.1, color: color)
+        canvas.point(p.0, p.1, color: color, faint: s.faint)
       }
       previous = p
       guard markers, let (px, py) = canvas.pixel(p.0, p.1) else { continue }
@@ -162,12 +186,13 @@ public struct LinePlot: Plot {
   /// One item per named series: a sample of its line (with its marker without colour) and
   /// its name, flowed into lines no wider than the options' width.
   func legend(_ options: TextOptions, markers: Bool) -> [TextGrid] {
-    guard series.contains(where: { !$0.name.isEmpty }) else { return [] }
+    let shown = drawn(options)
+    guard shown.contains(where: { !series[$0].name.isEmpty }) else { return [] }
     let rule: Character = options.ascii ? "-" : "─"
-    let items = series.indices.map { index -> TextGrid in
+    let items = shown.map { index -> TextGrid in
       let name = options.ascii ? XYFrame.ascii(series[index].name) : series[index].name
       var item = TextGrid(width: 4 + name.count, height: 1)
-      let color = options.color ? color(of: index) : nil
+      let color = options.color ? (series[index].faint ? faintColor(of: index) : color(of: index)) : nil
       for k in 0..<3 { item[k, 0] = Cell(k == 1 && markers ? marker(of: index) : rule, foreground: color) }
       item.write(name, x: 4, y: 0)
       return item

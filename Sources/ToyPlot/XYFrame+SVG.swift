@@ -25,6 +25,7 @@ extension XYFrame {
   struct SVGLegendItem {
     var name: String
     var color: RGB
+    var opacity = 1.0
   }
 
   func svg(
@@ -46,7 +47,9 @@ extension XYFrame {
     drawAxes(&svg, layout)
     for (i, item) in legend.enumerated() {
       let y = legendTop + 16 * Double(i)
-      svg.line(x1: SVGLayout.left, y1: y - 4, x2: SVGLayout.left + 20, y2: y - 4, stroke: item.color, width: 2)
+      svg.line(
+        x1: SVGLayout.left, y1: y - 4, x2: SVGLayout.left + 20, y2: y - 4, stroke: item.color, width: 2,
+        opacity: item.opacity)
       svg.text(item.name, x: SVGLayout.left + 26, y: y)
     }
     for (i, note) in notes.enumerated() {

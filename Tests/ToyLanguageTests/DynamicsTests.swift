@@ -118,4 +118,39 @@ final class DynamicsTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(axes[0].ticks.count, 2)
     XCTAssertEqual(axes[0], axes[1], "D_i panel's x axis, then the loss panel's")
   }
+
+  /// The smoothed loss is the exponential moving average docs/displays.md describes (time
+  /// constant a tenth of the step), checked against the weights written out in full:
+  /// aₖ = Σⱼ wₖⱼ·vⱼ with wₖ₀ = Πᵢ₌₁…ₖ dᵢ and wₖⱼ = (1 − dⱼ)·Πᵢ₌ⱼ₊₁…ₖ dᵢ, dᵢ = e^(−(tᵢ − tᵢ₋₁)/(tᵢ/10)).
+  func testSmoothedLossIsTheDocumentedMovingAverage() throws {
+    let json = try JSONSerialization.jsonObject(with: Data(try display().json.utf8)) as? [String: Any]
+    let data = try XCTUnwrap((json?["data"] as? [String: Any])?["data"] as? [String: Any])
+    let steps = try XCTUnwrap(data["loss_steps"] as? [Double])
+    let loss = try XCTUnwrap(data["loss"] as? [Double])
+    let smoothed = try XCTUnwrap(data["loss_smoothed"] as? [Double])
+    XCTAssertEqual(smoothed.count, loss.count)
+    XCTAssertGreaterThan(loss.count, 100)
+    let decay = steps.indices.map { i in i == 0 ? 0 : exp(-(steps[i] - steps[i - 1]) / (steps[i] / 10)) }
+    var largest = 0.0
+    for k in loss.indices {
+      var expected = 0.0
+      var totalWeight = 0.0
+      for j in 0...k {
+        var weight = j == 0 ? 1 : 1 - decay[j]
+        for i in stride(from: j + 1, through: k, by: 1) { weight *= decay[i] }
+        expected += weight * loss[j]
+        totalWeight += weight
+      }
+      XCTAssertEqual(totalWeight, 1, accuracy: 1e-9, "the weights at step \(steps[k]) sum to 1")
+      largest = max(largest, abs(smoothed[k] - expected) / expected)
+    }
+    let tolerance = 1e-9
+    XCTAssertLessThanOrEqual(largest, tolerance, "largest relative difference \(largest), tolerance \(tolerance)")
+    // It smooths: late in training the raw loss varies far more from point to point.
+    func roughness(_ v: [Double]) -> Double {
+      let late = v.suffix(v.count / 2)
+      return zip(late, late.dropFirst()).map { abs(log($1 / $0)) }.reduce(0, +)
+    }
+    XCTAssertLessThan(roughness(smoothed) * 5, roughness(loss))
+  }
 }

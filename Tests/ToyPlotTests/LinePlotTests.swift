@@ -79,6 +79,31 @@ final class LinePlotTests: XCTestCase {
     XCTAssertFalse(coloured.contains("─*─"), "colour tells series apart")
   }
 
+  /// A noisy series drawn faint behind its smooth one: dim under the smooth line in colour,
+  /// light in SVG, left out of text without colour (its dots would be a band).
+  func testFaintSeriesSitBehindAndLeavePlainText() throws {
+    let steps = (1...400).map(Double.init)
+    let smooth = steps.map { 1 / $0 }
+    let noisy = steps.indices.map { smooth[$0] * (1 + 0.8 * Double(($0 * 7) % 5 - 2) / 2) }
+    let blue = Colormap.categorical[0]
+    let plot = LinePlot(
+      [.init("raw", x: steps, y: noisy, color: blue, faint: true), .init("smooth", x: steps, y: smooth, color: blue)],
+      logX: true, logY: true)
+    let options = TextOptions(width: 60, height: 16)
+    let plain = plot.plainText(options)
+    XCTAssertFalse(plain.contains("raw"), "no legend item for what plain text does not draw")
+    XCTAssertTrue(plain.contains("─── smooth"), "one series left: no markers\n\(plain)")
+    let grid = plot.textGrid(TextOptions(width: 60, height: 16, color: true))
+    let colours = Set(grid.rows.joined().compactMap(\.foreground))
+    XCTAssertTrue(colours.contains(blue))
+    XCTAssertTrue(colours.contains(plot.faintColor(of: 0)), "the raw series in its dim colour")
+    XCTAssertNotEqual(plot.faintColor(of: 0), blue)
+    let svg = plot.svgDocument
+    let raw = try XCTUnwrap(svg.range(of: "stroke-opacity=\"0.3\""), "the raw line is light")
+    let solid = try XCTUnwrap(svg.range(of: "stroke-width=\"1.5\"/>"))
+    XCTAssertLessThan(raw.lowerBound, solid.lowerBound, "the raw line is drawn first, behind")
+  }
+
   func testEveryModeKeepsWidthsHeightAndCharacterSet() {
     for plot in [Self.lossPlot(), Self.dimensionsPlot()] {
       for width in [10, 40, 97] {
