@@ -312,8 +312,14 @@ extension Session {
     let x = recorded.steps.map(Double.init)
     // A log step axis: the reorganisations come early and fast, then ever more slowly.
     let kept = recorded.steps.indices.filter { recorded.steps[$0] > 0 }
+    // Without colour each line carries its feature's index as its marker (0–9, then a, b, …),
+    // so twenty features need no repeated glyph and no legend to be followed. Labels at the
+    // lines' right ends would not do: training ends with the features together (at 1/2 in
+    // examples/08-dynamics.toy), where the labels would pile up on one row.
     let series = (0..<model.n).map { f in
-      LinePlot.Series("feature \(f)", x: kept.map { x[$0] }, y: kept.map { recorded.values[$0][instance][f] })
+      LinePlot.Series(
+        "feature \(f)", x: kept.map { x[$0] }, y: kept.map { recorded.values[$0][instance][f] },
+        marker: LinePlot.indexMarker(f))
     }
     let title = entry.settings.count > 1 ? ", " + label(entry, setting) : ""
     let dims = LinePlot(

@@ -20,7 +20,8 @@ public struct LinePlot: Plot {
     public var name: String
     public var x: [Double]
     public var y: [Double]
-    /// The line's colour; nil takes the next of `Colormap.categorical`.
+    /// The line's colour; nil takes the next of `Colormap.categorical` (of
+    /// `Colormap.categorical20` when the plot has more than ten series).
     public var color: RGB?
     /// Drawn light, behind the other series (see the type's summary).
     public var faint: Bool
@@ -73,8 +74,17 @@ public struct LinePlot: Plot {
   /// The glyphs that tell series apart without colour, in order.
   static let markers: [Character] = ["*", "o", "+", "x", "#", "@", "%", "&"]
 
+  /// A marker that names series `index` itself: 0–9, then a–z for 10–35, then A–Z for
+  /// 36–61 (and again from 0 past that). For many series of numbered things (features), so
+  /// that a glyph on a line says which it is without the legend's help.
+  public static func indexMarker(_ index: Int) -> Character {
+    let digits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return digits[((index % digits.count) + digits.count) % digits.count]
+  }
+
   func color(of index: Int) -> RGB {
-    series[index].color ?? Colormap.categorical[index % Colormap.categorical.count]
+    let palette = series.count > Colormap.categorical.count ? Colormap.categorical20 : Colormap.categorical
+    return series[index].color ?? palette[index % palette.count]
   }
 
   /// A faint series' colour in a terminal: its colour most of the way to grey, which reads
@@ -158,11 +168,17 @@ public struct LinePlot: Plot {
   }
 
   /// One series: its points joined by lines; isolated points as single dots. With `markers`,
-  /// the series' glyph on its points, at least six columns apart, staggered by series.
+  /// the series' glyph on its first point and then every six columns, each series on its own
+  /// phase (staggered two columns apart), so that lines running together show each other's
+  /// glyphs in turn. More series than the eight default markers (twenty features) spread
+  /// their phases one column apart over up to twelve columns.
   private func draw(_ index: Int, on canvas: inout DotCanvas, _ layout: XYFrame.Layout, color: RGB?, markers: Bool) {
     let s = series[index]
     var previous: (Double, Double)?
-    var nextMarkColumn = (2 * index) % 6
+    let many = series.count > Self.markers.count
+    let spacing = many ? min(12, series.count) : 6
+    let phase = (many ? index : 2 * index) % spacing
+    var nextMarkColumn = phase
     for (x, y) in zip(s.x, s.y) {
       guard shows(x, y), let p = layout.pixel(x, y) else {
         previous = nil
@@ -176,9 +192,13 @@ public struct LinePlot: Plot {
       previous = p
       guard markers, let (px, py) = canvas.pixel(p.0, p.1) else { continue }
       let cell = canvas.cell(ofPixel: px, py)
-      if cell.column >= nextMarkColumn {
+      // A glyph beside another series' would run into a word: wait for a free cell.
+      let crowded = (cell.column - 1...cell.column + 1).contains { canvas.isMarked(column: $0, row: cell.row) }
+      if cell.column >= nextMarkColumn && !crowded {
         canvas.mark(marker(of: index), column: cell.column, row: cell.row, color: nil)
-        nextMarkColumn = cell.column + 6
+        // The next column on this series' phase at least half the spacing on.
+        let after = cell.column + spacing / 2
+        nextMarkColumn = after + ((phase - after) % spacing + spacing) % spacing
       }
     }
   }

@@ -73,6 +73,18 @@ final class DynamicsTests: XCTestCase {
     }
   }
 
+  /// Without colour every feature's line carries its index (0–9, then a, b, …): twenty
+  /// features, twenty glyphs; in colour, twenty colours.
+  func testFeaturesAreFollowable() throws {
+    let plot = try XCTUnwrap(try display().plot)
+    let plain = plot.plainText(TextOptions(width: 100))
+    for (f, glyph) in zip(0..<20, "0123456789abcdefghij") {
+      XCTAssertTrue(plain.contains("─\(glyph)─ feature \(f)"), "feature \(f)'s glyph in the legend")
+    }
+    let colours = plot.textGrid(TextOptions(width: 100, color: true)).rows.prefix(30).joined().compactMap(\.foreground)
+    XCTAssertGreaterThanOrEqual(Set(colours).count, 20)
+  }
+
   /// One x axis in SVG, in document coordinates: the plot area's left edge (the y axis),
   /// the x of each tick, and the tick labels.
   struct SVGAxis: Equatable {
