@@ -343,24 +343,41 @@ extension Session {
     let x = recorded.steps.map(Double.init)
     // A log step axis: the reorganisations come early and fast, then ever more slowly.
     let kept = recorded.steps.indices.filter { recorded.steps[$0] > 0 }
+    // Without colour each line carries its feature's index as its marker (0–9, then a, b, …),
+    // so twenty features need no repeated glyph and no legend to be followed. Labels at the
+    // lines' right ends would not do: training ends with the features together (at 1/2 in
+    // examples/08-dynamics.toy), where the labels would pile up on one row.
     let series = (0..<model.n).map { f in
-      LinePlot.Series("feature \(f)", x: kept.map { x[$0] }, y: kept.map { recorded.values[$0][instance][f] })
+      LinePlot.Series(
+        "feature \(f)", x: kept.map { x[$0] }, y: kept.map { recorded.values[$0][instance][f] },
+        marker: LinePlot.indexMarker(f))
     }
     let title = entry.settings.count > 1 || views[0].seed != nil ? ", " + label(entry, views[0]) : ""
     let dims = LinePlot(
       series, logX: true, xLabel: "step", yLabel: "D_i", references: ReferenceLine.paperFractions,
       title: "\(entry.name)\(title): feature dimensionality")
     let history = model.history
+    let lossSteps = history.steps.map(Double.init)
+    let raw = history.losses[instance].map(Double.init)
+    // The loss per step is one batch's: late in training a band. Its moving average is the
+    // line to read; the raw loss stays behind it, faint (and out of plain text).
+    let smoothed = history.smoothedLosses(instance: instance)
+    let window = Int((LossHistory.smoothingFraction * 100).rounded())
     let loss = LinePlot(
-      [LinePlot.Series("loss", x: history.steps.map(Double.init), y: history.losses[instance].map(Double.init))],
-      logX: true, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name)\(title): loss")
+      [
+        LinePlot.Series("loss per step", x: lossSteps, y: raw, color: Colormap.categorical[0], faint: true),
+        LinePlot.Series(
+          "loss, moving average over the last \(window)% of steps", x: lossSteps, y: smoothed,
+          color: Colormap.categorical[0]),
+      ], logX: true, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name)\(title): loss")
     return (
-      PanelGrid([dims, loss], columns: 1),
+      StackedLinePlot([dims, loss]),
       .object([
         ("steps", JSON.numbers(x)),
         ("dimensionality", .array(recorded.values.map { JSON.numbers($0[instance]) })),
-        ("loss_steps", JSON.numbers(history.steps.map(Double.init))),
-        ("loss", JSON.numbers(history.losses[instance].map(Double.init))),
+        ("loss_steps", JSON.numbers(lossSteps)),
+        ("loss", JSON.numbers(raw)),
+        ("loss_smoothed", JSON.numbers(smoothed)),
       ])
     )
   }

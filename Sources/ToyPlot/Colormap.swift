@@ -55,4 +55,12 @@ public struct Colormap: Sendable, Hashable {
     RGB(31, 119, 180), RGB(255, 127, 14), RGB(44, 160, 44), RGB(214, 39, 40), RGB(148, 103, 189),
     RGB(140, 86, 75), RGB(227, 119, 194), RGB(127, 127, 127), RGB(188, 189, 34), RGB(23, 190, 207),
   ]
+
+  /// Twenty colours for up to twenty categories: `categorical`, then a lighter partner of
+  /// each (matplotlib's tab20, reordered so that the first ten are tab10).
+  public static let categorical20: [RGB] =
+    categorical + [
+      RGB(174, 199, 232), RGB(255, 187, 120), RGB(152, 223, 138), RGB(255, 152, 150), RGB(197, 176, 213),
+      RGB(196, 156, 148), RGB(247, 182, 210), RGB(199, 199, 199), RGB(219, 219, 141), RGB(158, 218, 229),
+    ]
 }

@@ -4,8 +4,10 @@
 /// Lines, scatters and arrows need more resolution than one mark a cell, so they are drawn
 /// in pixels and each cell shows the glyph for its set pixels. A cell keeps one colour, the
 /// last drawn into it, so what is drawn last is on top. Marks and text replace a cell's
-/// glyph; background glyphs (axis and reference lines) show only in cells nothing else was
-/// drawn into, so data is never hidden behind them. Empty braille cells are U+2800, not a
+/// glyph; faint pixels (a raw series behind its smoothed one) show only in cells no ordinary
+/// pixel was set in, so what is drawn over them reads as a clean line; background glyphs
+/// (axis and reference lines) show only in cells nothing else was drawn into, so data is
+/// never hidden behind them. Empty braille cells are U+2800, not a
 /// space, so a line's width never depends on the font's idea of a blank.
 ///
 ///     var canvas = DotCanvas(columns: 20, rows: 5, kind: .braille)
@@ -77,6 +79,8 @@ struct DotCanvas {
   let rows: Int
   private var bits: [UInt8]
   private var colors: [RGB?]
+  private var faintBits: [UInt8]
+  private var faintColors: [RGB?]
   private var marks: [Cell?]
   private var backgrounds: [Cell?]
 
@@ -87,6 +91,8 @@ struct DotCanvas {
     let count = self.columns * self.rows
     bits = Array(repeating: 0, count: count)
     colors = Array(repeating: nil, count: count)
+    faintBits = Array(repeating: 0, count: count)
+    faintColors = Array(repeating: nil, count: count)
     marks = Array(repeating: nil, count: count)
     backgrounds = Array(repeating: nil, count: count)
   }
@@ -116,18 +122,25 @@ struct DotCanvas {
     return bits[i] & kind.bit(x: x - column * kind.dotsAcross, y: y - row * kind.dotsDown) != 0
   }
 
-  /// Sets pixel (x, y), colouring its cell; pixels off the canvas are ignored.
-  mutating func set(_ x: Int, _ y: Int, color: RGB?) {
+  /// Sets pixel (x, y), colouring its cell; pixels off the canvas are ignored. A faint
+  /// pixel goes to the layer under the ordinary pixels.
+  mutating func set(_ x: Int, _ y: Int, color: RGB?, faint: Bool = false) {
     let (column, row) = cell(ofPixel: x, y)
     guard let i = index(column: column, row: row) else { return }
-    bits[i] |= kind.bit(x: x - column * kind.dotsAcross, y: y - row * kind.dotsDown)
-    if let color { colors[i] = color }
+    let bit = kind.bit(x: x - column * kind.dotsAcross, y: y - row * kind.dotsDown)
+    if faint {
+      faintBits[i] |= bit
+      if let color { faintColors[i] = color }
+    } else {
+      bits[i] |= bit
+      if let color { colors[i] = color }
+    }
   }
 
   /// Sets the pixel nearest to (x, y) in pixel coordinates; non-finite or far-off points are ignored.
-  mutating func point(_ x: Double, _ y: Double, color: RGB?) {
+  mutating func point(_ x: Double, _ y: Double, color: RGB?, faint: Bool = false) {
     guard let (px, py) = pixel(x, y) else { return }
-    set(px, py, color: color)
+    set(px, py, color: color, faint: faint)
   }
 
   /// The pixel nearest to (x, y), nil when it lies off the canvas or is not finite.
@@ -140,14 +153,16 @@ struct DotCanvas {
 
   /// A straight line between two points in pixel coordinates, clipped to the canvas first
   /// (so far-off ends cost nothing), then drawn with Bresenham's algorithm.
-  mutating func line(from a: (Double, Double), to b: (Double, Double), color: RGB?) {
+  mutating func line(from a: (Double, Double), to b: (Double, Double), color: RGB?, faint: Bool = false) {
     guard let (p, q) = clip(a, b) else { return }
-    line(from: (Int(p.0.rounded()), Int(p.1.rounded())), to: (Int(q.0.rounded()), Int(q.1.rounded())), color: color)
+    line(
+      from: (Int(p.0.rounded()), Int(p.1.rounded())), to: (Int(q.0.rounded()), Int(q.1.rounded())), color: color,
+      faint: faint)
   }
 
   /// A straight line between two pixels (Bresenham: every step moves one pixel along the
   /// longer direction and, when the error says so, one along the shorter).
-  mutating func line(from a: (Int, Int), to b: (Int, Int), color: RGB?) {
+  mutating func line(from a: (Int, Int), to b: (Int, Int), color: RGB?, faint: Bool = false) {
     var (x, y) = a
     let dx = abs(b.0 - x)
     let dy = -abs(b.1 - y)
@@ -155,7 +170,7 @@ struct DotCanvas {
     let sy = y < b.1 ? 1 : -1
     var error = dx + dy
     while true {
-      set(x, y, color: color)
+      set(x, y, color: color, faint: faint)
       if x == b.0 && y == b.1 { break }
       let doubled = 2 * error
       if doubled >= dy {
@@ -221,11 +236,13 @@ struct DotCanvas {
     backgrounds[i] = Cell(glyph, foreground: color)
   }
 
-  /// What a cell shows: its mark, else its pixels, else its background, else an empty cell.
+  /// What a cell shows: its mark, else its pixels, else its faint pixels, else its
+  /// background, else an empty cell.
   func cell(column: Int, row: Int) -> Cell {
     guard let i = index(column: column, row: row) else { return .blank }
     if let mark = marks[i] { return mark }
     if bits[i] != 0 { return Cell(kind.glyph(bits[i]), foreground: colors[i]) }
+    if faintBits[i] != 0 { return Cell(kind.glyph(faintBits[i]), foreground: faintColors[i]) }
     if let background = backgrounds[i] { return background }
     return Cell(kind.glyph(0))
   }

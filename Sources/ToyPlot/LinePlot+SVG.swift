@@ -3,14 +3,20 @@
 extension LinePlot {
   public func svg() -> SVGWriter {
     let legend = series.indices.filter { !series[$0].name.isEmpty }.map {
-      XYFrame.SVGLegendItem(name: series[$0].name, color: color(of: $0))
+      XYFrame.SVGLegendItem(
+        name: series[$0].name, color: color(of: $0), opacity: series[$0].faint ? Self.faintOpacity : 1)
     }
+    // Faint series first, so that the others are drawn over them.
+    let order = series.indices.filter { series[$0].faint } + series.indices.filter { !series[$0].faint }
     return frame.svg(title: title, legend: legend, notes: notes) { svg, layout in
-      for index in series.indices {
+      for index in order {
+        let (width, opacity) = series[index].faint ? (1.0, Self.faintOpacity) : (1.5, 1.0)
         var run: [(Double, Double)] = []
         func flush() {
-          if run.count == 1 { svg.circle(x: run[0].0, y: run[0].1, radius: 2, fill: color(of: index)) }
-          svg.polyline(points: run, stroke: color(of: index))
+          if run.count == 1 {
+            svg.circle(x: run[0].0, y: run[0].1, radius: 2, fill: color(of: index), opacity: opacity)
+          }
+          svg.polyline(points: run, stroke: color(of: index), width: width, opacity: opacity)
           run = []
         }
         for (x, y) in zip(series[index].x, series[index].y) {

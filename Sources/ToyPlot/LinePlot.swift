@@ -4,7 +4,10 @@
 /// The paper draws the loss against the step (log y) and dimensions per feature m/‖W‖_F²
 /// against 1/(1−S) (log x) with lines at its plateaus 1 and 1/2. Text draws in braille
 /// unless the options ask for quadrants or ASCII. Without colour each series carries a
-/// marker glyph (`*`, `o`, `+`, …) along its line and in the legend, so series stay apart.
+/// marker glyph (`*`, `o`, `+`, …, or its own) along its line and in the legend, so series
+/// stay apart. A faint series (a raw loss behind its moving average) is drawn under the
+/// others: light in SVG, in a dim colour in a colour terminal, and not at all in text without
+/// colour, where its dots would be a band the others' dots cannot be told from.
 ///
 ///     let loss = (0..<1000).map { 1 / (1 + Double($0)) }
 ///     let plot = LinePlot([.init("loss", y: loss)], logY: true, xLabel: "step")
@@ -17,14 +20,23 @@ public struct LinePlot: Plot {
     public var name: String
     public var x: [Double]
     public var y: [Double]
-    /// The line's colour; nil takes the next of `Colormap.categorical`.
+    /// The line's colour; nil takes the next of `Colormap.categorical` (of
+    /// `Colormap.categorical20` when the plot has more than ten series).
     public var color: RGB?
+    /// Drawn light, behind the other series (see the type's summary).
+    public var faint: Bool
+    /// The glyph along the line without colour; nil takes the next of `LinePlot.markers`.
+    public var marker: Character?
 
-    public init(_ name: String, x: [Double], y: [Double], color: RGB? = nil) {
+    public init(
+      _ name: String, x: [Double], y: [Double], color: RGB? = nil, faint: Bool = false, marker: Character? = nil
+    ) {
       self.name = name
       self.x = x
       self.y = y
       self.color = color
+      self.faint = faint
+      self.marker = marker
     }
 
     /// `y` against its index 0, 1, 2, … (e.g. a loss per step).
@@ -41,6 +53,10 @@ public struct LinePlot: Plot {
   public var yLabel: String?
   /// Dashed horizontal lines, e.g. `ReferenceLine.dimensionsPerFeature` (1 and 1/2).
   public var references: [ReferenceLine]
+  /// Set by `StackedLinePlot`: x values the axis must cover besides the series' own (the
+  /// other panels'), and the least text columns beside the plot area.
+  var sharedX: [Double] = []
+  var gutter = XYFrame.Gutter()
 
   public init(
     _ series: [Series], logX: Bool = false, logY: Bool = false, xLabel: String? = nil, yLabel: String? = nil,
@@ -58,11 +74,32 @@ public struct LinePlot: Plot {
   /// The glyphs that tell series apart without colour, in order.
   static let markers: [Character] = ["*", "o", "+", "x", "#", "@", "%", "&"]
 
-  func color(of index: Int) -> RGB {
-    series[index].color ?? Colormap.categorical[index % Colormap.categorical.count]
+  /// A marker that names series `index` itself: 0–9, then a–z for 10–35, then A–Z for
+  /// 36–61 (and again from 0 past that). For many series of numbered things (features), so
+  /// that a glyph on a line says which it is without the legend's help.
+  public static func indexMarker(_ index: Int) -> Character {
+    let digits = Array("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return digits[((index % digits.count) + digits.count) % digits.count]
   }
 
-  func marker(of index: Int) -> Character { Self.markers[index % Self.markers.count] }
+  func color(of index: Int) -> RGB {
+    let palette = series.count > Colormap.categorical.count ? Colormap.categorical20 : Colormap.categorical
+    return series[index].color ?? palette[index % palette.count]
+  }
+
+  /// A faint series' colour in a terminal: its colour most of the way to grey, which reads
+  /// as dim on a dark background and on a light one.
+  func faintColor(of index: Int) -> RGB { color(of: index).mixed(with: .grey, 0.75) }
+
+  /// The opacity of a faint series' line in SVG.
+  static let faintOpacity = 0.3
+
+  func marker(of index: Int) -> Character { series[index].marker ?? Self.markers[index % Self.markers.count] }
+
+  /// The series text draws at `options`: all, or without colour all but the faint ones.
+  func drawn(_ options: TextOptions) -> [Int] {
+    series.indices.filter { options.color || !series[$0].faint }
+  }
 
   /// Whether a point can be drawn on these axes.
   func shows(_ x: Double, _ y: Double) -> Bool {
@@ -70,7 +107,7 @@ public struct LinePlot: Plot {
   }
 
   var frame: XYFrame {
-    var xs: [Double] = []
+    var xs = sharedX
     var ys: [Double] = []
     for s in series {
       for (x, y) in zip(s.x, s.y) where shows(x, y) {
@@ -80,7 +117,14 @@ public struct LinePlot: Plot {
     }
     ys += references.map(\.value)
     return XYFrame(
-      xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references)
+      xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references,
+      gutter: gutter)
+  }
+
+  /// Every x value a series holds that these axes can show: what a stacked panel's x axis
+  /// must cover for the others.
+  var shownX: [Double] {
+    series.flatMap { s in zip(s.x, s.y).filter { shows($0.0, $0.1) }.map(\.0) }
   }
 
   /// Notes on points left out, or "no data".
@@ -103,37 +147,58 @@ public struct LinePlot: Plot {
     return shown == 0 && skipped.isEmpty ? ["no data"] : skipped
   }
 
+  /// Where `textGrid` puts the plot area and how it maps data, at `options`.
+  func textLayout(_ options: TextOptions) -> XYFrame.Layout {
+    let frame = self.frame
+    let legendLines = legend(options, markers: withMarkers(options)).count
+    return frame.layout(options, legendLines: legendLines, noteLines: frame.wrapped(notes, options).count)
+  }
+
+  /// Whether series carry marker glyphs: when colour cannot tell them apart.
+  func withMarkers(_ options: TextOptions) -> Bool { !options.color && drawn(options).count > 1 }
+
   public func textGrid(_ options: TextOptions) -> TextGrid {
-    let withMarkers = !options.color && series.count > 1
+    let withMarkers = withMarkers(options)
     return frame.textGrid(options, legend: legend(options, markers: withMarkers), notes: notes) { canvas, layout in
-      for index in series.indices {
-        draw(index, on: &canvas, layout, color: options.color ? color(of: index) : nil, markers: withMarkers)
+      for index in drawn(options) {
+        let color = options.color ? (series[index].faint ? faintColor(of: index) : color(of: index)) : nil
+        draw(index, on: &canvas, layout, color: color, markers: withMarkers && !series[index].faint)
       }
     }
   }
 
   /// One series: its points joined by lines; isolated points as single dots. With `markers`,
-  /// the series' glyph on its points, at least six columns apart, staggered by series.
+  /// the series' glyph on its first point and then every six columns, each series on its own
+  /// phase (staggered two columns apart), so that lines running together show each other's
+  /// glyphs in turn. More series than the eight default markers (twenty features) spread
+  /// their phases one column apart over up to twelve columns.
   private func draw(_ index: Int, on canvas: inout DotCanvas, _ layout: XYFrame.Layout, color: RGB?, markers: Bool) {
     let s = series[index]
     var previous: (Double, Double)?
-    var nextMarkColumn = (2 * index) % 6
+    let many = series.count > Self.markers.count
+    let spacing = many ? min(12, series.count) : 6
+    let phase = (many ? index : 2 * index) % spacing
+    var nextMarkColumn = phase
     for (x, y) in zip(s.x, s.y) {
       guard shows(x, y), let p = layout.pixel(x, y) else {
         previous = nil
         continue
       }
       if let previous {
-        canvas.line(from: previous, to: p, color: color)
+        canvas.line(from: previous, to: p, color: color, faint: s.faint)
       } else {
-        canvas.point(p.0, p.1, color: color)
+        canvas.point(p.0, p.1, color: color, faint: s.faint)
       }
       previous = p
       guard markers, let (px, py) = canvas.pixel(p.0, p.1) else { continue }
       let cell = canvas.cell(ofPixel: px, py)
-      if cell.column >= nextMarkColumn {
+      // A glyph beside another series' would run into a word: wait for a free cell.
+      let crowded = (cell.column - 1...cell.column + 1).contains { canvas.isMarked(column: $0, row: cell.row) }
+      if cell.column >= nextMarkColumn && !crowded {
         canvas.mark(marker(of: index), column: cell.column, row: cell.row, color: nil)
-        nextMarkColumn = cell.column + 6
+        // The next column on this series' phase at least half the spacing on.
+        let after = cell.column + spacing / 2
+        nextMarkColumn = after + ((phase - after) % spacing + spacing) % spacing
       }
     }
   }
@@ -141,12 +206,13 @@ public struct LinePlot: Plot {
   /// One item per named series: a sample of its line (with its marker without colour) and
   /// its name, flowed into lines no wider than the options' width.
   func legend(_ options: TextOptions, markers: Bool) -> [TextGrid] {
-    guard series.contains(where: { !$0.name.isEmpty }) else { return [] }
+    let shown = drawn(options)
+    guard shown.contains(where: { !series[$0].name.isEmpty }) else { return [] }
     let rule: Character = options.ascii ? "-" : "─"
-    let items = series.indices.map { index -> TextGrid in
+    let items = shown.map { index -> TextGrid in
       let name = options.ascii ? XYFrame.ascii(series[index].name) : series[index].name
       var item = TextGrid(width: 4 + name.count, height: 1)
-      let color = options.color ? color(of: index) : nil
+      let color = options.color ? (series[index].faint ? faintColor(of: index) : color(of: index)) : nil
       for k in 0..<3 { item[k, 0] = Cell(k == 1 && markers ? marker(of: index) : rule, foreground: color) }
       item.write(name, x: 4, y: 0)
       return item

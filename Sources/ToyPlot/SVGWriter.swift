@@ -44,10 +44,11 @@ public struct SVGWriter: Sendable {
 
   public mutating func line(
     x1: Double, y1: Double, x2: Double, y2: Double, stroke: RGB, width: Double = 1, dashed: Bool = false,
-    arrow: Bool = false
+    arrow: Bool = false, opacity: Double = 1
   ) {
     var s = "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" "
     s += "y2=\"\(Self.number(y2))\" stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(width))\""
+    if opacity < 1 { s += " stroke-opacity=\"\(Self.number(opacity))\"" }
     if dashed { s += " stroke-dasharray=\"4 3\"" }
     if arrow { s += " marker-end=\"url(#arrow-\(stroke.hex.dropFirst()))\"" }
     body.append(s + "/>")
@@ -56,11 +57,12 @@ public struct SVGWriter: Sendable {
 
   private var arrowColors: Set<RGB> = []
 
-  public mutating func polyline(points: [(Double, Double)], stroke: RGB, width: Double = 1.5) {
+  public mutating func polyline(points: [(Double, Double)], stroke: RGB, width: Double = 1.5, opacity: Double = 1) {
     guard points.count > 1 else { return }
     let list = points.map { "\(Self.number($0.0)),\(Self.number($0.1))" }.joined(separator: " ")
-    body.append(
-      "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(width))\"/>")
+    var s = "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(width))\""
+    if opacity < 1 { s += " stroke-opacity=\"\(Self.number(opacity))\"" }
+    body.append(s + "/>")
   }
 
   public mutating func circle(x: Double, y: Double, radius: Double, fill: RGB, opacity: Double = 1) {

@@ -25,6 +25,7 @@ extension XYFrame {
   struct SVGLegendItem {
     var name: String
     var color: RGB
+    var opacity = 1.0
   }
 
   func svg(
@@ -35,9 +36,12 @@ extension XYFrame {
       top: hasTitle ? 40 : 20, x: AxisScale(fitting: xValues, log: logX, count: 7),
       y: AxisScale(fitting: yValues, log: logY, count: 6))
     let labelled = references.contains { $0.label?.isEmpty == false }
+    let width = layout.right + (labelled ? 48 : 16)
     let legendTop = layout.bottom + 52
-    let height = legendTop + 16 * Double(legend.count + notes.count) + 4
-    var svg = SVGWriter(width: layout.right + (labelled ? 48 : 16), height: height)
+    let columns = Self.legendColumns(legend, width: width - SVGLayout.left)
+    let legendRows = (legend.count + columns.count - 1) / max(1, columns.count)
+    let height = legendTop + 16 * Double(legendRows + notes.count) + 4
+    var svg = SVGWriter(width: width, height: height)
     if let title, hasTitle {
       svg.text(title, x: SVGLayout.left + SVGLayout.plotWidth / 2, y: 22, size: 13, anchor: .middle, bold: true)
     }
@@ -45,14 +49,25 @@ extension XYFrame {
     draw(&svg, layout)
     drawAxes(&svg, layout)
     for (i, item) in legend.enumerated() {
-      let y = legendTop + 16 * Double(i)
-      svg.line(x1: SVGLayout.left, y1: y - 4, x2: SVGLayout.left + 20, y2: y - 4, stroke: item.color, width: 2)
-      svg.text(item.name, x: SVGLayout.left + 26, y: y)
+      let x = SVGLayout.left + columns[i % columns.count]
+      let y = legendTop + 16 * Double(i / columns.count)
+      svg.line(x1: x, y1: y - 4, x2: x + 20, y2: y - 4, stroke: item.color, width: 2, opacity: item.opacity)
+      svg.text(item.name, x: x + 26, y: y)
     }
     for (i, note) in notes.enumerated() {
-      svg.text(note, x: SVGLayout.left, y: legendTop + 16 * Double(legend.count + i), color: .grey)
+      svg.text(note, x: SVGLayout.left, y: legendTop + 16 * Double(legendRows + i), color: .grey)
     }
     return svg
+  }
+
+  /// Where each legend column starts, from the legend's left edge: as many columns as fit in
+  /// `width` at the widest item's width, so twenty features take five rows, not twenty.
+  /// Items run across, then down, as in text.
+  static func legendColumns(_ legend: [SVGLegendItem], width: Double) -> [Double] {
+    // About 6.2 px a character at 11 px Helvetica; the sample line and a gap besides.
+    let itemWidth = 26 + 6.2 * Double(legend.map(\.name.count).max() ?? 0) + 14
+    let count = max(1, min(legend.count, Int(width / itemWidth)))
+    return (0..<count).map { Double($0) * itemWidth }
   }
 
   /// Dashed lines across the plot, labelled at the right; labels of close lines are pushed

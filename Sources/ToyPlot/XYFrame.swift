@@ -14,6 +14,14 @@ struct XYFrame {
   var xLabel: String?
   var yLabel: String?
   var references: [ReferenceLine]
+  /// The least columns left and right of the plot area in text, so that plots stacked on
+  /// one x axis (`StackedLinePlot`) put their plot areas at the same columns.
+  var gutter = Gutter()
+
+  struct Gutter: Hashable {
+    var left = 0
+    var right = 0
+  }
 
   /// Where everything sits in the text grid, and how data maps to the canvas's pixels.
   struct Layout {
@@ -91,23 +99,29 @@ struct XYFrame {
     }
     let y = AxisScale(fitting: yValues, log: logY, count: max(2, min(6, rows / 3 + 1)))
     let labelWidth = y.ticks.map { Ticks.label($0, among: y.ticks).count }.max() ?? 1
-    let left = labelWidth + 2
+    let left = max(labelWidth + 2, gutter.left)
     var layout = Layout(
       kind: DotCanvas.Kind(options), left: left, top: showYLabel ? 1 : 0, columns: 1, rows: rows, right: 0,
       x: AxisScale(fitting: [], log: logX, count: 2), y: y, showXLabel: showXLabel, legendLines: legendLines,
       noteLines: noteLines)
-    let right = referenceLabels(layout, ascii: options.ascii).values.map { $0.count + 1 }.max() ?? 0
+    let labels = referenceLabels(layout, ascii: options.ascii).values.map { $0.count + 1 }.max() ?? 0
+    let right = max(labels, gutter.right)
     layout.right = right
     layout.columns = max(1, options.width - left - right)
     layout.x = AxisScale(fitting: xValues, log: logX, count: max(2, min(8, layout.columns / 10)))
     return layout
   }
 
+  /// The notes as drawn in text: spelled in ASCII if asked, wrapped to the width.
+  func wrapped(_ notes: [String], _ options: TextOptions) -> [String] {
+    notes.flatMap { Self.wrap(options.ascii ? Self.ascii($0) : $0, width: options.width) }
+  }
+
   /// The plot in text: `draw` paints the canvas, the frame adds the rest.
   func textGrid(
     _ options: TextOptions, legend: [TextGrid], notes: [String], draw: (inout DotCanvas, Layout) -> Void
   ) -> TextGrid {
-    let notes = notes.flatMap { Self.wrap(options.ascii ? Self.ascii($0) : $0, width: options.width) }
+    let notes = wrapped(notes, options)
     let layout = self.layout(options, legendLines: legend.count, noteLines: notes.count)
     let ascii = options.ascii
     var canvas = DotCanvas(columns: layout.columns, rows: layout.rows, kind: layout.kind)

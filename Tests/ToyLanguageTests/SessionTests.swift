@@ -295,7 +295,7 @@ final class ShowTests: XCTestCase {
         "relative_importance", "density", "norm", "superposition", "phase", "seed", "fractions", "seeds", "theory",
       ])
     let dynamics = try XCTUnwrap(try data(11) as? [String: Any])
-    XCTAssertEqual(Set(dynamics.keys), ["steps", "dimensionality", "loss_steps", "loss"])
+    XCTAssertEqual(Set(dynamics.keys), ["steps", "dimensionality", "loss_steps", "loss", "loss_smoothed"])
     // Recorded from step 0, about every 1% of the call, to its end; six D_i per point.
     let steps = try XCTUnwrap(dynamics["steps"] as? [Double])
     XCTAssertEqual(steps.first, 0)

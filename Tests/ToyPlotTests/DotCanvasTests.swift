@@ -129,6 +129,11 @@ final class DotCanvasTests: XCTestCase {
     XCTAssertEqual(canvas.cell(column: 1, row: 0).glyph, "\u{2811}", "pixels hide the background")
     XCTAssertEqual(canvas.cell(column: 1, row: 0).foreground, blue, "the last colour drawn")
     XCTAssertEqual(canvas.cell(column: 2, row: 0), Cell("*", foreground: red), "marks on top")
+    // Faint pixels show where no ordinary pixel is, and only there (not mixed in).
+    let grey = RGB(90, 90, 90)
+    for x in 0..<3 { canvas.set(x, 0, color: grey, faint: true) }
+    XCTAssertEqual(canvas.cell(column: 1, row: 0), Cell("\u{2811}", foreground: blue), "ordinary pixels hide faint")
+    XCTAssertEqual(canvas.cell(column: 0, row: 0), Cell("\u{2809}", foreground: grey), "faint pixels hide background")
   }
 
   // MARK: Golden files

@@ -79,6 +79,65 @@ final class LinePlotTests: XCTestCase {
     XCTAssertFalse(coloured.contains("─*─"), "colour tells series apart")
   }
 
+  /// A noisy series drawn faint behind its smooth one: dim under the smooth line in colour,
+  /// light in SVG, left out of text without colour (its dots would be a band).
+  func testFaintSeriesSitBehindAndLeavePlainText() throws {
+    let steps = (1...400).map(Double.init)
+    let smooth = steps.map { 1 / $0 }
+    let noisy = steps.indices.map { smooth[$0] * (1 + 0.8 * Double(($0 * 7) % 5 - 2) / 2) }
+    let blue = Colormap.categorical[0]
+    let plot = LinePlot(
+      [.init("raw", x: steps, y: noisy, color: blue, faint: true), .init("smooth", x: steps, y: smooth, color: blue)],
+      logX: true, logY: true)
+    let options = TextOptions(width: 60, height: 16)
+    let plain = plot.plainText(options)
+    XCTAssertFalse(plain.contains("raw"), "no legend item for what plain text does not draw")
+    XCTAssertTrue(plain.contains("─── smooth"), "one series left: no markers\n\(plain)")
+    let grid = plot.textGrid(TextOptions(width: 60, height: 16, color: true))
+    let colours = Set(grid.rows.joined().compactMap(\.foreground))
+    XCTAssertTrue(colours.contains(blue))
+    XCTAssertTrue(colours.contains(plot.faintColor(of: 0)), "the raw series in its dim colour")
+    XCTAssertNotEqual(plot.faintColor(of: 0), blue)
+    let svg = plot.svgDocument
+    let raw = try XCTUnwrap(svg.range(of: "stroke-opacity=\"0.3\""), "the raw line is light")
+    let solid = try XCTUnwrap(svg.range(of: "stroke-width=\"1.5\"/>"))
+    XCTAssertLessThan(raw.lowerBound, solid.lowerBound, "the raw line is drawn first, behind")
+  }
+
+  /// Twenty series (features) stay apart: twenty colours, and without colour each line
+  /// carries its own index as its glyph, none beside another's; the SVG legend takes rows
+  /// of several items.
+  func testTwentySeriesCanBeFollowed() throws {
+    let x = (1...200).map(Double.init)
+    let plot = LinePlot(
+      (0..<20).map { f in
+        .init("feature \(f)", x: x, y: x.map { Double(f) + sin($0 / 20) }, marker: LinePlot.indexMarker(f))
+      }, xLabel: "step")
+    XCTAssertEqual(Set((0..<20).map(plot.color(of:))).count, 20, "a colour per series")
+    XCTAssertEqual((0..<64).map(LinePlot.indexMarker).prefix(12).map(String.init).joined(), "0123456789ab")
+    XCTAssertEqual(LinePlot.indexMarker(61), "Z")
+    let options = TextOptions(width: 100, height: 60)
+    let text = plot.plainText(options)
+    let layout = plot.textLayout(options)
+    let body = text.split(separator: "\n").map { Array($0) }[layout.top..<layout.top + layout.rows].map {
+      Array($0[layout.left..<layout.left + layout.columns])
+    }
+    for f in 0..<20 {
+      let glyph = LinePlot.indexMarker(f)
+      XCTAssertGreaterThanOrEqual(body.joined().filter { $0 == glyph }.count, 3, "feature \(f)'s glyph on its line")
+      XCTAssertTrue(text.contains("─\(glyph)─ feature \(f)"), "feature \(f) in the legend")
+    }
+    let marks = Set("0123456789abcdefghij")
+    for row in body {
+      for (a, b) in zip(row, row.dropFirst()) { XCTAssertFalse(marks.contains(a) && marks.contains(b), String(row)) }
+    }
+    let legend = plot.svgDocument.components(separatedBy: ">feature ").count - 1
+    XCTAssertEqual(legend, 20)
+    let columns = XYFrame.legendColumns(
+      (0..<20).map { XYFrame.SVGLegendItem(name: "feature \($0)", color: .black) }, width: 428)
+    XCTAssertEqual(columns.count, 4, "twenty features in five rows of four, beside reference labels")
+  }
+
   func testEveryModeKeepsWidthsHeightAndCharacterSet() {
     for plot in [Self.lossPlot(), Self.dimensionsPlot()] {
       for width in [10, 40, 97] {
