@@ -113,7 +113,10 @@ struct PhaseCommand: ParsableCommand {
     }
     var model: ToyModel
     do {
-      model = try ToyModel(kind: .relu, n: n, m: m, importance: importance, density: density, seed: seed)
+      // The models at a point are replicas: they start at the scale of one model per point.
+      model = try ToyModel(
+        kind: .relu, n: n, m: m, importance: importance, density: density, seed: seed,
+        settingCount: points * points)
     } catch {
       throw CommandFailure(error.description)
     }

@@ -243,6 +243,40 @@ final class SessionTests: XCTestCase {
       XCTAssertEqual(losses[shown], losses[setting * 3..<setting * 3 + 3].min())
     }
   }
+
+  /// Seeds are replicas of a setting: a setting trained with seeds=40 starts each seed with
+  /// the std one seed would, the notebook's √(2/(m(n+I))) with I = the settings (10 here).
+  /// The sample std s of N normal draws has a standard error of about σ/√(2N); the tolerance
+  /// is five of them (about 3.5% for seeds=1's 10,000 weights). Counting the 400 instances as
+  /// I, as before, would give a std 0.36 times as large.
+  func testSeedsDoNotChangeTheInitialScale() throws {
+    let (n, m, settings) = (50, 20, 10)
+    func weights(seeds: Int) throws -> (values: [Double], scale: Double) {
+      let session = Session(seed: 0)
+      let script = "model n=\(n) m=\(m) density=p seeds=\(seeds) for p in 20^-linspace(0, 1, \(settings))"
+      XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+      let model = try XCTUnwrap(session.models["model1"]?.model)
+      XCTAssertEqual(model.instanceCount, settings * seeds)
+      let values = (0..<model.instanceCount).flatMap { model.weights(instance: $0).flatMap { $0 } }.map(Double.init)
+      return (values, model.initialScale)
+    }
+    func rms(_ values: [Double]) -> Double { (values.map { $0 * $0 }.reduce(0, +) / Double(values.count)).squareRoot() }
+    let expected = (2 / Double(m * (n + settings))).squareRoot()
+    let one = try weights(seeds: 1)
+    let forty = try weights(seeds: 40)
+    XCTAssertEqual(one.scale, expected, accuracy: 1e-12)
+    XCTAssertEqual(forty.scale, expected, accuracy: 1e-12)
+    let (s1, s40) = (rms(one.values), rms(forty.values))
+    let oneError = expected / Double(2 * one.values.count).squareRoot()
+    let fortyError = expected / Double(2 * forty.values.count).squareRoot()
+    XCTAssertEqual(s1, expected, accuracy: 5 * oneError, "seeds=1 against √(2/(m(n+I))), I = \(settings)")
+    let tolerance = 5 * (oneError * oneError + fortyError * fortyError).squareRoot()
+    XCTAssertEqual(s40, s1, accuracy: tolerance, "seeds=40 against seeds=1: tolerance \(tolerance)")
+    // reset re-initialises at the same scale.
+    let session = Session(seed: 0)
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "model n=5 m=2 seeds=40\nreset")), .finished)
+    XCTAssertEqual(session.models["model1"]?.model.initialScale ?? 0, (1.0 / 6).squareRoot(), accuracy: 1e-12)
+  }
 }
 
 final class ShowTests: XCTestCase {
