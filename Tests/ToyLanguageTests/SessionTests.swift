@@ -360,4 +360,31 @@ final class ShowTests: XCTestCase {
     XCTAssertEqual(last.count, 4)
     for (a, b) in zip(last, metric) { XCTAssertEqual(a, b, accuracy: 1e-9) }
   }
+
+  /// A dropped feature (‖W_2‖ = 1e-3) beside two kept ones spanning the plane: its bar in
+  /// `show norms` is coloured as not shared (superposition 0), in the plot and the JSON, and
+  /// `print superposition` gives 0; measured along its random direction it would read 1.
+  func testDroppedFeaturesAreNotColouredAsShared() throws {
+    let session = Session(seed: 0)
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "model n=3 m=2")), .finished)
+    session.models["model1"]?.model.setParameters(
+      instance: 0, weights: [[1, 0], [0, 1], [6e-4, 8e-4]], bias: [0, 0, 0])
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "show norms\nprint superposition")), .finished)
+    let bars = try XCTUnwrap(displays[0].plot as? BarChart)
+    XCTAssertEqual(bars.colorValues?[2], 0, "dropped: coloured as not shared")
+    let json = try JSONSerialization.jsonObject(with: Data(displays[0].json.utf8)) as? [String: Any]
+    let data = try XCTUnwrap((json?["data"] as? [String: Any])?["data"] as? [[String: Any]])
+    let superposition = try XCTUnwrap(data[0]["superposition"] as? [Double])
+    // The kept features still see the dropped one's tiny interference, (6e-4)² and (8e-4)².
+    for (value, expected) in zip(superposition, [0.36e-6, 0.64e-6, 0]) {
+      XCTAssertEqual(value, expected, accuracy: 1e-12)
+    }
+    XCTAssertEqual(superposition[2], 0)
+    guard case .list(let settings) = try XCTUnwrap(displays[1].value), case .list(let values) = settings[0],
+      case .number(let dropped) = values[2]
+    else { return XCTFail("print superposition gives a list per setting") }
+    XCTAssertEqual(dropped, 0)
+  }
 }
