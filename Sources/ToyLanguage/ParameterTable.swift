@@ -112,7 +112,8 @@ public enum ParameterTable {
       summary: "colour in a terminal (auto: as the session decides)"),
     .init(
       name: "orient", statement: "show", kind: .choice(["raw", "canonical"]), defaultValue: "raw",
-      summary: "geometry: canonical turns the top represented feature right and the next above, as the paper"),
+      summary: "geometry: canonical turns the top represented feature right and the next above, as the paper; "
+        + "its JSON holds the rows as drawn"),
   ]
 
   public static func specs(for statement: String) -> [ParameterSpec] {

@@ -387,4 +387,50 @@ final class ShowTests: XCTestCase {
     else { return XCTFail("print superposition gives a list per setting") }
     XCTAssertEqual(dropped, 0)
   }
+
+  /// `show geometry orient=canonical` writes the rows as drawn: the top represented feature
+  /// along +x and the next above it, the same rotation of the stored rows (their dot products
+  /// kept), under `"orient": "canonical"`; `show geometry` writes the stored rows, "raw".
+  func testCanonicalGeometryWritesTheRowsAsDrawn() throws {
+    let session = Session(seed: 0)
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "model n=4 m=2 importance=0.9^i")), .finished)
+    // Feature 0 points down-left, 1 down-right; 3 is dropped.
+    let stored: [[Float]] = [[-0.6, -0.8], [0.8, -0.6], [0.6, 0.8], [0.01, 0.02]]
+    session.models["model1"]?.model.setParameters(instance: 0, weights: stored, bias: [0, 0, 0, 0])
+    let script = "show geometry orient=canonical\nshow geometry"
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+    func payload(_ display: Display) throws -> [String: Any] {
+      let json = try JSONSerialization.jsonObject(with: Data(display.json.utf8)) as? [String: Any]
+      return try XCTUnwrap(json?["data"] as? [String: Any])
+    }
+    let canonical = try payload(displays[0])
+    let raw = try payload(displays[1])
+    XCTAssertEqual(canonical["orient"] as? String, "canonical")
+    XCTAssertEqual(raw["orient"] as? String, "raw")
+    let drawn = try XCTUnwrap((canonical["data"] as? [[[Double]]])?.first)
+    let rows = try XCTUnwrap((raw["data"] as? [[[Double]]])?.first)
+    for (row, stored) in zip(rows, stored) {
+      for k in 0..<2 { XCTAssertEqual(row[k], Double(stored[k]), accuracy: 1e-12, "raw stays raw") }
+    }
+    XCTAssertEqual(drawn[0][0], 1, accuracy: 1e-6, "the top feature along +x")
+    XCTAssertEqual(drawn[0][1], 0, accuracy: 1e-6)
+    XCTAssertGreaterThan(drawn[1][1], 0.99, "the next one above")
+    XCTAssertEqual(drawn[2][0], -1, accuracy: 1e-6, "feature 2 antipodal to 0")
+    for i in 0..<4 {
+      for j in 0..<4 {
+        let a = drawn[i][0] * drawn[j][0] + drawn[i][1] * drawn[j][1]
+        let b = rows[i][0] * rows[j][0] + rows[i][1] * rows[j][1]
+        XCTAssertEqual(a, b, accuracy: 1e-6, "a rotation keeps W_\(i)·W_\(j)")
+      }
+    }
+    // And it is what the plot draws.
+    let plot = try XCTUnwrap(displays[0].plot as? VectorPlot)
+    XCTAssertTrue(plot.canonical)
+    for (a, b) in zip(plot.drawnVectors, drawn) {
+      XCTAssertEqual(a[0], b[0], accuracy: 1e-12)
+      XCTAssertEqual(a[1], b[1], accuracy: 1e-12)
+    }
+  }
 }
