@@ -52,8 +52,8 @@ struct PhaseCommand: ParsableCommand {
   @Option(help: "With --train: models per point; the one with the highest loss is dropped, the rest averaged.")
   var models = 10
 
-  @Option(help: "With --train: training steps.")
-  var steps = 5000
+  @Option(help: "With --train: training steps (the notebook's and the examples' 10,000).")
+  var steps = 10_000
 
   @Option(help: "With --train: the seed of every random draw.")
   var seed: UInt64 = 0
