@@ -4,6 +4,8 @@ public enum ModelError: Error, Equatable, Sendable {
   case sizeNotPositive(name: String, value: Int)
   case sizeTooLarge(floats: Int, limit: Int)
   case noInstances
+  /// The number of distinct settings is not between 1 and the number of instances.
+  case settingCountOutOfRange(value: Int, instances: Int)
   case rowLength(name: String, instance: Int, count: Int, expected: Int)
   case densityOutOfRange(instance: Int, feature: Int, value: Float)
   case importanceInvalid(instance: Int, feature: Int, value: Float)
@@ -22,6 +24,8 @@ extension ModelError: CustomStringConvertible {
       return "the model would need \(floats) numbers, more than the limit of \(limit)"
     case .noInstances:
       return "a model needs at least one instance"
+    case .settingCountOutOfRange(let value, let instances):
+      return "the instances hold \(value) settings; it must be from 1 to the \(instances) instances"
     case .rowLength(let name, let instance, let count, let expected):
       return "\(name) of instance \(instance) has \(count) values, expected \(expected)"
     case .densityOutOfRange(let instance, let feature, let value):

@@ -20,6 +20,7 @@ extension ModelFile {
     try container.encode(steps, forKey: .steps)
     try container.encode(seed, forKey: .seed)
     try container.encode(initialization, forKey: .initialization)
+    try container.encodeIfPresent(settings, forKey: .settings)
     try container.encode(samplesDrawn, forKey: .samplesDrawn)
     try container.encode(featureSets, forKey: .featureSets)
     // LossHistory's own keys, so that its synthesized decoding reads them back.

@@ -26,6 +26,9 @@ public struct ModelFile: Codable, Sendable, Equatable {
   public var seed: UInt64
   /// An `Initialization` raw value.
   public var initialization: String
+  /// How many distinct settings the instances hold (the I of `xavier_notebook`'s scale);
+  /// absent when every instance is its own setting, as in files written before the key.
+  public var settings: Int?
   /// Samples drawn so far by each instance's data stream: the next batch starts here.
   public var samplesDrawn: UInt64
   public var featureSets: [FeatureSetEntry]
@@ -34,7 +37,7 @@ public struct ModelFile: Codable, Sendable, Equatable {
   public var instances: [Instance]
 
   enum CodingKeys: String, CodingKey {
-    case format, version, kind, n, m, steps, seed, instances
+    case format, version, kind, n, m, steps, seed, instances, settings
     case toyVersion = "toy_version"
     case initialization = "init"
     case samplesDrawn = "samples_drawn"

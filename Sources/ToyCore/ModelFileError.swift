@@ -12,6 +12,8 @@ public enum ModelFileError: Error, Equatable, Sendable {
   case sizeTooLarge(floats: Int, limit: Int)
   case countNegative(key: String, value: Int)
   case noInstances
+  /// `settings` is not between 1 and the number of instances.
+  case settingsOutOfRange(value: Int, instances: Int)
   /// An array has the wrong number of values.
   case wrongCount(key: String, count: Int, expected: Int)
   /// An array holds more values than toy ever keeps there.
@@ -48,6 +50,8 @@ extension ModelFileError: CustomStringConvertible {
       return "\(key) is \(value); it must be at least 0"
     case .noInstances:
       return "instances is empty; a model needs at least one instance"
+    case .settingsOutOfRange(let value, let instances):
+      return "settings is \(value); it must be from 1 to the \(instances) instances"
     case .wrongCount(let key, let count, let expected):
       return "\(key) has \(count) \(count == 1 ? "value" : "values"), expected \(expected)"
     case .tooManyValues(let key, let count, let limit):

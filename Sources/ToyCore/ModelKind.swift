@@ -24,7 +24,9 @@ public enum ModelKind: String, Sendable, CaseIterable, Codable {
 
 /// How the weights start. Biases always start at zero.
 public enum Initialization: String, Sendable, CaseIterable, Codable {
-  /// The notebook's `xavier_normal_` on the [I, n, m] tensor: std √(2/(m(n+I))).
+  /// The notebook's `xavier_normal_` on the [I, n, m] tensor: std √(2/(m(n+I))), with I the
+  /// number of settings (`ToyModel.settingCount`): seeds repeating a setting do not count, so
+  /// without them it is the notebook's exactly.
   case notebookXavier = "xavier_notebook"
   /// Xavier per instance: std √(2/(n+m)).
   case instanceXavier = "xavier_instance"

@@ -19,7 +19,7 @@ extension ToyModel {
     return ModelFile(
       format: ModelFile.formatName, version: dataScheme.rawValue, toyVersion: toyVersion,
       kind: kind.rawValue, n: n, m: m, steps: steps, seed: seed, initialization: initialization.rawValue,
-      samplesDrawn: samplesDrawn,
+      settings: settingCount == instanceCount ? nil : settingCount, samplesDrawn: samplesDrawn,
       featureSets: featureSets.map { .init(relation: $0.relation.rawValue, features: Array($0.features)) },
       lossHistory: history, instances: instances)
   }
@@ -31,6 +31,7 @@ extension ToyModel {
     n = file.n
     m = file.m
     instanceCount = file.instances.count
+    settingCount = file.settings ?? file.instances.count
     seed = file.seed
     initialization = checked.initialization
     dataScheme = checked.dataScheme
@@ -85,6 +86,9 @@ extension ModelFile {
     }
     guard steps >= 0 else { throw .countNegative(key: "steps", value: steps) }
     guard !instances.isEmpty else { throw .noInstances }
+    if let settings, !(1...instances.count).contains(settings) {
+      throw .settingsOutOfRange(value: settings, instances: instances.count)
+    }
     for (i, instance) in instances.enumerated() {
       try check(instance, key: "instances[\(i)]", untied: kind.untied, kindName: kind.rawValue)
     }

@@ -10,6 +10,12 @@ public struct ToyModel: Sendable, Equatable {
   public let n: Int
   public let m: Int
   public let instanceCount: Int
+  /// How many distinct settings the instances hold; the others repeat a setting with another
+  /// seed. It is the I of `xavier_notebook`'s std √(2/(m(n+I))), so that replicas do not
+  /// change how a setting starts: a setting trained with 40 seeds starts each of them at the
+  /// scale one seed would. Equal to `instanceCount` (every instance its own setting, the
+  /// notebook exactly) unless given.
+  public let settingCount: Int
   public let seed: UInt64
   public let initialization: Initialization
   /// How the data streams turn words into samples: `.grouped` for new models; a model loaded
@@ -46,16 +52,24 @@ public struct ToyModel: Sendable, Equatable {
   var biasOffset: Int { (kind.untied ? 2 : 1) * n * m }
 
   /// A freshly initialised model; `importance` and `density` give one row per instance.
+  /// `settingCount` (1 … instances, default every instance) says how many distinct settings
+  /// the instances repeat, for the initial scale (see `settingCount`).
   public init(
     kind: ModelKind, n: Int, m: Int, importance: [[Float]], density: [[Float]],
-    featureSets: [FeatureSet] = [], seed: UInt64 = 0, initialization: Initialization? = nil
+    featureSets: [FeatureSet] = [], seed: UInt64 = 0, initialization: Initialization? = nil,
+    settingCount: Int? = nil
   ) throws(ModelError) {
     let instances = importance.count
     try Self.validate(n: n, m: m, importance: importance, density: density, featureSets: featureSets)
+    let settings = settingCount ?? instances
+    guard (1...instances).contains(settings) else {
+      throw .settingCountOutOfRange(value: settings, instances: instances)
+    }
     self.kind = kind
     self.n = n
     self.m = m
     self.instanceCount = instances
+    self.settingCount = settings
     self.seed = seed
     self.initialization = initialization ?? .standard(for: kind)
     self.dataScheme = .grouped
@@ -74,8 +88,9 @@ public struct ToyModel: Sendable, Equatable {
   }
 
   /// The weights' standard deviation (normal) or bound (uniform) under `initialization`.
+  /// `xavier_notebook` counts settings, not instances, as its I (see `settingCount`).
   public var initialScale: Double {
-    let (n, m, i) = (Double(n), Double(m), Double(instanceCount))
+    let (n, m, i) = (Double(n), Double(m), Double(settingCount))
     switch initialization {
     case .notebookXavier: return (2 / (m * (n + i))).squareRoot()
     case .instanceXavier: return (2 / (n + m)).squareRoot()

@@ -62,13 +62,15 @@ public enum ParameterTable {
       defaultValue: "0", summary: "probability S that a feature is zero (not with density)"),
     .init(
       name: "seeds", statement: "model", kind: .whole(1...10_000), defaultValue: "1",
-      summary: "seeds per setting; views show the lowest-loss seed on a fixed evaluation batch (see seed= of show)"),
+      summary: "seeds per setting, each started as a lone seed would be; views show the lowest-loss seed on a "
+        + "fixed evaluation batch (see seed= of show)"),
     .init(
       name: "seed", statement: "model", kind: .whole(0...Int(Int32.max)),
       defaultValue: "derived from the session's seed and the model's ordinal", summary: "the model's seed"),
     .init(
       name: "init", statement: "model", kind: .choice(["xavier_notebook", "xavier_instance", "kaiming_uniform"]),
-      defaultValue: "xavier_notebook (kaiming_uniform for abs)", summary: "how the weights start"),
+      defaultValue: "xavier_notebook (kaiming_uniform for abs)",
+      summary: "how the weights start; xavier_notebook's std √(2/(m(n+I))) takes I = settings, not seeds"),
     .init(
       name: "correlated", statement: "model", kind: .featureSets, defaultValue: "none",
       summary: "sets of features that are zero together"),
@@ -114,7 +116,8 @@ public enum ParameterTable {
       summary: "colour in a terminal (auto: as the session decides)"),
     .init(
       name: "orient", statement: "show", kind: .choice(["raw", "canonical"]), defaultValue: "raw",
-      summary: "geometry: canonical turns the top represented feature right and the next above, as the paper"),
+      summary: "geometry: canonical turns the top represented feature right and the next above, as the paper; "
+        + "its JSON holds the rows as drawn"),
   ]
 
   /// Options of `print`, after its values: `print loss seed=all`.

@@ -74,10 +74,9 @@ extension Session {
       if height == 4 { break }
       height = max(4, height * 3 / 4)
     }
-    let payload = JSON.Node.object([
-      ("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps))),
-      ("data", data),
-    ])
+    let payload = JSON.Node.object(
+      [("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps)))]
+        + Self.orientation(of: view, canonical: true) + [("data", data)])
     let display = Display(
       span: statement.span, plain: text, svg: final || liveSVG ? framed.svgDocument : nil, json: JSON.write(payload),
       plot: framed, textOptions: options)

@@ -9,11 +9,15 @@ extension Session {
     "vulnerability",
   ]
 
+  /// The rule both per-feature geometry metrics share for dropped features.
+  private static let notRepresented =
+    "0 for a feature not represented (‖W_i‖ < \(formatNumber(FeatureGeometry.representedNorm)))"
+
   static let metricSummaries: [String: String] = [
     "loss": "each setting's loss (the notebook's, averaged over the last 100 steps)",
     "norms": "‖W_i‖ per feature",
-    "superposition": "Σ_{j≠i}(Ŵ_i·W_j)² per feature",
-    "dimensionality": "feature dimensionality D_i per feature",
+    "superposition": "Σ_{j≠i}(Ŵ_i·W_j)² per feature; \(notRepresented)",
+    "dimensionality": "feature dimensionality D_i per feature; \(notRepresented)",
     "dims": "dimensions per feature m/‖W‖_F²",
     "steps": "steps trained so far",
     "density": "1−S per feature",

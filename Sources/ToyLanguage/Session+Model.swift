@@ -102,7 +102,7 @@ extension Session {
     do {
       model = try ToyModel(
         kind: kind, n: n, m: m, importance: importance, density: density, featureSets: sets, seed: modelSeed,
-        initialization: initialization)
+        initialization: initialization, settingCount: combinations.count)
     } catch {
       throw Diagnostic(error.description, at: span, in: source)
     }
@@ -264,7 +264,7 @@ extension Session {
       return try ToyModel(
         kind: model.kind, n: model.n, m: model.m, importance: rows.map { model.importance(instance: $0) },
         density: rows.map { model.density(instance: $0) }, featureSets: model.featureSets, seed: model.seed,
-        initialization: model.initialization)
+        initialization: model.initialization, settingCount: model.settingCount)
     } catch {
       throw Diagnostic(error.description, at: span, in: source)
     }

@@ -100,10 +100,11 @@ extension Session {
     // Phase draws every setting, one seed each: its settings are listed as the model's.
     let views = seedViews(
       entry, target == "phase" ? Array(entry.settings.indices) : settings, target == "phase" ? .best : seeds)
-    let payload = JSON.Node.object([
-      ("model", .string(entry.name)), ("target", .string(target)), ("steps", .number(Double(entry.model.steps))),
-      (
-        "settings",
+    let payload = JSON.Node.object(
+      [("model", .string(entry.name)), ("target", .string(target)), ("steps", .number(Double(entry.model.steps)))]
+        + Self.orientation(of: target, canonical: canonical) + [
+          (
+            "settings",
         .array(
           views.map { view in
             let seed: [(String, JSON.Node)] =
@@ -112,10 +113,16 @@ extension Session {
               [("index", .number(Double(view.setting))), ("instance", .number(Double(view.instance)))] + seed
                 + entry.settings[view.setting].map { ($0.0, JSON.Node.number($0.1)) })
           })
-      ),
-      ("data", data),
-    ])
+          ),
+          ("data", data),
+        ])
     return (plot, payload, options)
+  }
+
+  /// The payload's `orient` key for the 2-D views, whose data are the rows as drawn: `raw`, or
+  /// `canonical` when the picture (and so the data) is rotated. Absent for other targets.
+  static func orientation(of target: String, canonical: Bool) -> [(String, JSON.Node)] {
+    ["geometry", "hidden"].contains(target) ? [("orient", .string(canonical ? "canonical" : "raw"))] : []
   }
 
   /// Setting indices from `instance=`: a number, a list, or `all` (the default). `views`:
@@ -239,13 +246,14 @@ extension Session {
         throw Diagnostic(
           "\(target) draws 2-D models; this one has m=\(model.m)", at: span, in: source, hint: "try show wtw")
       }
-      let plots: [any Plot] = zip(views, instances).map { s, i in
+      let plots = zip(views, instances).map { s, i in
         VectorPlot(
           rows(model, i), importance: model.importance(instance: i).map(Double.init),
           hidden: target == "hidden" ? model.hiddenStates(instance: i, count: 300) : [], canonical: canonical,
           title: label(entry, s))
       }
-      return (panels(plots, named ? entry.name : nil), .array(instances.map { matrix(rows(model, $0)) }))
+      // The rows as drawn: rotated too when the picture is (`orient` in the payload says which).
+      return (panels(plots, named ? entry.name : nil), .array(plots.map { matrix($0.drawnVectors) }))
     case "loss":
       let history = model.history
       guard !history.steps.isEmpty else {

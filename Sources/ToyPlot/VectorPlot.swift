@@ -180,8 +180,14 @@ extension VectorPlot {
 
   /// `vectors` in canonical orientation (see `canonical`), e.g. to compare solutions.
   public static func canonical(_ vectors: [[Double]], importance: [Double]? = nil) -> [[Double]] {
-    let plot = VectorPlot(vectors, importance: importance)
-    let transform = canonicalTransform(vectors, ranks: plot.ranks)
+    VectorPlot(vectors, importance: importance, canonical: true).drawnVectors
+  }
+
+  /// The rows as the plot draws them: after the canonical transform when `canonical`, else as
+  /// given, so that numbers read beside the picture (angles, which feature points where)
+  /// match it.
+  public var drawnVectors: [[Double]] {
+    let transform = canonical ? Self.canonicalTransform(vectors, ranks: ranks) : .identity
     return vectors.map { row in
       guard row.count >= 2 else { return row }
       let (x, y) = transform.apply(row[0], row[1])

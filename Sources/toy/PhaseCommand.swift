@@ -55,8 +55,8 @@ struct PhaseCommand: ParsableCommand {
   @Option(help: "With --train: models per point; the point shows the candidate of the one with the lowest loss.")
   var models = 10
 
-  @Option(help: "With --train: training steps.")
-  var steps = 5000
+  @Option(help: "With --train: training steps (the notebook's and the examples' 10,000).")
+  var steps = 10_000
 
   @Option(help: "With --train: the seed of every random draw.")
   var seed: UInt64 = 0
@@ -116,7 +116,10 @@ struct PhaseCommand: ParsableCommand {
     }
     var model: ToyModel
     do {
-      model = try ToyModel(kind: .relu, n: n, m: m, importance: importance, density: density, seed: seed)
+      // The models at a point are replicas: they start at the scale of one model per point.
+      model = try ToyModel(
+        kind: .relu, n: n, m: m, importance: importance, density: density, seed: seed,
+        settingCount: points * points)
     } catch {
       throw CommandFailure(error.description)
     }

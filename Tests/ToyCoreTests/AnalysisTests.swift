@@ -60,12 +60,31 @@ final class AnalysisTests: XCTestCase {
     XCTAssertFalse(g.dimensionality.contains { $0.isNaN } || g.superposition.contains { $0.isNaN })
   }
 
-  func testRowsBelowTheCutoffCountAsNotStored() {
-    let g = FeatureGeometry(rows: [[1, 0], [5e-7, 0], [0, 1]])
-    XCTAssertEqual(g.dimensionality[1], 0)
-    XCTAssertEqual(g.superposition[1], 0)
-    // A tiny row still reads along feature 0 but contributes only (5e-7)².
-    XCTAssertEqual(g.superposition[0], 25e-14, accuracy: 1e-20)
+  /// A dropped feature (‖W_i‖ ≈ 1e-3, as training leaves them) in a 2-D model whose two
+  /// kept features span the plane: measured along its random direction Ŵ_i the others
+  /// would give Σ_j(Ŵ_i·W_j)² = 1, "fully shared"; below `representedNorm` it is not
+  /// represented and reads 0, as D_i does. The threshold sits between 0.099 and 0.101.
+  func testDroppedFeaturesHaveNoSuperposition() {
+    let angle = 0.7
+    let dropped = [1e-3 * Double.cos(angle), 1e-3 * Double.sin(angle)]
+    let g = FeatureGeometry(rows: [[1, 0], [0, 1], dropped])
+    XCTAssertEqual(g.superposition[2], 0, "dropped: not represented, so not shared")
+    XCTAssertEqual(g.dimensionality[2], 0)
+    XCTAssertEqual(g.polysemanticity[2], 0)
+    // The kept features still see the dropped one's (tiny) interference: (1e-3 cos 0.7)².
+    XCTAssertEqual(g.superposition[0], dropped[0] * dropped[0], accuracy: 1e-18)
+    XCTAssertEqual(g.dimensionality[0], 1 / (1 + dropped[0] * dropped[0]), accuracy: 1e-15)
+
+    let threshold = FeatureGeometry.representedNorm
+    XCTAssertEqual(threshold, 0.1)
+    let below = FeatureGeometry(rows: [[1, 0], [0.99 * threshold, 0]])
+    let above = FeatureGeometry(rows: [[1, 0], [1.01 * threshold, 0]])
+    XCTAssertEqual(below.superposition[1], 0)
+    XCTAssertEqual(below.dimensionality[1], 0)
+    // Just above, the definition: (Ŵ_1·W_0)² = 1 and D_1 = ‖W_1‖²/(1 + ‖W_1‖²).
+    XCTAssertEqual(above.superposition[1], 1, accuracy: 1e-12)
+    let squared = 1.01 * threshold * 1.01 * threshold
+    XCTAssertEqual(above.dimensionality[1], squared / (1 + squared), accuracy: 1e-12)
   }
 
   func testAllZeroWeightsHaveNoNaN() {

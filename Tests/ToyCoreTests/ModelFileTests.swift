@@ -37,7 +37,9 @@ final class ModelFileTests: XCTestCase {
   func assertIdentical(_ a: ToyModel, _ b: ToyModel, file: StaticString = #filePath, line: UInt = #line) {
     func bits(_ values: [Float]) -> [UInt32] { values.map(\.bitPattern) }
     XCTAssertEqual(a.kind, b.kind, file: file, line: line)
-    XCTAssertEqual([a.n, a.m, a.instanceCount, a.steps], [b.n, b.m, b.instanceCount, b.steps], file: file, line: line)
+    XCTAssertEqual(
+      [a.n, a.m, a.instanceCount, a.settingCount, a.steps], [b.n, b.m, b.instanceCount, b.settingCount, b.steps],
+      file: file, line: line)
     XCTAssertEqual(a.seed, b.seed, file: file, line: line)
     XCTAssertEqual(a.samplesDrawn, b.samplesDrawn, file: file, line: line)
     XCTAssertEqual(a.initialization, b.initialization, file: file, line: line)
@@ -63,6 +65,26 @@ final class ModelFileTests: XCTestCase {
       assertIdentical(try throughJSON(model), model)
       assertIdentical(try throughJSON(try makeModel(kind)), try makeModel(kind))
     }
+  }
+
+  /// The number of settings behind the initial scale survives a save, and is written only
+  /// when it differs from the instance count, so a file without it (all older files) loads
+  /// with every instance its own setting.
+  func testSettingCountRoundTripsAndDefaultsToTheInstances() throws {
+    let importance = [[Float]](repeating: [1, 1, 1], count: 4)
+    let density = [[Float]](repeating: [0.1, 0.1, 0.1], count: 4)
+    let replicated = try ToyModel(
+      kind: .relu, n: 3, m: 2, importance: importance, density: density, seed: 3, settingCount: 2)
+    XCTAssertEqual(replicated.file.settings, 2)
+    XCTAssertEqual(try throughJSON(replicated).settingCount, 2)
+    XCTAssertEqual(try throughJSON(replicated).initialScale, replicated.initialScale)
+    let plain = try ToyModel(kind: .relu, n: 3, m: 2, importance: importance, density: density, seed: 3)
+    XCTAssertNil(plain.file.settings)
+    let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(plain.file)) as! [String: Any]
+    XCTAssertNil(json["settings"], "not written when every instance is a setting")
+    XCTAssertEqual(try throughJSON(plain).settingCount, 4)
+    XCTAssertThrowsError(
+      try ToyModel(kind: .relu, n: 3, m: 2, importance: importance, density: density, settingCount: 5))
   }
 
   func testFeatureSetsRoundTrip() throws {
@@ -288,6 +310,8 @@ final class ModelFileTests: XCTestCase {
     try assertMessage({ $0.m = -2 }, "m is -2; it must be at least 1")
     try assertMessage({ $0.steps = -1 }, "steps is -1; it must be at least 0")
     try assertMessage({ $0.instances = [] }, "instances is empty; a model needs at least one instance")
+    try assertMessage({ $0.settings = 0 }, "settings is 0; it must be from 1 to the 3 instances")
+    try assertMessage({ $0.settings = 4 }, "settings is 4; it must be from 1 to the 3 instances")
     try assertMessage(
       {
         $0.n = 1 << 20

@@ -243,6 +243,40 @@ final class SessionTests: XCTestCase {
       XCTAssertEqual(losses[shown], losses[setting * 3..<setting * 3 + 3].min())
     }
   }
+
+  /// Seeds are replicas of a setting: a setting trained with seeds=40 starts each seed with
+  /// the std one seed would, the notebook's √(2/(m(n+I))) with I = the settings (10 here).
+  /// The sample std s of N normal draws has a standard error of about σ/√(2N); the tolerance
+  /// is five of them (about 3.5% for seeds=1's 10,000 weights). Counting the 400 instances as
+  /// I, as before, would give a std 0.36 times as large.
+  func testSeedsDoNotChangeTheInitialScale() throws {
+    let (n, m, settings) = (50, 20, 10)
+    func weights(seeds: Int) throws -> (values: [Double], scale: Double) {
+      let session = Session(seed: 0)
+      let script = "model n=\(n) m=\(m) density=p seeds=\(seeds) for p in 20^-linspace(0, 1, \(settings))"
+      XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+      let model = try XCTUnwrap(session.models["model1"]?.model)
+      XCTAssertEqual(model.instanceCount, settings * seeds)
+      let values = (0..<model.instanceCount).flatMap { model.weights(instance: $0).flatMap { $0 } }.map(Double.init)
+      return (values, model.initialScale)
+    }
+    func rms(_ values: [Double]) -> Double { (values.map { $0 * $0 }.reduce(0, +) / Double(values.count)).squareRoot() }
+    let expected = (2 / Double(m * (n + settings))).squareRoot()
+    let one = try weights(seeds: 1)
+    let forty = try weights(seeds: 40)
+    XCTAssertEqual(one.scale, expected, accuracy: 1e-12)
+    XCTAssertEqual(forty.scale, expected, accuracy: 1e-12)
+    let (s1, s40) = (rms(one.values), rms(forty.values))
+    let oneError = expected / Double(2 * one.values.count).squareRoot()
+    let fortyError = expected / Double(2 * forty.values.count).squareRoot()
+    XCTAssertEqual(s1, expected, accuracy: 5 * oneError, "seeds=1 against √(2/(m(n+I))), I = \(settings)")
+    let tolerance = 5 * (oneError * oneError + fortyError * fortyError).squareRoot()
+    XCTAssertEqual(s40, s1, accuracy: tolerance, "seeds=40 against seeds=1: tolerance \(tolerance)")
+    // reset re-initialises at the same scale.
+    let session = Session(seed: 0)
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "model n=5 m=2 seeds=40\nreset")), .finished)
+    XCTAssertEqual(session.models["model1"]?.model.initialScale ?? 0, (1.0 / 6).squareRoot(), accuracy: 1e-12)
+  }
 }
 
 final class ShowTests: XCTestCase {
@@ -327,5 +361,78 @@ final class ShowTests: XCTestCase {
     }
     XCTAssertEqual(last.count, 4)
     for (a, b) in zip(last, metric) { XCTAssertEqual(a, b, accuracy: 1e-9) }
+  }
+
+  /// A dropped feature (‖W_2‖ = 1e-3) beside two kept ones spanning the plane: its bar in
+  /// `show norms` is coloured as not shared (superposition 0), in the plot and the JSON, and
+  /// `print superposition` gives 0; measured along its random direction it would read 1.
+  func testDroppedFeaturesAreNotColouredAsShared() throws {
+    let session = Session(seed: 0)
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "model n=3 m=2")), .finished)
+    session.models["model1"]?.model.setParameters(
+      instance: 0, weights: [[1, 0], [0, 1], [6e-4, 8e-4]], bias: [0, 0, 0])
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "show norms\nprint superposition")), .finished)
+    let bars = try XCTUnwrap(displays[0].plot as? BarChart)
+    XCTAssertEqual(bars.colorValues?[2], 0, "dropped: coloured as not shared")
+    let json = try JSONSerialization.jsonObject(with: Data(displays[0].json.utf8)) as? [String: Any]
+    let data = try XCTUnwrap((json?["data"] as? [String: Any])?["data"] as? [[String: Any]])
+    let superposition = try XCTUnwrap(data[0]["superposition"] as? [Double])
+    // The kept features still see the dropped one's tiny interference, (6e-4)² and (8e-4)².
+    for (value, expected) in zip(superposition, [0.36e-6, 0.64e-6, 0]) {
+      XCTAssertEqual(value, expected, accuracy: 1e-12)
+    }
+    XCTAssertEqual(superposition[2], 0)
+    guard case .list(let settings) = try XCTUnwrap(displays[1].value), case .list(let values) = settings[0],
+      case .number(let dropped) = values[2]
+    else { return XCTFail("print superposition gives a list per setting") }
+    XCTAssertEqual(dropped, 0)
+  }
+
+  /// `show geometry orient=canonical` writes the rows as drawn: the top represented feature
+  /// along +x and the next above it, the same rotation of the stored rows (their dot products
+  /// kept), under `"orient": "canonical"`; `show geometry` writes the stored rows, "raw".
+  func testCanonicalGeometryWritesTheRowsAsDrawn() throws {
+    let session = Session(seed: 0)
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: "model n=4 m=2 importance=0.9^i")), .finished)
+    // Feature 0 points down-left, 1 down-right; 3 is dropped.
+    let stored: [[Float]] = [[-0.6, -0.8], [0.8, -0.6], [0.6, 0.8], [0.01, 0.02]]
+    session.models["model1"]?.model.setParameters(instance: 0, weights: stored, bias: [0, 0, 0, 0])
+    let script = "show geometry orient=canonical\nshow geometry"
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+    func payload(_ display: Display) throws -> [String: Any] {
+      let json = try JSONSerialization.jsonObject(with: Data(display.json.utf8)) as? [String: Any]
+      return try XCTUnwrap(json?["data"] as? [String: Any])
+    }
+    let canonical = try payload(displays[0])
+    let raw = try payload(displays[1])
+    XCTAssertEqual(canonical["orient"] as? String, "canonical")
+    XCTAssertEqual(raw["orient"] as? String, "raw")
+    let drawn = try XCTUnwrap((canonical["data"] as? [[[Double]]])?.first)
+    let rows = try XCTUnwrap((raw["data"] as? [[[Double]]])?.first)
+    for (row, stored) in zip(rows, stored) {
+      for k in 0..<2 { XCTAssertEqual(row[k], Double(stored[k]), accuracy: 1e-12, "raw stays raw") }
+    }
+    XCTAssertEqual(drawn[0][0], 1, accuracy: 1e-6, "the top feature along +x")
+    XCTAssertEqual(drawn[0][1], 0, accuracy: 1e-6)
+    XCTAssertGreaterThan(drawn[1][1], 0.99, "the next one above")
+    XCTAssertEqual(drawn[2][0], -1, accuracy: 1e-6, "feature 2 antipodal to 0")
+    for i in 0..<4 {
+      for j in 0..<4 {
+        let a = drawn[i][0] * drawn[j][0] + drawn[i][1] * drawn[j][1]
+        let b = rows[i][0] * rows[j][0] + rows[i][1] * rows[j][1]
+        XCTAssertEqual(a, b, accuracy: 1e-6, "a rotation keeps W_\(i)·W_\(j)")
+      }
+    }
+    // And it is what the plot draws.
+    let plot = try XCTUnwrap(displays[0].plot as? VectorPlot)
+    XCTAssertTrue(plot.canonical)
+    for (a, b) in zip(plot.drawnVectors, drawn) {
+      XCTAssertEqual(a[0], b[0], accuracy: 1e-12)
+      XCTAssertEqual(a[1], b[1], accuracy: 1e-12)
+    }
   }
 }

@@ -109,6 +109,26 @@ final class VectorPlotTests: XCTestCase {
     }
   }
 
+  /// `drawnVectors` are the arrows' positions, rotated exactly when the picture is: the
+  /// numbers a display writes beside the plot are the ones drawn.
+  func testDrawnVectorsAreWhereTheArrowsPoint() {
+    let vectors = Self.pentagon(phase: 0.9).map { [$0[0], -$0[1]] }
+    for canonical in [false, true] {
+      let plot = VectorPlot(vectors, importance: Self.importance, canonical: canonical)
+      let drawn = plot.drawnVectors
+      for arrow in plot.arrows.arrows {
+        XCTAssertEqual(drawn[arrow.index][0], arrow.x, accuracy: 1e-12, "canonical \(canonical), x of \(arrow.index)")
+        XCTAssertEqual(drawn[arrow.index][1], arrow.y, accuracy: 1e-12, "canonical \(canonical), y of \(arrow.index)")
+      }
+      if canonical {
+        XCTAssertEqual(drawn[0][1], 0, accuracy: 1e-12, "the top feature along +x")
+        XCTAssertGreaterThan(drawn[0][0], 0)
+      } else {
+        XCTAssertEqual(drawn, vectors, "raw stays raw")
+      }
+    }
+  }
+
   func testCanonicalOrientationSkipsUnrepresentedFeaturesAndAntipodalPartners() {
     // Feature 0 is the most important but not represented; 1 and 2 are antipodal; 3 decides the flip.
     let vectors: [[Double]] = [[0.1, 0.1], [0, 1], [0, -1], [-0.8, -0.1]]

@@ -29,4 +29,11 @@ final class PhaseCommandTests: XCTestCase {
     // Below s = 4/7 the regular pair antipodal is cheaper than dropping a regular feature.
     XCTAssertEqual(diagram.cells[19][19], 3)
   }
+
+  /// `--train` trains as long as the notebook and the examples do, 10,000 steps, unless told.
+  func testTrainingDefaultsToTheNotebooksTenThousandSteps() throws {
+    XCTAssertEqual(try PhaseCommand.parse(["--train"]).steps, 10_000)
+    XCTAssertEqual(try PhaseCommand.parse(["--train", "--steps", "300"]).steps, 300)
+    XCTAssertTrue(PhaseCommand.helpMessage().contains("10,000"), PhaseCommand.helpMessage())
+  }
 }

@@ -9,8 +9,13 @@
 ///     let g = FeatureGeometry(rows: [[1, 0], [-1, 0]])
 ///     g.dimensionality  // [0.5, 0.5]: an antipodal pair shares one dimension
 public struct FeatureGeometry: Sendable, Equatable {
-  /// Rows shorter than this count as not stored: their superposition and dimensionality are 0.
-  public static let normCutoff = 1e-6
+  /// Rows shorter than this count as not represented, and their superposition and
+  /// dimensionality are 0. A feature's own output through its direction is ‖W_i‖²x_i, so
+  /// below 0.1 under 1% of it comes back: nothing of it is stored, and there is no direction
+  /// of its own for the others to interfere in. Trained models leave dropped features at
+  /// norms of 1e-3 to 0.05, where Ŵ_i is a random direction: measured there, superposition
+  /// would read 1–3 and D_i a ratio of rounding noise.
+  public static let representedNorm = 0.1
 
   /// The rows the measurements describe, F×H.
   public let rows: [[Double]]
@@ -21,11 +26,12 @@ public struct FeatureGeometry: Sendable, Equatable {
   /// WᵀW: entry (i, j) is W_i·W_j, so the diagonal holds the squared norms.
   public let interference: [[Double]]
   /// Σ_{j≠i}(Ŵ_i·W_j)²: 0 when no other feature reads along W_i, ≥ 1 when the others
-  /// excite direction i as much as feature i does. 0 for a row below `normCutoff`.
+  /// excite direction i as much as feature i does. 0 for a row below `representedNorm` (not
+  /// represented).
   public let superposition: [Double]
   /// D_i = ‖W_i‖²/Σ_j(Ŵ_i·W_j)², j including i: 1 for a feature with its own dimension,
   /// 1/k for k parallel features, d/N in an N-vector tight frame in d dimensions.
-  /// 0 for a row below `normCutoff` (the formula is 0/0 there).
+  /// 0 for a row below `representedNorm` (not represented; the formula tends to 0/0).
   public let dimensionality: [Double]
 
   /// Measures `rows` (F×H); `hiddenCount` defaults to the rows' length.
@@ -44,7 +50,7 @@ public struct FeatureGeometry: Sendable, Equatable {
     var superposition = [Double](repeating: 0, count: n)
     var dimensionality = [Double](repeating: 0, count: n)
     let norms = (0..<n).map { gram[$0][$0].squareRoot() }
-    for i in 0..<n where norms[i] >= Self.normCutoff {
+    for i in 0..<n where norms[i] >= Self.representedNorm {
       let squaredNorm = gram[i][i]
       // (Ŵ_i·W_j)² = (W_i·W_j)²/‖W_i‖².
       var others = 0.0
