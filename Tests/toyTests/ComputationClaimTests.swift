@@ -36,7 +36,7 @@ final class ComputationClaimTests: XCTestCase {
         XCTAssertEqual(own.count, 2, "feature \(f) has two neurons")
         XCTAssertEqual(Set(own.map { small.weights[f][$0] > 0 }), [true, false], "of opposite signs")
       }
-      let loss = try XCTUnwrap(try run.printed("print loss").first?.first)
+      let loss = try XCTUnwrap(try run.printedNumbers("print loss").first)
       XCTAssertLessThan(loss, 1e-5, "|x| computed exactly")
     }
   }
@@ -58,13 +58,23 @@ final class ComputationClaimTests: XCTestCase {
     }
   }
 
-  /// "0.1: most neurons are still monosemantic, a few carry a second or third feature".
-  func testComputationAtOneTenthMostNeuronsAreStillMonosemantic() throws {
+  /// The features computed by monosemantic neurons, with how many neurons each.
+  static func computed(_ setting: Neurons) -> [Int: Int] {
+    var count: [Int: Int] = [:]
+    for j in setting.monosemantic { count[setting.carried(by: j)[0], default: 0] += 1 }
+    return count
+  }
+
+  /// "0.1: every neuron is still monosemantic, and half again as many features are
+  /// computed, most of them now on exactly two neurons".
+  func testComputationAtOneTenthMoreFeaturesOnTwoNeuronsEach() throws {
     try checkClaim("11-computation") { run in
-      let setting = try neurons(run, "show neurons instance=[0, 2, 3, 6]")[1]
-      let share = Double(setting.monosemantic.count) / Double(setting.neuronCount)
-      XCTAssertGreaterThanOrEqual(share, 0.6, "most monosemantic: \(setting.monosemantic.count)")
-      XCTAssertLessThan(share, 1, "a few polysemantic")
+      let settings = try neurons(run, "show neurons instance=[0, 2, 3, 6]")
+      let (dense, tenth) = (settings[0], settings[1])
+      XCTAssertEqual(tenth.monosemantic.count, tenth.neuronCount, "every neuron monosemantic")
+      let (before, after) = (Self.computed(dense), Self.computed(tenth))
+      XCTAssertGreaterThanOrEqual(Double(after.count), 1.4 * Double(before.count), "\(before.count) → \(after.count)")
+      XCTAssertGreaterThan(2 * after.values.filter { $0 == 2 }.count, after.count, "most on two neurons: \(after)")
     }
   }
 
@@ -76,8 +86,14 @@ final class ComputationClaimTests: XCTestCase {
       let (tenth, sparse, sparsest) = (settings[1], settings[2], settings[3])
       XCTAssertLessThan(sparse.monosemantic.count, tenth.monosemantic.count, "more polysemantic at 0.03 than 0.1")
       XCTAssertEqual(sparsest.monosemantic.count, 0, "at 0.001 every neuron is polysemantic")
-      let carried = Set(sparsest.alive.flatMap(sparsest.carried(by:)))
-      XCTAssertGreaterThan(carried.filter { $0 >= 20 }.count, 10, "low-importance features are carried: \(carried)")
+      let dense = Set(Self.computed(settings[0]).keys)
+      for setting in [sparse, sparsest] {
+        let carried = Set(setting.alive.flatMap(setting.carried(by:)))
+        XCTAssertGreaterThanOrEqual(
+          carried.subtracting(dense).count, 5, "features the dense model left out: \(carried)")
+        let extra = carried.subtracting(dense).map(Double.init)
+        XCTAssertGreaterThan(Vectors.mean(extra), Vectors.mean(dense.map(Double.init)), "less important ones")
+      }
     }
   }
 }

@@ -127,51 +127,6 @@ final class ExampleTests: XCTestCase {
     return matches[occurrence].data
   }
 
-  static func norm(_ row: [Double]) -> Double { row.map { $0 * $0 }.reduce(0, +).squareRoot() }
-  static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map(*).reduce(0, +) }
-
-  /// Paper §3.1: dense, the top two features at right angles and the rest dropped; sparse,
-  /// more than two features represented (the pentagon itself depends on the seed).
-  func testIntroFigure() throws {
-    let all = try payloads(["examples/01-intro.toy"])
-    let panels = try XCTUnwrap(try payload(all, "show geometry orient=canonical") as? [[[Double]]])
-    XCTAssertEqual(panels.count, 10)
-    let dense = panels[0]
-    XCTAssertEqual(Self.norm(dense[0]), 1, accuracy: 0.05)
-    XCTAssertEqual(Self.norm(dense[1]), 1, accuracy: 0.05)
-    XCTAssertEqual(Self.dot(dense[0], dense[1]), 0, accuracy: 0.05, "the two kept features are orthogonal")
-    for f in 2..<5 { XCTAssertLessThan(Self.norm(dense[f]), 0.1, "dense: feature \(f) is dropped") }
-    for (index, panel) in panels.enumerated().suffix(3) {
-      let represented = panel.filter { Self.norm($0) > 0.5 }.count
-      XCTAssertGreaterThan(represented, 2, "density \(index): more features than dimensions")
-    }
-  }
-
-  /// Paper §3.2: the linear and the dense ReLU model keep exactly the top m = 5 features,
-  /// orthogonally; at 1−S = 0.001 the ReLU model represents more, with negative biases.
-  func testLinearAgainstReLU() throws {
-    let all = try payloads(["examples/02-linear-vs-relu.toy"])
-    let linear = try XCTUnwrap((try payload(all, "show norms") as? [[String: Any]])?.first?["norms"] as? [Double])
-    let relu = try XCTUnwrap(try payload(all, "show norms", occurrence: 1) as? [[String: Any]])
-    let reluNorms = relu.compactMap { $0["norms"] as? [Double] }
-    XCTAssertEqual(reluNorms.count, 7)
-    for (name, norms) in [("linear", linear), ("dense ReLU", reluNorms[0])] {
-      for f in 0..<5 { XCTAssertEqual(norms[f], 1, accuracy: 0.1, "\(name): feature \(f) kept") }
-      for f in 5..<20 { XCTAssertLessThan(norms[f], 0.15, "\(name): feature \(f) dropped") }
-    }
-    let linearWtW = try XCTUnwrap((try payload(all, "show wtw") as? [[String: Any]])?.first?["wtw"] as? [[Double]])
-    for i in 0..<5 {
-      for j in 0..<5 where i != j { XCTAssertEqual(linearWtW[i][j], 0, accuracy: 0.1, "linear: WᵀW[\(i)][\(j)]") }
-    }
-    let sparse = reluNorms[6]
-    let represented = sparse.indices.filter { sparse[$0] > 0.5 }
-    XCTAssertGreaterThan(represented.count, 5, "1−S = 0.001: more than m features represented")
-    let wtw = try XCTUnwrap(try payload(all, "show wtw instance=[0, 2, 4, 6]", occurrence: 0) as? [[String: Any]])
-    let bias = try XCTUnwrap(wtw.last?["b"] as? [Double])
-    let meanBias = represented.map { bias[$0] }.reduce(0, +) / Double(represented.count)
-    XCTAssertLessThan(meanBias, 0, "sparse: represented features have negative biases")
-  }
-
   /// Paper §3.4: toy's theory panel is the cheapest candidate, derived here from the
   /// candidates' losses; trained models far from the boundaries land in the theory's phase.
   func testPhaseChange() throws {
@@ -253,72 +208,8 @@ final class ExampleTests: XCTestCase {
     XCTAssertGreaterThanOrEqual(longest, 3, "a plateau at 1/2: \(dims)")
   }
 
-  static func cosine(_ a: [Double], _ b: [Double]) -> Double { dot(a, b) / (norm(a) * norm(b)) }
-
-  /// Paper §3.6: at k = 1 a regular pentagon; by the sparsest setting feature 0 is dropped and
-  /// the other four form two antipodal pairs at right angles.
-  func testNonUniformPentagonSnapsToDigons() throws {
-    let all = try payloads(["examples/06-nonuniform.toy"])
-    let panels = try XCTUnwrap(try payload(all, "show geometry orient=canonical") as? [[[Double]]])
-    let pentagon = try XCTUnwrap(panels.first)
-    for f in 0..<5 { XCTAssertGreaterThan(Self.norm(pentagon[f]), 0.9, "k = 1: feature \(f) represented") }
-    let angles = pentagon.map { atan2($0[1], $0[0]) }.sorted()
-    for (i, angle) in angles.enumerated() {
-      let next = i + 1 < angles.count ? angles[i + 1] : angles[0] + 2 * Double.pi
-      XCTAssertEqual(next - angle, 2 * Double.pi / 5, accuracy: 0.15, "k = 1: a regular pentagon, \(angles)")
-    }
-    let digons = try XCTUnwrap(panels.last)
-    XCTAssertLessThan(Self.norm(digons[0]), 0.1, "sparsest: feature 0 dropped")
-    for f in 1..<5 {
-      XCTAssertGreaterThan(Self.norm(digons[f]), 0.9, "sparsest: feature \(f) represented")
-      let partners = (1..<5).filter { $0 != f && Self.cosine(digons[f], digons[$0]) < -0.95 }
-      XCTAssertEqual(partners.count, 1, "sparsest: feature \(f) has one antipodal partner")
-      let others = (1..<5).filter { $0 != f && !partners.contains($0) }
-      for g in others {
-        XCTAssertEqual(Self.cosine(digons[f], digons[g]), 0, accuracy: 0.15, "the pairs at right angles")
-      }
-    }
-  }
-
-  /// Paper §3.7: correlated pairs at right angles, anti-correlated pairs antipodal, three
-  /// correlated pairs side by side (going round the circle, each feature's partner is next to
-  /// it).
-  func testCorrelatedAndAntiCorrelatedPairs() throws {
-    let all = try payloads(["examples/07-correlated.toy"])
-    let correlated = try XCTUnwrap((try payload(all, "show geometry") as? [[[Double]]])?.first)
-    let anti = try XCTUnwrap((try payload(all, "show geometry", occurrence: 1) as? [[[Double]]])?.first)
-    let three = try XCTUnwrap((try payload(all, "show geometry", occurrence: 2) as? [[[Double]]])?.first)
-    for pair in [(0, 1), (2, 3)] {
-      XCTAssertEqual(Self.cosine(correlated[pair.0], correlated[pair.1]), 0, accuracy: 0.15, "correlated \(pair)")
-      XCTAssertLessThan(Self.cosine(anti[pair.0], anti[pair.1]), -0.95, "anti-correlated \(pair) antipodal")
-    }
-    let order = (0..<6).sorted { atan2(three[$0][1], three[$0][0]) < atan2(three[$1][1], three[$1][0]) }
-    for (i, f) in order.enumerated() {
-      let neighbours = [order[(i + 5) % 6], order[(i + 1) % 6]]
-      XCTAssertTrue(neighbours.contains(f ^ 1), "three pairs: feature \(f) sits next to its partner, order \(order)")
-    }
-  }
-
-  /// Paper §3.10: dense, the hidden-ReLU model gives each of the top five features a neuron
-  /// of its own (monosemantic neurons) and drops the rest.
-  func testPrivilegedBasisDenseNeuronsAreMonosemantic() throws {
-    let script = """
-      model kind=hidden_relu n=10 m=5 importance=0.75^i density=1 seeds=8
-      train 10000
-      show neurons
-      """
-    let all = try payloads(["-e", script])
-    let weights = try XCTUnwrap((try payload(all, "show neurons") as? [[[Double]]])?.first)
-    var neurons = Set<Int>()
-    for f in 0..<5 {
-      let row = weights[f].map(Swift.abs)
-      let strongest = row.indices.max { row[$0] < row[$1] }!
-      XCTAssertGreaterThan(row[strongest], 0.9 * Self.norm(weights[f]), "feature \(f) sits on one neuron")
-      neurons.insert(strongest)
-    }
-    XCTAssertEqual(neurons.count, 5, "each of the top five features has its own neuron")
-    for f in 5..<10 { XCTAssertLessThan(Self.norm(weights[f]), 0.1, "feature \(f) is dropped") }
-  }
+  // The other results of the paper are the examples' claims: see examples/README.md and the
+  // *ClaimTests files.
 }
 
 /// Compares a run's text with its golden text loosely enough that a faster kernel (a few

@@ -51,7 +51,8 @@ struct ToyRun {
       let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       let bundle = object?["data"] as? [String: Any]
       let payload = bundle?["application/json"] as? [String: Any]
-      return Display(statement: object?["statement"] as? String ?? "", record: payload?["data"] as? [String: Any] ?? [:])
+      return Display(
+        statement: object?["statement"] as? String ?? "", record: payload?["data"] as? [String: Any] ?? [:])
     }
     let run = ToyRun(displays: displays)
     cache[arguments] = run
@@ -86,6 +87,14 @@ struct ToyRun {
       throw ToyRunError.shape(statement, String(describing: T.self))
     }
     return value
+  }
+
+  /// The values of a `print METRIC` display of a metric with one number per setting.
+  func printedNumbers(_ statement: String, occurrence: Int = 0) throws -> [Double] {
+    guard let values = try record(statement, occurrence: occurrence)["values"] as? [Double] else {
+      throw ToyRunError.shape(statement, "values")
+    }
+    return values
   }
 
   /// The values of a `print METRIC` display: one list per setting.
