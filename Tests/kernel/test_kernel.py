@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -103,8 +104,7 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
         self.assertEqual(reply["content"]["status"], "error")
         self.assertEqual(reply["content"]["ename"], "KeyboardInterrupt")
-        print(f"interrupt landed in {latency:.3f} s", file=sys.stderr)
-        self.assertLess(latency, 0.5)
+        self.assertLess(latency, 0.5, f"the interrupt landed {latency:.3f} s after the request")
         self.flush_channels()
         reply, outputs = self.execute_helper(code="print big.steps")
         self.assertEqual(reply["content"]["status"], "ok")
@@ -167,8 +167,12 @@ class ToyKernelLifecycle(unittest.TestCase):
     def test_the_kernel_exits_when_its_front_end_dies(self):
         # A front end (a Python process with a kernel manager) is killed with SIGKILL: it
         # cannot shut the kernel down, and the kernel must notice by itself.
+        kernel_log = tempfile.NamedTemporaryFile(mode="r", suffix=".log")
+        self.addCleanup(kernel_log.close)
         front_end = subprocess.Popen(
-            [sys.executable, "-c", FRONT_END], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+            [sys.executable, "-c", FRONT_END, kernel_log.name], stdout=subprocess.PIPE, text=True,
+            env=os.environ.copy())
+        self.addCleanup(front_end.stdout.close)
         kernel_pid = None
         try:
             kernel_pid = int(front_end.stdout.readline())
@@ -180,6 +184,7 @@ class ToyKernelLifecycle(unittest.TestCase):
             gone_after = time.monotonic() - start
             self.assertFalse(alive(kernel_pid), "the kernel outlived its front end by 15 s")
             self.assertLess(gone_after, 10)
+            self.assertIn("is gone; exiting", kernel_log.read())
         finally:
             if front_end.poll() is None:
                 front_end.kill()
@@ -195,9 +200,9 @@ class ToyKernelLifecycle(unittest.TestCase):
 
 
 FRONT_END = """
-import time
+import sys, time
 from jupyter_client.manager import start_new_kernel
-km, kc = start_new_kernel(kernel_name="toy")
+km, kc = start_new_kernel(kernel_name="toy", stderr=open(sys.argv[1], "w"))
 print(km.provisioner.process.pid, flush=True)
 time.sleep(120)
 """
