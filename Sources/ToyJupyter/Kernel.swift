@@ -72,6 +72,11 @@ public final class Kernel: @unchecked Sendable {
   let outbox = Mutex<[(Channel, Message)]>([])
   let executing = Atomic<Bool>(false)
   let stopping = Atomic<Bool>(false)
+  /// Set by the execution thread when a cell failed: the execute requests queued behind it
+  /// are answered `aborted` (ipykernel's `stop_on_error`).
+  let abortQueued = Atomic<Bool>(false)
+  /// The process that started the kernel: when it is gone, so is the kernel.
+  let parent = ParentWatch()
   /// Shell requests that arrived while a cell ran (the I/O thread's alone).
   var waiting: [Message] = []
   /// Cells run so far (the execution thread's alone, read when idle).
@@ -122,8 +127,18 @@ public final class Kernel: @unchecked Sendable {
       for (channel, message) in queued { send(channel, message) }
     }
     send(.iopub, Message(type: "status", session: kernelSession, content: ["execution_state": "starting"]))
+    var lastParentCheck = ContinuousClock.now
 
     while !stopping.load(ordering: .acquiring) {
+      if ContinuousClock.now - lastParentCheck > .seconds(1) {
+        lastParentCheck = .now
+        if let gone = parent.gone() {
+          FileHandle.standardError.write(Data("toy kernel: \(gone); exiting\n".utf8))
+          session.cancellation.cancel()
+          stopping.store(true, ordering: .releasing)
+          break
+        }
+      }
       let ready = poll([shell, control, stdin, heartbeat], milliseconds: 10)
       if ready[3], let ping = heartbeat.receive() { heartbeat.send(ping) }
       if ready[1], let frames = control.receive(), let request = decode(frames) {
@@ -136,6 +151,16 @@ public final class Kernel: @unchecked Sendable {
       if ready[2] { _ = stdin.receive() }  // toy never asks for input
       if ready[0], let frames = shell.receive(), let request = decode(frames) { waiting.append(request) }
       flush()
+      if !executing.load(ordering: .acquiring), abortQueued.exchange(false, ordering: .acquiringAndReleasing) {
+        // Requests sent before the failure may still sit in the socket: they are queued too.
+        while let frames = shell.receive() { if let request = decode(frames) { waiting.append(request) } }
+        for request in waiting where request.type == "execute_request" {
+          send(.iopub, status("busy", for: request))
+          send(.shell, abortReply(to: request))
+          send(.iopub, status("idle", for: request))
+        }
+        waiting.removeAll { $0.type == "execute_request" }
+      }
       while !executing.load(ordering: .acquiring), !waiting.isEmpty, !stopping.load(ordering: .acquiring) {
         // The finished cell's reply and idle go out before the next request's busy.
         flush()
@@ -241,77 +266,6 @@ public final class Kernel: @unchecked Sendable {
     ]
   }
 
-  /// Runs one cell on the execution thread: every display as `display_data` (a bare
-  /// expression's as `execute_result`), training progress as one display updated in place,
-  /// a failure as `error` with the caret diagnostic as its traceback.
-  func execute(_ request: Message) {
-    func post(_ channel: Channel, _ message: Message) { outbox.withLock { $0.append((channel, message)) } }
-    let code = request.content["code"] as? String ?? ""
-    let silent = request.content["silent"] as? Bool ?? false
-    let storeHistory = (request.content["store_history"] as? Bool ?? true) && !silent
-    if storeHistory { executionCount += 1 }
-    let count = executionCount
-    if storeHistory { history.append((count, code, nil)) }
-    if !silent {
-      post(
-        .iopub,
-        Message(
-          type: "execute_input", session: kernelSession, content: ["code": code, "execution_count": count],
-          parent: request.header))
-    }
-    session.cancellation.reset()
-    // `train … live`: one display per cell, updated in place, the final frame included.
-    var live = UpdatingDisplay(prefix: "toy-live-")
-    func showLive(_ display: Display) {
-      post(.iopub, live.message(data: display.mimeBundle, session: kernelSession, parent: request.header))
-    }
-    session.liveSVG = true
-    session.onLiveFrame = { display in if !silent { showLive(display) } }
-    session.onDisplay = { [self] display in
-      guard !silent else { return }
-      if display.isLiveFinal && live.shown {
-        showLive(display)
-        // A later `train … live` in the same cell gets a display of its own.
-        live = UpdatingDisplay(prefix: "toy-live-")
-        return
-      }
-      var content: [String: Any] = ["data": display.mimeBundle, "metadata": [:]]
-      if display.isResult {
-        content["execution_count"] = count
-        if storeHistory { history[history.count - 1].result = display.plain }
-        post(.iopub, Message(type: "execute_result", session: kernelSession, content: content, parent: request.header))
-      } else {
-        content["transient"] = [:]
-        post(.iopub, Message(type: "display_data", session: kernelSession, content: content, parent: request.header))
-      }
-    }
-    var progressDisplay = UpdatingDisplay(prefix: "toy-train-")
-    var lastUpdate = -1.0
-    session.onProgress = { [self] progress, seconds in
-      guard !silent, seconds - lastUpdate >= 0.25 || progress.step == progress.totalSteps else { return }
-      lastUpdate = seconds
-      let finite = progress.losses.filter(\.isFinite)
-      let loss = finite.isEmpty ? "" : "  loss \(formatNumber(Double(finite.reduce(0, +)) / Double(finite.count)))"
-      let text =
-        "train: step \(progress.step)/\(progress.totalSteps)\(loss)  \(formatNumber(seconds, significant: 3)) s"
-      post(.iopub, progressDisplay.message(data: ["text/plain": text], session: kernelSession, parent: request.header))
-    }
-    let outcome = session.run(Source(name: "In[\(count)]", text: code))
-    session.onProgress = nil
-    var replyContent: [String: Any] = [
-      "status": "ok", "execution_count": count, "user_expressions": [:], "payload": [],
-    ]
-    if let failure = outcome.failure {
-      let error: [String: Any] = ["ename": failure.name, "evalue": failure.value, "traceback": failure.traceback]
-      if !silent {
-        post(.iopub, Message(type: "error", session: kernelSession, content: error, parent: request.header))
-      }
-      replyContent = error.merging(["status": "error", "execution_count": count]) { $1 }
-    }
-    post(.shell, reply(to: request, type: "execute_reply", content: replyContent))
-    post(.iopub, status("idle", for: request))
-  }
-
   // MARK: Completion, inspection, completeness
 
   /// The word that ends at `cursor` (in Unicode scalars, as the protocol counts) and where it starts.
@@ -335,7 +289,8 @@ public final class Kernel: @unchecked Sendable {
 
   func complete(_ content: [String: Any]) -> [String: Any] {
     let code = content["code"] as? String ?? ""
-    let cursor = content["cursor_pos"] as? Int ?? code.unicodeScalars.count
+    // A cursor past the end (or before the start) is clamped to the code.
+    let cursor = min(max(0, content["cursor_pos"] as? Int ?? code.unicodeScalars.count), code.unicodeScalars.count)
     let (line, word, start) = Self.word(in: code, cursor: cursor)
     let matches = Completion.candidates(line: line, word: word, models: Array(session.models.keys).sorted())
       .filter { $0.hasPrefix(word) }
@@ -374,19 +329,3 @@ public final class Kernel: @unchecked Sendable {
 }
 
 nonisolated(unsafe) private var interruptTarget: Cancellation?
-
-/// One output a cell updates in place: the first message is `display_data`, the later ones
-/// `update_display_data`, all under one `transient.display_id`.
-struct UpdatingDisplay {
-  let id: String
-  private(set) var shown = false
-
-  init(prefix: String) { id = prefix + UUID().uuidString.lowercased() }
-
-  mutating func message(data: [String: Any], session: String, parent: [String: Any]) -> Message {
-    let type = shown ? "update_display_data" : "display_data"
-    shown = true
-    let content: [String: Any] = ["data": data, "metadata": [:], "transient": ["display_id": id]]
-    return Message(type: type, session: session, content: content, parent: parent)
-  }
-}

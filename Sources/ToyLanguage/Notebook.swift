@@ -1,14 +1,28 @@
 import Foundation
 
 extension Display {
-  /// The display as a Jupyter mime bundle: plain text, SVG for plots, the numbers as JSON.
+  /// The display as a Jupyter mime bundle: plain text, SVG for plots, HTML for tables, the
+  /// numbers under toy's own type (`Display.mimeType`).
   public var mimeBundle: [String: Any] {
     var data: [String: Any] = ["text/plain": plain]
     if let svg { data["image/svg+xml"] = svg }
+    if let html { data["text/html"] = html }
     if let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) {
-      data["application/json"] = object
+      data[Display.mimeType] = object
     }
     return data
+  }
+
+  /// The display as a notebook output (nbformat 4): text alone as a `stream` on stdout, as
+  /// Python's `print` writes; a bare expression's value as an `execute_result`; plots and
+  /// tables as `display_data`. The kernel sends the same dictionary, less `output_type`,
+  /// as the message of that type.
+  public func notebookOutput(executionCount: Int) -> [String: Any] {
+    if isResult {
+      return ["output_type": "execute_result", "execution_count": executionCount, "data": mimeBundle, "metadata": [:]]
+    }
+    if isText { return ["output_type": "stream", "name": "stdout", "text": plain + "\n"] }
+    return ["output_type": "display_data", "data": mimeBundle, "metadata": [:]]
   }
 }
 
@@ -94,12 +108,14 @@ public enum Notebook {
         executionCount = count
         let number = count
         session.onDisplay = { display in
-          if display.isResult {
-            outputs.append([
-              "output_type": "execute_result", "execution_count": number, "data": display.mimeBundle, "metadata": [:],
-            ])
+          let output = display.notebookOutput(executionCount: number)
+          // Consecutive printed text is one stream output, as Jupyter stores it.
+          if output["output_type"] as? String == "stream", let last = outputs.last,
+            last["output_type"] as? String == "stream", let text = last["text"] as? String
+          {
+            outputs[outputs.count - 1]["text"] = text + (output["text"] as? String ?? "")
           } else {
-            outputs.append(["output_type": "display_data", "data": display.mimeBundle, "metadata": [:]])
+            outputs.append(output)
           }
         }
         let outcome = session.run(Source(name: "\(name) [\(number)]", text: cell.source))

@@ -103,8 +103,9 @@ extension Session {
     if expressions.count == 1, let (entry, name) = metricReference(expressions[0]) {
       try checkMetricSize(name, entry, expressions[0].span, source)
       guard let value = metric(name, of: entry, instances: views?.map(\.instance)) else { return }
+      let drawn = table(name, value, entry, views)
       emit(
-        text: table(name, value, entry, views), json: metricJSON(name, value, entry, views), statement, value: value)
+        text: drawn.text, json: metricJSON(name, value, entry, views), statement, value: value, html: drawn.html)
       return
     }
     var values: [Value] = []
@@ -116,15 +117,18 @@ extension Session {
     } else {
       for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
     }
-    let text = metricsTable(expressions, values, views) ?? values.map(\.description).joined(separator: " ")
+    let drawn = metricsTable(expressions, values, views)
     emit(
-      text: text, json: .array(values.map(Self.json)), statement, value: values.count == 1 ? values[0] : .list(values))
+      text: drawn?.text ?? values.map(\.description).joined(separator: " "), json: .array(values.map(Self.json)),
+      statement, value: values.count == 1 ? values[0] : .list(values), html: drawn?.html)
   }
 
   /// `print steps, loss, dims`: metrics of one model that are each a number per setting (or
   /// one number for the model, repeated) as one table with a column per metric. Nil when the
-  /// values are anything else, such as a metric per feature.
-  private func metricsTable(_ expressions: [Expr], _ values: [Value], _ views: [SeedView]?) -> String? {
+  /// values are anything else, such as a metric per feature. As aligned text and as HTML.
+  private func metricsTable(_ expressions: [Expr], _ values: [Value], _ views: [SeedView]?) -> (
+    text: String, html: String
+  )? {
     let references = expressions.compactMap(metricReference)
     guard references.count == expressions.count, let entry = references.first?.0,
       references.allSatisfy({ $0.0.name == entry.name })
@@ -147,7 +151,10 @@ extension Session {
     }
     let names = references.map { entry.name == current ? $0.1 : "\(entry.name).\($0.1)" }
     let rows = labelRows.indices.map { r in labelRows[r] + cells.map { $0[r] } }
-    return alignedTable(header: labels + names, rows: rows, keep: labels.count, width: textWidth)
+    return (
+      alignedTable(header: labels + names, rows: rows, keep: labels.count, width: textWidth),
+      htmlTable(header: labels + names, rows: rows)
+    )
   }
 
   /// The model and metric an expression names (`loss` or `a.loss`), if it is exactly that.
@@ -189,8 +196,11 @@ extension Session {
     return (result.header + ["seed"], zip(result.rows, views).map { $0 + [String($1.seed ?? 0)] })
   }
 
-  func table(_ name: String, _ value: Value, _ entry: ModelEntry, _ views: [SeedView]? = nil) -> String {
-    guard case .list(let perSetting) = value else { return value.description }
+  /// A metric per setting as a table (aligned text and HTML); a single value as its text alone.
+  func table(_ name: String, _ value: Value, _ entry: ModelEntry, _ views: [SeedView]? = nil) -> (
+    text: String, html: String?
+  ) {
+    guard case .list(let perSetting) = value else { return (value.description, nil) }
     let (labels, labelRows) = settingColumns(entry, views)
     var header = labels
     var rows = labelRows
@@ -204,7 +214,10 @@ extension Session {
     let width = numbers.map(\.count).max() ?? 0
     let cells = valueCells(numbers.flatMap { row in (0..<width).map { $0 < row.count ? row[$0] : .nan } })
     for r in rows.indices { rows[r] += cells[r * width..<(r + 1) * width] }
-    return alignedTable(header: header, rows: rows, keep: labels.count, width: textWidth)
+    return (
+      alignedTable(header: header, rows: rows, keep: labels.count, width: textWidth),
+      htmlTable(header: header, rows: rows)
+    )
   }
 
   /// The metric's payload; with `views` (from `seed=`), `settings`, `instances` and `seeds`

@@ -317,7 +317,7 @@ extension Session {
         let elapsed = clock.now - start
         let seconds = elapsed.seconds
         if recording { dynamics.record(step: trained.steps, model: trained) }
-        if let live, let onLiveFrame = self.onLiveFrame, seconds - lastFrame >= 1.0 / 15 {
+        if let live, let onLiveFrame = self.onLiveFrame, seconds - lastFrame >= self.liveFrameInterval {
           lastFrame = seconds
           var snapshot = entry
           snapshot.model = trained

@@ -97,12 +97,15 @@ public final class Session {
   /// Worker threads for training (nil: one per core).
   public var threads: Int?
   /// Set by terminal and notebook front ends: a frame of `train … live` to draw in place of
-  /// the previous one (about fifteen a second at most). Without it only the final frame
+  /// the previous one (at most one every `liveFrameInterval`). Without it only the final frame
   /// shows, as an ordinary display.
   public var onLiveFrame: ((Display) -> Void)?
   /// Set by the interactive prompt: runs the explorer on a model and returns the model it
   /// ended with and the `model …` statement of its values (nil: nothing to keep).
   public var onExplore: ((ModelEntry) -> (ToyModel, String)?)?
+  /// The least seconds between two frames of `train … live` (a terminal redraws fast; a
+  /// notebook sends each frame over the network).
+  public var liveFrameInterval = 1.0 / 15
   /// Rows a live frame may take (the terminal's height, less a little).
   public var liveHeight = 40
   /// Whether live frames carry SVG (a notebook wants it; a terminal does not).
@@ -312,14 +315,15 @@ public final class Session {
 
   func emit(
     text: String, json: JSON.Node, _ statement: Statement, svg: String? = nil, plot: (any Plot)? = nil,
-    value: Value? = nil, textOptions: TextOptions? = nil, color: String? = nil, liveFinal: Bool = false
+    value: Value? = nil, textOptions: TextOptions? = nil, color: String? = nil, liveFinal: Bool = false,
+    html: String? = nil
   ) {
     let bundle = JSON.Node.object([
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
     ])
     var display = Display(
       span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
-      textOptions: textOptions, color: color)
+      textOptions: textOptions, color: color, html: html)
     if case .expression = statement.kind { display.isResult = true }
     display.isLiveFinal = liveFinal
     onDisplay(display)

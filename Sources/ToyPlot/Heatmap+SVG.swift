@@ -2,6 +2,10 @@
 extension Heatmap {
   /// At most this many cells a side are drawn; larger matrices are block-averaged.
   static let svgMaxCells = 128
+  /// Above this many cells the matrix is one embedded image rather than a rectangle per
+  /// cell: a 100×100 WᵀW is about 40 kB so, against 700 kB of rectangles, which matters for
+  /// a notebook receiving live frames.
+  static let svgImageCells = 32 * 32
 
   public func svg() -> SVGWriter {
     guard rowCount > 0, columnCount > 0 else {
@@ -32,11 +36,17 @@ extension Heatmap {
     let height = top + barHeight + 12 + noteHeight + (noData ? 18 : 0)
     var svg = SVGWriter(width: Double(width), height: Double(height))
 
-    for (r, row) in matrix.enumerated() {
-      for (c, value) in row.enumerated() {
-        svg.rect(
-          x: Double(left + c * cell), y: Double(top + r * cell), width: Double(cell), height: Double(cell),
-          fill: color(value, limit: limit))
+    if rows * columns > Self.svgImageCells {
+      svg.image(
+        x: Double(left), y: Double(top), width: Double(columns * cell), height: Double(rows * cell),
+        pixels: matrix.map { row in row.map { color($0, limit: limit) } })
+    } else {
+      for (r, row) in matrix.enumerated() {
+        for (c, value) in row.enumerated() {
+          svg.rect(
+            x: Double(left + c * cell), y: Double(top + r * cell), width: Double(cell), height: Double(cell),
+            fill: color(value, limit: limit))
+        }
       }
     }
     if let sideColumn {

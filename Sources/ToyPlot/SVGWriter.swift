@@ -42,6 +42,15 @@ public struct SVGWriter: Sendable {
     body.append(s + "/>")
   }
 
+  /// Pixels stretched over a rectangle, each drawn as a sharp square (no smoothing between
+  /// cells), as one embedded PNG.
+  public mutating func image(x: Double, y: Double, width: Double, height: Double, pixels: [[RGB]]) {
+    var s = "<image x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
+    s += "height=\"\(Self.number(height))\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\" "
+    s += "style=\"image-rendering:pixelated;image-rendering:crisp-edges\" href=\"\(PNG.dataURI(pixels))\""
+    body.append(s + "/>")
+  }
+
   public mutating func line(
     x1: Double, y1: Double, x2: Double, y2: Double, stroke: RGB, width: Double = 1, dashed: Bool = false,
     arrow: Bool = false, opacity: Double = 1

@@ -30,7 +30,12 @@ struct ToyKernelCommand: ParsableCommand {
 
     func run() throws {
       do {
-        let kernel = Kernel(connection: try ConnectionInfo.read(connectionFile))
+        let connection = try ConnectionInfo.read(connectionFile)
+        if connection.key.isEmpty {
+          FileHandle.standardError.write(
+            Data("toy kernel: warning: the connection file has an empty key; messages are not signed\n".utf8))
+        }
+        let kernel = Kernel(connection: connection)
         try kernel.run()
       } catch {
         FileHandle.standardError.write(Data("toy kernel: \(error)\n".utf8))

@@ -230,8 +230,9 @@ struct ScriptRunner {
         "\"span\":{\"file\":\(quoteJSON(source.name)),\"line\":\(line),\"column\":\(column),\"end_line\":\(endLine),\"end_column\":\(endColumn)}"
       )
     }
-    var bundle = ["\"text/plain\":\(quoteJSON(display.plain))", "\"application/json\":\(display.json)"]
+    var bundle = ["\"text/plain\":\(quoteJSON(display.plain))", "\"\(Display.mimeType)\":\(display.json)"]
     if let svg = display.svg { bundle.append("\"image/svg+xml\":\(quoteJSON(svg))") }
+    if let html = display.html { bundle.append("\"text/html\":\(quoteJSON(html))") }
     fields.append("\"data\":{" + bundle.joined(separator: ",") + "}")
     return "{" + fields.joined(separator: ",") + "}"
   }

@@ -48,7 +48,9 @@ final class HeatmapTests: XCTestCase {
     let own = Heatmap(pentagon, side: bias, sideLimit: 0.1).plainText(TextOptions(width: 60))
     // The side column is the last two characters of the first five body lines.
     func column(_ text: String) -> [String] {
-      text.split(separator: "\n").dropFirst().prefix(5).map { String($0.trimmingCharacters(in: .whitespaces).suffix(2)) }
+      text.split(separator: "\n").dropFirst().prefix(5).map {
+        String($0.trimmingCharacters(in: .whitespaces).suffix(2))
+      }
     }
     XCTAssertEqual(column(shared), ["··", "··", "··", "··", "··"], shared)
     XCTAssertEqual(column(own), ["==", "==", "==", "++", "··"], own)
@@ -59,6 +61,27 @@ final class HeatmapTests: XCTestCase {
     // On its own scale, −0.08 is a strong blue; on the shared one almost white.
     let strong = Colormap.coolwarm.diverging(-0.08, limit: 0.1)
     XCTAssertTrue(svg.contains(strong.hex), "the bias cells use the side scale")
+  }
+
+  /// A 100×100 matrix is one image of its cells' colours (a notebook receives it as a live
+  /// frame several times a second); a 5×5 one keeps a rectangle per cell.
+  func testALargeMatrixIsOneSmallImageOfItsCellColours() throws {
+    let values = (0..<100).map { i in (0..<100).map { j in cos(Double(i - j) / 7) * (i == j ? 1 : 0.6) } }
+    let plot = Heatmap(values)
+    let svg = plot.svg().document
+    XCTAssertLessThan(svg.utf8.count, 100_000, "the SVG of a 100×100 heatmap")
+    XCTAssertEqual(svg.components(separatedBy: "<image ").count, 2)
+    let base64 = try XCTUnwrap(svg.components(separatedBy: "base64,").last?.components(separatedBy: "\"").first)
+    let file = try XCTUnwrap(Data(base64Encoded: base64))
+    let pixels = try PNGTests.decode(Array(file))
+    XCTAssertEqual(pixels.count, 100)
+    for (i, j) in [(0, 0), (3, 40), (99, 2), (50, 50)] {
+      XCTAssertEqual(pixels[i][j], plot.color(values[i][j], limit: plot.effectiveLimit), "cell \(i),\(j)")
+    }
+    let small = Heatmap(pentagon).svg().document
+    XCTAssertFalse(small.contains("<image"))
+    // 25 cells, besides the background and the colour bar.
+    XCTAssertGreaterThan(small.components(separatedBy: "<rect ").count - 1, 25)
   }
 
   func testGoldenAntipodalPairsAndAveragedMatrix() {

@@ -37,9 +37,42 @@ class NotebookExport(unittest.TestCase):
         nbformat.validate(nb)
         self.assertEqual((nb.nbformat, nb.nbformat_minor), (4, 5))
         self.assertEqual(nb.metadata.kernelspec.name, "toy")
-        mimes = [set(o.get("data", {})) for c in nb.cells for o in c.get("outputs", [])]
+        outputs = [o for c in nb.cells for o in c.get("outputs", [])]
+        mimes = [set(o.data) for o in outputs if "data" in o]
         self.assertTrue(any("image/svg+xml" in m for m in mimes), "a plot as SVG")
-        self.assertTrue(all("text/plain" in m and "application/json" in m for m in mimes))
+        self.assertTrue(all("text/plain" in m and "application/vnd.toy.display+json" in m for m in mimes))
+        self.assertFalse(any("application/json" in m for m in mimes), "JupyterLab would draw a JSON tree")
+
+    def test_printed_text_is_a_stream_and_tables_carry_html(self):
+        script = self.path("p.toy")
+        with open(script, "w") as f:
+            f.write('print "a"\nprint 1 + 1\nmodel n=5 m=2 density=p for p in [0.1, 0.5]\nprint dims\n')
+        out = self.path("p.ipynb")
+        self.assertEqual(toy("notebook", script, "-o", out).returncode, 0)
+        nb = nbformat.read(out, as_version=4)
+        nbformat.validate(nb)
+        outputs = nb.cells[0].outputs
+        self.assertEqual(outputs[0].output_type, "stream")
+        self.assertEqual((outputs[0].name, outputs[0].text), ("stdout", "a\n2\n"))
+        self.assertEqual(outputs[1].output_type, "display_data")
+        self.assertIn("<table>", outputs[1].data["text/html"])
+
+    def test_an_old_notebook_with_application_json_outputs_still_opens(self):
+        # Notebooks written before the vendor type carry application/json outputs.
+        old = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "toy", "display_name": "toy", "language": "toy"}})
+        old.cells = [nbformat.v4.new_code_cell("print 1 + 1", execution_count=1, outputs=[
+            nbformat.v4.new_output("display_data", data={
+                "text/plain": "2", "application/json": {"toy_version": "0.1.0", "seed": 0, "data": [2]}})])]
+        path = self.path("old.ipynb")
+        nbformat.write(old, path)
+        back = self.path("old.toy")
+        result = toy("notebook", path, "-o", back)
+        self.assertEqual(result.returncode, 0, result.stderr)
+        with open(back) as f:
+            self.assertIn("print 1 + 1", f.read())
+        again = self.path("again.ipynb")
+        self.assertEqual(toy("notebook", back, "-o", again).returncode, 0)
+        self.assertEqual(nbformat.read(again, as_version=4).cells[0].outputs[0].text, "2\n")
 
     def test_cells_split_at_markers_and_comment_blocks_are_markdown(self):
         script = self.path("s.toy")

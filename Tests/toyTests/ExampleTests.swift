@@ -106,14 +106,14 @@ final class ExampleTests: XCTestCase {
 
   // MARK: The paper's results
 
-  /// The `application/json` payloads of a run with `--format json`, by statement.
+  /// The `application/vnd.toy.display+json` payloads of a run with `--format json`, by statement.
   func payloads(_ arguments: [String]) throws -> [(statement: String, data: Any)] {
     let (status, output) = try run(["--format", "json", "--color", "never"] + arguments)
     XCTAssertEqual(status, 0, "toy \(arguments.joined(separator: " ")) exited with \(status)")
     return try output.split(separator: "\n").map { line in
       let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       let bundle = object?["data"] as? [String: Any]
-      let payload = bundle?["application/json"] as? [String: Any]
+      let payload = bundle?[ToyRun.mimeType] as? [String: Any]
       let inner = payload?["data"] as? [String: Any]
       return (object?["statement"] as? String ?? "", inner?["data"] ?? NSNull())
     }

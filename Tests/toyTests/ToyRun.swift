@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// One run of the release binary with `--format json`: each display's statement and its
-/// `application/json` record (`model`, `target`, `settings`, … and the numbers: `data` for
+/// `application/vnd.toy.display+json` record (`model`, `target`, `settings`, … and the numbers: `data` for
 /// `show`, `values` for `print`).
 ///
 /// Runs are cached for the test process by their arguments: the claims of one example are
@@ -14,6 +14,9 @@ struct ToyRun {
   }
 
   let displays: [Display]
+
+  /// The mime type of toy's numbers in `--format json` and notebooks (docs/displays.md).
+  static let mimeType = "application/vnd.toy.display+json"
 
   static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
@@ -50,7 +53,7 @@ struct ToyRun {
     let displays = try String(decoding: output, as: UTF8.self).split(separator: "\n").map { line in
       let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
       let bundle = object?["data"] as? [String: Any]
-      let payload = bundle?["application/json"] as? [String: Any]
+      let payload = bundle?[ToyRun.mimeType] as? [String: Any]
       return Display(
         statement: object?["statement"] as? String ?? "", record: payload?["data"] as? [String: Any] ?? [:])
     }

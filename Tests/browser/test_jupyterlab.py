@@ -1,0 +1,230 @@
+"""toy in JupyterLab, in a real (headless) Chromium: what a person sees, read from the DOM.
+
+The kernel tests check messages; this suite checks that the page shows the plot rather
+than a JSON tree, that training progress moves and ends, that the interrupt button stops
+training, that an error shows its caret, and that Run All stops at an error.
+
+Run by scripts/test with toy's kernelspec under JUPYTER_PATH, in the virtual environment
+that has JupyterLab and Selenium. Debian's chromium and chromium-driver drive the page;
+without them every test skips with one line saying so. Screenshots of each step go to a
+temporary directory, printed at the end.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+MISSING = None
+if not CHROMIUM or not CHROMEDRIVER:
+    MISSING = "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
+else:
+    try:
+        from selenium import webdriver
+        from selenium.webdriver.chrome.service import Service
+        from selenium.webdriver.common.by import By
+    except ImportError:
+        MISSING = "selenium is not installed in this environment"
+
+ONE_LINER = "model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000; show wtw"
+
+
+def notebook(*cells):
+    return {
+        "nbformat": 4, "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "toy", "display_name": "toy", "language": "toy"}},
+        "cells": [{"cell_type": "code", "id": f"c{i}", "metadata": {}, "execution_count": None,
+                   "source": source, "outputs": []} for i, source in enumerate(cells)],
+    }
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@unittest.skipIf(MISSING, MISSING)
+class JupyterLabInChromium(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.home = tempfile.mkdtemp(prefix="toy-browser-")
+        cls.shots = os.path.join(cls.home, "screenshots")
+        cls.root = os.path.join(cls.home, "notebooks")
+        os.makedirs(cls.shots)
+        os.makedirs(cls.root)
+        settings = os.path.join(cls.home, "settings", "@jupyterlab", "apputils-extension")
+        os.makedirs(settings)
+        # No "news" question covering the page.
+        with open(os.path.join(settings, "notification.jupyterlab-settings"), "w") as f:
+            json.dump({"fetchNews": "false", "checkForUpdates": False}, f)
+        cls.port = free_port()
+        cls.token = "toy-browser-test"
+        env = dict(os.environ, JUPYTERLAB_SETTINGS_DIR=os.path.join(cls.home, "settings"),
+                   JUPYTERLAB_WORKSPACES_DIR=os.path.join(cls.home, "workspaces"),
+                   JUPYTER_RUNTIME_DIR=os.environ.get("JUPYTER_RUNTIME_DIR", os.path.join(cls.home, "runtime")),
+                   JUPYTER_CONFIG_DIR=os.path.join(cls.home, "config"))
+        cls.log = open(os.path.join(cls.home, "jupyterlab.log"), "w")
+        cls.server = subprocess.Popen(
+            [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root", f"--port={cls.port}",
+             "--ip=127.0.0.1", f"--IdentityProvider.token={cls.token}", f"--ServerApp.root_dir={cls.root}"],
+            env=env, stdout=cls.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{cls.port}/api/status?token={cls.token}", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or cls.server.poll() is not None:
+                    cls.tearDownClass()
+                    raise RuntimeError("JupyterLab did not start; see " + cls.log.name)
+                time.sleep(0.5)
+        options = webdriver.ChromeOptions()
+        options.binary_location = CHROMIUM
+        for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1300,1000"]:
+            options.add_argument(argument)
+        cls.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+        cls.driver.implicitly_wait(0)
+
+    @classmethod
+    def tearDownClass(cls):
+        if getattr(cls, "driver", None):
+            cls.driver.quit()
+        if cls.server.poll() is None:
+            # The server shuts its kernels down on SIGTERM.
+            cls.server.send_signal(signal.SIGTERM)
+            try:
+                cls.server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                cls.server.kill()
+                cls.server.wait()
+        cls.log.close()
+        print(f"screenshots in {cls.shots}", file=sys.stderr)
+
+    # Helpers
+
+    def open(self, name, *cells):
+        with open(os.path.join(self.root, name), "w") as f:
+            json.dump(notebook(*cells), f)
+        self.driver.get(f"http://127.0.0.1:{self.port}/lab/tree/{name}?token={self.token}")
+        self.wait(lambda: len(self.cells()) == len(cells), 60, "the notebook's cells")
+        # The kernel is up when the toolbar names it and says idle.
+        self.wait(lambda: self.driver.execute_script(
+            "const s = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator');"
+            "return s && s.getAttribute('data-status') === 'idle';"), 60, "an idle kernel")
+        # JupyterLab drops a run asked for before the page has settled (the first notebook
+        # opened in a fresh page): wait for the status bar to say the kernel is idle.
+        self.wait(lambda: "Idle" in self.driver.find_element(By.CSS_SELECTOR, ".jp-StatusBar-Widget").text
+                  or "| Idle" in self.driver.find_element(By.ID, "jp-main-statusbar").text, 60, "the status bar")
+        time.sleep(1)
+
+    def cells(self):
+        return self.driver.find_elements(By.CSS_SELECTOR, ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-CodeCell")
+
+    def shot(self, name):
+        self.driver.save_screenshot(os.path.join(self.shots, name + ".png"))
+
+    def wait(self, condition, seconds, what):
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                if condition():
+                    return
+            except Exception:
+                pass
+            time.sleep(0.05)
+        self.shot("timeout-" + what.replace(" ", "-"))
+        self.fail(f"waited {seconds} s for {what}")
+
+    def run_current(self):
+        """The toolbar's run button: runs the selected cell and selects the next."""
+        self.driver.find_element(
+            By.CSS_SELECTOR,
+            '.jp-NotebookPanel:not(.lm-mod-hidden) [data-command="notebook:run-cell-and-select-next"]').click()
+
+    def prompt(self, cell):
+        return cell.find_element(By.CSS_SELECTOR, ".jp-InputPrompt").text
+
+    def text(self, cell, kind="stdout"):
+        parts = cell.find_elements(By.CSS_SELECTOR, f'.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.{kind}"]')
+        return "\n".join(p.text for p in parts)
+
+    # Tests (in alphabetical order, each on a notebook of its own)
+
+    def test_1_the_one_liner_draws_its_plot_not_a_json_tree(self):
+        self.open("one-liner.ipynb", ONE_LINER)
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG"), 120, "the WᵀW plot")
+        self.shot("1-one-liner")
+        svg = cell.find_element(By.CSS_SELECTOR, ".jp-RenderedSVG")
+        drawn = svg.find_elements(By.CSS_SELECTOR, "svg") or svg.find_elements(By.CSS_SELECTOR, "img")
+        self.assertTrue(drawn, "the SVG is in the page")
+        self.assertGreater(drawn[0].size["width"], 200)
+        if drawn[0].tag_name == "img":
+            self.assertTrue(self.driver.execute_script("return arguments[0].naturalWidth > 0", drawn[0]))
+        self.assertEqual(cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedJSON"), [], "no JSON tree")
+        # The progress line ended in its final state, on one line.
+        progress = self.text(cell).rstrip()
+        self.assertRegex(progress, r"^train: step 10000/10000  loss \S+  \S+ s$")
+
+    def test_2_progress_moves_the_interrupt_stops_training_and_the_model_keeps_its_steps(self):
+        self.open("interrupt.ipynb", "model n=20 m=5 importance=0.7^i sparsity=0.9\ntrain 10000000", "print steps")
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: "train: step" in self.text(cell), 60, "the progress line")
+        first = self.text(cell)
+        self.wait(lambda: self.text(cell) != first, 10, "the progress line to move")
+        self.shot("2-progress")
+        self.assertEqual(self.text(cell).count("train:"), 1, "one line rewritten in place")
+        button = self.driver.find_element(
+            By.CSS_SELECTOR, '.jp-NotebookPanel:not(.lm-mod-hidden) [data-command="notebook:interrupt-kernel"]')
+        start = time.monotonic()
+        button.click()
+        self.wait(lambda: "KeyboardInterrupt" in self.text(cell, "stderr") or "interrupted" in cell.text, 10,
+                  "the interrupt")
+        latency = time.monotonic() - start
+        self.shot("3-interrupted")
+        self.assertLess(latency, 2.0, f"the interrupt showed {latency:.2f} s after the click")
+        self.cells()[1].find_element(By.CSS_SELECTOR, ".jp-InputPrompt").click()
+        self.run_current()
+        after = self.cells()[1]
+        self.wait(lambda: self.text(after).strip(), 30, "print steps")
+        steps = float(self.text(after).split()[-1])
+        self.assertGreater(steps, 0)
+        self.assertLess(steps, 10000000)
+
+    def test_3_a_typo_shows_its_caret(self):
+        self.open("typo.ipynb", "model n=5 m=2\nshow wtx")
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: "wtx" in self.text(cell, "stderr"), 60, "the error")
+        self.shot("4-typo")
+        error = self.text(cell, "stderr")
+        self.assertIn("^^^", error)
+        self.assertIn("did you mean 'wtw'", error)
+
+    def test_4_run_all_stops_at_an_error(self):
+        self.open("run-all.ipynb", "print 1", "show wtx", "print 3")
+        self.driver.find_element(By.XPATH, "//li[contains(@class,'lm-MenuBar-item')][.//div[text()='Run']]").click()
+        self.driver.find_element(By.CSS_SELECTOR, 'li.lm-Menu-item[data-command="runmenu:run-all"]').click()
+        cells = self.cells()
+        self.wait(lambda: "wtx" in self.text(cells[1], "stderr"), 60, "the error of the second cell")
+        time.sleep(1.5)
+        self.shot("5-run-all")
+        self.assertEqual(self.text(cells[0]).strip(), "1")
+        self.assertEqual(self.text(cells[2]), "", "the cell after the error did not run")
+        self.assertNotIn("3", self.prompt(cells[2]))
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
