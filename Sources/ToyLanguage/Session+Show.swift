@@ -105,14 +105,14 @@ extension Session {
         + Self.orientation(of: target, canonical: canonical) + [
           (
             "settings",
-        .array(
-          views.map { view in
-            let seed: [(String, JSON.Node)] =
-              entry.seeds > 1 ? [("seed", .number(Double(seedNumber(entry, view.instance))))] : []
-            return .object(
-              [("index", .number(Double(view.setting))), ("instance", .number(Double(view.instance)))] + seed
-                + entry.settings[view.setting].map { ($0.0, JSON.Node.number($0.1)) })
-          })
+            .array(
+              views.map { view in
+                let seed: [(String, JSON.Node)] =
+                  entry.seeds > 1 ? [("seed", .number(Double(seedNumber(entry, view.instance))))] : []
+                return .object(
+                  [("index", .number(Double(view.setting))), ("instance", .number(Double(view.instance)))] + seed
+                    + entry.settings[view.setting].map { ($0.0, JSON.Node.number($0.1)) })
+              })
           ),
           ("data", data),
         ])

@@ -73,9 +73,10 @@ final class AnalysisAdversarialTests: XCTestCase {
       let difference = zip(attack.direction, directions[worst]).map { Swift.abs($0 - $1) }.max()!
       XCTAssert(difference < 1e-12, "\(kind): u max difference \(difference), tolerance 1e-12")
       // Each input gets a tenth of its own norm: the perturbations' mean norm is λ.
-      let meanPerturbation = inputs.reduce(0.0) { total, x in
-        total + attack.perturbation(of: x).reduce(0.0) { $0 + $1 * $1 }.squareRoot()
-      } / Double(inputs.count)
+      let meanPerturbation =
+        inputs.reduce(0.0) { total, x in
+          total + attack.perturbation(of: x).reduce(0.0) { $0 + $1 * $1 }.squareRoot()
+        } / Double(inputs.count)
       XCTAssertEqual(meanPerturbation, lambda, accuracy: 1e-12, "\(kind): mean ‖δ‖ = λ")
       XCTAssertEqual(attack.attackedLoss, losses[worst], accuracy: 1e-12, "\(kind): L′")
       let clean = attackedLoss(model, instance: 0, inputs: inputs, direction: [Double](repeating: 0, count: model.n))
