@@ -13,6 +13,8 @@ public enum ModelError: Error, Equatable, Sendable {
   case batchNotPositive(Int)
   case learningRateInvalid(Double)
   case stepsNegative(Int)
+  /// Training `more` steps from `steps` would pass `ToyModel.stepLimit`.
+  case stepsTooMany(steps: Int, more: Int, limit: Int)
 }
 
 extension ModelError: CustomStringConvertible {
@@ -40,6 +42,8 @@ extension ModelError: CustomStringConvertible {
       return "learning rate must be finite and positive, got \(value)"
     case .stepsNegative(let value):
       return "steps must be at least 0, got \(value)"
+    case .stepsTooMany(let steps, let more, let limit):
+      return "\(more) more steps after \(steps) would pass toy's limit of \(limit) steps in all"
     }
   }
 }
@@ -48,6 +52,11 @@ extension ToyModel {
   /// The most numbers a model may hold (parameters and the optimiser's two moments): 2²⁸,
   /// a gigabyte of Float32, so that a typo in n or m is an error, not an exhausted machine.
   public static let sizeLimit = 1 << 28
+
+  /// The most optimiser steps a model may take in all: 2⁵³, where Adam's step t stops being
+  /// exact as a Double. Far past any training, and it keeps every step counter (and a model
+  /// file's `steps`) from overflowing.
+  public static let stepLimit = 1 << 53
 
   static func validate(
     n: Int, m: Int, importance: [[Float]], density: [[Float]], featureSets: [FeatureSet]
