@@ -65,6 +65,8 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The fuzzer for scripts and model files (Tests/Fuzz/README.md); scripts/fuzz runs it.
+    .executableTarget(name: "toy-fuzz", dependencies: ["ToyCore", "ToyLanguage"], swiftSettings: strict),
     .testTarget(
       name: "ToyLanguageTests",
       dependencies: ["ToyLanguage"],

@@ -11,6 +11,7 @@ extension ToyModel {
     inputs: [[[Float]]], options: TrainingOptions, callStep: Int = 0
   ) throws(ModelError) -> [Double] {
     try options.validate()
+    guard steps < Self.stepLimit else { throw .stepsTooMany(steps: steps, more: 1, limit: Self.stepLimit) }
     guard inputs.count == instanceCount else {
       throw .rowLength(name: "inputs", instance: 0, count: inputs.count, expected: instanceCount)
     }

@@ -13,6 +13,8 @@ public enum ModelError: Error, Equatable, Sendable {
   case batchNotPositive(Int)
   case learningRateInvalid(Double)
   case stepsNegative(Int)
+  /// Training `more` steps from `steps` would pass `ToyModel.stepLimit`.
+  case stepsTooMany(steps: Int, more: Int, limit: Int)
 }
 
 extension ModelError: CustomStringConvertible {
@@ -40,6 +42,8 @@ extension ModelError: CustomStringConvertible {
       return "learning rate must be finite and positive, got \(value)"
     case .stepsNegative(let value):
       return "steps must be at least 0, got \(value)"
+    case .stepsTooMany(let steps, let more, let limit):
+      return "\(more) more steps after \(steps) would pass toy's limit of \(limit) steps in all"
     }
   }
 }
@@ -48,6 +52,28 @@ extension ToyModel {
   /// The most numbers a model may hold (parameters and the optimiser's two moments): 2²⁸,
   /// a gigabyte of Float32, so that a typo in n or m is an error, not an exhausted machine.
   public static let sizeLimit = 1 << 28
+
+  /// The most optimiser steps a model may take in all: 2⁵³, where Adam's step t stops being
+  /// exact as a Double. Far past any training, and it keeps every step counter (and a model
+  /// file's `steps`) from overflowing.
+  public static let stepLimit = 1 << 53
+
+  /// Checks a shape against `sizeLimit` from the numbers alone, before anything is built:
+  /// a model statement or file calls it first, so that a huge model is refused at once and
+  /// costs no memory (it counts the parameters W, b and an untied W2's share as 2nm + n per
+  /// instance, times three for the two moments).
+  public static func checkSize(n: Int, m: Int, instances: Int) throws(ModelError) {
+    guard n >= 1 else { throw .sizeNotPositive(name: "n", value: n) }
+    guard m >= 1 else { throw .sizeNotPositive(name: "m", value: m) }
+    guard instances >= 1 else { throw .noInstances }
+    let (product, overflow) = n.multipliedReportingOverflow(by: m)
+    let (perInstance, overflow2) = (product &* 2 &+ n).multipliedReportingOverflow(by: 3)
+    let (total, overflow3) = perInstance.multipliedReportingOverflow(by: instances)
+    let overflowed = overflow || overflow2 || overflow3 || product > sizeLimit
+    guard !overflowed, n < sizeLimit, m < sizeLimit, total <= sizeLimit else {
+      throw .sizeTooLarge(floats: overflowed ? Int.max : total, limit: sizeLimit)
+    }
+  }
 
   static func validate(
     n: Int, m: Int, importance: [[Float]], density: [[Float]], featureSets: [FeatureSet]
@@ -58,11 +84,7 @@ extension ToyModel {
     guard density.count == importance.count else {
       throw .rowLength(name: "density list", instance: 0, count: density.count, expected: importance.count)
     }
-    let (product, overflow) = n.multipliedReportingOverflow(by: m)
-    let (total, overflow2) = (product &* 2 &+ n).multipliedReportingOverflow(by: importance.count * 3)
-    guard !overflow, !overflow2, n < sizeLimit, m < sizeLimit, total <= sizeLimit else {
-      throw .sizeTooLarge(floats: overflow || overflow2 ? Int.max : total, limit: sizeLimit)
-    }
+    try checkSize(n: n, m: m, instances: importance.count)
     for (instance, row) in importance.enumerated() {
       guard row.count == n else {
         throw .rowLength(name: "importance", instance: instance, count: row.count, expected: n)

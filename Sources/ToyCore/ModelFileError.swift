@@ -11,6 +11,7 @@ public enum ModelFileError: Error, Equatable, Sendable {
   case sizeNotPositive(key: String, value: Int)
   case sizeTooLarge(floats: Int, limit: Int)
   case countNegative(key: String, value: Int)
+  case countTooLarge(key: String, value: Int, limit: Int)
   case noInstances
   /// `settings` is not between 1 and the number of instances.
   case settingsOutOfRange(value: Int, instances: Int)
@@ -48,6 +49,8 @@ extension ModelFileError: CustomStringConvertible {
       return "the model would need \(floats) numbers, more than the limit of \(limit)"
     case .countNegative(let key, let value):
       return "\(key) is \(value); it must be at least 0"
+    case .countTooLarge(let key, let value, let limit):
+      return "\(key) is \(value); it must be at most \(limit)"
     case .noInstances:
       return "instances is empty; a model needs at least one instance"
     case .settingsOutOfRange(let value, let instances):

@@ -85,6 +85,9 @@ extension ModelFile {
       throw .sizeTooLarge(floats: overflow ? Int.max : area, limit: ToyModel.sizeLimit)
     }
     guard steps >= 0 else { throw .countNegative(key: "steps", value: steps) }
+    guard steps <= ToyModel.stepLimit else {
+      throw .countTooLarge(key: "steps", value: steps, limit: ToyModel.stepLimit)
+    }
     guard !instances.isEmpty else { throw .noInstances }
     if let settings, !(1...instances.count).contains(settings) {
       throw .settingsOutOfRange(value: settings, instances: instances.count)
@@ -189,6 +192,10 @@ extension ModelFile {
     guard history.stride >= 1, history.stride & (history.stride - 1) == 0 else {
       throw .lossHistoryInvalid(
         key: "loss_history.stride", reason: "is \(history.stride); it must be a power of two")
+    }
+    // The stride doubles as the history fills; past the step limit it could overflow.
+    guard history.stride <= ToyModel.stepLimit else {
+      throw .countTooLarge(key: "loss_history.stride", value: history.stride, limit: ToyModel.stepLimit)
     }
     guard history.steps.count < LossHistory.capacity else {
       throw .tooManyValues(

@@ -49,6 +49,9 @@ extension ToyModel {
     observe: ((TrainingProgress, ToyModel) -> Void)? = nil
   ) throws(ModelError) -> TrainingOutcome {
     try options.validate()
+    guard options.steps <= Self.stepLimit - steps else {
+      throw .stepsTooMany(steps: steps, more: options.steps, limit: Self.stepLimit)
+    }
     let threads = max(1, min(options.threads ?? Self.coreCount, instanceCount))
     // Segments bound the per-step loss buffer (about a million numbers) and end at each
     // observation; the workers run a whole segment without meeting.
@@ -199,7 +202,9 @@ extension ToyModel {
     }
     let taken = reached[0]
     steps += taken
-    samplesDrawn += UInt64(taken) * UInt64(options.batchSize)
+    // The data stream position wraps at 2⁶⁴ like the sample indices drawn from it, so a
+    // file may hold any position (docs/model-format.md) and training on never traps.
+    samplesDrawn &+= UInt64(taken) &* UInt64(options.batchSize)
     let perStep = (0..<taken).map { s in Array(losses[s * instances..<(s + 1) * instances]) }
     return (taken, perStep)
   }

@@ -50,6 +50,7 @@ enum Message {
   static func expected(_ what: String, found: Token.Kind) -> String { "expected \(what), found \(found)" }
   static func unknownStatement(_ name: String) -> String { "unknown statement '\(name)'" }
   static let missingSeparator = "expected ';' or a new line between statements"
+  static func loopsNestTooDeep(_ limit: Int) -> String { "loops nest more than \(limit) levels deep here" }
   static let expectedExpression = "an expression (a number, a name, a list or a call)"
   static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
 }

@@ -7,10 +7,33 @@ import Foundation
 /// Writes files the way toy saves everything (models, exports, saved cells): to a new file
 /// beside the target, flushed, then renamed over it, so the target is always either the old
 /// file or the whole new one, and a failure never leaves half a file.
+///
+/// The target is looked at first, as careful tools do: anything but a regular file (a
+/// device, a FIFO, a directory, a socket) is refused rather than replaced; a symlink is
+/// written through, so the file it names is replaced in its own directory and the link
+/// stays; an existing file keeps its permission bits (and its owner where allowed); a new
+/// file gets the mode the umask gives.
 public enum FileWriter {
-  /// Why a file could not be written, in the system's words ("no such file or directory").
-  public struct Failure: Error, Equatable {
-    public let reason: String
+  /// Why a file could not be written. `reason` renders each case, in one place.
+  public enum Failure: Error, Equatable {
+    case noDirectory(String)
+    /// The target exists and is `kind` ("a FIFO", "a device"), not a regular file.
+    case notARegularFile(path: String, kind: String)
+    case tooManySymlinks(String)
+    case noTemporaryFile(directory: String)
+    /// The system's words for a failed call ("no space left on device").
+    case system(String)
+
+    public var reason: String {
+      switch self {
+      case .noDirectory(let directory): "there is no directory \(directory)"
+      case .notARegularFile(let path, let kind):
+        "\(path) is \(kind), not a regular file; toy writes only regular files"
+      case .tooManySymlinks(let path): "too many levels of symbolic links at \(path)"
+      case .noTemporaryFile(let directory): "could not create a temporary file in \(directory)"
+      case .system(let words): words
+      }
+    }
   }
 
   public static func replace(_ path: String, with text: String) throws(Failure) {
@@ -19,10 +42,11 @@ public enum FileWriter {
 
   /// `~/` at the start of `path` is the home directory, as in a shell (and as reading does).
   public static func replace(_ path: String, with data: Data) throws(Failure) {
-    let path = NSString(string: path).expandingTildeInPath
-    let url = URL(fileURLWithPath: path)
+    let target = try resolve(NSString(string: path).expandingTildeInPath)
+    let url = URL(fileURLWithPath: target.path)
     let directory = url.deletingLastPathComponent().path
-    let (temporary, descriptor) = try createTemporary(beside: url, in: directory)
+    let (temporary, descriptor) = try createTemporary(
+      beside: url, in: directory, private: target.existing != nil)
     var written = 0
     let failure: String? = data.withUnsafeBytes { bytes in
       guard let base = bytes.baseAddress else { return nil }
@@ -36,32 +60,81 @@ public enum FileWriter {
       }
       return nil
     }
-    let synced = failure ?? (fsync(descriptor) == 0 ? nil : lastErrorText())
+    let kept = failure ?? target.existing.flatMap { keepOwnerAndMode(of: $0, on: descriptor) }
+    let synced = kept ?? (fsync(descriptor) == 0 ? nil : lastErrorText())
     let closed = close(descriptor) == 0 ? nil : lastErrorText()
     if let reason = synced ?? closed {
       unlink(temporary)
-      throw Failure(reason: reason)
+      throw .system(reason)
     }
-    guard rename(temporary, path) == 0 else {
+    guard rename(temporary, target.path) == 0 else {
       let reason = lastErrorText()
       unlink(temporary)
-      throw Failure(reason: reason)
+      throw .system(reason)
     }
   }
 
-  /// A new file `.NAME.PID.RANDOM.tmp` beside the target, created exclusively. A missing
-  /// directory is named as such rather than as a missing file.
-  private static func createTemporary(beside url: URL, in directory: String) throws(Failure) -> (String, Int32) {
+  /// The file a write to `path` replaces: `path` itself, or the file its symlinks lead to
+  /// (a relative link is read from the link's directory), with its status if it exists.
+  private static func resolve(_ path: String) throws(Failure) -> (path: String, existing: stat?) {
+    var current = path
+    for _ in 0..<40 {
+      var status = stat()
+      guard lstat(current, &status) == 0 else {
+        if errno == ENOENT || errno == ENOTDIR { return (current, nil) }
+        throw .system(lastErrorText())
+      }
+      switch status.st_mode & S_IFMT {
+      case S_IFREG: return (current, status)
+      case S_IFLNK:
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink(current, &buffer, buffer.count - 1)
+        guard count >= 0 else { throw .system(lastErrorText()) }
+        let link = String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        current =
+          link.hasPrefix("/")
+          ? link : URL(fileURLWithPath: current).deletingLastPathComponent().path + "/" + link
+      case let kind: throw .notARegularFile(path: current, kind: describe(kind))
+      }
+    }
+    throw .tooManySymlinks(path)
+  }
+
+  private static func describe(_ kind: mode_t) -> String {
+    switch kind {
+    case S_IFDIR: "a directory"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFIFO: "a FIFO"
+    case S_IFSOCK: "a socket"
+    default: "not a file"
+    }
+  }
+
+  /// Gives the new file the old one's permission bits and, where the system allows (as
+  /// root, or for a group the user is in), its owner and group.
+  private static func keepOwnerAndMode(of old: stat, on descriptor: Int32) -> String? {
+    _ = fchown(descriptor, old.st_uid, old.st_gid)
+    return fchmod(descriptor, old.st_mode & 0o7777) == 0 ? nil : lastErrorText()
+  }
+
+  /// A new file `.NAME.PID.RANDOM.tmp` beside the target, created exclusively: readable by
+  /// the user alone while it replaces an existing file (which lends it its mode at the
+  /// end), else with the umask's mode. A missing directory is named as such rather than as
+  /// a missing file.
+  private static func createTemporary(
+    beside url: URL, in directory: String, private: Bool
+  ) throws(Failure) -> (String, Int32) {
     let name = url.lastPathComponent
     for _ in 0..<16 {
       let suffix = String(UInt32.random(in: 0...UInt32.max), radix: 16)
       let temporary = "\(directory)/.\(name).\(getpid()).\(suffix).tmp"
-      let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o666)
+      let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, `private` ? 0o600 : 0o666)
       if descriptor >= 0 { return (temporary, descriptor) }
-      if errno == ENOENT { throw Failure(reason: "there is no directory \(directory)") }
-      if errno != EEXIST { throw Failure(reason: lastErrorText()) }
+      if errno == ENOENT { throw .noDirectory(directory) }
+      if errno != EEXIST { throw .system(lastErrorText()) }
     }
-    throw Failure(reason: "could not create a temporary file in \(directory)")
+    throw .noTemporaryFile(directory: directory)
   }
 
   private static func lastErrorText() -> String {

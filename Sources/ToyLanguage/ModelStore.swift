@@ -38,6 +38,12 @@ public enum ModelStore {
     } catch {
       throw .readFailed(path: path, reason: reason(reading: error))
     }
+    return try load(data, path: path)
+  }
+
+  /// A model from a file's bytes, checked as `load(from:)` checks it (`path` names the file
+  /// in errors). The model-file fuzzer drives it without touching the disk.
+  public static func load(_ data: Data, path: String) throws(ModelStoreError) -> ToyModel {
     guard !data.isEmpty else { throw .empty(path: path) }
     let decoder = JSONDecoder()
     do {

@@ -41,6 +41,15 @@ public struct Parser {
     }
   }
 
+  /// How deeply loops may nest. Each level is a few frames of recursion here and in the
+  /// evaluator, so thousands of levels would overflow the stack (and, in a notebook, kill
+  /// the kernel); a hundred is far past any script.
+  static let loopDepthLimit = 100
+  private var loopDepth = 0
+  /// Set when the input nests too deeply to be read at all: the rest is not parsed, and
+  /// one error is reported rather than one per unmatched `end`.
+  private var abandoned = false
+
   private var current: Token { tokens[index] }
 
   private mutating func advance() -> Token {
@@ -57,6 +66,7 @@ public struct Parser {
   }
 
   private mutating func fail(_ message: String, at span: Span? = nil, hint: String? = nil) -> Failure {
+    guard !abandoned else { return Failure() }
     if current.kind == .end { isIncomplete = true }
     // The lexer has already explained invalid text; one error per mistake.
     guard current.kind != .invalid else { return Failure() }
@@ -105,6 +115,7 @@ public struct Parser {
           throw fail(Message.missingSeparator)
         }
       } catch {
+        if abandoned { return result }
         recover(until: terminator)
       }
     }
@@ -186,6 +197,14 @@ public struct Parser {
       return Statement(kind: .print(values, parameters: parameters), span: start.union(previousSpan))
     // ForStatement ::= 'for' NAME 'in' Expr 'do' … 'end'
     case .for:
+      loopDepth += 1
+      defer { loopDepth -= 1 }
+      guard loopDepth <= Self.loopDepthLimit else {
+        diagnostics.append(Diagnostic(Message.loopsNestTooDeep(Self.loopDepthLimit), at: start, in: source))
+        abandoned = true
+        index = tokens.count - 1
+        throw Failure()
+      }
       let (name, nameSpan) = try expectName("a loop variable name")
       guard check(.in) else { throw fail(Message.expected("'in'", found: current.kind)) }
       _ = advance()

@@ -72,6 +72,13 @@ extension Session {
         "\(combinations.count) settings × \(seeds) seeds is more than \(Self.instanceLimit) instances", at: span,
         in: source)
     }
+    // Counted from the shape before any per-feature list is built: a model past the size
+    // limit is refused at once, in `check` and in a run, without taking its memory first.
+    do {
+      try ToyModel.checkSize(n: n, m: m, instances: combinations.count * seeds)
+    } catch {
+      throw Diagnostic(error.description, at: span, in: source)
+    }
     var importance: [[Float]] = []
     var density: [[Float]] = []
     for combination in combinations {

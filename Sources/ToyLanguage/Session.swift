@@ -115,6 +115,10 @@ public final class Session {
   /// The step scale of `--quick`.
   public static let quickStepScale = 0.05
 
+  /// How many loops are running one inside another: a syntax tree deeper than the parser allows
+  /// (built by other code) is refused like one the parser read, not run into a stack overflow.
+  private var loopDepth = 0
+
   public init(seed: UInt64 = 0) { self.seed = seed }
 
   /// Parses and runs a source. With syntax errors nothing runs and all of them are returned.
@@ -220,6 +224,11 @@ public final class Session {
       guard variable != "i" else {
         throw Diagnostic("i is the feature index; name the loop variable something else", at: variableSpan, in: source)
       }
+      guard loopDepth < Parser.loopDepthLimit else {
+        throw Diagnostic(Message.loopsNestTooDeep(Parser.loopDepthLimit), at: statement.span, in: source)
+      }
+      loopDepth += 1
+      defer { loopDepth -= 1 }
       let list = try evaluator(source).evaluate(values)
       guard case .list(let items) = list else {
         throw Diagnostic("a loop needs a list, got \(list.typeName)", at: values.span, in: source)

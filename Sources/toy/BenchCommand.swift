@@ -52,7 +52,7 @@ struct BenchCommand: ParsableCommand {
         let steps = steps ?? configuration.defaultSteps
         let losses = try configuration.evaluationLoss(steps: steps, threads: threads, seed: seed, samples: evaluate)
         let list = losses.map { "\($0)" }.joined(separator: ",")
-        print(
+        writeLine(
           "{\"config\":\"\(configuration.name)\",\"seed\":\(seed),\"steps\":\(steps),\"samples\":\(evaluate),"
             + "\"evaluation_loss\":\(losses.reduce(0, +)),\"evaluation_losses\":[\(list)]}")
       }
@@ -75,17 +75,17 @@ struct BenchCommand: ParsableCommand {
       let best = results[0]
       let single = results.count > 1 ? results[1] : nil
       if json {
-        print(best.jsonLine(peak: peak, threads: most, single: single))
+        writeLine(best.jsonLine(peak: peak, threads: most, single: single))
       } else {
         table.append(best.row(peak: peak, single: single))
       }
     }
     if !json {
-      print(table.render())
-      print(
+      writeLine(table.render())
+      writeLine(
         "\(most) thread\(most == 1 ? "" : "s") (\(cores) cores); batch 1024; AdamW; fresh data every step; "
           + "FP32 peak \(fixed(peak, 1)) GFLOP/s (FMA loop, \(most) thread\(most == 1 ? "" : "s"))")
-      print(
+      writeLine(
         "GFLOP/s counts 10·n·m FLOPs per sample per instance; toy skips samples with no active feature, "
           + "so the fraction of peak can exceed 100%.")
     }

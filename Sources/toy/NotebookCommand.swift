@@ -47,7 +47,7 @@ struct NotebookCommand: ParsableCommand {
       if quick { session.stepScale = Session.quickStepScale }
       let (notebook, finished) = Notebook.notebook(running: script, name: file, in: session)
       try writeFile(String(decoding: notebook, as: UTF8.self) + "\n", to: destination)
-      print("wrote \(destination)")
+      writeLine("wrote \(destination)")
       if !finished {
         throw CommandFailure("\(file): a cell failed; the notebook shows the error and stops there")
       }
@@ -57,7 +57,7 @@ struct NotebookCommand: ParsableCommand {
       } catch let error as Notebook.ReadError {
         throw CommandFailure("\(file): \(error.description)")
       }
-      print("wrote \(destination)")
+      writeLine("wrote \(destination)")
     }
   }
 }

@@ -80,7 +80,7 @@ struct PhaseCommand: ParsableCommand {
       let size = resolution.map { ($0, $0) } ?? PhaseAxes.paper.textResolution(panel)
       let theory = Self.diagram(kind.setting, columns: size.0, rows: size.1)
       let plot = PanelGrid.phaseComparison(theory: theory, trained: empirical)
-      print(terminal.render(plot, policy: policy))
+      writeLine(terminal.render(plot, policy: policy))
       if let svg {
         let fine = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
         try writeFile(PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument, to: svg)
@@ -89,7 +89,7 @@ struct PhaseCommand: ParsableCommand {
     }
     let options = TextOptions(width: policy.width, ascii: terminal.ascii, color: policy.depth != .none)
     let size = resolution.map { ($0, $0) } ?? PhaseAxes.paper.textResolution(options)
-    print(terminal.render(Self.diagram(kind.setting, columns: size.0, rows: size.1), policy: policy))
+    writeLine(terminal.render(Self.diagram(kind.setting, columns: size.0, rows: size.1), policy: policy))
     if let svg {
       let plot = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
       try writeFile(plot.svgDocument, to: svg)

@@ -75,7 +75,7 @@ struct CheckCommand: ParsableCommand {
     options.quiet = true
     let runner = ScriptRunner(options: options, dryRun: true)
     let status = runner.run(source)
-    if status == 0 { print("\(source.name): ok") }
+    if status == 0 { writeLine("\(source.name): ok") }
     throw ExitCode(status)
   }
 }
@@ -242,13 +242,4 @@ func quoteJSON(_ s: String) -> String {
   let data = try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
   let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
   return String(array.dropFirst().dropLast())
-}
-
-/// Writes to standard output; a closed pipe ends the program quietly (SIGPIPE's default).
-func writeOut(_ text: String) {
-  FileHandle.standardOutput.write(Data(text.utf8))
-}
-
-func writeError(_ text: String) {
-  FileHandle.standardError.write(Data(text.utf8))
 }

@@ -48,11 +48,11 @@ extension TrainCommand {
     guard let show else { return }
     let plots = try ShowTarget.parse(show).map { plot($0, model) }
     let policy = terminal.policy
-    for plot in plots { print(terminal.render(plot, policy: policy)) }
+    for plot in plots { writeLine(terminal.render(plot, policy: policy)) }
     if let svg {
       let document = plots.count == 1 ? plots[0].svgDocument : PanelGrid(plots, columns: 1).svgDocument
       try writeFile(document, to: svg)
-      print("wrote \(svg)")
+      writeLine("wrote \(svg)")
     }
   }
 

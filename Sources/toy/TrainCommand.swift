@@ -131,12 +131,12 @@ struct TrainCommand: ParsableCommand {
     summary += model.instanceCount == 1 ? "" : "s"
     summary += ", \(model.steps) steps in \(fixed(seconds, 2)) s"
     if outcome.cancelled { summary += " (interrupted: stopped at step \(outcome.stepsTaken) of \(steps))" }
-    print(summary)
-    print(normTable(model))
+    writeLine(summary)
+    writeLine(normTable(model))
     try showPlots(model)
     if let save {
       try ModelStore.save(model, to: save)
-      print("saved to \(save)")
+      writeLine("saved to \(save)")
     }
   }
 

@@ -320,6 +320,35 @@ final class ModelFileTests: XCTestCase {
       "the model would need 4294967296 numbers, more than the limit of \(ToyModel.sizeLimit)")
   }
 
+  /// Counters a file may hold cannot crash training: `steps` is bounded on load by the
+  /// step limit (Int.max overflowed the first step), a train that would pass the limit is
+  /// refused, and `samples_drawn` may be any 64-bit position, wrapping as the stream does
+  /// (2⁶⁴−1, which the format allows, overflowed the first step).
+  func testCountersFromAFileCannotMakeTrainingTrap() throws {
+    try assertMessage({ $0.steps = Int.max }, "steps is \(Int.max); it must be at most \(ToyModel.stepLimit)")
+    try assertMessage(
+      {
+        $0.steps = ToyModel.stepLimit
+        $0.lossHistory = Self.history(stride: 1 << 62, steps: [], instances: 3)
+      },
+      "loss_history.stride is \(1 << 62); it must be at most \(ToyModel.stepLimit)")
+    var file = try makeModel(.relu).file
+    file.steps = ToyModel.stepLimit - 1
+    file.samplesDrawn = .max
+    var model = try ToyModel(file: file)
+    XCTAssertEqual(
+      try model.train(options(steps: 1)).stepsTaken, 1, "the last step below the limit and a wrapping position")
+    XCTAssertEqual(model.steps, ToyModel.stepLimit)
+    XCTAssertEqual(model.samplesDrawn, 63, "2⁶⁴−1 + 64 wraps to 63")
+    XCTAssertTrue(model.parameters.allSatisfy(\.isFinite))
+    XCTAssertThrowsError(try model.train(options(steps: 1))) { error in
+      let limit = ToyModel.stepLimit
+      XCTAssertEqual("\(error)", "1 more steps after \(limit) would pass toy's limit of \(limit) steps in all")
+    }
+    XCTAssertThrowsError(try model.step(inputs: [[[0, 0, 0, 0, 1]]], options: options(steps: 1)))
+    XCTAssertEqual(model.steps, ToyModel.stepLimit, "a refused train takes no step")
+  }
+
   func testShapeErrorsNameTheKeyPath() throws {
     try assertMessage({ $0.instances[2].weights[1] = [0.5] }, "instances[2].W[1] has 1 value, expected 2")
     try assertMessage({ $0.instances[0].weights.removeLast() }, "instances[0].W has 2 values, expected 3")

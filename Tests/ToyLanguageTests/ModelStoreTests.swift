@@ -246,14 +246,71 @@ final class ModelStoreTests: XCTestCase {
   /// a file that is written replaces the old one whole.
   func testFileWriterNamesAMissingDirectoryAndReplacesWhole() throws {
     XCTAssertThrowsError(try FileWriter.replace("\(directory)/none/x.csv", with: "a")) { error in
-      XCTAssertEqual(
-        error as? FileWriter.Failure, FileWriter.Failure(reason: "there is no directory \(directory)/none"))
+      XCTAssertEqual((error as? FileWriter.Failure)?.reason, "there is no directory \(directory)/none")
     }
     let path = "\(directory)/x.csv"
     try FileWriter.replace(path, with: "a much longer first text\n")
     try FileWriter.replace(path, with: "short\n")
     XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "short\n")
     XCTAssertEqual(try contents(), ["x.csv"], "no temporary file is left behind")
+  }
+
+  /// A target that is not a regular file (here a FIFO; as root also /dev/full) is refused
+  /// by name and left as it was, not replaced by a regular file.
+  func testSaveRefusesATargetThatIsNotARegularFile() throws {
+    let fifo = "\(directory)/pipe"
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    XCTAssertThrowsError(try ModelStore.save(makeModel(), to: fifo)) { error in
+      XCTAssertEqual(
+        "\(error)", "\(fifo): cannot save: \(fifo) is a FIFO, not a regular file; toy writes only regular files")
+    }
+    XCTAssertThrowsError(try FileWriter.replace(directory, with: "a")) { error in
+      XCTAssertEqual(
+        (error as? FileWriter.Failure)?.reason,
+        "\(directory) is a directory, not a regular file; toy writes only regular files")
+    }
+    var status = stat()
+    XCTAssertEqual(lstat(fifo, &status), 0)
+    XCTAssertEqual(status.st_mode & S_IFMT, S_IFIFO, "the FIFO is still a FIFO")
+    XCTAssertEqual(try contents(), ["pipe"], "no temporary file is left behind")
+  }
+
+  /// A symlink is written through: the file it names is replaced (in that file's own
+  /// directory, atomically) and the link stays a link.
+  func testSaveWritesThroughASymlink() throws {
+    let elsewhere = "\(directory)/elsewhere"
+    try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+    try FileWriter.replace("\(elsewhere)/real.csv", with: "old\n")
+    XCTAssertEqual(symlink("elsewhere/real.csv", "\(directory)/link.csv"), 0)
+    try FileWriter.replace("\(directory)/link.csv", with: "new\n")
+    XCTAssertEqual(try String(contentsOfFile: "\(elsewhere)/real.csv", encoding: .utf8), "new\n")
+    XCTAssertEqual(
+      try FileManager.default.destinationOfSymbolicLink(atPath: "\(directory)/link.csv"), "elsewhere/real.csv",
+      "the link is still a link to the same file")
+    XCTAssertEqual(try contents(), ["elsewhere", "link.csv"])
+    XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: elsewhere), ["real.csv"])
+  }
+
+  /// An existing file keeps its permission bits (a private 0600 model stays private); a new
+  /// file gets the mode the umask allows.
+  func testSaveKeepsAnExistingFilesModeAndNewFilesFollowTheUmask() throws {
+    func mode(_ path: String) -> mode_t {
+      var status = stat()
+      XCTAssertEqual(stat(path, &status), 0)
+      return status.st_mode & 0o7777
+    }
+    let path = "\(directory)/model.json"
+    try ModelStore.save(makeModel(), to: path)
+    XCTAssertEqual(chmod(path, 0o600), 0)
+    try ModelStore.save(makeModel(), to: path)
+    XCTAssertEqual(mode(path), 0o600, "a 0600 file stays 0600")
+    XCTAssertEqual(chmod(path, 0o640), 0)
+    try FileWriter.replace(path, with: "x")
+    XCTAssertEqual(mode(path), 0o640, "a 0640 file stays 0640")
+    let saved = umask(0o027)
+    defer { umask(saved) }
+    try FileWriter.replace("\(directory)/new.csv", with: "x")
+    XCTAssertEqual(mode("\(directory)/new.csv"), 0o640, "umask 027 gives a new file 0640")
   }
 
   /// `~/` is the home directory when writing, as it is when reading.

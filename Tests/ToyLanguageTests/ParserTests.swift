@@ -152,6 +152,45 @@ final class ParserTests: XCTestCase {
     }
   }
 
+  /// Loops nested thousands deep (`for a in [1] do ` × 3000) overflowed the stack; past a
+  /// hundred levels they are one located error, and the input is not taken as unfinished.
+  func testDeeplyNestedLoopsAreOneLocatedErrorNotACrash() {
+    let head = "for a in [1] do "
+    func nest(_ levels: Int) -> String {
+      String(repeating: head, count: levels) + "a" + String(repeating: " end", count: levels)
+    }
+    let (statements, fine, _) = parse(nest(Parser.loopDepthLimit))
+    XCTAssertEqual(fine, [])
+    XCTAssertEqual(statements.count, 1)
+    for levels in [101, 3000, 20_000] {
+      let (_, diagnostics, incomplete) = parse(nest(levels))
+      XCTAssertEqual(diagnostics.map(\.message), ["loops nest more than 100 levels deep here"], "\(levels) levels")
+      XCTAssertEqual(diagnostics.first?.location, "test.toy:1:\(100 * head.count + 1)")
+      XCTAssertFalse(incomplete)
+    }
+  }
+
+  /// The evaluator (and `toy check`, its dry run) refuses a tree deeper than the parser
+  /// allows, built by other code, with the same located error.
+  func testTheCheckerRefusesLoopsNestedPastTheLimit() throws {
+    let head = "for a in [1] do "
+    let text = String(repeating: head, count: 100) + "a" + String(repeating: " end", count: 100)
+    let source = Source(name: "test.toy", text: text)
+    let parsed = Parser.parse(source)
+    let inner = try XCTUnwrap(parsed.statements.first)
+    guard case .loop(let variable, let variableSpan, let values, _) = inner.kind else { return XCTFail("\(inner)") }
+    let outer = Statement(
+      kind: .loop(variable: variable, variableSpan: variableSpan, values: values, body: [inner]), span: inner.span)
+    let session = Session()
+    session.dryRun = true
+    XCTAssertNoThrow(try session.execute(inner, source))
+    XCTAssertThrowsError(try session.execute(outer, source)) { error in
+      guard case .failed(let diagnostic) = error as? Session.Interruption else { return XCTFail("\(error)") }
+      XCTAssertEqual(diagnostic.message, "loops nest more than 100 levels deep here")
+      XCTAssertEqual(diagnostic.location, "test.toy:1:\(99 * head.count + 1)")
+    }
+  }
+
   func testLexicalErrorsNameTheirPlace() {
     let (_, diagnostics, _) = parse("x = 2 $ 3\nsave \"unterminated\nprint 1.2.3")
     XCTAssertEqual(diagnostics.map(\.location), ["test.toy:1:7", "test.toy:2:6", "test.toy:3:7"])

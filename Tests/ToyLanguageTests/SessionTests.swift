@@ -12,6 +12,28 @@ final class SessionTests: XCTestCase {
     return (session.run(Source(name: "t.toy", text: text)), out)
   }
 
+  /// The size limit is counted from the shape before anything is built: `model n=10000
+  /// m=1 seeds=10000` took 800 MB and seconds (in check too) before refusing; now the
+  /// refusal takes no memory to speak of.
+  func testAModelPastTheSizeLimitIsRefusedBeforeItsMemoryIsTaken() {
+    func peakKilobytes() -> Int {
+      var usage = rusage()
+      getrusage(RUSAGE_SELF.rawValue, &usage)
+      return usage.ru_maxrss
+    }
+    for dryRun in [true, false] {
+      let session = Session(seed: 0)
+      session.dryRun = dryRun
+      let before = peakKilobytes()
+      let (outcome, _) = run(session, "model n=10000 m=1 seeds=10000")
+      let grown = peakKilobytes() - before
+      guard case .runtimeError(let diagnostic) = outcome else { return XCTFail("\(outcome)") }
+      XCTAssertEqual(
+        diagnostic.message, "the model would need 900000000 numbers, more than the limit of \(ToyModel.sizeLimit)")
+      XCTAssertLessThan(grown, 50_000, "peak memory grew by \(grown) kB (dry run: \(dryRun))")
+    }
+  }
+
   /// WᵀW panels share one colour scale (the largest any panel would take alone), so that
   /// the same colour means the same value in every panel.
   func testHeatmapPanelsShareOneColourScale() throws {
