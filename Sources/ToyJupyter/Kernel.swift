@@ -255,10 +255,7 @@ public final class Kernel: @unchecked Sendable {
     [
       "status": "ok", "protocol_version": Message.protocolVersion, "implementation": "toy",
       "implementation_version": toyVersion,
-      "language_info": [
-        "name": "toy", "version": toyVersion, "mimetype": "text/x-toy", "file_extension": ".toy",
-        "pygments_lexer": "text", "codemirror_mode": "text",
-      ],
+      "language_info": Notebook.languageInfo,
       "banner": "toy \(toyVersion): Toy Models of Superposition, trained and drawn. Try: help",
       "help_links": [
         ["text": "The .toy language", "url": "https://github.com/toy-models/toy/blob/main/docs/language.md"]

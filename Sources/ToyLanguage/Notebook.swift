@@ -1,4 +1,5 @@
 import Foundation
+import ToyCore
 
 extension Display {
   /// The display as a Jupyter mime bundle: plain text, SVG for plots, HTML for tables, the
@@ -49,6 +50,16 @@ extension RunOutcome {
 
 /// .toy scripts to Jupyter notebooks (nbformat 4.5) and back.
 public enum Notebook {
+  /// The notebook's and the kernel's `language_info`: how front ends highlight toy.
+  ///
+  /// `pygments_lexer` names the lexer of `editors/pygments` (nbconvert falls back to plain
+  /// text without it); `codemirror_mode` is CodeMirror's Julia mode, the nearest JupyterLab
+  /// ships: it colours toy's comments, numbers, strings and the keywords both share.
+  public static let languageInfo: [String: String] = [
+    "name": "toy", "version": toyVersion, "file_extension": ".toy", "mimetype": "text/x-toy",
+    "pygments_lexer": "toy", "codemirror_mode": "julia",
+  ]
+
   /// A script's cells: split at `# %%` marker lines when it has any, else one cell per block
   /// of statements (blocks end at a blank line outside an unfinished statement). A block of
   /// comments alone becomes a markdown cell.
@@ -135,7 +146,7 @@ public enum Notebook {
       "nbformat": 4, "nbformat_minor": 5,
       "metadata": [
         "kernelspec": ["name": "toy", "display_name": "toy", "language": "toy"],
-        "language_info": ["name": "toy", "file_extension": ".toy", "mimetype": "text/x-toy"],
+        "language_info": languageInfo,
       ],
       "cells": cells,
     ]

@@ -39,6 +39,16 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
     code_history_pattern = "1 + *"
     supported_history_operations = ("tail",)
 
+    def test_language_info_names_toys_highlighting(self):
+        self.flush_channels()
+        msg_id = self.kc.kernel_info()
+        info = self.kc.get_shell_msg(timeout=10)["content"]["language_info"]
+        # editors/pygments registers the lexer "toy"; CodeMirror's Julia mode is the nearest
+        # JupyterLab ships (editors/README.md).
+        self.assertEqual((info["pygments_lexer"], info["codemirror_mode"], info["mimetype"]),
+                         ("toy", "julia", "text/x-toy"))
+        self.assertTrue(msg_id)
+
     def test_print_of_values_is_a_stdout_stream(self):
         self.flush_channels()
         reply, outputs = self.execute_helper(code='print "hello, world"\nprint 1 + 2')

@@ -4,6 +4,7 @@ Usage: test_notebook.py TOY_BINARY (run by scripts/test).
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -113,6 +114,31 @@ class NotebookExport(unittest.TestCase):
         first, second = nbformat.read(out, as_version=4), nbformat.read(again, as_version=4)
         self.assertEqual([c.source for c in first.cells], [c.source for c in second.cells])
         self.assertEqual(toy("check", back).returncode, 0)
+
+    def test_nbconvert_html_highlights_toy_with_the_toy_lexer(self):
+        out = self.path("tour.ipynb")
+        self.assertEqual(toy("notebook", "examples/12-tour.toy", "-o", out, "--quick").returncode, 0)
+        info = nbformat.read(out, as_version=4).metadata.language_info
+        self.assertEqual((info.pygments_lexer, info.codemirror_mode), ("toy", "julia"))
+        # The lexer installed as a user would (pip install editors/pygments), but into a
+        # directory of this test's own, from a copy so that no build files land in the tree.
+        source, target = self.path("toy-pygments"), self.path("site")
+        shutil.copytree(os.path.join(REPO, "editors", "pygments"), source)
+        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", target, source],
+                             capture_output=True, text=True)
+        self.assertEqual(pip.returncode, 0, pip.stdout + pip.stderr)
+        env = dict(os.environ, PYTHONPATH=target)
+        html = subprocess.run([sys.executable, "-m", "nbconvert", "--to", "html", "--output-dir", self.dir.name, out],
+                              capture_output=True, text=True, env=env)
+        self.assertEqual(html.returncode, 0, html.stderr)
+        self.assertNotIn("No lexer found", html.stderr)
+        with open(self.path("tour.html")) as f:
+            page = f.read()
+        # Pygments' classes: k keyword, mf number, c1 comment, o operator, na a parameter's name.
+        for span in ['<span class="k">model</span>', '<span class="k">train</span>', '<span class="mf">20</span>',
+                     '<span class="na">importance</span>', '<span class="c1"># ']:
+            self.assertIn(span, page)
+        self.assertNotIn('<span class="err">', page)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,2 @@
+" .toy files are toy scripts.
+autocmd BufRead,BufNewFile *.toy setfiletype toy
