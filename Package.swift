@@ -44,7 +44,9 @@ let package = Package(
     // The Jupyter messaging protocol over ZeroMQ, with HMAC-SHA256 signatures from swift-crypto.
     .target(
       name: "ToyJupyter",
-      dependencies: ["ToyCore", "ToyLanguage", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: [
+        "ToyCore", "ToyLanguage", "ToyPlot", "CZeroMQ", .product(name: "Crypto", package: "swift-crypto"),
+      ],
       swiftSettings: strict
     ),
     .executableTarget(

@@ -68,10 +68,10 @@ extension Kernel {
       lastUpdate = seconds
       write(progress.update(Self.progressText(progressReport, seconds), final: finished))
     }
-    let outcome = session.run(Source(name: "In[\(count)]", text: code))
+    let (failure, payload) = runCell(code, count: count, write: write)
     session.onProgress = nil
     write(progress.end())
-    if let failure = outcome.failure {
+    if let failure {
       executionFailed(request, name: failure.name, value: failure.value, traceback: failure.traceback, post: post)
       return
     }
@@ -79,7 +79,10 @@ extension Kernel {
       .shell,
       reply(
         to: request, type: "execute_reply",
-        content: ["status": "ok", "execution_count": count, "user_expressions": [:], "payload": []]))
+        content: [
+          "status": "ok", "execution_count": count, "user_expressions": userExpressions(request),
+          "payload": payload,
+        ]))
     post(.iopub, status("idle", for: request))
   }
 

@@ -238,12 +238,7 @@ public final class Kernel: @unchecked Sendable {
     case "comm_info_request":
       publish(.shell, reply(to: request, type: "comm_info_reply", content: ["status": "ok", "comms": [:]]))
     case "history_request":
-      // Only "tail" is kept: the last n cells of this session.
-      let n = content["n"] as? Int ?? history.count
-      let output = content["output"] as? Bool ?? false
-      let entries = history.suffix(max(0, n)).map { cell -> [Any] in
-        [0, cell.count, output ? [cell.code, cell.result ?? NSNull()] as [Any] : cell.code]
-      }
+      let entries = historyEntries(content)
       publish(.shell, reply(to: request, type: "history_reply", content: ["status": "ok", "history": entries]))
     default:
       if let answer = answerOnEitherChannel(request) { publish(.shell, answer) }

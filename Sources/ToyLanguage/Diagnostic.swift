@@ -52,6 +52,7 @@ enum Message {
   static let missingSeparator = "expected ';' or a new line between statements"
   static func loopsNestTooDeep(_ limit: Int) -> String { "loops nest more than \(limit) levels deep here" }
   static let expectedExpression = "an expression (a number, a name, a list or a call)"
+  static let oneExpression = "user expressions must be one expression, e.g. loss or 2^-3"
   static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
 }
 

@@ -76,7 +76,7 @@ public final class Session {
   /// Set by front ends: training progress (every ~1% of a call) with seconds elapsed.
   public var onProgress: ((TrainingProgress, Double) -> Void)?
   /// Ctrl-C sets this; training stops at the next step.
-  public let cancellation = Cancellation()
+  public let cancellation: Cancellation
   /// The name a model gets when the script does not name it: model1, model2, …
   static func automaticName(_ number: Int) -> String { "model\(number)" }
 
@@ -119,7 +119,12 @@ public final class Session {
   /// (built by other code) is refused like one the parser read, not run into a stack overflow.
   private var loopDepth = 0
 
-  public init(seed: UInt64 = 0) { self.seed = seed }
+  public convenience init(seed: UInt64 = 0) { self.init(seed: seed, cancellation: Cancellation()) }
+
+  init(seed: UInt64, cancellation: Cancellation) {
+    self.seed = seed
+    self.cancellation = cancellation
+  }
 
   /// Parses and runs a source. With syntax errors nothing runs and all of them are returned.
   @discardableResult

@@ -79,6 +79,9 @@ struct ToyKernelCommand: ParsableCommand {
       do {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         try spec.json.write(toFile: directory + "/kernel.json", atomically: true, encoding: .utf8)
+        for logo in KernelSpec.logos {
+          try Data(logo.png).write(to: URL(fileURLWithPath: directory + "/" + logo.name))
+        }
       } catch {
         FileHandle.standardError.write(
           Data("toy kernel install: cannot write \(directory): \(error.localizedDescription)\n".utf8))

@@ -35,9 +35,10 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
     incomplete_code_samples = ["for p in [1, 2] do", "model n=5 m=2 density=p for p in [1,"]
     invalid_code_samples = ["model n=5 m=2 )", "train )"]
     code_inspect_sample = "train"
+    code_page_something = "?train"
     code_generate_error = "model n=0 m=2"
     code_history_pattern = "1 + *"
-    supported_history_operations = ("tail",)
+    supported_history_operations = ("tail", "range", "search")
 
     def test_language_info_names_toys_highlighting(self):
         self.flush_channels()
@@ -48,6 +49,80 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.assertEqual((info["pygments_lexer"], info["codemirror_mode"], info["mimetype"]),
                          ("toy", "julia", "text/x-toy"))
         self.assertTrue(msg_id)
+
+    def run_cell(self, code, **options):
+        self.flush_channels()
+        reply, outputs = self.execute_helper(code=code, **options)
+        text = "".join(o["content"]["text"] for o in outputs if o["msg_type"] == "stream")
+        return reply["content"], text, outputs
+
+    def test_time_timeit_who_and_lsmagic(self):
+        self.run_cell("timed = model n=5 m=2 density=0.1")
+        reply, text, _ = self.run_cell("%time train 20\nprint timed.steps")
+        self.assertEqual(reply["status"], "ok")
+        self.assertRegex(text, r"Wall time: \S+ (s|ms|µs)\n")
+        self.assertIn("20\n", text)
+        # %timeit runs copies: the session's model keeps its 20 steps.
+        reply, text, _ = self.run_cell("%timeit train 20")
+        self.assertEqual(reply["status"], "ok")
+        self.assertIn("per run (mean ± std of ", text)
+        _, text, _ = self.run_cell("print timed.steps")
+        self.assertEqual(text, "20\n")
+        _, text, _ = self.run_cell("%who")
+        self.assertIn("timed (current): relu model, n=5 m=2, 1 instance, 20 steps\n", text)
+        _, text, _ = self.run_cell("%lsmagic")
+        for magic in ["time", "timeit", "history", "who", "lsmagic"]:
+            self.assertIn(f"%{magic} ", text.replace(":", " "))
+        self.assertNotIn("%save", text)
+        reply, _, outputs = self.run_cell("%histroy")
+        self.assertEqual((reply["status"], reply["ename"]), ("error", "UsageError"))
+        self.assertIn("did you mean %history?", reply["evalue"])
+
+    def test_history_magic_lists_cells_by_number(self):
+        reply, _, _ = self.run_cell("x = 41")
+        first = reply["execution_count"]
+        _, text, _ = self.run_cell(f"%history {first}-{first}")
+        self.assertEqual(text, f"{first}: x = 41\n")
+
+    def test_help_goes_to_the_pager_with_either_question_mark(self):
+        for code in ["?train", "train?"]:
+            reply, text, _ = self.run_cell(code)
+            self.assertEqual(reply["status"], "ok")
+            pages = [p for p in reply["payload"] if p["source"] == "page"]
+            self.assertEqual(len(pages), 1, code)
+            self.assertIn("train: train the current model", pages[0]["data"]["text/plain"])
+        reply, _, _ = self.run_cell("?nothing_here")
+        self.assertEqual(reply["status"], "error")
+
+    def test_user_expressions_are_evaluated_without_changing_the_session(self):
+        self.run_cell("ue = model n=5 m=2 density=0.1")
+        self.flush_channels()
+        msg_id = self.kc.execute("print 1", user_expressions={"sum": "1 + 2", "steps": "ue.steps",
+                                                              "train": "train 10", "typo": "1 +"})
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], msg_id)
+        results = reply["content"]["user_expressions"]
+        self.assertEqual(results["sum"]["data"]["text/plain"], "3")
+        self.assertEqual(results["steps"]["data"]["text/plain"], "0")
+        self.assertEqual(results["train"]["status"], "error")
+        self.assertEqual(results["typo"]["status"], "error")
+        _, text, _ = self.run_cell("print ue.steps")
+        self.assertEqual(text, "0\n")
+
+    def test_the_kernelspec_has_the_pentagon_logo(self):
+        from jupyter_client.kernelspec import KernelSpecManager
+        directory = KernelSpecManager().get_kernel_spec("toy").resource_dir
+        for size in (32, 64):
+            with open(os.path.join(directory, f"logo-{size}x{size}.png"), "rb") as f:
+                width, height, pixels = read_png(f.read())
+            self.assertEqual((width, height), (size, size))
+            self.assertEqual(pixels[0][0], (255, 255, 255))
+            centre = pixels[size // 2][size // 2]
+            self.assertNotEqual(centre, (255, 255, 255))
+            # Five-fold, not round: the top vertex reaches higher than the bottom edge.
+            column = [pixels[y][size // 2] for y in range(size)]
+            coloured = [y for y, p in enumerate(column) if p != (255, 255, 255)]
+            self.assertGreater(size // 2 - coloured[0], coloured[-1] - size // 2)
 
     def test_print_of_values_is_a_stdout_stream(self):
         self.flush_channels()
@@ -216,6 +291,27 @@ km, kc = start_new_kernel(kernel_name="toy", stderr=open(sys.argv[1], "w"))
 print(km.provisioner.process.pid, flush=True)
 time.sleep(120)
 """
+
+
+def read_png(data):
+    """Width, height and rows of (r, g, b) of an 8-bit RGB PNG without filters (toy's)."""
+    import struct
+    import zlib
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    position, idat, width, height = 8, b"", 0, 0
+    while position < len(data):
+        length, kind = struct.unpack(">I4s", data[position:position + 8])
+        body = data[position + 8:position + 8 + length]
+        if kind == b"IHDR":
+            width, height = struct.unpack(">II", body[:8])
+            assert body[8:10] == b"\x08\x02", "8-bit RGB"
+        elif kind == b"IDAT":
+            idat += body
+        position += 12 + length
+    raw = zlib.decompress(idat)
+    stride = 1 + 3 * width
+    rows = [raw[y * stride + 1:(y + 1) * stride] for y in range(height)]
+    return width, height, [[tuple(row[3 * x:3 * x + 3]) for x in range(width)] for row in rows]
 
 
 def alive(pid):
