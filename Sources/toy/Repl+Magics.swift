@@ -13,11 +13,11 @@ extension Repl {
     case "time":
       let start = clock()
       runCode(argument, number: number)
-      write("Wall time: \(formatSeconds(clock() - start))\n")
+      write("Wall time: \(Magic.formatSeconds(clock() - start))\n")
     case "timeit":
       timeit(argument, number: number)
     case "history":
-      guard let numbers = cellNumbers(argument) else {
+      guard let numbers = Magic.cellNumbers(argument, among: Array(cells.keys)) else {
         return writeError("%history: '\(argument)' is not a range; use e.g. 3, 2-5 or nothing for all\n")
       }
       for n in numbers {
@@ -26,7 +26,7 @@ extension Repl {
     case "save":
       let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
       guard let file = parts.first else { return writeError("%save FILE [RANGE]: give a file name\n") }
-      guard let numbers = cellNumbers(parts.count > 1 ? parts[1] : "") else {
+      guard let numbers = Magic.cellNumbers(parts.count > 1 ? parts[1] : "", among: Array(cells.keys)) else {
         return writeError("%save: '\(parts[1])' is not a range; use e.g. 3, 2-5 or nothing for all\n")
       }
       let code = numbers.compactMap { cells[$0] }.filter { !$0.hasPrefix("%") && !$0.hasPrefix("?") }
@@ -42,7 +42,7 @@ extension Repl {
       else { return writeError("%run: \(argument): no such file or it cannot be read\n") }
       runCode(code, number: number, name: argument)
     case "who":
-      who()
+      write(session.definitions)
     case "reset":
       session.clear()
       write("all models and values forgotten\n")
@@ -51,61 +51,21 @@ extension Repl {
     case "lsmagic":
       for magic in Self.magicSummaries { write(magic.usage + "\n") }
     default:
-      let guess = suggestion(for: name, among: Self.magics)
-      writeError(
-        "unknown magic %\(name)\(guess.map { "; did you mean %\($0)?" } ?? ";") %lsmagic lists the magics\n")
+      writeError(Magic.unknown(name, among: Self.magics) + "\n")
     }
   }
 
-  /// Cell numbers of a range: "" (all), "3", "2-5".
-  func cellNumbers(_ text: String) -> [Int]? {
-    let all = cells.keys.sorted()
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
-    if trimmed.isEmpty { return all }
-    var result: [Int] = []
-    for part in trimmed.split(separator: " ") {
-      let pieces = part.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false)
-      let bounds = pieces.compactMap { Int($0) }
-      guard (1...2).contains(pieces.count), bounds.count == pieces.count, let low = bounds.first,
-        let high = bounds.last, low <= high
-      else { return nil }
-      result += all.filter { $0 >= low && $0 <= high }
-    }
-    return result
-  }
-
+  /// Times `code` on copies of the session, so that timing `train 1000` leaves the model
+  /// as it was; the first run shows its output.
   func timeit(_ code: String, number: Int) {
-    var times: [Double] = []
-    var total = 0.0
-    let saved = session.onDisplay
-    while times.count < 1000 && (times.count < 3 || total < 0.5) {
-      let start = clock()
-      let outcome = runCode(code, number: number, name: "%timeit")
-      let elapsed = clock() - start
-      guard outcome == .finished else { return }
-      times.append(elapsed)
-      total += elapsed
-      session.onDisplay = { _ in }
+    let timing = Timing.measure(clock: clock) { run in
+      let copy = session.copy()
+      copy.onDisplay = run == 0 ? { [unowned self] in self.write(self.render($0) + "\n") } : { _ in }
+      let outcome = Interrupt.whileRunning(session) { copy.run(Source(name: "%timeit", text: code)) }
+      report(outcome, number: number)
+      return outcome == .finished
     }
-    session.onDisplay = saved
-    let mean = total / Double(times.count)
-    let spread = (times.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(times.count)).squareRoot()
-    write("\(formatSeconds(mean)) ± \(formatSeconds(spread)) per run (mean ± std of \(times.count) runs)\n")
-  }
-
-  func who() {
-    if session.models.isEmpty && session.variableValues.isEmpty { return write("nothing defined yet\n") }
-    for name in session.models.keys.sorted() {
-      let model = session.models[name]!.model
-      let mark = name == session.current ? " (current)" : ""
-      write(
-        "\(name)\(mark): \(model.kind.rawValue) model, n=\(model.n) m=\(model.m), "
-          + "\(model.instanceCount) instance\(model.instanceCount == 1 ? "" : "s"), \(model.steps) steps\n")
-    }
-    for name in session.variableValues.keys.sorted() {
-      let value = session.variableValues[name]!
-      write("\(name): \(value.typeName) = \(value.description.prefix(60))\n")
-    }
+    if let timing { write(timing.summary + "\n") }
   }
 
   func configure(_ argument: String) {
@@ -131,10 +91,5 @@ extension Repl {
       if parts[0] == "width" { session.textWidth = Int(parts[1]) ?? autoWidth }
       if parts[0] == "canvas" { session.defaultCanvas = Canvas(rawValue: parts[1]) }
     }
-  }
-
-  func formatSeconds(_ seconds: Double) -> String {
-    seconds >= 1
-      ? "\(fixed(seconds, 2)) s" : seconds >= 1e-3 ? "\(fixed(seconds * 1e3, 2)) ms" : "\(fixed(seconds * 1e6, 1)) µs"
   }
 }

@@ -29,19 +29,7 @@ final class Repl<Reader: LineReader> {
   static var magics: [String] { magicSummaries.map(\.name) }
 
   /// Each magic and what it does, as %lsmagic lists them.
-  static var magicSummaries: [(name: String, usage: String)] {
-    [
-      ("time", "%time CODE: run CODE and print the wall time"),
-      ("timeit", "%timeit CODE: run CODE several times and print the best time"),
-      ("history", "%history [RANGE]: the cells typed so far (e.g. 3 or 2-5)"),
-      ("save", "%save FILE [RANGE]: write cells to a .toy script"),
-      ("run", "%run FILE: run a .toy script in this session"),
-      ("who", "%who: the models and values defined"),
-      ("reset", "%reset: forget every model and value"),
-      ("config", "%config [KEY=VALUE]: show or set the prompt's settings (color, canvas, width)"),
-      ("lsmagic", "%lsmagic: this list"),
-    ]
-  }
+  static var magicSummaries: [(name: String, usage: String)] { Magic.all.map { ($0.name, $0.usage) } }
 
   init(reader: Reader, session: Session, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
     self.reader = reader
@@ -95,13 +83,10 @@ final class Repl<Reader: LineReader> {
 
   /// Runs one cell: a magic, `?name`, or toy code.
   func execute(_ text: String, number: Int) {
-    let trimmed = String(text.drop(while: { $0 == " " }))
-    if trimmed.hasPrefix("?") {
-      runCode("help " + trimmed.dropFirst(), number: number)
-    } else if trimmed.hasPrefix("%") {
-      magic(String(trimmed.dropFirst()), number: number)
-    } else {
-      runCode(text, number: number)
+    switch CellCommand(text) {
+    case .help(let topic): runCode("help " + topic, number: number)
+    case .magic(let name, let argument): magic(name + " " + argument, number: number)
+    case .code: runCode(text, number: number)
     }
   }
 
@@ -127,6 +112,17 @@ final class Repl<Reader: LineReader> {
     }
     ProgressBar.clear()
     LiveView.clear()
+    report(outcome, number: number)
+    if let lastValue, name == nil {
+      if let previous = session.variableValues["_"] { session.setVariable("__", previous) }
+      session.setVariable("_", lastValue)
+      session.setVariable("_\(number)", lastValue)
+    }
+    return outcome
+  }
+
+  /// Writes how a run failed, if it did.
+  func report(_ outcome: RunOutcome, number: Int) {
     switch outcome {
     case .finished: break
     case .syntaxErrors(let diagnostics): for d in diagnostics { writeError(d.rendered + "\n") }
@@ -136,11 +132,5 @@ final class Repl<Reader: LineReader> {
       writeError("interrupted: training stopped at a step boundary; the model keeps its \(steps) steps\n")
     case .incomplete: writeError("In[\(number)]: the cell ends in the middle of a statement\n")
     }
-    if let lastValue, name == nil {
-      if let previous = session.variableValues["_"] { session.setVariable("__", previous) }
-      session.setVariable("_", lastValue)
-      session.setVariable("_\(number)", lastValue)
-    }
-    return outcome
   }
 }

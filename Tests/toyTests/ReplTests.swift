@@ -67,9 +67,14 @@ final class ReplTests: XCTestCase {
 
   func testTimeAndConfig() {
     let (output, errors, repl) = run(
-      ["%time print 1", "%timeit print 1", "%config width=100 color=never", "%config", "%config width=5"].map(
-        LineResult.line))
+      [
+        "%time print 1", "%timeit print 1", "%config width=100 color=never", "%config", "%config width=5",
+        "m = model n=4 m=2", "%timeit train 5", "print m.steps", "train?",
+      ].map(LineResult.line))
     XCTAssertTrue(output.contains("Wall time: "), output)
+    // %timeit trains copies of the session: the model keeps its 0 steps.
+    XCTAssertTrue(output.contains("Out[8]: 0\n"), output)
+    XCTAssertTrue(output.contains("train: train the current model"), "train? is help train")
     XCTAssertTrue(output.contains("per run (mean ± std of "), output)
     XCTAssertEqual(repl.session.textWidth, 100)
     XCTAssertTrue(output.contains("color = never\n"), output)
