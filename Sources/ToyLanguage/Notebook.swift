@@ -52,7 +52,7 @@ extension RunOutcome {
 public enum Notebook {
   /// The notebook's and the kernel's `language_info`: how front ends highlight toy.
   ///
-  /// `pygments_lexer` names the lexer of `editors/pygments` (nbconvert falls back to plain
+  /// `pygments_lexer` names the lexer of `grammar/editors/pygments` (nbconvert falls back to plain
   /// text without it); `codemirror_mode` is CodeMirror's Julia mode, the nearest JupyterLab
   /// ships: it colours toy's comments, numbers, strings and the keywords both share.
   public static let languageInfo: [String: String] = [

@@ -1,7 +1,7 @@
 """toy's highlighting for editors and nbconvert against its one source, grammar/toy.ebnf.
 
 Run by scripts/test with the test virtual environment's Python (it needs Pygments). The
-Pygments lexer is imported from editors/pygments without installing it; the nbconvert test
+Pygments lexer is imported from grammar/editors/pygments without installing it; the nbconvert test
 that uses it installed is in Tests/kernel/test_notebook.py.
 """
 
@@ -15,7 +15,7 @@ import tempfile
 import unittest
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(REPO, "editors", "pygments"))
+sys.path.insert(0, os.path.join(REPO, "grammar", "editors", "pygments"))
 
 from pygments.token import Comment, Error, Keyword, Name, Number, String  # noqa: E402
 from toy_pygments import KEYWORDS, ToyLexer  # noqa: E402
@@ -39,14 +39,14 @@ def tokens(text):
 class KeywordsFollowTheGrammar(unittest.TestCase):
     def test_the_generated_files_are_up_to_date(self):
         result = subprocess.run(
-            [sys.executable, os.path.join(REPO, "editors", "generate.py"), "--check"], capture_output=True, text=True)
+            [sys.executable, os.path.join(REPO, "grammar", "editors", "generate.py"), "--check"], capture_output=True, text=True)
         self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
 
     def test_the_pygments_keywords_are_the_grammars(self):
         self.assertEqual(set(KEYWORDS), grammar_keywords())
 
     def test_the_textmate_keywords_are_the_grammars(self):
-        grammar = json.loads(read("editors", "vscode", "syntaxes", "toy.tmLanguage.json"))
+        grammar = json.loads(read("grammar", "editors", "vscode", "syntaxes", "toy.tmLanguage.json"))
         keyword = [p["match"] for p in grammar["patterns"] if p["name"] == "keyword.control.toy"]
         self.assertEqual(len(keyword), 1)
         pattern = re.compile(keyword[0].replace("(?<![A-Za-z0-9_])", ""))
@@ -55,7 +55,7 @@ class KeywordsFollowTheGrammar(unittest.TestCase):
         self.assertEqual(set(re.search(r"\(\?:(.*)\)", keyword[0]).group(1).split("|")), grammar_keywords())
 
     def test_the_vim_keywords_are_the_grammars(self):
-        lines = [line.split()[3:] for line in read("editors", "vim", "syntax", "toy.vim").splitlines()
+        lines = [line.split()[3:] for line in read("grammar", "editors", "vim", "syntax", "toy.vim").splitlines()
                  if line.startswith("syn keyword toyKeyword")]
         self.assertEqual({word for line in lines for word in line}, grammar_keywords())
 
@@ -67,7 +67,7 @@ class KeywordsFollowTheGrammar(unittest.TestCase):
             probe = 'echo &filetype synIDattr(synID(13,1,1),"name") synIDattr(synID(13,9,1),"name") ' \
                     'synIDattr(synID(1,1,1),"name")'
             subprocess.run(
-                ["vim", "-Nu", "NONE", "-i", "NONE", "-es", "--cmd", "set rtp^=" + os.path.join(REPO, "editors", "vim"),
+                ["vim", "-Nu", "NONE", "-i", "NONE", "-es", "--cmd", "set rtp^=" + os.path.join(REPO, "grammar", "editors", "vim"),
                  "-c", "filetype on", "-c", "syntax on", "-c", "e " + os.path.join(REPO, "examples", "01-intro.toy"),
                  "-c", "redir! > " + out, "-c", probe, "-c", "redir END", "-c", "qa!"],
                 env=dict(os.environ, HOME=home), stdin=subprocess.DEVNULL, capture_output=True, timeout=30)

@@ -44,8 +44,8 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         msg_id = self.kc.kernel_info()
         info = self.kc.get_shell_msg(timeout=10)["content"]["language_info"]
-        # editors/pygments registers the lexer "toy"; CodeMirror's Julia mode is the nearest
-        # JupyterLab ships (editors/README.md).
+        # grammar/editors/pygments registers the lexer "toy"; CodeMirror's Julia mode is the nearest
+        # JupyterLab ships (grammar/editors/README.md).
         self.assertEqual((info["pygments_lexer"], info["codemirror_mode"], info["mimetype"]),
                          ("toy", "julia", "text/x-toy"))
         self.assertTrue(msg_id)

@@ -120,10 +120,10 @@ class NotebookExport(unittest.TestCase):
         self.assertEqual(toy("notebook", "examples/12-tour.toy", "-o", out, "--quick").returncode, 0)
         info = nbformat.read(out, as_version=4).metadata.language_info
         self.assertEqual((info.pygments_lexer, info.codemirror_mode), ("toy", "julia"))
-        # The lexer installed as a user would (pip install editors/pygments), but into a
+        # The lexer installed as a user would (pip install grammar/editors/pygments), but into a
         # directory of this test's own, from a copy so that no build files land in the tree.
         source, target = self.path("toy-pygments"), self.path("site")
-        shutil.copytree(os.path.join(REPO, "editors", "pygments"), source)
+        shutil.copytree(os.path.join(REPO, "grammar", "editors", "pygments"), source)
         pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", target, source],
                              capture_output=True, text=True)
         self.assertEqual(pip.returncode, 0, pip.stdout + pip.stderr)

@@ -1,6 +1,6 @@
 """A Pygments lexer for toy, registered under the name `toy` (the kernel's pygments_lexer).
 
-Installed with `pip install editors/pygments`; nbconvert and anything else using Pygments
+Installed with `pip install grammar/editors/pygments`; nbconvert and anything else using Pygments
 then highlights toy cells and .toy files.
 """
 
