@@ -275,6 +275,9 @@ private struct StepContext: @unchecked Sendable {
     return width
   }
 
+  /// Samples × parameters in a step from which cancellation is checked within the step.
+  static let longStepWork = 1 << 24
+
   /// Copies the model's state of the worker's instances (the segment's start) into its buffers.
   ///
   /// The worker trains its own copies: instances of different workers sit side by side in the
@@ -343,9 +346,21 @@ private struct StepContext: @unchecked Sendable {
     let (theta, mu1, nu1) = (worker.theta, worker.mu, worker.nu)
     let samplers = group.map { self.samplers[$0].isolatedCopy() }
     let scale = 1 / Float(batch * n)
+    // A long step (a huge batch on a big model) also heeds Ctrl-C between chunks of samples,
+    // and then puts back the state it started from, kept aside at each step; ordinary steps
+    // take a fraction of a second and skip both.
+    let local = group.count * count
+    let stepStart: UnsafeMutablePointer<Float>? =
+      cancellation != nil && batch * count >= Self.longStepWork ? .allocate(capacity: 3 * local) : nil
+    defer { stepStart?.deallocate() }
     var step = worker.reached
-    while step < to {
+    steps: while step < to {
       if let cancellation, cancellation.isCancelled { break }
+      if let stepStart {
+        stepStart.update(from: theta, count: local)
+        (stepStart + local).update(from: mu1, count: local)
+        (stepStart + 2 * local).update(from: nu1, count: local)
+      }
       let globalStep = startStep + step
       let rate = options.learningRate * options.schedule.scale(step: callStep + step, of: options.steps)
       let update = AdamUpdate(options: options, rate: rate, t: globalStep + 1)
@@ -356,6 +371,12 @@ private struct StepContext: @unchecked Sendable {
         var lossSum = 0.0
         var offset = 0
         while offset < batch {
+          if let stepStart, cancellation?.isCancelled == true {
+            theta.update(from: stepStart, count: local)
+            mu1.update(from: stepStart + local, count: local)
+            nu1.update(from: stepStart + 2 * local, count: local)
+            break steps
+          }
           let chunk = min(width, batch - offset)
           samplers[g].fill(
             first: firstSample &+ UInt64(offset), count: chunk, width: width, into: scratch.x)

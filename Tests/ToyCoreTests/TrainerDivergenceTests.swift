@@ -1,3 +1,4 @@
+import Dispatch
 import XCTest
 
 @testable import ToyCore
@@ -56,6 +57,31 @@ final class TrainerDivergenceTests: XCTestCase {
       XCTAssertEqual(trained.secondMoment, reference.secondMoment)
       XCTAssertEqual(trained.samplesDrawn, reference.samplesDrawn)
       XCTAssertTrue(trained.parameters.allSatisfy(\.isFinite))
+    }
+  }
+}
+
+/// Ctrl-C inside one long step (a huge batch) stops it between chunks of samples and leaves
+/// the model as it was before that step.
+final class TrainerLongStepCancellationTests: XCTestCase {
+  func testCancellationInsideALongStepKeepsTheModelBeforeIt() throws {
+    let start = try ToyModel(
+      kind: .relu, n: 5, m: 2, importance: [[Float]](repeating: [1, 1, 1, 1, 1], count: 2),
+      density: [[Float]](repeating: [Float](repeating: 0.5, count: 5), count: 2), seed: 1)
+    for threads in [1, 2] {
+      var model = start
+      var options = TrainingOptions(steps: 3)
+      options.batchSize = 1 << 24
+      options.threads = threads
+      let cancellation = Cancellation()
+      DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { cancellation.cancel() }
+      let clock = ContinuousClock()
+      let began = clock.now
+      let outcome = try model.train(options, cancellation: cancellation)
+      XCTAssertTrue(outcome.cancelled)
+      XCTAssertEqual(outcome.stepsTaken, 0)
+      XCTAssertEqual(model, start, "threads \(threads)")
+      XCTAssertLessThan(clock.now - began, .seconds(5), "threads \(threads)")
     }
   }
 }
