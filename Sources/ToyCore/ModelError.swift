@@ -15,6 +15,9 @@ public enum ModelError: Error, Equatable, Sendable {
   case stepsNegative(Int)
   /// Training `more` steps from `steps` would pass `ToyModel.stepLimit`.
   case stepsTooMany(steps: Int, more: Int, limit: Int)
+  /// Training met a non-finite loss (or, with `loss` nil, weight) at global step `step`
+  /// (counted from 1) of `instance`; the model keeps the steps before it.
+  case diverged(instance: Int, step: Int, loss: Float?)
 }
 
 extension ModelError: CustomStringConvertible {
@@ -44,6 +47,10 @@ extension ModelError: CustomStringConvertible {
       return "steps must be at least 0, got \(value)"
     case .stepsTooMany(let steps, let more, let limit):
       return "\(more) more steps after \(steps) would pass toy's limit of \(limit) steps in all"
+    case .diverged(let instance, let step, let loss):
+      let what = loss.map { "its loss is \($0)" } ?? "a weight is no longer a finite number"
+      return
+        "training diverged at step \(step) of instance \(instance): \(what); the model keeps the \(step - 1) steps before it"
     }
   }
 }

@@ -68,11 +68,16 @@ extension ToyModel {
       if options.observeEvery > 0 {
         length = min(length, options.observeEvery - done % options.observeEvery)
       }
-      let (taken, losses) = runSegment(
+      let segment = runSegment(
         options: options, callStep: done, length: length, threads: threads, cancellation: cancellation)
-      record(losses: losses, steps: taken)
-      if taken > 0 { lastLosses = losses[taken - 1] }
+      let taken = segment.taken
+      record(losses: segment.losses, steps: taken)
+      if taken > 0 { lastLosses = segment.losses[taken - 1] }
       done += taken
+      if let divergence = segment.divergence {
+        // The model holds the state before the step that diverged.
+        throw .diverged(instance: divergence.instance, step: steps + 1, loss: divergence.loss)
+      }
       cancelled = taken < length
       let observing = options.observeEvery > 0 && done % options.observeEvery == 0
       if let observe, taken > 0, observing || done == options.steps || cancelled {
@@ -154,65 +159,93 @@ extension ToyModel {
     ]
   }
 
-  /// Runs up to `length` steps; returns steps taken and the per-step, per-instance losses.
+  /// Runs up to `length` steps; returns steps taken, the per-step, per-instance losses, and
+  /// the first non-finite loss or weight if training diverged.
+  ///
+  /// Workers train copies of their instances' state; the model's arrays keep the segment's
+  /// start until every worker is done. When one diverges (rare), every worker replays the
+  /// segment from that start up to the step before (training is deterministic), so the model
+  /// keeps its last finite state at no cost to the fast path but a compare per step.
   private mutating func runSegment(
     options: TrainingOptions, callStep: Int, length: Int, threads: Int, cancellation: Cancellation?
-  ) -> (Int, [[Float]]) {
+  ) -> (taken: Int, losses: [[Float]], divergence: Divergence?) {
     let instances = instanceCount
     let count = parameterCount
     var losses = [Float](repeating: 0, count: length * instances)
-    var reached = [Int](repeating: 0, count: threads)
     let samplers = (0..<instances).map {
       BatchSampler(model: self, instance: $0, stream: RandomStream(seed: seed, instance: $0, purpose: .data))
     }
     let startStep = steps
     let startSamples = samplesDrawn
-    let groups = workGroups(threads: threads)
+    let workers = workGroups(threads: threads).map { WorkerState(group: $0, count: count, length: length) }
+    defer { workers.forEach { $0.release() } }
     let (kind, n, m) = (kind, n, m)
+    var target = 0
+    var divergence: Divergence?
 
     parameters.withUnsafeMutableBufferPointer { params in
       firstMoment.withUnsafeMutableBufferPointer { mu in
         secondMoment.withUnsafeMutableBufferPointer { nu in
           importance.withUnsafeBufferPointer { imp in
             losses.withUnsafeMutableBufferPointer { lossOut in
-              reached.withUnsafeMutableBufferPointer { reachedOut in
-                let context = StepContext(
-                  kind: kind, n: n, m: m, parameterCount: count, options: options,
-                  params: params.baseAddress!, mu: mu.baseAddress!, nu: nu.baseAddress!,
-                  importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
-                  instances: instances, startStep: startStep, startSamples: startSamples,
-                  callStep: callStep)
-                // Each worker owns a group of instances: no sharing, no locks.
-                let reachedSlots = SharedSlots(base: reachedOut.baseAddress!)
-                DispatchQueue.concurrentPerform(iterations: threads) { t in
-                  reachedSlots.base[t] = context.run(
-                    group: groups[t], from: 0, to: length, cancellation: cancellation)
-                }
-                // A cancelled worker may stop a step before another: bring all to the same step.
-                let target = reachedOut.max() ?? 0
-                for t in 0..<threads where reachedOut[t] < target {
-                  _ = context.run(group: groups[t], from: reachedOut[t], to: target, cancellation: nil)
-                }
-                reachedOut[0] = target
+              let context = StepContext(
+                kind: kind, n: n, m: m, parameterCount: count, options: options,
+                params: params.baseAddress!, mu: mu.baseAddress!, nu: nu.baseAddress!,
+                importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
+                instances: instances, startStep: startStep, startSamples: startSamples,
+                callStep: callStep)
+              // Each worker owns a group of instances: no sharing, no locks.
+              DispatchQueue.concurrentPerform(iterations: threads) { t in
+                context.load(workers[t])
+                context.run(workers[t], to: length, cancellation: cancellation)
               }
+              (target, divergence) = context.settle(workers)
+              DispatchQueue.concurrentPerform(iterations: threads) { t in context.store(workers[t]) }
             }
           }
         }
       }
     }
-    let taken = reached[0]
-    steps += taken
+    steps += target
     // The data stream position wraps at 2⁶⁴ like the sample indices drawn from it, so a
     // file may hold any position (docs/model-format.md) and training on never traps.
-    samplesDrawn &+= UInt64(taken) &* UInt64(options.batchSize)
-    let perStep = (0..<taken).map { s in Array(losses[s * instances..<(s + 1) * instances]) }
-    return (taken, perStep)
+    samplesDrawn &+= UInt64(target) &* UInt64(options.batchSize)
+    let perStep = (0..<target).map { s in Array(losses[s * instances..<(s + 1) * instances]) }
+    return (target, perStep, divergence)
   }
 }
 
-/// Per-worker result slots: worker t writes slot t only.
-private struct SharedSlots: @unchecked Sendable {
-  let base: UnsafeMutablePointer<Int>
+/// The first sign of divergence a worker met: an instance's loss that is not finite at a
+/// segment step (`loss` nil when the loss stayed finite but a weight did not).
+struct Divergence: Sendable {
+  var instance: Int
+  var step: Int
+  var loss: Float?
+}
+
+/// One worker's copy of its group's state through a segment, and how far it got.
+private final class WorkerState: @unchecked Sendable {
+  let group: [Int]
+  let theta: UnsafeMutablePointer<Float>
+  let mu: UnsafeMutablePointer<Float>
+  let nu: UnsafeMutablePointer<Float>
+  /// Losses of segment steps, step-major, `group.count` per step.
+  let losses: UnsafeMutablePointer<Float>
+  var reached = 0
+  var divergence: Divergence?
+
+  init(group: [Int], count: Int, length: Int) {
+    self.group = group
+    let local = group.count * count
+    theta = .allocate(capacity: local)
+    mu = .allocate(capacity: local)
+    nu = .allocate(capacity: local)
+    losses = .allocate(capacity: max(1, length * group.count))
+  }
+
+  func release() {
+    for pointer in [theta, mu, nu, losses] { pointer.deallocate() }
+  }
 }
 
 /// Everything a worker needs to train its instances, as raw pointers into the model.
@@ -242,36 +275,92 @@ private struct StepContext: @unchecked Sendable {
     return width
   }
 
-  /// Trains `group` through segment steps `from ..< to`; returns the step reached.
+  /// Samples × parameters in a step from which cancellation is checked within the step.
+  static let longStepWork = 1 << 24
+
+  /// Copies the model's state of the worker's instances (the segment's start) into its buffers.
   ///
-  /// The group's parameters, moments and losses are copied into buffers of the worker's own
-  /// and back at the end: instances of different workers sit side by side in the model's
-  /// arrays, and writing them in place would bounce shared cache lines between cores.
-  func run(group: [Int], from: Int, to: Int, cancellation: Cancellation?) -> Int {
+  /// The worker trains its own copies: instances of different workers sit side by side in the
+  /// model's arrays, and writing them in place would bounce shared cache lines between cores.
+  func load(_ worker: WorkerState) {
+    let count = parameterCount
+    for (g, instance) in worker.group.enumerated() {
+      worker.theta.advanced(by: g * count).update(from: params + instance * count, count: count)
+      worker.mu.advanced(by: g * count).update(from: mu + instance * count, count: count)
+      worker.nu.advanced(by: g * count).update(from: nu + instance * count, count: count)
+    }
+    worker.reached = 0
+    worker.divergence = nil
+  }
+
+  /// Copies the worker's state and losses back into the model.
+  func store(_ worker: WorkerState) {
+    let count = parameterCount
+    let group = worker.group
+    for (g, instance) in group.enumerated() {
+      (params + instance * count).update(from: worker.theta + g * count, count: count)
+      (mu + instance * count).update(from: worker.mu + g * count, count: count)
+      (nu + instance * count).update(from: worker.nu + g * count, count: count)
+      for s in 0..<worker.reached { losses[s * instances + instance] = worker.losses[s * group.count + g] }
+    }
+  }
+
+  /// Brings every worker to one step: the furthest a cancelled worker reached or, after a
+  /// divergence, the step before the first that diverged (replayed from the segment's start,
+  /// which the model's arrays still hold). Returns that step and the divergence.
+  func settle(_ workers: [WorkerState]) -> (Int, Divergence?) {
+    var target = workers.map(\.reached).max() ?? 0
+    var first: Divergence?
+    while true {
+      for case let found? in workers.map(\.divergence)
+      where (found.step, found.instance) < (first?.step ?? .max, first?.instance ?? .max) {
+        first = found
+      }
+      if let first { target = min(target, first.step) }
+      var again = false
+      for worker in workers where worker.reached != target || worker.divergence != nil {
+        if worker.reached > target || worker.divergence != nil { load(worker) }
+        run(worker, to: target, cancellation: nil)
+        // Weights that went non-finite without a non-finite loss: keep the segment's start.
+        if let late = worker.divergence, late.loss == nil, late.step >= target - 1, target > 0 {
+          worker.divergence!.step = 0
+        }
+        again = again || worker.divergence != nil
+      }
+      if !again { return (target, first) }
+    }
+  }
+
+  /// Trains the worker's instances from the step it reached up to segment step `to`, and
+  /// stops early on cancellation or at the first non-finite loss (before that step's update,
+  /// recorded in `worker.divergence`). At the end it checks the weights are still finite.
+  func run(_ worker: WorkerState, to: Int, cancellation: Cancellation?) {
+    let group = worker.group
     let batch = options.batchSize
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), batch))
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(for: kernel)
     let count = parameterCount
-    let local = group.count * count
     let grad = UnsafeMutablePointer<Float>.allocate(capacity: count)
-    let theta = UnsafeMutablePointer<Float>.allocate(capacity: local)
-    let mu1 = UnsafeMutablePointer<Float>.allocate(capacity: local)
-    let nu1 = UnsafeMutablePointer<Float>.allocate(capacity: local)
-    let stepLosses = UnsafeMutablePointer<Float>.allocate(capacity: max(1, (to - from) * group.count))
-    defer {
-      for ptr in [grad, theta, mu1, nu1, stepLosses] { ptr.deallocate() }
-    }
-    for (g, instance) in group.enumerated() {
-      theta.advanced(by: g * count).update(from: params + instance * count, count: count)
-      mu1.advanced(by: g * count).update(from: mu + instance * count, count: count)
-      nu1.advanced(by: g * count).update(from: nu + instance * count, count: count)
-    }
+    defer { grad.deallocate() }
+    let (theta, mu1, nu1) = (worker.theta, worker.mu, worker.nu)
     let samplers = group.map { self.samplers[$0].isolatedCopy() }
     let scale = 1 / Float(batch * n)
-    var step = from
-    while step < to {
+    // A long step (a huge batch on a big model) also heeds Ctrl-C between chunks of samples,
+    // and then puts back the state it started from, kept aside at each step; ordinary steps
+    // take a fraction of a second and skip both.
+    let local = group.count * count
+    let stepStart: UnsafeMutablePointer<Float>? =
+      cancellation != nil && batch * count >= Self.longStepWork ? .allocate(capacity: 3 * local) : nil
+    defer { stepStart?.deallocate() }
+    var step = worker.reached
+    steps: while step < to {
       if let cancellation, cancellation.isCancelled { break }
+      if let stepStart {
+        stepStart.update(from: theta, count: local)
+        (stepStart + local).update(from: mu1, count: local)
+        (stepStart + 2 * local).update(from: nu1, count: local)
+      }
       let globalStep = startStep + step
       let rate = options.learningRate * options.schedule.scale(step: callStep + step, of: options.steps)
       let update = AdamUpdate(options: options, rate: rate, t: globalStep + 1)
@@ -282,6 +371,12 @@ private struct StepContext: @unchecked Sendable {
         var lossSum = 0.0
         var offset = 0
         while offset < batch {
+          if let stepStart, cancellation?.isCancelled == true {
+            theta.update(from: stepStart, count: local)
+            mu1.update(from: stepStart + local, count: local)
+            nu1.update(from: stepStart + 2 * local, count: local)
+            break steps
+          }
           let chunk = min(width, batch - offset)
           samplers[g].fill(
             first: firstSample &+ UInt64(offset), count: chunk, width: width, into: scratch.x)
@@ -292,17 +387,27 @@ private struct StepContext: @unchecked Sendable {
         }
         lossSum += kernel.flush(
           params: block, importance: importance + instance * n, scale: scale, scratch: scratch, grad: grad)
-        stepLosses[(step - from) * group.count + g] = Float(lossSum / Double(batch * n))
+        let loss = Float(lossSum / Double(batch * n))
+        guard loss.isFinite else {
+          // The lowest such instance is reported, whatever the grouping; the others of the
+          // group have taken this step, so `settle` replays the worker.
+          if instance < worker.divergence?.instance ?? .max {
+            worker.divergence = Divergence(instance: instance, step: step, loss: loss)
+          }
+          continue
+        }
+        worker.losses[step * group.count + g] = loss
         update.apply(to: block, mu: mu1 + g * count, nu: nu1 + g * count, grad: grad, count: count)
       }
+      if worker.divergence != nil { break }
       step += 1
     }
-    for (g, instance) in group.enumerated() {
-      (params + instance * count).update(from: theta + g * count, count: count)
-      (mu + instance * count).update(from: mu1 + g * count, count: count)
-      (nu + instance * count).update(from: nu1 + g * count, count: count)
-      for s in from..<step { losses[s * instances + instance] = stepLosses[(s - from) * group.count + g] }
+    worker.reached = step
+    guard worker.divergence == nil, step > 0 else { return }
+    for (g, instance) in group.enumerated()
+    where !UnsafeBufferPointer(start: theta + g * count, count: count).allSatisfy(\.isFinite) {
+      worker.divergence = Divergence(instance: instance, step: step - 1, loss: nil)
+      return
     }
-    return step
   }
 }

@@ -54,6 +54,18 @@ enum Message {
   static let expectedExpression = "an expression (a number, a name, a list or a call)"
   static let oneExpression = "user expressions must be one expression, e.g. loss or 2^-3"
   static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
+  static func diverged(model: String, setting: String, step: Int, loss: Float?) -> String {
+    let what = loss.map { "the loss became \($0)" } ?? "a weight stopped being a finite number"
+    return "\(model) (\(setting)) diverged at step \(step): \(what); the model keeps its \(step - 1) steps before it"
+  }
+  /// From this importance on, a squared error near 1 puts the loss near Float32's limit.
+  static let overflowingImportance: Float = 1e30
+  static func divergedByImportance(_ value: Double) -> String {
+    "an importance of \(formatNumber(value)) makes the loss pass Float32's largest number (3.4e38): use smaller importances"
+  }
+  static func divergedByLearningRate(_ rate: Double) -> String {
+    "lr=\(formatNumber(rate)) is too large for this model: try a smaller lr (reset to start again)"
+  }
 }
 
 /// The closest of `candidates` to `name` by edit distance, if close enough to be a typo.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -36,6 +37,26 @@ public enum FileWriter {
     }
   }
 
+  /// The path of the temporary file being written, as a C string, while `writing` is set: a
+  /// SIGTERM or SIGHUP handler reads it, so it is a buffer allocated once, never freed.
+  nonisolated(unsafe) private static let pendingPath = UnsafeMutablePointer<CChar>.allocate(
+    capacity: Int(PATH_MAX) + 1)
+  private static let writing = Atomic<Bool>(false)
+
+  /// Removes the temporary file of a write in progress, if there is one. Safe in a signal
+  /// handler (it calls only unlink): the executables call it on SIGTERM and SIGHUP before
+  /// dying of the signal, as a failed write removes it.
+  public static func removePendingTemporary() {
+    if writing.load(ordering: .acquiring) { unlink(pendingPath) }
+  }
+
+  private static func announce(_ temporary: String) {
+    let bytes = Array(temporary.utf8CString.prefix(Int(PATH_MAX)))
+    pendingPath.update(from: bytes, count: bytes.count)
+    pendingPath[bytes.count - 1] = 0
+    writing.store(true, ordering: .releasing)
+  }
+
   public static func replace(_ path: String, with text: String) throws(Failure) {
     try replace(path, with: Data(text.utf8))
   }
@@ -47,6 +68,8 @@ public enum FileWriter {
     let directory = url.deletingLastPathComponent().path
     let (temporary, descriptor) = try createTemporary(
       beside: url, in: directory, private: target.existing != nil)
+    announce(temporary)
+    defer { writing.store(false, ordering: .releasing) }
     var written = 0
     let failure: String? = data.withUnsafeBytes { bytes in
       guard let base = bytes.baseAddress else { return nil }

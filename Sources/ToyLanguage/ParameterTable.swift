@@ -52,7 +52,7 @@ public enum ParameterTable {
       summary: "which of the paper's models"),
     .init(
       name: "importance", statement: "model",
-      kind: .perFeature(low: 0, high: .infinity, lowOpen: false, highOpen: true),
+      kind: .perFeature(low: 0, high: Double(Float.greatestFiniteMagnitude), lowOpen: false, highOpen: false),
       defaultValue: "1", summary: "each feature's weight in the loss, e.g. 0.7^i"),
     .init(
       name: "density", statement: "model", kind: .perFeature(low: 0, high: 1, lowOpen: true, highOpen: false),

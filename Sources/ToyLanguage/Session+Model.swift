@@ -334,14 +334,11 @@ extension Session {
         }
         progress?(report, seconds)
       }
+    } catch .diverged(let instance, let step, let loss) {
+      models[entry.name]?.model = model
+      throw divergence(entry, instance: instance, step: step, loss: loss, rate: options.learningRate, span, source)
     } catch {
       throw Diagnostic(error.description, at: span, in: source)
-    }
-    for parameter in model.parameters where !parameter.isFinite {
-      models[entry.name]?.model = model
-      throw Diagnostic(
-        "training diverged: a weight is no longer a finite number", at: span, in: source,
-        hint: "try a smaller lr, then reset")
     }
     models[entry.name]?.model = model
     if entry.seeds > 1 {
@@ -361,5 +358,22 @@ extension Session {
           textOptions: frame.display.textOptions, liveFinal: true)
       }
     }
+  }
+
+  /// Training that diverged, named by model, setting, step and likely cause: an importance so
+  /// large that the loss leaves the Float32 range, or else a learning rate too large.
+  private func divergence(
+    _ entry: ModelEntry, instance: Int, step: Int, loss: Float?, rate: Double, _ span: Span, _ source: Source
+  ) -> Diagnostic {
+    let seeds = max(1, entry.seeds)
+    let setting = instance / seeds
+    var where_ = setting < entry.settings.count ? label(entry, setting) : "instance \(instance)"
+    if seeds > 1 { where_ += ", seed \(instance % seeds)" }
+    let largest = entry.model.importance(instance: instance).max() ?? 0
+    let hint =
+      largest >= Message.overflowingImportance
+      ? Message.divergedByImportance(Double(largest)) : Message.divergedByLearningRate(rate)
+    return Diagnostic(
+      Message.diverged(model: entry.name, setting: where_, step: step, loss: loss), at: span, in: source, hint: hint)
   }
 }

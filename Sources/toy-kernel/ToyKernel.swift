@@ -21,6 +21,19 @@ struct ToyKernelCommand: ParsableCommand {
     defaultSubcommand: Serve.self
   )
 
+  /// SIGTERM and SIGHUP remove the temporary file of a save in progress, then end the
+  /// kernel as they would by default.
+  static func main() {
+    for number in [SIGTERM, SIGHUP] {
+      signal(number) { number in
+        FileWriter.removePendingTemporary()
+        signal(number, SIG_DFL)
+        raise(number)
+      }
+    }
+    main(nil)
+  }
+
   struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
       commandName: "serve", abstract: "Serve the Jupyter messaging protocol (the default).")

@@ -256,8 +256,7 @@ final class RawTerminal {
         tcsetattr(STDIN_FILENO, TCSANOW, &saved)
         let leave: [UInt8] = Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".utf8)
         _ = leave.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        Glibc.signal(number, SIG_DFL)
-        raise(number)
+        Termination.handler(number)
       }
     }
     writeOut("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
@@ -268,8 +267,7 @@ final class RawTerminal {
     restored = true
     writeOut("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l")
     tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-    signal(SIGTERM, SIG_DFL)
-    signal(SIGHUP, SIG_DFL)
+    Termination.install()
   }
 
   deinit { restore() }

@@ -16,4 +16,9 @@ struct Toy: ParsableCommand {
     ],
     defaultSubcommand: RunCommand.self
   )
+
+  static func main() {
+    Termination.install()
+    main(nil)
+  }
 }
