@@ -64,7 +64,9 @@ final class GuideClaimTests: XCTestCase {
 
   /// "each pair antipodal, on a line of its own".
   func testGuideAntiCorrelatedPairsAreAntipodal() throws {
-    let panel = try XCTUnwrap((try guideRun().data("show geometry", occurrence: 1) as [[[Double]]]).first)
+    let run = try guideRun()
+    let panels: [[[Double]]] = try run.data("show geometry", occurrence: 1)
+    let panel = try XCTUnwrap(panels.first)
     XCTAssertGreaterThan(GeometryClaimTests.between(panel[0], panel[1]), 170)
     XCTAssertGreaterThan(GeometryClaimTests.between(panel[2], panel[3]), 170)
     XCTAssertEqual(
