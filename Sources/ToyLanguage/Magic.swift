@@ -76,6 +76,26 @@ public struct Magic: Sendable {
     return result
   }
 
+  /// A cell as `%save` writes it: each model statement that derived its seed gets `seed=`
+  /// (offsets from `Session.derivedSeeds`), so the script reproduces the numbers seen; a cell
+  /// that failed is kept as comments, so the script runs (and `toy check` passes) without it.
+  /// A statement that ran several times (in a loop) made several seeds and is left as it is.
+  public static func savedCell(_ text: String, number: Int, seeds: [DerivedSeed], failed: Bool) -> String {
+    if failed {
+      return "# In [\(number)] failed:\n"
+        + text.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { "# " + $0 }.joined(separator: "\n")
+    }
+    var scalars = Array(text.unicodeScalars)
+    let byOffset = Dictionary(grouping: seeds, by: \.offset)
+    for offset in byOffset.keys.sorted(by: >) where byOffset[offset]!.count == 1 && offset <= scalars.count {
+      scalars.insert(contentsOf: " seed=\(byOffset[offset]![0].seed)".unicodeScalars, at: offset)
+    }
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars)
+    return String(view)
+  }
+
   /// `Wall time: 1.23 ms`-style seconds: s, ms or µs.
   public static func formatSeconds(_ seconds: Double) -> String {
     seconds >= 1
