@@ -23,8 +23,16 @@ struct ReadlineReader: LineReader {
     toy_rl_set_catch_signals(0)
     toy_rl_set_completion(completeWord)
     toy_rl_set_basic_word_break_characters(Self.breaks)
+    toy_history_keep_multiline_entries()
     using_history()
     read_history(historyPath)
+  }
+
+  /// The history's entries, oldest first.
+  static var entries: [String] {
+    (0..<toy_history_length()).compactMap { i in
+      history_get(toy_history_base() + i).map { String(cString: $0.pointee.line) }
+    }
   }
 
   nonisolated(unsafe) private static let name: UnsafePointer<CChar> = UnsafePointer(strdup("toy")!)

@@ -1,3 +1,4 @@
+import CReadline
 import Foundation
 import ToyLanguage
 import XCTest
@@ -90,6 +91,22 @@ final class ReplTests: XCTestCase {
     let loss = try XCTUnwrap(fresh.last)
     XCTAssertTrue(output.contains("Out[4]:\n\(loss)\n"), "a fresh run gives the numbers seen: \(loss)\n\(output)")
     XCTAssertTrue(output.contains("Out[7]:\n\(loss)\n"), "so does %run in the session: \(output)")
+  }
+
+  /// A multi-line cell comes back as one entry after a restart (↑ gives the cell, not `end`).
+  func testHistoryKeepsAMultiLineCellAcrossRestarts() throws {
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("toy-history-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    clear_history()
+    var reader = ReadlineReader(environment: ["XDG_STATE_HOME": state])
+    reader.remember("x = 1")
+    reader.remember("for d in [0.1, 0.2] do\n  model n=5 m=2 density=d\nend")
+    reader.remember("print x")
+    clear_history()
+    _ = ReadlineReader(environment: ["XDG_STATE_HOME": state])
+    XCTAssertEqual(
+      ReadlineReader.entries, ["x = 1", "for d in [0.1, 0.2] do\n  model n=5 m=2 density=d\nend", "print x"])
+    clear_history()
   }
 
   func testTimeAndConfig() {
