@@ -45,6 +45,11 @@ keys 'sh' Tab
 check wait_for '^In \[1\]: show$' 5
 keys C-u
 
+label="tab completes a function where an expression goes"
+keys 'x = lin' Tab
+check wait_for '^In \[1\]: x = linspace\($' 5
+keys C-u
+
 label="a cell runs and its output follows Out[n]"
 keys 'print 2^-3' Enter
 check wait_for '^Out\[1\]: 0.125' 10

@@ -126,14 +126,13 @@ final class ReplTests: XCTestCase {
   }
 
   func testCompletion() {
-    XCTAssertTrue(Completion.candidates(line: "tr", word: "tr", models: []).contains("train"))
-    XCTAssertEqual(
-      Completion.candidates(line: "model kind=", word: "", models: []), ["linear", "relu", "hidden_relu", "abs"])
-    XCTAssertTrue(Completion.candidates(line: "show w", word: "w", models: []).contains("wtw"))
-    XCTAssertTrue(Completion.candidates(line: "train 100 ba", word: "ba", models: []).contains("batch="))
-    XCTAssertTrue(Completion.candidates(line: "model n=5 de", word: "de", models: []).contains("density="))
-    XCTAssertEqual(Completion.candidates(line: "use ", word: "", models: ["a", "b"]), ["a", "b"])
-    XCTAssertTrue(
-      Completion.candidates(line: "%ti", word: "%ti", models: [], magics: Repl<PlainReader>.magics).contains("%timeit"))
+    let engine = Completion(models: ["a", "b"], magics: Repl<PlainReader>.magics)
+    XCTAssertTrue(engine.candidates(line: "tr", word: "tr").contains("train"))
+    XCTAssertEqual(engine.candidates(line: "model kind=", word: ""), ["linear", "relu", "hidden_relu", "abs"])
+    XCTAssertTrue(engine.candidates(line: "show w", word: "w").contains("wtw"))
+    XCTAssertTrue(engine.candidates(line: "train 100 ba", word: "ba").contains("batch="))
+    XCTAssertTrue(engine.candidates(line: "model n=5 de", word: "de").contains("density="))
+    XCTAssertEqual(engine.candidates(line: "use ", word: ""), ["a", "b"])
+    XCTAssertTrue(engine.candidates(line: "%ti", word: "%ti").contains("%timeit"))
   }
 }
