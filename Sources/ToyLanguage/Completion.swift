@@ -95,7 +95,7 @@ public struct Completion: Sendable {
 
   private var helpTopics: [String] {
     Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) + ShowTargets.names + Session.metricNames
-      + Builtins.functions.map(\.name)
+      + Builtins.functions.map(\.name) + ["magics"]
   }
 
   public static func files(_ prefix: String) -> [String] {

@@ -42,7 +42,9 @@ public struct Magic: Sendable {
       name: "timeit", usage: "%timeit CODE: run CODE several times on a copy of the session and print the mean time",
       inNotebooks: true),
     Magic(name: "history", usage: "%history [RANGE]: the cells run so far (e.g. 3 or 2-5)", inNotebooks: true),
-    Magic(name: "save", usage: "%save FILE [RANGE]: write cells to a .toy script", inNotebooks: false),
+    Magic(
+      name: "save", usage: "%save FILE [RANGE]: write cells to a .toy script (seeds pinned, failed cells as comments)",
+      inNotebooks: false),
     Magic(name: "run", usage: "%run FILE: run a .toy script in this session", inNotebooks: false),
     Magic(name: "who", usage: "%who: the models and values defined", inNotebooks: true),
     Magic(name: "reset", usage: "%reset: forget every model and value", inNotebooks: false),

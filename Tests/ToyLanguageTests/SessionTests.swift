@@ -205,6 +205,22 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  /// Magics are named in `help` and listed by `help magics`, with those only the prompt has.
+  func testHelpNamesTheMagicsAndHelpMagicsListsThem() {
+    let session = Session()
+    session.textWidth = 200
+    let (outcome, out) = run(session, "help\nhelp magics")
+    XCTAssertEqual(outcome, .finished)
+    XCTAssertTrue(out.first?.contains("Magics (help magics): %time, %timeit, %history") == true, out.first ?? "")
+    let magics = out.last ?? ""
+    for magic in Magic.all { XCTAssertTrue(magics.contains("  %\(magic.name)"), "help magics lists %\(magic.name)") }
+    XCTAssertTrue(
+      magics.contains(
+        "%save FILE [RANGE]: write cells to a .toy script (seeds pinned, failed cells as comments) (the prompt only)"),
+      magics)
+    XCTAssertEqual(session.help(on: "magics"), magics, "?magics in a notebook is the same")
+  }
+
   func testSaveThenLoadGivesTheSameModelAndTrainingContinues() throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("toy-session-\(getpid()).json").path
     defer { try? FileManager.default.removeItem(atPath: path) }
