@@ -141,6 +141,35 @@ class NotebookExport(unittest.TestCase):
         self.assertNotIn('<span class="err">', page)
 
 
+class KernelInstall(unittest.TestCase):
+    """`toy kernel install --user` writes where Jupyter looks: HOME and JUPYTER_DATA_DIR as the
+    environment gives them, not the password file's home."""
+
+    def install(self, **env):
+        environment = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "JUPYTER_DATA_DIR")}
+        environment.update(env)
+        return subprocess.run([TOY, "kernel", "install", "--user"], capture_output=True, text=True, env=environment)
+
+    def test_user_install_honours_home(self):
+        with tempfile.TemporaryDirectory() as home:
+            result = self.install(HOME=home)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertTrue(os.path.isfile(os.path.join(home, ".local/share/jupyter/kernels/toy/kernel.json")),
+                            result.stdout)
+
+    def test_user_install_honours_jupyter_data_dir(self):
+        with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as data:
+            result = self.install(HOME=home, JUPYTER_DATA_DIR=data, XDG_DATA_HOME=home + "/xdg")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertTrue(os.path.isfile(os.path.join(data, "kernels/toy/kernel.json")), result.stdout)
+
+    def test_install_help_keeps_its_parentheses_on_one_line(self):
+        text = subprocess.run([TOY, "kernel", "install", "--help"], capture_output=True, text=True).stdout
+        self.assertIn("JUPYTER_DATA_DIR", text)
+        for line in text.splitlines():
+            self.assertEqual(line.count("("), line.count(")"), line)
+
+
 if __name__ == "__main__":
     TOY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
