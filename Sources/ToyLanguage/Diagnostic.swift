@@ -54,13 +54,20 @@ enum Message {
   static let expectedExpression = "an expression (a number, a name, a list or a call)"
   static let oneExpression = "user expressions must be one expression, e.g. loss or 2^-3"
   static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
+  /// Hints for words a terminal or another REPL would understand, typed at the prompt.
+  static let shellWords: [String: String] = [
+    "clear": "Ctrl-L clears the screen; %reset forgets every model and value",
+    "cls": "Ctrl-L clears the screen; %reset forgets every model and value",
+    "exit": "Ctrl-D leaves", "quit": "Ctrl-D leaves",
+  ]
 }
 
 /// The closest of `candidates` to `name` by edit distance, if close enough to be a typo.
 public func suggestion(for name: String, among candidates: [String]) -> String? {
   let word = Array(name.lowercased())
   var best: (String, Int)?
-  for candidate in candidates {
+  // The prompt's results (_, __, _3) are never what a misspelt letter meant: j is i, not _.
+  for candidate in candidates where name.hasPrefix("_") || !candidate.hasPrefix("_") {
     let d = editDistance(word, Array(candidate.lowercased()))
     if d <= max(1, word.count / 3), best == nil || d < best!.1 { best = (candidate, d) }
   }

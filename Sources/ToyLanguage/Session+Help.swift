@@ -17,8 +17,8 @@ extension Session {
       for entry in StatementHelp.entries {
         lines.append("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.summary)
       }
-      lines.append("Functions: " + Builtins.functions.map(\.name).joined(separator: ", "))
-      lines.append("Metrics: " + Self.metricNames.joined(separator: ", "))
+      lines += hanging("Functions: " + Builtins.functions.map(\.name).joined(separator: ", "), indent: 2)
+      lines += hanging("Metrics: " + Self.metricNames.joined(separator: ", "), indent: 2)
       lines += hanging(
         "Magics (help magics): " + Magic.all.map { "%" + $0.name }.joined(separator: ", ") + "; ?NAME is help NAME",
         indent: 2)

@@ -205,6 +205,25 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  /// Smaller confusions at the prompt: `j` is taken for `i`, not for the prompt's `_`;
+  /// `clear` says Ctrl-L; `help` at 80 columns wraps at words, never mid-word.
+  func testTypoHintsAndHelpWrappingAtThePrompt() {
+    let session = Session()
+    session.setVariable("_", .number(1))
+    session.setVariable("__", .number(2))
+    guard case .runtimeError(let typo) = run(session, "model n=5 m=2 importance=0.9^j").0 else {
+      return XCTFail("j is not defined")
+    }
+    XCTAssertEqual(typo.hint, "did you mean 'i'?")
+    guard case .runtimeError(let clear) = run(session, "clear").0 else { return XCTFail("clear is not toy") }
+    XCTAssertEqual(clear.hint, "Ctrl-L clears the screen; %reset forgets every model and value")
+    session.textWidth = 80
+    let (_, help) = run(session, "help")
+    for line in help.joined(separator: "\n").split(separator: "\n") {
+      XCTAssertLessThanOrEqual(line.count, 80, String(line))
+    }
+  }
+
   /// Magics are named in `help` and listed by `help magics`, with those only the prompt has.
   func testHelpNamesTheMagicsAndHelpMagicsListsThem() {
     let session = Session()
