@@ -140,11 +140,15 @@ extension Session {
     if models.isEmpty && variables.isEmpty { return "nothing defined yet\n" }
     var text = ""
     for name in models.keys.sorted() {
-      let model = models[name]!.model
+      let entry = models[name]!
+      let model = entry.model
       let mark = name == current ? " (current)" : ""
+      // Counted as show's instance= and seed= count: settings, and seeds of each.
+      let settings = entry.settings.count
+      let seeds = entry.seeds > 1 ? " × \(entry.seeds) seeds" : ""
       text +=
         "\(name)\(mark): \(model.kind.rawValue) model, n=\(model.n) m=\(model.m), "
-        + "\(model.instanceCount) instance\(model.instanceCount == 1 ? "" : "s"), \(model.steps) steps\n"
+        + "\(settings) setting\(settings == 1 ? "" : "s")\(seeds), \(model.steps) steps\n"
     }
     for name in variables.keys.sorted() {
       text += "\(name): \(variables[name]!.typeName) = \(variables[name]!.description.prefix(60))\n"

@@ -76,7 +76,7 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         _, text, _ = self.run_cell("print timed.steps")
         self.assertEqual(text, "20\n")
         _, text, _ = self.run_cell("%who")
-        self.assertIn("timed (current): relu model, n=5 m=2, 1 instance, 20 steps\n", text)
+        self.assertIn("timed (current): relu model, n=5 m=2, 1 setting, 20 steps\n", text)
         _, text, _ = self.run_cell("%lsmagic")
         for magic in ["time", "timeit", "history", "who", "lsmagic"]:
             self.assertIn(f"%{magic} ", text.replace(":", " "))

@@ -54,7 +54,7 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(
       try String(contentsOfFile: file, encoding: .utf8).hasPrefix("x = 2\nmodel n=4 m=2 seed="),
       "%save pins the derived seed")
-    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 1 instance, 0 steps\n"), output)
+    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 1 setting, 0 steps\n"), output)
     XCTAssertTrue(output.contains("x: a number = 2\n"), output)
     XCTAssertTrue(output.contains("nothing defined yet\n"), output)
     XCTAssertTrue(output.contains("Out[9]: 2\n"), "after %run the script's x is back: \(output)")
@@ -66,6 +66,14 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '-' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '3-' is not a range"), errors)
+  }
+
+  /// %who counts a model's settings and seeds as show's instance= and seed= do.
+  func testWhoCountsSettingsAndSeeds() {
+    let (output, errors, _) = run(
+      ["model n=4 m=2 density=p seeds=3 for p in [1, 0.5]", "%who"].map(LineResult.line))
+    XCTAssertEqual(errors, "")
+    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 2 settings × 3 seeds, 0 steps\n"), output)
   }
 
   /// A saved session runs without the cells that failed and, pinned seeds, gives the numbers
