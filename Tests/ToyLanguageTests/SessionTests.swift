@@ -85,7 +85,8 @@ final class SessionTests: XCTestCase {
       XCTAssertEqual(both[r][2], loss[r][1])
       XCTAssertEqual(both[r][3], dims[r][1])
     }
-    XCTAssertTrue(out[3].hasPrefix("200 [["), out[3])
+    // A metric per feature does not fit the shared table: each prints as it would alone.
+    XCTAssertTrue(out[3].hasPrefix("steps:\n200\n\nnorms:\n  s    ‖W0‖"), out[3])
   }
 
   /// `show phase` reads each setting's point from the model, so the sweep's variable names
@@ -222,6 +223,15 @@ final class SessionTests: XCTestCase {
     for line in help.joined(separator: "\n").split(separator: "\n") {
       XCTAssertLessThanOrEqual(line.count, 80, String(line))
     }
+  }
+
+  /// `print norms, superposition` prints a table each, as `print norms` does, not raw lists.
+  func testPrintOfPerFeatureMetricsGivesATableEach() {
+    let session = Session()
+    let (outcome, out) = run(session, "model n=3 m=2\nprint norms\nprint superposition\nprint norms, superposition")
+    XCTAssertEqual(outcome, .finished)
+    XCTAssertEqual(out.count, 3)
+    XCTAssertEqual(out[2], "norms:\n\(out[0])\n\nsuperposition:\n\(out[1])")
   }
 
   /// Magics are named in `help` and listed by `help magics`, with those only the prompt has.
