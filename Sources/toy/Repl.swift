@@ -134,8 +134,9 @@ final class Repl<Reader: LineReader> {
   func report(_ outcome: RunOutcome, number: Int) {
     switch outcome {
     case .finished: break
-    case .syntaxErrors(let diagnostics): for d in diagnostics { writeError(d.rendered + "\n") }
-    case .runtimeError(let d): writeError(d.rendered + "\n")
+    case .syntaxErrors(let diagnostics):
+      for d in diagnostics { writeError(d.rendered(width: session.textWidth) + "\n") }
+    case .runtimeError(let d): writeError(d.rendered(width: session.textWidth) + "\n")
     case .interrupted:
       let steps = session.current.flatMap { session.models[$0]?.model.steps } ?? 0
       writeError("interrupted: training stopped at a step boundary; the model keeps its \(steps) steps\n")

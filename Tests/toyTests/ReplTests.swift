@@ -12,6 +12,7 @@ final class ReplTests: XCTestCase {
     var errors = ""
     let session = Session()
     session.threads = 1
+    session.textWidth = 200
     let repl = Repl(
       reader: ScriptedReader(results), session: session, write: { output += $0 }, writeError: { errors += $0 })
     repl.run()
@@ -66,6 +67,18 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '-' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '3-' is not a range"), errors)
+  }
+
+  /// Error messages and hints wrap at words to the width; the source line and caret stay whole.
+  func testErrorsWrapAtWordsToTheWidth() {
+    let (_, errors, _) = run(["%config width=40", "model n=5 m=2", "train 0"].map(LineResult.line))
+    let lines = errors.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.filter { $0.contains(" | ") }.count, 2, errors)
+    for line in lines where !line.contains(" | ") { XCTAssertLessThanOrEqual(line.count, 40, line) }
+    XCTAssertTrue(
+      lines.filter { !$0.contains(" | ") }.joined(separator: " ")
+        == "In[3]:1:7: error: the number of steps must be a whole number from 1 to 100000000, got 0",
+      errors)
   }
 
   /// %who counts a model's settings and seeds as show's instance= and seed= do.
