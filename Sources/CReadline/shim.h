@@ -17,6 +17,14 @@ static inline void toy_rl_set_attempted_completion_over(int value) { rl_attempte
 static inline const char *toy_rl_line_buffer(void) { return rl_line_buffer; }
 static inline void toy_rl_set_basic_word_break_characters(const char *s) { rl_basic_word_break_characters = s; }
 static inline int toy_history_length(void) { return history_length; }
+static inline int toy_history_base(void) { return history_base; }
+// A multi-line cell is one history entry across restarts: each entry is written after a
+// `#TIMESTAMP` line, and reading joins the lines up to the next one.
+static inline void toy_history_keep_multiline_entries(void) {
+  history_comment_char = '#';
+  history_write_timestamps = 1;
+  history_multiline_entries = 1;
+}
 
 static inline void toy_rl_set_getc_function(rl_getc_func_t *function) { rl_getc_function = function; }
 #endif

@@ -284,8 +284,8 @@ public final class Kernel: @unchecked Sendable {
     // A cursor past the end (or before the start) is clamped to the code.
     let cursor = min(max(0, content["cursor_pos"] as? Int ?? code.unicodeScalars.count), code.unicodeScalars.count)
     let (line, word, start) = Self.word(in: code, cursor: cursor)
-    let matches = Completion.candidates(line: line, word: word, models: Array(session.models.keys).sorted())
-      .filter { $0.hasPrefix(word) }
+    let magics = Magic.all.filter(\.inNotebooks).map(\.name)
+    let matches = Completion(session: session, magics: magics).candidates(line: line, word: word)
     return ["status": "ok", "matches": matches, "cursor_start": start, "cursor_end": cursor, "metadata": [:]]
   }
 

@@ -34,6 +34,16 @@ public enum Cheatsheet {
     for name in Session.metricNames { lines.append("| `\(name)` | \(escape(Session.metricSummaries[name] ?? "")) |") }
     lines += ["", "## Functions", "", "| function | gives |", "| --- | --- |"]
     for function in Builtins.functions { lines.append("| `\(function.signature)` | \(escape(function.summary)) |") }
+    lines += [
+      "", "## Magics", "", "At the prompt and in notebook cells (not in scripts); `?NAME` or `NAME?` is `help NAME`.",
+      "",
+      "| magic | does | where |", "| --- | --- | --- |",
+    ]
+    for magic in Magic.all {
+      let usage = magic.usage.prefix { $0 != ":" }
+      let does = magic.usage.dropFirst(usage.count + 1).trimmingCharacters(in: .whitespaces)
+      lines.append("| `\(usage)` | \(escape(does)) | \(magic.inNotebooks ? "prompt and notebooks" : "prompt") |")
+    }
     return lines.joined(separator: "\n") + "\n"
   }
 

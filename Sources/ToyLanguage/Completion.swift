@@ -1,37 +1,101 @@
 import Foundation
 
-/// Tab completion: statements at the start, parameters after a statement, `show` targets,
-/// enumerated values after `kind=` and the like, model names, magics after `%`, file paths
-/// inside quotes.
-public enum Completion {
-  /// The words the completer offers for the text before the cursor; pure, so tests call it.
-  public static func candidates(line: String, word: String, models: [String], magics: [String] = []) -> [String] {
+/// Tab completion, the one engine behind the prompt and the notebook kernel: statements at
+/// the start of a statement, parameters after a statement, `show` targets, enumerated values
+/// after `kind=` and the like, metrics, functions, variables and models where an expression
+/// goes (`print ⇥`, `x = lin⇥`, `density=⇥`), a model's metrics after `name.`, magics after
+/// `%`, help topics after `help` and `?`, file paths inside quotes and after `%run`/`%save`.
+///
+///     Completion(models: ["intro"]).candidates(line: "print intro.", word: "intro.")
+///     // ["intro.loss", "intro.norms", …]
+public struct Completion: Sendable {
+  public var models: [String]
+  public var variables: [String]
+  public var magics: [String]
+
+  public init(models: [String] = [], variables: [String] = [], magics: [String] = []) {
+    self.models = models.sorted()
+    self.variables = variables.sorted()
+    self.magics = magics
+  }
+
+  /// What a session knows: its models and variables.
+  public init(session: Session, magics: [String] = []) {
+    self.init(models: Array(session.models.keys), variables: Array(session.variables.keys), magics: magics)
+  }
+
+  /// The words offered for `word`, which ends `line` (the text before the cursor), all
+  /// starting with `word`; pure, so tests call it.
+  public func candidates(line: String, word: String) -> [String] {
+    let offered = unfiltered(line: line, word: word)
+    var seen: Set<String> = []
+    return offered.filter { $0.hasPrefix(word) && seen.insert($0).inserted }
+  }
+
+  private func unfiltered(line: String, word: String) -> [String] {
     let before = String(line.dropLast(word.count))
-    let trimmed = before.trimmingCharacters(in: .whitespaces)
     if before.hasSuffix("\"") || before.hasSuffix("%run ") || before.hasSuffix("%save ") {
-      return files(word)
+      return Self.files(word)
     }
-    if trimmed.isEmpty || trimmed.hasSuffix(";") {
-      if line.hasPrefix("%") { return magics.map { "%" + $0 } }
-      return Keyword.allCases.map(\.rawValue) + models
+    let cell = line.drop(while: { $0 == " " })
+    if cell.hasPrefix("%") {
+      guard let space = cell.firstIndex(of: " ") else { return magics.map { "%" + $0 } }
+      let magic = cell[cell.index(after: cell.startIndex)..<space]
+      // %time and %timeit take code: complete it as code.
+      guard magic == "time" || magic == "timeit" else { return [] }
+      return unfiltered(line: String(cell[space...]), word: word)
     }
-    if trimmed.hasPrefix("%") && !trimmed.contains(" ") { return [] }
-    let words = trimmed.split(whereSeparator: { $0 == " " || $0 == ";" }).map(String.init)
-    let statement = words.last { Keyword(rawValue: $0) != nil } ?? ""
+    if cell.hasPrefix("?") { return helpTopics }
+    if let dot = word.lastIndex(of: ".") {
+      let base = String(word[..<dot])
+      return models.contains(base) ? Session.metricNames.map { base + "." + $0 } : []
+    }
+    // The statement the cursor is in: after the last `;`, newline or `do`.
+    var statement =
+      before.split(omittingEmptySubsequences: false, whereSeparator: { $0 == ";" || $0 == "\n" })
+      .last.map(String.init) ?? ""
+    if let body = statement.range(of: " do ", options: .backwards) { statement = String(statement[body.upperBound...]) }
+    var words = statement.split(separator: " ").map(String.init)
+    // `x = …` defines a model, loads one, or names a value.
+    if words.count >= 2, words[1] == "=", Keyword(rawValue: words[0]) == nil {
+      words.removeFirst(2)
+      if words.isEmpty { return ["model", "load"] + expressionNames(word) }
+    }
+    guard let first = words.first else { return Keyword.allCases.map(\.rawValue) + expressionNames(word) }
+    let keyword = Keyword(rawValue: first)
     if before.hasSuffix("=") {
-      let parameter = String(before.dropLast().split(separator: " ").last ?? "")
+      let parameter = String(words.last?.dropLast() ?? "")
       let spec =
-        ParameterTable.specs(for: statement).first { $0.name == parameter }
+        ParameterTable.specs(for: first).first { $0.name == parameter }
         ?? ParameterTable.all.first { $0.name == parameter }
       if case .choice(let values)? = spec?.kind { return values }
       if case .seeds? = spec?.kind { return ["best", "all"] }
-      return models
+      if case .instances? = spec?.kind { return ["all"] }
+      return expressionNames(word)
     }
-    if statement == "show" || statement == "export", words.last == statement { return ShowTargets.names }
-    if statement == "help" { return Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) }
-    if statement == "use" { return models }
-    let specs = ParameterTable.specs(for: statement)
-    return specs.map { $0.name + "=" } + models
+    switch keyword {
+    case .show?, .export?:
+      return words.count == 1 ? ShowTargets.names : ParameterTable.specs(for: "show").map { $0.name + "=" }
+    case .help?: return words.count == 1 ? helpTopics : []
+    case .use?: return models
+    case .print?: return expressionNames(word) + ParameterTable.specs(for: "print").map { $0.name + "=" }
+    case .model?, .train?: return ParameterTable.specs(for: first).map { $0.name + "=" }
+    case .`for`?: return words.count == 3 && words[2] == "in" ? expressionNames(word) : []
+    case nil: return expressionNames(word)
+    default: return []
+    }
+  }
+
+  /// What may start an expression: variables, models, metrics (of the current model) and
+  /// functions (with their parenthesis). `_`, `__` and `_3` only once the word starts with `_`.
+  private func expressionNames(_ word: String) -> [String] {
+    variables.filter { word.hasPrefix("_") || !$0.hasPrefix("_") } + models + Session.metricNames
+      + Builtins.functions.map { $0.name + "(" }
+  }
+
+  private var helpTopics: [String] {
+    Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) + ShowTargets.names + Session.metricNames
+      + Builtins.functions.map(\.name) + ["magics"]
   }
 
   public static func files(_ prefix: String) -> [String] {
@@ -39,5 +103,4 @@ public enum Completion {
     let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
     return listed.map { directory + $0 }.sorted()
   }
-
 }

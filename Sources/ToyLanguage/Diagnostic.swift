@@ -1,3 +1,5 @@
+import ToyPlot
+
 /// An error in toy source, with the place it points at.
 public struct Diagnostic: Error, Sendable, Hashable {
   public let message: String
@@ -26,17 +28,22 @@ public struct Diagnostic: Error, Sendable, Hashable {
   ///         2 | trian 1000
   ///           | ^^^^^
   ///     did you mean 'train'?
-  public var rendered: String {
+  public var rendered: String { rendered(width: .max) }
+
+  /// The rendering with the message and the hint wrapped at words to `width` (the
+  /// terminal's, at the prompt), so that a terminal does not cut them mid-word; the source
+  /// line and its caret stay whole, since wrapping them would move the caret.
+  public func rendered(width: Int) -> String {
     let (line, column) = source.location(of: span.start)
     let text = source.lineText(containing: span.start)
     let gutter = String(line)
     let pad = String(repeating: " ", count: gutter.count)
     let lineLength = text.unicodeScalars.count
-    let width = max(1, min(span.end - span.start, lineLength - (column - 1)))
-    var out = "\(location): error: \(message)\n"
+    let carets = max(1, min(span.end - span.start, lineLength - (column - 1)))
+    var out = wrapWords("\(location): error: \(message)", width: width).joined(separator: "\n") + "\n"
     out += "  \(gutter) | \(text)\n"
-    out += "  \(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: width))"
-    if let hint { out += "\n\(hint)" }
+    out += "  \(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: carets))"
+    if let hint { out += "\n" + wrapWords(hint, width: width).joined(separator: "\n") }
     return out
   }
 }
@@ -66,13 +73,20 @@ enum Message {
   static func divergedByLearningRate(_ rate: Double) -> String {
     "lr=\(formatNumber(rate)) is too large for this model: try a smaller lr (reset to start again)"
   }
+  /// Hints for words a terminal or another REPL would understand, typed at the prompt.
+  static let shellWords: [String: String] = [
+    "clear": "Ctrl-L clears the screen; %reset forgets every model and value",
+    "cls": "Ctrl-L clears the screen; %reset forgets every model and value",
+    "exit": "Ctrl-D leaves", "quit": "Ctrl-D leaves",
+  ]
 }
 
 /// The closest of `candidates` to `name` by edit distance, if close enough to be a typo.
 public func suggestion(for name: String, among candidates: [String]) -> String? {
   let word = Array(name.lowercased())
   var best: (String, Int)?
-  for candidate in candidates {
+  // The prompt's results (_, __, _3) are never what a misspelt letter meant: j is i, not _.
+  for candidate in candidates where name.hasPrefix("_") || !candidate.hasPrefix("_") {
     let d = editDistance(word, Array(candidate.lowercased()))
     if d <= max(1, word.count / 3), best == nil || d < best!.1 { best = (candidate, d) }
   }

@@ -25,7 +25,7 @@ struct ExpressionEvaluator {
     case .name(let name, let span):
       if let value = try lookup(name, span) { return value }
       let guess = suggestion(for: name, among: knownNames() + Array(Builtins.all.keys))
-      throw error("'\(name)' is not defined", span, hint: guess.map(Message.didYouMean))
+      throw error("'\(name)' is not defined", span, hint: Message.shellWords[name] ?? guess.map(Message.didYouMean))
     case .negate(let operand, let span):
       return try arithmetic(.number(-1), try evaluate(operand), .multiply, span)
     case .binary(let op, let left, let right, let span):

@@ -42,7 +42,9 @@ public struct Magic: Sendable {
       name: "timeit", usage: "%timeit CODE: run CODE several times on a copy of the session and print the mean time",
       inNotebooks: true),
     Magic(name: "history", usage: "%history [RANGE]: the cells run so far (e.g. 3 or 2-5)", inNotebooks: true),
-    Magic(name: "save", usage: "%save FILE [RANGE]: write cells to a .toy script", inNotebooks: false),
+    Magic(
+      name: "save", usage: "%save FILE [RANGE]: write cells to a .toy script (seeds pinned, failed cells as comments)",
+      inNotebooks: false),
     Magic(name: "run", usage: "%run FILE: run a .toy script in this session", inNotebooks: false),
     Magic(name: "who", usage: "%who: the models and values defined", inNotebooks: true),
     Magic(name: "reset", usage: "%reset: forget every model and value", inNotebooks: false),
@@ -74,6 +76,26 @@ public struct Magic: Sendable {
       result += all.filter { $0 >= low && $0 <= high }
     }
     return result
+  }
+
+  /// A cell as `%save` writes it: each model statement that derived its seed gets `seed=`
+  /// (offsets from `Session.derivedSeeds`), so the script reproduces the numbers seen; a cell
+  /// that failed is kept as comments, so the script runs (and `toy check` passes) without it.
+  /// A statement that ran several times (in a loop) made several seeds and is left as it is.
+  public static func savedCell(_ text: String, number: Int, seeds: [DerivedSeed], failed: Bool) -> String {
+    if failed {
+      return "# In [\(number)] failed:\n"
+        + text.split(separator: "\n", omittingEmptySubsequences: false)
+        .map { "# " + $0 }.joined(separator: "\n")
+    }
+    var scalars = Array(text.unicodeScalars)
+    let byOffset = Dictionary(grouping: seeds, by: \.offset)
+    for offset in byOffset.keys.sorted(by: >) where byOffset[offset]!.count == 1 && offset <= scalars.count {
+      scalars.insert(contentsOf: " seed=\(byOffset[offset]![0].seed)".unicodeScalars, at: offset)
+    }
+    var view = String.UnicodeScalarView()
+    view.append(contentsOf: scalars)
+    return String(view)
   }
 
   /// `Wall time: 1.23 ms`-style seconds: s, ms or µs.
@@ -118,11 +140,15 @@ extension Session {
     if models.isEmpty && variables.isEmpty { return "nothing defined yet\n" }
     var text = ""
     for name in models.keys.sorted() {
-      let model = models[name]!.model
+      let entry = models[name]!
+      let model = entry.model
       let mark = name == current ? " (current)" : ""
+      // Counted as show's instance= and seed= count: settings, and seeds of each.
+      let settings = entry.settings.count
+      let seeds = entry.seeds > 1 ? " × \(entry.seeds) seeds" : ""
       text +=
         "\(name)\(mark): \(model.kind.rawValue) model, n=\(model.n) m=\(model.m), "
-        + "\(model.instanceCount) instance\(model.instanceCount == 1 ? "" : "s"), \(model.steps) steps\n"
+        + "\(settings) setting\(settings == 1 ? "" : "s")\(seeds), \(model.steps) steps\n"
     }
     for name in variables.keys.sorted() {
       text += "\(name): \(variables[name]!.typeName) = \(variables[name]!.description.prefix(60))\n"

@@ -61,8 +61,10 @@ public enum Notebook {
   ]
 
   /// A script's cells: split at `# %%` marker lines when it has any, else one cell per block
-  /// of statements (blocks end at a blank line outside an unfinished statement). A block of
-  /// comments alone becomes a markdown cell.
+  /// of statements (blocks end at a blank line outside an unfinished statement), with each
+  /// run of comment lines between statements (the header, the notes before a step) a cell of
+  /// its own, so that a notebook of an example reads like a handout. A block of comments alone
+  /// becomes a markdown cell; comments inside a statement (a loop's body) stay in its code.
   public static func cells(of script: String) -> [(markdown: Bool, source: String)] {
     // "\r\n" is one Character: normalise line ends first, as the lexer accepts both.
     let lines = script.replacingOccurrences(of: "\r\n", with: "\n")
@@ -76,8 +78,12 @@ public enum Notebook {
       for line in lines {
         let current = blocks[blocks.count - 1]
         let complete = !Parser.parse(Source(name: "cell", text: current.joined(separator: "\n"))).incomplete
+        let comment = line.hasPrefix("#")
+        let inComments = !current.isEmpty && current.allSatisfy { $0.hasPrefix("#") }
         if line.trimmingCharacters(in: .whitespaces).isEmpty && complete {
           blocks.append([])
+        } else if complete && !current.isEmpty && comment != inComments {
+          blocks.append([line])
         } else {
           blocks[blocks.count - 1].append(line)
         }

@@ -66,7 +66,8 @@ public enum ParameterTable {
         + "fixed evaluation batch (see seed= of show)"),
     .init(
       name: "seed", statement: "model", kind: .whole(0...Int(Int32.max)),
-      defaultValue: "derived from the session's seed and the model's ordinal", summary: "the model's seed"),
+      defaultValue: "derived from the session's seed and the model's ordinal",
+      summary: "the model's seed; a literal may be any 64-bit seed, as %save writes the derived ones"),
     .init(
       name: "init", statement: "model", kind: .choice(["xavier_notebook", "xavier_instance", "kaiming_uniform"]),
       defaultValue: "xavier_notebook (kaiming_uniform for abs)",

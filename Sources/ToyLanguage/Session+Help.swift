@@ -17,11 +17,15 @@ extension Session {
       for entry in StatementHelp.entries {
         lines.append("  " + entry.name + String(repeating: " ", count: width - entry.name.count) + "  " + entry.summary)
       }
-      lines.append("Functions: " + Builtins.functions.map(\.name).joined(separator: ", "))
-      lines.append("Metrics: " + Self.metricNames.joined(separator: ", "))
+      lines += hanging("Functions: " + Builtins.functions.map(\.name).joined(separator: ", "), indent: 2)
+      lines += hanging("Metrics: " + Self.metricNames.joined(separator: ", "), indent: 2)
+      lines += hanging(
+        "Magics (help magics): " + Magic.all.map { "%" + $0.name }.joined(separator: ", ") + "; ?NAME is help NAME",
+        indent: 2)
       lines.append("Example: model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000; show wtw")
       return lines.joined(separator: "\n")
     }
+    if topic == "magics" || topic == "magic" { return magicsHelp }
     if let entry = StatementHelp.entries.first(where: { $0.name == topic }) {
       var lines = ["\(entry.name): \(entry.summary)", "  \(entry.usage)"]
       let specs = ParameterTable.specs(for: topic)
@@ -64,7 +68,7 @@ extension Session {
     let known =
       StatementHelp.entries.map(\.name) + ParameterTable.all.map(\.name) + Builtins.functions.map(\.name)
       + ShowTargets.names
-      + Self.metricNames
+      + Self.metricNames + ["magics"]
     throw Diagnostic(
       "no help on '\(topic)'", at: span ?? Span(0, 0), in: source,
       hint: suggestion(for: topic, among: known).map(Message.didYouMean) ?? "try: help")
@@ -72,6 +76,18 @@ extension Session {
 }
 
 extension Session {
+  /// `help magics`: each magic's usage, and which are the prompt's alone.
+  var magicsHelp: String {
+    var lines = hanging(
+      "Magics: commands of the prompt and of notebook cells, not of the language (a script cannot use them).",
+      indent: 0)
+    for magic in Magic.all {
+      lines += hanging("  " + magic.usage + (magic.inNotebooks ? "" : " (the prompt only)"), indent: 4)
+    }
+    lines.append("  ?NAME or NAME?: help NAME")
+    return lines.joined(separator: "\n")
+  }
+
   /// A help line wrapped at the text width, its continuation lines indented under the
   /// description (a terminal's own wrapping would start them at the left edge).
   func hanging(_ line: String, indent: Int) -> [String] {

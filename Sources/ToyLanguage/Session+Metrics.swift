@@ -118,6 +118,20 @@ extension Session {
       for expression in expressions { values.append(try evaluator(source).evaluate(expression)) }
     }
     let drawn = metricsTable(expressions, values, views)
+    // Metrics of one model that do not fit one table (a number per feature): a table each,
+    // under its name, as each would print alone.
+    if drawn == nil, references.count == expressions.count, let entry = references.first?.0,
+      references.allSatisfy({ $0.0.name == entry.name })
+    {
+      let tables = zip(references, values).map { reference, value in
+        (reference.1, table(reference.1, value, entry, views))
+      }
+      let html = tables.compactMap { name, drawn in drawn.html.map { "<p>\(name)</p>" + $0 } }
+      emit(
+        text: tables.map { "\($0.0):\n\($0.1.text)" }.joined(separator: "\n\n"), json: .array(values.map(Self.json)),
+        statement, value: .list(values), html: html.count == tables.count ? html.joined() : nil)
+      return
+    }
     emit(
       text: drawn?.text ?? values.map(\.description).joined(separator: " "), json: .array(values.map(Self.json)),
       statement, value: values.count == 1 ? values[0] : .list(values), html: drawn?.html)

@@ -101,9 +101,16 @@ extension Session {
     ordinal += 1
     let modelSeed: UInt64
     if let explicit = given["seed"] {
-      modelSeed = UInt64(try whole(explicit, first, spec: "seed", source))
+      // A literal is read from its digits: a derived seed that %save pinned needs all 64 bits.
+      if case .number(_, let literal) = explicit.value, let pinned = UInt64(source.text(of: literal)) {
+        modelSeed = pinned
+      } else {
+        modelSeed = UInt64(try whole(explicit, first, spec: "seed", source))
+      }
     } else {
       modelSeed = RandomStream(seed: seed, instance: ordinal, purpose: .initialization).key
+      let end = parameters.last?.value.span.end ?? span.start + Keyword.model.rawValue.count
+      derivedSeeds.append(DerivedSeed(sourceName: source.name, offset: end, seed: modelSeed))
     }
     let model: ToyModel
     do {

@@ -71,6 +71,10 @@ public final class Session {
   var variables: [String: Value] = [:]
   /// Models made so far: each model's seed derives from the session seed and this ordinal.
   var ordinal = 0
+  /// The seed each model statement without `seed=` was given, in the order they ran. A derived
+  /// seed depends on the model's position in the session, so `%save` writes it out as `seed=`:
+  /// the saved script then gives the numbers seen wherever it runs.
+  public var derivedSeeds: [DerivedSeed] = []
   /// Set by front ends: receives every display.
   public var onDisplay: (Display) -> Void = { _ in }
   /// Set by front ends: training progress (every ~1% of a call) with seconds elapsed.
@@ -356,4 +360,12 @@ public final class Session {
     current = nil
     ordinal = 0
   }
+}
+
+/// A seed a model statement derived from the session (it had no `seed=`): the source it ran
+/// in, the offset just past its parameters (where `seed=` would go) and the seed.
+public struct DerivedSeed: Sendable, Equatable {
+  public let sourceName: String
+  public let offset: Int
+  public let seed: UInt64
 }

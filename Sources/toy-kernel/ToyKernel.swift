@@ -61,9 +61,10 @@ struct ToyKernelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Write toy's kernelspec where Jupyter finds it.",
       discussion: """
-        Without options: into the system's share/jupyter/kernels (as Jupyter does, under
-        /usr/local). --user: into ~/.local/share/jupyter/kernels. --prefix P: into
-        P/share/jupyter/kernels (e.g. a virtual environment's prefix).
+        Without options: into /usr/local/share/jupyter/kernels, as Jupyter does.
+        --user: into $JUPYTER_DATA_DIR/kernels when it is set, else
+        $XDG_DATA_HOME/jupyter/kernels, else $HOME/.local/share/jupyter/kernels.
+        --prefix P: into P/share/jupyter/kernels (e.g. a virtual environment's prefix).
         """)
 
     @Flag(help: "Install for this user only.")
@@ -81,8 +82,7 @@ struct ToyKernelCommand: ParsableCommand {
       if let prefix {
         base = prefix + "/share/jupyter/kernels"
       } else if user {
-        let data = ProcessInfo.processInfo.environment["XDG_DATA_HOME"] ?? (NSHomeDirectory() + "/.local/share")
-        base = data + "/jupyter/kernels"
+        base = Self.userKernels(ProcessInfo.processInfo.environment)
       } else {
         base = "/usr/local/share/jupyter/kernels"
       }
@@ -101,6 +101,16 @@ struct ToyKernelCommand: ParsableCommand {
         throw ExitCode(1)
       }
       print("installed the toy kernelspec in \(directory)")
+    }
+
+    /// Where Jupyter looks for this user's kernelspecs (jupyter_core's `jupyter_data_dir`):
+    /// HOME as the environment gives it, since Jupyter expands `~` from it; the password
+    /// file's home (NSHomeDirectory) is not where Jupyter looks when HOME points elsewhere.
+    static func userKernels(_ environment: [String: String]) -> String {
+      func set(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+      if let data = set("JUPYTER_DATA_DIR") { return data + "/kernels" }
+      let share = set("XDG_DATA_HOME") ?? ((set("HOME") ?? NSHomeDirectory()) + "/.local/share")
+      return share + "/jupyter/kernels"
     }
 
     /// The executable's absolute path (argv[0] may be relative or found on PATH).

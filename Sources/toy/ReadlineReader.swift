@@ -23,8 +23,16 @@ struct ReadlineReader: LineReader {
     toy_rl_set_catch_signals(0)
     toy_rl_set_completion(completeWord)
     toy_rl_set_basic_word_break_characters(Self.breaks)
+    toy_history_keep_multiline_entries()
     using_history()
     read_history(historyPath)
+  }
+
+  /// The history's entries, oldest first.
+  static var entries: [String] {
+    (0..<toy_history_length()).compactMap { i in
+      history_get(toy_history_base() + i).map { String(cString: $0.pointee.line) }
+    }
   }
 
   nonisolated(unsafe) private static let name: UnsafePointer<CChar> = UnsafePointer(strdup("toy")!)
@@ -91,7 +99,7 @@ func promptGetc(_ stream: UnsafeMutablePointer<FILE>?) -> Int32 {
   }
 }
 
-/// The session whose model names the readline completer offers.
+/// The session whose models and variables the readline completer offers.
 enum CompletionSession {
   nonisolated(unsafe) static var session: Session?
 }
@@ -103,10 +111,10 @@ func completeWord(
   toy_rl_set_attempted_completion_over(1)
   let word = text.map { String(cString: $0) } ?? ""
   let line = String(String(cString: toy_rl_line_buffer()).unicodeScalars.prefix(Int(end)))
-  let models = CompletionSession.session.map { Array($0.models.keys) } ?? []
-  let matches = Completion.candidates(line: line, word: word, models: models, magics: Repl<PlainReader>.magics)
-    .filter { $0.hasPrefix(word) }
-  let appendSpace = matches.count == 1 && !(matches[0].hasSuffix("=") || matches[0].hasSuffix("/"))
+  let magics = Repl<PlainReader>.magics
+  let engine = CompletionSession.session.map { Completion(session: $0, magics: magics) } ?? Completion(magics: magics)
+  let matches = engine.candidates(line: line, word: word)
+  let appendSpace = matches.count == 1 && !["=", "/", "(", "."].contains(where: matches[0].hasSuffix)
   toy_rl_set_completion_append_character(appendSpace ? 32 : 0)
   guard !matches.isEmpty else { return nil }
   // rl_completion_matches' layout: the common prefix first, then the matches, then NULL.

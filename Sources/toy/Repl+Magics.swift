@@ -29,10 +29,15 @@ extension Repl {
       guard let numbers = Magic.cellNumbers(parts.count > 1 ? parts[1] : "", among: Array(cells.keys)) else {
         return writeError("%save: '\(parts[1])' is not a range; use e.g. 3, 2-5 or nothing for all\n")
       }
-      let code = numbers.compactMap { cells[$0] }.filter { !$0.hasPrefix("%") && !$0.hasPrefix("?") }
+      let saved = numbers.filter { cells[$0].map { !$0.hasPrefix("%") && !$0.hasPrefix("?") } ?? false }
+      let code = saved.map {
+        Magic.savedCell(cells[$0]!, number: $0, seeds: cellSeeds[$0] ?? [], failed: failedCells.contains($0))
+      }
+      let failed = saved.filter(failedCells.contains)
+      let note = failed.isEmpty ? "" : " (\(failed.map(String.init).joined(separator: ", ")) failed: kept as comments)"
       do {
         try FileWriter.replace(file, with: code.joined(separator: "\n") + "\n")
-        write("saved \(code.count) cell\(code.count == 1 ? "" : "s") to \(file)\n")
+        write("saved \(code.count) cell\(code.count == 1 ? "" : "s") to \(file)\(note)\n")
       } catch {
         writeError("%save: cannot write \(file): \(error.reason)\n")
       }

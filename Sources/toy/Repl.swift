@@ -16,6 +16,10 @@ final class Repl<Reader: LineReader> {
   private(set) var cell = 1
   /// Each executed cell's text, by number.
   private(set) var cells: [Int: String] = [:]
+  /// The cells that failed or were interrupted: `%save` keeps them as comments.
+  private(set) var failedCells: Set<Int> = []
+  /// The seeds each cell's model statements derived: `%save` pins them.
+  private(set) var cellSeeds: [Int: [DerivedSeed]] = [:]
   /// Timing, replaceable in tests.
   var clock: () -> Double = { Date().timeIntervalSinceReferenceDate }
   /// The width `%config width=auto` returns to (the terminal's at start).
@@ -113,6 +117,11 @@ final class Repl<Reader: LineReader> {
     ProgressBar.clear()
     LiveView.clear()
     report(outcome, number: number)
+    if name == nil {
+      cellSeeds[number, default: []] += session.derivedSeeds.filter { $0.sourceName == "In[\(number)]" }
+      if outcome != .finished { failedCells.insert(number) }
+    }
+    session.derivedSeeds.removeAll()
     if let lastValue, name == nil {
       if let previous = session.variableValues["_"] { session.setVariable("__", previous) }
       session.setVariable("_", lastValue)
@@ -125,8 +134,9 @@ final class Repl<Reader: LineReader> {
   func report(_ outcome: RunOutcome, number: Int) {
     switch outcome {
     case .finished: break
-    case .syntaxErrors(let diagnostics): for d in diagnostics { writeError(d.rendered + "\n") }
-    case .runtimeError(let d): writeError(d.rendered + "\n")
+    case .syntaxErrors(let diagnostics):
+      for d in diagnostics { writeError(d.rendered(width: session.textWidth) + "\n") }
+    case .runtimeError(let d): writeError(d.rendered(width: session.textWidth) + "\n")
     case .interrupted:
       let steps = session.current.flatMap { session.models[$0]?.model.steps } ?? 0
       writeError("interrupted: training stopped at a step boundary; the model keeps its \(steps) steps\n")

@@ -85,7 +85,8 @@ final class SessionTests: XCTestCase {
       XCTAssertEqual(both[r][2], loss[r][1])
       XCTAssertEqual(both[r][3], dims[r][1])
     }
-    XCTAssertTrue(out[3].hasPrefix("200 [["), out[3])
+    // A metric per feature does not fit the shared table: each prints as it would alone.
+    XCTAssertTrue(out[3].hasPrefix("steps:\n200\n\nnorms:\n  s    ‖W0‖"), out[3])
   }
 
   /// `show phase` reads each setting's point from the model, so the sweep's variable names
@@ -203,6 +204,50 @@ final class SessionTests: XCTestCase {
       let seed = lines.firstIndex { $0.hasPrefix("  seed ") }
       XCTAssertNotNil(seed)
     }
+  }
+
+  /// Smaller confusions at the prompt: `j` is taken for `i`, not for the prompt's `_`;
+  /// `clear` says Ctrl-L; `help` at 80 columns wraps at words, never mid-word.
+  func testTypoHintsAndHelpWrappingAtThePrompt() {
+    let session = Session()
+    session.setVariable("_", .number(1))
+    session.setVariable("__", .number(2))
+    guard case .runtimeError(let typo) = run(session, "model n=5 m=2 importance=0.9^j").0 else {
+      return XCTFail("j is not defined")
+    }
+    XCTAssertEqual(typo.hint, "did you mean 'i'?")
+    guard case .runtimeError(let clear) = run(session, "clear").0 else { return XCTFail("clear is not toy") }
+    XCTAssertEqual(clear.hint, "Ctrl-L clears the screen; %reset forgets every model and value")
+    session.textWidth = 80
+    let (_, help) = run(session, "help")
+    for line in help.joined(separator: "\n").split(separator: "\n") {
+      XCTAssertLessThanOrEqual(line.count, 80, String(line))
+    }
+  }
+
+  /// `print norms, superposition` prints a table each, as `print norms` does, not raw lists.
+  func testPrintOfPerFeatureMetricsGivesATableEach() {
+    let session = Session()
+    let (outcome, out) = run(session, "model n=3 m=2\nprint norms\nprint superposition\nprint norms, superposition")
+    XCTAssertEqual(outcome, .finished)
+    XCTAssertEqual(out.count, 3)
+    XCTAssertEqual(out[2], "norms:\n\(out[0])\n\nsuperposition:\n\(out[1])")
+  }
+
+  /// Magics are named in `help` and listed by `help magics`, with those only the prompt has.
+  func testHelpNamesTheMagicsAndHelpMagicsListsThem() {
+    let session = Session()
+    session.textWidth = 200
+    let (outcome, out) = run(session, "help\nhelp magics")
+    XCTAssertEqual(outcome, .finished)
+    XCTAssertTrue(out.first?.contains("Magics (help magics): %time, %timeit, %history") == true, out.first ?? "")
+    let magics = out.last ?? ""
+    for magic in Magic.all { XCTAssertTrue(magics.contains("  %\(magic.name)"), "help magics lists %\(magic.name)") }
+    XCTAssertTrue(
+      magics.contains(
+        "%save FILE [RANGE]: write cells to a .toy script (seeds pinned, failed cells as comments) (the prompt only)"),
+      magics)
+    XCTAssertEqual(session.help(on: "magics"), magics, "?magics in a notebook is the same")
   }
 
   func testSaveThenLoadGivesTheSameModelAndTrainingContinues() throws {

@@ -30,7 +30,14 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         {"code": "model n=5 m=2 density=p for p in [0.1, 0.5]\nprint dims", "mime": "text/html"},
     ]
     code_execute_result = [{"code": "1 + 2", "result": "3"}, {"code": "2^-3", "result": "0.125"}]
-    completion_samples = [{"text": "tra", "matches": {"train"}}, {"text": "model kind=hid", "matches": {"hidden_relu"}}]
+    completion_samples = [
+        {"text": "tra", "matches": {"train"}},
+        {"text": "model kind=hid", "matches": {"hidden_relu"}},
+        {"text": "x = lin", "matches": {"linspace("}},
+        {"text": "print superp", "matches": {"superposition"}},
+        {"text": "%tim", "matches": {"%time", "%timeit"}},
+        {"text": "%time tra", "matches": {"train"}},
+    ]
     complete_code_samples = ["train 10", "model n=5 m=2", "print 1 + 2"]
     incomplete_code_samples = ["for p in [1, 2] do", "model n=5 m=2 density=p for p in [1,"]
     invalid_code_samples = ["model n=5 m=2 )", "train )"]
@@ -69,7 +76,7 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         _, text, _ = self.run_cell("print timed.steps")
         self.assertEqual(text, "20\n")
         _, text, _ = self.run_cell("%who")
-        self.assertIn("timed (current): relu model, n=5 m=2, 1 instance, 20 steps\n", text)
+        self.assertIn("timed (current): relu model, n=5 m=2, 1 setting, 20 steps\n", text)
         _, text, _ = self.run_cell("%lsmagic")
         for magic in ["time", "timeit", "history", "who", "lsmagic"]:
             self.assertIn(f"%{magic} ", text.replace(":", " "))
@@ -77,6 +84,21 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         reply, _, outputs = self.run_cell("%histroy")
         self.assertEqual((reply["status"], reply["ename"]), ("error", "UsageError"))
         self.assertIn("did you mean %history?", reply["evalue"])
+
+    def test_completion_knows_the_sessions_models_variables_and_attributes(self):
+        self.run_cell("intro = model n=5 m=2 density=0.1\nxs_for_completion = linspace(0, 1, 3)")
+        for text, expected in [
+            ("print intro.di", {"intro.dimensionality", "intro.dims"}),
+            ("print xs_for", {"xs_for_completion"}),
+            ("use intr", {"intro"}),
+            ("show wtw instance=", {"all"}),
+        ]:
+            with self.subTest(text=text):
+                self.flush_channels()
+                self.kc.complete(text)
+                reply = self.get_non_kernel_info_reply(timeout=10)
+                self.assertEqual(set(reply["content"]["matches"]), expected)
+                self.assertEqual(reply["content"]["cursor_end"], len(text))
 
     def test_history_magic_lists_cells_by_number(self):
         reply, _, _ = self.run_cell("x = 41")

@@ -89,6 +89,18 @@ class NotebookExport(unittest.TestCase):
         self.assertEqual(result.output_type, "execute_result")
         self.assertEqual(result.data["text/plain"], "6")
 
+    def test_an_examples_header_and_notes_are_markdown_cells(self):
+        out = self.path("intro.ipynb")
+        result = toy("notebook", "examples/01-intro.toy", "-o", out, "--quick")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        nb = nbformat.read(out, as_version=4)
+        nbformat.validate(nb)
+        self.assertEqual(nb.cells[0].cell_type, "markdown")
+        self.assertTrue(nb.cells[0].source.startswith("Figure 1 (the intro figure)"), nb.cells[0].source)
+        self.assertEqual(nb.cells[1].cell_type, "code")
+        self.assertTrue(nb.cells[1].source.startswith("model n=5 m=2"), nb.cells[1].source)
+        self.assertNotIn("#", "".join(c.source for c in nb.cells if c.cell_type == "code" and c.source[0] != " "))
+
     def test_an_error_stops_the_notebook_where_a_script_would(self):
         script = self.path("e.toy")
         with open(script, "w") as f:
@@ -118,8 +130,12 @@ class NotebookExport(unittest.TestCase):
     def test_nbconvert_html_highlights_toy_with_the_toy_lexer(self):
         out = self.path("tour.ipynb")
         self.assertEqual(toy("notebook", "examples/12-tour.toy", "-o", out, "--quick").returncode, 0)
-        info = nbformat.read(out, as_version=4).metadata.language_info
+        nb = nbformat.read(out, as_version=4)
+        info = nb.metadata.language_info
         self.assertEqual((info.pygments_lexer, info.codemirror_mode), ("toy", "julia"))
+        # The tour's comments are markdown cells now: a code cell with a comment of its own.
+        nb.cells.append(nbformat.v4.new_code_cell("for p in [1] do\n# a comment in code\nprint p\nend"))
+        nbformat.write(nb, out)
         # The lexer installed as a user would (pip install grammar/editors/pygments), but into a
         # directory of this test's own, from a copy so that no build files land in the tree.
         source, target = self.path("toy-pygments"), self.path("site")
@@ -139,6 +155,35 @@ class NotebookExport(unittest.TestCase):
                      '<span class="na">importance</span>', '<span class="c1"># ']:
             self.assertIn(span, page)
         self.assertNotIn('<span class="err">', page)
+
+
+class KernelInstall(unittest.TestCase):
+    """`toy kernel install --user` writes where Jupyter looks: HOME and JUPYTER_DATA_DIR as the
+    environment gives them, not the password file's home."""
+
+    def install(self, **env):
+        environment = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "JUPYTER_DATA_DIR")}
+        environment.update(env)
+        return subprocess.run([TOY, "kernel", "install", "--user"], capture_output=True, text=True, env=environment)
+
+    def test_user_install_honours_home(self):
+        with tempfile.TemporaryDirectory() as home:
+            result = self.install(HOME=home)
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertTrue(os.path.isfile(os.path.join(home, ".local/share/jupyter/kernels/toy/kernel.json")),
+                            result.stdout)
+
+    def test_user_install_honours_jupyter_data_dir(self):
+        with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as data:
+            result = self.install(HOME=home, JUPYTER_DATA_DIR=data, XDG_DATA_HOME=home + "/xdg")
+            self.assertEqual(result.returncode, 0, result.stderr)
+            self.assertTrue(os.path.isfile(os.path.join(data, "kernels/toy/kernel.json")), result.stdout)
+
+    def test_install_help_keeps_its_parentheses_on_one_line(self):
+        text = subprocess.run([TOY, "kernel", "install", "--help"], capture_output=True, text=True).stdout
+        self.assertIn("JUPYTER_DATA_DIR", text)
+        for line in text.splitlines():
+            self.assertEqual(line.count("("), line.count(")"), line)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,11 @@ keys 'sh' Tab
 check wait_for '^In \[1\]: show$' 5
 keys C-u
 
+label="tab completes a function where an expression goes"
+keys 'x = lin' Tab
+check wait_for '^In \[1\]: x = linspace\($' 5
+keys C-u
+
 label="a cell runs and its output follows Out[n]"
 keys 'print 2^-3' Enter
 check wait_for '^Out\[1\]: 0.125' 10
@@ -127,9 +132,24 @@ check cursor_visible
 label="history is saved in the XDG state directory"
 check grep -q 'print 2^-3' "$state/toy/history"
 
+# -l: tmux reads a bare "end" as the End key.
+keys 'for d in [7] do' Enter 'print d' Enter
+keys -l end
+keys Enter
+wait_for ': 7$' 10
 label="Ctrl-D on an empty line leaves"
 keys C-d
 check wait_for 'toy-exited-0' 10
+
+label="after a restart, ↑ gives a multi-line cell whole"
+tmux -L "$socket" new-session -d -s again -x 110 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+again() { tmux -L "$socket" capture-pane -p -t again; }
+deadline=$((SECONDS + 20))
+until again | grep -q '^In \[1\]:' || ((SECONDS > deadline)); do sleep 0.1; done
+tmux -L "$socket" send-keys -t again Up
+deadline=$((SECONDS + 5))
+until again | grep -q '^In \[1\]: for d in \[7\] do' || ((SECONDS > deadline)); do sleep 0.1; done
+check eval "again | grep -q '^In \[1\]: for d in \[7\] do'"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -1,3 +1,4 @@
+import CReadline
 import Foundation
 import ToyLanguage
 import XCTest
@@ -11,6 +12,7 @@ final class ReplTests: XCTestCase {
     var errors = ""
     let session = Session()
     session.threads = 1
+    session.textWidth = 200
     let repl = Repl(
       reader: ScriptedReader(results), session: session, write: { output += $0 }, writeError: { errors += $0 })
     repl.run()
@@ -50,8 +52,10 @@ final class ReplTests: XCTestCase {
         "print x", "?train", "%histroy", "%history 5-2", "%history -", "%history 3-", "%save", "%lsmagic",
       ].map(LineResult.line))
     XCTAssertTrue(output.contains("1: x = 2\n2: model n=4 m=2\n"), output)
-    XCTAssertEqual(try String(contentsOfFile: file, encoding: .utf8), "x = 2\nmodel n=4 m=2\n")
-    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 1 instance, 0 steps\n"), output)
+    XCTAssertTrue(
+      try String(contentsOfFile: file, encoding: .utf8).hasPrefix("x = 2\nmodel n=4 m=2 seed="),
+      "%save pins the derived seed")
+    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 1 setting, 0 steps\n"), output)
     XCTAssertTrue(output.contains("x: a number = 2\n"), output)
     XCTAssertTrue(output.contains("nothing defined yet\n"), output)
     XCTAssertTrue(output.contains("Out[9]: 2\n"), "after %run the script's x is back: \(output)")
@@ -63,6 +67,67 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '-' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '3-' is not a range"), errors)
+  }
+
+  /// Error messages and hints wrap at words to the width; the source line and caret stay whole.
+  func testErrorsWrapAtWordsToTheWidth() {
+    let (_, errors, _) = run(["%config width=40", "model n=5 m=2", "train 0"].map(LineResult.line))
+    let lines = errors.split(separator: "\n").map(String.init)
+    XCTAssertEqual(lines.filter { $0.contains(" | ") }.count, 2, errors)
+    for line in lines where !line.contains(" | ") { XCTAssertLessThanOrEqual(line.count, 40, line) }
+    XCTAssertTrue(
+      lines.filter { !$0.contains(" | ") }.joined(separator: " ")
+        == "In[3]:1:7: error: the number of steps must be a whole number from 1 to 100000000, got 0",
+      errors)
+  }
+
+  /// %who counts a model's settings and seeds as show's instance= and seed= do.
+  func testWhoCountsSettingsAndSeeds() {
+    let (output, errors, _) = run(
+      ["model n=4 m=2 density=p seeds=3 for p in [1, 0.5]", "%who"].map(LineResult.line))
+    XCTAssertEqual(errors, "")
+    XCTAssertTrue(output.contains("model1 (current): relu model, n=4 m=2, 2 settings × 3 seeds, 0 steps\n"), output)
+  }
+
+  /// A saved session runs without the cells that failed and, pinned seeds, gives the numbers
+  /// seen: run again by %run in the same session (where models come later) or by a fresh one.
+  func testSaveThenRunReproducesTheSession() throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("toy-repl-save-\(getpid()).toy").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let (output, errors, _) = run(
+      [
+        "model n=4 m=2 sparsity=0.5", "train 0", "a = model n=5 m=2 sparsity=0.7\ntrain 30", "print a.loss",
+        "%save \(file)", "%run \(file)", "print a.loss",
+      ].map(LineResult.line))
+    XCTAssertTrue(errors.contains("In[2]:1:7: error:"), errors)
+    XCTAssertTrue(output.contains("saved 4 cells to \(file) (2 failed: kept as comments)\n"), output)
+    let script = try String(contentsOfFile: file, encoding: .utf8)
+    XCTAssertTrue(script.contains("# In [2] failed:\n# train 0\n"), script)
+    XCTAssertTrue(script.contains("model n=4 m=2 sparsity=0.5 seed="), script)
+    var fresh: [String] = []
+    let session = Session()
+    session.threads = 1
+    session.onDisplay = { fresh.append($0.plain) }
+    XCTAssertEqual(session.run(Source(name: file, text: script)), .finished)
+    let loss = try XCTUnwrap(fresh.last)
+    XCTAssertTrue(output.contains("Out[4]:\n\(loss)\n"), "a fresh run gives the numbers seen: \(loss)\n\(output)")
+    XCTAssertTrue(output.contains("Out[7]:\n\(loss)\n"), "so does %run in the session: \(output)")
+  }
+
+  /// A multi-line cell comes back as one entry after a restart (↑ gives the cell, not `end`).
+  func testHistoryKeepsAMultiLineCellAcrossRestarts() throws {
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("toy-history-\(getpid())").path
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    clear_history()
+    var reader = ReadlineReader(environment: ["XDG_STATE_HOME": state])
+    reader.remember("x = 1")
+    reader.remember("for d in [0.1, 0.2] do\n  model n=5 m=2 density=d\nend")
+    reader.remember("print x")
+    clear_history()
+    _ = ReadlineReader(environment: ["XDG_STATE_HOME": state])
+    XCTAssertEqual(
+      ReadlineReader.entries, ["x = 1", "for d in [0.1, 0.2] do\n  model n=5 m=2 density=d\nend", "print x"])
+    clear_history()
   }
 
   func testTimeAndConfig() {
@@ -82,14 +147,13 @@ final class ReplTests: XCTestCase {
   }
 
   func testCompletion() {
-    XCTAssertTrue(Completion.candidates(line: "tr", word: "tr", models: []).contains("train"))
-    XCTAssertEqual(
-      Completion.candidates(line: "model kind=", word: "", models: []), ["linear", "relu", "hidden_relu", "abs"])
-    XCTAssertTrue(Completion.candidates(line: "show w", word: "w", models: []).contains("wtw"))
-    XCTAssertTrue(Completion.candidates(line: "train 100 ba", word: "ba", models: []).contains("batch="))
-    XCTAssertTrue(Completion.candidates(line: "model n=5 de", word: "de", models: []).contains("density="))
-    XCTAssertEqual(Completion.candidates(line: "use ", word: "", models: ["a", "b"]), ["a", "b"])
-    XCTAssertTrue(
-      Completion.candidates(line: "%ti", word: "%ti", models: [], magics: Repl<PlainReader>.magics).contains("%timeit"))
+    let engine = Completion(models: ["a", "b"], magics: Repl<PlainReader>.magics)
+    XCTAssertTrue(engine.candidates(line: "tr", word: "tr").contains("train"))
+    XCTAssertEqual(engine.candidates(line: "model kind=", word: ""), ["linear", "relu", "hidden_relu", "abs"])
+    XCTAssertTrue(engine.candidates(line: "show w", word: "w").contains("wtw"))
+    XCTAssertTrue(engine.candidates(line: "train 100 ba", word: "ba").contains("batch="))
+    XCTAssertTrue(engine.candidates(line: "model n=5 de", word: "de").contains("density="))
+    XCTAssertEqual(engine.candidates(line: "use ", word: ""), ["a", "b"])
+    XCTAssertTrue(engine.candidates(line: "%ti", word: "%ti").contains("%timeit"))
   }
 }
