@@ -62,7 +62,8 @@ extension Session {
       "\(entry.name): step \(entry.model.steps)\(final ? "" : " (\(progress.step)/\(progress.totalSteps))")"
       + loss + rate
     let framed = PanelGrid([plot], columns: 1, title: header)
-    var options = TextOptions(width: textWidth, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
+    let (width, liveHeight) = liveSize?() ?? (textWidth, liveHeight)
+    var options = TextOptions(width: width, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
     var text = framed.plainText(options)
     // Shrink until the frame fits the terminal: a frame taller than the screen cannot be
     // redrawn in place.

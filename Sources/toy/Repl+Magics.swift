@@ -70,7 +70,10 @@ extension Repl {
 
   func configure(_ argument: String) {
     guard !argument.isEmpty else {
-      for key in config.keys.sorted() { write("\(key) = \(config[key]!)\n") }
+      for key in config.keys.sorted() {
+        let value = config[key]!
+        write("\(key) = \(value)\(key == "width" && value == "auto" ? " (\(autoWidth))" : "")\n")
+      }
       return
     }
     for pair in argument.split(separator: " ") {

@@ -18,8 +18,10 @@ final class Repl<Reader: LineReader> {
   private(set) var cells: [Int: String] = [:]
   /// Timing, replaceable in tests.
   var clock: () -> Double = { Date().timeIntervalSinceReferenceDate }
-  /// The width `%config width=auto` returns to (the terminal's at start).
+  /// The width `%config width=auto` follows: the terminal's, read again before each cell.
   lazy var autoWidth: Int = session.textWidth
+  /// The terminal's columns now (nil: not a terminal); replaceable in tests.
+  var terminalColumns: () -> Int? = { nil }
   /// Settings `%config` shows and changes.
   var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto"]
 
@@ -75,6 +77,13 @@ final class Repl<Reader: LineReader> {
     }
   }
 
+  /// Under `width=auto`, draws at the terminal's width as it is now, not as it was.
+  func followTerminalWidth() {
+    guard let columns = terminalColumns(), columns > 0 else { return }
+    autoWidth = columns
+    if config["width"] == "auto" { session.textWidth = columns }
+  }
+
   func needsMore(_ text: String) -> Bool {
     let trimmed = text.drop(while: { $0 == " " })
     if trimmed.hasPrefix("%") || trimmed.hasPrefix("?") { return false }
@@ -83,6 +92,7 @@ final class Repl<Reader: LineReader> {
 
   /// Runs one cell: a magic, `?name`, or toy code.
   func execute(_ text: String, number: Int) {
+    followTerminalWidth()
     switch CellCommand(text) {
     case .help(let topic): runCode("help " + topic, number: number)
     case .magic(let name, let argument): magic(name + " " + argument, number: number)

@@ -36,6 +36,7 @@ struct RunCommand: ParsableCommand {
       let session = output.session(policy: policy)
       CompletionSession.session = session
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
+      if output.terminal.width == nil { repl.terminalColumns = { TerminalPolicy.terminalSize()?.columns } }
       repl.render = { [unowned repl] display in
         switch repl.config["color"] {
         case "never": return display.plain
@@ -45,7 +46,9 @@ struct RunCommand: ParsableCommand {
         }
       }
       if isatty(STDERR_FILENO) != 0 { session.onProgress = ProgressBar.report }
-      LiveView.attach(to: session) { [unowned repl] in repl.render($0) }
+      let fixedWidth = output.terminal.width
+      let askedWidth = { [unowned repl] in fixedWidth ?? repl.config["width"].flatMap { Int($0) } }
+      LiveView.attach(to: session, fixedWidth: askedWidth) { [unowned repl] in repl.render($0) }
       session.onExplore = { [unowned session] entry in
         Explorer.run(entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth)
       }
@@ -187,7 +190,10 @@ struct ScriptRunner {
     if format == .text && !dryRun && isatty(STDERR_FILENO) != 0 {
       session.onProgress = ProgressBar.report
     }
-    if format == .text && !quiet { LiveView.attach(to: session) { rendered($0, policy: policy) } }
+    if format == .text && !quiet {
+      let fixedWidth = options.terminal.width
+      LiveView.attach(to: session, fixedWidth: { fixedWidth }) { rendered($0, policy: policy) }
+    }
     if options.quick && !dryRun && !quiet {
       // In text the note leads the output a reader sees; JSON lines keep stdout for displays.
       for note in source.quickModeNotes {

@@ -73,10 +73,20 @@ struct TerminalPolicy: Equatable {
       if let value = getenv(name) { environment[name] = String(cString: value) }
     }
     let isTerminal = isatty(STDOUT_FILENO) != 0
-    var size = winsize()
-    let columns = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_col) : nil
     return decide(
-      color: color, width: width, environment: environment, isTerminal: isTerminal, terminalColumns: columns)
+      color: color, width: width, environment: environment, isTerminal: isTerminal,
+      terminalColumns: terminalSize()?.columns)
+  }
+
+  /// The size of the terminal on standard output now (nil when it is not one). Asked again
+  /// for every display and frame rather than kept: a terminal is resized (a font zoomed
+  /// for a projector) while toy runs.
+  static func terminalSize() -> (columns: Int, rows: Int)? {
+    var size = winsize()
+    guard isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0,
+      size.ws_row > 0
+    else { return nil }
+    return (Int(size.ws_col), Int(size.ws_row))
   }
 }
 

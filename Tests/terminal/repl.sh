@@ -3,6 +3,8 @@
 # Ctrl-C during training, Ctrl-D. Polls the screen with timeouts, never fixed sleeps.
 # Usage: Tests/terminal/repl.sh PATH/TO/toy   — prints "N passed, N failed".
 set -uo pipefail
+# Widths below count characters, not bytes.
+export LC_ALL=C.UTF-8
 toy=$(realpath "${1:?usage: repl.sh PATH/TO/toy}")
 socket="toy-test-$$"
 state=$(mktemp -d)
@@ -11,7 +13,9 @@ failed=0
 cleanup() { tmux -L "$socket" kill-server 2>/dev/null; rm -rf "$state"; }
 trap cleanup EXIT
 
-screen() { tmux -L "$socket" capture-pane -p -t t -S -200; }
+# target: the tmux session the helpers read and type into (t, or a test's own).
+target=t
+screen() { tmux -L "$socket" capture-pane -p -t "$target" -S -200; }
 # wait_for PATTERN SECONDS: polls the screen until grep -E finds PATTERN.
 wait_for() {
   local deadline=$((SECONDS + $2))
@@ -33,7 +37,7 @@ wait_count() {
 check() {
   if "$@"; then passed=$((passed + 1)); echo "ok: ${label}"; else failed=$((failed + 1)); echo "FAILED: ${label}"; screen | grep -v '^$' | tail -15; fi
 }
-keys() { tmux -L "$socket" send-keys -t t "$@"; }
+keys() { tmux -L "$socket" send-keys -t "$target" "$@"; }
 
 tmux -L "$socket" new-session -d -s t -x 110 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; echo toy-exited-\$?; sleep 30"
 
@@ -126,6 +130,34 @@ check cursor_visible
 
 label="history is saved in the XDG state directory"
 check grep -q 'print 2^-3' "$state/toy/history"
+
+# A second session, its own name on the same server: the prompt follows a resize (a font
+# zoomed for a projector) in what it draws and in %config.
+tmux -L "$socket" new-session -d -s r -x 200 -y 50 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=r
+label="a resized terminal: the prompt appears at 200 columns"
+check wait_for '^In \[1\]:' 20
+keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1, 0.03, 0.01]; train 300' Enter
+wait_for '^In \[2\]:' 60
+tmux -L "$socket" resize-window -t r -x 100 -y 50
+# Wait until tmux has resized the pane before typing.
+while [[ $(tmux -L "$socket" display -p -t r '#{pane_width}') != 100 ]]; do sleep 0.1; done
+keys 'show geometry' Enter
+wait_for '^In \[3\]:' 30
+# -J joins lines the terminal wrapped: a plot drawn for 200 columns shows as longer lines.
+widest=0
+while IFS= read -r line; do
+  line="${line%"${line##*[! ]}"}"
+  ((${#line} > widest)) && widest=${#line}
+done < <(tmux -L "$socket" capture-pane -p -J -t r -S -200 | sed -n '/show geometry/,$p')
+label="show geometry after a resize to 100 columns fits in 100 (widest line: $widest)"
+check test "$widest" -le 100 -a "$widest" -gt 60
+keys '%config' Enter
+label="%config shows the current width"
+check wait_for '^width = auto \(100\)' 10
+keys C-d
+tmux -L "$socket" kill-session -t r
+target=t
 
 label="Ctrl-D on an empty line leaves"
 keys C-d
