@@ -117,8 +117,8 @@ final class Repl<Reader: LineReader> {
       first = false
       if let value = display.value { lastValue = value }
     }
-    let outcome = Interrupt.whileRunning(session) {
-      session.run(Source(name: name ?? "In[\(number)]", text: text))
+    let outcome = TypeAhead.held {
+      Interrupt.whileRunning(session) { session.run(Source(name: name ?? "In[\(number)]", text: text)) }
     }
     ProgressBar.clear()
     LiveView.clear()

@@ -159,6 +159,37 @@ keys C-d
 tmux -L "$socket" kill-session -t r
 target=t
 
+# The progress line in a narrow terminal: it fits (no wrapped, stale copies), keys typed
+# while training wait for the next prompt instead of landing in the line, and one summary
+# line stays when training ends.
+tmux -L "$socket" new-session -d -s p -x 60 -y 30 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=p
+wait_for '^In \[1\]:' 20
+keys 'model n=20 m=5 density=0.1; train 8000' Enter
+if wait_for 'ETA' 30; then
+  keys 'print 7'
+  wait_for '^In \[2\]:' 120
+  # What is on the screen now, wrapped lines joined, up to the next prompt.
+  training=$(tmux -L "$socket" capture-pane -p -J -t p -S -200 | sed -n '/train 8000/,/^In \[2\]/p')
+  widest=0
+  while IFS= read -r line; do
+    line="${line%"${line##*[! ]}"}"
+    ((${#line} > widest)) && widest=${#line}
+  done <<<"$training"
+  label="the progress line fits 60 columns (widest line: $widest) and leaves no stale copies"
+  check test "$widest" -le 60 -a "$(grep -c 'ETA' <<<"$training")" -eq 0
+  label="one summary line (steps, loss, time) stays when training ends"
+  check test "$(grep -cE '^trained 8000 steps in [0-9.]+ s, loss [0-9]' <<<"$training")" -eq 1
+  label="keys typed during training go to the next prompt, not into the progress line"
+  check test "$(grep -c 'pri' <<<"$training")" -eq 1 -a "$(grep -c '^In \[2\]: print 7$' <<<"$training")" -eq 1
+else
+  label="the progress line appears during train at 60 columns"
+  check false
+fi
+keys C-u C-d
+tmux -L "$socket" kill-session -t p
+target=t
+
 label="Ctrl-D on an empty line leaves"
 keys C-d
 check wait_for 'toy-exited-0' 10
