@@ -190,6 +190,34 @@ keys C-u C-d
 tmux -L "$socket" kill-session -t p
 target=t
 
+# The headline model's live view at 100×40: WᵀW keeps one cell per feature (20 rows, no
+# block averaging) with the norm bars beside it.
+tmux -L "$socket" new-session -d -s l -x 100 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=l
+wait_for '^In \[1\]:' 20
+keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
+keys 'train 10000 live' Enter
+if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
+  frame=$(tmux -L "$socket" capture-pane -p -t l)
+  # Matrix lines start with an optional row label and a run of half blocks: two columns per
+  # cell a line per row, or one column per cell and two rows per line.
+  matrix=$(grep -E '^ *[0-9]* ▄{20,}' <<<"$frame")
+  lines=$(grep -c . <<<"$matrix")
+  run=$(head -1 <<<"$matrix" | grep -oE '▄{20,}' | head -1)
+  rows=$((${#run} >= 40 ? lines : 2 * lines))
+  label="train 10000 live at 100×40 draws WᵀW with 20 rows ($rows) and no block averaging"
+  check test "$rows" -eq 20 -a "$(grep -c 'averaged in' <<<"$frame")" -eq 0
+  label="the norm bars sit beside WᵀW"
+  check test "$(grep -cE '▄▄ +[0-9.]*┤' <<<"$frame")" -ge 1
+  keys C-c
+  printf '%s\n' "$frame" >"${LIVE_CAPTURE:-/dev/null}"
+else
+  label="a live frame of the n=20 model appears at 100×40"
+  check false
+fi
+tmux -L "$socket" kill-session -t l
+target=t
+
 label="Ctrl-D on an empty line leaves"
 keys C-d
 check wait_for 'toy-exited-0' 10
