@@ -83,6 +83,7 @@ extension Repl {
       }
       let allowed: [String: [String]] = [
         "color": ["auto", "always", "never"], "canvas": ["auto", "braille", "quadrant", "half", "bars", "ascii"],
+        "theme": ["auto", "dark", "light"],
       ]
       if let values = allowed[parts[0]], !values.contains(parts[1]) {
         return writeError("%config: \(parts[0]) must be one of \(values.joined(separator: ", "))\n")

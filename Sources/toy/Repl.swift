@@ -23,7 +23,7 @@ final class Repl<Reader: LineReader> {
   /// The terminal's columns now (nil: not a terminal); replaceable in tests.
   var terminalColumns: () -> Int? = { nil }
   /// Settings `%config` shows and changes.
-  var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto"]
+  var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto", "theme": "auto"]
 
   static var banner: String {
     "toy \(toyVersion): toy models of superposition. Type help for statements, ?NAME for one, Ctrl-D to leave."

@@ -37,11 +37,16 @@ struct RunCommand: ParsableCommand {
       CompletionSession.session = session
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
       if output.terminal.width == nil { repl.terminalColumns = { TerminalPolicy.terminalSize()?.columns } }
+      repl.config["theme"] = output.terminal.theme.rawValue
       repl.render = { [unowned repl] display in
+        var policy = policy
+        if let choice = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)) {
+          policy.theme = TerminalPolicy.theme(choice, environment: ProcessInfo.processInfo.environment)
+        }
         switch repl.config["color"] {
         case "never": return display.plain
         case "always" where policy.depth == .none:
-          return rendered(display, policy: TerminalPolicy(depth: .ansi256, width: policy.width))
+          return rendered(display, policy: TerminalPolicy(depth: .ansi256, width: policy.width, theme: policy.theme))
         default: return rendered(display, policy: policy)
         }
       }
@@ -50,7 +55,11 @@ struct RunCommand: ParsableCommand {
       let askedWidth = { [unowned repl] in fixedWidth ?? repl.config["width"].flatMap { Int($0) } }
       LiveView.attach(to: session, fixedWidth: askedWidth) { [unowned repl] in repl.render($0) }
       session.onExplore = { [unowned session] entry in
-        Explorer.run(entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth)
+        let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap {
+          TerminalPolicy.theme($0, environment: ProcessInfo.processInfo.environment)
+        }
+        return Explorer.run(
+          entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth, theme: theme)
       }
       repl.run()
       return
@@ -119,9 +128,10 @@ struct OutputOptions: ParsableArguments {
 
 /// A display as this terminal shows it: plots in colour when the policy allows.
 func rendered(_ display: Display, policy: TerminalPolicy) -> String {
-  guard let plot = display.plot, let options = display.textOptions, display.color != "never" else {
+  guard let plot = display.plot, var options = display.textOptions, display.color != "never" else {
     return display.plain
   }
+  options.theme = policy.theme
   let depth = display.color == "always" && policy.depth == .none ? .ansi256 : policy.depth
   guard depth != .none else { return display.plain }
   return plot.terminalText(options, depth: depth)
