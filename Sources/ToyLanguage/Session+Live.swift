@@ -76,10 +76,12 @@ extension Session {
     let framed = PanelGrid([plot], columns: 1, title: header)
     let (width, liveHeight) = liveSize?() ?? (textWidth, liveHeight)
     var options = TextOptions(width: width, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
+    let stacked = view == "wtw+norms" && !Self.liveSideBySide(settings: settings.count, width: width)
+    // Side by side, the norm bars take the screen's height beside WᵀW (which keeps its own).
+    if view == "wtw+norms" && !stacked { options.height = liveHeight }
     var text = framed.plainText(options)
     // Shrink until the frame fits the terminal: a frame taller than the screen cannot be
     // redrawn in place.
-    let stacked = view == "wtw+norms" && !Self.liveSideBySide(settings: settings.count, width: width)
     let panelRows = max(1, (settings.count + 2) / 3) * (stacked ? 2 : 1)
     var height = max(4, liveHeight / panelRows)
     while text.split(separator: "\n", omittingEmptySubsequences: false).count > liveHeight {

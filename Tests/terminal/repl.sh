@@ -209,6 +209,11 @@ if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
   check test "$rows" -eq 20 -a "$(grep -c 'averaged in' <<<"$frame")" -eq 0
   label="the norm bars sit beside WᵀW"
   check test "$(grep -cE '▄▄ +[0-9.]*┤' <<<"$frame")" -ge 1
+  # From the frame's header to its last drawn row: the screen's height, less the two rows
+  # above it (the cell and its statement) and a little.
+  used=$(sed -n '/model1: step/,$p' <<<"$frame" | sed 's/ *$//' | awk 'NF { last = NR } END { print last + 0 }')
+  label="the live view uses the screen's height ($used of 40 rows)"
+  check test "$used" -ge 34
   keys C-c
   printf '%s\n' "$frame" >"${LIVE_CAPTURE:-/dev/null}"
 else
