@@ -50,4 +50,25 @@ final class ThemeTests: XCTestCase {
       }
     }
   }
+
+  /// An SVG is read on white (a slide, a page): its norm bars and their colour bar keep the
+  /// contrast there, superposed bars included (inferno's pale yellow end did not).
+  func testSVGNormBarsReadOnWhite() {
+    let svg = BarChart([1, 1, 1, 1], colors: [0, 0.3, 0.7, 1]).svgDocument
+    var fills: [String] = []
+    var rest = Substring(svg)
+    while let range = rest.range(of: "fill=\"#") {
+      fills.append(String(rest[range.upperBound...].prefix(6)))
+      rest = rest[range.upperBound...]
+    }
+    func rgb(_ hex: String) -> RGB {
+      let v = Int(hex, radix: 16) ?? 0
+      return RGB(UInt8(v >> 16), UInt8((v >> 8) & 255), UInt8(v & 255))
+    }
+    let marks = fills.filter { $0 != "ffffff" }
+    XCTAssertFalse(marks.isEmpty)
+    for hex in marks {
+      XCTAssertGreaterThanOrEqual(rgb(hex).contrast(with: .white), Theme.minimumContrast, "#\(hex) on white")
+    }
+  }
 }
