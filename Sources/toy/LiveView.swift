@@ -12,6 +12,8 @@ import ToyLanguage
 enum LiveView {
   nonisolated(unsafe) private static var lines = 0
   nonisolated(unsafe) private static var drawnSize: (columns: Int, rows: Int)?
+  /// Frames still to draw from the top of a cleared screen after a resize.
+  nonisolated(unsafe) private static var redrawsFromTop = 0
   nonisolated(unsafe) static var active = false
 
   static func draw(_ frame: String) {
@@ -19,8 +21,13 @@ enum LiveView {
     let size = TerminalPolicy.terminalSize()
     if lines > 0, let drawnSize, let size, drawnSize != size {
       // Resized: the terminal may have rewrapped the last frame, so counting its lines back
-      // up no longer finds its top. Start again from the top of the screen.
+      // up no longer finds its top. Start again from the top of the screen, for this frame
+      // and the next: this one may have been drawn for the old size and wrap too.
+      redrawsFromTop = 2
+    }
+    if redrawsFromTop > 0 {
       out += "\u{1B}[H\u{1B}[2J"
+      redrawsFromTop -= 1
     } else if lines > 0 {
       out += "\u{1B}[\(lines)F"
     }
@@ -38,6 +45,7 @@ enum LiveView {
     writeOut((lines > 0 ? "\u{1B}[\(lines)F\u{1B}[J" : "") + "\u{1B}[?25h")
     lines = 0
     drawnSize = nil
+    redrawsFromTop = 0
     active = false
   }
 

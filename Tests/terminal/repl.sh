@@ -159,6 +159,37 @@ keys C-d
 tmux -L "$socket" kill-session -t r
 target=t
 
+# A live view follows a resize while the model trains: later frames fit the new width.
+tmux -L "$socket" new-session -d -s z -x 160 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=z
+wait_for '^In \[1\]:' 20
+keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1]' Enter
+keys 'train 1000000 live' Enter
+# widest_joined: the widest line on the screen, lines the terminal wrapped joined again.
+widest_joined() {
+  local widest=0 line
+  while IFS= read -r line; do
+    line="${line%"${line##*[! ]}"}"
+    ((${#line} > widest)) && widest=${#line}
+  done < <(tmux -L "$socket" capture-pane -p -J -t "$target")
+  echo "$widest"
+}
+if wait_for 'model1: step [0-9]+ \(' 60; then
+  before=$(widest_joined)
+  tmux -L "$socket" resize-window -t z -x 80 -y 40
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)) && (($(widest_joined) > 80)); do sleep 0.2; done
+  after=$(widest_joined)
+  label="a live view resized from 160 to 80 columns draws its next frames in 80 ($before, then $after)"
+  check test "$before" -gt 80 -a "$after" -le 80 -a "$(tmux -L "$socket" capture-pane -p -t z | grep -cE 'model1: step [0-9]+ \(')" -eq 1
+  keys C-c
+else
+  label="a live frame appears at 160 columns"
+  check false
+fi
+tmux -L "$socket" kill-session -t z
+target=t
+
 # The progress line in a narrow terminal: it fits (no wrapped, stale copies), keys typed
 # while training wait for the next prompt instead of landing in the line, and one summary
 # line stays when training ends.
