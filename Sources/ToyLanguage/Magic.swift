@@ -49,7 +49,7 @@ public struct Magic: Sendable {
     Magic(name: "who", usage: "%who: the models and values defined", inNotebooks: true),
     Magic(name: "reset", usage: "%reset: forget every model and value", inNotebooks: false),
     Magic(
-      name: "config", usage: "%config [KEY=VALUE]: show or set the prompt's settings (color, canvas, width)",
+      name: "config", usage: "%config [KEY=VALUE]: show or set the prompt's settings (color, canvas, theme, width)",
       inNotebooks: false),
     Magic(name: "lsmagic", usage: "%lsmagic: this list", inNotebooks: true),
   ]

@@ -6,7 +6,7 @@ extension Session {
   /// The most panels a live frame draws; more settings are sampled evenly.
   static let livePanels = 6
 
-  /// The view `live=` asks for (bare `live`: geometry for m=2, WᵀW above the norm bars
+  /// The view `live=` asks for (bare `live`: geometry for m=2, WᵀW beside the norm bars
   /// otherwise), nil without it.
   func liveView(_ parameter: Parameter?, _ entry: ModelEntry, _ source: Source) throws(Diagnostic) -> String? {
     guard let parameter else { return nil }
@@ -18,6 +18,15 @@ extension Session {
         hint: "try live=wtw")
     }
     return view
+  }
+
+  /// The narrowest a setting's WᵀW or norms panel may be for `wtw+norms` to put them side
+  /// by side.
+  static let liveSidePanelWidth = 40
+
+  /// Whether `wtw+norms` draws WᵀW beside the norm bars (else above them) at `width`.
+  static func liveSideBySide(settings: Int, width: Int) -> Bool {
+    width >= 2 * max(1, settings) * liveSidePanelWidth + 2
   }
 
   /// Settings a live frame shows: all, or `livePanels` of them evenly spread.
@@ -38,14 +47,17 @@ extension Session {
     let plot: any Plot
     let data: JSON.Node
     if view == "wtw+norms" {
-      // WᵀW above the norm bars.
+      // WᵀW and the norm bars.
       guard
         let (wtw, wtwData) = try? drawing(
           "wtw", entry, settings, canonical: true, statement.span, source, named: false),
         let (norms, normsData) = try? drawing(
           "norms", entry, settings, canonical: true, statement.span, source, named: false)
       else { return nil }
-      plot = PanelGrid([wtw, norms], columns: 1)
+      // Side by side when each gets room for its settings, so WᵀW keeps a cell per feature
+      // instead of being squeezed into the half height left above the norms.
+      let width = liveSize?()?.width ?? textWidth
+      plot = PanelGrid([wtw, norms], columns: Self.liveSideBySide(settings: settings.count, width: width) ? 2 : 1)
       data = .object([("wtw", wtwData), ("norms", normsData)])
     } else {
       guard let drawn = try? drawing(view, entry, settings, canonical: true, statement.span, source, named: false)
@@ -62,11 +74,15 @@ extension Session {
       "\(entry.name): step \(entry.model.steps)\(final ? "" : " (\(progress.step)/\(progress.totalSteps))")"
       + loss + rate
     let framed = PanelGrid([plot], columns: 1, title: header)
-    var options = TextOptions(width: textWidth, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
+    let (width, liveHeight) = liveSize?() ?? (textWidth, liveHeight)
+    var options = TextOptions(width: width, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
+    let stacked = view == "wtw+norms" && !Self.liveSideBySide(settings: settings.count, width: width)
+    // Side by side, the norm bars take the screen's height beside WᵀW (which keeps its own).
+    if view == "wtw+norms" && !stacked { options.height = liveHeight }
     var text = framed.plainText(options)
     // Shrink until the frame fits the terminal: a frame taller than the screen cannot be
     // redrawn in place.
-    let panelRows = max(1, (settings.count + 2) / 3) * (view == "wtw+norms" ? 2 : 1)
+    let panelRows = max(1, (settings.count + 2) / 3) * (stacked ? 2 : 1)
     var height = max(4, liveHeight / panelRows)
     while text.split(separator: "\n", omittingEmptySubsequences: false).count > liveHeight {
       options.height = height

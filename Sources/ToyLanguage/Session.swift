@@ -112,6 +112,10 @@ public final class Session {
   public var liveFrameInterval = 1.0 / 15
   /// Rows a live frame may take (the terminal's height, less a little).
   public var liveHeight = 40
+  /// Set by terminal front ends: the columns and rows a live frame may take now, asked
+  /// before every frame (a terminal can be resized while the model trains); nil: `textWidth`
+  /// and `liveHeight`.
+  public var liveSize: (() -> (width: Int, height: Int)?)?
   /// Whether live frames carry SVG (a notebook wants it; a terminal does not).
   public var liveSVG = false
   /// Every `train N` trains round(N·stepScale) steps, at least 1.

@@ -26,7 +26,8 @@ extension BarChart {
         continue
       }
       let height = Double(Self.eighths(value, top: top, rows: plotHeight)) / 8
-      let color = barColor(colorValues.map { index < $0.count ? $0[index] : .nan })
+      // A page is white: the bars keep their contrast on it (inferno's pale end did not).
+      let color = barColor(colorValues.map { index < $0.count ? $0[index] : .nan }, theme: .light)
       svg.rect(x: x, y: Double(baseline) - height, width: Double(slot - gap), height: height, fill: color)
     }
     for tick in ticks {
@@ -52,6 +53,7 @@ extension BarChart {
     if colorValues != nil {
       let low = colorRange.lowerBound
       let high = colorRange.upperBound
+      let colormap = colormap.clipped(for: .light)
       let bar = ColorBar(
         low: low, high: high, ticks: Ticks.linear(low, high, count: 3),
         color: { colormap.color(at: colorPosition($0)) }, glyph: { _ in " " })

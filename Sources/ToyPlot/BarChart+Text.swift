@@ -52,7 +52,7 @@ extension BarChart {
     }
     let partials = Array(ascii ? "....::::" : " ▁▂▃▄▅▆▇")
     for (bar, value) in heights.enumerated() {
-      let color = options.color ? barColor(colors.map { $0[bar] }) : nil
+      let color = options.color ? barColor(colors.map { $0[bar] }, theme: options.theme) : nil
       let filled = Self.eighths(value, top: top, rows: rows)
       for dx in 0..<fit.width {
         if value.isNaN {
@@ -116,6 +116,7 @@ extension BarChart {
   private func colorBar(_ options: TextOptions) -> TextGrid {
     let low = colorRange.lowerBound
     let high = colorRange.upperBound
+    let colormap = colormap.clipped(for: options.theme)
     let bar = ColorBar(
       low: low, high: high, ticks: Ticks.linear(low, high, count: 3),
       color: { colormap.color(at: colorPosition($0)) }, glyph: { Self.code(position: colorPosition($0)) })

@@ -57,9 +57,9 @@ public struct BarChart: Plot {
   }
 
   /// The colour of a bar with colour value `value` (nil: no colour values).
-  func barColor(_ value: Double?) -> RGB {
-    guard let value else { return Self.plainColor }
-    return colormap.color(at: colorPosition(value))
+  func barColor(_ value: Double?, theme: Theme? = nil) -> RGB {
+    guard let value else { return theme?.readable(Self.plainColor) ?? Self.plainColor }
+    return colormap.clipped(for: theme).color(at: colorPosition(value))
   }
 
   /// The code of a colour value for plots without colour: `.:-=+*#%@` from low to high, `?` for NaN.

@@ -82,9 +82,10 @@ public struct LinePlot: Plot {
     return digits[((index % digits.count) + digits.count) % digits.count]
   }
 
-  func color(of index: Int) -> RGB {
+  func color(of index: Int, theme: Theme? = nil) -> RGB {
     let palette = series.count > Colormap.categorical.count ? Colormap.categorical20 : Colormap.categorical
-    return series[index].color ?? palette[index % palette.count]
+    let color = series[index].color ?? palette[index % palette.count]
+    return theme?.readable(color) ?? color
   }
 
   /// A faint series' colour in a terminal: its colour most of the way to grey, which reads
@@ -161,7 +162,8 @@ public struct LinePlot: Plot {
     let withMarkers = withMarkers(options)
     return frame.textGrid(options, legend: legend(options, markers: withMarkers), notes: notes) { canvas, layout in
       for index in drawn(options) {
-        let color = options.color ? (series[index].faint ? faintColor(of: index) : color(of: index)) : nil
+        let color =
+          options.color ? (series[index].faint ? faintColor(of: index) : color(of: index, theme: options.theme)) : nil
         draw(index, on: &canvas, layout, color: color, markers: withMarkers && !series[index].faint)
       }
     }
@@ -212,7 +214,8 @@ public struct LinePlot: Plot {
     let items = shown.map { index -> TextGrid in
       let name = options.ascii ? XYFrame.ascii(series[index].name) : series[index].name
       var item = TextGrid(width: 4 + name.count, height: 1)
-      let color = options.color ? (series[index].faint ? faintColor(of: index) : color(of: index)) : nil
+      let color =
+        options.color ? (series[index].faint ? faintColor(of: index) : color(of: index, theme: options.theme)) : nil
       for k in 0..<3 { item[k, 0] = Cell(k == 1 && markers ? marker(of: index) : rule, foreground: color) }
       item.write(name, x: 4, y: 0)
       return item

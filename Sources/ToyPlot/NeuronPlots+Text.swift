@@ -111,8 +111,8 @@ extension NeuronStackPlot {
       return blocks.first { $0.start <= units && units < $0.end }
     }
     if options.color && !options.ascii {
-      let near = block(at: Double(d) + 0.25).map { color(feature: $0.feature) }
-      let far = block(at: Double(d) + 0.75).map { color(feature: $0.feature) }
+      let near = block(at: Double(d) + 0.25).map { color(feature: $0.feature, theme: options.theme) }
+      let far = block(at: Double(d) + 0.75).map { color(feature: $0.feature, theme: options.theme) }
       let (upper, lower) = awayIsUp ? (far, near) : (near, far)
       switch (upper, lower) {
       case (nil, nil): return .blank
@@ -125,7 +125,7 @@ extension NeuronStackPlot {
     guard let block = block(at: Double(d) + 0.5) else { return .blank }
     let code = IndexAxis.code(block.feature)
     guard options.color else { return Cell(code) }
-    let background = color(feature: block.feature)
+    let background = color(feature: block.feature, theme: options.theme)
     return Cell(code, foreground: Heatmap.ink(on: background), background: background)
   }
 
@@ -140,7 +140,8 @@ extension NeuronStackPlot {
       return TextGrid(lines: [text])
     }
     func swatch(_ feature: Int) -> Cell {
-      options.ascii ? Cell(" ", background: color(feature: feature)) : Cell("█", foreground: color(feature: feature))
+      let color = color(feature: feature, theme: options.theme)
+      return options.ascii ? Cell(" ", background: color) : Cell("█", foreground: color)
     }
     let entries = (0..<features).map { "\($0)" }
     let listWidth = 10 + entries.map { $0.count + 3 }.reduce(0, +)

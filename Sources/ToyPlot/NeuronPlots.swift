@@ -49,16 +49,18 @@ public struct NeuronStackPlot: Plot {
   }
 
   /// The colour of feature `index`.
-  func color(feature index: Int) -> RGB {
+  func color(feature index: Int, theme: Theme? = nil) -> RGB {
     switch coloring {
     case .categorical:
-      return Colormap.categorical[index % Colormap.categorical.count]
+      let color = Colormap.categorical[index % Colormap.categorical.count]
+      return theme?.readable(color) ?? color
     case .importance:
+      let viridis = Colormap.viridis.clipped(for: theme)
       if let importance, index < importance.count, let top = importance.filter(\.isFinite).max(), top > 0 {
-        return Colormap.viridis.color(at: importance[index] / top)
+        return viridis.color(at: importance[index] / top)
       }
       let last = max(1, featureCount - 1)
-      return Colormap.viridis.color(at: 1 - Double(index) / Double(last))
+      return viridis.color(at: 1 - Double(index) / Double(last))
     }
   }
 

@@ -39,13 +39,20 @@ public struct TextOptions: Sendable, Hashable {
   /// Whether colour will be shown. Without it, plots carry their meaning in glyphs
   /// (a ramp for signed values, `-`/`+` marks) instead of leaving blank cells.
   public var color: Bool
+  /// The background the colours are drawn on: marks keep their contrast against it (nil:
+  /// the palettes as they are).
+  public var theme: Theme?
 
-  public init(width: Int = 80, height: Int? = nil, ascii: Bool = false, canvas: Canvas? = nil, color: Bool = true) {
+  public init(
+    width: Int = 80, height: Int? = nil, ascii: Bool = false, canvas: Canvas? = nil, color: Bool = true,
+    theme: Theme? = nil
+  ) {
     self.width = max(1, width)
     self.height = height.map { max(1, $0) }
     self.ascii = ascii || canvas == .ascii
     self.canvas = canvas
     self.color = color
+    self.theme = theme
   }
 }
 

@@ -86,7 +86,8 @@ extension VectorPlot {
       .map(\.index)
     let centre = layout.pixel(0, 0)
     for arrow in shown {
-      canvas.line(from: centre, to: layout.pixel(arrow.x, arrow.y), color: options.color ? arrow.color : nil)
+      canvas.line(
+        from: centre, to: layout.pixel(arrow.x, arrow.y), color: options.color ? arrow.color(on: options.theme) : nil)
     }
     // Hidden states go over the arrows' shafts (as ARENA draws them), under heads and labels.
     var outside = 0
@@ -101,7 +102,7 @@ extension VectorPlot {
     for arrow in shown {
       let tip = layout.cell(arrow.x, arrow.y)
       let head = Self.head(arrow.x, arrow.y, ascii: options.ascii)
-      canvas.mark(head, column: tip.column, row: tip.row, color: options.color ? arrow.color : nil)
+      canvas.mark(head, column: tip.column, row: tip.row, color: options.color ? arrow.color(on: options.theme) : nil)
     }
     var unlabelled: [Int] = []
     for arrow in shown.reversed() {
@@ -111,7 +112,8 @@ extension VectorPlot {
         unlabelled.append(arrow.index)
         continue
       }
-      canvas.text(label, column: start.column, row: start.row, color: options.color ? arrow.color : nil)
+      canvas.text(
+        label, column: start.column, row: start.row, color: options.color ? arrow.color(on: options.theme) : nil)
     }
     return (canvas, notes(atOrigin: atOrigin, unlabelled: unlabelled, hiddenOutside: outside))
   }

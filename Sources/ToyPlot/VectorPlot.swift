@@ -48,6 +48,8 @@ public struct VectorPlot: Plot {
     var rank: Double
 
     var color: RGB { Colormap.viridis.color(at: rank) }
+    /// The colour on `theme`'s background (viridis clipped to the part that reads on it).
+    func color(on theme: Theme?) -> RGB { Colormap.viridis.clipped(for: theme).color(at: rank) }
     /// On a white page viridis's light yellow end hardly shows: the SVG stops short of it.
     var printColor: RGB { Colormap.viridis.color(at: 0.85 * rank) }
   }

@@ -151,9 +151,10 @@ struct ExplorerState {
 
   /// A frame: the values and the speed, the view, the keys. Pure: the same model, values and
   /// size give the same text.
-  func frame(_ model: ToyModel, session: Session, width: Int, height: Int, stepsPerSecond: Double, depth: ColorDepth)
-    -> String
-  {
+  func frame(
+    _ model: ToyModel, session: Session, width: Int, height: Int, stepsPerSecond: Double, depth: ColorDepth,
+    theme: Theme? = nil
+  ) -> String {
     let loss = model.recentLoss(instance: 0).map { "  loss \(formatNumber($0, significant: 4))" } ?? ""
     let speed =
       paused ? "  paused" : stepsPerSecond > 0 ? "  \(formatNumber(stepsPerSecond, significant: 3)) steps/s" : ""
@@ -164,7 +165,7 @@ struct ExplorerState {
     var lines = header.map { String($0.prefix(width)) }
     let plotHeight = max(4, height - lines.count - 2)
     if let plot = session.explorerPlot(model, view: view) {
-      let options = TextOptions(width: width, height: plotHeight)
+      let options = TextOptions(width: width, height: plotHeight, theme: theme)
       let text = depth == .none ? plot.plainText(options) : plot.terminalText(options, depth: depth)
       lines += text.split(separator: "\n", omittingEmptySubsequences: false).prefix(plotHeight + 6).map(String.init)
     } else {
@@ -181,7 +182,7 @@ struct ExplorerState {
 enum Explorer {
   /// Runs the explorer on the current setting of `entry` until a quit key; returns the model
   /// it ended with and its statement. The terminal is restored however it ends.
-  static func run(entry: ModelEntry, session: Session, depth: ColorDepth) -> (ToyModel, String)? {
+  static func run(entry: ModelEntry, session: Session, depth: ColorDepth, theme: Theme? = nil) -> (ToyModel, String)? {
     var state = ExplorerState(entry: entry, setting: 0)
     guard var model = try? state.model(keeping: nil, featureSets: entry.model.featureSets) else { return nil }
     model = singleInstance(of: entry, setting: 0) ?? model
@@ -205,7 +206,8 @@ enum Explorer {
       }
       let (columns, rows) = terminal.size
       terminal.draw(
-        state.frame(model, session: session, width: columns, height: rows, stepsPerSecond: rate, depth: depth))
+        state.frame(
+          model, session: session, width: columns, height: rows, stepsPerSecond: rate, depth: depth, theme: theme))
       guard let key = terminal.key(timeout: state.paused ? 200 : 0) else { continue }
       switch state.handle(key) {
       case .none, .redraw: break

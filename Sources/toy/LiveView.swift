@@ -11,11 +11,27 @@ import ToyLanguage
 /// every run, whether it finished, failed or was interrupted).
 enum LiveView {
   nonisolated(unsafe) private static var lines = 0
+  nonisolated(unsafe) private static var drawnSize: (columns: Int, rows: Int)?
+  /// Frames still to draw from the top of a cleared screen after a resize.
+  nonisolated(unsafe) private static var redrawsFromTop = 0
   nonisolated(unsafe) static var active = false
 
   static func draw(_ frame: String) {
     var out = active ? "" : "\u{1B}[?25l"
-    if lines > 0 { out += "\u{1B}[\(lines)F" }
+    let size = TerminalPolicy.terminalSize()
+    if lines > 0, let drawnSize, let size, drawnSize != size {
+      // Resized: the terminal may have rewrapped the last frame, so counting its lines back
+      // up no longer finds its top. Start again from the top of the screen, for this frame
+      // and the next: this one may have been drawn for the old size and wrap too.
+      redrawsFromTop = 2
+    }
+    if redrawsFromTop > 0 {
+      out += "\u{1B}[H\u{1B}[2J"
+      redrawsFromTop -= 1
+    } else if lines > 0 {
+      out += "\u{1B}[\(lines)F"
+    }
+    drawnSize = size
     let frameLines = frame.split(separator: "\n", omittingEmptySubsequences: false)
     for line in frameLines { out += line + "\u{1B}[K\n" }
     out += "\u{1B}[J"
@@ -28,22 +44,23 @@ enum LiveView {
     guard active else { return }
     writeOut((lines > 0 ? "\u{1B}[\(lines)F\u{1B}[J" : "") + "\u{1B}[?25h")
     lines = 0
+    drawnSize = nil
+    redrawsFromTop = 0
     active = false
   }
 
-  /// Rows of the terminal on standard output (nil when it is not one).
-  static var terminalRows: Int? {
-    var size = winsize()
-    guard isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 else {
-      return nil
+  /// Sets a session up to draw live frames when standard output is a terminal, each at
+  /// the terminal's size at the time (`fixedWidth`: a width asked for, `--width` or
+  /// `%config width=`, which wins over it).
+  static func attach(
+    to session: Session, fixedWidth: @escaping () -> Int? = { nil }, render: @escaping (Display) -> String
+  ) {
+    guard let size = TerminalPolicy.terminalSize() else { return }
+    session.liveHeight = max(4, size.rows - 2)
+    session.liveSize = {
+      guard let size = TerminalPolicy.terminalSize() else { return nil }
+      return (fixedWidth() ?? size.columns, max(4, size.rows - 2))
     }
-    return Int(size.ws_row)
-  }
-
-  /// Sets a session up to draw live frames when standard output is a terminal.
-  static func attach(to session: Session, render: @escaping (Display) -> String) {
-    guard let rows = terminalRows else { return }
-    session.liveHeight = max(4, rows - 2)
     session.onLiveFrame = { display in
       ProgressBar.clear()
       draw(render(display))

@@ -41,6 +41,8 @@ struct ReadlineReader: LineReader {
   mutating func readLine(prompt: String) -> LineResult {
     PromptInterrupt.begin()
     defer { PromptInterrupt.end() }
+    // readline notices a resize only while it reads; one between two prompts it learns here.
+    if let size = TerminalPolicy.terminalSize() { rl_set_screen_size(Int32(size.rows), Int32(size.columns)) }
     let pointer = CReadline.readline(prompt)
     if PromptInterrupt.fired != 0 {
       free(pointer)

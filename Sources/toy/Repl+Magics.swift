@@ -75,7 +75,10 @@ extension Repl {
 
   func configure(_ argument: String) {
     guard !argument.isEmpty else {
-      for key in config.keys.sorted() { write("\(key) = \(config[key]!)\n") }
+      for key in config.keys.sorted() {
+        let value = config[key]!
+        write("\(key) = \(value)\(key == "width" && value == "auto" ? " (\(autoWidth))" : "")\n")
+      }
       return
     }
     for pair in argument.split(separator: " ") {
@@ -85,6 +88,7 @@ extension Repl {
       }
       let allowed: [String: [String]] = [
         "color": ["auto", "always", "never"], "canvas": ["auto", "braille", "quadrant", "half", "bars", "ascii"],
+        "theme": ["auto", "dark", "light"],
       ]
       if let values = allowed[parts[0]], !values.contains(parts[1]) {
         return writeError("%config: \(parts[0]) must be one of \(values.joined(separator: ", "))\n")

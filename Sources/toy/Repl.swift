@@ -22,10 +22,12 @@ final class Repl<Reader: LineReader> {
   private(set) var cellSeeds: [Int: [DerivedSeed]] = [:]
   /// Timing, replaceable in tests.
   var clock: () -> Double = { Date().timeIntervalSinceReferenceDate }
-  /// The width `%config width=auto` returns to (the terminal's at start).
+  /// The width `%config width=auto` follows: the terminal's, read again before each cell.
   lazy var autoWidth: Int = session.textWidth
+  /// The terminal's columns now (nil: not a terminal); replaceable in tests.
+  var terminalColumns: () -> Int? = { nil }
   /// Settings `%config` shows and changes.
-  var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto"]
+  var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto", "theme": "auto"]
 
   static var banner: String {
     "toy \(toyVersion): toy models of superposition. Type help for statements, ?NAME for one, Ctrl-D to leave."
@@ -79,6 +81,13 @@ final class Repl<Reader: LineReader> {
     }
   }
 
+  /// Under `width=auto`, draws at the terminal's width as it is now, not as it was.
+  func followTerminalWidth() {
+    guard let columns = terminalColumns(), columns > 0 else { return }
+    autoWidth = columns
+    if config["width"] == "auto" { session.textWidth = columns }
+  }
+
   func needsMore(_ text: String) -> Bool {
     let trimmed = text.drop(while: { $0 == " " })
     if trimmed.hasPrefix("%") || trimmed.hasPrefix("?") { return false }
@@ -87,6 +96,7 @@ final class Repl<Reader: LineReader> {
 
   /// Runs one cell: a magic, `?name`, or toy code.
   func execute(_ text: String, number: Int) {
+    followTerminalWidth()
     switch CellCommand(text) {
     case .help(let topic): runCode("help " + topic, number: number)
     case .magic(let name, let argument): magic(name + " " + argument, number: number)
@@ -111,8 +121,8 @@ final class Repl<Reader: LineReader> {
       first = false
       if let value = display.value { lastValue = value }
     }
-    let outcome = Interrupt.whileRunning(session) {
-      session.run(Source(name: name ?? "In[\(number)]", text: text))
+    let outcome = TypeAhead.held {
+      Interrupt.whileRunning(session) { session.run(Source(name: name ?? "In[\(number)]", text: text)) }
     }
     ProgressBar.clear()
     LiveView.clear()

@@ -36,18 +36,30 @@ struct RunCommand: ParsableCommand {
       let session = output.session(policy: policy)
       CompletionSession.session = session
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
+      if output.terminal.width == nil { repl.terminalColumns = { TerminalPolicy.terminalSize()?.columns } }
+      repl.config["theme"] = output.terminal.theme.rawValue
       repl.render = { [unowned repl] display in
+        var policy = policy
+        if let choice = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)) {
+          policy.theme = TerminalPolicy.theme(choice, environment: ProcessInfo.processInfo.environment)
+        }
         switch repl.config["color"] {
         case "never": return display.plain
         case "always" where policy.depth == .none:
-          return rendered(display, policy: TerminalPolicy(depth: .ansi256, width: policy.width))
+          return rendered(display, policy: TerminalPolicy(depth: .ansi256, width: policy.width, theme: policy.theme))
         default: return rendered(display, policy: policy)
         }
       }
       if isatty(STDERR_FILENO) != 0 { session.onProgress = ProgressBar.report }
-      LiveView.attach(to: session) { [unowned repl] in repl.render($0) }
+      let fixedWidth = output.terminal.width
+      let askedWidth = { [unowned repl] in fixedWidth ?? repl.config["width"].flatMap { Int($0) } }
+      LiveView.attach(to: session, fixedWidth: askedWidth) { [unowned repl] in repl.render($0) }
       session.onExplore = { [unowned session] entry in
-        Explorer.run(entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth)
+        let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap {
+          TerminalPolicy.theme($0, environment: ProcessInfo.processInfo.environment)
+        }
+        return Explorer.run(
+          entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth, theme: theme)
       }
       repl.run()
       return
@@ -116,9 +128,10 @@ struct OutputOptions: ParsableArguments {
 
 /// A display as this terminal shows it: plots in colour when the policy allows.
 func rendered(_ display: Display, policy: TerminalPolicy) -> String {
-  guard let plot = display.plot, let options = display.textOptions, display.color != "never" else {
+  guard let plot = display.plot, var options = display.textOptions, display.color != "never" else {
     return display.plain
   }
+  options.theme = policy.theme
   let depth = display.color == "always" && policy.depth == .none ? .ansi256 : policy.depth
   guard depth != .none else { return display.plain }
   return plot.terminalText(options, depth: depth)
@@ -187,7 +200,10 @@ struct ScriptRunner {
     if format == .text && !dryRun && isatty(STDERR_FILENO) != 0 {
       session.onProgress = ProgressBar.report
     }
-    if format == .text && !quiet { LiveView.attach(to: session) { rendered($0, policy: policy) } }
+    if format == .text && !quiet {
+      let fixedWidth = options.terminal.width
+      LiveView.attach(to: session, fixedWidth: { fixedWidth }) { rendered($0, policy: policy) }
+    }
     if options.quick && !dryRun && !quiet {
       // In text the note leads the output a reader sees; JSON lines keep stdout for displays.
       for note in source.quickModeNotes {

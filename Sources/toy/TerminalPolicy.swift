@@ -10,12 +10,19 @@ enum ColorChoice: String, CaseIterable, ExpressibleByArgument {
   case auto, always, never
 }
 
+/// `--theme`: the background colours are drawn on (auto: the terminal's, from COLORFGBG).
+enum ThemeChoice: String, CaseIterable, ExpressibleByArgument {
+  case auto, dark, light
+}
+
 /// How this run draws plots on standard output: the colour depth (`none` for no colour) and
 /// the width. Decided once, here, and passed to the plotting module, which never looks at
 /// the terminal or the environment itself.
 struct TerminalPolicy: Equatable {
   var depth: ColorDepth
   var width: Int
+  /// The background marks must read on (nil: unknown, the palettes as they are).
+  var theme: Theme? = nil
 
   /// The width when nothing else says.
   static let defaultWidth = 80
@@ -63,20 +70,47 @@ struct TerminalPolicy: Equatable {
     return defaultWidth
   }
 
+  /// The theme: `dark` or `light` as asked; under `auto`, the background COLORFGBG names
+  /// ("15;0": white on black), as rxvt, Konsole and others set it: colours 0–6 and 8 are
+  /// dark, 7 and 9–15 light; nil when it is unset or says nothing.
+  static func theme(_ choice: ThemeChoice, environment: [String: String]) -> Theme? {
+    switch choice {
+    case .dark: return .dark
+    case .light: return .light
+    case .auto:
+      guard let value = environment["COLORFGBG"],
+        let background = value.split(separator: ";").last.flatMap({ Int($0) }), (0...15).contains(background)
+      else { return nil }
+      return background == 7 || background >= 9 ? .light : .dark
+    }
+  }
+
   /// The variables the policy reads.
-  static let variables = ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM", "COLORTERM", "COLUMNS"]
+  static let variables = ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM", "COLORTERM", "COLUMNS", "COLORFGBG"]
 
   /// The policy for this process's standard output and environment.
-  static func current(color: ColorChoice, width: Int?) -> TerminalPolicy {
+  static func current(color: ColorChoice, width: Int?, theme: ThemeChoice = .auto) -> TerminalPolicy {
     var environment: [String: String] = [:]
     for name in variables {
       if let value = getenv(name) { environment[name] = String(cString: value) }
     }
     let isTerminal = isatty(STDOUT_FILENO) != 0
+    var policy = decide(
+      color: color, width: width, environment: environment, isTerminal: isTerminal,
+      terminalColumns: terminalSize()?.columns)
+    policy.theme = Self.theme(theme, environment: environment)
+    return policy
+  }
+
+  /// The size of the terminal on standard output now (nil when it is not one). Asked again
+  /// for every display and frame rather than kept: a terminal is resized (a font zoomed
+  /// for a projector) while toy runs.
+  static func terminalSize() -> (columns: Int, rows: Int)? {
     var size = winsize()
-    let columns = isTerminal && ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 ? Int(size.ws_col) : nil
-    return decide(
-      color: color, width: width, environment: environment, isTerminal: isTerminal, terminalColumns: columns)
+    guard isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0,
+      size.ws_row > 0
+    else { return nil }
+    return (Int(size.ws_col), Int(size.ws_row))
   }
 }
 
@@ -94,15 +128,21 @@ struct TerminalOptions: ParsableArguments {
   @Flag(help: "Draw with 7-bit ASCII only.")
   var ascii = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Background: dark, light or auto (COLORFGBG). Colours are clipped to those that keep a 3:1 contrast on it.",
+      valueName: "theme"))
+  var theme: ThemeChoice = .auto
+
   func validate() throws {
     if let width, width < 1 { throw ValidationError("--width must be at least 1, got \(width)") }
   }
 
   /// The policy for this run's standard output.
-  var policy: TerminalPolicy { .current(color: color, width: width) }
+  var policy: TerminalPolicy { .current(color: color, width: width, theme: theme) }
 
   /// `plot` as this run's standard output shows it.
   func render(_ plot: any Plot, policy: TerminalPolicy) -> String {
-    plot.terminalText(TextOptions(width: policy.width, ascii: ascii), depth: policy.depth)
+    plot.terminalText(TextOptions(width: policy.width, ascii: ascii, theme: policy.theme), depth: policy.depth)
   }
 }

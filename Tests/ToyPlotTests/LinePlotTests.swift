@@ -113,7 +113,7 @@ final class LinePlotTests: XCTestCase {
       (0..<20).map { f in
         .init("feature \(f)", x: x, y: x.map { Double(f) + sin($0 / 20) }, marker: LinePlot.indexMarker(f))
       }, xLabel: "step")
-    XCTAssertEqual(Set((0..<20).map(plot.color(of:))).count, 20, "a colour per series")
+    XCTAssertEqual(Set((0..<20).map { plot.color(of: $0) }).count, 20, "a colour per series")
     XCTAssertEqual((0..<64).map(LinePlot.indexMarker).prefix(12).map(String.init).joined(), "0123456789ab")
     XCTAssertEqual(LinePlot.indexMarker(61), "Z")
     let options = TextOptions(width: 100, height: 60)

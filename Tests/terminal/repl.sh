@@ -3,6 +3,8 @@
 # Ctrl-C during training, Ctrl-D. Polls the screen with timeouts, never fixed sleeps.
 # Usage: Tests/terminal/repl.sh PATH/TO/toy   — prints "N passed, N failed".
 set -uo pipefail
+# Widths below count characters, not bytes.
+export LC_ALL=C.UTF-8
 toy=$(realpath "${1:?usage: repl.sh PATH/TO/toy}")
 socket="toy-test-$$"
 state=$(mktemp -d)
@@ -11,7 +13,9 @@ failed=0
 cleanup() { tmux -L "$socket" kill-server 2>/dev/null; rm -rf "$state"; }
 trap cleanup EXIT
 
-screen() { tmux -L "$socket" capture-pane -p -t t -S -200; }
+# target: the tmux session the helpers read and type into (t, or a test's own).
+target=t
+screen() { tmux -L "$socket" capture-pane -p -t "$target" -S -200; }
 # wait_for PATTERN SECONDS: polls the screen until grep -E finds PATTERN.
 wait_for() {
   local deadline=$((SECONDS + $2))
@@ -33,7 +37,7 @@ wait_count() {
 check() {
   if "$@"; then passed=$((passed + 1)); echo "ok: ${label}"; else failed=$((failed + 1)); echo "FAILED: ${label}"; screen | grep -v '^$' | tail -15; fi
 }
-keys() { tmux -L "$socket" send-keys -t t "$@"; }
+keys() { tmux -L "$socket" send-keys -t "$target" "$@"; }
 
 tmux -L "$socket" new-session -d -s t -x 110 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; echo toy-exited-\$?; sleep 30"
 
@@ -137,6 +141,129 @@ keys 'for d in [7] do' Enter 'print d' Enter
 keys -l end
 keys Enter
 wait_for ': 7$' 10
+# A second session, its own name on the same server: the prompt follows a resize (a font
+# zoomed for a projector) in what it draws and in %config.
+tmux -L "$socket" new-session -d -s r -x 200 -y 50 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=r
+label="a resized terminal: the prompt appears at 200 columns"
+check wait_for '^In \[1\]:' 20
+keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1, 0.03, 0.01]; train 300' Enter
+wait_for '^In \[2\]:' 60
+tmux -L "$socket" resize-window -t r -x 100 -y 50
+# Wait until tmux has resized the pane before typing.
+while [[ $(tmux -L "$socket" display -p -t r '#{pane_width}') != 100 ]]; do sleep 0.1; done
+keys 'show geometry' Enter
+wait_for '^In \[3\]:' 30
+# -J joins lines the terminal wrapped: a plot drawn for 200 columns shows as longer lines.
+widest=0
+while IFS= read -r line; do
+  line="${line%"${line##*[! ]}"}"
+  ((${#line} > widest)) && widest=${#line}
+done < <(tmux -L "$socket" capture-pane -p -J -t r -S -200 | sed -n '/show geometry/,$p')
+label="show geometry after a resize to 100 columns fits in 100 (widest line: $widest)"
+check test "$widest" -le 100 -a "$widest" -gt 60
+keys '%config' Enter
+label="%config shows the current width"
+check wait_for '^width = auto \(100\)' 10
+keys C-d
+tmux -L "$socket" kill-session -t r
+target=t
+
+# A live view follows a resize while the model trains: later frames fit the new width.
+tmux -L "$socket" new-session -d -s z -x 160 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=z
+wait_for '^In \[1\]:' 20
+keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1]' Enter
+keys 'train 1000000 live' Enter
+# widest_joined: the widest line on the screen, lines the terminal wrapped joined again.
+widest_joined() {
+  local widest=0 line
+  while IFS= read -r line; do
+    line="${line%"${line##*[! ]}"}"
+    ((${#line} > widest)) && widest=${#line}
+  done < <(tmux -L "$socket" capture-pane -p -J -t "$target")
+  echo "$widest"
+}
+if wait_for 'model1: step [0-9]+ \(' 60; then
+  before=$(widest_joined)
+  tmux -L "$socket" resize-window -t z -x 80 -y 40
+  deadline=$((SECONDS + 20))
+  while ((SECONDS < deadline)) && (($(widest_joined) > 80)); do sleep 0.2; done
+  after=$(widest_joined)
+  label="a live view resized from 160 to 80 columns draws its next frames in 80 ($before, then $after)"
+  check test "$before" -gt 80 -a "$after" -le 80 -a "$(tmux -L "$socket" capture-pane -p -t z | grep -cE 'model1: step [0-9]+ \(')" -eq 1
+  keys C-c
+else
+  label="a live frame appears at 160 columns"
+  check false
+fi
+tmux -L "$socket" kill-session -t z
+target=t
+
+# The progress line in a narrow terminal: it fits (no wrapped, stale copies), keys typed
+# while training wait for the next prompt instead of landing in the line, and one summary
+# line stays when training ends.
+tmux -L "$socket" new-session -d -s p -x 60 -y 30 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=p
+wait_for '^In \[1\]:' 20
+keys 'model n=20 m=5 density=0.1; train 8000' Enter
+if wait_for 'ETA' 30; then
+  keys 'print 7'
+  wait_for '^In \[2\]:' 120
+  # What is on the screen now, wrapped lines joined, up to the next prompt.
+  training=$(tmux -L "$socket" capture-pane -p -J -t p -S -200 | sed -n '/train 8000/,/^In \[2\]/p')
+  widest=0
+  while IFS= read -r line; do
+    line="${line%"${line##*[! ]}"}"
+    ((${#line} > widest)) && widest=${#line}
+  done <<<"$training"
+  label="the progress line fits 60 columns (widest line: $widest) and leaves no stale copies"
+  check test "$widest" -le 60 -a "$(grep -c 'ETA' <<<"$training")" -eq 0
+  label="one summary line (steps, loss, time) stays when training ends"
+  check test "$(grep -cE '^trained 8000 steps in [0-9.]+ s, loss [0-9]' <<<"$training")" -eq 1
+  label="keys typed during training go to the next prompt, not into the progress line"
+  check test "$(grep -c 'pri' <<<"$training")" -eq 1 -a "$(grep -c '^In \[2\]: print 7$' <<<"$training")" -eq 1
+else
+  label="the progress line appears during train at 60 columns"
+  check false
+fi
+keys C-u C-d
+tmux -L "$socket" kill-session -t p
+target=t
+
+# The headline model's live view at 100×40: WᵀW keeps one cell per feature (20 rows, no
+# block averaging) with the norm bars beside it.
+tmux -L "$socket" new-session -d -s l -x 100 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+target=l
+wait_for '^In \[1\]:' 20
+keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
+keys 'train 10000 live' Enter
+if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
+  frame=$(tmux -L "$socket" capture-pane -p -t l)
+  # Matrix lines start with an optional row label and a run of half blocks: two columns per
+  # cell a line per row, or one column per cell and two rows per line.
+  matrix=$(grep -E '^ *[0-9]* ▄{20,}' <<<"$frame")
+  lines=$(grep -c . <<<"$matrix")
+  run=$(head -1 <<<"$matrix" | grep -oE '▄{20,}' | head -1)
+  rows=$((${#run} >= 40 ? lines : 2 * lines))
+  label="train 10000 live at 100×40 draws WᵀW with 20 rows ($rows) and no block averaging"
+  check test "$rows" -eq 20 -a "$(grep -c 'averaged in' <<<"$frame")" -eq 0
+  label="the norm bars sit beside WᵀW"
+  check test "$(grep -cE '▄▄ +[0-9.]*┤' <<<"$frame")" -ge 1
+  # From the frame's header to its last drawn row: the screen's height, less the two rows
+  # above it (the cell and its statement) and a little.
+  used=$(sed -n '/model1: step/,$p' <<<"$frame" | sed 's/ *$//' | awk 'NF { last = NR } END { print last + 0 }')
+  label="the live view uses the screen's height ($used of 40 rows)"
+  check test "$used" -ge 34
+  keys C-c
+  printf '%s\n' "$frame" >"${LIVE_CAPTURE:-/dev/null}"
+else
+  label="a live frame of the n=20 model appears at 100×40"
+  check false
+fi
+tmux -L "$socket" kill-session -t l
+target=t
+
 label="Ctrl-D on an empty line leaves"
 keys C-d
 check wait_for 'toy-exited-0' 10

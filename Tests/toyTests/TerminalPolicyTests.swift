@@ -171,4 +171,16 @@ final class TerminalPolicyTests: XCTestCase {
     XCTAssertNoThrow(try TrainCommand.parse(["--show", "geometry,wtw,norms,loss", "--svg", "x.svg"]))
     XCTAssertThrowsError(try TrainCommand.parse(["--svg", "x.svg"]), "--svg needs --show")
   }
+
+  /// `--theme`: as asked, or under auto the background COLORFGBG names; nothing when it says nothing.
+  func testThemeFromTheChoiceOrCOLORFGBG() {
+    XCTAssertEqual(TerminalPolicy.theme(.dark, environment: ["COLORFGBG": "0;15"]), .dark)
+    XCTAssertEqual(TerminalPolicy.theme(.light, environment: [:]), .light)
+    XCTAssertEqual(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "15;0"]), .dark)
+    XCTAssertEqual(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "0;default;15"]), .light)
+    XCTAssertEqual(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "0;7"]), .light)
+    XCTAssertEqual(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "7;8"]), .dark)
+    XCTAssertNil(TerminalPolicy.theme(.auto, environment: [:]))
+    XCTAssertNil(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "default;default"]))
+  }
 }
