@@ -8,9 +8,12 @@ export LC_ALL=C.UTF-8
 toy=$(realpath "${1:?usage: repl.sh PATH/TO/toy}")
 socket="toy-test-$$"
 state=$(mktemp -d)
+# The sessions of the resize, live and progress tests keep their history apart, so that the
+# history test reads the main session's alone.
+other_state=$(mktemp -d)
 passed=0
 failed=0
-cleanup() { tmux -L "$socket" kill-server 2>/dev/null; rm -rf "$state"; }
+cleanup() { tmux -L "$socket" kill-server 2>/dev/null; rm -rf "$state" "$other_state"; }
 trap cleanup EXIT
 
 # target: the tmux session the helpers read and type into (t, or a test's own).
@@ -143,7 +146,7 @@ keys Enter
 wait_for ': 7$' 10
 # A second session, its own name on the same server: the prompt follows a resize (a font
 # zoomed for a projector) in what it draws and in %config.
-tmux -L "$socket" new-session -d -s r -x 200 -y 50 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+tmux -L "$socket" new-session -d -s r -x 200 -y 50 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
 target=r
 label="a resized terminal: the prompt appears at 200 columns"
 check wait_for '^In \[1\]:' 20
@@ -170,7 +173,7 @@ tmux -L "$socket" kill-session -t r
 target=t
 
 # A live view follows a resize while the model trains: later frames fit the new width.
-tmux -L "$socket" new-session -d -s z -x 160 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+tmux -L "$socket" new-session -d -s z -x 160 -y 40 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
 target=z
 wait_for '^In \[1\]:' 20
 keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1]' Enter
@@ -203,7 +206,7 @@ target=t
 # The progress line in a narrow terminal: it fits (no wrapped, stale copies), keys typed
 # while training wait for the next prompt instead of landing in the line, and one summary
 # line stays when training ends.
-tmux -L "$socket" new-session -d -s p -x 60 -y 30 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+tmux -L "$socket" new-session -d -s p -x 60 -y 30 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
 target=p
 wait_for '^In \[1\]:' 20
 keys 'model n=20 m=5 density=0.1; train 8000' Enter
@@ -233,7 +236,7 @@ target=t
 
 # The headline model's live view at 100×40: WᵀW keeps one cell per feature (20 rows, no
 # block averaging) with the norm bars beside it.
-tmux -L "$socket" new-session -d -s l -x 100 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; sleep 30"
+tmux -L "$socket" new-session -d -s l -x 100 -y 40 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
 target=l
 wait_for '^In \[1\]:' 20
 keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
