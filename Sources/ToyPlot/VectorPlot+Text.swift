@@ -105,15 +105,20 @@ extension VectorPlot {
       canvas.mark(head, column: tip.column, row: tip.row, color: options.color ? arrow.color(on: options.theme) : nil)
     }
     var unlabelled: [Int] = []
+    var labelCells: Set<Int> = []
     for arrow in shown.reversed() {
       let label = String(arrow.index)
       let tip = layout.cell(arrow.x, arrow.y)
-      guard let start = labelPlace(label, tip: tip, direction: Self.direction(arrow.x, arrow.y), on: canvas) else {
+      guard
+        let start = labelPlace(
+          label, tip: tip, direction: Self.direction(arrow.x, arrow.y), on: canvas, apartFrom: labelCells)
+      else {
         unlabelled.append(arrow.index)
         continue
       }
       canvas.text(
         label, column: start.column, row: start.row, color: options.color ? arrow.color(on: options.theme) : nil)
+      for column in start.column..<start.column + label.count { labelCells.insert(start.row * canvas.columns + column) }
     }
     return (canvas, notes(atOrigin: atOrigin, unlabelled: unlabelled, hiddenOutside: outside))
   }
@@ -158,8 +163,12 @@ extension VectorPlot {
   /// Where a label starts: in the free cells next to the tip, tried in order of how well they
   /// continue the arrow, then two cells out; nil when none is free. A label left of the tip
   /// ends next to it, one right of it starts there, one above or below is centred.
+  ///
+  /// A label never touches another on its row (`labels`: cells holding labels, as
+  /// row × columns + column): "4" beside "3" would read as 43 near the origin.
   private func labelPlace(
-    _ label: String, tip: (column: Int, row: Int), direction: (dx: Int, dy: Int), on canvas: DotCanvas
+    _ label: String, tip: (column: Int, row: Int), direction: (dx: Int, dy: Int), on canvas: DotCanvas,
+    apartFrom labels: Set<Int>
   ) -> (column: Int, row: Int)? {
     var offsets: [(Int, Int)] = []
     for dy in -1...1 {
@@ -183,6 +192,10 @@ extension VectorPlot {
         column >= 0 && column < canvas.columns && row >= 0 && row < canvas.rows
           && !canvas.isMarked(column: column, row: row)
       }
+      let touching = [start - 1, start + length].contains {
+        $0 >= 0 && $0 < canvas.columns && labels.contains(anchor.1 * canvas.columns + $0)
+      }
+      if free && touching { continue }
       if free { return (start, anchor.1) }
     }
     return nil

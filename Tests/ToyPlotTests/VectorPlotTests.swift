@@ -287,4 +287,31 @@ final class VectorPlotTests: XCTestCase {
     XCTAssertTrue(svg.contains(Colormap.viridis.color(at: 0.85).hex), "the top feature in yellow-green")
     XCTAssertFalse(svg.contains(Colormap.viridis.color(at: 1).hex), "not the light yellow end, faint on white")
   }
+
+  /// Labels of short vectors near the origin never touch: "4" beside "3" read as 43. Many
+  /// clusters of short vectors (a fixed generator, so the same every run) beside two long ones.
+  func testLabelsNearTheOriginNeverTouch() {
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    var touching: [String] = []
+    for trial in 0..<200 {
+      var vectors: [[Double]] = [[1, 0.1], [-0.2, 1]]
+      for _ in 0..<7 {
+        let angle = next() * 2 * Double.pi
+        let length = 0.12 + 0.3 * next()
+        vectors.append([length * cos(angle), length * sin(angle)])
+      }
+      let text = VectorPlot(vectors).plainText(TextOptions(width: 40, height: 20))
+      let canvasLines = text.split(separator: "\n").filter { !$0.contains(":") }
+      if let line = canvasLines.first(where: { $0.range(of: "[0-9][0-9]", options: .regularExpression) != nil }) {
+        touching.append("trial \(trial): \(line)")
+      }
+    }
+    XCTAssertEqual(
+      touching.count, 0,
+      "labels run together in \(touching.count) of 200: " + touching.prefix(3).joined(separator: " | "))
+  }
 }
