@@ -342,7 +342,7 @@ extension Session {
     }
     models[entry.name]?.model = model
     if entry.seeds > 1 {
-      let best = model.bestOf(seeds: entry.seeds)
+      let best = model.bestOf(seeds: entry.seeds, samples: evaluationSamples)
       models[entry.name]?.shown = best
     }
     if let live, !dryRun, let updated = models[entry.name] {
