@@ -21,7 +21,9 @@ struct RunCommand: ParsableCommand {
     completion: .file(extensions: ["toy"]))
   var file: String?
 
-  @Option(name: .customShort("e"), help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
+  @Option(
+    name: .customShort("e"), parsing: .unconditional,
+    help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
   var code: String?
 
   @OptionGroup var output: OutputOptions
@@ -66,7 +68,9 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "The script to check; - reads standard input.", completion: .file(extensions: ["toy"]))
   var file: String?
 
-  @Option(name: .customShort("e"), help: ArgumentHelp("Check this code instead of a file.", valueName: "code"))
+  @Option(
+    name: .customShort("e"), parsing: .unconditional,
+    help: ArgumentHelp("Check this code instead of a file.", valueName: "code"))
   var code: String?
 
   func run() throws {
