@@ -144,15 +144,18 @@ enum ScriptSource {
       else {
         throw CommandFailure("\(file): no such file or it cannot be read")
       }
-      return Source(name: file, text: try utf8(data, file))
+      return try utf8(data, file)
     }
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    return Source(name: "<stdin>", text: try utf8(data, "standard input"))
+    return try utf8(data, "<stdin>")
   }
 
-  private static func utf8(_ data: Data, _ name: String) throws -> String {
-    guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("\(name): not UTF-8 text") }
-    return text
+  private static func utf8(_ data: Data, _ name: String) throws -> Source {
+    do {
+      return try Source(name: name, bytes: data)
+    } catch {
+      throw CommandFailure(error.description)
+    }
   }
 }
 
