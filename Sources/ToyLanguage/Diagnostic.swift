@@ -33,11 +33,31 @@ public struct Diagnostic: Error, Sendable, Hashable {
     let pad = String(repeating: " ", count: gutter.count)
     let lineLength = text.unicodeScalars.count
     let width = max(1, min(span.end - span.start, lineLength - (column - 1)))
-    var out = "\(location): error: \(message)\n"
-    out += "  \(gutter) | \(text)\n"
+    var out = "\(Self.visible(location)): error: \(Self.visible(message))\n"
+    out += "  \(gutter) | \(Self.visible(text))\n"
     out += "  \(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: width))"
-    if let hint { out += "\n\(hint)" }
+    if let hint { out += "\n\(Self.visible(hint))" }
     return out
+  }
+
+  /// Control characters as their Unicode pictures (NUL as ␀, a bare CR as ␍): written raw,
+  /// a NUL is invisible and a CR sends the cursor back over the line. One character stays
+  /// one character, so the caret still lines up; tabs and newlines are kept.
+  static func visible(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if !isControl(scalar) {
+        out.append(scalar)
+      } else {
+        out.append(Unicode.Scalar(scalar.value == 0x7F ? 0x2421 : 0x2400 + scalar.value)!)
+      }
+    }
+    return String(out)
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || scalar.value == 0x7F
   }
 }
 

@@ -19,3 +19,21 @@ final class SourceTests: XCTestCase {
     XCTAssertEqual(try Source(name: "ok", bytes: Array("a\né".utf8)).text, "a\né")
   }
 }
+
+final class VisibleControlCharacterTests: XCTestCase {
+  /// A NUL in a message and a bare CR in a source line are shown as ␀ and ␍, the caret
+  /// still under its character.
+  func testControlCharactersInDiagnosticsAreShownNotWritten() {
+    let nul = Parser.parse(Source(name: "t", text: "print 1 +\u{0} 2")).diagnostics
+    XCTAssertEqual(
+      nul.first?.rendered,
+      """
+      t:1:10: error: unexpected character '␀'
+        1 | print 1 +␀ 2
+          |          ^
+      """)
+    let cr = Parser.parse(Source(name: "t", text: "x = 1\r y = )")).diagnostics
+    XCTAssertFalse(cr.first?.rendered.contains("\r") ?? true, cr.first?.rendered ?? "")
+    XCTAssertTrue(cr.first?.rendered.contains("  1 | x = 1␍ y = )\n") ?? false, cr.first?.rendered ?? "")
+  }
+}
