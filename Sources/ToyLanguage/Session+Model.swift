@@ -320,7 +320,7 @@ extension Session {
     if recording && model.steps == 0 { dynamics.record(step: 0, model: model) }
     defer { models[entry.name]?.dynamics = dynamics }
     do {
-      try model.train(options, cancellation: cancellation) { report, trained in
+      let outcome = try model.train(options, cancellation: cancellation) { report, trained in
         let elapsed = clock.now - start
         let seconds = elapsed.seconds
         if recording { dynamics.record(step: trained.steps, model: trained) }
@@ -334,6 +334,7 @@ extension Session {
         }
         progress?(report, seconds)
       }
+      if outcome.cancelled { stoppedTraining = true }
     } catch .diverged(let instance, let step, let loss) {
       models[entry.name]?.model = model
       throw divergence(entry, instance: instance, step: step, loss: loss, rate: options.learningRate, span, source)

@@ -220,8 +220,8 @@ struct ScriptRunner {
     case .runtimeError(let d):
       writeError(d.rendered + "\n")
       return Self.runtimeErrorStatus
-    case .interrupted:
-      writeError("interrupted: training stopped at a step boundary\n")
+    case .interrupted(let trainingStopped):
+      writeError(trainingStopped ? "interrupted: training stopped at a step boundary\n" : "interrupted\n")
       return Self.interruptedStatus
     }
   }

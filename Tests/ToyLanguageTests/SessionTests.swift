@@ -34,6 +34,18 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  /// Ctrl-C in a loop that trains nothing is an interruption, not "training stopped"; in a
+  /// `train` it is both.
+  func testAnInterruptionSaysWhetherItStoppedTraining() {
+    let looping = Session()
+    looping.cancellation.cancel()
+    XCTAssertEqual(run(looping, "for a in range(3) do print a end").0, .interrupted(trainingStopped: false))
+    XCTAssertEqual(looping.run(Source(name: "t", text: "x = 1")).failure?.value, "interrupted")
+    let training = Session()
+    training.onProgress = { _, _ in training.cancellation.cancel() }
+    XCTAssertEqual(run(training, "model n=2 m=1\ntrain 100").0, .interrupted(trainingStopped: true))
+  }
+
   /// WᵀW panels share one colour scale (the largest any panel would take alone), so that
   /// the same colour means the same value in every panel.
   func testHeatmapPanelsShareOneColourScale() throws {
