@@ -30,6 +30,16 @@ public enum ModelStore {
   }
 
   public static func load(from path: String) throws(ModelStoreError) -> ToyModel {
+    // What the path leads to, symlinks followed: a FIFO would block the read and a device
+    // (a link to /dev/zero) never end it, so only regular files (and, to be named as such,
+    // directories) are read.
+    var status = stat()
+    if stat(path, &status) == 0 {
+      let kind = status.st_mode & S_IFMT
+      if kind != S_IFREG && kind != S_IFDIR {
+        throw .notARegularFile(path: path, kind: FileWriter.describe(kind))
+      }
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -182,6 +192,8 @@ public enum ModelStore {
 public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
   case missing(path: String)
   case readFailed(path: String, reason: String)
+  /// The path leads to a FIFO, a device or a socket.
+  case notARegularFile(path: String, kind: String)
   case empty(path: String)
   /// The JSON stops before it is complete.
   case truncated(path: String)
@@ -201,6 +213,8 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
       return "\(path): no such file"
     case .readFailed(let path, let reason):
       return "\(path): cannot read: \(reason)"
+    case .notARegularFile(let path, let kind):
+      return "\(path): cannot load \(kind); a model file is a regular file"
     case .empty(let path):
       return "\(path): the file is empty"
     case .truncated(let path):

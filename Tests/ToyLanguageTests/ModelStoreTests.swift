@@ -215,6 +215,18 @@ final class ModelStoreTests: XCTestCase {
     XCTAssertEqual(try loadError(path: directory), "\(directory): cannot read: is a directory")
   }
 
+  /// A FIFO would block the read and /dev/zero never end it: both are refused by what they
+  /// are, at once (a symlink is followed to what it names).
+  func testLoadRefusesAFIFOAndALinkToADevice() throws {
+    let fifo = "\(directory)/pipe.json"
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    XCTAssertEqual(try loadError(path: fifo), "\(fifo): cannot load a FIFO; a model file is a regular file")
+    let link = "\(directory)/zero.json"
+    XCTAssertEqual(symlink("/dev/zero", link), 0)
+    XCTAssertEqual(
+      try loadError(path: link), "\(link): cannot load a character device; a model file is a regular file")
+  }
+
   func testBadValuesNameTheKeyPath() throws {
     var json = try savedJSON()
     var instances = json["instances"] as! [[String: Any]]
