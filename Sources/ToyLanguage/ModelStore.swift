@@ -59,7 +59,10 @@ public enum ModelStore {
     do {
       // The header first: another program's file or a later version is named as such.
       try decoder.decode(ModelFile.Header.self, from: data).check()
+      if let key = duplicateKey(in: data) { throw ModelStoreError.duplicateKey(path: path, key: key) }
       return try ToyModel(file: decoder.decode(ModelFile.self, from: data))
+    } catch let error as ModelStoreError {
+      throw error
     } catch let error as ModelFileError {
       throw .invalid(path: path, error)
     } catch let error as DecodingError {
@@ -199,6 +202,8 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
   case truncated(path: String)
   /// Not JSON at all.
   case notJSON(path: String, reason: String)
+  /// A key appears twice in one object: which one counts would be a guess.
+  case duplicateKey(path: String, key: String)
   /// JSON, but a key is missing or holds the wrong type.
   case malformed(path: String, key: String, reason: String)
   /// The file's values break a rule of the format.
@@ -221,6 +226,8 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
       return "\(path): the file ends early: it was cut short (truncated)"
     case .notJSON(let path, let reason):
       return "\(path): not valid JSON: \(reason)"
+    case .duplicateKey(let path, let key):
+      return "\(path): \(key) appears twice; a model file gives each key once"
     case .malformed(let path, let key, let reason):
       return "\(path): \(key) \(reason)"
     case .invalid(let path, let error):

@@ -215,6 +215,21 @@ final class ModelStoreTests: XCTestCase {
     XCTAssertEqual(try loadError(path: directory), "\(directory): cannot read: is a directory")
   }
 
+  /// JSONDecoder keeps one of two equal keys silently: a duplicate is refused by its path.
+  func testDuplicateKeysAreRefusedByName() throws {
+    let path = "\(directory)/model.json"
+    try ModelStore.save(makeModel(), to: path)
+    let original = try String(contentsOfFile: path, encoding: .utf8)
+    var text = original
+    let importance = try XCTUnwrap(text.range(of: "\"importance\""))
+    text.replaceSubrange(importance.lowerBound..<importance.lowerBound, with: "\"importance\" : [1, 2],\n")
+    XCTAssertEqual(
+      try loadError(writing: text), "\(path): instances[0].importance appears twice; a model file gives each key once")
+    var top = original
+    top.insert(contentsOf: "\"n\": 3, \"a\\\"b\": [{\"n\": 1}], ", at: top.index(after: top.firstIndex(of: "{")!))
+    XCTAssertEqual(try loadError(writing: top), "\(path): n appears twice; a model file gives each key once")
+  }
+
   /// A FIFO would block the read and /dev/zero never end it: both are refused by what they
   /// are, at once (a symlink is followed to what it names).
   func testLoadRefusesAFIFOAndALinkToADevice() throws {
