@@ -70,6 +70,9 @@ enum Message {
   static func expected(_ what: String, found: Token.Kind) -> String { "expected \(what), found \(found)" }
   static func unknownStatement(_ name: String) -> String { "unknown statement '\(name)'" }
   static let missingSeparator = "expected ';' or a new line between statements"
+  static func tooManyOperators(_ limit: Int) -> String {
+    "this expression has more than \(limit) operators: split it into several assignments"
+  }
   static func loopsNestTooDeep(_ limit: Int) -> String { "loops nest more than \(limit) levels deep here" }
   static let expectedExpression = "an expression (a number, a name, a list or a call)"
   static let oneExpression = "user expressions must be one expression, e.g. loss or 2^-3"
