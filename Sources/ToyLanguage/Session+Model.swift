@@ -291,6 +291,11 @@ extension Session {
     var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
     options.threads = threads
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
+    do {
+      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.model.instanceCount)
+    } catch {
+      throw Diagnostic(error.description, at: given["batch"]?.value.span ?? span, in: source)
+    }
     if let lr = given["lr"] {
       let v = try evaluator(source).evaluate(lr.value)
       guard case .number(let rate) = v, rate > 0, rate <= 10 else {
