@@ -120,7 +120,7 @@ public enum SourceError: Error, Equatable, CustomStringConvertible {
     switch self {
     case .invalidUTF8(let name, let line, let column, let byte):
       let hex = String(byte, radix: 16, uppercase: true)
-      return "\(name):\(line):\(column): error: not UTF-8 text: byte 0x\(hex.count < 2 ? "0" + hex : hex) here"
+      return "\(name):\(line):\(column): not UTF-8 text: byte 0x\(hex.count < 2 ? "0" + hex : hex) here"
         + " does not begin or continue a character"
     }
   }

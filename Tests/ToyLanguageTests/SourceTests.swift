@@ -10,7 +10,7 @@ final class SourceTests: XCTestCase {
     XCTAssertThrowsError(try Source(name: "bad.toy", bytes: bytes)) { error in
       XCTAssertEqual(error as? SourceError, .invalidUTF8(name: "bad.toy", line: 2, column: 11, byte: 0xFF))
       XCTAssertEqual(
-        "\(error)", "bad.toy:2:11: error: not UTF-8 text: byte 0xFF here does not begin or continue a character")
+        "\(error)", "bad.toy:2:11: not UTF-8 text: byte 0xFF here does not begin or continue a character")
     }
     // A character cut short at the end of the file.
     XCTAssertThrowsError(try Source(name: "-", bytes: [0x61, 0xE2, 0x82])) { error in
