@@ -66,6 +66,11 @@ public enum ModelStore {
     } catch let error as ModelFileError {
       throw .invalid(path: path, error)
     } catch let error as DecodingError {
+      if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+        let zeroed = underflowsWrittenAsZero(data)
+      {
+        return try load(zeroed, path: path)
+      }
       throw Self.error(decoding: error, path: path, data: data)
     } catch {
       throw .readFailed(path: path, reason: "\(error)")
