@@ -11,6 +11,8 @@ public enum ModelError: Error, Equatable, Sendable {
   case importanceInvalid(instance: Int, feature: Int, value: Float)
   case featureSetInvalid(index: Int, reason: String)
   case batchNotPositive(Int)
+  /// A step's samples, batch × n × instances, would pass `ToyModel.sizeLimit`.
+  case batchTooLarge(batch: Int, numbers: Int, limit: Int)
   case learningRateInvalid(Double)
   case stepsNegative(Int)
   /// Training `more` steps from `steps` would pass `ToyModel.stepLimit`.
@@ -41,6 +43,9 @@ extension ModelError: CustomStringConvertible {
       return "feature set \(index): \(reason)"
     case .batchNotPositive(let value):
       return "batch size must be at least 1, got \(value)"
+    case .batchTooLarge(let batch, let numbers, let limit):
+      return
+        "a step of batch=\(batch) would draw \(numbers) numbers (batch × n × instances), more than the limit of \(limit)"
     case .learningRateInvalid(let value):
       return "learning rate must be finite and positive, got \(value)"
     case .stepsNegative(let value):
@@ -79,6 +84,19 @@ extension ToyModel {
     let overflowed = overflow || overflow2 || overflow3 || product > sizeLimit
     guard !overflowed, n < sizeLimit, m < sizeLimit, total <= sizeLimit else {
       throw .sizeTooLarge(floats: overflowed ? Int.max : total, limit: sizeLimit)
+    }
+  }
+
+  /// Checks a step's samples, batch × n × instances, against `sizeLimit`, the model's own
+  /// bound: a step is one uninterrupted pass over them, so a huge batch on a big model (a
+  /// million samples of a thousand features, ten instances) is refused rather than run for
+  /// minutes.
+  public static func checkBatch(_ batch: Int, n: Int, instances: Int) throws(ModelError) {
+    guard batch >= 1 else { throw .batchNotPositive(batch) }
+    let (perInstance, overflow) = batch.multipliedReportingOverflow(by: n)
+    let (total, overflow2) = perInstance.multipliedReportingOverflow(by: instances)
+    guard !overflow, !overflow2, total <= sizeLimit else {
+      throw .batchTooLarge(batch: batch, numbers: overflow || overflow2 ? Int.max : total, limit: sizeLimit)
     }
   }
 

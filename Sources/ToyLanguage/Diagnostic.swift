@@ -40,11 +40,33 @@ public struct Diagnostic: Error, Sendable, Hashable {
     let pad = String(repeating: " ", count: gutter.count)
     let lineLength = text.unicodeScalars.count
     let carets = max(1, min(span.end - span.start, lineLength - (column - 1)))
-    var out = wrapWords("\(location): error: \(message)", width: width).joined(separator: "\n") + "\n"
-    out += "  \(gutter) | \(text)\n"
+    var out =
+      wrapWords("\(Self.visible(location)): error: \(Self.visible(message))", width: width).joined(separator: "\n")
+      + "\n"
+    out += "  \(gutter) | \(Self.visible(text))\n"
     out += "  \(pad) | \(String(repeating: " ", count: column - 1))\(String(repeating: "^", count: carets))"
-    if let hint { out += "\n" + wrapWords(hint, width: width).joined(separator: "\n") }
+    if let hint { out += "\n" + wrapWords(Self.visible(hint), width: width).joined(separator: "\n") }
     return out
+  }
+
+  /// Control characters as their Unicode pictures (NUL as ␀, a bare CR as ␍): written raw,
+  /// a NUL is invisible and a CR sends the cursor back over the line. One character stays
+  /// one character, so the caret still lines up; tabs and newlines are kept.
+  static func visible(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var out = String.UnicodeScalarView()
+    for scalar in text.unicodeScalars {
+      if !isControl(scalar) {
+        out.append(scalar)
+      } else {
+        out.append(Unicode.Scalar(scalar.value == 0x7F ? 0x2421 : 0x2400 + scalar.value)!)
+      }
+    }
+    return String(out)
+  }
+
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || scalar.value == 0x7F
   }
 }
 
@@ -57,6 +79,9 @@ enum Message {
   static func expected(_ what: String, found: Token.Kind) -> String { "expected \(what), found \(found)" }
   static func unknownStatement(_ name: String) -> String { "unknown statement '\(name)'" }
   static let missingSeparator = "expected ';' or a new line between statements"
+  static func tooManyOperators(_ limit: Int) -> String {
+    "this expression has more than \(limit) operators: split it into several assignments"
+  }
   static func loopsNestTooDeep(_ limit: Int) -> String { "loops nest more than \(limit) levels deep here" }
   static let expectedExpression = "an expression (a number, a name, a list or a call)"
   static let oneExpression = "user expressions must be one expression, e.g. loss or 2^-3"

@@ -28,8 +28,18 @@ struct ExpressionEvaluator {
       throw error("'\(name)' is not defined", span, hint: Message.shellWords[name] ?? guess.map(Message.didYouMean))
     case .negate(let operand, let span):
       return try arithmetic(.number(-1), try evaluate(operand), .multiply, span)
-    case .binary(let op, let left, let right, let span):
-      return try arithmetic(try evaluate(left), try evaluate(right), op, span)
+    case .binary:
+      // A chain (1 + 2 + … + n) leans left: walk its spine with a loop, not a frame per
+      // operator, left operand first as before.
+      var spine: [(BinaryOperator, Expr, Span)] = []
+      var node = expr
+      while case .binary(let op, let left, let right, let span) = node {
+        spine.append((op, right, span))
+        node = left
+      }
+      var value = try evaluate(node)
+      for (op, right, span) in spine.reversed() { value = try arithmetic(value, try evaluate(right), op, span) }
+      return value
     case .call(let name, let nameSpan, let arguments, let span):
       guard let function = Builtins.all[name] else {
         let guess = suggestion(for: name, among: Array(Builtins.all.keys))

@@ -123,7 +123,7 @@ public enum FileWriter {
     throw .tooManySymlinks(path)
   }
 
-  private static func describe(_ kind: mode_t) -> String {
+  static func describe(_ kind: mode_t) -> String {
     switch kind {
     case S_IFDIR: "a directory"
     case S_IFCHR: "a character device"

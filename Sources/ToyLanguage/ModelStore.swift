@@ -30,6 +30,16 @@ public enum ModelStore {
   }
 
   public static func load(from path: String) throws(ModelStoreError) -> ToyModel {
+    // What the path leads to, symlinks followed: a FIFO would block the read and a device
+    // (a link to /dev/zero) never end it, so only regular files (and, to be named as such,
+    // directories) are read.
+    var status = stat()
+    if stat(path, &status) == 0 {
+      let kind = status.st_mode & S_IFMT
+      if kind != S_IFREG && kind != S_IFDIR {
+        throw .notARegularFile(path: path, kind: FileWriter.describe(kind))
+      }
+    }
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -49,10 +59,18 @@ public enum ModelStore {
     do {
       // The header first: another program's file or a later version is named as such.
       try decoder.decode(ModelFile.Header.self, from: data).check()
+      if let key = duplicateKey(in: data) { throw ModelStoreError.duplicateKey(path: path, key: key) }
       return try ToyModel(file: decoder.decode(ModelFile.self, from: data))
+    } catch let error as ModelStoreError {
+      throw error
     } catch let error as ModelFileError {
       throw .invalid(path: path, error)
     } catch let error as DecodingError {
+      if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+        let zeroed = underflowsWrittenAsZero(data)
+      {
+        return try load(zeroed, path: path)
+      }
       throw Self.error(decoding: error, path: path, data: data)
     } catch {
       throw .readFailed(path: path, reason: "\(error)")
@@ -182,11 +200,15 @@ public enum ModelStore {
 public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
   case missing(path: String)
   case readFailed(path: String, reason: String)
+  /// The path leads to a FIFO, a device or a socket.
+  case notARegularFile(path: String, kind: String)
   case empty(path: String)
   /// The JSON stops before it is complete.
   case truncated(path: String)
   /// Not JSON at all.
   case notJSON(path: String, reason: String)
+  /// A key appears twice in one object: which one counts would be a guess.
+  case duplicateKey(path: String, key: String)
   /// JSON, but a key is missing or holds the wrong type.
   case malformed(path: String, key: String, reason: String)
   /// The file's values break a rule of the format.
@@ -201,12 +223,16 @@ public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
       return "\(path): no such file"
     case .readFailed(let path, let reason):
       return "\(path): cannot read: \(reason)"
+    case .notARegularFile(let path, let kind):
+      return "\(path): cannot load \(kind); a model file is a regular file"
     case .empty(let path):
       return "\(path): the file is empty"
     case .truncated(let path):
       return "\(path): the file ends early: it was cut short (truncated)"
     case .notJSON(let path, let reason):
       return "\(path): not valid JSON: \(reason)"
+    case .duplicateKey(let path, let key):
+      return "\(path): \(key) appears twice; a model file gives each key once"
     case .malformed(let path, let key, let reason):
       return "\(path): \(key) \(reason)"
     case .invalid(let path, let error):

@@ -38,8 +38,10 @@ extension RunOutcome {
       return ("SyntaxError", diagnostics.first?.message ?? "syntax error", diagnostics.map(\.rendered))
     case .runtimeError(let diagnostic):
       return ("Error", diagnostic.message, [diagnostic.rendered])
-    case .interrupted:
-      let text = "interrupted: training stopped at a step boundary; the model keeps the steps it took"
+    case .interrupted(let trainingStopped):
+      let text =
+        trainingStopped
+        ? "interrupted: training stopped at a step boundary; the model keeps the steps it took" : "interrupted"
       return ("KeyboardInterrupt", text, [text])
     case .incomplete:
       let text = "the cell ends in the middle of a statement"

@@ -34,6 +34,18 @@ public struct Parser {
   static let depthLimit = 200
   private var depth = 0
 
+  /// How many binary operators one expression may hold. A flat chain (`1+1+…+1`) is not
+  /// nesting, and the evaluator walks it with a loop; but its tree is as deep as it is long,
+  /// and freeing a tree recurses, so a million operators would overflow the stack.
+  static let operatorLimit = 10_000
+  private var operators = 0
+
+  /// Counts one binary operator of the expression being read.
+  private mutating func countOperator() throws {
+    operators += 1
+    if operators > Self.operatorLimit { throw fail(Message.tooManyOperators(Self.operatorLimit)) }
+  }
+
   private mutating func enter() throws {
     depth += 1
     if depth > Self.depthLimit {
@@ -123,6 +135,9 @@ public struct Parser {
 
   // Statement ::= Assignment | ModelStatement | TrainStatement | … | Expr
   private mutating func statement() throws -> Statement {
+    // No expression is open between statements (one that failed may have left a count).
+    depth = 0
+    operators = 0
     let start = current.span
     switch current.kind {
     case .keyword(let keyword):
@@ -305,11 +320,10 @@ public struct Parser {
   // Additive ::= Multiplicative ( ( '+' | '-' ) Multiplicative )*
   mutating func expression() throws -> Expr {
     try enter()
-    let saved = depth
-    defer { depth = saved - 1 }
+    defer { depth -= 1 }
     var left = try multiplicative()
     while check(.plus) || check(.minus) {
-      try enter()
+      try countOperator()
       let op: BinaryOperator = advance().kind == .symbol(.plus) ? .add : .subtract
       skipNewlines()
       let right = try multiplicative()
@@ -320,11 +334,9 @@ public struct Parser {
 
   // Multiplicative ::= Unary ( ( '*' | '/' ) Unary )*
   private mutating func multiplicative() throws -> Expr {
-    let saved = depth
-    defer { depth = saved }
     var left = try unary()
     while check(.star) || check(.slash) {
-      try enter()
+      try countOperator()
       let op: BinaryOperator = advance().kind == .symbol(.star) ? .multiply : .divide
       skipNewlines()
       let right = try unary()

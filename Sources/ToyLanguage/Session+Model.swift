@@ -298,6 +298,11 @@ extension Session {
     var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
     options.threads = threads
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
+    do {
+      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.model.instanceCount)
+    } catch {
+      throw Diagnostic(error.description, at: given["batch"]?.value.span ?? span, in: source)
+    }
     if let lr = given["lr"] {
       let v = try evaluator(source).evaluate(lr.value)
       guard case .number(let rate) = v, rate > 0, rate <= 10 else {
@@ -327,7 +332,7 @@ extension Session {
     if recording && model.steps == 0 { dynamics.record(step: 0, model: model) }
     defer { models[entry.name]?.dynamics = dynamics }
     do {
-      try model.train(options, cancellation: cancellation) { report, trained in
+      let outcome = try model.train(options, cancellation: cancellation) { report, trained in
         let elapsed = clock.now - start
         let seconds = elapsed.seconds
         if recording { dynamics.record(step: trained.steps, model: trained) }
@@ -341,6 +346,7 @@ extension Session {
         }
         progress?(report, seconds)
       }
+      if outcome.cancelled { stoppedTraining = true }
     } catch .diverged(let instance, let step, let loss) {
       models[entry.name]?.model = model
       throw divergence(entry, instance: instance, step: step, loss: loss, rate: options.learningRate, span, source)
@@ -349,7 +355,7 @@ extension Session {
     }
     models[entry.name]?.model = model
     if entry.seeds > 1 {
-      let best = model.bestOf(seeds: entry.seeds)
+      let best = model.bestOf(seeds: entry.seeds, samples: evaluationSamples)
       models[entry.name]?.shown = best
     }
     if let live, !dryRun, let updated = models[entry.name] {

@@ -472,7 +472,7 @@ extension Session {
         hint:
           "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
     }
-    let trained = problem.trainedPoints(model, seeds: entry.seeds)
+    let trained = problem.trainedPoints(model, seeds: entry.seeds, samples: evaluationSamples)
     var grid = [[PhaseChange.TrainedPoint?]](
       repeating: [PhaseChange.TrainedPoint?](repeating: nil, count: rValues.count), count: sValues.count)
     for (setting, point) in points.enumerated() {

@@ -56,8 +56,9 @@ public enum RunOutcome: Sendable, Equatable {
   case syntaxErrors([Diagnostic])
   /// A statement failed; the statements before it took effect and the models survive.
   case runtimeError(Diagnostic)
-  /// Ctrl-C stopped training at a step boundary; the model is kept.
-  case interrupted
+  /// Ctrl-C stopped the run; when it stopped a `train`, it did so at a step boundary and
+  /// the model keeps the steps it took.
+  case interrupted(trainingStopped: Bool)
   /// The input stopped mid-statement (for the prompt: read another line).
   case incomplete
 }
@@ -89,8 +90,14 @@ public final class Session {
     (name.hasPrefix("model") && name.dropFirst(5).allSatisfy(\.isNumber)) || ["explore", "explored"].contains(name)
   }
 
+  /// Whether Ctrl-C stopped a `train` in the current run (rather than a loop or a print).
+  var stoppedTraining = false
   /// Validate without training (`toy check`).
   public var dryRun = false
+  /// The samples that rank seeds and evaluate trained points: a dry run's model took one step
+  /// on one sample, so a few rows validate as well as 16,384 and keep `check` of a
+  /// 1000-instance sweep in milliseconds (and the fuzzer fast).
+  var evaluationSamples: Int { dryRun ? 64 : 16_384 }
   /// Models a dry run would have saved, by path.
   var checkedSaves: [String: ToyModel] = [:]
   /// Options for drawing plots in text.
@@ -140,13 +147,14 @@ public final class Session {
     let (statements, diagnostics, incomplete) = Parser.parse(source)
     if incomplete { return .incomplete }
     if !diagnostics.isEmpty { return .syntaxErrors(diagnostics) }
+    stoppedTraining = false
     do {
       for statement in statements { try execute(statement, source) }
       return .finished
     } catch Interruption.interrupted {
-      return .interrupted
+      return .interrupted(trainingStopped: stoppedTraining)
     } catch let interruption {
-      guard case .failed(let diagnostic) = interruption else { return .interrupted }
+      guard case .failed(let diagnostic) = interruption else { return .interrupted(trainingStopped: stoppedTraining) }
       return .runtimeError(diagnostic)
     }
   }

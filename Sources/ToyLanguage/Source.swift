@@ -76,3 +76,52 @@ public struct Span: Sendable, Hashable {
   /// The smallest span covering both.
   public func union(_ other: Span) -> Span { Span(min(start, other.start), max(end, other.end)) }
 }
+
+extension Source {
+  /// A source from a file's bytes, refused with the line and column of the first byte that
+  /// is not UTF-8 (columns count characters before it, as diagnostics do).
+  public init(name: String, bytes: some Collection<UInt8>) throws(SourceError) {
+    if let text = String(validating: bytes, as: UTF8.self) {
+      self.init(name: name, text: text)
+      return
+    }
+    var parser = Unicode.UTF8.ForwardParser()
+    var iterator = bytes.makeIterator()
+    var offset = 0
+    var line = 1
+    var column = 1
+    let all = Array(bytes)
+    while true {
+      switch parser.parseScalar(from: &iterator) {
+      case .valid(let encoded):
+        if encoded.count == 1 && encoded.first == UInt8(ascii: "\n") {
+          line += 1
+          column = 1
+        } else {
+          column += 1
+        }
+        offset += encoded.count
+      case .error:
+        throw .invalidUTF8(name: name, line: line, column: column, byte: all[offset])
+      case .emptyInput:
+        self.init(name: name, text: String(decoding: all, as: UTF8.self))
+        return
+      }
+    }
+  }
+}
+
+/// Why bytes are not a source.
+public enum SourceError: Error, Equatable, CustomStringConvertible {
+  /// The bytes are not UTF-8 from `line`:`column` on; `byte` is the first bad one.
+  case invalidUTF8(name: String, line: Int, column: Int, byte: UInt8)
+
+  public var description: String {
+    switch self {
+    case .invalidUTF8(let name, let line, let column, let byte):
+      let hex = String(byte, radix: 16, uppercase: true)
+      return "\(name):\(line):\(column): not UTF-8 text: byte 0x\(hex.count < 2 ? "0" + hex : hex) here"
+        + " does not begin or continue a character"
+    }
+  }
+}

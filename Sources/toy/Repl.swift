@@ -147,7 +147,9 @@ final class Repl<Reader: LineReader> {
     case .syntaxErrors(let diagnostics):
       for d in diagnostics { writeError(d.rendered(width: session.textWidth) + "\n") }
     case .runtimeError(let d): writeError(d.rendered(width: session.textWidth) + "\n")
-    case .interrupted:
+    case .interrupted(trainingStopped: false):
+      writeError("interrupted\n")
+    case .interrupted(trainingStopped: true):
       let steps = session.current.flatMap { session.models[$0]?.model.steps } ?? 0
       writeError("interrupted: training stopped at a step boundary; the model keeps its \(steps) steps\n")
     case .incomplete: writeError("In[\(number)]: the cell ends in the middle of a statement\n")

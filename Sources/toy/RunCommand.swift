@@ -21,7 +21,9 @@ struct RunCommand: ParsableCommand {
     completion: .file(extensions: ["toy"]))
   var file: String?
 
-  @Option(name: .customShort("e"), help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
+  @Option(
+    name: .customShort("e"), parsing: .unconditional,
+    help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
   var code: String?
 
   @OptionGroup var output: OutputOptions
@@ -78,7 +80,9 @@ struct CheckCommand: ParsableCommand {
   @Argument(help: "The script to check; - reads standard input.", completion: .file(extensions: ["toy"]))
   var file: String?
 
-  @Option(name: .customShort("e"), help: ArgumentHelp("Check this code instead of a file.", valueName: "code"))
+  @Option(
+    name: .customShort("e"), parsing: .unconditional,
+    help: ArgumentHelp("Check this code instead of a file.", valueName: "code"))
   var code: String?
 
   func run() throws {
@@ -153,15 +157,18 @@ enum ScriptSource {
       else {
         throw CommandFailure("\(file): no such file or it cannot be read")
       }
-      return Source(name: file, text: try utf8(data, file))
+      return try utf8(data, file)
     }
     let data = FileHandle.standardInput.readDataToEndOfFile()
-    return Source(name: "<stdin>", text: try utf8(data, "standard input"))
+    return try utf8(data, "<stdin>")
   }
 
-  private static func utf8(_ data: Data, _ name: String) throws -> String {
-    guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("\(name): not UTF-8 text") }
-    return text
+  private static func utf8(_ data: Data, _ name: String) throws -> Source {
+    do {
+      return try Source(name: name, bytes: data)
+    } catch {
+      throw CommandFailure(error.description)
+    }
   }
 }
 
@@ -229,8 +236,8 @@ struct ScriptRunner {
     case .runtimeError(let d):
       writeError(d.rendered + "\n")
       return Self.runtimeErrorStatus
-    case .interrupted:
-      writeError("interrupted: training stopped at a step boundary\n")
+    case .interrupted(let trainingStopped):
+      writeError(trainingStopped ? "interrupted: training stopped at a step boundary\n" : "interrupted\n")
       return Self.interruptedStatus
     }
   }

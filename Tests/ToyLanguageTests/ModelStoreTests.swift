@@ -215,6 +215,56 @@ final class ModelStoreTests: XCTestCase {
     XCTAssertEqual(try loadError(path: directory), "\(directory): cannot read: is a directory")
   }
 
+  /// JSONDecoder keeps one of two equal keys silently: a duplicate is refused by its path.
+  func testDuplicateKeysAreRefusedByName() throws {
+    let path = "\(directory)/model.json"
+    try ModelStore.save(makeModel(), to: path)
+    let original = try String(contentsOfFile: path, encoding: .utf8)
+    var text = original
+    let importance = try XCTUnwrap(text.range(of: "\"importance\""))
+    text.replaceSubrange(importance.lowerBound..<importance.lowerBound, with: "\"importance\" : [1, 2],\n")
+    XCTAssertEqual(
+      try loadError(writing: text), "\(path): instances[0].importance appears twice; a model file gives each key once")
+    var top = original
+    top.insert(contentsOf: "\"n\": 3, \"a\\\"b\": [{\"n\": 1}], ", at: top.index(after: top.firstIndex(of: "{")!))
+    XCTAssertEqual(try loadError(writing: top), "\(path): n appears twice; a model file gives each key once")
+  }
+
+  /// 1e-50 is valid JSON and, as a Float32, zero: it loads as 0 (JSONDecoder called it "not
+  /// valid JSON"); the other numbers keep their bits.
+  func testANumberTooSmallForAFloatLoadsAsZero() throws {
+    let path = "\(directory)/model.json"
+    let model = try makeModel()
+    try ModelStore.save(model, to: path)
+    var text = try String(contentsOfFile: path, encoding: .utf8)
+    let bias = try XCTUnwrap(text.range(of: "\"b\" : ["))
+    let end = try XCTUnwrap(text[bias.upperBound...].firstIndex(of: ","))
+    text.replaceSubrange(bias.upperBound..<end, with: "-1e-50")
+    try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+    let loaded = try ModelStore.load(from: path)
+    // The first "b" in the file is the first moment's (adam_m.b).
+    var expected = model.firstMoment
+    let index = try XCTUnwrap(
+      zip(loaded.firstMoment, expected).enumerated().first { $0.element.0.bitPattern != $0.element.1.bitPattern }?
+        .offset)
+    XCTAssertEqual(loaded.firstMoment[index], 0)
+    expected[index] = loaded.firstMoment[index]
+    XCTAssertEqual(loaded.firstMoment.map(\.bitPattern), expected.map(\.bitPattern), "only that number changed")
+    XCTAssertEqual(loaded.parameters.map(\.bitPattern), model.parameters.map(\.bitPattern))
+  }
+
+  /// A FIFO would block the read and /dev/zero never end it: both are refused by what they
+  /// are, at once (a symlink is followed to what it names).
+  func testLoadRefusesAFIFOAndALinkToADevice() throws {
+    let fifo = "\(directory)/pipe.json"
+    XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+    XCTAssertEqual(try loadError(path: fifo), "\(fifo): cannot load a FIFO; a model file is a regular file")
+    let link = "\(directory)/zero.json"
+    XCTAssertEqual(symlink("/dev/zero", link), 0)
+    XCTAssertEqual(
+      try loadError(path: link), "\(link): cannot load a character device; a model file is a regular file")
+  }
+
   func testBadValuesNameTheKeyPath() throws {
     var json = try savedJSON()
     var instances = json["instances"] as! [[String: Any]]

@@ -34,6 +34,40 @@ final class SessionTests: XCTestCase {
     }
   }
 
+  /// Ctrl-C in a loop that trains nothing is an interruption, not "training stopped"; in a
+  /// `train` it is both.
+  func testAnInterruptionSaysWhetherItStoppedTraining() {
+    let looping = Session()
+    looping.cancellation.cancel()
+    XCTAssertEqual(run(looping, "for a in range(3) do print a end").0, .interrupted(trainingStopped: false))
+    XCTAssertEqual(looping.run(Source(name: "t", text: "x = 1")).failure?.value, "interrupted")
+    let training = Session()
+    training.onProgress = { _, _ in training.cancellation.cancel() }
+    XCTAssertEqual(run(training, "model n=2 m=1\ntrain 100").0, .interrupted(trainingStopped: true))
+  }
+
+  /// A step's samples (batch × n × instances) are bounded as a model's numbers are: the
+  /// refusal is located at batch=, before any training.
+  func testABatchPastTheSizeLimitIsALocatedError() {
+    let session = Session()
+    let (outcome, _) = run(session, "model n=1000 m=100 seeds=10\ntrain 1 batch=1000000")
+    guard case .runtimeError(let d) = outcome else { return XCTFail("\(outcome)") }
+    XCTAssertEqual(
+      d.rendered,
+      """
+      t.toy:2:15: error: a step of batch=1000000 would draw 10000000000 numbers (batch × n × instances), more than \
+      the limit of 268435456
+        2 | train 1 batch=1000000
+          |               ^^^^^^^
+      """)
+    XCTAssertEqual(session.models["model1"]?.model.steps, 0)
+    // The bound itself, in a dry run (which checks the batch asked for, then trains one sample).
+    let checking = Session()
+    checking.dryRun = true
+    XCTAssertEqual(run(checking, "model n=1000 m=1 seeds=10\ntrain 1 batch=26843").0, .finished, "268,430,000 numbers")
+    guard case .runtimeError = run(checking, "train 1 batch=26844").0 else { return XCTFail("268,440,000 numbers") }
+  }
+
   /// WᵀW panels share one colour scale (the largest any panel would take alone), so that
   /// the same colour means the same value in every panel.
   func testHeatmapPanelsShareOneColourScale() throws {
