@@ -16,6 +16,16 @@ failed=0
 cleanup() { tmux -L "$socket" kill-server 2>/dev/null; rm -rf "$state" "$other_state"; }
 trap cleanup EXIT
 
+# widest_line: the length of the longest line on standard input, trailing spaces left out.
+widest_line() {
+  local widest=0 line
+  while IFS= read -r line; do
+    line="${line%"${line##*[! ]}"}"
+    ((${#line} > widest)) && widest=${#line}
+  done
+  echo "$widest"
+}
+
 # target: the tmux session the helpers read and type into (t, or a test's own).
 target=t
 screen() { tmux -L "$socket" capture-pane -p -t "$target" -S -200; }
@@ -158,11 +168,7 @@ while [[ $(tmux -L "$socket" display -p -t r '#{pane_width}') != 100 ]]; do slee
 keys 'show geometry' Enter
 wait_for '^In \[3\]:' 30
 # -J joins lines the terminal wrapped: a plot drawn for 200 columns shows as longer lines.
-widest=0
-while IFS= read -r line; do
-  line="${line%"${line##*[! ]}"}"
-  ((${#line} > widest)) && widest=${#line}
-done < <(tmux -L "$socket" capture-pane -p -J -t r -S -200 | sed -n '/show geometry/,$p')
+widest=$(tmux -L "$socket" capture-pane -p -J -t r -S -200 | sed -n '/show geometry/,$p' | widest_line)
 label="show geometry after a resize to 100 columns fits in 100 (widest line: $widest)"
 check test "$widest" -le 100 -a "$widest" -gt 60
 keys '%config' Enter
@@ -179,14 +185,7 @@ wait_for '^In \[1\]:' 20
 keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1]' Enter
 keys 'train 1000000 live' Enter
 # widest_joined: the widest line on the screen, lines the terminal wrapped joined again.
-widest_joined() {
-  local widest=0 line
-  while IFS= read -r line; do
-    line="${line%"${line##*[! ]}"}"
-    ((${#line} > widest)) && widest=${#line}
-  done < <(tmux -L "$socket" capture-pane -p -J -t "$target")
-  echo "$widest"
-}
+widest_joined() { tmux -L "$socket" capture-pane -p -J -t "$target" | widest_line; }
 if wait_for 'model1: step [0-9]+ \(' 60; then
   before=$(widest_joined)
   tmux -L "$socket" resize-window -t z -x 80 -y 40
@@ -215,11 +214,7 @@ if wait_for 'ETA' 30; then
   wait_for '^In \[2\]:' 120
   # What is on the screen now, wrapped lines joined, up to the next prompt.
   training=$(tmux -L "$socket" capture-pane -p -J -t p -S -200 | sed -n '/train 8000/,/^In \[2\]/p')
-  widest=0
-  while IFS= read -r line; do
-    line="${line%"${line##*[! ]}"}"
-    ((${#line} > widest)) && widest=${#line}
-  done <<<"$training"
+  widest=$(widest_line <<<"$training")
   label="the progress line fits 60 columns (widest line: $widest) and leaves no stale copies"
   check test "$widest" -le 60 -a "$(grep -c 'ETA' <<<"$training")" -eq 0
   label="one summary line (steps, loss, time) stays when training ends"

@@ -6,23 +6,11 @@ import XCTest
 /// 132 and a crash dump, as Foundation's FileHandle.write gave).
 final class OutputFailureTests: XCTestCase {
   /// The toy built beside this test bundle.
-  static var toy: String {
-    Bundle.main.bundleURL.appendingPathComponent("toy").path
-  }
+  static var toy: String { BuiltToy.path }
 
-  /// Runs `script` in sh with $TOY set and `zero` as $0; returns its standard output
-  /// (standard error folded in where the script says so).
+  /// Runs `script` in sh with `zero` as $0 (standard error folded in where the script says so).
   func shell(_ script: String, zero: String = "sh") throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", script, zero]
-    process.environment = ["TOY": Self.toy, "PATH": "/usr/bin:/bin"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: output, as: UTF8.self)
+    try BuiltToy.shell(script, arguments: [zero])
   }
 
   override func setUpWithError() throws {

@@ -4,9 +4,7 @@ import XCTest
 /// SIGTERM and SIGHUP during a save remove the temporary `.NAME.PID.RAND.tmp` file (as a
 /// failed save does) and end toy with the signal's conventional status.
 final class TerminationTests: XCTestCase {
-  static var toy: String {
-    Bundle.main.bundleURL.appendingPathComponent("toy").path
-  }
+  static var toy: String { BuiltToy.path }
 
   override func setUpWithError() throws {
     guard FileManager.default.isExecutableFile(atPath: Self.toy) else {
@@ -33,16 +31,7 @@ final class TerminationTests: XCTestCase {
       echo "rc=$?"
       ls -a | grep -v '^\.\.\?$'
       """#
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/bin/sh")
-    process.arguments = ["-c", script, directory.path, signal]
-    process.environment = ["TOY": Self.toy, "PATH": "/usr/bin:/bin"]
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return String(decoding: output, as: UTF8.self)
+    return try BuiltToy.shell(script, arguments: [directory.path, signal])
   }
 
   func testSIGTERMDuringASaveRemovesTheTemporaryFile() throws {
