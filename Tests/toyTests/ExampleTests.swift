@@ -5,15 +5,9 @@ import XCTest
 /// `TOY_RELEASE_BIN` to its path; without it these tests skip): every example in fast mode
 /// against its golden output, and the paper's results from the numbers the scripts print.
 final class ExampleTests: XCTestCase {
-  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+  static let repository = ToyRun.repository
 
-  func binary() throws -> String {
-    guard let path = ProcessInfo.processInfo.environment["TOY_RELEASE_BIN"], !path.isEmpty else {
-      throw XCTSkip("set TOY_RELEASE_BIN to a release build of toy (scripts/test does)")
-    }
-    return path
-  }
+  func binary() throws -> String { try ToyRun.binary() }
 
   /// Runs toy with `arguments` (and `input` on its standard input); returns its exit status
   /// and standard output.
@@ -104,83 +98,8 @@ final class ExampleTests: XCTestCase {
       GoldenText.difference(expected: golden, actual: golden.replacingOccurrences(of: "⠀⠀⠀⠀⠀⠀", with: "⣿⣿⣿⣿⣿⣿")))
   }
 
-  // MARK: The paper's results
-
-  /// The `application/vnd.toy.display+json` payloads of a run with `--format json`, by statement.
-  func payloads(_ arguments: [String]) throws -> [(statement: String, data: Any)] {
-    let (status, output) = try run(["--format", "json", "--color", "never"] + arguments)
-    XCTAssertEqual(status, 0, "toy \(arguments.joined(separator: " ")) exited with \(status)")
-    return try output.split(separator: "\n").map { line in
-      let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-      let bundle = object?["data"] as? [String: Any]
-      let payload = bundle?[ToyRun.mimeType] as? [String: Any]
-      let inner = payload?["data"] as? [String: Any]
-      return (object?["statement"] as? String ?? "", inner?["data"] ?? NSNull())
-    }
-  }
-
-  func payload(_ all: [(statement: String, data: Any)], _ statement: String, occurrence: Int = 0) throws -> Any {
-    let matches = all.filter { $0.statement == statement }
-    guard occurrence < matches.count else {
-      throw XCTSkip("no output for '\(statement)'")
-    }
-    return matches[occurrence].data
-  }
-
-  /// Paper §3.4: toy's theory panel is the cheapest candidate, derived here from the
-  /// candidates' losses; trained models far from the boundaries land in the theory's phase.
-  func testPhaseChange() throws {
-    let script = """
-      model n=2 m=1 importance=[1, r] density=s seeds=10 for r in [0.1, 10], s in [1, 0.01]
-      train 10000
-      show phase
-      model n=3 m=2 importance=[1, 1, r] density=s seeds=4 for r in [0.1, 10], s in [1, 0.01]
-      train 3000
-      show phase
-      """
-    let all = try payloads(["-e", script])
-    for (occurrence, features) in [(0, 2), (1, 3)] {
-      let data = try XCTUnwrap(try payload(all, "show phase", occurrence: occurrence) as? [String: Any])
-      let theory = try XCTUnwrap(data["theory"] as? [String: Any])
-      let rs = try XCTUnwrap(theory["relative_importance"] as? [Double])
-      let ss = try XCTUnwrap(theory["density"] as? [Double])
-      let cells = try XCTUnwrap(theory["cells"] as? [[Double]])
-      let names = try XCTUnwrap(theory["categories"] as? [String])
-      var agree = 0
-      for (row, rowDensity) in ss.enumerated() {
-        // Rows past density 1 (the axes reach half a step past the sweep) are the theory at 1.
-        let s = min(rowDensity, 1)
-        for (column, r) in rs.enumerated() {
-          // The cheapest candidate in closed form (paper-notes §3.4), derived in the test.
-          let best = PhaseClaimTests.Grid.theory(features: features, r: r, s: s)
-          if names[Int(cells[row][column])] == best { agree += 1 }
-        }
-      }
-      XCTAssertGreaterThanOrEqual(Double(agree), 0.99 * Double(rs.count * ss.count), "n=\(features) theory")
-      guard features == 2 else { continue }
-      // Empirical rows run from dense to sparse, columns from r = 0.1 to 10.
-      let norm = try XCTUnwrap(data["norm"] as? [[Double]])
-      let superposition = try XCTUnwrap(data["superposition"] as? [[Double]])
-      XCTAssertLessThan(norm[0][0], 0.25, "dense, unimportant: the extra feature is ignored")
-      XCTAssertGreaterThan(norm[0][1], 0.75, "dense, important: a dimension of its own")
-      XCTAssertLessThan(superposition[0][1], 0.5, "dense, important: not shared")
-      XCTAssertGreaterThan(norm[1][1], 0.75, "sparse, important: represented")
-      XCTAssertGreaterThan(superposition[1][1], 0.5, "sparse, important: in superposition")
-      // The best seed's candidate, and the fraction of the ten seeds in each.
-      let phase = try XCTUnwrap(data["phase"] as? [[String]])
-      XCTAssertEqual(phase[0], ["not represented", "dedicated dimension"])
-      XCTAssertEqual(phase[1][1], "superposition")
-      let fractions = try XCTUnwrap(data["fractions"] as? [String: [[Double]]])
-      for (row, column) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-        let total = fractions.values.reduce(0) { $0 + $1[row][column] }
-        XCTAssertEqual(total, 1, accuracy: 1e-9, "the fractions at (\(row), \(column)) add up")
-        XCTAssertGreaterThanOrEqual(try XCTUnwrap(fractions[phase[row][column]])[row][column], 0.1)
-      }
-    }
-  }
-
-  // The other results of the paper are the examples' claims: see examples/README.md and the
-  // *ClaimTests files.
+  // The paper's results are the examples' claims: see examples/README.md and the *ClaimTests
+  // files.
 }
 
 /// Compares a run's text with its golden text loosely enough that a faster kernel (a few

@@ -98,4 +98,56 @@ final class PhaseClaimTests: XCTestCase {
       }
     }
   }
+
+  /// Paper §3.4: toy's theory panel is the cheapest candidate, derived here from the
+  /// candidates' losses; trained models far from the boundaries land in the theory's phase.
+  func testPhaseChangeOnAFourPointGridFarFromTheBoundaries() throws {
+    let script = """
+      model n=2 m=1 importance=[1, r] density=s seeds=10 for r in [0.1, 10], s in [1, 0.01]
+      train 10000
+      show phase
+      model n=3 m=2 importance=[1, 1, r] density=s seeds=4 for r in [0.1, 10], s in [1, 0.01]
+      train 3000
+      show phase
+      """
+    let run = try ToyRun.of(["-e", script])
+    for (occurrence, features) in [(0, 2), (1, 3)] {
+      let data: [String: Any] = try run.data("show phase", occurrence: occurrence)
+      let theory = try XCTUnwrap(data["theory"] as? [String: Any])
+      let rs = try XCTUnwrap(theory["relative_importance"] as? [Double])
+      let ss = try XCTUnwrap(theory["density"] as? [Double])
+      let cells = try XCTUnwrap(theory["cells"] as? [[Double]])
+      let names = try XCTUnwrap(theory["categories"] as? [String])
+      var agree = 0
+      for (row, rowDensity) in ss.enumerated() {
+        // Rows past density 1 (the axes reach half a step past the sweep) are the theory at 1.
+        let s = min(rowDensity, 1)
+        for (column, r) in rs.enumerated() {
+          // The cheapest candidate in closed form (paper-notes §3.4), derived in the test.
+          let best = Grid.theory(features: features, r: r, s: s)
+          if names[Int(cells[row][column])] == best { agree += 1 }
+        }
+      }
+      XCTAssertGreaterThanOrEqual(Double(agree), 0.99 * Double(rs.count * ss.count), "n=\(features) theory")
+      guard features == 2 else { continue }
+      // Empirical rows run from dense to sparse, columns from r = 0.1 to 10.
+      let norm = try XCTUnwrap(data["norm"] as? [[Double]])
+      let superposition = try XCTUnwrap(data["superposition"] as? [[Double]])
+      XCTAssertLessThan(norm[0][0], 0.25, "dense, unimportant: the extra feature is ignored")
+      XCTAssertGreaterThan(norm[0][1], 0.75, "dense, important: a dimension of its own")
+      XCTAssertLessThan(superposition[0][1], 0.5, "dense, important: not shared")
+      XCTAssertGreaterThan(norm[1][1], 0.75, "sparse, important: represented")
+      XCTAssertGreaterThan(superposition[1][1], 0.5, "sparse, important: in superposition")
+      // The best seed's candidate, and the fraction of the ten seeds in each.
+      let phase = try XCTUnwrap(data["phase"] as? [[String]])
+      XCTAssertEqual(phase[0], ["not represented", "dedicated dimension"])
+      XCTAssertEqual(phase[1][1], "superposition")
+      let fractions = try XCTUnwrap(data["fractions"] as? [String: [[Double]]])
+      for (row, column) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+        let total = fractions.values.reduce(0) { $0 + $1[row][column] }
+        XCTAssertEqual(total, 1, accuracy: 1e-9, "the fractions at (\(row), \(column)) add up")
+        XCTAssertGreaterThanOrEqual(try XCTUnwrap(fractions[phase[row][column]])[row][column], 0.1)
+      }
+    }
+  }
 }
