@@ -77,7 +77,8 @@ public enum FileWriter {
   /// a large file is streamed rather than held in memory. If `produce` throws, the temporary
   /// file is removed and the target stays as it was.
   public static func replace(
-    _ path: String, producing produce: (_ write: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) -> Void
+    _ path: String,
+    producing produce: (_ write: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) -> Void
   ) throws(Failure) {
     let target = try resolve(NSString(string: path).expandingTildeInPath)
     let url = URL(fileURLWithPath: target.path)

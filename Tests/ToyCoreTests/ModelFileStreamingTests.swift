@@ -64,10 +64,12 @@ final class ModelFileStreamingTests: XCTestCase {
       for chunkSize in [1, 7, 4096, 1 << 20] {
         let (bytes, _) = streamed(model, chunkSize: chunkSize)
         guard bytes != expected else { continue }
-        let at = zip(bytes, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        let at =
+          zip(bytes, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
           ?? min(bytes.count, expected.count)
         let context = { (b: [UInt8]) in String(decoding: b[max(0, at - 60)..<min(b.count, at + 40)], as: UTF8.self) }
-        XCTFail("model \(index), chunk \(chunkSize): differs at byte \(at):\n\(context(bytes))\n---\n\(context(expected))")
+        XCTFail(
+          "model \(index), chunk \(chunkSize): differs at byte \(at):\n\(context(bytes))\n---\n\(context(expected))")
       }
     }
   }
@@ -110,7 +112,8 @@ final class ModelFileStreamingTests: XCTestCase {
     var values: [Float] = [
       0, -0, 1, -1, 0.1, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, .leastNormalMagnitude,
       Float.leastNormalMagnitude.nextDown,
-      .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 16_777_216, Float(16_777_216).nextUp, 1e10, 8.589973e9, 3.4e38,
+      .greatestFiniteMagnitude, -.greatestFiniteMagnitude, 16_777_216, Float(16_777_216).nextUp, 1e10, 8.589973e9,
+      3.4e38,
       Float(bitPattern: ExactFloats.doubleRoundingTrap), Float(2).nextUp, Float(2).nextDown,
     ]
     for exponent in -126...127 { values.append(Float(sign: .plus, exponent: exponent, significand: 1)) }
