@@ -73,16 +73,17 @@ extension ToyModel {
 
   private func writeInstance<Failure: Error>(_ i: Int, to out: inout JSONStream<Failure>) throws(Failure) {
     let block = i * parameterCount
+    // Sorted keys: W, W2, adam_m, adam_v, b, then the rest.
     try out.open("{")
-    try writeParameters(parameters, block: block, to: &out)
-    try out.key("adam_m")
-    try out.open("{")
-    try writeParameters(firstMoment, block: block, to: &out)
-    try out.close("}")
-    try out.key("adam_v")
-    try out.open("{")
-    try writeParameters(secondMoment, block: block, to: &out)
-    try out.close("}")
+    try writeWeights(parameters, block: block, to: &out)
+    for (name, moment) in [("adam_m", firstMoment), ("adam_v", secondMoment)] {
+      try out.key(name)
+      try out.open("{")
+      try writeWeights(moment, block: block, to: &out)
+      try writeBias(moment, block: block, to: &out)
+      try out.close("}")
+    }
+    try writeBias(parameters, block: block, to: &out)
     try out.key("feature_probability")
     try out.floats(density[i * n..<(i + 1) * n])
     try out.key("importance")
@@ -94,8 +95,8 @@ extension ToyModel {
     try out.close("}")
   }
 
-  /// The keys `W`, `W2` (abs only) and `b` of one instance's block of `values`.
-  private func writeParameters<Failure: Error>(
+  /// The keys `W` and `W2` (abs only) of one instance's block of `values`.
+  private func writeWeights<Failure: Error>(
     _ values: [Float], block: Int, to out: inout JSONStream<Failure>
   ) throws(Failure) {
     func rows(at offset: Int, to out: inout JSONStream<Failure>) throws(Failure) {
@@ -110,6 +111,12 @@ extension ToyModel {
       try out.key("W2")
       try rows(at: outputWeightsOffset, to: &out)
     }
+  }
+
+  /// The key `b` of one instance's block of `values`.
+  private func writeBias<Failure: Error>(
+    _ values: [Float], block: Int, to out: inout JSONStream<Failure>
+  ) throws(Failure) {
     try out.key("b")
     try out.floats(values[block + biasOffset..<block + biasOffset + n])
   }

@@ -74,7 +74,7 @@ final class ModelFileStreamingTests: XCTestCase {
     }
   }
 
-  /// The sink never gets more than a chunk and one number's line, whatever the model's size.
+  /// The sink never gets more than a chunk and a line or two, whatever the model's size.
   func testChunksStayBoundedAsTheModelGrows() throws {
     for seeds in [1, 40] {
       let model = try ToyModel(
@@ -82,7 +82,7 @@ final class ModelFileStreamingTests: XCTestCase {
         density: Array(repeating: Array(repeating: 1, count: 50), count: seeds))
       let (bytes, largest) = streamed(model, chunkSize: 4096)
       XCTAssertGreaterThan(bytes.count, 4096 * seeds)
-      XCTAssertLessThanOrEqual(largest, 4096 + 64, "seeds \(seeds)")
+      XCTAssertLessThanOrEqual(largest, 4096 + 256, "seeds \(seeds)")
     }
   }
 
