@@ -152,3 +152,33 @@ extension ModelFile.Parameters {
     weights.flatMap { $0 } + (outputWeights ?? []).flatMap { $0 } + bias
   }
 }
+
+extension ModelFile {
+  /// The keys that fix a model's size, `n`, `m` and the number of instances, read before
+  /// the rest: a file claiming more numbers than toy holds is refused by its counts, without
+  /// decoding (and checking) every instance first. A count that is absent or not a plain
+  /// whole number is nil, left to the full decoding, which names it.
+  public struct Shape: Sendable, Equatable {
+    public var n: Int?
+    public var m: Int?
+    public var instances: Int?
+
+    public init(n: Int?, m: Int?, instances: Int?) {
+      self.n = n
+      self.m = m
+      self.instances = instances
+    }
+
+    /// Throws `sizeTooLarge` when the counts alone pass `ToyModel.sizeLimit`.
+    public func check() throws(ModelFileError) {
+      guard let n, let m, let instances, n >= 1, m >= 1, instances >= 1 else { return }
+      do {
+        try ToyModel.checkSize(n: n, m: m, instances: instances)
+      } catch .sizeTooLarge(let floats, let limit) {
+        throw .sizeTooLarge(floats: floats, limit: limit)
+      } catch {
+        return
+      }
+    }
+  }
+}

@@ -63,6 +63,23 @@ public enum FileWriter {
 
   /// `~/` at the start of `path` is the home directory, as in a shell (and as reading does).
   public static func replace(_ path: String, with data: Data) throws(Failure) {
+    try replace(path) { (write) throws(Failure) in
+      // `withUnsafeBytes` rethrows untyped errors, so the write's is carried out by hand.
+      var failure: Failure?
+      data.withUnsafeBytes { bytes in
+        do throws(Failure) { try write(bytes) } catch { failure = error }
+      }
+      if let failure { throw failure }
+    }
+  }
+
+  /// Writes what `produce` hands to its `write` function, in as many pieces as it likes, so
+  /// a large file is streamed rather than held in memory. If `produce` throws, the temporary
+  /// file is removed and the target stays as it was.
+  public static func replace(
+    _ path: String,
+    producing produce: (_ write: (UnsafeRawBufferPointer) throws(Failure) -> Void) throws(Failure) -> Void
+  ) throws(Failure) {
     let target = try resolve(NSString(string: path).expandingTildeInPath)
     let url = URL(fileURLWithPath: target.path)
     let directory = url.deletingLastPathComponent().path
@@ -70,18 +87,13 @@ public enum FileWriter {
       beside: url, in: directory, private: target.existing != nil)
     announce(temporary)
     defer { writing.store(false, ordering: .releasing) }
-    var written = 0
-    let failure: String? = data.withUnsafeBytes { bytes in
-      guard let base = bytes.baseAddress else { return nil }
-      while written < bytes.count {
-        let result = write(descriptor, base + written, bytes.count - written)
-        if result < 0 {
-          if errno == EINTR { continue }
-          return lastErrorText()
-        }
-        written += result
+    var failure: String?
+    do {
+      try produce { (bytes) throws(Failure) in
+        if let reason = writeAll(bytes, to: descriptor) { throw .system(reason) }
       }
-      return nil
+    } catch {
+      failure = error.reason
     }
     let kept = failure ?? target.existing.flatMap { keepOwnerAndMode(of: $0, on: descriptor) }
     let synced = kept ?? (fsync(descriptor) == 0 ? nil : lastErrorText())
@@ -95,6 +107,21 @@ public enum FileWriter {
       unlink(temporary)
       throw .system(reason)
     }
+  }
+
+  /// Writes every byte, retrying after a signal; the system's words for a failure.
+  private static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> String? {
+    guard let base = bytes.baseAddress else { return nil }
+    var written = 0
+    while written < bytes.count {
+      let result = write(descriptor, base + written, bytes.count - written)
+      if result < 0 {
+        if errno == EINTR { continue }
+        return lastErrorText()
+      }
+      written += result
+    }
+    return nil
   }
 
   /// The file a write to `path` replaces: `path` itself, or the file its symlinks lead to

@@ -9,21 +9,16 @@ import ToyCore
 ///
 /// The core builds and checks a `ModelFile`; this is the I/O around it. Saving writes a
 /// temporary file beside the target and renames it over the target, so the target is
-/// always either the old file or the whole new one. Floats go through Foundation's
-/// `JSONEncoder` and `JSONDecoder`, which round-trip every Float32 bit for bit (see
-/// ModelFile+Encoding.swift for the one value written specially).
+/// always either the old file or the whole new one. The file is streamed from the model
+/// (ModelFile+Streaming.swift) in the bytes `JSONEncoder` would write; `JSONDecoder` reads
+/// it. Both round-trip every Float32 bit for bit (see ModelFile+Encoding.swift for the one
+/// value written specially).
 public enum ModelStore {
   public static func save(_ model: ToyModel, to path: String) throws(ModelStoreError) {
-    let file = model.file
-    do { try file.validate() } catch { throw .notSavable(path: path, error) }
-    let data: Data
+    do { try model.checkSavable() } catch { throw .notSavable(path: path, error) }
     do {
-      data = try encoder.encode(file)
-    } catch {
-      throw .writeFailed(path: path, reason: "\(error)")
-    }
-    do {
-      try FileWriter.replace(path, with: data + [UInt8(ascii: "\n")])
+      // Streamed: the memory a save takes does not grow with the model.
+      try FileWriter.replace(path) { (write) throws(FileWriter.Failure) in try model.writeFile(to: write) }
     } catch {
       throw .writeFailed(path: path, reason: error.reason)
     }
@@ -57,7 +52,10 @@ public enum ModelStore {
     guard !data.isEmpty else { throw .empty(path: path) }
     let decoder = JSONDecoder()
     do {
-      // The header first: another program's file or a later version is named as such.
+      // The counts first, from the bytes: a file claiming 20,000 big instances is refused at
+      // once, before a decoder turns it all into values.
+      try shape(of: data).check()
+      // Then the header: another program's file or a later version is named as such.
       try decoder.decode(ModelFile.Header.self, from: data).check()
       if let key = duplicateKey(in: data) { throw ModelStoreError.duplicateKey(path: path, key: key) }
       return try ToyModel(file: decoder.decode(ModelFile.self, from: data))

@@ -305,6 +305,54 @@ final class ModelStoreTests: XCTestCase {
     XCTAssertEqual(try contents(), ["x.csv"], "no temporary file is left behind")
   }
 
+  /// A streamed write that fails part way (a full disk, here a producer that throws after
+  /// its first piece) leaves the old file as it was and no temporary file behind.
+  func testAStreamedWriteThatFailsKeepsTheOldFile() throws {
+    let path = "\(directory)/model.json"
+    try FileWriter.replace(path, with: "old\n")
+    XCTAssertThrowsError(
+      try FileWriter.replace(path) { (write) throws(FileWriter.Failure) in
+        let piece = UnsafeMutableRawBufferPointer.allocate(byteCount: 8, alignment: 1)
+        defer { piece.deallocate() }
+        piece.copyBytes(from: Array("new, but".utf8))
+        try write(UnsafeRawBufferPointer(piece))
+        throw .system("no space left on device")
+      }
+    ) { error in
+      XCTAssertEqual((error as? FileWriter.Failure)?.reason, "no space left on device")
+    }
+    XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "old\n")
+    XCTAssertEqual(try contents(), ["model.json"])
+  }
+
+  /// A saved file is the bytes `JSONEncoder` writes for the model's file, plus a newline.
+  func testSavedBytesAreTheEncoders() throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    for kind in ModelKind.allCases {
+      let model = try makeModel(kind)
+      let path = "\(directory)/\(kind.rawValue).json"
+      try ModelStore.save(model, to: path)
+      XCTAssertEqual(
+        try Data(contentsOf: URL(fileURLWithPath: path)), try encoder.encode(model.file) + [UInt8(ascii: "\n")],
+        "\(kind)")
+    }
+  }
+
+  /// A file whose counts pass the size limit is refused by its size, before its instances are
+  /// decoded one by one (they are not even the right shape here: the count decides).
+  func testAFileClaimingTooManyInstancesIsRefusedByItsSize() throws {
+    var json = try savedJSON()
+    json["n"] = 50
+    json["m"] = 45
+    let instance = (json["instances"] as! [Any])[0]
+    json["instances"] = [Any](repeating: instance, count: 20_000)
+    let error = try loadError(writing: try text(json))
+    let size = 3 * 20_000 * (2 * 50 * 45 + 50)
+    XCTAssertEqual(
+      error, "\(directory)/model.json: the model would need \(size) numbers, more than the limit of \(1 << 28)")
+  }
+
   /// A target that is not a regular file (here a FIFO; as root also /dev/full) is refused
   /// by name and left as it was, not replaced by a regular file.
   func testSaveRefusesATargetThatIsNotARegularFile() throws {

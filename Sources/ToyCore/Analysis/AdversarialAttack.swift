@@ -56,18 +56,22 @@ public struct AdversarialAttack: Sendable, Equatable {
     var best = AdversarialAttack(
       feature: nil, budgetFraction: budgetFraction, budget: budget, direction: [Double](repeating: 0, count: n),
       cleanLoss: cleanLoss, attackedLoss: cleanLoss)
+    // Every feature's row of the attack map, (W_out,i · W_j) over input features j, as a
+    // unit direction; rows with zero norm are skipped.
+    var features: [Int] = []
+    var directions: [[Double]] = []
     for i in 0..<n {
-      // Row i of the attack map: (W_out,i · W_j) over input features j.
       let row = p.w.map { wj in zip(outputRows[i], wj).reduce(0.0) { $0 + $1.0 * $1.1 } }
       let norm = row.reduce(0.0) { $0 + $1 * $1 }.squareRoot()
       guard norm >= .leastNormalMagnitude, norm.isFinite else { continue }
-      let direction = row.map { $0 / norm }
-      let attacked = evaluator.loss(direction: direction, budgetFraction: budgetFraction)
-      if best.feature == nil || attacked > best.attackedLoss {
-        best = AdversarialAttack(
-          feature: i, budgetFraction: budgetFraction, budget: budget, direction: direction, cleanLoss: cleanLoss,
-          attackedLoss: attacked)
-      }
+      features.append(i)
+      directions.append(row.map { $0 / norm })
+    }
+    let attacked = evaluator.losses(directions: directions, budgetFraction: budgetFraction)
+    for (index, i) in features.enumerated() where best.feature == nil || attacked[index] > best.attackedLoss {
+      best = AdversarialAttack(
+        feature: i, budgetFraction: budgetFraction, budget: budget, direction: directions[index],
+        cleanLoss: cleanLoss, attackedLoss: attacked[index])
     }
     return best
   }
