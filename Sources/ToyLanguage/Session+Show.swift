@@ -35,7 +35,7 @@ extension Session {
     let color = try given["color"].map { p throws(Diagnostic) in try choice(p, "color", default: "auto", source) }
     guard !dryRun else { return }
     emit(
-      text: plot.plainText(options), json: payload, statement, svg: plot.svgDocument, plot: plot,
+      text: plot.plainText(options), json: payload, statement, svg: plot.svgDocument(svgStyle), plot: plot,
       textOptions: options, color: color == "auto" ? nil : color)
   }
 
@@ -57,7 +57,7 @@ extension Session {
     guard !dryRun else { return }
     let text: String
     switch suffix {
-    case "svg": text = plot.svgDocument
+    case "svg": text = plot.svgDocument(svgStyle)
     case "json": text = JSON.write(payload) + "\n"
     case "csv": text = CSVTable.write(payload)
     default: text = plot.plainText(options) + "\n"

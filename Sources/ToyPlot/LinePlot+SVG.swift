@@ -1,14 +1,15 @@
 /// Line plots in SVG: one polyline per unbroken run of points, isolated points as dots.
 /// Long series (a loss per step) are thinned to points at least half a pixel apart.
 extension LinePlot {
-  public func svg() -> SVGWriter {
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    func color(of index: Int) -> RGB { self.color(of: index, theme: style.theme) }
     let legend = series.indices.filter { !series[$0].name.isEmpty }.map {
       XYFrame.SVGLegendItem(
         name: series[$0].name, color: color(of: $0), opacity: series[$0].faint ? Self.faintOpacity : 1)
     }
     // Faint series first, so that the others are drawn over them.
     let order = series.indices.filter { series[$0].faint } + series.indices.filter { !series[$0].faint }
-    return frame.svg(title: title, legend: legend, notes: notes) { svg, layout in
+    return frame.svg(title: title, legend: legend, notes: notes, style: style) { svg, layout in
       for index in order {
         let (width, opacity) = series[index].faint ? (1.0, Self.faintOpacity) : (1.5, 1.0)
         var run: [(Double, Double)] = []

@@ -18,7 +18,7 @@ final class PanelGridTests: XCTestCase {
         lines: Array(repeating: line, count: min(rows, options.height ?? rows)), foreground: RGB(0, 0, 255))
     }
 
-    func svg() -> SVGWriter {
+    func svg(_ style: SVGStyle) -> SVGWriter {
       var svg = SVGWriter(width: 100, height: 40 + 10 * Double(rows))
       svg.rect(x: 0, y: 0, width: 100, height: 40, fill: RGB(0, 0, 255))
       return svg
@@ -78,7 +78,7 @@ final class PanelGridTests: XCTestCase {
     struct Wide: Plot {
       var title: String? { "wide" }
       func textGrid(_ options: TextOptions) -> TextGrid { TextGrid(lines: [String(repeating: "W", count: 500)]) }
-      func svg() -> SVGWriter { SVGWriter(width: 10, height: 10) }
+      func svg(_ style: SVGStyle) -> SVGWriter { SVGWriter(width: 10, height: 10) }
     }
     let text = PanelGrid([Wide(), Block(letter: "n", widest: 4)], columns: 2).plainText(TextOptions(width: 40))
     assertEqualWidths(text, limit: 40)
