@@ -25,6 +25,7 @@ extension LinePlot {
             flush()
             continue
           }
+          if series[index].dots { svg.circle(x: p.0, y: p.1, radius: 3, fill: color(of: index), opacity: opacity) }
           // Points closer than half a pixel to the last one kept add nothing but bytes.
           if let last = run.last, abs(last.0 - p.0) < 0.5, abs(last.1 - p.1) < 0.5 { continue }
           run.append(p)

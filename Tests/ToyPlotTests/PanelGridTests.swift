@@ -107,4 +107,31 @@ final class PanelGridTests: XCTestCase {
     XCTAssertEqual(PanelGrid([], title: "none").plainText(TextOptions(width: 40)), "none")
     XCTAssertTrue(PanelGrid([]).svgDocument.hasSuffix("</svg>\n"))
   }
+
+  /// Panels on one colour scale share one colour bar at the figure's right; panels on
+  /// different scales keep their own.
+  func testPanelsOnOneScaleShareOneColourBar() {
+    let bars = (0..<3).map { BarChart([1, 0.5, 0.2], colors: [0, 0.5, 1], title: "panel \($0)") }
+    let shared = PanelGrid(bars).svgDocument
+    XCTAssertEqual(shared.components(separatedBy: ">superposition</text>").count - 1, 1)
+    var other = bars
+    other[2].colorRange = 0...2
+    let separate = PanelGrid(other).svgDocument
+    XCTAssertEqual(separate.components(separatedBy: ">superposition</text>").count - 1, 3)
+    let heatmaps = (0..<2).map { Heatmap([[1, -0.5], [-0.5, 1]], limit: 1, title: "h\($0)") }
+    // One colour bar: its outline, beside the two matrices' outlines.
+    XCTAssertEqual(PanelGrid(heatmaps).svgDocument.components(separatedBy: "fill=\"none\"").count - 1, 3)
+  }
+
+  /// A sweep's panels go in one row while it is at most `maximumSVGWidth` wide, else in
+  /// balanced rows.
+  func testSweepsGoInOneRowWhenTheyFit() {
+    XCTAssertEqual(PanelGrid.svgColumns(count: 5, cellWidth: 320, space: 16, columns: nil), 5)
+    XCTAssertEqual(PanelGrid.svgColumns(count: 4, cellWidth: 500, space: 16, columns: nil), 4)
+    // 2400 px hold seven 320-px panels: ten go in two rows of five, not seven and three.
+    XCTAssertEqual(PanelGrid.svgColumns(count: 10, cellWidth: 320, space: 16, columns: nil), 5)
+    XCTAssertEqual(PanelGrid.svgColumns(count: 10, cellWidth: 320, space: 16, columns: 2), 2)
+    let row = PanelGrid((0..<5).map { _ in VectorPlot([[1, 0], [0, 1]]) }).svg()
+    XCTAssertEqual(row.width, 5 * 320 + 4 * 16)
+  }
 }
