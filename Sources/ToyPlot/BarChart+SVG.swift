@@ -17,7 +17,8 @@ extension BarChart {
     let plotWidth = values.count * slot
     let baseline = plotTop + plotHeight
     let barX = left + plotWidth + 28
-    let colorBarWidth = showsColorBar ? 12 + Int(style.textWidth(6)) + max(0, Int(style.textWidth(colorTitle.count)) - 52) : 0
+    let colorBarWidth =
+      showsColorBar ? 12 + Int(style.textWidth(6)) + max(0, Int(style.textWidth(colorTitle.count)) - 52) : 0
     let width = barX + colorBarWidth
     var svg = SVGWriter(width: Double(width), height: Double(baseline) + 34 * s, style: style)
 

@@ -58,7 +58,8 @@ extension NeuronStackPlot {
       let x = Double(left + gap / 2 + neuron * (column + gap)) + Double(column) / 2
       svg.text(label(neuron: neuron), x: x, y: bottom + 16 * s, size: 10, anchor: .middle)
     }
-    svg.text(Self.neuronAxisTitle, x: Double(left) + Double(plotWidth) / 2, y: bottom + 32 * s, size: 11, anchor: .middle)
+    svg.text(
+      Self.neuronAxisTitle, x: Double(left) + Double(plotWidth) / 2, y: bottom + 32 * s, size: 11, anchor: .middle)
     svg.text(
       Self.weightAxisTitle, x: 14 * s, y: (Double(top) + max(bottom, axis + 1)) / 2, size: 11, anchor: .middle,
       rotate: -90)

@@ -44,7 +44,9 @@ public struct SVGWriter: Sendable {
   public mutating func rect(
     x: Double, y: Double, width: Double, height: Double, fill: RGB, stroke: RGB? = nil, area: Bool = false
   ) {
-    var s = (area ? "<rect class=\"area\" " : "<rect ") + "x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
+    var s =
+      (area ? "<rect class=\"area\" " : "<rect ")
+      + "x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
     s += "height=\"\(Self.number(height))\" fill=\"\(fill.hex)\""
     if let stroke { s += " stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(0.5 * style.lineScale))\"" }
     body.append(s + "/>")

@@ -22,7 +22,8 @@ extension VectorPlot {
     let shown = arrows.arrows.filter { !isAtOrigin($0, extent: extent) }
     for arrow in shown {
       svg.line(
-        x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.color(on: style.theme), width: 2,
+        x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.color(on: style.theme),
+        width: 2,
         arrow: true)
     }
     for (x, y) in hiddenPoints.points where abs(x) <= extent && abs(y) <= extent {

@@ -83,7 +83,9 @@ struct PhaseCommand: ParsableCommand {
       writeLine(terminal.render(plot, policy: policy))
       if let svg {
         let fine = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
-        try writeFile(PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument(TerminalPolicy.svgStyle(terminal.theme)), to: svg)
+        try writeFile(
+          PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument(
+            TerminalPolicy.svgStyle(terminal.theme)), to: svg)
       }
       return
     }

@@ -98,7 +98,8 @@ final class SVGContrastTests: XCTestCase {
       let body = text.substring(with: match.range(at: 2))
       var attributes: [String: String] = [:]
       for a in attribute.matches(in: body, range: NSRange(location: 0, length: (body as NSString).length)) {
-        attributes[(body as NSString).substring(with: a.range(at: 1))] = (body as NSString).substring(with: a.range(at: 2))
+        attributes[(body as NSString).substring(with: a.range(at: 1))] = (body as NSString).substring(
+          with: a.range(at: 2))
       }
       return (text.substring(with: match.range(at: 1)), attributes)
     }
@@ -114,7 +115,8 @@ final class SVGContrastTests: XCTestCase {
         let svg = plot.svgDocument(SVGStyle(theme: theme))
         XCTAssertTrue(
           svg.contains("<rect width=\"100%\" height=\"100%\" fill=\"#\(background)\"/>"), "\(name), \(theme): page")
-        for (tag, attributes) in Self.elements(svg) where attributes["class"] != "area" && attributes["width"] != "100%" {
+        for (tag, attributes) in Self.elements(svg) where attributes["class"] != "area" && attributes["width"] != "100%"
+        {
           func check(_ key: String, opacityKey: String, minimum: Double) {
             guard let value = attributes[key], value.hasPrefix("#") else { return }
             let hex = String(value.dropFirst())

@@ -19,7 +19,8 @@ final class FiguresTests: XCTestCase {
     let directory = try temporaryDirectory().appendingPathComponent("slides/figures")
     let example = ToyRun.repository.appendingPathComponent("examples/12-tour.toy").path
     let status = try BuiltToy.shell(
-      "\"$TOY\" run --quick --color never --figures \"$2\" \"$1\" > /dev/null; echo $?", arguments: ["sh", example, directory.path])
+      "\"$TOY\" run --quick --color never --figures \"$2\" \"$1\" > /dev/null; echo $?",
+      arguments: ["sh", example, directory.path])
     XCTAssertEqual(status, "0\n")
     // The example's three show statements, in order: `show wtw` (after `model …; train …;`
     // on one line), `show norms`, `show geometry orient=canonical`.
