@@ -13,9 +13,11 @@ struct RunCommand: ParsableCommand {
       The whole script is checked first, as toy check does: errors stop it early.
       Exit codes: 0 success, 1 a runtime error, 2 syntax errors, 64 bad usage,
       130 interrupted (Ctrl-C; training stops at a step boundary).
-      --figures DIR writes every figure the script draws to DIR (created if needed) as
-      SVG, and as PNG where rsvg-convert is on PATH, numbered in order and named after the
-      statement: 01-show-wtw.svg, 02-show-norms.svg, … The same script gives the same names.
+      --figures DIR writes every figure the script draws to DIR (created if
+      needed) as SVG, and as PNG where rsvg-convert is on PATH, numbered in order
+      and named after the statement: 01-show-wtw.svg, 02-show-norms.svg and so on.
+      The same script gives the same names. --theme projector draws them for a
+      room: larger text, stronger contrast.
       """
   )
 

@@ -48,4 +48,17 @@ final class FiguresTests: XCTestCase {
     XCTAssertTrue(output.contains("--figures \(file.path): a file, not a directory"), output)
     XCTAssertFalse(output.contains("status 0"), output)
   }
+
+  /// `toy run --help` documents --figures, in lines that fit 80 columns (a discussion line
+  /// wider than that is broken by the help renderer after one word).
+  func testRunHelpDocumentsFiguresWithinEightyColumns() throws {
+    let help = try BuiltToy.shell("COLUMNS=80 \"$TOY\" run --help")
+    XCTAssertTrue(help.contains("--figures <dir>"), help)
+    XCTAssertTrue(help.contains("01-show-wtw.svg"), help)
+    let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+    XCTAssertEqual(lines.filter { $0.count > 80 && !$0.hasPrefix("USAGE:") }, [])
+    // No line of the discussion is a lone word left over from a wrapped line.
+    let discussion = lines.prefix { !$0.hasPrefix("USAGE:") }
+    XCTAssertEqual(discussion.filter { !$0.isEmpty && !$0.contains(" ") }, [], help)
+  }
 }
