@@ -61,4 +61,23 @@ final class FiguresTests: XCTestCase {
     let discussion = lines.prefix { !$0.hasPrefix("USAGE:") }
     XCTAssertEqual(discussion.filter { !$0.isEmpty && !$0.contains(" ") }, [], help)
   }
+
+  /// `--theme` reaches the SVGs: dark draws on the dark background, projector with larger
+  /// text; without it the page is white.
+  func testTheThemeOptionReachesTheFigures() throws {
+    let root = try temporaryDirectory()
+    for theme in ["auto", "dark", "projector"] {
+      let status = try BuiltToy.shell(
+        "\"$TOY\" run --theme $2 --figures \"$1/$2\" -e 'model n=3 m=2; show norms' > /dev/null; echo $?",
+        arguments: ["sh", root.path, theme])
+      XCTAssertEqual(status, "0\n", theme)
+    }
+    func svg(_ theme: String) throws -> String {
+      try String(contentsOf: root.appendingPathComponent("\(theme)/01-show-norms.svg"), encoding: .utf8)
+    }
+    XCTAssertTrue(try svg("auto").contains("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"))
+    XCTAssertTrue(try svg("dark").contains("<rect width=\"100%\" height=\"100%\" fill=\"#1e1e1e\"/>"))
+    XCTAssertTrue(try svg("auto").contains("font-size=\"13\""))
+    XCTAssertTrue(try svg("projector").contains("font-size=\"19.5\""), "titles at 1.5 × 13 px")
+  }
 }
