@@ -68,6 +68,9 @@ final class SVGContrastTests: XCTestCase {
         LinePlot.Series("raw", x: [1, 2, 3], y: [3, 1, 2], color: Colormap.categorical[0], faint: true),
         LinePlot.Series("smoothed", x: [1, 2, 3], y: [2, 2, 1.5], color: Colormap.categorical[0]),
       ], logY: true, title: "faint")
+    var sampled = LinePlot.Series("dims", x: [1, 10, 100], y: [1, 0.5, 0.4])
+    sampled.dots = true
+    let dims = LinePlot([sampled], logX: true, references: ReferenceLine.dimensionsPerFeature, title: "dims")
     let scatter = ScatterPlot(x: [1, 2, 2, 5, 10], y: [1, 0.5, 0.75, 0.4, 0], jitter: .gap(0.1), logX: true)
     let vectors = (0..<10).map { k in [cos(Double(k)), sin(Double(k))] }
     let geometry = VectorPlot(
@@ -85,7 +88,8 @@ final class SVGContrastTests: XCTestCase {
       ("bars", bars), ("plain bars", plain), ("heatmap", heatmap), ("large heatmap", big), ("lines", lines),
       ("faint", faint), ("scatter", scatter), ("geometry", geometry), ("neurons", categorical),
       ("neurons by importance", importance), ("phase", PanelGrid.phaseComparison(theory: phase, trained: trained)),
-      ("shared colour bar", PanelGrid([bars, bars])), ("stack", StackedLinePlot([lines, faint])),
+      ("shared colour bar", PanelGrid([bars, bars])), ("stack", StackedLinePlot([lines, faint])), ("dims", dims),
+      ("overview", OverviewFigure(heatmaps: [heatmap, heatmap], bars: [bars, bars], title: "overview")),
     ]
   }
 
