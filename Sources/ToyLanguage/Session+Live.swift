@@ -94,7 +94,8 @@ extension Session {
       [("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps)))]
         + Self.orientation(of: view, canonical: true) + [("data", data)])
     let display = Display(
-      span: statement.span, plain: text, svg: final || liveSVG ? framed.svgDocument : nil, json: JSON.write(payload),
+      span: statement.span, plain: text, svg: final || liveSVG ? framed.svgDocument(svgStyle) : nil,
+      json: JSON.write(payload),
       plot: framed, textOptions: options)
     return (display, payload)
   }

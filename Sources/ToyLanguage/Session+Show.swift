@@ -9,6 +9,7 @@ public enum ShowTargets {
     ("w", "the weights W as a features × hidden heatmap"),
     ("bias", "the bias per feature"),
     ("norms", "‖W_i‖ per feature, coloured by superposition"),
+    ("overview", "the paper's figure: WᵀW and the bias above the norm bars, one column per setting"),
     ("geometry", "the features' directions in 2-D (m = 2)"),
     ("hidden", "hidden states of a batch over the feature directions (m = 2)"),
     ("loss", "the loss over training"),
@@ -35,7 +36,7 @@ extension Session {
     let color = try given["color"].map { p throws(Diagnostic) in try choice(p, "color", default: "auto", source) }
     guard !dryRun else { return }
     emit(
-      text: plot.plainText(options), json: payload, statement, svg: plot.svgDocument, plot: plot,
+      text: plot.plainText(options), json: payload, statement, svg: plot.svgDocument(svgStyle), plot: plot,
       textOptions: options, color: color == "auto" ? nil : color)
   }
 
@@ -57,7 +58,7 @@ extension Session {
     guard !dryRun else { return }
     let text: String
     switch suffix {
-    case "svg": text = plot.svgDocument
+    case "svg": text = plot.svgDocument(svgStyle)
     case "json": text = JSON.write(payload) + "\n"
     case "csv": text = CSVTable.write(payload)
     default: text = plot.plainText(options) + "\n"
@@ -150,7 +151,7 @@ extension Session {
         chosen = numbers.map { Int($0) }
       }
     }
-    let perInstance: Set<String> = ["wtw", "w", "bias", "norms", "geometry", "hidden", "neurons"]
+    let perInstance: Set<String> = ["wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons"]
     if perInstance.contains(target) && chosen.count * views > Self.panelLimit {
       throw Diagnostic(
         "\(chosen.count * views) panels are too many to draw at once", at: parameter?.value.span ?? statementSpan,
@@ -241,6 +242,8 @@ extension Session {
             ])
           })
       )
+    case "overview":
+      return overview(entry, views, named: named)
     case "geometry", "hidden":
       guard model.m == 2 else {
         throw Diagnostic(
@@ -274,8 +277,14 @@ extension Session {
     case "dims":
       let x = instances.map { 1 / densityOf($0) }
       let y = instances.map { geometry($0).dimensionsPerFeature }
+      // A dot at each model's density: the line joins samples, one model each.
+      let series = bySeed(views, "m/‖W‖_F²", x: x, y: y).map { series -> LinePlot.Series in
+        var series = series
+        series.dots = true
+        return series
+      }
       let plot = LinePlot(
-        bySeed(views, "m/‖W‖_F²", x: x, y: y), logX: true, xLabel: "1/(1−S)", yLabel: "dimensions per feature",
+        series, logX: true, xLabel: "1/(1−S)", yLabel: "dimensions per feature",
         references: ReferenceLine.dimensionsPerFeature, title: "\(entry.name): dimensions per feature")
       return (plot, .object([("inverse_density", JSON.numbers(x)), ("dimensions_per_feature", JSON.numbers(y))]))
     case "dimensionality":
@@ -554,6 +563,34 @@ extension Session {
 }
 
 extension Session {
+  /// `show overview`: the paper's figure, one column per setting: WᵀW with the bias beside
+  /// it (on the scales `show wtw` uses) above the norm bars coloured by superposition.
+  func overview(_ entry: ModelEntry, _ views: [SeedView], named: Bool) -> (any Plot, JSON.Node) {
+    let model = entry.model
+    let geometries = views.map { FeatureGeometry(rows: rows(model, $0.instance), hiddenCount: model.m) }
+    let wtw = geometries.map(\.interference)
+    let biases = views.map { model.bias(instance: $0.instance).map(Double.init) }
+    let limit = sharedLimit(wtw)
+    let biasLimit = max(0.1, biases.joined().filter(\.isFinite).map(Swift.abs).max() ?? 0)
+    let heatmaps = views.indices.map { k in
+      Heatmap(wtw[k], side: biases[k], sideLimit: biasLimit, limit: limit, title: label(entry, views[k]))
+    }
+    let bars = geometries.map { g in
+      BarChart(g.norms, colors: g.superposition, marker: model.m < model.n ? model.m : nil, valueTitle: "‖W_i‖")
+    }
+    let title = named && !Self.isAutomaticName(entry.name) ? entry.name : nil
+    return (
+      OverviewFigure(heatmaps: heatmaps, bars: bars, title: title),
+      .array(
+        views.indices.map { k in
+          .object([
+            ("wtw", .array(wtw[k].map(JSON.numbers))), ("b", JSON.numbers(biases[k])),
+            ("norms", JSON.numbers(geometries[k].norms)), ("superposition", JSON.numbers(geometries[k].superposition)),
+          ])
+        })
+    )
+  }
+
   /// The colour limit a heatmap panel would take alone (±1, or its largest |value|), taken
   /// over all the panels of one display.
   func sharedLimit(_ matrices: [[[Double]]]) -> Double {

@@ -103,6 +103,9 @@ public final class Session {
   /// Options for drawing plots in text.
   public var textWidth = 80
   public var ascii = false
+  /// How plots are drawn as SVG (displays, `export … ".svg"`): on a white page unless a
+  /// front end chose a theme (`--theme`, `%config theme=`).
+  public var svgStyle = SVGStyle.standard
   /// The canvas plots use unless `show … canvas=` says otherwise (`%config canvas=`).
   public var defaultCanvas: Canvas?
   /// Worker threads for training (nil: one per core).

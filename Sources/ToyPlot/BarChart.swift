@@ -29,6 +29,8 @@ public struct BarChart: Plot {
   public var valueTitle: String?
   /// Labels under the bars; indices when nil or too short.
   public var labels: [String]?
+  /// Set by a figure that draws one colour bar for all its panels (SVG only).
+  var hidesColorBar = false
 
   public init(
     _ values: [Double], colors colorValues: [Double]? = nil, colorRange: ClosedRange<Double> = 0...1,

@@ -46,16 +46,18 @@ struct ColorBar {
   /// bands on whole pixels so no seams show between them.
   func draw(in svg: inout SVGWriter, x: Double, y: Double, width: Double, height: Int, title: String?) {
     let bands = max(1, height / 2)
+    let s = svg.style.textScale
     for band in 0..<bands {
       let v = low + (high - low) * (Double(band) + 0.5) / Double(bands)
-      svg.rect(x: x, y: y + Double(height - 2 * (band + 1)), width: width, height: 2, fill: color(v))
+      svg.rect(x: x, y: y + Double(height - 2 * (band + 1)), width: width, height: 2, fill: color(v), area: true)
     }
+    svg.frame(x: x, y: y + Double(height - 2 * bands), width: width, height: Double(2 * bands))
     for tick in ticks where tick >= low && tick <= high {
       let fraction = high > low ? (tick - low) / (high - low) : 0.5
       let ty = y + Double(height) - fraction * Double(2 * bands)
-      svg.line(x1: x + width, y1: ty, x2: x + width + 3, y2: ty, stroke: .black)
-      svg.text(Ticks.label(tick, among: ticks), x: x + width + 5, y: ty + 3.5, size: 10)
+      svg.line(x1: x + width, y1: ty, x2: x + width + 3, y2: ty, stroke: svg.style.ink)
+      svg.text(Ticks.label(tick, among: ticks), x: x + width + 5, y: ty + 3.5 * s, size: 10)
     }
-    if let title { svg.text(title, x: x, y: y - 6, size: 10) }
+    if let title { svg.text(title, x: x, y: y - 10 * s, size: 10) }
   }
 }

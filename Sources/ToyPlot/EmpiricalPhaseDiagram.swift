@@ -103,25 +103,28 @@ public struct EmpiricalPhaseDiagram: Plot {
     ]
   }
 
-  public func svg() -> SVGWriter {
+  public func svg(_ style: SVGStyle) -> SVGWriter {
     let steps = 6
-    let size = 14.0
-    return frame.svg(legendHeight: Int(size) * steps + 30) { block in
+    let s = style.textScale
+    let size = 14.0 * s
+    return frame.svg(legendHeight: 14 * steps + 30, style: style) { block in
       let point = average(block)
       return point.norm.isFinite ? Self.color(norm: point.norm, superposition: point.superposition) : nil
     } legend: { svg, y in
       // A key: norm across, superposition down.
-      let left = PhaseFrame.svgLeft + 90
+      let left = PhaseFrame.svgLeft(style) + 90 * s
       for i in 0..<steps {
         for j in 0..<steps {
           let color = Self.color(norm: Double(i) / Double(steps - 1), superposition: Double(j) / Double(steps - 1))
-          svg.rect(x: left + size * Double(i), y: y + size * Double(j), width: size, height: size, fill: color)
+          svg.rect(
+            x: left + size * Double(i), y: y + size * Double(j), width: size, height: size, fill: color, area: true)
         }
       }
       let side = size * Double(steps)
-      svg.text("norm 0 → 1", x: left + side / 2, y: y + side + 14, anchor: .middle)
-      svg.text("superposition", x: left - 30, y: y + side / 2 + 4, anchor: .end)
-      svg.text("0", x: left - 6, y: y + 10, anchor: .end)
+      svg.frame(x: left, y: y, width: side, height: side)
+      svg.text("norm 0 → 1", x: left + side / 2, y: y + side + 14 * s, anchor: .middle)
+      svg.text("superposition", x: left - 30 * s, y: y + side / 2 + 4 * s, anchor: .end)
+      svg.text("0", x: left - 6, y: y + 10 * s, anchor: .end)
       svg.text("≥ 1", x: left - 6, y: y + side - 3, anchor: .end)
     }
   }

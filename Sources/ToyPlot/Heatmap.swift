@@ -36,6 +36,8 @@ public struct Heatmap: Plot {
   /// The colour limit ±`limit`; nil means ±max(1, max|x|).
   public var limit: Double?
   public var colormap: Colormap
+  /// Set by a figure that draws one colour bar for all its panels (SVG only).
+  var hidesColorBar = false
 
   public init(
     _ values: [[Double]], side: [Double]? = nil, sideLabel: String = "b", sideLimit: Double? = nil,

@@ -1,14 +1,15 @@
 /// Line plots in SVG: one polyline per unbroken run of points, isolated points as dots.
 /// Long series (a loss per step) are thinned to points at least half a pixel apart.
 extension LinePlot {
-  public func svg() -> SVGWriter {
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    func color(of index: Int) -> RGB { self.color(of: index, theme: style.theme) }
     let legend = series.indices.filter { !series[$0].name.isEmpty }.map {
       XYFrame.SVGLegendItem(
         name: series[$0].name, color: color(of: $0), opacity: series[$0].faint ? Self.faintOpacity : 1)
     }
     // Faint series first, so that the others are drawn over them.
     let order = series.indices.filter { series[$0].faint } + series.indices.filter { !series[$0].faint }
-    return frame.svg(title: title, legend: legend, notes: notes) { svg, layout in
+    return frame.svg(title: title, legend: legend, notes: notes, style: style) { svg, layout in
       for index in order {
         let (width, opacity) = series[index].faint ? (1.0, Self.faintOpacity) : (1.5, 1.0)
         var run: [(Double, Double)] = []
@@ -24,6 +25,7 @@ extension LinePlot {
             flush()
             continue
           }
+          if series[index].dots { svg.circle(x: p.0, y: p.1, radius: 3, fill: color(of: index), opacity: opacity) }
           // Points closer than half a pixel to the last one kept add nothing but bytes.
           if let last = run.last, abs(last.0 - p.0) < 0.5, abs(last.1 - p.1) < 0.5 { continue }
           run.append(p)

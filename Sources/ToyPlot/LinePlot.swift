@@ -27,6 +27,9 @@ public struct LinePlot: Plot {
     public var faint: Bool
     /// The glyph along the line without colour; nil takes the next of `LinePlot.markers`.
     public var marker: Character?
+    /// In SVG, a dot at every point as well as the line: the points are samples (one model
+    /// per density), not a curve, and the dots say where they were taken.
+    public var dots = false
 
     public init(
       _ name: String, x: [Double], y: [Double], color: RGB? = nil, faint: Bool = false, marker: Character? = nil

@@ -17,8 +17,9 @@ public struct PanelGrid: Plot {
 
   /// The narrowest panel an automatic column count allows, in text columns.
   public static let minimumPanelWidth = 30
-  /// The widest an automatic column count makes an SVG, in pixels.
-  public static let maximumSVGWidth = 1200.0
+  /// The widest an automatic column count makes an SVG row, in pixels: four WᵀW panels, five
+  /// or six 2-D geometries (a slide scales the picture down).
+  public static let maximumSVGWidth = 2400.0
 
   public init(_ panels: [any Plot], columns: Int? = nil, title: String? = nil, gap: Int = 2) {
     self.panels = panels
@@ -70,21 +71,35 @@ public struct PanelGrid: Plot {
     return TextGrid.vertical(rows, gap: 1)
   }
 
-  public func svg() -> SVGWriter {
-    let drawn = panels.map { $0.svg() }
+  /// Panels per SVG row: `columns` if set; else all in one row when it is at most
+  /// `maximumSVGWidth` wide (a sweep reads across, as in the paper), or else as few rows
+  /// as fit, with the panels spread evenly over them (ten panels: two rows of five).
+  static func svgColumns(count: Int, cellWidth: Double, space: Double, columns: Int?) -> Int {
+    if let columns { return max(1, min(columns, count)) }
+    let fitting = max(1, Int((maximumSVGWidth + space) / max(1, cellWidth + space)))
+    let rows = (count + fitting - 1) / fitting
+    return max(1, (count + rows - 1) / max(1, rows))
+  }
+
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    // Panels on one colour scale share one colour bar, at the figure's right.
+    let shared = Self.sharedColorBar(panels)
+    let drawn = (shared?.panels ?? panels).map { $0.svg(style) }
     let cellWidth = drawn.map(\.width).max() ?? 0
-    let count = max(1, min(columns ?? Int(Self.maximumSVGWidth / max(1, cellWidth)), max(1, drawn.count)))
     let space = 16.0
-    let top = title?.isEmpty == false ? 32.0 : 0
+    let count = Self.svgColumns(count: drawn.count, cellWidth: cellWidth, space: space, columns: columns)
+    let top = title?.isEmpty == false ? 32.0 * style.textScale : 0
     var rowHeights: [Double] = []
     for start in stride(from: 0, to: drawn.count, by: count) {
       rowHeights.append(drawn[start..<min(drawn.count, start + count)].map(\.height).max() ?? 0)
     }
-    let width = Double(count) * cellWidth + space * Double(count - 1)
+    let panelsWidth = Double(count) * cellWidth + space * Double(count - 1)
+    let barWidth = shared.map { $0.bar.colorBarWidth(style) + space } ?? 0
+    let width = panelsWidth + barWidth
     let height = top + rowHeights.reduce(0, +) + space * Double(max(0, rowHeights.count - 1))
-    var svg = SVGWriter(width: max(1, width), height: max(1, height))
+    var svg = SVGWriter(width: max(1, width), height: max(1, height), style: style)
     if let title, !title.isEmpty {
-      svg.text(title, x: width / 2, y: 22, size: 15, anchor: .middle, bold: true)
+      svg.text(title, x: width / 2, y: 22 * style.textScale, size: 15, anchor: .middle, bold: true)
     }
     var y = top
     for (rowIndex, rowHeight) in rowHeights.enumerated() {
@@ -96,6 +111,37 @@ public struct PanelGrid: Plot {
       }
       y += rowHeight + space
     }
+    if let shared {
+      let (barTop, barHeight) = shared.bar.colorBarPlacement(style)
+      shared.bar.drawColorBar(
+        in: &svg, x: panelsWidth + space, y: top + barTop,
+        height: max(120, Int(min(height - top - barTop - 24, max(barHeight, min(360, (height - top) * 0.6))))))
+    }
     return svg
   }
+
+  /// The panels without their own colour bars and the one to draw for all, when every
+  /// panel has a colour bar and all show the same scale; nil otherwise (one panel, or
+  /// panels on different scales).
+  static func sharedColorBar(_ panels: [any Plot]) -> (panels: [any Plot], bar: any ColorBarSharing)? {
+    let sharing = panels.compactMap { $0 as? any ColorBarSharing }
+    guard panels.count > 1, sharing.count == panels.count, let first = sharing.first,
+      let key = first.colorBarKey, sharing.allSatisfy({ $0.colorBarKey == key })
+    else { return nil }
+    return (sharing.map { $0.withoutColorBar() }, first)
+  }
+}
+
+/// A plot whose SVG draws a colour bar that a figure of several such panels can draw once
+/// for all of them.
+protocol ColorBarSharing: Plot {
+  /// Equal for panels on the same colour scale; nil when the plot draws no colour bar.
+  var colorBarKey: String? { get }
+  /// The plot without its colour bar.
+  func withoutColorBar() -> any Plot
+  /// Where the plot's own colour bar starts (from its top) and how tall it is.
+  func colorBarPlacement(_ style: SVGStyle) -> (top: Double, height: Double)
+  /// The colour bar and its labels' width.
+  func colorBarWidth(_ style: SVGStyle) -> Double
+  func drawColorBar(in svg: inout SVGWriter, x: Double, y: Double, height: Int)
 }

@@ -124,17 +124,20 @@ public struct PhaseDiagram: Plot {
     return TextGrid.flow(items, width: options.width) + notes
   }
 
-  public func svg() -> SVGWriter {
-    frame.svg(legendHeight: 18 * (categories.count + notes.count)) { block in
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    let s = style.textScale
+    let left = PhaseFrame.svgLeft(style)
+    return frame.svg(legendHeight: 18 * (categories.count + notes.count), style: style) { block in
       majority(block).map { categories[$0].color }
     } legend: { svg, y in
       for (i, category) in categories.enumerated() {
-        let top = y + 18 * Double(i)
-        svg.rect(x: PhaseFrame.svgLeft, y: top, width: 12, height: 12, fill: category.color, stroke: .grey)
-        svg.text(category.name, x: PhaseFrame.svgLeft + 18, y: top + 10.5)
+        let top = y + 18 * s * Double(i)
+        svg.rect(
+          x: left, y: top, width: 12 * s, height: 12 * s, fill: category.color, stroke: style.ink, area: true)
+        svg.text(category.name, x: left + 18 * s, y: top + 10.5 * s)
       }
       for (i, note) in notes.enumerated() {
-        svg.text(note, x: PhaseFrame.svgLeft, y: y + 18 * Double(categories.count + i) + 10.5)
+        svg.text(note, x: left, y: y + 18 * s * Double(categories.count + i) + 10.5 * s)
       }
     }
   }

@@ -157,42 +157,49 @@ struct PhaseFrame {
   /// The diagram in SVG: one rectangle per run of equal colour in a row, axes with a tick
   /// per decade, the axis labels, and the legend the diagram draws below at the given y.
   func svg(
-    legendHeight: Int, color: (Block) -> RGB?, legend: (inout SVGWriter, Double) -> Void
+    legendHeight: Int, style: SVGStyle, color: (Block) -> RGB?, legend: (inout SVGWriter, Double) -> Void
   ) -> SVGWriter {
-    let (left, size) = (Self.svgLeft, Self.svgPlot)
-    let top = title?.isEmpty == false ? 34.0 : 12.0
+    let s = style.textScale
+    let (left, size) = (Self.svgLeft(style), Self.svgPlot)
+    let top = title?.isEmpty == false ? 34.0 * s : 12.0
     let bottom = top + size
-    var svg = SVGWriter(width: left + size + 24, height: bottom + 50 + Double(legendHeight) + 8)
+    let ink = style.ink
+    var svg = SVGWriter(
+      width: left + size + 24, height: bottom + 50 * s + Double(legendHeight) * s + 8, style: style)
     if let title, !title.isEmpty {
-      svg.text(title, x: left + size / 2, y: 20, size: 13, anchor: .middle, bold: true)
+      svg.text(title, x: left + size / 2, y: 20 * s, size: 13, anchor: .middle, bold: true)
     }
     if columns > 0 && rows > 0 {
-      drawSVGCells(&svg, top: top, color: color)
+      drawSVGCells(&svg, left: left, top: top, color: color)
+      svg.frame(x: left, y: top, width: size, height: size)
     } else {
-      svg.text("no data", x: left + size / 2, y: top + size / 2, anchor: .middle, color: .grey)
+      svg.text("no data", x: left + size / 2, y: top + size / 2, anchor: .middle, color: style.muted)
     }
-    svg.line(x1: left, y1: top, x2: left, y2: bottom, stroke: .black)
-    svg.line(x1: left, y1: bottom, x2: left + size, y2: bottom, stroke: .black)
+    svg.line(x1: left, y1: top, x2: left, y2: bottom, stroke: ink)
+    svg.line(x1: left, y1: bottom, x2: left + size, y2: bottom, stroke: ink)
     for tick in yTicks() {
       guard let f = LogScale.fraction(tick.value, in: axes.density), f >= -1e-9, f <= 1 + 1e-9 else { continue }
       let y = bottom - f * size
-      svg.line(x1: left - 5, y1: y, x2: left, y2: y, stroke: .black)
-      svg.text(tick.label, x: left - 8, y: y + 4, anchor: .end)
+      svg.line(x1: left - 5, y1: y, x2: left, y2: y, stroke: ink)
+      svg.text(tick.label, x: left - 8, y: y + 4 * s, anchor: .end)
     }
     for tick in xTicks() {
       guard let f = LogScale.fraction(tick.value, in: axes.importance), f >= -1e-9, f <= 1 + 1e-9 else { continue }
       let x = left + f * size
-      svg.line(x1: x, y1: bottom, x2: x, y2: bottom + 5, stroke: .black)
-      svg.text(tick.label, x: x, y: bottom + 18, anchor: .middle)
+      svg.line(x1: x, y1: bottom, x2: x, y2: bottom + 5, stroke: ink)
+      svg.text(tick.label, x: x, y: bottom + 18 * s, anchor: .middle)
     }
-    svg.text(axes.importanceLabel, x: left + size / 2, y: bottom + 36, anchor: .middle)
-    svg.text(axes.densityLabel, x: 18, y: top + size / 2, anchor: .middle, rotate: -90)
-    legend(&svg, bottom + 50)
+    svg.text(axes.importanceLabel, x: left + size / 2, y: bottom + 36 * s, anchor: .middle)
+    svg.text(axes.densityLabel, x: 18 * s, y: top + size / 2, anchor: .middle, rotate: -90)
+    legend(&svg, bottom + 50 * s)
     return svg
   }
 
+  /// The plot area's left edge in SVG: room for the tick labels and the axis label.
+  static func svgLeft(_ style: SVGStyle) -> Double { svgLeft * style.textScale }
+
   /// One rectangle per run of equal colour in each row of the (non-empty) grid.
-  private func drawSVGCells(_ svg: inout SVGWriter, top: Double, color: (Block) -> RGB?) {
+  private func drawSVGCells(_ svg: inout SVGWriter, left: Double, top: Double, color: (Block) -> RGB?) {
     let layout = Layout(
       margin: 0, shownColumns: columns, shownRows: rows, plotWidth: columns, plotHeight: rows, rowBudget: rows)
     let w = Self.svgPlot / Double(columns)
@@ -208,8 +215,8 @@ struct PhaseFrame {
           let extraX = stop < columns ? 0.5 : 0
           let extraY = row < rows - 1 ? 0.5 : 0
           svg.rect(
-            x: Self.svgLeft + w * Double(start), y: top + h * Double(row), width: w * Double(stop - start) + extraX,
-            height: h + extraY, fill: fill)
+            x: left + w * Double(start), y: top + h * Double(row), width: w * Double(stop - start) + extraX,
+            height: h + extraY, fill: fill, area: true)
         }
         start = stop
       }

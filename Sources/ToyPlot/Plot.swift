@@ -8,8 +8,8 @@ public protocol Plot: Sendable {
   var title: String? { get }
   /// The plot drawn in text at `options.width` columns (and `options.height` rows if set).
   func textGrid(_ options: TextOptions) -> TextGrid
-  /// The plot drawn as SVG at its natural size.
-  func svg() -> SVGWriter
+  /// The plot drawn as SVG at its natural size, in `style`.
+  func svg(_ style: SVGStyle) -> SVGWriter
 }
 
 /// Which text canvas draws a plot's marks.
@@ -81,8 +81,14 @@ extension Plot {
     return TextGrid.vertical([head, body])
   }
 
-  /// The SVG document.
-  public var svgDocument: String { svg().document }
+  /// The plot as SVG on a white page.
+  public func svg() -> SVGWriter { svg(.standard) }
+
+  /// The SVG document on a white page.
+  public var svgDocument: String { svg(.standard).document }
+
+  /// The SVG document in `style` (a theme's background, ink and text size).
+  public func svgDocument(_ style: SVGStyle) -> String { svg(style).document }
 
   /// Replaces non-ASCII characters with ASCII stand-ins ("−" → "-", "‖" → "|", others "?").
   public static func asciiOnly(_ text: String) -> String {

@@ -2,11 +2,14 @@
 public struct SVGWriter: Sendable {
   public let width: Double
   public let height: Double
+  /// The background, ink and sizes shapes are drawn with.
+  public let style: SVGStyle
   private var body: [String] = []
 
-  public init(width: Double, height: Double) {
+  public init(width: Double, height: Double, style: SVGStyle = .standard) {
     self.width = width
     self.height = height
+    self.style = style
   }
 
   public static func escape(_ text: String) -> String {
@@ -35,17 +38,32 @@ public struct SVGWriter: Sendable {
     return sign + "\(whole).\(fraction < 10 ? "0" : "")\(fraction)"
   }
 
-  public mutating func rect(x: Double, y: Double, width: Double, height: Double, fill: RGB, stroke: RGB? = nil) {
-    var s = "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
+  /// A rectangle. `area`: a cell of a colour field (a heatmap, a phase diagram, a colour
+  /// bar's strip), whose colours are read against each other and a legend rather than
+  /// against the page; it is marked `class="area"`.
+  public mutating func rect(
+    x: Double, y: Double, width: Double, height: Double, fill: RGB, stroke: RGB? = nil, area: Bool = false
+  ) {
+    var s =
+      (area ? "<rect class=\"area\" " : "<rect ")
+      + "x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
     s += "height=\"\(Self.number(height))\" fill=\"\(fill.hex)\""
-    if let stroke { s += " stroke=\"\(stroke.hex)\" stroke-width=\"0.5\"" }
+    if let stroke { s += " stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(0.5 * style.lineScale))\"" }
+    body.append(s + "/>")
+  }
+
+  /// The outline of a rectangle in the style's ink (around a colour field).
+  public mutating func frame(x: Double, y: Double, width: Double, height: Double) {
+    var s = "<rect x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
+    s += "height=\"\(Self.number(height))\" fill=\"none\" stroke=\"\(style.ink.hex)\" "
+    s += "stroke-width=\"\(Self.number(0.5 * style.lineScale))\""
     body.append(s + "/>")
   }
 
   /// Pixels stretched over a rectangle, each drawn as a sharp square (no smoothing between
   /// cells), as one embedded PNG.
   public mutating func image(x: Double, y: Double, width: Double, height: Double, pixels: [[RGB]]) {
-    var s = "<image x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
+    var s = "<image class=\"area\" x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" width=\"\(Self.number(width))\" "
     s += "height=\"\(Self.number(height))\" preserveAspectRatio=\"none\" image-rendering=\"pixelated\" "
     s += "style=\"image-rendering:pixelated;image-rendering:crisp-edges\" href=\"\(PNG.dataURI(pixels))\""
     body.append(s + "/>")
@@ -56,7 +74,7 @@ public struct SVGWriter: Sendable {
     arrow: Bool = false, opacity: Double = 1
   ) {
     var s = "<line x1=\"\(Self.number(x1))\" y1=\"\(Self.number(y1))\" x2=\"\(Self.number(x2))\" "
-    s += "y2=\"\(Self.number(y2))\" stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(width))\""
+    s += "y2=\"\(Self.number(y2))\" stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(width * style.lineScale))\""
     if opacity < 1 { s += " stroke-opacity=\"\(Self.number(opacity))\"" }
     if dashed { s += " stroke-dasharray=\"4 3\"" }
     if arrow { s += " marker-end=\"url(#arrow-\(stroke.hex.dropFirst()))\"" }
@@ -69,26 +87,30 @@ public struct SVGWriter: Sendable {
   public mutating func polyline(points: [(Double, Double)], stroke: RGB, width: Double = 1.5, opacity: Double = 1) {
     guard points.count > 1 else { return }
     let list = points.map { "\(Self.number($0.0)),\(Self.number($0.1))" }.joined(separator: " ")
-    var s = "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke.hex)\" stroke-width=\"\(Self.number(width))\""
+    var s = "<polyline points=\"\(list)\" fill=\"none\" stroke=\"\(stroke.hex)\" "
+    s += "stroke-width=\"\(Self.number(width * style.lineScale))\""
     if opacity < 1 { s += " stroke-opacity=\"\(Self.number(opacity))\"" }
     body.append(s + "/>")
   }
 
   public mutating func circle(x: Double, y: Double, radius: Double, fill: RGB, opacity: Double = 1) {
     var s =
-      "<circle cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius))\" fill=\"\(fill.hex)\""
+      "<circle cx=\"\(Self.number(x))\" cy=\"\(Self.number(y))\" r=\"\(Self.number(radius * style.lineScale))\" "
+      + "fill=\"\(fill.hex)\""
     if opacity < 1 { s += " fill-opacity=\"\(Self.number(opacity))\"" }
     body.append(s + "/>")
   }
 
   public enum Anchor: String, Sendable { case start, middle, end }
 
+  /// Text at `size` (scaled by the style's `textScale`), in the style's ink unless `color`
+  /// says otherwise.
   public mutating func text(
-    _ text: String, x: Double, y: Double, size: Double = 11, anchor: Anchor = .start, color: RGB = .black,
+    _ text: String, x: Double, y: Double, size: Double = 11, anchor: Anchor = .start, color: RGB? = nil,
     bold: Bool = false, rotate: Double? = nil
   ) {
-    var s = "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(size))\""
-    s += " text-anchor=\"\(anchor.rawValue)\" fill=\"\(color.hex)\""
+    var s = "<text x=\"\(Self.number(x))\" y=\"\(Self.number(y))\" font-size=\"\(Self.number(style.font(size)))\""
+    s += " text-anchor=\"\(anchor.rawValue)\" fill=\"\((color ?? style.ink).hex)\""
     if bold { s += " font-weight=\"bold\"" }
     if let rotate { s += " transform=\"rotate(\(Self.number(rotate)) \(Self.number(x)) \(Self.number(y)))\"" }
     body.append(s + ">\(Self.escape(text))</text>")
@@ -111,12 +133,14 @@ public struct SVGWriter: Sendable {
       out += "<defs>"
       for color in arrowColors.sorted(by: { $0.hex < $1.hex }) {
         out += "<marker id=\"arrow-\(color.hex.dropFirst())\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
-        out += "markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\">"
+        // Marker units are stroke widths: thicker lines keep heads about as large as before.
+        let head = Self.number(6 / style.lineScale.squareRoot())
+        out += "markerWidth=\"\(head)\" markerHeight=\"\(head)\" orient=\"auto-start-reverse\">"
         out += "<path d=\"M 0 0 L 10 5 L 0 10 z\" fill=\"\(color.hex)\"/></marker>"
       }
       out += "</defs>\n"
     }
-    out += "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n"
+    out += "<rect width=\"100%\" height=\"100%\" fill=\"\(style.background.hex)\"/>\n"
     out += body.joined(separator: "\n")
     return out + "\n</svg>\n"
   }

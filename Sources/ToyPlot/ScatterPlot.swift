@@ -119,11 +119,14 @@ public struct ScatterPlot: Plot {
   }
 
   /// Small dots at half opacity, as the notebook draws them, so dense clusters show darker.
-  public func svg() -> SVGWriter {
-    frame.svg(title: title, legend: [], notes: notes) { svg, layout in
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    // Half opacity keeps a lone dot at 3:1 on white and on the dark background; the
+    // projector's 4.5:1 needs three quarters.
+    let opacity = style.theme == .projector ? 0.75 : 0.5
+    return frame.svg(title: title, legend: [], notes: notes, style: style) { svg, layout in
       for point in points where shows(point.x, point.y) {
         guard let p = layout.point(point.x, point.y) else { continue }
-        svg.circle(x: p.0, y: p.1, radius: 2, fill: color ?? .black, opacity: 0.5)
+        svg.circle(x: p.0, y: p.1, radius: 2, fill: color.map(style.mark) ?? style.ink, opacity: opacity)
       }
     }
   }

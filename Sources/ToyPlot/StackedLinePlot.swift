@@ -53,15 +53,15 @@ public struct StackedLinePlot: Plot {
     return TextGrid.vertical(panels.map { $0.titled(self.options(of: $0, options)) }, gap: gap)
   }
 
-  public func svg() -> SVGWriter {
-    let drawn = sharedPanels.map { $0.svg() }
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    let drawn = sharedPanels.map { $0.svg(style) }
     let space = 16.0
-    let top = title?.isEmpty == false ? 32.0 : 0
+    let top = title?.isEmpty == false ? 32.0 * style.textScale : 0
     let width = drawn.map(\.width).max() ?? 0
     let height = top + drawn.map(\.height).reduce(0, +) + space * Double(max(0, drawn.count - 1))
-    var svg = SVGWriter(width: max(1, width), height: max(1, height))
+    var svg = SVGWriter(width: max(1, width), height: max(1, height), style: style)
     if let title, !title.isEmpty {
-      svg.text(title, x: width / 2, y: 22, size: 15, anchor: .middle, bold: true)
+      svg.text(title, x: width / 2, y: 22 * style.textScale, size: 15, anchor: .middle, bold: true)
     }
     var y = top
     for panel in drawn {

@@ -6,28 +6,40 @@
 /// darkens or lightens a categorical colour just enough.
 ///
 ///     Colormap.inferno.clipped(for: .dark).color(at: 0)   // no longer rgb(20, 11, 52)
+///
+/// `projector` is for a room: white, with every mark at text contrast (4.5:1 rather than
+/// 3:1, so a washed-out beamer still shows it), and SVGs with larger text and thicker lines
+/// (`SVGStyle`).
 public enum Theme: String, Sendable, CaseIterable {
-  case dark, light
+  case dark, light, projector
 
   /// The background contrast is measured against: a typical dark terminal's (#1e1e1e), or
-  /// white (a light terminal, a slide, paper).
+  /// white (a light terminal, a slide, paper, a projector's screen).
   public var background: RGB {
     switch self {
     case .dark: RGB(30, 30, 30)
-    case .light: .white
+    case .light, .projector: .white
     }
   }
 
   /// The least contrast a mark keeps against the background (WCAG 2.1, non-text contrast).
   public static let minimumContrast = 3.0
+  /// The least contrast text keeps against the background (WCAG 2.1, AA for normal text).
+  public static let textContrast = 4.5
 
-  /// `color`, mixed towards white (dark theme) or black (light theme) until it keeps the
-  /// minimum contrast against the background; unchanged when it already does.
-  public func readable(_ color: RGB) -> RGB {
+  /// The contrast this theme's marks keep: WCAG's 3:1, or text's 4.5:1 on a projector.
+  public var markContrast: Double { self == .projector ? Self.textContrast : Self.minimumContrast }
+
+  /// `color`, mixed towards white (dark theme) or black (light themes) until it keeps
+  /// `markContrast` against the background; unchanged when it already does.
+  public func readable(_ color: RGB) -> RGB { readable(color, contrast: markContrast) }
+
+  /// `color`, mixed as `readable(_:)` does until it keeps `contrast`.
+  public func readable(_ color: RGB, contrast: Double) -> RGB {
     let target: RGB = self == .dark ? .white : .black
     var t = 0.0
     var mixed = color
-    while mixed.contrast(with: background) < Self.minimumContrast && t < 1 {
+    while mixed.contrast(with: background) < contrast && t < 1 {
       t = min(1, t + 0.02)
       mixed = color.mixed(with: target, t)
     }
@@ -72,8 +84,8 @@ extension Colormap {
     guard let theme else { return self }
     let samples = 200
     let readable = (0...samples).map { color(at: Double($0) / Double(samples)).contrast(with: theme.background) }
-    guard let low = readable.firstIndex(where: { $0 >= Theme.minimumContrast + 0.05 }),
-      let high = readable.lastIndex(where: { $0 >= Theme.minimumContrast + 0.05 })
+    guard let low = readable.firstIndex(where: { $0 >= theme.markContrast + 0.05 }),
+      let high = readable.lastIndex(where: { $0 >= theme.markContrast + 0.05 })
     else { return Colormap(name: name, stops: stops.map(theme.readable)) }
     // Keep the readable stretch [low, high] and resample it into as many stops again.
     let count = max(2, stops.count * 2)

@@ -1,30 +1,33 @@
 /// The feature geometry in SVG: real arrows from the origin, index labels beyond the tips,
-/// hidden states as faint grey dots over the arrows (as ARENA draws them), axes through the origin.
+/// hidden states as translucent dots over the arrows (as ARENA draws them), axes through the origin.
 extension VectorPlot {
-  public func svg() -> SVGWriter {
+  public func svg(_ style: SVGStyle) -> SVGWriter {
+    let s = style.textScale
     let size = 320.0
     let margin = 20.0
-    let top = title?.isEmpty == false ? 36.0 : 12.0
+    let top = title?.isEmpty == false ? 36.0 * s : 12.0
     let extent = self.extent
     let scale = (size / 2 - margin) / extent
     let (cx, cy) = (size / 2, top + size / 2)
     let atOrigin = arrows.arrows.filter { isAtOrigin($0, extent: extent) }.map(\.index)
     let notes = self.notes(atOrigin: atOrigin, unlabelled: [], hiddenOutside: hiddenOutside(extent))
-    var svg = SVGWriter(width: size, height: top + size + 16 * Double(notes.count) + 4)
+    var svg = SVGWriter(width: size, height: top + size + 16 * s * Double(notes.count) + 4, style: style)
     if let title, !title.isEmpty {
-      svg.text(title, x: size / 2, y: 22, size: 13, anchor: .middle, bold: true)
+      svg.text(title, x: size / 2, y: 22 * s, size: 13, anchor: .middle, bold: true)
     }
     let reach = extent * scale
-    svg.line(x1: cx - reach, y1: cy, x2: cx + reach, y2: cy, stroke: .lightGrey)
-    svg.line(x1: cx, y1: cy - reach, x2: cx, y2: cy + reach, stroke: .lightGrey)
+    // The axes are guides: thin, in the muted ink, under the arrows.
+    svg.line(x1: cx - reach, y1: cy, x2: cx + reach, y2: cy, stroke: style.muted, width: 0.5)
+    svg.line(x1: cx, y1: cy - reach, x2: cx, y2: cy + reach, stroke: style.muted, width: 0.5)
     let shown = arrows.arrows.filter { !isAtOrigin($0, extent: extent) }
     for arrow in shown {
       svg.line(
-        x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.printColor, width: 2,
+        x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.color(on: style.theme),
+        width: 2,
         arrow: true)
     }
     for (x, y) in hiddenPoints.points where abs(x) <= extent && abs(y) <= extent {
-      svg.circle(x: cx + x * scale, y: cy - y * scale, radius: 1.5, fill: .grey, opacity: 0.4)
+      svg.circle(x: cx + x * scale, y: cy - y * scale, radius: 1.5, fill: style.ink, opacity: 0.6)
     }
     // Labels beyond the tips; one that would cover another moves further out along its arrow,
     // then to either side of it.
@@ -34,21 +37,21 @@ extension VectorPlot {
       let (ux, uy) = (arrow.x / norm, arrow.y / norm)
       let label = String(arrow.index)
       let tipX = cx + arrow.x * scale
-      let tipY = cy - arrow.y * scale + 4
+      let tipY = cy - arrow.y * scale + 4 * s
       var candidates: [LabelBox] = []
-      for out in [12.0, 24, 36] {
-        for side in [0.0, 10, -10] {
+      for out in [12.0 * s, 24 * s, 36 * s] {
+        for side in [0.0, 10 * s, -10 * s] {
           let x: Double = tipX + out * ux + side * uy
           let y: Double = tipY - out * uy + side * ux
-          candidates.append(LabelBox(x: x, y: y, width: 7 * Double(label.count)))
+          candidates.append(LabelBox(x: x, y: y, width: style.textWidth(label.count), height: 12 * s))
         }
       }
       let spot = candidates.first { box in placed.allSatisfy { !$0.overlaps(box) } } ?? candidates[0]
       placed.append(spot)
-      svg.text(label, x: spot.x, y: spot.y, anchor: .middle, color: RGB(60, 60, 60))
+      svg.text(label, x: spot.x, y: spot.y, anchor: .middle)
     }
     for (i, note) in notes.enumerated() {
-      svg.text(note, x: margin, y: top + size + 12 + 16 * Double(i), color: .grey)
+      svg.text(note, x: margin, y: top + size + 12 * s + 16 * s * Double(i), color: style.muted)
     }
     return svg
   }
@@ -63,8 +66,9 @@ private struct LabelBox {
   var x: Double
   var y: Double
   var width: Double
+  var height: Double
 
   func overlaps(_ other: LabelBox) -> Bool {
-    abs(x - other.x) < (width + other.width) / 2 + 2 && abs(y - other.y) < 12
+    abs(x - other.x) < (width + other.width) / 2 + 2 && abs(y - other.y) < max(height, other.height)
   }
 }

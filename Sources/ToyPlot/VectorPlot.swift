@@ -50,8 +50,6 @@ public struct VectorPlot: Plot {
     var color: RGB { Colormap.viridis.color(at: rank) }
     /// The colour on `theme`'s background (viridis clipped to the part that reads on it).
     func color(on theme: Theme?) -> RGB { Colormap.viridis.clipped(for: theme).color(at: rank) }
-    /// On a white page viridis's light yellow end hardly shows: the SVG stops short of it.
-    var printColor: RGB { Colormap.viridis.color(at: 0.85 * rank) }
   }
 
   /// The features to draw, least important first so the most important ends on top, after

@@ -83,7 +83,9 @@ struct PhaseCommand: ParsableCommand {
       writeLine(terminal.render(plot, policy: policy))
       if let svg {
         let fine = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
-        try writeFile(PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument, to: svg)
+        try writeFile(
+          PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument(
+            TerminalPolicy.svgStyle(terminal.theme)), to: svg)
       }
       return
     }
@@ -92,7 +94,7 @@ struct PhaseCommand: ParsableCommand {
     writeLine(terminal.render(Self.diagram(kind.setting, columns: size.0, rows: size.1), policy: policy))
     if let svg {
       let plot = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
-      try writeFile(plot.svgDocument, to: svg)
+      try writeFile(plot.svgDocument(TerminalPolicy.svgStyle(terminal.theme)), to: svg)
     }
   }
 

@@ -88,7 +88,7 @@ extension Repl {
       }
       let allowed: [String: [String]] = [
         "color": ["auto", "always", "never"], "canvas": ["auto", "braille", "quadrant", "half", "bars", "ascii"],
-        "theme": ["auto", "dark", "light"],
+        "theme": ThemeChoice.allCases.map(\.rawValue),
       ]
       if let values = allowed[parts[0]], !values.contains(parts[1]) {
         return writeError("%config: \(parts[0]) must be one of \(values.joined(separator: ", "))\n")
@@ -99,6 +99,9 @@ extension Repl {
       config[parts[0]] = parts[1]
       if parts[0] == "width" { session.textWidth = Int(parts[1]) ?? autoWidth }
       if parts[0] == "canvas" { session.defaultCanvas = Canvas(rawValue: parts[1]) }
+      if parts[0] == "theme", let choice = ThemeChoice(rawValue: parts[1]) {
+        session.svgStyle = TerminalPolicy.svgStyle(choice)
+      }
     }
   }
 }

@@ -13,6 +13,11 @@ struct RunCommand: ParsableCommand {
       The whole script is checked first, as toy check does: errors stop it early.
       Exit codes: 0 success, 1 a runtime error, 2 syntax errors, 64 bad usage,
       130 interrupted (Ctrl-C; training stops at a step boundary).
+      --figures DIR writes every figure the script draws to DIR (created if
+      needed) as SVG, and as PNG where rsvg-convert is on PATH, numbered in order
+      and named after the statement: 01-show-wtw.svg, 02-show-norms.svg and so on.
+      The same script gives the same names. --theme projector draws them for a
+      room: larger text, stronger contrast.
       """
   )
 
@@ -26,10 +31,17 @@ struct RunCommand: ParsableCommand {
     help: ArgumentHelp("Run this code instead of a file.", valueName: "code"))
   var code: String?
 
+  @Option(
+    help: ArgumentHelp(
+      "Write every figure to this directory as SVG (and PNG where rsvg-convert is on PATH), named after the statement.",
+      valueName: "dir"), completion: .directory)
+  var figures: String?
+
   @OptionGroup var output: OutputOptions
 
   func validate() throws {
     if file != nil && code != nil { throw ValidationError("give a FILE or -e CODE, not both") }
+    if figures?.isEmpty == true { throw ValidationError("--figures needs a directory") }
   }
 
   func run() throws {
@@ -67,7 +79,8 @@ struct RunCommand: ParsableCommand {
       return
     }
     let source = try ScriptSource.read(file: file, code: code)
-    let runner = ScriptRunner(options: output)
+    var runner = ScriptRunner(options: output)
+    runner.figures = try figures.map { try FigureFolder(directory: $0) }
     throw ExitCode(runner.run(source))
   }
 }
@@ -126,6 +139,7 @@ struct OutputOptions: ParsableArguments {
     if quick { session.stepScale = Session.quickStepScale }
     session.textWidth = policy.width
     session.ascii = terminal.ascii
+    session.svgStyle = TerminalPolicy.svgStyle(terminal.theme)
     return session
   }
 }
@@ -176,6 +190,8 @@ enum ScriptSource {
 struct ScriptRunner {
   let options: OutputOptions
   var dryRun = false
+  /// Where every figure is also written (`--figures`), if anywhere.
+  var figures: FigureFolder?
 
   static let syntaxErrorStatus: Int32 = 2
   static let runtimeErrorStatus: Int32 = 1
@@ -195,7 +211,11 @@ struct ScriptRunner {
     session.dryRun = dryRun
     let format = options.format
     let quiet = options.quiet
+    let figures = dryRun ? nil : figures
     session.onDisplay = { display in
+      if let figures, let span = display.span, let failure = figures.write(display, statement: source.text(of: span)) {
+        writeError(failure + "\n")
+      }
       guard !quiet else { return }
       ProgressBar.clear()
       LiveView.clear()

@@ -10,9 +10,10 @@ enum ColorChoice: String, CaseIterable, ExpressibleByArgument {
   case auto, always, never
 }
 
-/// `--theme`: the background colours are drawn on (auto: the terminal's, from COLORFGBG).
+/// `--theme`: the background colours are drawn on (auto: the terminal's, from COLORFGBG;
+/// projector: white at high contrast, with larger SVG text).
 enum ThemeChoice: String, CaseIterable, ExpressibleByArgument {
-  case auto, dark, light
+  case auto, dark, light, projector
 }
 
 /// How this run draws plots on standard output: the colour depth (`none` for no colour) and
@@ -77,11 +78,23 @@ struct TerminalPolicy: Equatable {
     switch choice {
     case .dark: return .dark
     case .light: return .light
+    case .projector: return .projector
     case .auto:
       guard let value = environment["COLORFGBG"],
         let background = value.split(separator: ";").last.flatMap({ Int($0) }), (0...15).contains(background)
       else { return nil }
       return background == 7 || background >= 9 ? .light : .dark
+    }
+  }
+
+  /// How SVGs are drawn under a theme choice: in the theme asked for; under `auto` on a
+  /// white page, whatever the terminal's background (a figure goes on a slide or a page).
+  static func svgStyle(_ choice: ThemeChoice) -> SVGStyle {
+    switch choice {
+    case .auto: .standard
+    case .dark: SVGStyle(theme: .dark)
+    case .light: SVGStyle(theme: .light)
+    case .projector: SVGStyle(theme: .projector)
     }
   }
 
@@ -130,7 +143,7 @@ struct TerminalOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Background: dark, light or auto (COLORFGBG). Colours are clipped to those that keep a 3:1 contrast on it.",
+      "Background: dark, light, projector or auto (COLORFGBG). Colours are clipped to those that keep a 3:1 contrast on it (4.5:1 for projector, whose SVGs also have larger text and thicker lines). SVGs are drawn on white unless a theme is given.",
       valueName: "theme"))
   var theme: ThemeChoice = .auto
 

@@ -50,7 +50,8 @@ extension TrainCommand {
     let policy = terminal.policy
     for plot in plots { writeLine(terminal.render(plot, policy: policy)) }
     if let svg {
-      let document = plots.count == 1 ? plots[0].svgDocument : PanelGrid(plots, columns: 1).svgDocument
+      let style = TerminalPolicy.svgStyle(terminal.theme)
+      let document = plots.count == 1 ? plots[0].svgDocument(style) : PanelGrid(plots, columns: 1).svgDocument(style)
       try writeFile(document, to: svg)
       writeLine("wrote \(svg)")
     }

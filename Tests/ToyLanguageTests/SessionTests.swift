@@ -399,10 +399,10 @@ final class ShowTests: XCTestCase {
       show phase
       model n=6 m=2 density=p for p in [1, 0.1]
       train 300 batch=32
-      show dynamics instance=1; show vulnerability
+      show dynamics instance=1; show vulnerability; show overview
       """
     XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    XCTAssertEqual(displays.count, 13)
+    XCTAssertEqual(displays.count, 14)
     for display in displays {
       XCTAssertFalse(display.plain.contains("\u{1B}"), "text/plain has no escape codes")
       let widths = Set(display.plain.split(separator: "\n").map(\.count))
@@ -440,6 +440,8 @@ final class ShowTests: XCTestCase {
     XCTAssertEqual(
       Set((try data(12) as? [String: Any] ?? [:]).keys),
       ["inverse_density", "vulnerability", "features_per_dimension"])
+    XCTAssertEqual(
+      Set(((try data(13) as? [[String: Any]])?.first ?? [:]).keys), ["wtw", "b", "norms", "superposition"])
   }
 
   func testDynamicsRecordsWhatAFreshGeometryComputes() throws {

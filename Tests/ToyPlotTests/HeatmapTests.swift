@@ -220,7 +220,11 @@ final class HeatmapTests: XCTestCase {
     let plot = Heatmap(pentagon, side: Array(repeating: 0, count: 5), title: "WᵀW")
     let doc = plot.svgDocument
     let bands = max(1, max(5 * 24, 120) / 2)
-    XCTAssertEqual(doc.components(separatedBy: "<rect ").count - 1, 1 + 25 + 5 + bands)
+    // Cells, bias cells and colour-bar bands; then the page, and the outlines of the
+    // matrix, the bias column and the colour bar.
+    XCTAssertEqual(doc.components(separatedBy: "<rect class=\"area\" ").count - 1, 25 + 5 + bands)
+    XCTAssertEqual(doc.components(separatedBy: "<rect ").count - 1, 1 + 3 + 25 + 5 + bands)
+    XCTAssertEqual(doc.components(separatedBy: "fill=\"none\"").count - 1, 3)
     XCTAssertTrue(doc.contains(">b</text>"))
     let huge = Heatmap((0..<257).map { i in (0..<3).map { Double($0 + i) } })
     XCTAssertTrue(huge.svgDocument.contains("averaged in 3×3 blocks"))

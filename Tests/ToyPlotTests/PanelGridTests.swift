@@ -18,7 +18,7 @@ final class PanelGridTests: XCTestCase {
         lines: Array(repeating: line, count: min(rows, options.height ?? rows)), foreground: RGB(0, 0, 255))
     }
 
-    func svg() -> SVGWriter {
+    func svg(_ style: SVGStyle) -> SVGWriter {
       var svg = SVGWriter(width: 100, height: 40 + 10 * Double(rows))
       svg.rect(x: 0, y: 0, width: 100, height: 40, fill: RGB(0, 0, 255))
       return svg
@@ -78,7 +78,7 @@ final class PanelGridTests: XCTestCase {
     struct Wide: Plot {
       var title: String? { "wide" }
       func textGrid(_ options: TextOptions) -> TextGrid { TextGrid(lines: [String(repeating: "W", count: 500)]) }
-      func svg() -> SVGWriter { SVGWriter(width: 10, height: 10) }
+      func svg(_ style: SVGStyle) -> SVGWriter { SVGWriter(width: 10, height: 10) }
     }
     let text = PanelGrid([Wide(), Block(letter: "n", widest: 4)], columns: 2).plainText(TextOptions(width: 40))
     assertEqualWidths(text, limit: 40)
@@ -106,5 +106,32 @@ final class PanelGridTests: XCTestCase {
     XCTAssertEqual(PanelGrid([]).plainText(TextOptions(width: 40)), "")
     XCTAssertEqual(PanelGrid([], title: "none").plainText(TextOptions(width: 40)), "none")
     XCTAssertTrue(PanelGrid([]).svgDocument.hasSuffix("</svg>\n"))
+  }
+
+  /// Panels on one colour scale share one colour bar at the figure's right; panels on
+  /// different scales keep their own.
+  func testPanelsOnOneScaleShareOneColourBar() {
+    let bars = (0..<3).map { BarChart([1, 0.5, 0.2], colors: [0, 0.5, 1], title: "panel \($0)") }
+    let shared = PanelGrid(bars).svgDocument
+    XCTAssertEqual(shared.components(separatedBy: ">superposition</text>").count - 1, 1)
+    var other = bars
+    other[2].colorRange = 0...2
+    let separate = PanelGrid(other).svgDocument
+    XCTAssertEqual(separate.components(separatedBy: ">superposition</text>").count - 1, 3)
+    let heatmaps = (0..<2).map { Heatmap([[1, -0.5], [-0.5, 1]], limit: 1, title: "h\($0)") }
+    // One colour bar: its outline, beside the two matrices' outlines.
+    XCTAssertEqual(PanelGrid(heatmaps).svgDocument.components(separatedBy: "fill=\"none\"").count - 1, 3)
+  }
+
+  /// A sweep's panels go in one row while it is at most `maximumSVGWidth` wide, else in
+  /// balanced rows.
+  func testSweepsGoInOneRowWhenTheyFit() {
+    XCTAssertEqual(PanelGrid.svgColumns(count: 5, cellWidth: 320, space: 16, columns: nil), 5)
+    XCTAssertEqual(PanelGrid.svgColumns(count: 4, cellWidth: 500, space: 16, columns: nil), 4)
+    // 2400 px hold seven 320-px panels: ten go in two rows of five, not seven and three.
+    XCTAssertEqual(PanelGrid.svgColumns(count: 10, cellWidth: 320, space: 16, columns: nil), 5)
+    XCTAssertEqual(PanelGrid.svgColumns(count: 10, cellWidth: 320, space: 16, columns: 2), 2)
+    let row = PanelGrid((0..<5).map { _ in VectorPlot([[1, 0], [0, 1]]) }).svg()
+    XCTAssertEqual(row.width, 5 * 320 + 4 * 16)
   }
 }

@@ -284,7 +284,9 @@ final class VectorPlotTests: XCTestCase {
   func testSVGDrawsRealArrows() {
     let svg = VectorPlot(Self.pentagon(), importance: Self.importance).svgDocument
     XCTAssertEqual(svg.components(separatedBy: "marker-end=").count - 1, 5)
-    XCTAssertTrue(svg.contains(Colormap.viridis.color(at: 0.85).hex), "the top feature in yellow-green")
+    let top = Colormap.viridis.clipped(for: .light).color(at: 1)
+    XCTAssertTrue(svg.contains("stroke=\"\(top.hex)\""), "the top feature in viridis's last colour that reads on white")
+    XCTAssertGreaterThanOrEqual(top.contrast(with: .white), 3)
     XCTAssertFalse(svg.contains(Colormap.viridis.color(at: 1).hex), "not the light yellow end, faint on white")
   }
 

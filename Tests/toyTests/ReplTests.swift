@@ -1,6 +1,7 @@
 import CReadline
 import Foundation
 import ToyLanguage
+import ToyPlot
 import XCTest
 
 @testable import toy
@@ -67,6 +68,25 @@ final class ReplTests: XCTestCase {
     XCTAssertTrue(errors.contains("%history: '5-2' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '-' is not a range"), errors)
     XCTAssertTrue(errors.contains("%history: '3-' is not a range"), errors)
+  }
+
+  /// `%config theme=` sets how exports are drawn too: `export … ".svg"` after
+  /// `%config theme=projector` has the projector's larger text; `theme=auto` is a white page.
+  func testConfigThemeSetsTheSVGStyle() throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("toy-repl-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let room = directory.appendingPathComponent("room.svg").path
+    let page = directory.appendingPathComponent("page.svg").path
+    let (_, errors, repl) = run(
+      [
+        "%config theme=projector", "model n=4 m=2", "export norms \"\(room)\"", "%config theme=auto",
+        "export norms \"\(page)\"", "%config theme=sepia",
+      ].map(LineResult.line))
+    XCTAssertTrue(errors.contains("%config: theme must be one of auto, dark, light, projector"), errors)
+    XCTAssertEqual(repl.session.svgStyle, SVGStyle.standard)
+    XCTAssertTrue(try String(contentsOfFile: room, encoding: .utf8).contains("font-size=\"19.5\""))
+    XCTAssertFalse(try String(contentsOfFile: page, encoding: .utf8).contains("font-size=\"19.5\""))
   }
 
   /// Error messages and hints wrap at words to the width; the source line and caret stay whole.

@@ -182,5 +182,14 @@ final class TerminalPolicyTests: XCTestCase {
     XCTAssertEqual(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "7;8"]), .dark)
     XCTAssertNil(TerminalPolicy.theme(.auto, environment: [:]))
     XCTAssertNil(TerminalPolicy.theme(.auto, environment: ["COLORFGBG": "default;default"]))
+    XCTAssertEqual(TerminalPolicy.theme(.projector, environment: ["COLORFGBG": "15;0"]), .projector)
+  }
+
+  /// SVGs follow a theme given by name; under auto they stay on a white page, whatever the
+  /// terminal's background (a figure goes on a slide or a page).
+  func testSVGsFollowANamedThemeAndAutoIsAWhitePage() {
+    XCTAssertEqual(TerminalPolicy.svgStyle(.auto), SVGStyle(theme: .light))
+    XCTAssertEqual(TerminalPolicy.svgStyle(.dark).background, RGB(30, 30, 30))
+    XCTAssertEqual(TerminalPolicy.svgStyle(.projector).textScale, 1.5)
   }
 }
