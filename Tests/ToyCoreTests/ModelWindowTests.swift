@@ -29,9 +29,10 @@ struct ModelWindowTests {
       settingCount: settings, window: (range.lowerBound, whole.instanceCount))
   }
 
-  @Test(arguments: [
-    (ModelKind.relu, nil), (.abs, nil), (.relu, Initialization.kaimingUniform), (.relu, .instanceXavier),
-  ] as [(ModelKind, Initialization?)])
+  @Test(
+    arguments: [
+      (ModelKind.relu, nil), (.abs, nil), (.relu, Initialization.kaimingUniform), (.relu, .instanceXavier),
+    ] as [(ModelKind, Initialization?)])
   func windowInitialisesAndTrainsAsTheWhole(kind: ModelKind, initialization: Initialization?) throws {
     var whole = try Self.whole(kind: kind, initialization: initialization)
     let ranges = [0..<1, 5..<6, 7..<11, 23..<24]
