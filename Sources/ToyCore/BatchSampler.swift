@@ -128,7 +128,8 @@ extension ToyModel {
   /// (the same numbers the trainer uses at those sample positions).
   public func trainingSamples(instance: Int, first: UInt64, count: Int, path: KernelPath = .best) -> [[Float]] {
     samples(
-      instance: instance, stream: RandomStream(seed: seed, instance: instance, purpose: .data), first: first,
+      instance: instance, stream: RandomStream(seed: seed, instance: firstInstance + instance, purpose: .data),
+      first: first,
       count: count, path: path)
   }
 

@@ -33,6 +33,7 @@ extension ToyModel {
     instanceCount = file.instances.count
     settingCount = file.settings ?? file.instances.count
     seed = file.seed
+    firstInstance = 0
     initialization = checked.initialization
     dataScheme = checked.dataScheme
     importance = file.instances.flatMap { $0.importance }

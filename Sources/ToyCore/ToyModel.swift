@@ -17,6 +17,11 @@ public struct ToyModel: Sendable, Equatable {
   /// notebook exactly) unless given.
   public let settingCount: Int
   public let seed: UInt64
+  /// Where this model's instance 0 sits among the instances of the model it is a window of
+  /// (0 for a whole model). Random streams are keyed by that whole model's instance index,
+  /// so a window initialises and trains, bit for bit, as those instances of the whole: a check
+  /// can train a huge sweep one instance at a time in the memory of one instance.
+  public let firstInstance: Int
   public let initialization: Initialization
   /// How the data streams turn words into samples: `.grouped` for new models; a model loaded
   /// from a file keeps the file's scheme, so that training on draws what it would have drawn.
@@ -54,17 +59,23 @@ public struct ToyModel: Sendable, Equatable {
   /// A freshly initialised model; `importance` and `density` give one row per instance.
   /// `settingCount` (1 … instances, default every instance) says how many distinct settings
   /// the instances repeat, for the initial scale (see `settingCount`).
+  ///
+  /// With `window`, the rows are instances `first ..< first + rows` of a model of `of`
+  /// instances, and `settingCount` counts that whole model's settings (see `firstInstance`).
   public init(
     kind: ModelKind, n: Int, m: Int, importance: [[Float]], density: [[Float]],
     featureSets: [FeatureSet] = [], seed: UInt64 = 0, initialization: Initialization? = nil,
-    settingCount: Int? = nil
+    settingCount: Int? = nil, window: (first: Int, of: Int)? = nil
   ) throws(ModelError) {
     let instances = importance.count
     try Self.validate(n: n, m: m, importance: importance, density: density, featureSets: featureSets)
-    let settings = settingCount ?? instances
-    guard (1...instances).contains(settings) else {
-      throw .settingCountOutOfRange(value: settings, instances: instances)
+    let whole = window?.of ?? instances
+    let first = window?.first ?? 0
+    let settings = settingCount ?? whole
+    guard (1...max(1, whole)).contains(settings), first >= 0, first <= whole - instances else {
+      throw .settingCountOutOfRange(value: settings, instances: whole)
     }
+    self.firstInstance = first
     self.kind = kind
     self.n = n
     self.m = m
@@ -102,7 +113,7 @@ public struct ToyModel: Sendable, Equatable {
     let scale = initialScale
     let weightCount = (kind.untied ? 2 : 1) * n * m
     for instance in 0..<instanceCount {
-      let stream = RandomStream(seed: seed, instance: instance, purpose: .initialization)
+      let stream = RandomStream(seed: seed, instance: firstInstance + instance, purpose: .initialization)
       let base = instance * parameterCount
       for index in 0..<weightCount {
         let value: Double

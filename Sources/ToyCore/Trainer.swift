@@ -174,7 +174,8 @@ extension ToyModel {
     let count = parameterCount
     var losses = [Float](repeating: 0, count: length * instances)
     let samplers = (0..<instances).map {
-      BatchSampler(model: self, instance: $0, stream: RandomStream(seed: seed, instance: $0, purpose: .data))
+      BatchSampler(
+        model: self, instance: $0, stream: RandomStream(seed: seed, instance: firstInstance + $0, purpose: .data))
     }
     let startStep = steps
     let startSamples = samplesDrawn

@@ -88,7 +88,8 @@ extension Session {
       if let sparsity = given["sparsity"] {
         dens = try perFeature(sparsity, n: n, values, spec: "sparsity", default: 0, source).map { 1 - $0 }
       }
-      for _ in 0..<seeds {
+      // A check keeps one row per setting (see ModelSketch); a run one per instance.
+      for _ in 0..<(dryRun ? 1 : seeds) {
         importance.append(imp.map(Float.init))
         density.append(dens.map(Float.init))
       }
@@ -113,16 +114,24 @@ extension Session {
       derivedSeeds.append(DerivedSeed(sourceName: source.name, offset: end, seed: modelSeed))
     }
     let model: ToyModel
+    var sketch: ModelSketch?
     do {
-      model = try ToyModel(
-        kind: kind, n: n, m: m, importance: importance, density: density, featureSets: sets, seed: modelSeed,
-        initialization: initialization, settingCount: combinations.count)
+      if dryRun {
+        sketch = ModelSketch(
+          kind: kind, n: n, m: m, importance: importance, density: density, seeds: seeds, featureSets: sets,
+          seed: modelSeed, initialization: initialization)
+        model = try sketch!.model(instances: 0..<1)
+      } else {
+        model = try ToyModel(
+          kind: kind, n: n, m: m, importance: importance, density: density, featureSets: sets, seed: modelSeed,
+          initialization: initialization, settingCount: combinations.count)
+      }
     } catch {
       throw Diagnostic(error.description, at: span, in: source)
     }
     models[name] = ModelEntry(
       name: name, model: model, settings: combinations, seeds: seeds,
-      shown: (0..<combinations.count).map { $0 * seeds })
+      shown: (0..<combinations.count).map { $0 * seeds }, sketch: sketch)
     current = name
   }
 

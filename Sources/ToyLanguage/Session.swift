@@ -13,6 +13,25 @@ public struct ModelEntry: Sendable {
   public var shown: [Int]
   /// Every feature's D_i at points during training, for `show dynamics` (small models only).
   public var dynamics = DimensionalityHistory()
+  /// In a check, the whole model while only instance 0 is built (see ModelSketch); nil once
+  /// built, and always in a run.
+  var sketch: ModelSketch?
+
+  init(
+    name: String, model: ToyModel, settings: [[(String, Double)]], seeds: Int, shown: [Int],
+    sketch: ModelSketch? = nil
+  ) {
+    self.name = name
+    self.model = model
+    self.settings = settings
+    self.seeds = seeds
+    self.shown = shown
+    self.sketch = sketch
+  }
+
+  /// Instances whose weights this entry holds: a check of a huge sweep keeps it at one until a
+  /// statement needs the whole model.
+  public var heldInstances: Int { model.instanceCount }
 }
 
 /// Feature dimensionalities D_i recorded while a model trains: at most `capacity` points,
@@ -174,8 +193,9 @@ public final class Session {
         if let value = extra[name] ?? self.variables[name] ?? self.models[name].map({ .model($0.name) }) {
           return value
         }
-        if let current = self.current, let entry = self.models[current] {
-          try self.checkMetricSize(name, entry, span, source)
+        if let current = self.current, self.models[current] != nil, Self.metricNames.contains(name) {
+          try self.buildSketch(current, span, source)
+          try self.checkMetricSize(name, self.models[current]!, span, source)
         }
         return self.metric(name)
       },
@@ -183,7 +203,9 @@ public final class Session {
         Array(self.variables.keys) + Array(self.models.keys) + Self.metricNames + Array(extra.keys)
       })
     evaluator.member = { [unowned self] value, name, span throws(Diagnostic) in
-      guard case .model(let modelName) = value, let entry = self.models[modelName] else { return nil }
+      guard case .model(let modelName) = value, self.models[modelName] != nil else { return nil }
+      try self.buildSketch(modelName, span, source)
+      let entry = self.models[modelName]!
       try self.checkMetricSize(name, entry, span, source)
       guard let result = self.metric(name, of: entry) else {
         throw Diagnostic(
@@ -205,6 +227,7 @@ public final class Session {
   }
 
   private func executeOrThrow(_ statement: Statement, _ source: Source) throws(Diagnostic) {
+    if !statement.keepsSketches { try buildSketchedModels(statement.span, source) }
     switch statement.kind {
     case .assignment(let name, let nameSpan, let value):
       try assign(name, nameSpan, value, source)
@@ -295,6 +318,23 @@ public final class Session {
     }
   }
 
+  /// Builds every sketched model whole, exactly as a run would have built it, before a
+  /// statement that may read one (see ModelSketch).
+  private func buildSketchedModels(_ span: Span, _ source: Source) throws(Diagnostic) {
+    for name in models.keys where models[name]?.sketch != nil { try buildSketch(name, span, source) }
+  }
+
+  /// Builds one sketched model whole (an expression reads its numbers).
+  func buildSketch(_ name: String, _ span: Span, _ source: Source) throws(Diagnostic) {
+    guard let sketch = models[name]?.sketch else { return }
+    do {
+      models[name]?.model = try sketch.model(instances: 0..<sketch.instanceCount)
+    } catch {
+      throw Diagnostic(error.description, at: span, in: source)
+    }
+    models[name]?.sketch = nil
+  }
+
   private func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
     if Builtins.all[name] != nil || Self.metricNames.contains(name) || name == "i" {
       throw Diagnostic("'\(name)' is a built-in name; choose another", at: nameSpan, in: source)
@@ -383,4 +423,18 @@ public struct DerivedSeed: Sendable, Equatable {
   public let sourceName: String
   public let offset: Int
   public let seed: UInt64
+}
+
+extension Statement {
+  /// Whether a check can run this statement with models still sketched: it defines a model
+  /// or only names one, and reads no model's numbers.
+  fileprivate var keepsSketches: Bool {
+    switch kind {
+    case .model, .use, .help: return true
+    case .assignment(_, _, let value):
+      if case .model = value.kind { return true }
+      return false
+    default: return false
+    }
+  }
 }
