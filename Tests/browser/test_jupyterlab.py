@@ -92,6 +92,8 @@ class JupyterLabInChromium(unittest.TestCase):
         options.binary_location = CHROMIUM
         for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1300,1000"]:
             options.add_argument(argument)
+        # The page's console, for errors of toy's extension.
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         cls.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
         cls.driver.implicitly_wait(0)
 
@@ -224,6 +226,39 @@ class JupyterLabInChromium(unittest.TestCase):
         self.assertEqual(self.text(cells[0]).strip(), "1")
         self.assertEqual(self.text(cells[2]), "", "the cell after the error did not run")
         self.assertNotIn("3", self.prompt(cells[2]))
+
+    def test_5_toys_extension_highlights_keywords_and_comments(self):
+        self.open("highlighting.ipynb", "model n=20 m=5 # comment")
+        cell = self.cells()[0]
+        self.wait(lambda: cell.find_elements(By.CSS_SELECTOR, ".cm-line span"), 30, "highlighted tokens")
+        self.shot("6-highlighting")
+        # Each token's text and style beside the colours JupyterLab's theme gives a keyword and
+        # a comment, read from probes styled with the theme's variables.
+        spans, keyword, comment = self.driver.execute_script("""
+            const style = (e) => { const s = getComputedStyle(e);
+                return {color: s.color, weight: s.fontWeight, italic: s.fontStyle === 'italic'}; };
+            const probe = (variable) => { const p = document.createElement('span');
+                p.style.color = `var(${variable})`; document.body.appendChild(p);
+                const color = getComputedStyle(p).color; p.remove(); return color; };
+            const spans = [...arguments[0].querySelectorAll('.cm-line span')].map(
+                (e) => Object.assign({text: e.textContent}, style(e)));
+            return [spans, probe('--jp-mirror-editor-keyword-color'), probe('--jp-mirror-editor-comment-color')];
+            """, cell)
+        tokens = {span["text"]: span for span in spans}
+        self.assertIn("model", tokens, spans)
+        self.assertNotEqual(keyword, comment)
+        self.assertEqual(tokens["model"]["color"], keyword, spans)
+        self.assertGreaterEqual(int(tokens["model"]["weight"]), 600, spans)
+        self.assertIn("# comment", tokens, spans)
+        self.assertEqual(tokens["# comment"]["color"], comment, spans)
+        self.assertTrue(tokens["# comment"]["italic"], spans)
+        # A parameter's name is not a keyword.
+        self.assertNotEqual(tokens.get("n", {}).get("color"), keyword, spans)
+        # The cell's language is toy's, from its extension, which left no error in the console.
+        self.assertTrue(self.driver.execute_script("return !!(window._JUPYTERLAB || {})['toy-language']"))
+        problems = [entry["message"] for entry in self.driver.get_log("browser")
+                    if entry["level"] in ("SEVERE", "WARNING") and "toy-language" in entry["message"]]
+        self.assertEqual(problems, [])
 
 
 if __name__ == "__main__":

@@ -51,10 +51,10 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         msg_id = self.kc.kernel_info()
         info = self.kc.get_shell_msg(timeout=10)["content"]["language_info"]
-        # grammar/editors/pygments registers the lexer "toy"; CodeMirror's Julia mode is the nearest
-        # JupyterLab ships (grammar/editors/README.md).
+        # grammar/editors/pygments registers the lexer "toy"; toy's JupyterLab extension
+        # (grammar/editors/jupyterlab) the CodeMirror language "toy" for the mime type text/x-toy.
         self.assertEqual((info["pygments_lexer"], info["codemirror_mode"], info["mimetype"]),
-                         ("toy", "julia", "text/x-toy"))
+                         ("toy", "toy", "text/x-toy"))
         self.assertTrue(msg_id)
 
     def run_cell(self, code, **options):
