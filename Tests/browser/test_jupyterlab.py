@@ -260,6 +260,32 @@ class JupyterLabInChromium(unittest.TestCase):
                     if entry["level"] in ("SEVERE", "WARNING") and "toy-language" in entry["message"]]
         self.assertEqual(problems, [])
 
+    def test_6_notebook_7_draws_the_plot_not_a_json_tree(self):
+        try:
+            from notebook import __version__ as version
+        except ImportError:
+            self.skipTest("Notebook 7 (pip install notebook) is not in this environment")
+        if int(version.split(".")[0]) < 7:
+            self.skipTest(f"notebook {version} is not Notebook 7")
+        with open(os.path.join(self.root, "notebook-7.ipynb"), "w") as f:
+            json.dump(notebook(ONE_LINER), f)
+        self.driver.get(f"http://127.0.0.1:{self.port}/notebooks/notebook-7.ipynb?token={self.token}")
+        self.wait(lambda: len(self.cells()) == 1, 60, "the Notebook 7 cell")
+        self.wait(lambda: self.driver.execute_script(
+            "const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
+            "return s && s.getAttribute('data-status') === 'idle';"), 60, "an idle kernel in Notebook 7")
+        time.sleep(1)
+        self.shot("7-notebook-7-opened")
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG svg, .jp-RenderedSVG img"), 120,
+                  "the WᵀW plot in Notebook 7")
+        self.shot("7-notebook-7")
+        drawn = cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG svg, .jp-RenderedSVG img")
+        self.assertGreater(drawn[0].size["width"], 200)
+        self.assertEqual(cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedJSON"), [], "no JSON tree")
+        self.assertRegex(self.text(cell).rstrip(), r"^train: step 10000/10000  loss \S+  \S+ s$")
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
