@@ -286,6 +286,61 @@ class JupyterLabInChromium(unittest.TestCase):
         self.assertEqual(cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedJSON"), [], "no JSON tree")
         self.assertRegex(self.text(cell).rstrip(), r"^train: step 10000/10000  loss \S+  \S+ s$")
 
+    def kernel_pid(self):
+        """The pid of the kernel this server started for the open notebook (its child whose
+        arguments name the kernel's connection file)."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/kernels?token={self.token}", timeout=5) as r:
+            kernels = json.load(r)
+        self.assertEqual(len(kernels), 1, kernels)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    arguments = f.read().decode(errors="replace")
+            except OSError:
+                continue
+            if parent == self.server.pid and f"kernel-{kernels[0]['id']}" in arguments:
+                return int(entry)
+        self.fail("no kernel process for " + kernels[0]["id"])
+
+    def status(self):
+        """The kernel's state as the status bar names it ("toy | Idle")."""
+        return self.driver.find_element(By.ID, "jp-main-statusbar").text.split("|")[1].split("\n")[0].strip()
+
+    def test_7_after_kill_9_the_restarted_kernel_is_idle_and_runs_cells(self):
+        self.shutdown_kernels()
+        self.open("killed.ipynb", "print 1", "print 2")
+        self.run_current()
+        cells = self.cells()
+        self.wait(lambda: self.text(cells[0]).strip() == "1", 30, "the first cell")
+        pid = self.kernel_pid()
+        os.kill(pid, signal.SIGKILL)
+        # Idle again before any cell runs (it stayed "Unknown" until one did, or "Starting"
+        # with a kernel that publishes only its first status).
+        def restarted():
+            return self.status() == "Idle" and self.kernel_pid() != pid
+
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept"), 30,
+                  "JupyterLab's restart dialog")
+        self.shot("8-kill-9-dialog")
+        self.driver.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
+        self.wait(restarted, 30, "an idle kernel after kill -9")
+        self.shot("9-kill-9-restarted")
+        self.run_current()
+        self.wait(lambda: self.text(self.cells()[1]).strip() == "2", 30, "a cell run after the restart")
+        self.wait(lambda: self.status() == "Idle", 10, "idle after the cell")
+
+    def shutdown_kernels(self):
+        """Shuts down the kernels earlier tests left, so that this test finds its own."""
+        url = f"http://127.0.0.1:{self.port}/api/kernels"
+        with urllib.request.urlopen(f"{url}?token={self.token}", timeout=5) as r:
+            for kernel in json.load(r):
+                request = urllib.request.Request(f"{url}/{kernel['id']}?token={self.token}", method="DELETE")
+                urllib.request.urlopen(request, timeout=20).close()
+
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -299,6 +299,23 @@ class ToyKernelLifecycle(unittest.TestCase):
             if kernel_pid is not None and alive(kernel_pid):
                 os.kill(kernel_pid, signal.SIGKILL)
 
+    def test_a_new_iopub_subscriber_is_welcomed_and_told_the_kernels_state(self):
+        # What lets JupyterLab show "Idle" after a kernel it lost is restarted: a status with no
+        # parent for each subscriber, after the welcome that Jupyter Server's check consumes.
+        km, kc = start_new_kernel(kernel_name="toy")
+        try:
+            late = km.client()
+            late.start_channels()
+            self.addCleanup(late.stop_channels)
+            first = late.get_iopub_msg(timeout=10)
+            second = late.get_iopub_msg(timeout=10)
+            self.assertEqual(first["msg_type"], "iopub_welcome")
+            self.assertEqual((second["msg_type"], second["content"], second["parent_header"]),
+                             ("status", {"execution_state": "idle"}, {}))
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
+
     def test_shutdown_ends_the_process(self):
         km, kc = start_new_kernel(kernel_name="toy")
         kc.stop_channels()
