@@ -70,6 +70,9 @@ public struct PanelGrid: Plot {
     return TextGrid.vertical(rows, gap: 1)
   }
 
+  /// The SVG title's font size.
+  static let svgTitleSize = 15.0
+
   public func svg() -> SVGWriter {
     let drawn = panels.map { $0.svg() }
     let cellWidth = drawn.map(\.width).max() ?? 0
@@ -80,18 +83,23 @@ public struct PanelGrid: Plot {
     for start in stride(from: 0, to: drawn.count, by: count) {
       rowHeights.append(drawn[start..<min(drawn.count, start + count)].map(\.height).max() ?? 0)
     }
-    let width = Double(count) * cellWidth + space * Double(count - 1)
+    let panelsWidth = Double(count) * cellWidth + space * Double(count - 1)
+    // A title longer than the panels (a live frame's header over one small model) widens
+    // the picture, panels centred under it, rather than being cut at both ends.
+    let titleWidth = title.map { SVGWriter.estimatedWidth(of: $0, size: Self.svgTitleSize) + 2 * space } ?? 0
+    let width = max(panelsWidth, titleWidth)
+    let inset = (width - panelsWidth) / 2
     let height = top + rowHeights.reduce(0, +) + space * Double(max(0, rowHeights.count - 1))
     var svg = SVGWriter(width: max(1, width), height: max(1, height))
     if let title, !title.isEmpty {
-      svg.text(title, x: width / 2, y: 22, size: 15, anchor: .middle, bold: true)
+      svg.text(title, x: width / 2, y: 22, size: Self.svgTitleSize, anchor: .middle, bold: true)
     }
     var y = top
     for (rowIndex, rowHeight) in rowHeights.enumerated() {
       for column in 0..<count {
         let index = rowIndex * count + column
         guard index < drawn.count else { break }
-        let x = Double(column) * (cellWidth + space) + (cellWidth - drawn[index].width) / 2
+        let x = inset + Double(column) * (cellWidth + space) + (cellWidth - drawn[index].width) / 2
         svg.include(drawn[index], dx: x, dy: y)
       }
       y += rowHeight + space
