@@ -333,6 +333,35 @@ class JupyterLabInChromium(unittest.TestCase):
         self.wait(lambda: self.text(self.cells()[1]).strip() == "2", 30, "a cell run after the restart")
         self.wait(lambda: self.status() == "Idle", 10, "idle after the cell")
 
+    def test_8_a_live_frames_long_title_fits_its_picture(self):
+        name = "a_model_with_a_rather_long_name_for_its_narrow_frame"
+        self.open("live-title.ipynb", f"{name} = model n=4 m=3 sparsity=0.5\ntrain 2000 batch=32 live")
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: "step 2000 " in cell.text or cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG img"), 60,
+                  "the last live frame")
+        time.sleep(1)
+        self.shot("10-live-title")
+        # The title's drawn box, measured by the browser, inside the picture's width. JupyterLab
+        # shows an untrusted notebook's SVG as an image: its document is read back and laid out
+        # in the page to be measured.
+        box = self.driver.execute_async_script("""
+            const [cell, prefix, done] = arguments;
+            const image = cell.querySelector('.jp-RenderedSVG img');
+            fetch(image.src).then((r) => r.text()).then((text) => {
+                const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+                document.body.appendChild(svg);
+                const title = [...svg.querySelectorAll('text')].find((t) => t.textContent.startsWith(prefix));
+                const b = title.getBBox();
+                svg.remove();
+                done({left: b.x, right: b.x + b.width, width: svg.viewBox.baseVal.width});
+            }).catch((e) => done({error: String(e)}));
+            """, cell, name + ": step")
+        self.assertNotIn("error", box)
+        self.assertGreaterEqual(box["left"], 0, box)
+        self.assertLessEqual(box["right"], box["width"], box)
+        print(f"live title: {box}", file=sys.stderr)
+
     def shutdown_kernels(self):
         """Shuts down the kernels earlier tests left, so that this test finds its own."""
         url = f"http://127.0.0.1:{self.port}/api/kernels"
