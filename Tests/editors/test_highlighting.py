@@ -68,7 +68,10 @@ class KeywordsFollowTheGrammar(unittest.TestCase):
     def test_the_kernel_carries_the_jupyterlab_script_under_its_hash(self):
         script = read("grammar", "editors", "jupyterlab", "toy-language.js")
         swift = read("Sources", "ToyJupyter", "LabExtension+Script.swift")
-        self.assertIn('#"""\n' + script + '"""#', swift)
+        literal = re.search(r'#"""\n(.*?)^    """#', swift, flags=re.S | re.M).group(1)
+        # Swift strips the closing delimiter's four spaces of indentation from each line, and
+        # the newline before the delimiter.
+        self.assertEqual(re.sub(r"^    ", "", literal, flags=re.M)[:-1], script)
         name = re.search(r'scriptName = "(remoteEntry\.[0-9a-f]+\.js)"', swift).group(1)
         self.assertEqual(name, "remoteEntry." + hashlib.sha256(script.encode()).hexdigest()[:20] + ".js")
 

@@ -194,7 +194,10 @@ class KernelInstall(unittest.TestCase):
                 package = json.load(f)
             self.assertEqual(package["name"], "toy-language")
             self.assertTrue(package["jupyterlab"]["extension"])
-            self.assertTrue(os.path.isfile(os.path.join(extension, package["jupyterlab"]["_build"]["load"])))
+            # The script is the repository's, byte for byte, under the name the kernel gave it.
+            with open(os.path.join(extension, package["jupyterlab"]["_build"]["load"])) as f, \
+                    open(os.path.join(REPO, "grammar", "editors", "jupyterlab", "toy-language.js")) as g:
+                self.assertEqual(f.read(), g.read())
             # Installed again, a changed script replaces the old one rather than joining it.
             stale = os.path.join(extension, "static", "remoteEntry.0000.js")
             open(stale, "w").close()

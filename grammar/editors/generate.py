@@ -119,9 +119,17 @@ extension LabExtension {{
 
   /// The extension's module-federation container (grammar/editors/jupyterlab/toy-language.js).
   static let script = #\"\"\"
-{script}\"\"\"#
+{indented(script)}
+    \"\"\"#
 }}
 """
+
+
+def indented(text):
+    """`text` as the lines of a Swift multi-line string literal whose closing delimiter is
+    indented by four spaces (Swift strips those four from every line); the blank line after
+    them keeps the text's last newline, which a literal drops."""
+    return "".join("    " + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
 OUTPUTS = {
