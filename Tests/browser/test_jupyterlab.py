@@ -2,7 +2,10 @@
 
 The kernel tests check messages; this suite checks that the page shows the plot rather
 than a JSON tree, that training progress moves and ends, that the interrupt button stops
-training, that an error shows its caret, and that Run All stops at an error.
+training, that an error shows its caret, that Run All stops at an error, that toy's
+labextension highlights toy cells, that Notebook 7 (when installed) shows the plot too, that
+the indicator says Idle again after a kill -9 of the kernel and the server's restart, and
+that a live frame's long title fits inside its picture.
 
 Run by scripts/test with toy's kernelspec under JUPYTER_PATH, in the virtual environment
 that has JupyterLab and Selenium. Debian's chromium and chromium-driver drive the page;
@@ -286,11 +289,11 @@ class JupyterLabInChromium(unittest.TestCase):
         self.assertEqual(cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedJSON"), [], "no JSON tree")
         self.assertRegex(self.text(cell).rstrip(), r"^train: step 10000/10000  loss \S+  \S+ s$")
 
-    def kernel_pid(self):
-        """The pid of the kernel this server started for the open notebook (its child whose
+    def kernel_pid(self, notebook):
+        """The pid of the kernel this server runs for `notebook` (the server's child whose
         arguments name the kernel's connection file)."""
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/kernels?token={self.token}", timeout=5) as r:
-            kernels = json.load(r)
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/sessions?token={self.token}", timeout=5) as r:
+            kernels = [session["kernel"]["id"] for session in json.load(r) if session["path"] == notebook]
         self.assertEqual(len(kernels), 1, kernels)
         for entry in os.listdir("/proc"):
             if not entry.isdigit():
@@ -302,26 +305,25 @@ class JupyterLabInChromium(unittest.TestCase):
                     arguments = f.read().decode(errors="replace")
             except OSError:
                 continue
-            if parent == self.server.pid and f"kernel-{kernels[0]['id']}" in arguments:
+            if parent == self.server.pid and f"kernel-{kernels[0]}" in arguments:
                 return int(entry)
-        self.fail("no kernel process for " + kernels[0]["id"])
+        self.fail("no kernel process for " + kernels[0])
 
     def status(self):
         """The kernel's state as the status bar names it ("toy | Idle")."""
         return self.driver.find_element(By.ID, "jp-main-statusbar").text.split("|")[1].split("\n")[0].strip()
 
     def test_7_after_kill_9_the_restarted_kernel_is_idle_and_runs_cells(self):
-        self.shutdown_kernels()
         self.open("killed.ipynb", "print 1", "print 2")
         self.run_current()
         cells = self.cells()
         self.wait(lambda: self.text(cells[0]).strip() == "1", 30, "the first cell")
-        pid = self.kernel_pid()
+        pid = self.kernel_pid("killed.ipynb")
         os.kill(pid, signal.SIGKILL)
         # Idle again before any cell runs (it stayed "Unknown" until one did, or "Starting"
         # with a kernel that publishes only its first status).
         def restarted():
-            return self.status() == "Idle" and self.kernel_pid() != pid
+            return self.status() == "Idle" and self.kernel_pid("killed.ipynb") != pid
 
         self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept"), 30,
                   "JupyterLab's restart dialog")
@@ -361,14 +363,6 @@ class JupyterLabInChromium(unittest.TestCase):
         self.assertGreaterEqual(box["left"], 0, box)
         self.assertLessEqual(box["right"], box["width"], box)
         print(f"live title: {box}", file=sys.stderr)
-
-    def shutdown_kernels(self):
-        """Shuts down the kernels earlier tests left, so that this test finds its own."""
-        url = f"http://127.0.0.1:{self.port}/api/kernels"
-        with urllib.request.urlopen(f"{url}?token={self.token}", timeout=5) as r:
-            for kernel in json.load(r):
-                request = urllib.request.Request(f"{url}/{kernel['id']}?token={self.token}", method="DELETE")
-                urllib.request.urlopen(request, timeout=20).close()
 
 
 if __name__ == "__main__":
