@@ -99,7 +99,9 @@ public final class Kernel: @unchecked Sendable {
     let shell = try Socket(context: context, type: ZMQ_ROUTER)
     let control = try Socket(context: context, type: ZMQ_ROUTER)
     let stdin = try Socket(context: context, type: ZMQ_ROUTER)
-    let iopub = try Socket(context: context, type: ZMQ_PUB)
+    // XPUB rather than PUB: it hears each subscriber arrive (see `welcome`).
+    let iopub = try Socket(context: context, type: ZMQ_XPUB)
+    iopub.setOption(ZMQ_XPUB_VERBOSE, 1)  // every subscription, not only a topic's first
     let heartbeat = try Socket(context: context, type: ZMQ_REP)
     let sockets = [shell, control, stdin, iopub, heartbeat]
     defer { for socket in sockets { socket.close() } }
@@ -139,8 +141,15 @@ public final class Kernel: @unchecked Sendable {
           break
         }
       }
-      let ready = poll([shell, control, stdin, heartbeat], milliseconds: 10)
+      let ready = poll([shell, control, stdin, heartbeat, iopub], milliseconds: 10)
       if ready[3], let ping = heartbeat.receive() { heartbeat.send(ping) }
+      if ready[4] {
+        // A subscription is one frame: byte 1 and the topic (byte 0: an unsubscription).
+        while let frames = iopub.receive() {
+          guard let event = frames.first, event.first == 1 else { continue }
+          for message in welcome(subscription: event.dropFirst()) { send(.iopub, message) }
+        }
+      }
       if ready[1], let frames = control.receive(), let request = decode(frames) {
         handleControl(request) {
           send($0, $1)
@@ -181,6 +190,26 @@ public final class Kernel: @unchecked Sendable {
     var message = Message(type: type, session: kernelSession, content: content, parent: request.header)
     message.identities = request.identities
     return message
+  }
+
+  /// What a new iopub subscriber is told: `iopub_welcome` (JEP 65), then the kernel's
+  /// state as a status with no parent.
+  ///
+  /// Why the status: after a kernel dies and Jupyter Server restarts it, JupyterLab resets
+  /// its indicator and waits for a status whose parent is not one it ignores (its
+  /// `untracked_message_types` include `kernel_info_request`, all it sends then). The
+  /// `starting` a kernel publishes as it begins reaches no one (nobody has subscribed yet),
+  /// so without this the indicator stays on "unknown" until a cell runs. The server's
+  /// connection check consumes the first message a new subscriber gets: the welcome.
+  func welcome(subscription topic: Data) -> [Message] {
+    [
+      Message(
+        type: "iopub_welcome", session: kernelSession,
+        content: ["subscription": String(decoding: topic, as: UTF8.self)]),
+      Message(
+        type: "status", session: kernelSession,
+        content: ["execution_state": executing.load(ordering: .acquiring) ? "busy" : "idle"]),
+    ]
   }
 
   func status(_ state: String, for request: Message) -> Message {

@@ -13,6 +13,11 @@ final class Socket {
     zmq_setsockopt(handle, ZMQ_LINGER, &linger, MemoryLayout<Int32>.size)
   }
 
+  func setOption(_ option: Int32, _ value: Int32) {
+    var value = value
+    zmq_setsockopt(handle, option, &value, MemoryLayout<Int32>.size)
+  }
+
   func bind(_ endpoint: String) throws(KernelError) {
     guard zmq_bind(handle, endpoint) == 0 else { throw .zmq("cannot bind \(endpoint)") }
   }

@@ -55,11 +55,13 @@ public enum Notebook {
   /// The notebook's and the kernel's `language_info`: how front ends highlight toy.
   ///
   /// `pygments_lexer` names the lexer of `grammar/editors/pygments` (nbconvert falls back to plain
-  /// text without it); `codemirror_mode` is CodeMirror's Julia mode, the nearest JupyterLab
-  /// ships: it colours toy's comments, numbers, strings and the keywords both share.
+  /// text without it); `codemirror_mode` names the CodeMirror language of toy's JupyterLab
+  /// extension, which `toy kernel install` writes beside the kernelspec. JupyterLab has no
+  /// fallback for a mode it lacks (it shows plain text), so naming a near language instead
+  /// would only lose toy's own keywords.
   public static let languageInfo: [String: String] = [
     "name": "toy", "version": toyVersion, "file_extension": ".toy", "mimetype": "text/x-toy",
-    "pygments_lexer": "toy", "codemirror_mode": "julia",
+    "pygments_lexer": "toy", "codemirror_mode": "toy",
   ]
 
   /// A script's cells: split at `# %%` marker lines when it has any, else one cell per block

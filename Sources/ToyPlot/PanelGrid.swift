@@ -81,6 +81,9 @@ public struct PanelGrid: Plot {
     return max(1, (count + rows - 1) / max(1, rows))
   }
 
+  /// The SVG title's font size, before the style's text scale.
+  static let svgTitleSize = 15.0
+
   public func svg(_ style: SVGStyle) -> SVGWriter {
     // Panels on one colour scale share one colour bar, at the figure's right.
     let shared = Self.sharedColorBar(panels)
@@ -95,18 +98,23 @@ public struct PanelGrid: Plot {
     }
     let panelsWidth = Double(count) * cellWidth + space * Double(count - 1)
     let barWidth = shared.map { $0.bar.colorBarWidth(style) + space } ?? 0
-    let width = panelsWidth + barWidth
+    // A title longer than the panels (a live frame's header over one small model) widens
+    // the picture, panels centred under it, rather than being cut at both ends.
+    let titleWidth =
+      title.map { SVGWriter.estimatedWidth(of: $0, size: style.font(Self.svgTitleSize)) + 2 * space } ?? 0
+    let width = max(panelsWidth + barWidth, titleWidth)
+    let inset = (width - panelsWidth - barWidth) / 2
     let height = top + rowHeights.reduce(0, +) + space * Double(max(0, rowHeights.count - 1))
     var svg = SVGWriter(width: max(1, width), height: max(1, height), style: style)
     if let title, !title.isEmpty {
-      svg.text(title, x: width / 2, y: 22 * style.textScale, size: 15, anchor: .middle, bold: true)
+      svg.text(title, x: width / 2, y: 22 * style.textScale, size: Self.svgTitleSize, anchor: .middle, bold: true)
     }
     var y = top
     for (rowIndex, rowHeight) in rowHeights.enumerated() {
       for column in 0..<count {
         let index = rowIndex * count + column
         guard index < drawn.count else { break }
-        let x = Double(column) * (cellWidth + space) + (cellWidth - drawn[index].width) / 2
+        let x = inset + Double(column) * (cellWidth + space) + (cellWidth - drawn[index].width) / 2
         svg.include(drawn[index], dx: x, dy: y)
       }
       y += rowHeight + space
@@ -114,7 +122,7 @@ public struct PanelGrid: Plot {
     if let shared {
       let (barTop, barHeight) = shared.bar.colorBarPlacement(style)
       shared.bar.drawColorBar(
-        in: &svg, x: panelsWidth + space, y: top + barTop,
+        in: &svg, x: inset + panelsWidth + space, y: top + barTop,
         height: max(120, Int(min(height - top - barTop - 24, max(barHeight, min(360, (height - top) * 0.6))))))
     }
     return svg

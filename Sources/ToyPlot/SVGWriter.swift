@@ -103,6 +103,14 @@ public struct SVGWriter: Sendable {
 
   public enum Anchor: String, Sendable { case start, middle, end }
 
+  /// How wide `text` may be drawn at `size`, generously: 0.6 em a character. Helvetica and
+  /// Arial (Liberation Sans in Chromium on Linux) draw a header of digits and lower case at
+  /// 0.45–0.5 em a character, bold or not, and a digit at 0.56; the margin covers wider
+  /// fallback fonts. For making room, not for layout to the pixel.
+  public static func estimatedWidth(of text: String, size: Double) -> Double {
+    Double(text.count) * size * 0.6
+  }
+
   /// Text at `size` (scaled by the style's `textScale`), in the style's ink unless `color`
   /// says otherwise.
   public mutating func text(

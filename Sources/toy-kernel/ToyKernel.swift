@@ -59,12 +59,14 @@ struct ToyKernelCommand: ParsableCommand {
 
   struct Install: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write toy's kernelspec where Jupyter finds it.",
+      abstract: "Write toy's kernelspec and JupyterLab extension where Jupyter finds them.",
       discussion: """
-        Without options: into /usr/local/share/jupyter/kernels, as Jupyter does.
-        --user: into $JUPYTER_DATA_DIR/kernels when it is set, else
-        $XDG_DATA_HOME/jupyter/kernels, else $HOME/.local/share/jupyter/kernels.
-        --prefix P: into P/share/jupyter/kernels (e.g. a virtual environment's prefix).
+        Writes the kernelspec, kernels/toy, and toy's highlighting for JupyterLab and
+        Notebook 7, labextensions/toy-language, into one Jupyter data directory:
+        without options /usr/local/share/jupyter, as Jupyter does;
+        --user: $JUPYTER_DATA_DIR when it is set, else $XDG_DATA_HOME/jupyter, else
+        $HOME/.local/share/jupyter;
+        --prefix P: P/share/jupyter (e.g. a virtual environment's prefix).
         """)
 
     @Flag(help: "Install for this user only.")
@@ -78,39 +80,58 @@ struct ToyKernelCommand: ParsableCommand {
     }
 
     func run() throws {
-      let base: String
+      let data: String
       if let prefix {
-        base = prefix + "/share/jupyter/kernels"
+        data = prefix + "/share/jupyter"
       } else if user {
-        base = Self.userKernels(ProcessInfo.processInfo.environment)
+        data = Self.userData(ProcessInfo.processInfo.environment)
       } else {
-        base = "/usr/local/share/jupyter/kernels"
+        data = "/usr/local/share/jupyter"
       }
-      let directory = base + "/toy"
+      let directory = data + "/kernels/toy"
       let executable = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.resolvingSymlinksInPath()
       let spec = KernelSpec(executable: Self.resolved(executable.path))
-      do {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      try Self.writing(into: directory) {
         try spec.json.write(toFile: directory + "/kernel.json", atomically: true, encoding: .utf8)
         for logo in KernelSpec.logos {
           try Data(logo.png).write(to: URL(fileURLWithPath: directory + "/" + logo.name))
         }
+      }
+      print("installed the toy kernelspec in \(directory)")
+      let extensionDirectory = data + "/labextensions/" + LabExtension.name
+      try Self.writing(into: extensionDirectory) {
+        // The script's name changes with its content: drop the one an older toy wrote.
+        try? FileManager.default.removeItem(atPath: extensionDirectory + "/static")
+        try FileManager.default.createDirectory(
+          atPath: extensionDirectory + "/static", withIntermediateDirectories: true)
+        for file in LabExtension.files {
+          try file.contents.write(toFile: extensionDirectory + "/" + file.path, atomically: true, encoding: .utf8)
+        }
+      }
+      print("installed toy's JupyterLab extension in \(extensionDirectory)")
+    }
+
+    /// Creates `directory` and runs `write`, turning a failure into one line on stderr.
+    static func writing(into directory: String, _ write: () throws -> Void) throws {
+      do {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try write()
       } catch {
         FileHandle.standardError.write(
           Data("toy kernel install: cannot write \(directory): \(error.localizedDescription)\n".utf8))
         throw ExitCode(1)
       }
-      print("installed the toy kernelspec in \(directory)")
     }
 
-    /// Where Jupyter looks for this user's kernelspecs (jupyter_core's `jupyter_data_dir`):
-    /// HOME as the environment gives it, since Jupyter expands `~` from it; the password
-    /// file's home (NSHomeDirectory) is not where Jupyter looks when HOME points elsewhere.
-    static func userKernels(_ environment: [String: String]) -> String {
+    /// This user's Jupyter data directory (jupyter_core's `jupyter_data_dir`), where Jupyter
+    /// looks for kernelspecs and labextensions: HOME as the environment gives it, since
+    /// Jupyter expands `~` from it; the password file's home (NSHomeDirectory) is not where
+    /// Jupyter looks when HOME points elsewhere.
+    static func userData(_ environment: [String: String]) -> String {
       func set(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-      if let data = set("JUPYTER_DATA_DIR") { return data + "/kernels" }
+      if let data = set("JUPYTER_DATA_DIR") { return data }
       let share = set("XDG_DATA_HOME") ?? ((set("HOME") ?? NSHomeDirectory()) + "/.local/share")
-      return share + "/jupyter/kernels"
+      return share + "/jupyter"
     }
 
     /// The executable's absolute path (argv[0] may be relative or found on PATH).

@@ -99,4 +99,31 @@ final class LiveTests: XCTestCase {
     XCTAssertEqual(frame.display.plain, try String(contentsOf: golden, encoding: .utf8))
     XCTAssertTrue(frame.display.plain.contains("pentagon: step 0 (10/100)  loss 0.0123"))
   }
+
+  /// The live frame's SVG title (its header, in 15-pixel bold) lies inside the picture even
+  /// when the model's long name makes it wider than the small model's panels: its extent at
+  /// 0.6 em a character (Helvetica and Arial draw such a header at about 0.5) is inside the
+  /// viewBox on both sides. It was cut at both ends.
+  func testTheLiveFramesSVGTitleFitsInsideThePicture() throws {
+    let (session, frames, displays) = session()
+    session.liveSVG = true
+    session.textWidth = 60
+    let name = "a_model_with_a_rather_long_name_for_its_narrow_frame"
+    let script = "\(name) = model n=4 m=3 sparsity=0.5\ntrain 2000 batch=32 live"
+    XCTAssertEqual(session.run(Source(name: "t", text: script)), .finished)
+    let svgs = (frames() + displays()).compactMap(\.svg)
+    XCTAssertGreaterThanOrEqual(svgs.count, 1)
+    for svg in svgs {
+      let viewBox = try XCTUnwrap(svg.firstMatch(of: /viewBox="0 0 ([0-9.]+) ([0-9.]+)"/))
+      let width = try XCTUnwrap(Double(viewBox.1))
+      let title = try XCTUnwrap(
+        svg.firstMatch(of: /<text x="([0-9.]+)" y="[0-9.]+" font-size="([0-9.]+)" text-anchor="middle"[^>]*>([^<]*)</),
+        "the title")
+      XCTAssertTrue(title.3.hasPrefix("\(name): step"), String(title.3))
+      let x = try XCTUnwrap(Double(title.1))
+      let extent = Double(title.3.count) * (try XCTUnwrap(Double(title.2))) * 0.6
+      XCTAssertGreaterThanOrEqual(x - extent / 2, 0, "the title starts inside the picture (width \(width))")
+      XCTAssertLessThanOrEqual(x + extent / 2, width, "the title ends inside the picture (x \(x), extent \(extent))")
+    }
+  }
 }

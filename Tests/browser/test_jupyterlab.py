@@ -2,7 +2,10 @@
 
 The kernel tests check messages; this suite checks that the page shows the plot rather
 than a JSON tree, that training progress moves and ends, that the interrupt button stops
-training, that an error shows its caret, and that Run All stops at an error.
+training, that an error shows its caret, that Run All stops at an error, that toy's
+labextension highlights toy cells, that Notebook 7 (when installed) shows the plot too, that
+the indicator says Idle again after a kill -9 of the kernel and the server's restart, and
+that a live frame's long title fits inside its picture.
 
 Run by scripts/test with toy's kernelspec under JUPYTER_PATH, in the virtual environment
 that has JupyterLab and Selenium. Debian's chromium and chromium-driver drive the page;
@@ -92,6 +95,8 @@ class JupyterLabInChromium(unittest.TestCase):
         options.binary_location = CHROMIUM
         for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1300,1000"]:
             options.add_argument(argument)
+        # The page's console, for errors of toy's extension.
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
         cls.driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
         cls.driver.implicitly_wait(0)
 
@@ -224,6 +229,140 @@ class JupyterLabInChromium(unittest.TestCase):
         self.assertEqual(self.text(cells[0]).strip(), "1")
         self.assertEqual(self.text(cells[2]), "", "the cell after the error did not run")
         self.assertNotIn("3", self.prompt(cells[2]))
+
+    def test_5_toys_extension_highlights_keywords_and_comments(self):
+        self.open("highlighting.ipynb", "model n=20 m=5 # comment")
+        cell = self.cells()[0]
+        self.wait(lambda: cell.find_elements(By.CSS_SELECTOR, ".cm-line span"), 30, "highlighted tokens")
+        self.shot("6-highlighting")
+        # Each token's text and style beside the colours JupyterLab's theme gives a keyword and
+        # a comment, read from probes styled with the theme's variables.
+        spans, keyword, comment = self.driver.execute_script("""
+            const style = (e) => { const s = getComputedStyle(e);
+                return {color: s.color, weight: s.fontWeight, italic: s.fontStyle === 'italic'}; };
+            const probe = (variable) => { const p = document.createElement('span');
+                p.style.color = `var(${variable})`; document.body.appendChild(p);
+                const color = getComputedStyle(p).color; p.remove(); return color; };
+            const spans = [...arguments[0].querySelectorAll('.cm-line span')].map(
+                (e) => Object.assign({text: e.textContent}, style(e)));
+            return [spans, probe('--jp-mirror-editor-keyword-color'), probe('--jp-mirror-editor-comment-color')];
+            """, cell)
+        tokens = {span["text"]: span for span in spans}
+        self.assertIn("model", tokens, spans)
+        self.assertNotEqual(keyword, comment)
+        self.assertEqual(tokens["model"]["color"], keyword, spans)
+        self.assertGreaterEqual(int(tokens["model"]["weight"]), 600, spans)
+        self.assertIn("# comment", tokens, spans)
+        self.assertEqual(tokens["# comment"]["color"], comment, spans)
+        self.assertTrue(tokens["# comment"]["italic"], spans)
+        # A parameter's name is not a keyword.
+        self.assertNotEqual(tokens.get("n", {}).get("color"), keyword, spans)
+        # The cell's language is toy's, from its extension, which left no error in the console.
+        self.assertTrue(self.driver.execute_script("return !!(window._JUPYTERLAB || {})['toy-language']"))
+        problems = [entry["message"] for entry in self.driver.get_log("browser")
+                    if entry["level"] in ("SEVERE", "WARNING") and "toy-language" in entry["message"]]
+        self.assertEqual(problems, [])
+
+    def test_6_notebook_7_draws_the_plot_not_a_json_tree(self):
+        try:
+            from notebook import __version__ as version
+        except ImportError:
+            self.skipTest("Notebook 7 (pip install notebook) is not in this environment")
+        if int(version.split(".")[0]) < 7:
+            self.skipTest(f"notebook {version} is not Notebook 7")
+        with open(os.path.join(self.root, "notebook-7.ipynb"), "w") as f:
+            json.dump(notebook(ONE_LINER), f)
+        self.driver.get(f"http://127.0.0.1:{self.port}/notebooks/notebook-7.ipynb?token={self.token}")
+        self.wait(lambda: len(self.cells()) == 1, 60, "the Notebook 7 cell")
+        self.wait(lambda: self.driver.execute_script(
+            "const s = document.querySelector('.jp-Notebook-ExecutionIndicator');"
+            "return s && s.getAttribute('data-status') === 'idle';"), 60, "an idle kernel in Notebook 7")
+        time.sleep(1)
+        self.shot("7-notebook-7-opened")
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG svg, .jp-RenderedSVG img"), 120,
+                  "the WᵀW plot in Notebook 7")
+        self.shot("7-notebook-7")
+        drawn = cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG svg, .jp-RenderedSVG img")
+        self.assertGreater(drawn[0].size["width"], 200)
+        self.assertEqual(cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedJSON"), [], "no JSON tree")
+        self.assertRegex(self.text(cell).rstrip(), r"^train: step 10000/10000  loss \S+  \S+ s$")
+
+    def kernel_pid(self, notebook):
+        """The pid of the kernel this server runs for `notebook` (the server's child whose
+        arguments name the kernel's connection file)."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/sessions?token={self.token}", timeout=5) as r:
+            kernels = [session["kernel"]["id"] for session in json.load(r) if session["path"] == notebook]
+        self.assertEqual(len(kernels), 1, kernels)
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    arguments = f.read().decode(errors="replace")
+            except OSError:
+                continue
+            if parent == self.server.pid and f"kernel-{kernels[0]}" in arguments:
+                return int(entry)
+        self.fail("no kernel process for " + kernels[0])
+
+    def status(self):
+        """The kernel's state as the status bar names it ("toy | Idle")."""
+        return self.driver.find_element(By.ID, "jp-main-statusbar").text.split("|")[1].split("\n")[0].strip()
+
+    def test_7_after_kill_9_the_restarted_kernel_is_idle_and_runs_cells(self):
+        self.open("killed.ipynb", "print 1", "print 2")
+        self.run_current()
+        cells = self.cells()
+        self.wait(lambda: self.text(cells[0]).strip() == "1", 30, "the first cell")
+        pid = self.kernel_pid("killed.ipynb")
+        os.kill(pid, signal.SIGKILL)
+        # Idle again before any cell runs (it stayed "Unknown" until one did, or "Starting"
+        # with a kernel that publishes only its first status).
+        def restarted():
+            return self.status() == "Idle" and self.kernel_pid("killed.ipynb") != pid
+
+        self.wait(lambda: self.driver.find_elements(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept"), 30,
+                  "JupyterLab's restart dialog")
+        self.shot("8-kill-9-dialog")
+        self.driver.find_element(By.CSS_SELECTOR, ".jp-Dialog .jp-mod-accept").click()
+        self.wait(restarted, 30, "an idle kernel after kill -9")
+        self.shot("9-kill-9-restarted")
+        self.run_current()
+        self.wait(lambda: self.text(self.cells()[1]).strip() == "2", 30, "a cell run after the restart")
+        self.wait(lambda: self.status() == "Idle", 10, "idle after the cell")
+
+    def test_8_a_live_frames_long_title_fits_its_picture(self):
+        name = "a_model_with_a_rather_long_name_for_its_narrow_frame"
+        self.open("live-title.ipynb", f"{name} = model n=4 m=3 sparsity=0.5\ntrain 2000 batch=32 live")
+        self.run_current()
+        cell = self.cells()[0]
+        self.wait(lambda: "step 2000 " in cell.text or cell.find_elements(By.CSS_SELECTOR, ".jp-RenderedSVG img"), 60,
+                  "the last live frame")
+        time.sleep(1)
+        self.shot("10-live-title")
+        # The title's drawn box, measured by the browser, inside the picture's width. JupyterLab
+        # shows an untrusted notebook's SVG as an image: its document is read back and laid out
+        # in the page to be measured.
+        box = self.driver.execute_async_script("""
+            const [cell, prefix, done] = arguments;
+            const image = cell.querySelector('.jp-RenderedSVG img');
+            fetch(image.src).then((r) => r.text()).then((text) => {
+                const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+                document.body.appendChild(svg);
+                const title = [...svg.querySelectorAll('text')].find((t) => t.textContent.startsWith(prefix));
+                const b = title.getBBox();
+                svg.remove();
+                done({left: b.x, right: b.x + b.width, width: svg.viewBox.baseVal.width});
+            }).catch((e) => done({error: String(e)}));
+            """, cell, name + ": step")
+        self.assertNotIn("error", box)
+        self.assertGreaterEqual(box["left"], 0, box)
+        self.assertLessEqual(box["right"], box["width"], box)
+        print(f"live title: {box}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Pygments lexer is imported from grammar/editors/pygments without installing it; 
 that uses it installed is in Tests/kernel/test_notebook.py.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -58,6 +59,21 @@ class KeywordsFollowTheGrammar(unittest.TestCase):
         lines = [line.split()[3:] for line in read("grammar", "editors", "vim", "syntax", "toy.vim").splitlines()
                  if line.startswith("syn keyword toyKeyword")]
         self.assertEqual({word for line in lines for word in line}, grammar_keywords())
+
+    def test_the_jupyterlab_keywords_are_the_grammars(self):
+        script = read("grammar", "editors", "jupyterlab", "toy-language.js")
+        block = re.search(r"const KEYWORDS = \[(.*?)\];", script, flags=re.S).group(1)
+        self.assertEqual(set(re.findall(r'"([a-z]+)"', block)), grammar_keywords())
+
+    def test_the_kernel_carries_the_jupyterlab_script_under_its_hash(self):
+        script = read("grammar", "editors", "jupyterlab", "toy-language.js")
+        swift = read("Sources", "ToyJupyter", "LabExtension+Script.swift")
+        literal = re.search(r'#"""\n(.*?)^    """#', swift, flags=re.S | re.M).group(1)
+        # Swift strips the closing delimiter's four spaces of indentation from each line, and
+        # the newline before the delimiter.
+        self.assertEqual(re.sub(r"^    ", "", literal, flags=re.M)[:-1], script)
+        name = re.search(r'scriptName = "(remoteEntry\.[0-9a-f]+\.js)"', swift).group(1)
+        self.assertEqual(name, "remoteEntry." + hashlib.sha256(script.encode()).hexdigest()[:20] + ".js")
 
     @unittest.skipUnless(shutil.which("vim"), "vim is not installed")
     def test_vim_detects_toy_files_and_highlights_them(self):

@@ -51,10 +51,10 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         msg_id = self.kc.kernel_info()
         info = self.kc.get_shell_msg(timeout=10)["content"]["language_info"]
-        # grammar/editors/pygments registers the lexer "toy"; CodeMirror's Julia mode is the nearest
-        # JupyterLab ships (grammar/editors/README.md).
+        # grammar/editors/pygments registers the lexer "toy"; toy's JupyterLab extension
+        # (grammar/editors/jupyterlab) the CodeMirror language "toy" for the mime type text/x-toy.
         self.assertEqual((info["pygments_lexer"], info["codemirror_mode"], info["mimetype"]),
-                         ("toy", "julia", "text/x-toy"))
+                         ("toy", "toy", "text/x-toy"))
         self.assertTrue(msg_id)
 
     def run_cell(self, code, **options):
@@ -298,6 +298,23 @@ class ToyKernelLifecycle(unittest.TestCase):
                 front_end.wait()
             if kernel_pid is not None and alive(kernel_pid):
                 os.kill(kernel_pid, signal.SIGKILL)
+
+    def test_a_new_iopub_subscriber_is_welcomed_and_told_the_kernels_state(self):
+        # What lets JupyterLab show "Idle" after a kernel it lost is restarted: a status with no
+        # parent for each subscriber, after the welcome that Jupyter Server's check consumes.
+        km, kc = start_new_kernel(kernel_name="toy")
+        try:
+            late = km.client()
+            late.start_channels()
+            self.addCleanup(late.stop_channels)
+            first = late.get_iopub_msg(timeout=10)
+            second = late.get_iopub_msg(timeout=10)
+            self.assertEqual(first["msg_type"], "iopub_welcome")
+            self.assertEqual((second["msg_type"], second["content"], second["parent_header"]),
+                             ("status", {"execution_state": "idle"}, {}))
+        finally:
+            kc.stop_channels()
+            km.shutdown_kernel(now=False)
 
     def test_shutdown_ends_the_process(self):
         km, kc = start_new_kernel(kernel_name="toy")

@@ -3,6 +3,7 @@
 Usage: test_notebook.py TOY_BINARY (run by scripts/test).
 """
 
+import json
 import os
 import shutil
 import subprocess
@@ -132,7 +133,7 @@ class NotebookExport(unittest.TestCase):
         self.assertEqual(toy("notebook", "examples/12-tour.toy", "-o", out, "--quick").returncode, 0)
         nb = nbformat.read(out, as_version=4)
         info = nb.metadata.language_info
-        self.assertEqual((info.pygments_lexer, info.codemirror_mode), ("toy", "julia"))
+        self.assertEqual((info.pygments_lexer, info.codemirror_mode), ("toy", "toy"))
         # The tour's comments are markdown cells now: a code cell with a comment of its own.
         nb.cells.append(nbformat.v4.new_code_cell("for p in [1] do\n# a comment in code\nprint p\nend"))
         nbformat.write(nb, out)
@@ -172,12 +173,40 @@ class KernelInstall(unittest.TestCase):
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertTrue(os.path.isfile(os.path.join(home, ".local/share/jupyter/kernels/toy/kernel.json")),
                             result.stdout)
+            self.assertTrue(os.path.isfile(os.path.join(
+                home, ".local/share/jupyter/labextensions/toy-language/package.json")), result.stdout)
 
     def test_user_install_honours_jupyter_data_dir(self):
         with tempfile.TemporaryDirectory() as home, tempfile.TemporaryDirectory() as data:
             result = self.install(HOME=home, JUPYTER_DATA_DIR=data, XDG_DATA_HOME=home + "/xdg")
             self.assertEqual(result.returncode, 0, result.stderr)
             self.assertTrue(os.path.isfile(os.path.join(data, "kernels/toy/kernel.json")), result.stdout)
+            self.assertTrue(os.path.isfile(os.path.join(data, "labextensions/toy-language/package.json")),
+                            result.stdout)
+
+    def test_jupyterlab_finds_the_extension_beside_the_kernelspec(self):
+        with tempfile.TemporaryDirectory() as prefix:
+            installed = subprocess.run([TOY, "kernel", "install", "--prefix", prefix], capture_output=True, text=True)
+            self.assertEqual(installed.returncode, 0, installed.stderr)
+            data = os.path.join(prefix, "share", "jupyter")
+            extension = os.path.join(data, "labextensions", "toy-language")
+            with open(os.path.join(extension, "package.json")) as f:
+                package = json.load(f)
+            self.assertEqual(package["name"], "toy-language")
+            self.assertTrue(package["jupyterlab"]["extension"])
+            # The script is the repository's, byte for byte, under the name the kernel gave it.
+            with open(os.path.join(extension, package["jupyterlab"]["_build"]["load"])) as f, \
+                    open(os.path.join(REPO, "grammar", "editors", "jupyterlab", "toy-language.js")) as g:
+                self.assertEqual(f.read(), g.read())
+            # Installed again, a changed script replaces the old one rather than joining it.
+            stale = os.path.join(extension, "static", "remoteEntry.0000.js")
+            open(stale, "w").close()
+            subprocess.run([TOY, "kernel", "install", "--prefix", prefix], check=True, capture_output=True)
+            self.assertEqual(os.listdir(os.path.join(extension, "static")),
+                             [os.path.basename(package["jupyterlab"]["_build"]["load"])])
+            listed = subprocess.run([sys.executable, "-m", "jupyterlab.labextensions", "list"], capture_output=True,
+                                    text=True, env=dict(os.environ, JUPYTER_PATH=data))
+            self.assertRegex(listed.stdout + listed.stderr, r"toy-language v\S+ .*enabled.*OK")
 
     def test_install_help_keeps_its_parentheses_on_one_line(self):
         text = subprocess.run([TOY, "kernel", "install", "--help"], capture_output=True, text=True).stdout
