@@ -125,16 +125,27 @@ else
   keys C-c
 fi
 
-label="explore opens full screen with its keys"
-keys 'model n=5 m=2 importance=0.9^i density=0.05' Enter
+# The workshop plan's model: dense, so the room sees the pentagon form as ↓ makes it sparser.
+label="explore opens full screen, its keys below and the sparser key beside the density"
+keys 'model n=5 m=2 importance=0.9^i density=1' Enter
 keys 'explore' Enter
-check wait_for 'q quit' 20
-label="arrow keys make the explored setting sparser"
-keys Down Down
-check wait_for '^model n=5 m=2 importance=0.9\^i density=0.0158' 10
+check wait_for 'density=1   ↓ sparser  ↑ denser' 20
+label="explore starts in slow motion and shows its speed"
+check wait_for 'speed 20 steps/frame \(< >\)' 5
+label="↓ makes the explored setting sparser, and the view says so"
+keys Down
+check wait_for '^last change: sparser: density 1 → 0.562 \(z replays it\)' 10
+keys Down
+check wait_for '^model n=5 m=2 importance=0.9\^i density=0.316' 10
+label="> speeds it up"
+keys '>'
+check wait_for 'speed 50 steps/frame' 5
+label="z replays the last change from the model before it"
+keys z
+check wait_for '^replay: the model just before the last change' 5
 label="q leaves, restores the screen and prints the statement to paste"
 keys q
-check wait_for 'explored: model n=5 m=2 importance=0.9\^i density=0.0158' 10
+check wait_for 'explored: model n=5 m=2 importance=0.9\^i density=0.316' 10
 label="the cursor is visible after explore"
 check cursor_visible
 label="Ctrl-C in explore leaves it too, with the terminal restored"
