@@ -40,10 +40,11 @@ struct RunCommand: ParsableCommand {
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
       if output.terminal.width == nil { repl.terminalColumns = { TerminalPolicy.terminalSize()?.columns } }
       repl.config["theme"] = output.terminal.theme.rawValue
+      repl.autoTheme = { TerminalPolicy.currentTheme(.auto) }
       repl.render = { [unowned repl] display in
         var policy = policy
         if let choice = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)) {
-          policy.theme = TerminalPolicy.theme(choice, environment: ProcessInfo.processInfo.environment)
+          policy.theme = TerminalPolicy.currentTheme(choice)
         }
         switch repl.config["color"] {
         case "never": return display.plain
@@ -57,9 +58,7 @@ struct RunCommand: ParsableCommand {
       let askedWidth = { [unowned repl] in fixedWidth ?? repl.config["width"].flatMap { Int($0) } }
       LiveView.attach(to: session, fixedWidth: askedWidth) { [unowned repl] in repl.render($0) }
       session.onExplore = { [unowned session] entry in
-        let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap {
-          TerminalPolicy.theme($0, environment: ProcessInfo.processInfo.environment)
-        }
+        let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap(TerminalPolicy.currentTheme)
         return Explorer.run(
           entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth, theme: theme)
       }

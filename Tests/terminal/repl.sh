@@ -189,6 +189,30 @@ keys C-d
 tmux -L "$socket" kill-session -t r
 target=t
 
+# --theme auto without COLORFGBG asks the terminal with OSC 11. This tmux (3.3a) answers the
+# device-attributes request sent with it but not OSC 11 itself: the prompt must come at once,
+# with none of the reply's bytes typed into it, and %config says what auto stands for.
+started=$(date +%s%N)
+tmux -L "$socket" new-session -d -s o -x 100 -y 30 "env -u COLORFGBG XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
+target=o
+wait_for '^In \[1\]:' 20
+waited=$((($(date +%s%N) - started) / 1000000))
+label="with no COLORFGBG the prompt starts promptly (${waited} ms) and nothing of the terminal's reply lands in it"
+check test "$waited" -lt 3000 -a "$(screen | grep -c '^In \[1\]: *$')" -eq 1
+keys '%config' Enter
+label="%config says what theme = auto stands for"
+check wait_for '^theme = auto \((dark|light|not known: palettes as they are)\)$' 10
+keys C-d
+tmux -L "$socket" kill-session -t o
+tmux -L "$socket" new-session -d -s o -x 100 -y 30 "env COLORFGBG='0;15' XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
+wait_for '^In \[1\]:' 20
+keys '%config' Enter
+label="COLORFGBG=0;15 (black on white) makes theme = auto light"
+check wait_for '^theme = auto \(light\)$' 10
+keys C-d
+tmux -L "$socket" kill-session -t o
+target=t
+
 # A live view follows a resize while the model trains: later frames fit the new width.
 tmux -L "$socket" new-session -d -s z -x 160 -y 40 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
 target=z
