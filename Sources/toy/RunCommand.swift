@@ -57,6 +57,9 @@ struct RunCommand: ParsableCommand {
       let fixedWidth = output.terminal.width
       let askedWidth = { [unowned repl] in fixedWidth ?? repl.config["width"].flatMap { Int($0) } }
       LiveView.attach(to: session, fixedWidth: askedWidth) { [unowned repl] in repl.render($0) }
+      session.liveInColor = { [unowned repl] in
+        repl.config["color"] == "always" || (repl.config["color"] != "never" && policy.depth != .none)
+      }
       session.onExplore = { [unowned session] entry in
         let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap(TerminalPolicy.currentTheme)
         return Explorer.run(
@@ -209,6 +212,7 @@ struct ScriptRunner {
     if format == .text && !quiet {
       let fixedWidth = options.terminal.width
       LiveView.attach(to: session, fixedWidth: { fixedWidth }) { rendered($0, policy: policy) }
+      session.liveInColor = { policy.depth != .none }
     }
     if options.quick && !dryRun && !quiet {
       // In text the note leads the output a reader sees; JSON lines keep stdout for displays.
