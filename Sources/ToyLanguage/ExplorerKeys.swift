@@ -41,7 +41,8 @@ public enum ExplorerKeys {
     .init(
       keys: ["["], command: .steeperImportance, label: "steeper",
       summary: "importance decay 0.05 further from 1"),
-    .init(keys: ["+", "="], command: .moreDimensions, label: "m+1", summary: "one more hidden dimension (fresh weights)"),
+    .init(
+      keys: ["+", "="], command: .moreDimensions, label: "m+1", summary: "one more hidden dimension (fresh weights)"),
     .init(keys: ["-"], command: .fewerDimensions, label: "m−1", summary: "one hidden dimension fewer (fresh weights)"),
     .init(keys: ["r"], command: .reset, label: "reset", summary: "fresh weights, same values"),
     .init(keys: ["space", "p"], command: .pause, label: "pause", summary: "pause or resume training"),

@@ -68,7 +68,8 @@ extension Session {
       (plot, data) = drawn
     }
     return liveFrame(
-      layouts: [plot], panelRows: max(1, (settings.count + 2) / 3), entry, progress, seconds, statement, source, final: final, view: view, data: data)
+      layouts: [plot], panelRows: max(1, (settings.count + 2) / 3), entry, progress, seconds, statement, source,
+      final: final, view: view, data: data)
   }
 
   /// The layouts a `wtw+norms` frame may take, the preferred first: side by side when each

@@ -102,7 +102,8 @@ struct ExplorerState {
     let action = perform(command)
     if action == .rebuild || action == .reinitialise {
       lastChange = Change(
-        before: before, after: values, reinitialised: action == .reinitialise, text: Self.describe(command, before, values))
+        before: before, after: values, reinitialised: action == .reinitialise,
+        text: Self.describe(command, before, values))
     }
     return action
   }
@@ -308,7 +309,8 @@ enum Explorer {
       if let last = lastFrame, last.steps > 0 { rate = Double(last.steps) / max(1e-6, (start - last.start).seconds) }
       if let at = replayAt, start >= at, let before = state.lastChange {
         replayAt = nil
-        model = (try? state.model(keeping: before.reinitialised ? nil : model, featureSets: entry.model.featureSets)) ?? model
+        model =
+          (try? state.model(keeping: before.reinitialised ? nil : model, featureSets: entry.model.featureSets)) ?? model
       }
       var trained = 0
       if !state.paused && replayAt == nil {

@@ -79,7 +79,9 @@ extension Repl {
         let value = config[key]!
         var detail = ""
         if value == "auto" && key == "width" { detail = " (\(autoWidth))" }
-        if value == "auto" && key == "theme" { detail = " (\(autoTheme().map(\.rawValue) ?? "not known: palettes as they are"))" }
+        if value == "auto" && key == "theme" {
+          detail = " (\(autoTheme().map(\.rawValue) ?? "not known: palettes as they are"))"
+        }
         write("\(key) = \(value)\(detail)\n")
       }
       return

@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import ToyPlot
 
 #if canImport(Glibc)
