@@ -28,6 +28,10 @@ public enum Cheatsheet {
         lines.append("| `\(spec.name)` | \(escape(spec.summary)) | \(escape(spec.rangeText)) | \(value) |")
       }
     }
+    lines += ["", "## Keys of `explore`", "", "| keys | does |", "| --- | --- |"]
+    for binding in ExplorerKeys.bindings {
+      lines.append("| " + binding.keys.map { "`\($0)`" }.joined(separator: " ") + " | \(escape(binding.summary)) |")
+    }
     lines += ["", "## What `show` draws", "", "| target | plot |", "| --- | --- |"]
     for target in ShowTargets.summaries { lines.append("| `\(target.name)` | \(escape(target.summary)) |") }
     lines += ["", "## Metrics", "", "| metric | value per setting |", "| --- | --- |"]

@@ -39,6 +39,10 @@ extension Session {
           lines += hanging(line, indent: width + 4)
         }
       }
+      if topic == "explore" {
+        lines.append("Keys:")
+        for line in ExplorerKeys.helpLines { lines += hanging(line, indent: ExplorerKeys.keysWidth + 4) }
+      }
       if topic == "show" || topic == "export" {
         lines.append("Targets:")
         let width = ShowTargets.summaries.map(\.name.count).max() ?? 0

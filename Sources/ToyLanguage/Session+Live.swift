@@ -54,11 +54,12 @@ extension Session {
         let (norms, normsData) = try? drawing(
           "norms", entry, settings, canonical: true, statement.span, source, named: false)
       else { return nil }
-      // Side by side when each gets room for its settings, so WᵀW keeps a cell per feature
-      // instead of being squeezed into the half height left above the norms.
-      let width = liveSize?()?.width ?? textWidth
-      plot = PanelGrid([wtw, norms], columns: Self.liveSideBySide(settings: settings.count, width: width) ? 2 : 1)
       data = .object([("wtw", wtwData), ("norms", normsData)])
+      return liveFrame(
+        layouts: Self.liveLayouts(
+          wtw: wtw, norms: norms, settings: settings.count, width: liveSize?()?.width ?? textWidth),
+        panelRows: 2, entry, progress, seconds,
+        statement, source, final: final, view: view, data: data)
     } else {
       guard let drawn = try? drawing(view, entry, settings, canonical: true, statement.span, source, named: false)
       else {
@@ -66,6 +67,27 @@ extension Session {
       }
       (plot, data) = drawn
     }
+    return liveFrame(
+      layouts: [plot], panelRows: max(1, (settings.count + 2) / 3), entry, progress, seconds, statement, source,
+      final: final, view: view, data: data)
+  }
+
+  /// The layouts a `wtw+norms` frame may take, the preferred first: side by side when each
+  /// panel gets room for its settings (WᵀW keeps its own height, the norm bars take the
+  /// screen's beside it), else WᵀW above the norm bars, WᵀW given all the height the bars
+  /// can spare.
+  static func liveLayouts(wtw: any Plot, norms: any Plot, settings: Int, width: Int) -> [any Plot] {
+    let side = PanelGrid([wtw, norms], columns: 2)
+    let stack = StackedPanels(upper: wtw, lower: norms)
+    return liveSideBySide(settings: settings, width: width) ? [side, stack] : [stack, side]
+  }
+
+  /// A frame in the first of `layouts` that fits the screen and keeps one cell per feature
+  /// (no block averaging), else the first that fits, else the first shrunk until it fits.
+  private func liveFrame(
+    layouts: [any Plot], panelRows: Int, _ entry: ModelEntry, _ progress: TrainingProgress, _ seconds: Double,
+    _ statement: Statement, _ source: Source, final: Bool, view: String, data: JSON.Node
+  ) -> (display: Display, json: JSON.Node)? {
     let finite = progress.losses.filter(\.isFinite).map(Double.init)
     let loss =
       finite.isEmpty ? "" : "  loss \(formatNumber(finite.reduce(0, +) / Double(finite.count), significant: 4))"
@@ -73,23 +95,32 @@ extension Session {
     let header =
       "\(entry.name): step \(entry.model.steps)\(final ? "" : " (\(progress.step)/\(progress.totalSteps))")"
       + loss + rate
-    let framed = PanelGrid([plot], columns: 1, title: header)
     let (width, liveHeight) = liveSize?() ?? (textWidth, liveHeight)
     var options = TextOptions(width: width, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
-    let stacked = view == "wtw+norms" && !Self.liveSideBySide(settings: settings.count, width: width)
-    // Side by side, the norm bars take the screen's height beside WᵀW (which keeps its own).
-    if view == "wtw+norms" && !stacked { options.height = liveHeight }
-    var text = framed.plainText(options)
+    // Several layouts: each is drawn to the screen's height, less the header's row.
+    options.height = layouts.count > 1 ? liveHeight - 1 : nil
+    // Measured as it will be seen: in colour a heatmap takes half the lines.
+    let color = liveInColor()
+    func seen(_ plot: PanelGrid) -> TextGrid {
+      var seen = options
+      seen.color = color
+      return plot.titled(seen)
+    }
+    let drawn = layouts.map { plot -> (framed: PanelGrid, seen: TextGrid) in
+      let framed = PanelGrid([plot], columns: 1, title: header)
+      return (framed, seen(framed))
+    }
+    let fitting = drawn.filter { $0.seen.height <= liveHeight }
+    let framed =
+      (fitting.first { !$0.seen.plainText.contains(" averaged in ") } ?? fitting.first ?? drawn[0]).framed
     // Shrink until the frame fits the terminal: a frame taller than the screen cannot be
     // redrawn in place.
-    let panelRows = max(1, (settings.count + 2) / 3) * (stacked ? 2 : 1)
-    var height = max(4, liveHeight / panelRows)
-    while text.split(separator: "\n", omittingEmptySubsequences: false).count > liveHeight {
+    var height = max(4, liveHeight / max(1, panelRows))
+    while seen(framed).height > liveHeight && options.height != 4 {
       options.height = height
-      text = framed.plainText(options)
-      if height == 4 { break }
       height = max(4, height * 3 / 4)
     }
+    let text = framed.plainText(options)
     let payload = JSON.Node.object(
       [("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps)))]
         + Self.orientation(of: view, canonical: true) + [("data", data)])

@@ -145,6 +145,9 @@ public final class Session {
   /// before every frame (a terminal can be resized while the model trains); nil: `textWidth`
   /// and `liveHeight`.
   public var liveSize: (() -> (width: Int, height: Int)?)?
+  /// Whether live frames will be drawn in colour (a heatmap is more compact in colour, with
+  /// two rows of cells per line), for the frame's layout to measure what will be seen.
+  public var liveInColor: () -> Bool = { false }
   /// Whether live frames carry SVG (a notebook wants it; a terminal does not).
   public var liveSVG = false
   /// Every `train N` trains round(N·stepScale) steps, at least 1.

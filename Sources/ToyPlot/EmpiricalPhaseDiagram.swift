@@ -64,7 +64,7 @@ public struct EmpiricalPhaseDiagram: Plot {
   }
 
   public func textGrid(_ options: TextOptions) -> TextGrid {
-    frame.textGrid(options, legend: legendGrids(options), method: "averaged") { block in
+    frame.textGrid(options, legend: legendGrids(options), method: "the average of its points") { block in
       guard let block else { return PhaseFrame.noData(options) }
       let point = average(block)
       guard point.norm.isFinite else { return PhaseFrame.noData(options) }

@@ -98,7 +98,7 @@ public struct PhaseDiagram: Plot {
 
   public func textGrid(_ options: TextOptions) -> TextGrid {
     let legend = legendGrids(options)
-    return frame.textGrid(options, legend: legend, method: "majority") { block in
+    return frame.textGrid(options, legend: legend, method: "the phase most of its points have") { block in
       guard let block, let index = majority(block) else { return PhaseFrame.noData(options) }
       let category = categories[index]
       if options.color { return Cell(" ", background: category.color) }

@@ -34,6 +34,9 @@ struct PhaseFrame {
     func shownRow(_ y: Int) -> Int { y * shownRows / max(1, plotHeight) }
   }
 
+  /// The most lines the note takes (it is wrapped to the diagram's width).
+  static let noteLines = 2
+
   static let svgLeft = 60.0
   private static let svgPlot = 300.0
 
@@ -59,10 +62,10 @@ struct PhaseFrame {
     // The size depends on the options alone, never on the grid or the legend, so that
     // diagrams side by side (theory and trained) line up. With a height (the body's, as
     // `titled` adds the title's row above it), the rows left after the density label, the
-    // axis line, its tick labels, the importance label, the note and a legend of up to four
-    // lines.
+    // axis line, its tick labels, the importance label, the note's lines and a legend of up
+    // to four lines.
     let budget =
-      options.height.map { max(1, $0 - 5 - max(4, legendLines)) }
+      options.height.map { max(1, $0 - 4 - Self.noteLines - max(4, legendLines)) }
       // About square over the width, within a screen.
       ?? max(24, min(32, available / 2))
     // The budget's rows, and as many columns as make it square (a cell is twice as tall as
@@ -89,13 +92,18 @@ struct PhaseFrame {
   /// importance label, the legend, and a note when the grid was downsampled.
   func textGrid(_ options: TextOptions, legend: [TextGrid], method: String, paint: (Block?) -> Cell) -> TextGrid {
     let layout = self.layout(options, legendLines: legend.count)
-    let note = self.note(layout, method: method, ascii: options.ascii)
     let densityLabel = options.ascii ? PhaseDiagram.asciiOnly(axes.densityLabel) : axes.densityLabel
     let importanceLabel = options.ascii ? PhaseDiagram.asciiOnly(axes.importanceLabel) : axes.importanceLabel
-    let widths = [layout.margin + layout.plotWidth, densityLabel.count, importanceLabel.count, note.count]
-    let width = min(options.width, (widths + legend.map(\.width)).max()!)
+    let widths = [layout.margin + layout.plotWidth, densityLabel.count, importanceLabel.count]
+    var width = min(options.width, (widths + legend.map(\.width)).max()!)
+    let note = self.note(layout, method: method, ascii: options.ascii)
+    // The note widens the diagram as far as the options allow to fit in its lines.
+    while width < options.width && wrapWords(note, width: width).count > Self.noteLines { width += 1 }
+    let noteLines =
+      note.isEmpty
+      ? [] : wrapWords(note, width: width).prefix(Self.noteLines).map { String($0.prefix(width)) }
     let axisRow = layout.top + layout.plotHeight
-    var grid = TextGrid(width: width, height: axisRow + 3 + legend.count + (note.isEmpty ? 0 : 1))
+    var grid = TextGrid(width: width, height: axisRow + 3 + legend.count + noteLines.count)
     grid.write(densityLabel, x: 0, y: 0)
     let shown = (0..<layout.shownRows).map { row in
       (0..<layout.shownColumns).map { paint(block(column: $0, row: row, layout)) }
@@ -110,16 +118,19 @@ struct PhaseFrame {
     let labelX = layout.margin + (layout.plotWidth - importanceLabel.count) / 2
     grid.write(importanceLabel, x: max(0, min(labelX, width - importanceLabel.count)), y: axisRow + 2)
     for (i, line) in legend.enumerated() { grid.place(line, x: 0, y: axisRow + 3 + i) }
-    if !note.isEmpty { grid.write(note, x: 0, y: grid.height - 1) }
+    for (i, line) in noteLines.enumerated() { grid.write(line, x: 0, y: grid.height - noteLines.count + i) }
     return grid
   }
 
-  /// "200×200 points shown as 54×27 (majority)" when downsampled, "no data" when empty.
+  /// When the grid has more points than fit, what a cell then shows, in words: "200×200
+  /// points in 54×27 cells: each shows the phase most of its points have"
+  /// (`method` ends the sentence); "no data" when empty; nothing when every point has a cell.
   func note(_ layout: Layout, method: String, ascii: Bool) -> String {
     guard columns > 0, rows > 0 else { return "no data" }
     guard columns > layout.shownColumns || rows > layout.shownRows else { return "" }
     let times = ascii ? "x" : "×"
-    return "\(columns)\(times)\(rows) points shown as \(layout.shownColumns)\(times)\(layout.shownRows) (\(method))"
+    return
+      "\(columns)\(times)\(rows) points in \(layout.shownColumns)\(times)\(layout.shownRows) cells: each shows \(method)"
   }
 
   /// A rule left of the plot with a tick and a right-aligned label per decade.

@@ -14,81 +14,168 @@ struct ExplorerState {
   enum Key: Equatable {
     case up, down, left, right, escape, interrupt
     case char(Character)
+
+    /// The key's name in `ExplorerKeys`, as `help explore` prints it.
+    var name: String {
+      switch self {
+      case .up: return "↑"
+      case .down: return "↓"
+      case .left: return "←"
+      case .right: return "→"
+      case .escape: return "Esc"
+      case .interrupt: return "Ctrl-C"
+      case .char(" "): return "space"
+      case .char(let character): return String(character)
+      }
+    }
   }
 
   enum Action: Equatable {
     case none
-    /// Only the frame changes (a view, a pause).
+    /// Only the frame changes (a view, a pause, the speed).
     case redraw
     /// The model must be rebuilt with the new values (weights kept when the shape allows).
     case rebuild
     /// Fresh weights.
     case reinitialise
+    /// Back to the model saved just before the last change, then that change again.
+    case replay
     /// Load another setting of the explored model.
     case select(Int)
     case quit
   }
 
+  /// What a key can change: the values a `model` statement holds.
+  struct Values: Equatable {
+    var m: Int
+    /// Importance per feature; `base` when it is base^i.
+    var importance: [Float]
+    var base: Double?
+    /// Density per feature.
+    var density: [Float]
+  }
+
+  /// The last change of values, for the view to name and for replay.
+  struct Change: Equatable {
+    var before: Values
+    var after: Values
+    /// Whether it gave fresh weights (m changed, or a reset).
+    var reinitialised: Bool
+    /// In words, e.g. "sparser: density 0.1 → 0.0562".
+    var text: String
+  }
+
+  /// Steps trained per frame in slow motion; past the last, full speed (as many steps as
+  /// fit in a frame).
+  static let speeds = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+  /// Where the explorer starts: slow enough that a change takes seconds to settle.
+  static let defaultSpeed = 4
+
   var kind: ModelKind
   var n: Int
-  var m: Int
-  /// Importance per feature; `base` when it is base^i.
-  var importance: [Float]
-  var base: Double?
-  /// Density per feature.
-  var density: [Float]
+  var values: Values
+  var m: Int {
+    get { values.m }
+    set { values.m = newValue }
+  }
+  var importance: [Float] { values.importance }
+  var base: Double? { values.base }
+  var density: [Float] { values.density }
   var seed: UInt64
   var view: String
   var paused = false
+  /// An index into `speeds`, or `speeds.count` for full speed.
+  var speed = defaultSpeed
+  var lastChange: Change?
   /// Which setting of the explored model this is, of how many.
   var setting: Int
   let settings: Int
 
-  /// One key press: sparsity moves in steps of a quarter decade, the importance decay in
-  /// steps of 0.05, m by one.
+  /// Steps per frame, nil at full speed.
+  var stepsPerFrame: Int? { speed < Self.speeds.count ? Self.speeds[speed] : nil }
+
+  /// One key press, looked up in `ExplorerKeys`: sparsity moves in steps of a quarter decade,
+  /// the importance decay in steps of 0.05, m by one, the speed along `speeds`.
   mutating func handle(_ key: Key) -> Action {
-    switch key {
-    case .up, .char("k"): return scaleDensity(by: pow(10, 0.25))
-    case .down, .char("j"): return scaleDensity(by: pow(10, -0.25))
-    case .left, .char("h"): return settings > 1 ? .select((setting + settings - 1) % settings) : .none
-    case .right, .char("l"): return settings > 1 ? .select((setting + 1) % settings) : .none
-    case .char("]"): return setBase((base ?? 0.9) + 0.05)
-    case .char("["): return setBase((base ?? 0.9) - 0.05)
-    case .char("+"), .char("="):
+    guard let command = ExplorerKeys.command(for: key.name) else { return .none }
+    let before = values
+    let action = perform(command)
+    if action == .rebuild || action == .reinitialise {
+      lastChange = Change(
+        before: before, after: values, reinitialised: action == .reinitialise,
+        text: Self.describe(command, before, values))
+    }
+    return action
+  }
+
+  private mutating func perform(_ command: ExplorerCommand) -> Action {
+    switch command {
+    case .denser: return scaleDensity(by: pow(10, 0.25))
+    case .sparser: return scaleDensity(by: pow(10, -0.25))
+    case .previousSetting: return settings > 1 ? .select((setting + settings - 1) % settings) : .none
+    case .nextSetting: return settings > 1 ? .select((setting + 1) % settings) : .none
+    case .flatterImportance: return setBase((base ?? 0.9) + 0.05)
+    case .steeperImportance: return setBase((base ?? 0.9) - 0.05)
+    case .moreDimensions:
       guard m < 64 else { return .none }
       m += 1
       if view == "geometry" && m != 2 { view = "wtw" }
       return .reinitialise
-    case .char("-"):
+    case .fewerDimensions:
       guard m > 1 else { return .none }
       m -= 1
       if view == "geometry" && m != 2 { view = "wtw" }
       return .reinitialise
-    case .char("r"): return .reinitialise
-    case .char(" "), .char("p"):
+    case .reset: return .reinitialise
+    case .pause:
       paused.toggle()
       return .redraw
-    case .char("v"):
+    case .faster:
+      guard speed < Self.speeds.count else { return .none }
+      speed += 1
+      return .redraw
+    case .slower:
+      guard speed > 0 else { return .none }
+      speed -= 1
+      return .redraw
+    case .replay:
+      guard let lastChange else { return .none }
+      values = lastChange.after
+      if view == "geometry" && m != 2 { view = "wtw" }
+      return .replay
+    case .nextView:
       let views = Session.explorerViews(m: m)
       view = views[((views.firstIndex(of: view) ?? -1) + 1) % views.count]
       return .redraw
-    case .char("q"), .escape, .interrupt: return .quit
-    default: return .none
+    case .quit: return .quit
+    }
+  }
+
+  /// A change in words, for the view.
+  private static func describe(_ command: ExplorerCommand, _ before: Values, _ after: Values) -> String {
+    func density(_ values: Values) -> String { formatNumber(Double(values.density[0]), significant: 3) }
+    func base(_ values: Values) -> String { values.base.map { formatNumber($0) } ?? "custom" }
+    switch command {
+    case .sparser: return "sparser: density \(density(before)) → \(density(after))"
+    case .denser: return "denser: density \(density(before)) → \(density(after))"
+    case .flatterImportance, .steeperImportance: return "importance \(base(before))^i → \(base(after))^i"
+    case .moreDimensions, .fewerDimensions: return "m \(before.m) → \(after.m), fresh weights"
+    default: return "fresh weights"
     }
   }
 
   private mutating func scaleDensity(by factor: Double) -> Action {
     let scaled = density.map { Float(min(1, max(1e-4, Double($0) * factor))) }
     guard scaled != density else { return .none }
-    density = scaled
+    values.density = scaled
     return .rebuild
   }
 
   private mutating func setBase(_ value: Double) -> Action {
     let clamped = min(1, max(0.05, (value * 100).rounded() / 100))
     guard clamped != base else { return .none }
-    base = clamped
-    importance = (0..<n).map { Float(pow(clamped, Double($0))) }
+    values.base = clamped
+    values.importance = (0..<n).map { Float(pow(clamped, Double($0))) }
     return .rebuild
   }
 
@@ -98,13 +185,8 @@ struct ExplorerState {
     let instance = entry.shown[setting]
     kind = model.kind
     n = model.n
-    m = model.m
-    importance = model.importance(instance: instance)
-    density = model.density(instance: instance)
-    seed = model.seed
-    view = Session.explorerViews(m: model.m)[0]
-    self.setting = setting
-    settings = entry.settings.count
+    let importance = model.importance(instance: instance)
+    var base: Double?
     // base^i when the importance is geometric.
     if n > 1, importance[0] > 0 {
       let ratio = Double(importance[1] / importance[0])
@@ -113,6 +195,11 @@ struct ExplorerState {
       }
       base = geometric && importance[0] == 1 ? (ratio * 1000).rounded() / 1000 : nil
     }
+    values = Values(m: model.m, importance: importance, base: base, density: model.density(instance: instance))
+    seed = model.seed
+    view = Session.explorerViews(m: model.m)[0]
+    self.setting = setting
+    settings = entry.settings.count
   }
 
   /// The values as a statement to paste at the prompt.
@@ -147,23 +234,41 @@ struct ExplorerState {
     return model
   }
 
-  static let legend = "↑↓ sparsity  [ ] importance decay  + - m  r reset  space pause  v view  ←→ setting  q quit"
+  /// The keys under the view, wrapped to `width` at the gaps between keys.
+  static func legend(width: Int) -> [String] {
+    var lines = [""]
+    for item in ExplorerKeys.legend.components(separatedBy: "  ") {
+      if lines[lines.count - 1].isEmpty {
+        lines[lines.count - 1] = item
+      } else if lines[lines.count - 1].count + 2 + item.count <= width {
+        lines[lines.count - 1] += "  " + item
+      } else {
+        lines.append(item)
+      }
+    }
+    return lines.map { String($0.prefix(width)) }
+  }
 
-  /// A frame: the values and the speed, the view, the keys. Pure: the same model, values and
-  /// size give the same text.
+  /// A frame: the values and which key makes them sparser, the speed, the last change, the
+  /// view, the keys. Pure: the same model, values and size give the same text. `note`
+  /// replaces the last change's line (a replay says what it shows).
   func frame(
     _ model: ToyModel, session: Session, width: Int, height: Int, stepsPerSecond: Double, depth: ColorDepth,
-    theme: Theme? = nil
+    theme: Theme? = nil, note: String? = nil
   ) -> String {
     let loss = model.recentLoss(instance: 0).map { "  loss \(formatNumber($0, significant: 4))" } ?? ""
-    let speed =
+    let pace = stepsPerFrame.map { "\($0) step\($0 == 1 ? "" : "s")/frame" } ?? "full speed"
+    let rate =
       paused ? "  paused" : stepsPerSecond > 0 ? "  \(formatNumber(stepsPerSecond, significant: 3)) steps/s" : ""
     let setting = settings > 1 ? "  setting \(self.setting + 1)/\(settings)" : ""
-    let header = [
-      statement, "step \(model.steps)\(loss)\(speed)\(setting)  view \(view)",
+    var header = [
+      statement + "   ↓ sparser  ↑ denser",
+      "step \(model.steps)\(loss)  speed \(pace) (< >)\(rate)\(setting)  view \(view)",
     ]
+    if let text = note ?? lastChange.map({ "last change: \($0.text) (z replays it)" }) { header.append(text) }
     var lines = header.map { String($0.prefix(width)) }
-    let plotHeight = max(4, height - lines.count - 2)
+    let legend = Self.legend(width: width)
+    let plotHeight = max(4, height - lines.count - legend.count - 1)
     if let plot = session.explorerPlot(model, view: view) {
       let options = TextOptions(width: width, height: plotHeight, theme: theme)
       let text = depth == .none ? plot.plainText(options) : plot.terminalText(options, depth: depth)
@@ -171,9 +276,9 @@ struct ExplorerState {
     } else {
       lines.append("(training…)")
     }
-    while lines.count < height - 1 { lines.append("") }
-    lines = Array(lines.prefix(height - 1))
-    lines.append(String(Self.legend.prefix(width)))
+    while lines.count < height - legend.count { lines.append("") }
+    lines = Array(lines.prefix(max(0, height - legend.count)))
+    lines += legend
     return lines.joined(separator: "\n")
   }
 }
@@ -188,34 +293,64 @@ enum Explorer {
     model = singleInstance(of: entry, setting: 0) ?? model
     guard let terminal = RawTerminal() else { return nil }
     defer { terminal.restore() }
-    var stepsPerTick = 20
+    let clock = ContinuousClock()
+    // About 25 frames a second; at full speed, as many steps as fit in a frame.
+    let frameTime = Duration.milliseconds(40)
+    var fullSpeedSteps = 20
     var rate = 0.0
+    var lastFrame: (start: ContinuousClock.Instant, steps: Int)?
+    // The model just before the last change, for replay; while `replayAt` lies ahead it is
+    // shown still, then the change is made again from it.
+    var beforeChange: ToyModel?
+    var replayAt: ContinuousClock.Instant?
     var running = true
     while running {
-      if !state.paused {
-        let clock = ContinuousClock()
-        let start = clock.now
-        var options = TrainingOptions(steps: stepsPerTick)
+      let start = clock.now
+      if let last = lastFrame, last.steps > 0 { rate = Double(last.steps) / max(1e-6, (start - last.start).seconds) }
+      if let at = replayAt, start >= at, let before = state.lastChange {
+        replayAt = nil
+        model =
+          (try? state.model(keeping: before.reinitialised ? nil : model, featureSets: entry.model.featureSets)) ?? model
+      }
+      var trained = 0
+      if !state.paused && replayAt == nil {
+        trained = state.stepsPerFrame ?? fullSpeedSteps
+        var options = TrainingOptions(steps: trained)
         options.threads = 1
         _ = try? model.train(options)
-        let elapsed = clock.now - start
-        let seconds = max(1e-6, elapsed.seconds)
-        rate = Double(stepsPerTick) / seconds
-        // About 25 frames a second: as many steps as fit in 40 ms.
-        stepsPerTick = max(1, min(5000, Int(rate * 0.04)))
+        if state.stepsPerFrame == nil {
+          let seconds = max(1e-6, (clock.now - start).seconds)
+          fullSpeedSteps = max(1, min(5000, Int(Double(trained) / seconds * frameTime.seconds)))
+        }
       }
+      lastFrame = (start, trained)
+      if trained == 0 { rate = 0 }
       let (columns, rows) = terminal.size
+      let note = replayAt == nil ? nil : "replay: the model just before the last change; the change follows"
       terminal.draw(
         state.frame(
-          model, session: session, width: columns, height: rows, stepsPerSecond: rate, depth: depth, theme: theme))
-      guard let key = terminal.key(timeout: state.paused ? 200 : 0) else { continue }
+          model, session: session, width: columns, height: rows, stepsPerSecond: rate, depth: depth, theme: theme,
+          note: note))
+      let left = frameTime - (clock.now - start)
+      let wait = state.paused || replayAt != nil ? 100 : max(0, Int32(left.seconds * 1000))
+      guard let key = terminal.key(timeout: wait) else { continue }
       switch state.handle(key) {
       case .none, .redraw: break
-      case .rebuild: model = (try? state.model(keeping: model, featureSets: entry.model.featureSets)) ?? model
-      case .reinitialise: model = (try? state.model(keeping: nil, featureSets: entry.model.featureSets)) ?? model
+      case .rebuild:
+        beforeChange = model
+        model = (try? state.model(keeping: model, featureSets: entry.model.featureSets)) ?? model
+      case .reinitialise:
+        beforeChange = model
+        model = (try? state.model(keeping: nil, featureSets: entry.model.featureSets)) ?? model
+      case .replay:
+        guard let beforeChange else { break }
+        model = beforeChange
+        replayAt = clock.now + .seconds(1.5)
       case .select(let setting):
         state = ExplorerState(entry: entry, setting: setting)
         model = singleInstance(of: entry, setting: setting) ?? model
+        beforeChange = nil
+        replayAt = nil
       case .quit: running = false
       }
     }
@@ -235,85 +370,3 @@ enum Explorer {
     return model
   }
 }
-
-/// The terminal in raw mode on the alternate screen, cursor hidden, until `restore`.
-final class RawTerminal {
-  private var saved = termios()
-  private var restored = false
-
-  init?() {
-    guard isatty(STDIN_FILENO) != 0, isatty(STDOUT_FILENO) != 0, tcgetattr(STDIN_FILENO, &saved) == 0 else {
-      return nil
-    }
-    var raw = saved
-    // No echo, no line editing, no signals: Ctrl-C arrives as a key and quits.
-    raw.c_lflag &= ~tcflag_t(ECHO | ICANON | ISIG | IEXTEN)
-    raw.c_iflag &= ~tcflag_t(IXON | ICRNL)
-    tcsetattr(STDIN_FILENO, TCSANOW, &raw)
-    // Killed or hung up while exploring: put the terminal back before dying.
-    rawTerminalSaved = saved
-    for signal in [SIGTERM, SIGHUP] {
-      Glibc.signal(signal) { number in
-        var saved = rawTerminalSaved
-        tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-        let leave: [UInt8] = Array("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l".utf8)
-        _ = leave.withUnsafeBufferPointer { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
-        Termination.handler(number)
-      }
-    }
-    writeOut("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
-  }
-
-  func restore() {
-    guard !restored else { return }
-    restored = true
-    writeOut("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l")
-    tcsetattr(STDIN_FILENO, TCSANOW, &saved)
-    Termination.install()
-  }
-
-  deinit { restore() }
-
-  var size: (columns: Int, rows: Int) {
-    var size = winsize()
-    guard ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 else { return (80, 24) }
-    return (Int(size.ws_col), Int(size.ws_row))
-  }
-
-  /// A whole frame from the top left, each line cleared to its end.
-  func draw(_ frame: String) {
-    var out = "\u{1B}[H"
-    for line in frame.split(separator: "\n", omittingEmptySubsequences: false) { out += line + "\u{1B}[0m\u{1B}[K\r\n" }
-    out.removeLast(2)
-    writeOut(out + "\u{1B}[J")
-  }
-
-  /// The next key, waiting up to `timeout` milliseconds.
-  func key(timeout: Int32) -> ExplorerState.Key? {
-    guard let byte = read(timeout: timeout) else { return nil }
-    switch byte {
-    case 3: return .interrupt
-    case 27:
-      guard read(timeout: 20) == UInt8(ascii: "[") else { return .escape }
-      switch read(timeout: 20) {
-      case UInt8(ascii: "A"): return .up
-      case UInt8(ascii: "B"): return .down
-      case UInt8(ascii: "C"): return .right
-      case UInt8(ascii: "D"): return .left
-      default: return nil
-      }
-    default:
-      return .char(Character(UnicodeScalar(byte)))
-    }
-  }
-
-  private func read(timeout: Int32) -> UInt8? {
-    var descriptor = pollfd(fd: STDIN_FILENO, events: Int16(POLLIN), revents: 0)
-    guard poll(&descriptor, 1, timeout) > 0 else { return nil }
-    var byte: UInt8 = 0
-    return Glibc.read(STDIN_FILENO, &byte, 1) == 1 ? byte : nil
-  }
-}
-
-/// The terminal settings to restore from a signal handler (which cannot capture).
-nonisolated(unsafe) private var rawTerminalSaved = termios()

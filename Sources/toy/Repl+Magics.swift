@@ -77,7 +77,12 @@ extension Repl {
     guard !argument.isEmpty else {
       for key in config.keys.sorted() {
         let value = config[key]!
-        write("\(key) = \(value)\(key == "width" && value == "auto" ? " (\(autoWidth))" : "")\n")
+        var detail = ""
+        if value == "auto" && key == "width" { detail = " (\(autoWidth))" }
+        if value == "auto" && key == "theme" {
+          detail = " (\(autoTheme().map(\.rawValue) ?? "not known: palettes as they are"))"
+        }
+        write("\(key) = \(value)\(detail)\n")
       }
       return
     }

@@ -1,6 +1,7 @@
 import Foundation
 import ToyCore
 import ToyLanguage
+import ToyPlot
 
 /// The interactive session: numbered cells, continuation lines, `_`/`__`/`_n`, magics and
 /// `?name`, over any `LineReader`. It writes through the given sinks, so tests drive it with
@@ -26,6 +27,9 @@ final class Repl<Reader: LineReader> {
   lazy var autoWidth: Int = session.textWidth
   /// The terminal's columns now (nil: not a terminal); replaceable in tests.
   var terminalColumns: () -> Int? = { nil }
+  /// The background `theme = auto` stands for (COLORFGBG, or the terminal's answer to
+  /// OSC 11), nil when nothing says.
+  var autoTheme: () -> Theme? = { nil }
   /// Settings `%config` shows and changes.
   var config: [String: String] = ["color": "auto", "width": "auto", "canvas": "auto", "theme": "auto"]
 

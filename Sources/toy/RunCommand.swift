@@ -52,10 +52,11 @@ struct RunCommand: ParsableCommand {
       let repl = Repl(reader: ReadlineReader(), session: session, write: writeOut, writeError: writeError)
       if output.terminal.width == nil { repl.terminalColumns = { TerminalPolicy.terminalSize()?.columns } }
       repl.config["theme"] = output.terminal.theme.rawValue
+      repl.autoTheme = { TerminalPolicy.currentTheme(.auto) }
       repl.render = { [unowned repl] display in
         var policy = policy
         if let choice = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)) {
-          policy.theme = TerminalPolicy.theme(choice, environment: ProcessInfo.processInfo.environment)
+          policy.theme = TerminalPolicy.currentTheme(choice)
         }
         switch repl.config["color"] {
         case "never": return display.plain
@@ -68,10 +69,11 @@ struct RunCommand: ParsableCommand {
       let fixedWidth = output.terminal.width
       let askedWidth = { [unowned repl] in fixedWidth ?? repl.config["width"].flatMap { Int($0) } }
       LiveView.attach(to: session, fixedWidth: askedWidth) { [unowned repl] in repl.render($0) }
+      session.liveInColor = { [unowned repl] in
+        repl.config["color"] == "always" || (repl.config["color"] != "never" && policy.depth != .none)
+      }
       session.onExplore = { [unowned session] entry in
-        let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap {
-          TerminalPolicy.theme($0, environment: ProcessInfo.processInfo.environment)
-        }
+        let theme = repl.config["theme"].flatMap(ThemeChoice.init(rawValue:)).flatMap(TerminalPolicy.currentTheme)
         return Explorer.run(
           entry: entry, session: session, depth: repl.config["color"] == "never" ? .none : policy.depth, theme: theme)
       }
@@ -230,6 +232,7 @@ struct ScriptRunner {
     if format == .text && !quiet {
       let fixedWidth = options.terminal.width
       LiveView.attach(to: session, fixedWidth: { fixedWidth }) { rendered($0, policy: policy) }
+      session.liveInColor = { policy.depth != .none }
     }
     if options.quick && !dryRun && !quiet {
       // In text the note leads the output a reader sees; JSON lines keep stdout for displays.

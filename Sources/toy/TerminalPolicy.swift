@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ToyPlot
 
 #if canImport(Glibc)
@@ -73,8 +74,11 @@ struct TerminalPolicy: Equatable {
 
   /// The theme: `dark` or `light` as asked; under `auto`, the background COLORFGBG names
   /// ("15;0": white on black), as rxvt, Konsole and others set it: colours 0–6 and 8 are
-  /// dark, 7 and 9–15 light; nil when it is unset or says nothing.
-  static func theme(_ choice: ThemeChoice, environment: [String: String]) -> Theme? {
+  /// dark, 7 and 9–15 light; when it is unset or says nothing, what `terminal` answers (the
+  /// terminal asked with OSC 11); nil when that says nothing either.
+  static func theme(
+    _ choice: ThemeChoice, environment: [String: String], terminal: () -> Theme? = { nil }
+  ) -> Theme? {
     switch choice {
     case .dark: return .dark
     case .light: return .light
@@ -82,7 +86,7 @@ struct TerminalPolicy: Equatable {
     case .auto:
       guard let value = environment["COLORFGBG"],
         let background = value.split(separator: ";").last.flatMap({ Int($0) }), (0...15).contains(background)
-      else { return nil }
+      else { return terminal() }
       return background == 7 || background >= 9 ? .light : .dark
     }
   }
@@ -98,6 +102,11 @@ struct TerminalPolicy: Equatable {
     }
   }
 
+  /// The theme for this process: the environment's, else the terminal's answer to OSC 11.
+  static func currentTheme(_ choice: ThemeChoice) -> Theme? {
+    theme(choice, environment: ProcessInfo.processInfo.environment) { TerminalBackground.asked }
+  }
+
   /// The variables the policy reads.
   static let variables = ["NO_COLOR", "FORCE_COLOR", "CLICOLOR_FORCE", "TERM", "COLORTERM", "COLUMNS", "COLORFGBG"]
 
@@ -111,7 +120,7 @@ struct TerminalPolicy: Equatable {
     var policy = decide(
       color: color, width: width, environment: environment, isTerminal: isTerminal,
       terminalColumns: terminalSize()?.columns)
-    policy.theme = Self.theme(theme, environment: environment)
+    policy.theme = Self.theme(theme, environment: environment) { TerminalBackground.asked }
     return policy
   }
 
@@ -143,7 +152,7 @@ struct TerminalOptions: ParsableArguments {
 
   @Option(
     help: ArgumentHelp(
-      "Background: dark, light, projector or auto (COLORFGBG). Colours are clipped to those that keep a 3:1 contrast on it (4.5:1 for projector, whose SVGs also have larger text and thicker lines). SVGs are drawn on white unless a theme is given.",
+      "Background: dark, light, projector or auto (COLORFGBG, else the terminal's answer to OSC 11). Colours are clipped to those that keep a 3:1 contrast on it (4.5:1 for projector, whose SVGs also have larger text and thicker lines). SVGs are drawn on white unless a theme is given.",
       valueName: "theme"))
   var theme: ThemeChoice = .auto
 

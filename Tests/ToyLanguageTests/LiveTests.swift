@@ -126,4 +126,40 @@ final class LiveTests: XCTestCase {
       XCTAssertLessThanOrEqual(x + extent / 2, width, "the title ends inside the picture (x \(x), extent \(extent))")
     }
   }
+
+  /// The headline model's frame on the screens a workshop has (the size a terminal of
+  /// 100×40, 80×24 and 60×30 leaves a frame): as seen in colour it fits, keeps WᵀW at one
+  /// cell per feature and shows the norm bars; stacked where side by side is too narrow.
+  func testTheHeadlineFrameKeepsACellPerFeatureOnNarrowAndShortScreens() throws {
+    let model = try ToyModel(
+      kind: .relu, n: 20, m: 5, importance: [(0..<20).map { Float(pow(0.7, Double($0))) }],
+      density: [[Float](repeating: 0.1, count: 20)])
+    let entry = ModelEntry(name: "model1", model: model, settings: [[]], seeds: 1, shown: [0])
+    let progress = TrainingProgress(step: 10, totalSteps: 100, losses: [0.01])
+    for (columns, rows, stacked) in [(100, 38, false), (80, 22, false), (60, 28, true)] {
+      let session = Session()
+      session.liveSize = { (columns, rows) }
+      session.liveInColor = { true }
+      let frame = try XCTUnwrap(
+        session.liveFrame(
+          "wtw+norms", entry, progress, 0, Statement(kind: .reset, span: Span(0, 0)), Source(name: "t", text: ""),
+          final: false))
+      let plot = try XCTUnwrap(frame.display.plot)
+      let options = try XCTUnwrap(frame.display.textOptions)
+      var colour = options
+      colour.color = true
+      let seen = plot.titled(colour)
+      let text = seen.plainText
+      XCTAssertLessThanOrEqual(seen.height, rows, "\(columns)×\(rows): the frame fits\n\(text)")
+      XCTAssertGreaterThanOrEqual(seen.height, rows - 4, "\(columns)×\(rows): the frame fills the screen\n\(text)")
+      XCTAssertLessThanOrEqual(seen.width, columns)
+      XCTAssertFalse(text.contains("averaged in"), "\(columns)×\(rows): one cell per feature\n\(text)")
+      XCTAssertTrue(text.contains("‖W_i‖"), "\(columns)×\(rows): the norm bars\n\(text)")
+      // Stacked, the norm bars' title is below the last row of WᵀW ("18", its last label).
+      let lines = text.split(separator: "\n").map(String.init)
+      let norms = try XCTUnwrap(lines.firstIndex { $0.contains("‖W_i‖") })
+      let lastRow = try XCTUnwrap(lines.lastIndex { $0.hasPrefix("    18 ") || $0.contains(" 18 ▄") })
+      XCTAssertEqual(norms > lastRow, stacked, "\(columns)×\(rows): stacked \(stacked)\n\(text)")
+    }
+  }
 }

@@ -178,12 +178,13 @@ final class PhaseDiagramTests: XCTestCase {
 
   func testTheNoteSaysWhenAndHowTheGridWasDownsampled() {
     let big = Self.theory(columns: 200, rows: 200).plainText(TextOptions(width: 60))
-    XCTAssertTrue(big.contains("200×200 points shown as 54×27 (majority)"), big)
+    XCTAssertTrue(big.contains("\n200×200 points in 54×27 cells: each shows the phase most of \nits points have "), big)
     let fine = Self.theory(columns: 54, rows: 27).plainText(TextOptions(width: 60))
-    XCTAssertFalse(fine.contains("shown as"), fine)
+    XCTAssertFalse(fine.contains("points in "), fine)
     let tall = Self.empirical(columns: 10, rows: 50).plainText(TextOptions(width: 60, height: 30))
-    // 30 rows less 9: the axes' four, the note and a legend of up to four.
-    XCTAssertTrue(tall.contains("10×50 points shown as 10×21 (averaged)"), tall)
+    // 30 rows less 10: the axes' four, the note's two and a legend of up to four.
+    XCTAssertTrue(tall.contains("\n10×50 points in 10×20 cells: each shows the   \naverage of its points"), tall)
+    XCTAssertLessThanOrEqual(tall.split(separator: "\n").count, 30, "the wrapped note stays within the height")
     XCTAssertTrue(Self.theory(columns: 200, rows: 200).plainText(TextOptions(width: 30, ascii: true)).contains("x"))
   }
 
@@ -213,10 +214,10 @@ final class PhaseDiagramTests: XCTestCase {
       let options = TextOptions(width: width)
       let size = PhaseAxes.paper.textResolution(options)
       let text = Self.theory(columns: size.columns, rows: size.rows, title: nil).plainText(options)
-      XCTAssertFalse(text.contains("shown as"), "width \(width): \(size)")
+      XCTAssertFalse(text.contains("points in "), "width \(width): \(size)")
       assertEqualWidths(text, limit: width, "width \(width)")
       let wider = Self.theory(columns: size.columns + 1, rows: size.rows, title: nil).plainText(options)
-      XCTAssertTrue(wider.contains("shown as"), "width \(width): one more column does not fit")
+      XCTAssertTrue(wider.contains("points in "), "width \(width): one more column does not fit")
     }
   }
 

@@ -125,16 +125,28 @@ else
   keys C-c
 fi
 
-label="explore opens full screen with its keys"
-keys 'model n=5 m=2 importance=0.9^i density=0.05' Enter
+# The workshop plan's model: dense, so the room sees the pentagon form as ↓ makes it sparser.
+label="explore opens full screen, its keys below and the sparser key beside the density"
+keys 'model n=5 m=2 importance=0.9^i density=1' Enter
 keys 'explore' Enter
-check wait_for 'q quit' 20
-label="arrow keys make the explored setting sparser"
-keys Down Down
-check wait_for '^model n=5 m=2 importance=0.9\^i density=0.0158' 10
+check wait_for 'density=1   ↓ sparser  ↑ denser' 20
+label="explore starts in slow motion and shows its speed"
+check wait_for 'speed 20 steps/frame \(< >\)' 5
+label="↓ makes the explored setting sparser, and the view says so"
+keys Down
+check wait_for '^last change: sparser: density 1 → 0.562 \(z replays it\)' 10
+keys Down
+label="a second ↓ goes a further quarter decade"
+check wait_for '^model n=5 m=2 importance=0.9\^i density=0.316' 10
+label="> speeds it up"
+keys '>'
+check wait_for 'speed 50 steps/frame' 5
+label="z replays the last change from the model before it"
+keys z
+check wait_for '^replay: the model just before the last change' 5
 label="q leaves, restores the screen and prints the statement to paste"
 keys q
-check wait_for 'explored: model n=5 m=2 importance=0.9\^i density=0.0158' 10
+check wait_for 'explored: model n=5 m=2 importance=0.9\^i density=0.316' 10
 label="the cursor is visible after explore"
 check cursor_visible
 label="Ctrl-C in explore leaves it too, with the terminal restored"
@@ -176,6 +188,30 @@ label="%config shows the current width"
 check wait_for '^width = auto \(100\)' 10
 keys C-d
 tmux -L "$socket" kill-session -t r
+target=t
+
+# --theme auto without COLORFGBG asks the terminal with OSC 11. This tmux (3.3a) answers the
+# device-attributes request sent with it but not OSC 11 itself: the prompt must come at once,
+# with none of the reply's bytes typed into it, and %config says what auto stands for.
+started=$(date +%s%N)
+tmux -L "$socket" new-session -d -s o -x 100 -y 30 "env -u COLORFGBG XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
+target=o
+wait_for '^In \[1\]:' 20
+waited=$((($(date +%s%N) - started) / 1000000))
+label="with no COLORFGBG the prompt starts promptly (${waited} ms) and nothing of the terminal's reply lands in it"
+check test "$waited" -lt 3000 -a "$(screen | grep -c '^In \[1\]: *$')" -eq 1
+keys '%config' Enter
+label="%config says what theme = auto stands for"
+check wait_for '^theme = auto \((dark|light|not known: palettes as they are)\)$' 10
+keys C-d
+tmux -L "$socket" kill-session -t o
+tmux -L "$socket" new-session -d -s o -x 100 -y 30 "env COLORFGBG='0;15' XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
+wait_for '^In \[1\]:' 20
+keys '%config' Enter
+label="COLORFGBG=0;15 (black on white) makes theme = auto light"
+check wait_for '^theme = auto \(light\)$' 10
+keys C-d
+tmux -L "$socket" kill-session -t o
 target=t
 
 # A live view follows a resize while the model trains: later frames fit the new width.
@@ -229,38 +265,49 @@ keys C-u C-d
 tmux -L "$socket" kill-session -t p
 target=t
 
-# The headline model's live view at 100×40: WᵀW keeps one cell per feature (20 rows, no
-# block averaging) with the norm bars beside it.
-tmux -L "$socket" new-session -d -s l -x 100 -y 40 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-target=l
-wait_for '^In \[1\]:' 20
-keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
-keys 'train 10000 live' Enter
-if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
-  frame=$(tmux -L "$socket" capture-pane -p -t l)
-  # Matrix lines start with an optional row label and a run of half blocks: two columns per
-  # cell a line per row, or one column per cell and two rows per line.
-  matrix=$(grep -E '^ *[0-9]* ▄{20,}' <<<"$frame")
-  lines=$(grep -c . <<<"$matrix")
-  run=$(head -1 <<<"$matrix" | grep -oE '▄{20,}' | head -1)
-  rows=$((${#run} >= 40 ? lines : 2 * lines))
-  label="train 10000 live at 100×40 draws WᵀW with 20 rows ($rows) and no block averaging"
-  check test "$rows" -eq 20 -a "$(grep -c 'averaged in' <<<"$frame")" -eq 0
-  label="the norm bars sit beside WᵀW"
-  check test "$(grep -cE '▄▄ +[0-9.]*┤' <<<"$frame")" -ge 1
-  # From the frame's header to its last drawn row: the screen's height, less the two rows
-  # above it (the cell and its statement) and a little.
-  used=$(sed -n '/model1: step/,$p' <<<"$frame" | sed 's/ *$//' | awk 'NF { last = NR } END { print last + 0 }')
-  label="the live view uses the screen's height ($used of 40 rows)"
-  check test "$used" -ge 34
-  keys C-c
-  printf '%s\n' "$frame" >"${LIVE_CAPTURE:-/dev/null}"
-else
-  label="a live frame of the n=20 model appears at 100×40"
-  check false
-fi
-tmux -L "$socket" kill-session -t l
-target=t
+# The headline model's live view: WᵀW keeps one cell per feature (20 rows, no block
+# averaging) and the frame fills the screen, at 100×40 with the norm bars beside WᵀW, and
+# on narrow or short screens (80×24, 60×30) side by side or stacked, whichever keeps it.
+live_view_at() {
+  local columns=$1 rows=$2 session="l$1x$2"
+  tmux -L "$socket" new-session -d -s "$session" -x "$columns" -y "$rows" "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
+  target=$session
+  wait_for '^In \[1\]:' 20
+  keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
+  keys 'train 10000 live' Enter
+  if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
+    frame=$(tmux -L "$socket" capture-pane -p -t "$session")
+    # Matrix lines start with an optional row label and a run of half blocks: two columns
+    # per cell a line per row, or one column per cell and two rows per line.
+    matrix=$(grep -E '^ *[0-9]* ▄{20,}' <<<"$frame")
+    lines=$(grep -c . <<<"$matrix")
+    run=$(head -1 <<<"$matrix" | grep -oE '▄{20,}' | head -1)
+    drawn=$((${#run} >= 40 ? lines : 2 * lines))
+    label="train 10000 live at ${columns}×${rows} draws WᵀW with 20 rows ($drawn) and no block averaging"
+    check test "$drawn" -eq 20 -a "$(grep -c 'averaged in' <<<"$frame")" -eq 0
+    label="at ${columns}×${rows} the norm bars are on screen with the frame's header, drawn once"
+    check test "$(grep -c '‖W_i‖' <<<"$frame")" -eq 1 -a "$(grep -cE 'model1: step' <<<"$frame")" -eq 1
+    # From the frame's header to its last drawn row: the screen's height, less the two rows
+    # above it (the cell and its statement) and a little.
+    used=$(sed -n '/model1: step/,$p' <<<"$frame" | sed 's/ *$//' | awk 'NF { last = NR } END { print last + 0 }')
+    label="the live view at ${columns}×${rows} uses the screen's height ($used of $rows rows)"
+    check test "$used" -ge $((rows - 6))
+    keys C-c
+    if ((columns == 100)); then
+      label="at 100×40 the norm bars sit beside WᵀW"
+      check test "$(grep -cE '▄▄ +[0-9.]*┤' <<<"$frame")" -ge 1
+      printf '%s\n' "$frame" >"${LIVE_CAPTURE:-/dev/null}"
+    fi
+  else
+    label="a live frame of the n=20 model appears at ${columns}×${rows}"
+    check false
+  fi
+  tmux -L "$socket" kill-session -t "$session"
+  target=t
+}
+live_view_at 100 40
+live_view_at 80 24
+live_view_at 60 30
 
 label="Ctrl-D on an empty line leaves"
 keys C-d

@@ -33,33 +33,51 @@ final class ExampleTests: XCTestCase {
 
   // MARK: Golden outputs in fast mode
 
+  /// The examples, and the workshop's exercises and solutions (docs/workshop), each against
+  /// the golden output beside it.
   func testEveryExampleMatchesItsGoldenOutputInFastMode() throws {
     _ = try binary()
-    let examples = Self.repository.appendingPathComponent("examples")
-    let scripts = try FileManager.default.contentsOfDirectory(atPath: examples.path)
-      .filter { $0.hasSuffix(".toy") }.sorted()
-    XCTAssertGreaterThanOrEqual(scripts.count, 12)
     let record = ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1"
-    for script in scripts {
-      let name = String(script.dropLast(4))
-      let (status, output) = try run(["--quick", "--color", "never", "--width", "100", "examples/\(script)"])
-      XCTAssertEqual(status, 0, "\(script) exited with \(status)")
-      let golden = examples.appendingPathComponent("golden/\(name).txt")
-      if record {
-        try FileManager.default.createDirectory(
-          at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try output.write(to: golden, atomically: true, encoding: .utf8)
-        continue
-      }
-      guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
-        XCTFail("\(script): no golden output at examples/golden/\(name).txt (record with TOY_RECORD_GOLDEN=1)")
-        continue
-      }
-      if let difference = GoldenText.difference(expected: expected, actual: output) {
-        XCTFail("\(script): \(difference) (if the change is intended, record again with TOY_RECORD_GOLDEN=1)")
+    for (folder, least) in [("examples", 12), ("docs/workshop", 6)] {
+      let directory = Self.repository.appendingPathComponent(folder)
+      let scripts = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        .filter { $0.hasSuffix(".toy") }.sorted()
+      XCTAssertGreaterThanOrEqual(scripts.count, least, folder)
+      for script in scripts {
+        let name = String(script.dropLast(4))
+        let (status, output) = try run(["--quick", "--color", "never", "--width", "100", "\(folder)/\(script)"])
+        XCTAssertEqual(status, 0, "\(folder)/\(script) exited with \(status)")
+        let golden = directory.appendingPathComponent("golden/\(name).txt")
+        if record {
+          try FileManager.default.createDirectory(
+            at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
+          try output.write(to: golden, atomically: true, encoding: .utf8)
+          continue
+        }
+        guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
+          XCTFail("\(script): no golden output at \(folder)/golden/\(name).txt (record with TOY_RECORD_GOLDEN=1)")
+          continue
+        }
+        if let difference = GoldenText.difference(expected: expected, actual: output) {
+          XCTFail("\(script): \(difference) (if the change is intended, record again with TOY_RECORD_GOLDEN=1)")
+        }
       }
     }
     if record { XCTFail("recorded the examples' golden outputs (TOY_RECORD_GOLDEN=1): review them, then run again") }
+  }
+
+  /// Every exercise of the workshop has its solution, and the other way round.
+  func testEveryWorkshopExerciseHasASolution() throws {
+    let files = try FileManager.default.contentsOfDirectory(
+      atPath: Self.repository.appendingPathComponent("docs/workshop").path
+    ).filter { $0.hasSuffix(".toy") }
+    let exercises = Set(files.filter { $0.hasPrefix("exercise-") }.map { $0.dropFirst("exercise-".count) })
+    let solutions = Set(files.filter { $0.hasPrefix("solution-") }.map { $0.dropFirst("solution-".count) })
+    XCTAssertEqual(exercises, solutions)
+    XCTAssertGreaterThanOrEqual(exercises.count, 3)
+    let plan = try String(
+      contentsOf: Self.repository.appendingPathComponent("docs/workshop.md"), encoding: .utf8)
+    for file in files { XCTAssertTrue(plan.contains("workshop/\(file)"), "docs/workshop.md names \(file)") }
   }
 
   func testScriptsReadFromStandardInputByDashOrPath() throws {

@@ -44,6 +44,15 @@ final class ReplTests: XCTestCase {
     XCTAssertNotNil(repl.session.models["model1"])
   }
 
+  func testQuestionMarkExploreListsTheKeys() {
+    let (output, errors, _) = run([.line("?explore")])
+    XCTAssertEqual(errors, "")
+    for binding in ExplorerKeys.bindings {
+      XCTAssertTrue(output.contains("  " + binding.keys.joined(separator: " ") + " "), "\(binding.keys): \(output)")
+      XCTAssertTrue(output.contains(binding.summary), binding.summary)
+    }
+  }
+
   func testHistorySaveRunWhoResetAndHelp() throws {
     let file = FileManager.default.temporaryDirectory.appendingPathComponent("toy-repl-\(getpid()).toy").path
     defer { try? FileManager.default.removeItem(atPath: file) }

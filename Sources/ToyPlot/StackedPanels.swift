@@ -1,0 +1,36 @@
+/// Two plots one above the other in a given height, the upper one given all the rows the
+/// lower one can spare at its smallest and the lower one the rest: a live frame on a short
+/// screen keeps WᵀW whole (a cell per feature) above norm bars that shrink, and fills the
+/// screen.
+///
+/// Without a height both take their own. In SVG they stack as a one-column `PanelGrid`.
+public struct StackedPanels: Plot {
+  public var upper: any Plot
+  public var lower: any Plot
+  public var title: String? { nil }
+
+  public init(upper: any Plot, lower: any Plot) {
+    self.upper = upper
+    self.lower = lower
+  }
+
+  public func textGrid(_ options: TextOptions) -> TextGrid {
+    // `height` counts a panel's title row, as PanelGrid's does.
+    func drawn(_ plot: any Plot, height: Int?) -> TextGrid {
+      var options = options
+      options.height = height.map { max(1, $0 - (plot.title?.isEmpty == false ? 1 : 0)) }
+      let grid = plot.titled(options)
+      var cell = TextGrid(width: options.width, height: grid.height)
+      cell.place(grid, x: max(0, (options.width - grid.width) / 2), y: 0)
+      return cell
+    }
+    guard let height = options.height else {
+      return TextGrid.vertical([drawn(upper, height: nil), drawn(lower, height: nil)], gap: 1)
+    }
+    let smallest = drawn(lower, height: 1).height
+    let top = drawn(upper, height: max(1, height - 1 - smallest))
+    return TextGrid.vertical([top, drawn(lower, height: max(1, height - 1 - top.height))], gap: 1)
+  }
+
+  public func svg(_ style: SVGStyle) -> SVGWriter { PanelGrid([upper, lower], columns: 1).svg(style) }
+}
