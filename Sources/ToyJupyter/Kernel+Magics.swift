@@ -1,5 +1,6 @@
 import Foundation
 import ToyLanguage
+import ToyPlot
 
 #if canImport(Glibc)
   import Glibc
@@ -58,6 +59,8 @@ extension Kernel {
       write(timing.summary + "\n")
     case "who":
       write(session.definitions)
+    case "config":
+      return configure(argument, write: write)
     case "lsmagic":
       for magic in Magic.all where magic.inNotebooks { write(magic.usage + "\n") }
     case "history":
@@ -78,6 +81,28 @@ extension Kernel {
   }
 
   private static let clockOrigin = ContinuousClock.now
+
+  /// `%config` in notebooks: the SVG theme alone (colour, canvas and width are the terminal's).
+  /// `auto` draws on white, as a page or a slide is; `dark` suits JupyterLab's dark theme and
+  /// `projector` a room.
+  private func configure(_ argument: String, write: (String) -> Void) -> Failure? {
+    let themes = ["auto"] + Theme.allCases.map(\.rawValue)
+    let setting = argument.trimmingCharacters(in: .whitespaces)
+    if setting.isEmpty {
+      write("theme = \(svgTheme)\n")
+      return nil
+    }
+    let parts = setting.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+    guard parts.count == 2, parts[0] == "theme" else {
+      return usageError("%config in notebooks sets only theme=\(themes.joined(separator: "|")); color, canvas and width are the prompt's")
+    }
+    guard themes.contains(parts[1]) else {
+      return usageError("%config: theme must be one of \(themes.joined(separator: ", "))")
+    }
+    svgTheme = parts[1]
+    session.svgStyle = Theme(rawValue: parts[1]).map { SVGStyle(theme: $0) } ?? .standard
+    return nil
+  }
 
   /// `user_expressions`: each expression's value, or its error, without changing the session.
   func userExpressions(_ request: Message) -> [String: Any] {

@@ -84,6 +84,8 @@ public final class Kernel: @unchecked Sendable {
   /// The cells run (count, code, the text of their result if any), for history requests.
   /// Written by the execution thread, read by the I/O thread only while no cell runs.
   var history: [(count: Int, code: String, result: String?)] = []
+  /// The SVG theme `%config theme=` chose (auto: on white).
+  var svgTheme = "auto"
 
   public init(connection: ConnectionInfo) {
     self.connection = connection

@@ -49,8 +49,9 @@ public struct Magic: Sendable {
     Magic(name: "who", usage: "%who: the models and values defined", inNotebooks: true),
     Magic(name: "reset", usage: "%reset: forget every model and value", inNotebooks: false),
     Magic(
-      name: "config", usage: "%config [KEY=VALUE]: show or set the prompt's settings (color, canvas, theme, width)",
-      inNotebooks: false),
+      name: "config",
+      usage: "%config [KEY=VALUE]: show or set the settings (color, canvas, theme, width; in notebooks theme)",
+      inNotebooks: true),
     Magic(name: "lsmagic", usage: "%lsmagic: this list", inNotebooks: true),
   ]
 

@@ -4,6 +4,7 @@ Run by scripts/test with the kernelspec installed under a temporary JUPYTER_PATH
 unittest's summary; scripts/test counts the results.
 """
 
+import re
 import os
 import signal
 import subprocess
@@ -84,6 +85,29 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         reply, _, outputs = self.run_cell("%histroy")
         self.assertEqual((reply["status"], reply["ename"]), ("error", "UsageError"))
         self.assertIn("did you mean %history?", reply["evalue"])
+
+    def test_config_theme_sets_the_svg_theme(self):
+        def svg_of(code):
+            _, _, outputs = self.run_cell(code)
+            return next(o["content"]["data"]["image/svg+xml"] for o in outputs
+                        if o["msg_type"] == "display_data" and "image/svg+xml" in o["content"]["data"])
+        self.run_cell("themed = model n=5 m=2 density=0.1")
+        _, text, _ = self.run_cell("%config")
+        self.assertEqual(text, "theme = auto\n")
+        # The page's background is the first rectangle: white by default, dark when asked.
+        background = r'<rect[^>]*fill="(#[0-9a-f]{6})"'
+        self.assertEqual(re.search(background, svg_of("show wtw")).group(1), "#ffffff")
+        reply, _, _ = self.run_cell("%config theme=dark")
+        self.assertEqual(reply["status"], "ok")
+        self.assertNotEqual(re.search(background, svg_of("show wtw")).group(1), "#ffffff")
+        _, text, _ = self.run_cell("%config")
+        self.assertEqual(text, "theme = dark\n")
+        reply, _, _ = self.run_cell("%config theme=sepia")
+        self.assertEqual((reply["status"], reply["ename"]), ("error", "UsageError"))
+        self.assertIn("auto, dark, light, projector", reply["evalue"])
+        reply, _, _ = self.run_cell("%config width=80")
+        self.assertIn("the prompt's", reply["evalue"])
+        self.run_cell("%config theme=auto")
 
     def test_completion_knows_the_sessions_models_variables_and_attributes(self):
         self.run_cell("intro = model n=5 m=2 density=0.1\nxs_for_completion = linspace(0, 1, 3)")
