@@ -94,7 +94,8 @@ extension Kernel {
     }
     let parts = setting.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
     guard parts.count == 2, parts[0] == "theme" else {
-      return usageError("%config in notebooks sets only theme=\(themes.joined(separator: "|")); color, canvas and width are the prompt's")
+      let choices = themes.joined(separator: "|")
+      return usageError("%config in notebooks sets only theme=\(choices); color, canvas and width are the prompt's")
     }
     guard themes.contains(parts[1]) else {
       return usageError("%config: theme must be one of \(themes.joined(separator: ", "))")
