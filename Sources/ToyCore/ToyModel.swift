@@ -27,26 +27,29 @@ public struct ToyModel: Sendable, Equatable {
   /// from a file keeps the file's scheme, so that training on draws what it would have drawn.
   public let dataScheme: DataScheme
 
+  // The state below is read anywhere but written only inside ToyCore (init, training,
+  // loading, `setParameters`): no other module can leave a model half updated.
+
   /// Per-instance importance, I×F.
-  public var importance: [Float]
+  public internal(set) var importance: [Float]
   /// Per-instance density 1−S (the notebook's `feature_probability`), I×F.
-  public var density: [Float]
+  public internal(set) var density: [Float]
   /// Linked feature groups; features outside every set are independent.
-  public var featureSets: [FeatureSet]
+  public internal(set) var featureSets: [FeatureSet]
 
   /// Trainable parameters, I blocks of `parameterCount`.
-  public var parameters: [Float]
+  public internal(set) var parameters: [Float]
   /// AdamW/Adam moments, same layout as `parameters`.
-  public var firstMoment: [Float]
-  public var secondMoment: [Float]
+  public internal(set) var firstMoment: [Float]
+  public internal(set) var secondMoment: [Float]
   /// Optimiser steps taken so far (training again continues the count).
-  public var steps: Int
+  public internal(set) var steps: Int
   /// Samples drawn so far by each instance's data stream.
-  public var samplesDrawn: UInt64
+  public internal(set) var samplesDrawn: UInt64
   /// Per-instance loss of recent steps (newest last, at most `recentLossCapacity`).
-  public var recentLosses: [[Float]]
+  public internal(set) var recentLosses: [[Float]]
   /// Sampled loss history over all training.
-  public var history: LossHistory
+  public internal(set) var history: LossHistory
 
   public static let recentLossCapacity = 100
 

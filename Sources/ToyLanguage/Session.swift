@@ -241,9 +241,8 @@ public final class Session {
       try train(steps: steps, parameters: parameters, statement: statement, source)
     case .reset:
       let entry = try currentEntry(statement.span, source)
-      var fresh = try rebuild(entry.model, statement.span, source)
-      fresh.history = LossHistory(instances: fresh.instanceCount)
-      models[entry.name]?.model = fresh
+      // A rebuilt model starts afresh: no steps, no moments, no loss history.
+      models[entry.name]?.model = try rebuild(entry.model, statement.span, source)
       models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
       models[entry.name]?.dynamics.reset()
       emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)

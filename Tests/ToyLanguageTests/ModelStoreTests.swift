@@ -1,7 +1,8 @@
 import Foundation
-import ToyCore
 import XCTest
 
+// Testable: these tests write states no public API makes (every float pattern, a NaN weight).
+@testable import ToyCore
 @testable import ToyLanguage
 
 /// Saving and loading files: exact floats, atomic replacement, and errors that name the file

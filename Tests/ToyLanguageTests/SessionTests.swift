@@ -297,6 +297,25 @@ final class SessionTests: XCTestCase {
     XCTAssertEqual(b.models["c"]?.model, a.models["model1"]?.model)
   }
 
+  /// `reset` after training leaves the model as if it had only been defined: the weights
+  /// drawn again, and no steps, moments, recent losses or loss history left over.
+  func testResetAfterTrainingEqualsAModelNeverTrained() throws {
+    let trained = Session()
+    trained.threads = 1
+    XCTAssertEqual(run(trained, "model n=4 m=2 density=0.3 seeds=2; train 30 batch=32").0, .finished)
+    let before = try XCTUnwrap(trained.models["model1"]?.model)
+    XCTAssertEqual(before.steps, 30)
+    XCTAssertFalse(before.history.steps.isEmpty, "training recorded a loss history")
+    XCTAssertEqual(run(trained, "reset").0, .finished)
+    let fresh = Session()
+    XCTAssertEqual(run(fresh, "model n=4 m=2 density=0.3 seeds=2").0, .finished)
+    let after = try XCTUnwrap(trained.models["model1"]?.model)
+    XCTAssertEqual(after, fresh.models["model1"]?.model)
+    XCTAssertEqual(after.steps, 0)
+    XCTAssertTrue(after.history.steps.isEmpty)
+    XCTAssertTrue(after.recentLosses.allSatisfy(\.isEmpty))
+  }
+
   func testAddingPrintsOrShowsNeverChangesTheNumbers() {
     let plain = Session(seed: 7)
     let chatty = Session(seed: 7)
