@@ -52,7 +52,10 @@ extension Session {
     let views = seedViews(
       entry, target == .phase ? Array(entry.settings.indices) : settings, target == .phase ? .best : seeds)
     let payload = JSON.Node.object(
-      [("model", .string(entry.name)), ("target", .string(target.rawValue)), ("steps", .number(Double(entry.model.steps)))]
+      [
+        ("model", .string(entry.name)), ("target", .string(target.rawValue)),
+        ("steps", .number(Double(entry.model.steps))),
+      ]
         + Self.orientation(of: target, canonical: canonical) + [
           (
             "settings",

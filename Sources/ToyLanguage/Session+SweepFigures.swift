@@ -62,7 +62,9 @@ extension Session {
   /// `show dynamics`: one setting's D_i per feature at the points recorded during training,
   /// above its loss curve (paper §3.8: every jump in D_i comes with a drop in the loss).
   func dynamicsFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
-    let (entry, model, views, span, source) = (request.entry, request.model, request.views, request.span, request.source)
+    let (entry, model, views, span, source) = (
+      request.entry, request.model, request.views, request.span, request.source
+    )
     guard DimensionalityHistory.records(model) else {
       throw Diagnostic(
         "dynamics is recorded for small models only (instances·n²·m up to 4000000); this one has "
@@ -125,7 +127,9 @@ extension Session {
   /// `show vulnerability`: the analytic attack's vulnerability per setting against 1/(1−S),
   /// beside the features per dimension ‖W‖_F²/m (paper §3.9: they rise together).
   func vulnerabilityFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
-    let (entry, model, views, span, source) = (request.entry, request.model, request.views, request.span, request.source)
+    let (entry, model, views, span, source) = (
+      request.entry, request.model, request.views, request.span, request.source
+    )
     let instances = request.instances
     try checkMetricSize("vulnerability", entry, span, source)
     guard !model.kind.untied else {
