@@ -3,7 +3,9 @@ import ToyPlot
 
 /// What `show` and `export` can draw, one case per target: its summary (for `help`, the
 /// cheatsheet and completion), whether it draws a panel per setting, and the function that
-/// draws it. Adding a target is adding a case here and its figure function.
+/// draws it. Adding a target is adding a case here, its figure function (in
+/// `Session+PanelFigures.swift` or `Session+SweepFigures.swift`), and its row in
+/// docs/displays.md; ShowTargetTests and ShowTests fail until all are there.
 enum ShowTarget: String, CaseIterable, Sendable {
   case wtw, w, bias, norms, overview, geometry, hidden, loss, dims, dimensionality, phase, neurons, dynamics
   case vulnerability
