@@ -33,7 +33,7 @@ public enum Cheatsheet {
       lines.append("| " + binding.keys.map { "`\($0)`" }.joined(separator: " ") + " | \(escape(binding.summary)) |")
     }
     lines += ["", "## What `show` draws", "", "| target | plot |", "| --- | --- |"]
-    for target in ShowTargets.summaries { lines.append("| `\(target.name)` | \(escape(target.summary)) |") }
+    for target in ShowTarget.allCases { lines.append("| `\(target.rawValue)` | \(escape(target.summary)) |") }
     lines += ["", "## Metrics", "", "| metric | value per setting |", "| --- | --- |"]
     for name in Session.metricNames { lines.append("| `\(name)` | \(escape(Session.metricSummaries[name] ?? "")) |") }
     lines += ["", "## Functions", "", "| function | gives |", "| --- | --- |"]

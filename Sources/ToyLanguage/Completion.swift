@@ -75,7 +75,7 @@ public struct Completion: Sendable {
     }
     switch keyword {
     case .show?, .export?:
-      return words.count == 1 ? ShowTargets.names : ParameterTable.specs(for: "show").map { $0.name + "=" }
+      return words.count == 1 ? ShowTarget.names : ParameterTable.specs(for: "show").map { $0.name + "=" }
     case .help?: return words.count == 1 ? helpTopics : []
     case .use?: return models
     case .print?: return expressionNames(word) + ParameterTable.specs(for: "print").map { $0.name + "=" }
@@ -94,7 +94,7 @@ public struct Completion: Sendable {
   }
 
   private var helpTopics: [String] {
-    Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) + ShowTargets.names + Session.metricNames
+    Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) + ShowTarget.names + Session.metricNames
       + Builtins.functions.map(\.name) + ["magics"]
   }
 

@@ -45,10 +45,11 @@ extension Session {
       }
       if topic == "show" || topic == "export" {
         lines.append("Targets:")
-        let width = ShowTargets.summaries.map(\.name.count).max() ?? 0
-        for target in ShowTargets.summaries {
+        let width = ShowTarget.allCases.map(\.rawValue.count).max() ?? 0
+        for target in ShowTarget.allCases {
+          let name = target.rawValue
           lines += hanging(
-            "  " + target.name + String(repeating: " ", count: width - target.name.count) + "  " + target.summary,
+            "  " + name + String(repeating: " ", count: width - name.count) + "  " + target.summary,
             indent: width + 4)
         }
       }
@@ -66,12 +67,12 @@ extension Session {
     if let summary = Self.metricSummaries[topic] {
       return "\(topic): \(summary) of the current model (a.\(topic) for model a)"
     }
-    if let target = ShowTargets.summaries.first(where: { $0.name == topic }) {
+    if let target = ShowTarget(rawValue: topic) {
       return "show \(topic): \(target.summary)"
     }
     let known =
       StatementHelp.entries.map(\.name) + ParameterTable.all.map(\.name) + Builtins.functions.map(\.name)
-      + ShowTargets.names
+      + ShowTarget.names
       + Self.metricNames + ["magics"]
     throw Diagnostic(
       "no help on '\(topic)'", at: span ?? Span(0, 0), in: source,

@@ -50,9 +50,9 @@ extension Session {
       // WᵀW and the norm bars.
       guard
         let (wtw, wtwData) = try? drawing(
-          "wtw", entry, settings, canonical: true, statement.span, source, named: false),
+          .wtw, entry, settings, canonical: true, statement.span, source, named: false),
         let (norms, normsData) = try? drawing(
-          "norms", entry, settings, canonical: true, statement.span, source, named: false)
+          .norms, entry, settings, canonical: true, statement.span, source, named: false)
       else { return nil }
       data = .object([("wtw", wtwData), ("norms", normsData)])
       return liveFrame(
@@ -61,7 +61,8 @@ extension Session {
         panelRows: 2, entry, progress, seconds,
         statement, source, final: final, view: view, data: data)
     } else {
-      guard let drawn = try? drawing(view, entry, settings, canonical: true, statement.span, source, named: false)
+      guard let target = ShowTarget(rawValue: view),
+        let drawn = try? drawing(target, entry, settings, canonical: true, statement.span, source, named: false)
       else {
         return nil
       }
@@ -123,7 +124,7 @@ extension Session {
     let text = framed.plainText(options)
     let payload = JSON.Node.object(
       [("model", .string(entry.name)), ("target", .string(view)), ("steps", .number(Double(entry.model.steps)))]
-        + Self.orientation(of: view, canonical: true) + [("data", data)])
+        + Self.orientation(of: ShowTarget(rawValue: view), canonical: true) + [("data", data)])
     let display = Display(
       span: statement.span, plain: text, svg: final || liveSVG ? framed.svgDocument(svgStyle) : nil,
       json: JSON.write(payload),
@@ -143,8 +144,9 @@ extension Session {
   public func explorerPlot(_ model: ToyModel, view: String) -> (any Plot)? {
     let entry = ModelEntry(name: "explore", model: model, settings: [[]], seeds: 1, shown: [0])
     let statement = Statement(kind: .explore, span: Span(0, 0))
+    guard let target = ShowTarget(rawValue: view) else { return nil }
     return try? drawing(
-      view, entry, [0], canonical: true, statement.span, Source(name: "explore", text: ""), named: false
+      target, entry, [0], canonical: true, statement.span, Source(name: "explore", text: ""), named: false
     ).0
   }
 }

@@ -20,7 +20,7 @@ final class DocsTests: XCTestCase {
       text, Cheatsheet.markdown, "docs/cheatsheet.md is stale: TOY_RECORD_GOLDEN=1 swift test --filter DocsTests")
     // Everything help knows is on the page.
     for spec in ParameterTable.all { XCTAssertTrue(text.contains("| `\(spec.name)` |"), spec.name) }
-    for target in ShowTargets.names { XCTAssertTrue(text.contains("| `\(target)` |"), target) }
+    for target in ShowTarget.names { XCTAssertTrue(text.contains("| `\(target)` |"), target) }
     for entry in StatementHelp.entries { XCTAssertTrue(text.contains("| `\(entry.name)` |"), entry.name) }
   }
 

@@ -433,6 +433,12 @@ final class ShowTests: XCTestCase {
       XCTAssertNotNil((json?["data"] as? [String: Any])?["data"])
     }
     XCTAssertTrue(displays[9].plain.allSatisfy(\.isASCII), "canvas=ascii draws 7-bit text")
+    // Every target is drawn here, so a new one cannot go untested.
+    let targets = try displays.map { display in
+      let json = try JSONSerialization.jsonObject(with: Data(display.json.utf8)) as? [String: Any]
+      return (json?["data"] as? [String: Any])?["target"] as? String ?? ""
+    }
+    XCTAssertEqual(Set(targets), Set(ShowTarget.names))
     // The data keys documented in docs/displays.md.
     func data(_ i: Int) throws -> Any? {
       let json = try JSONSerialization.jsonObject(with: Data(displays[i].json.utf8)) as? [String: Any]

@@ -1,0 +1,145 @@
+import ToyCore
+import ToyPlot
+
+/// The `show` targets that draw a panel per setting (`ShowTarget.perSetting`): the weights,
+/// WᵀW, the bias, the norms, the paper's overview, the 2-D views and the neurons.
+extension Session {
+  /// `show wtw`: WᵀW per setting, the bias beside it.
+  func wtwFigure(_ request: FigureRequest) -> Figure {
+    let (entry, model, views) = (request.entry, request.model, request.views)
+    let wtw = request.instances.map { geometry(model, $0).interference }
+    let biases = request.instances.map { model.bias(instance: $0).map(Double.init) }
+    // One colour scale for every panel, so that panels compare by colour; the bias on a
+    // scale of its own (shared too), at least ±0.1 so that rounding noise stays white.
+    let limit = sharedLimit(wtw)
+    let biasLimit = max(0.1, biases.joined().filter(\.isFinite).map(Swift.abs).max() ?? 0)
+    let plots: [any Plot] = views.indices.map { k in
+      Heatmap(wtw[k], side: biases[k], sideLimit: biasLimit, limit: limit, title: label(entry, views[k]))
+    }
+    return (
+      panels(plots, request.named ? entry.name : nil),
+      .array(views.indices.map { k in .object([("wtw", matrix(wtw[k])), ("b", JSON.numbers(biases[k]))]) })
+    )
+  }
+
+  /// `show w`: the weights, features × hidden, per setting.
+  func weightsFigure(_ request: FigureRequest) -> Figure {
+    let (entry, model) = (request.entry, request.model)
+    let limit = sharedLimit(request.instances.map { rows(model, $0) })
+    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
+      Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", limit: limit, title: label(entry, s))
+    }
+    return (
+      panels(plots, request.named ? entry.name : nil), .array(request.instances.map { matrix(rows(model, $0)) })
+    )
+  }
+
+  /// `show bias`: the bias per feature, per setting.
+  func biasFigure(_ request: FigureRequest) -> Figure {
+    let (entry, model) = (request.entry, request.model)
+    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
+      BarChart(model.bias(instance: i).map(Double.init), valueTitle: "b", title: label(entry, s))
+    }
+    return (
+      panels(plots, request.named ? entry.name : nil),
+      .array(request.instances.map { JSON.numbers(model.bias(instance: $0).map(Double.init)) })
+    )
+  }
+
+  /// `show norms`: ‖W_i‖ per feature coloured by superposition, per setting.
+  func normsFigure(_ request: FigureRequest) -> Figure {
+    let (entry, model) = (request.entry, request.model)
+    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
+      let g = geometry(model, i)
+      return BarChart(
+        g.norms, colors: g.superposition, marker: model.m < model.n ? model.m : nil, valueTitle: "‖W_i‖",
+        title: label(entry, s))
+    }
+    return (
+      panels(plots, request.named ? entry.name : nil),
+      .array(
+        request.instances.map { i in
+          .object([
+            ("norms", JSON.numbers(geometry(model, i).norms)),
+            ("superposition", JSON.numbers(geometry(model, i).superposition)),
+          ])
+        })
+    )
+  }
+
+  /// `show overview`: the paper's figure, one column per setting: WᵀW with the bias beside
+  /// it (on the scales `show wtw` uses) above the norm bars coloured by superposition.
+  func overviewFigure(_ request: FigureRequest) -> Figure {
+    let (entry, model, views) = (request.entry, request.model, request.views)
+    let geometries = views.map { geometry(model, $0.instance) }
+    let wtw = geometries.map(\.interference)
+    let biases = views.map { model.bias(instance: $0.instance).map(Double.init) }
+    let limit = sharedLimit(wtw)
+    let biasLimit = max(0.1, biases.joined().filter(\.isFinite).map(Swift.abs).max() ?? 0)
+    let heatmaps = views.indices.map { k in
+      Heatmap(wtw[k], side: biases[k], sideLimit: biasLimit, limit: limit, title: label(entry, views[k]))
+    }
+    let bars = geometries.map { g in
+      BarChart(g.norms, colors: g.superposition, marker: model.m < model.n ? model.m : nil, valueTitle: "‖W_i‖")
+    }
+    let title = request.named && !Self.isAutomaticName(entry.name) ? entry.name : nil
+    return (
+      OverviewFigure(heatmaps: heatmaps, bars: bars, title: title),
+      .array(
+        views.indices.map { k in
+          .object([
+            ("wtw", .array(wtw[k].map(JSON.numbers))), ("b", JSON.numbers(biases[k])),
+            ("norms", JSON.numbers(geometries[k].norms)), ("superposition", JSON.numbers(geometries[k].superposition)),
+          ])
+        })
+    )
+  }
+
+  /// `show geometry`: the features' directions in 2-D, per setting.
+  func geometryFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
+    try vectors(request, hidden: false)
+  }
+
+  /// `show hidden`: a batch's hidden states over the feature directions, per setting.
+  func hiddenFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
+    try vectors(request, hidden: true)
+  }
+
+  private func vectors(_ request: FigureRequest, hidden: Bool) throws(Diagnostic) -> Figure {
+    let (entry, model) = (request.entry, request.model)
+    guard model.m == 2 else {
+      throw Diagnostic(
+        "\(request.target.rawValue) draws 2-D models; this one has m=\(model.m)", at: request.span,
+        in: request.source, hint: "try show wtw")
+    }
+    let plots = zip(request.views, request.instances).map { s, i in
+      VectorPlot(
+        rows(model, i), importance: model.importance(instance: i).map(Double.init),
+        hidden: hidden ? model.hiddenStates(instance: i, count: 300) : [], canonical: request.canonical,
+        title: label(entry, s))
+    }
+    // The rows as drawn: rotated too when the picture is (`orient` in the payload says which).
+    return (panels(plots, request.named ? entry.name : nil), .array(plots.map { matrix($0.drawnVectors) }))
+  }
+
+  /// `show neurons`: each neuron's weights stacked by feature, per setting.
+  func neuronsFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
+    let (entry, model) = (request.entry, request.model)
+    guard model.kind == .hiddenReLU || model.kind == .abs else {
+      throw Diagnostic(
+        "neurons draws the hidden_relu and abs models; this one is \(model.kind.rawValue)", at: request.span,
+        in: request.source)
+    }
+    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
+      let weights = rows(model, i)
+      let importance = model.importance(instance: i).map(Double.init)
+      return NeuronStackPlot(
+        weights: weights, importance: importance,
+        arrangement: model.kind == .abs ? .byImportance(weights: weights, importance: importance) : nil,
+        title: label(entry, s))
+    }
+    return (
+      panels(plots, request.named ? entry.name : nil), .array(request.instances.map { matrix(rows(model, $0)) })
+    )
+  }
+}
