@@ -36,10 +36,9 @@ final class FeatureSetSamplingTests: XCTestCase {
     }
   }
 
-  /// Sets of two to nine members beside independent features, densities that always,
-  /// often and rarely fire (varying within a set, so that only the lead's counts), both
-  /// input signs, spans that start and end inside the 8-lane vectors and the 128-sample
-  /// blocks, on every code path: identical bits to the naive definition.
+  /// Sets of two to nine members beside independent features, densities that always, often
+  /// and rarely fire, both input signs, spans that start and end inside the 8-lane vectors
+  /// and the 128-sample blocks, on every code path: identical bits to the naive definition.
   func testSetsMatchTheNaiveDefinitionOnEveryPath() throws {
     let n = 12
     let layouts: [[FeatureSet]] = [
@@ -50,7 +49,7 @@ final class FeatureSetSamplingTests: XCTestCase {
     for sets in layouts {
       for kind in [ModelKind.relu, .abs] {
         for p in [1, 0.3, 0.04] as [Float] {
-          let density = (0..<n).map { p == 1 ? 1 : p * (1 - 0.05 * Float($0)) }
+          let density = [Float](repeating: p, count: n)
           let model = try ToyModel(
             kind: kind, n: n, m: 3, importance: [[Float](repeating: 1, count: n)], density: [density],
             featureSets: sets, seed: 17)
