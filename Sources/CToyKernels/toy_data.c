@@ -1,5 +1,9 @@
 // The data generator's hot loop: uniform values behind a Bernoulli mask, one feature row
-// at a time, SIMD across samples.
+// at a time, SIMD across samples; feature sets (toy_fill_set) the same way, a set at a time.
+//
+// Shapes: n = features, f = a feature, s = a sample's global index, block = 128 samples
+// (lane = s mod 128), x feature-major (row f holds feature f of consecutive samples), S = a
+// set's size, L = its lead (first) member.
 //
 // Word scheme (the same on every code path, all integer arithmetic, so both paths give the
 // same bits): samples are grouped in blocks of 128 by their global index s. Feature f of
@@ -259,4 +263,116 @@ void toy_fill_feature(
 #endif
   (void)path;
   fill_baseline(key, first, count, n, f, threshold, cdf, signed_values, row);
+}
+
+// Feature sets (the paper's correlated and anti-correlated features). A set's on/off
+// decision is the lead's mask word (u of feature L, every sample drawing its own, in either
+// scheme) against the lead's threshold; a correlated set then gives every member its own
+// value, an anti-correlated one gives a value to the single member floor(u'·S / 2³²) alone,
+// u' the mask word of feature L + 1.
+
+// The set's selection at one lane: the active member (0 for the whole of an active
+// correlated set), or −1 when the set is off.
+ALWAYS_INLINE int32_t set_selection(
+    uint32_t lead_lo, uint32_t pick_lo, uint32_t lane, uint64_t threshold, int anti, uint32_t size) {
+  if ((uint64_t)hash32(lead_lo ^ lane) >= threshold) return -1;
+  return anti ? (int32_t)(((uint64_t)hash32(pick_lo ^ lane) * size) >> 32) : 0;
+}
+
+typedef uint64_t vu8x64 __attribute__((vector_size(64), aligned(8)));
+
+// Why this is fast: the selection is computed once per sample for the whole set (two hashes,
+// eight lanes at a time) and kept in `selection`; each member then needs one value hash per
+// sample and a compare against its index, eight lanes at a time, with no branch per sample.
+// Row seeds are one mix per member per block of 128 samples.
+ALWAYS_INLINE void fill_set_body(
+    uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti, uint64_t threshold,
+    int signed_values, float *x, long stride) {
+  int32_t selection[128];
+  const uint32_t t = threshold >= 0x100000000ull ? 0xFFFFFFFFu : (uint32_t)threshold;
+  const vs8 always = (vs8){0, 0, 0, 0, 0, 0, 0, 0} - (threshold >= 0x100000000ull);
+  int j = 0;
+  while (j < count) {
+    const uint64_t s = first + (uint64_t)j;
+    const uint32_t start = (uint32_t)(s & 127);
+    int run = 128 - (int)start;  // samples left in this block
+    if (run > count - j) run = count - j;
+    const uint32_t lead_lo = (uint32_t)row_seed(key, s, (uint64_t)n, (uint64_t)lead);
+    const uint32_t pick_lo = anti ? (uint32_t)row_seed(key, s, (uint64_t)n, (uint64_t)lead + 1) : 0;
+    int i = 0;
+    for (; i + 8 <= run; i += 8) {
+      const vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + (start + (uint32_t)i);
+      const vs8 on = (vs8)(hash32x8(lanes ^ lead_lo) < t) | always;
+      vs8 member = (vs8){0, 0, 0, 0, 0, 0, 0, 0};
+      if (anti) {
+        const vu8x64 wide = __builtin_convertvector(hash32x8(lanes ^ pick_lo), vu8x64) * (uint64_t)size;
+        member = (vs8)__builtin_convertvector(wide >> 32, vu8);
+      }
+      const vs8 chosen = (member & on) | ~on;  // −1 where the set is off
+      __builtin_memcpy(selection + i, &chosen, sizeof chosen);
+    }
+    for (; i < run; i++)
+      selection[i] = set_selection(lead_lo, pick_lo, start + (uint32_t)i, threshold, anti, (uint32_t)size);
+    for (int k = 0; k < size; k++) {
+      const uint32_t hi = (uint32_t)(row_seed(key, s, (uint64_t)n, (uint64_t)(lead + k)) >> 32);
+      const int32_t me = anti ? k : 0;
+      float *row = x + (long)k * stride + j;
+      i = 0;
+      for (; i + 8 <= run; i += 8) {
+        const vu8 lanes = (vu8){0, 1, 2, 3, 4, 5, 6, 7} + (start + (uint32_t)i);
+        vs8 chosen;
+        __builtin_memcpy(&chosen, selection + i, sizeof chosen);
+        const vf8 value = values_of8(hash32x8(lanes ^ hi), signed_values);
+        const vf8 kept = (vf8)((vs8)value & (vs8)(chosen == me));
+        __builtin_memcpy(row + i, &kept, sizeof kept);
+      }
+      for (; i < run; i++)
+        row[i] = selection[i] == me ? value_of(hash32(hi ^ (start + (uint32_t)i)), signed_values) : 0.0f;
+    }
+    j += run;
+  }
+}
+
+// The body with `anti` and `signed_values` constants, so that no test of them is left in the loops.
+ALWAYS_INLINE void fill_set_either(
+    uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti, uint64_t threshold,
+    int signed_values, float *x, long stride) {
+  if (anti) {
+    if (signed_values)
+      fill_set_body(key, first, count, n, lead, size, 1, threshold, 1, x, stride);
+    else
+      fill_set_body(key, first, count, n, lead, size, 1, threshold, 0, x, stride);
+  } else {
+    if (signed_values)
+      fill_set_body(key, first, count, n, lead, size, 0, threshold, 1, x, stride);
+    else
+      fill_set_body(key, first, count, n, lead, size, 0, threshold, 0, x, stride);
+  }
+}
+
+static void fill_set_baseline(
+    uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti, uint64_t threshold,
+    int signed_values, float *x, long stride) {
+  fill_set_either(key, first, count, n, lead, size, anti, threshold, signed_values, x, stride);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static void fill_set_avx2(
+    uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti, uint64_t threshold,
+    int signed_values, float *x, long stride) {
+  fill_set_either(key, first, count, n, lead, size, anti, threshold, signed_values, x, stride);
+}
+#endif
+
+void toy_fill_set(
+    toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti,
+    uint64_t threshold, int signed_values, float *x, long stride) {
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) {
+    fill_set_avx2(key, first, count, n, lead, size, anti, threshold, signed_values, x, stride);
+    return;
+  }
+#endif
+  (void)path;
+  fill_set_baseline(key, first, count, n, lead, size, anti, threshold, signed_values, x, stride);
 }

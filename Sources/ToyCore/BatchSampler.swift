@@ -3,14 +3,14 @@ import CToyKernels
 /// Draws an instance's training data: a fresh batch every step, as the notebook does.
 ///
 /// Each (sample, feature) pair has two 32-bit words computed from the instance's stream key
-/// and its position alone (scheme in `CToyKernels/toy_data.c`): the mask word decides whether
-/// the feature is active (density resolved to 2⁻³², so 0.001 is exact), the value word gives
-/// a uniform value on [0, 1) (on [−1, 1) for the abs model). In the model's `.grouped` data
-/// scheme, a feature of density under 1/16 decides its mask in groups of sixteen samples,
-/// from one word per group where the group is empty (the same law, fewer hashes). A
-/// correlated set takes its on/off decision from its first member's mask word; an
-/// anti-correlated set takes it there too and picks its one active member with the second
-/// member's mask word.
+/// and its position alone: the mask word decides whether the feature is active (density
+/// resolved to 2⁻³², so 0.001 is exact), the value word gives a uniform value on [0, 1) (on
+/// [−1, 1) for the abs model). In the model's `.grouped` data scheme, a feature of density
+/// under 1/16 decides its mask in groups of sixteen samples, from one word per group where
+/// the group is empty (the same law, fewer hashes). A correlated set takes its on/off
+/// decision from its first member's mask word; an anti-correlated set takes it there too and
+/// picks its one active member with the second member's mask word. The formulas live in
+/// `CToyKernels/toy_data.c` alone; this type hands it the features, sets and thresholds.
 struct BatchSampler {
   let n: Int
   let signed: Bool
@@ -71,22 +71,6 @@ struct BatchSampler {
     return tables
   }
 
-  /// The (mask, value) words of one sample and feature.
-  @inline(__always)
-  private func words(_ sample: UInt64, _ f: Int) -> (mask: UInt32, value: UInt32) {
-    var mask: UInt32 = 0
-    var value: UInt32 = 0
-    toy_data_words(stream.key, sample, Int32(n), Int32(f), &mask, &value)
-    return (mask, value)
-  }
-
-  @inline(__always)
-  private func value(_ word: UInt32) -> Float {
-    signed
-      ? Float(Int32(bitPattern: word >> 8) - (1 << 23)) * 0x1p-23
-      : Float(Int32(bitPattern: word >> 8)) * 0x1p-24
-  }
-
   /// Writes samples `first ..< first + count` feature-major into `x`: feature f's values
   /// at `x[f·width ..< f·width + count]`, zeros in the padding up to `width`.
   func fill(first: UInt64, count: Int, width: Int, into x: UnsafeMutablePointer<Float>) {
@@ -99,23 +83,9 @@ struct BatchSampler {
     }
     for set in sets {
       let lead = set.features.lowerBound
-      let threshold = thresholds[lead]
-      let size = UInt64(set.features.count)
-      for j in 0..<count {
-        let sample = first &+ UInt64(j)
-        let on = UInt64(words(sample, lead).mask) < threshold
-        switch set.relation {
-        case .correlated:
-          for f in set.features {
-            x[f * width + j] = on ? value(words(sample, f).value) : 0
-          }
-        case .anticorrelated:
-          let pick = on ? Int((UInt64(words(sample, lead + 1).mask) &* size) >> 32) : -1
-          for (member, f) in set.features.enumerated() {
-            x[f * width + j] = member == pick ? value(words(sample, f).value) : 0
-          }
-        }
-      }
+      toy_fill_set(
+        path, stream.key, first, Int32(count), Int32(n), Int32(lead), Int32(set.features.count),
+        set.relation == .anticorrelated ? 1 : 0, thresholds[lead], signed ? 1 : 0, x + lead * width, width)
     }
     for f in 0..<n {
       for j in count..<width { x[f * width + j] = 0 }

@@ -1,9 +1,11 @@
+import CToyKernels
 import RealModule
 
 /// A counter-based random stream: word `k` of stream `key` is wyrand's output for the
 /// state `key + (k + 1)·γ`: the 128-bit product of the state and the state xor a constant,
-/// folded to 64 bits. Keys are derived with SplitMix64's mixer. Training data uses the
-/// same key with a SIMD-friendly word scheme (`BatchSampler`).
+/// folded to 64 bits. Keys are derived with SplitMix64's mixer (`toy_mix64`, which the data
+/// words use too). Training data uses the same key with a SIMD-friendly word scheme
+/// (`BatchSampler`).
 ///
 /// Counter-based means any word can be computed without the ones before it, so an
 /// instance's data depends only on (seed, instance, sample index): not on how many
@@ -17,8 +19,8 @@ public struct RandomStream: Sendable, Hashable {
 
   /// A stream for one purpose of one instance of a model seeded with `seed`.
   public init(seed: UInt64, instance: Int, purpose: Purpose) {
-    var k = Self.mix(seed ^ purpose.rawValue)
-    k = Self.mix(k &+ UInt64(truncatingIfNeeded: instance) &* 0xD1B5_4A32_D192_ED03)
+    var k = toy_mix64(seed ^ purpose.rawValue)
+    k = toy_mix64(k &+ UInt64(truncatingIfNeeded: instance) &* 0xD1B5_4A32_D192_ED03)
     self.key = k
   }
 
@@ -31,14 +33,6 @@ public struct RandomStream: Sendable, Hashable {
 
   static let gamma: UInt64 = 0xA076_1D64_78BD_642F
   static let fold: UInt64 = 0xE703_7ED1_A0B4_28DB
-
-  @inline(__always)
-  static func mix(_ value: UInt64) -> UInt64 {
-    var z = value
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 
   /// The 64-bit word at position `index`.
   @inline(__always)

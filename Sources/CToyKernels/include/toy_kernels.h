@@ -99,4 +99,13 @@ void toy_fill_feature(
     toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
     const uint32_t *cdf, int signed_values, float *row);
 
+/// Writes the feature set of `size` consecutive features from `lead` for samples first ..<
+/// first+count: member k's values to x[k·stride ..< k·stride + count] (x points at the lead's
+/// row). The set is on where the lead's mask word is below `threshold` (see toy_data.c); then a
+/// correlated set (`anti` zero) gives every member its value, an anti-correlated one only the
+/// member its second word picks. Identical bits on every path.
+void toy_fill_set(
+    toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti,
+    uint64_t threshold, int signed_values, float *x, long stride);
+
 #endif
