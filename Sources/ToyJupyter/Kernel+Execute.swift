@@ -111,6 +111,35 @@ extension Kernel {
   }
 
   /// The reply to an execute request that will not run because an earlier cell failed.
+  /// Answers the execute requests in `waiting` `aborted` (all of them, or those whose
+  /// header says they were sent before `sentBefore`) and removes them.
+  func abortAll(_ waiting: inout [Message], sentBefore: Date?) {
+    func aborts(_ request: Message) -> Bool {
+      guard request.type == "execute_request" else { return false }
+      guard let sentBefore else { return true }
+      guard let date = Self.date(request.header["date"] as? String) else { return false }
+      return date < sentBefore
+    }
+    for request in waiting where aborts(request) {
+      outbox.withLock { queue in
+        queue.append((.iopub, status("busy", for: request)))
+        queue.append((.shell, abortReply(to: request)))
+        queue.append((.iopub, status("idle", for: request)))
+      }
+    }
+    waiting.removeAll(where: aborts)
+  }
+
+  /// A message header's ISO 8601 date, with any number of fractional digits (JupyterLab
+  /// sends milliseconds, jupyter_client microseconds) and Z or an offset; nil if it is not one.
+  static func date(_ text: String?) -> Date? {
+    guard let text,
+      let match = text.wholeMatch(of: /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?/),
+      let whole = ISO8601DateFormatter().date(from: String(match.1) + String(match.3 ?? "Z"))
+    else { return nil }
+    return whole.addingTimeInterval(match.2.flatMap { Double("0" + $0) } ?? 0)
+  }
+
   func abortReply(to request: Message) -> Message {
     reply(to: request, type: "execute_reply", content: ["status": "aborted", "execution_count": NSNull()])
   }

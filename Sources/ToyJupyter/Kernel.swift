@@ -75,6 +75,16 @@ public final class Kernel: @unchecked Sendable {
   /// Set by the execution thread when a cell failed: the execute requests queued behind it
   /// are answered `aborted` (ipykernel's `stop_on_error`).
   let abortQueued = Atomic<Bool>(false)
+  /// How long after a failed cell execute requests that arrive are still aborted: "Run All"
+  /// sends every cell at once, but on a loaded machine the ones after the failure can reach
+  /// the socket a few milliseconds after it (ipykernel's `stop_on_error_timeout`, which is 0
+  /// there and has this race). No person runs a cell this soon after seeing an error.
+  /// Only requests the client sent before the failure are aborted then (by their header's
+  /// date): a client that saw the error and sends another cell at once gets it run.
+  static let abortWindow = Duration.milliseconds(300)
+  /// Until when late requests sent before the failure are aborted, and when the failure was
+  /// (the I/O thread's alone).
+  var aborting: (until: ContinuousClock.Instant, failure: Date)?
   /// The process that started the kernel: when it is gone, so is the kernel.
   let parent = ParentWatch()
   /// Shell requests that arrived while a cell ran (the I/O thread's alone).
@@ -165,12 +175,15 @@ public final class Kernel: @unchecked Sendable {
       if !executing.load(ordering: .acquiring), abortQueued.exchange(false, ordering: .acquiringAndReleasing) {
         // Requests sent before the failure may still sit in the socket: they are queued too.
         while let frames = shell.receive() { if let request = decode(frames) { waiting.append(request) } }
-        for request in waiting where request.type == "execute_request" {
-          send(.iopub, status("busy", for: request))
-          send(.shell, abortReply(to: request))
-          send(.iopub, status("idle", for: request))
+        abortAll(&waiting, sentBefore: nil)
+        aborting = (until: .now + Self.abortWindow, failure: Date())
+      }
+      if let window = aborting {
+        if ContinuousClock.now < window.until {
+          abortAll(&waiting, sentBefore: window.failure)
+        } else {
+          aborting = nil
         }
-        waiting.removeAll { $0.type == "execute_request" }
       }
       while !executing.load(ordering: .acquiring), !waiting.isEmpty, !stopping.load(ordering: .acquiring) {
         // The finished cell's reply and idle go out before the next request's busy.

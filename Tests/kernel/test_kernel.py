@@ -244,6 +244,25 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.assertGreater(trained, 0)
         self.assertLess(trained, 1000000)
 
+    def test_a_cell_sent_before_an_error_but_arriving_after_it_is_aborted(self):
+        # "Run All" on a loaded machine: the next cell reaches the kernel just after the
+        # failure. Its header's date says it was sent before; a cell sent after is run.
+        self.flush_channels()
+        content = {"code": "print 5", "silent": False, "store_history": True, "user_expressions": {},
+                   "allow_stdin": False, "stop_on_error": True}
+        late = self.kc.session.msg("execute_request", content)
+        time.sleep(0.01)
+        failing = self.kc.execute("show wtx")
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual((reply["parent_header"]["msg_id"], reply["content"]["status"]), (failing, "error"))
+        self.kc.shell_channel.send(late)
+        reply = self.kc.get_shell_msg(timeout=30)
+        self.assertEqual(reply["parent_header"]["msg_id"], late["header"]["msg_id"])
+        self.assertEqual(reply["content"]["status"], "aborted")
+        self.flush_channels()
+        reply, _ = self.execute_helper(code="print 6")
+        self.assertEqual(reply["content"]["status"], "ok")
+
     def test_an_error_aborts_the_queued_cells(self):
         self.flush_channels()
         failing = self.kc.execute("model n=20 m=5 density=0.1\ntrain 300\nshow wtx")
