@@ -276,6 +276,9 @@ live_view_at() {
   keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
   keys 'train 10000 live' Enter
   if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
+    # The first frame is written onto an empty screen: on a loaded machine the header can
+    # be on screen before the rows under it. Its last line is the superposition colour bar.
+    wait_for '^ *superposition ' 30
     frame=$(tmux -L "$socket" capture-pane -p -t "$session")
     # Matrix lines start with an optional row label and a run of half blocks: two columns
     # per cell a line per row, or one column per cell and two rows per line.
