@@ -58,17 +58,23 @@ public struct PanelGrid: Plot {
     let panelHeight = options.height.map { max(1, ($0 - (rowCount - 1)) / rowCount) }
     var rows: [TextGrid] = []
     for start in stride(from: 0, to: panels.count, by: count) {
-      let cells = panels[start..<min(panels.count, start + count)].map { panel -> TextGrid in
-        var options = panelOptions
-        options.height = panelHeight.map { max(1, $0 - (panel.title?.isEmpty == false ? 1 : 0)) }
-        let drawn = panel.titled(options)
-        var cell = TextGrid(width: panelOptions.width, height: drawn.height)
-        cell.place(drawn, x: max(0, (panelOptions.width - drawn.width) / 2), y: 0)
-        return cell
+      let cells = panels[start..<min(panels.count, start + count)].map {
+        Self.centredCell($0, panelOptions, height: panelHeight)
       }
       rows.append(TextGrid.horizontal(cells, gap: gap))
     }
     return TextGrid.vertical(rows, gap: 1)
+  }
+
+  /// `panel` drawn `options.width` wide and, when `height` is set, that many rows high
+  /// counting its title row; centred in a cell of the full width.
+  static func centredCell(_ panel: any Plot, _ options: TextOptions, height: Int?) -> TextGrid {
+    var options = options
+    options.height = height.map { max(1, $0 - (panel.title?.isEmpty == false ? 1 : 0)) }
+    let drawn = panel.titled(options)
+    var cell = TextGrid(width: options.width, height: drawn.height)
+    cell.place(drawn, x: max(0, (options.width - drawn.width) / 2), y: 0)
+    return cell
   }
 
   /// Panels per SVG row: `columns` if set; else all in one row when it is at most

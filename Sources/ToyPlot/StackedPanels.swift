@@ -17,12 +17,7 @@ public struct StackedPanels: Plot {
   public func textGrid(_ options: TextOptions) -> TextGrid {
     // `height` counts a panel's title row, as PanelGrid's does.
     func drawn(_ plot: any Plot, height: Int?) -> TextGrid {
-      var options = options
-      options.height = height.map { max(1, $0 - (plot.title?.isEmpty == false ? 1 : 0)) }
-      let grid = plot.titled(options)
-      var cell = TextGrid(width: options.width, height: grid.height)
-      cell.place(grid, x: max(0, (options.width - grid.width) / 2), y: 0)
-      return cell
+      PanelGrid.centredCell(plot, options, height: height)
     }
     guard let height = options.height else {
       return TextGrid.vertical([drawn(upper, height: nil), drawn(lower, height: nil)], gap: 1)
