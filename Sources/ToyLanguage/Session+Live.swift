@@ -14,8 +14,8 @@ extension Session {
     if view == "auto" { return entry.model.m == 2 ? "geometry" : "wtw+norms" }
     if view == "geometry" && entry.model.m != 2 {
       throw Diagnostic(
-        "live=geometry draws 2-D models; this one has m=\(entry.model.m)", at: parameter.value.span, in: source,
-        hint: "try live=wtw")
+        .notTwoDimensional(view: "live=geometry", m: entry.model.m, instead: "live=wtw"), at: parameter.value.span,
+        in: source)
     }
     return view
   }
