@@ -73,8 +73,9 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case exploreNeedsTerminal
   case exportFormat(path: String)
   case writeFailed(path: String, reason: String)
-  /// A view of 2-D models (`view`) asked of another; `instead` is a view that works.
-  case notTwoDimensional(view: String, m: Int, instead: String)
+  /// A plot of 2-D models (geometry, hidden) asked of another.
+  case plotNeedsTwoDimensions(target: String, m: Int)
+  case liveGeometryNeedsTwoDimensions(m: Int)
   case neuronsNeedHiddenLayer(kind: String)
   /// `loss` of a model that has taken no step.
   case noLossYet(model: String)
@@ -213,8 +214,10 @@ extension EvaluationError: CustomStringConvertible {
       return "export writes .svg, .json, .csv or .txt files; '\(path)' is none of them"
     case .writeFailed(let path, let reason):
       return "cannot write \(path): \(reason)"
-    case .notTwoDimensional(let view, let m, _):
-      return "\(view) draws 2-D models; this one has m=\(m)"
+    case .plotNeedsTwoDimensions(let target, let m):
+      return "\(target) draws 2-D models; this one has m=\(m)"
+    case .liveGeometryNeedsTwoDimensions(let m):
+      return "live=geometry draws 2-D models; this one has m=\(m)"
     case .neuronsNeedHiddenLayer(let kind):
       return "neurons draws the hidden_relu and abs models; this one is \(kind)"
     case .noLossYet(let model):
@@ -282,8 +285,10 @@ extension EvaluationError: CustomStringConvertible {
       return "lr=\(formatNumber(rate)) is too large for this model: try a smaller lr (reset to start again)"
     case .exploreNeedsTerminal:
       return "run toy with no arguments in a terminal, then explore"
-    case .notTwoDimensional(_, _, let instead):
-      return "try \(instead)"
+    case .plotNeedsTwoDimensions:
+      return "try show wtw"
+    case .liveGeometryNeedsTwoDimensions:
+      return "try live=wtw"
     case .noLossYet, .notTrained:
       return "train it first, e.g. train 10000"
     case .dynamicsOneSetting(_, let seeds):

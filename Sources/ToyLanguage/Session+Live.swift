@@ -13,9 +13,7 @@ extension Session {
     let view = try choice(parameter, "live", default: "auto", source)
     if view == "auto" { return entry.model.m == 2 ? "geometry" : "wtw+norms" }
     if view == "geometry" && entry.model.m != 2 {
-      throw Diagnostic(
-        .notTwoDimensional(view: "live=geometry", m: entry.model.m, instead: "live=wtw"), at: parameter.value.span,
-        in: source)
+      throw Diagnostic(.liveGeometryNeedsTwoDimensions(m: entry.model.m), at: parameter.value.span, in: source)
     }
     return view
   }

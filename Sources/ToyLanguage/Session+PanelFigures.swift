@@ -109,8 +109,7 @@ extension Session {
     let (entry, model) = (request.entry, request.model)
     guard model.m == 2 else {
       throw Diagnostic(
-        .notTwoDimensional(view: request.target.rawValue, m: model.m, instead: "show wtw"), at: request.span,
-        in: request.source)
+        .plotNeedsTwoDimensions(target: request.target.rawValue, m: model.m), at: request.span, in: request.source)
     }
     let plots = zip(request.views, request.instances).map { s, i in
       VectorPlot(
