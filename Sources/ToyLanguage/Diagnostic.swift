@@ -26,7 +26,7 @@ public struct Diagnostic: Error, Sendable, Hashable {
   }
 
   /// The error at the end of a source that stopped mid-statement, for front ends that read
-  /// no more input (a file, a notebook cell).
+  /// no more input (a script file; the prompt reads another line instead).
   public static func incompleteInput(in source: Source) -> Diagnostic {
     let end = source.scalars.count
     return Diagnostic(.incompleteInput, at: Span(max(0, end - 1), end), in: source)

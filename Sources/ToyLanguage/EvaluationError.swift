@@ -93,7 +93,7 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case phaseNeedsSweep
 }
 
-/// What a built-in function's arguments got wrong (`number` counts from 1).
+/// What a built-in function's arguments got wrong (`argument` counts from 1).
 public enum ArgumentError: Hashable, Sendable {
   case count(expected: Int, got: Int)
   case notANumber(argument: Int, type: String)
