@@ -1,6 +1,6 @@
 /// Why a model cannot be built, trained or read. Each case names the condition; the
 /// language and the executable render them (core code never prints).
-public enum ModelError: Error, Equatable, Sendable {
+public enum ModelError: Error, Hashable, Sendable {
   case sizeNotPositive(name: String, value: Int)
   case sizeTooLarge(floats: Int, limit: Int)
   case noInstances

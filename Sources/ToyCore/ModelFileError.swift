@@ -1,7 +1,7 @@
 /// Why a `ModelFile` cannot become a model. Each case names the condition and, where one
 /// value is at fault, its key path in the file (`instances[3].W[2]`); the messages live in
 /// `description` and nowhere else.
-public enum ModelFileError: Error, Equatable, Sendable {
+public enum ModelFileError: Error, Hashable, Sendable {
   /// `format` is not `"toy-model"`.
   case wrongFormat(found: String)
   /// `version` is not one this toy reads.

@@ -6,7 +6,7 @@ enum Builtins {
     let name: String
     let signature: String
     let summary: String
-    let body: @Sendable (_ arguments: [Value], _ fail: (String) -> Diagnostic) throws(Diagnostic) -> Value
+    let body: @Sendable (_ arguments: [Value], _ fail: (ArgumentError) -> Diagnostic) throws(Diagnostic) -> Value
   }
 
   static let all: [String: Function] = Dictionary(
@@ -28,7 +28,7 @@ enum Builtins {
     Function(
       name: "range", signature: "range(k)", summary: "0, 1, …, k−1",
       body: { args, fail throws(Diagnostic) in
-        guard args.count == 1 else { throw fail("range takes 1 argument, got \(args.count)") }
+        guard args.count == 1 else { throw fail(.count(expected: 1, got: args.count)) }
         let k = try count(args, 0, fail)
         return .list((0..<k).map { .number(Double($0)) })
       }),
@@ -43,8 +43,8 @@ enum Builtins {
     Function(
       name: "len", signature: "len(list)", summary: "the number of items",
       body: { args, fail throws(Diagnostic) in
-        guard args.count == 1 else { throw fail("len takes 1 argument, got \(args.count)") }
-        guard case .list(let items) = args[0] else { throw fail("len needs a list, got \(args[0].typeName)") }
+        guard args.count == 1 else { throw fail(.count(expected: 1, got: args.count)) }
+        guard case .list(let items) = args[0] else { throw fail(.notAList(type: args[0].typeName)) }
         return .number(Double(items.count))
       }),
   ]
@@ -57,22 +57,23 @@ enum Builtins {
 
   static let maximumListLength = 1_000_000
 
-  static func number(_ args: [Value], _ index: Int, _ expected: Int, _ fail: (String) -> Diagnostic) throws(Diagnostic)
+  static func number(_ args: [Value], _ index: Int, _ expected: Int, _ fail: (ArgumentError) -> Diagnostic)
+    throws(Diagnostic)
     -> Double
   {
-    guard args.count == expected else { throw fail("expected \(expected) arguments, got \(args.count)") }
+    guard args.count == expected else { throw fail(.count(expected: expected, got: args.count)) }
     guard case .number(let x) = args[index] else {
-      throw fail("argument \(index + 1) must be a number, got \(args[index].typeName)")
+      throw fail(.notANumber(argument: index + 1, type: args[index].typeName))
     }
     return x
   }
 
-  static func count(_ args: [Value], _ index: Int, _ fail: (String) -> Diagnostic) throws(Diagnostic) -> Int {
+  static func count(_ args: [Value], _ index: Int, _ fail: (ArgumentError) -> Diagnostic) throws(Diagnostic) -> Int {
     guard index < args.count, case .number(let x) = args[index] else {
-      throw fail("argument \(index + 1) must be a whole number")
+      throw fail(.notWhole(argument: index + 1))
     }
     guard x == x.rounded(), x >= 0, x <= Double(maximumListLength) else {
-      throw fail("argument \(index + 1) must be a whole number from 0 to \(maximumListLength), got \(formatNumber(x))")
+      throw fail(.countOutOfRange(argument: index + 1, limit: maximumListLength, got: x))
     }
     return Int(x)
   }
@@ -82,19 +83,21 @@ enum Builtins {
     Function(
       name: name, signature: "\(name)(x)", summary: summary + " (of each item of a list)",
       body: { args, fail throws(Diagnostic) in
-        guard args.count == 1 else { throw fail("\(name) takes 1 argument, got \(args.count)") }
+        guard args.count == 1 else { throw fail(.count(expected: 1, got: args.count)) }
         return try map(args[0], fail) { f($0) }
       })
   }
 
-  static func map(_ value: Value, _ fail: (String) -> Diagnostic, _ f: (Double) -> Double) throws(Diagnostic) -> Value {
+  static func map(_ value: Value, _ fail: (ArgumentError) -> Diagnostic, _ f: (Double) -> Double) throws(Diagnostic)
+    -> Value
+  {
     switch value {
     case .number(let x): return .number(f(x))
     case .list(let items):
       var out: [Value] = []
       for item in items { out.append(try map(item, fail, f)) }
       return .list(out)
-    default: throw fail("expected a number or a list of numbers, got \(value.typeName)")
+    default: throw fail(.notNumeric(type: value.typeName))
     }
   }
 
@@ -105,8 +108,8 @@ enum Builtins {
       body: { args, fail throws(Diagnostic) in
         let values: [Double]?
         if args.count == 1 { values = args[0].numbers } else { values = Value.list(args).numbers }
-        guard let values else { throw fail("\(name) needs numbers") }
-        guard let result = f(values) else { throw fail("\(name) of an empty list") }
+        guard let values else { throw fail(.notNumbers) }
+        guard let result = f(values) else { throw fail(.noNumbers) }
         return .number(result)
       })
   }

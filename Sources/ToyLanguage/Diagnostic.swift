@@ -2,17 +2,49 @@ import ToyPlot
 
 /// An error in toy source, with the place it points at.
 public struct Diagnostic: Error, Sendable, Hashable {
-  public let message: String
+  /// What is wrong, by name: tests and front ends can match the case rather than the text.
+  public let kind: Kind
   public let span: Span
   public let source: Source
-  /// A suggestion such as "did you mean 'train'?".
-  public let hint: String?
 
-  public init(_ message: String, at span: Span, in source: Source, hint: String? = nil) {
-    self.message = message
+  /// A syntax error (nothing ran) or an error running a statement.
+  public enum Kind: Hashable, Sendable {
+    case syntax(SyntaxError)
+    case evaluation(EvaluationError)
+  }
+
+  public init(_ error: SyntaxError, at span: Span, in source: Source) {
+    self.kind = .syntax(error)
     self.span = span
     self.source = source
-    self.hint = hint
+  }
+
+  public init(_ error: EvaluationError, at span: Span, in source: Source) {
+    self.kind = .evaluation(error)
+    self.span = span
+    self.source = source
+  }
+
+  /// The error at the end of a source that stopped mid-statement, for front ends that read
+  /// no more input (a script file; the prompt reads another line instead).
+  public static func incompleteInput(in source: Source) -> Diagnostic {
+    let end = source.scalars.count
+    return Diagnostic(.incompleteInput, at: Span(max(0, end - 1), end), in: source)
+  }
+
+  public var message: String {
+    switch kind {
+    case .syntax(let error): return error.description
+    case .evaluation(let error): return error.description
+    }
+  }
+
+  /// A suggestion such as "did you mean 'train'?".
+  public var hint: String? {
+    switch kind {
+    case .syntax(let error): return error.hint
+    case .evaluation(let error): return error.hint
+    }
   }
 
   /// `name:line:col`.
@@ -68,42 +100,6 @@ public struct Diagnostic: Error, Sendable, Hashable {
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
     (scalar.value < 0x20 && scalar != "\t" && scalar != "\n") || scalar.value == 0x7F
   }
-}
-
-/// Every message the front end can give, in one place, so they read alike and tests can
-/// name them.
-enum Message {
-  static func unexpectedCharacter(_ c: Unicode.Scalar) -> String { "unexpected character '\(c)'" }
-  static let unterminatedString = "this string has no closing '\"'"
-  static func malformedNumber(_ text: String) -> String { "'\(text)' is not a number" }
-  static func expected(_ what: String, found: Token.Kind) -> String { "expected \(what), found \(found)" }
-  static func unknownStatement(_ name: String) -> String { "unknown statement '\(name)'" }
-  static let missingSeparator = "expected ';' or a new line between statements"
-  static func tooManyOperators(_ limit: Int) -> String {
-    "this expression has more than \(limit) operators: split it into several assignments"
-  }
-  static func loopsNestTooDeep(_ limit: Int) -> String { "loops nest more than \(limit) levels deep here" }
-  static let expectedExpression = "an expression (a number, a name, a list or a call)"
-  static let oneExpression = "user expressions must be one expression, e.g. loss or 2^-3"
-  static func didYouMean(_ name: String) -> String { "did you mean '\(name)'?" }
-  static func diverged(model: String, setting: String, step: Int, loss: Float?) -> String {
-    let what = loss.map { "the loss became \($0)" } ?? "a weight stopped being a finite number"
-    return "\(model) (\(setting)) diverged at step \(step): \(what); the model keeps its \(step - 1) steps before it"
-  }
-  /// From this importance on, a squared error near 1 puts the loss near Float32's limit.
-  static let overflowingImportance: Float = 1e30
-  static func divergedByImportance(_ value: Double) -> String {
-    "an importance of \(formatNumber(value)) makes the loss pass Float32's largest number (3.4e38): use smaller importances"
-  }
-  static func divergedByLearningRate(_ rate: Double) -> String {
-    "lr=\(formatNumber(rate)) is too large for this model: try a smaller lr (reset to start again)"
-  }
-  /// Hints for words a terminal or another REPL would understand, typed at the prompt.
-  static let shellWords: [String: String] = [
-    "clear": "Ctrl-L clears the screen; %reset forgets every model and value",
-    "cls": "Ctrl-L clears the screen; %reset forgets every model and value",
-    "exit": "Ctrl-D leaves", "quit": "Ctrl-D leaves",
-  ]
 }
 
 /// The closest of `candidates` to `name` by edit distance, if close enough to be a typo.

@@ -12,10 +12,6 @@ struct ExpressionEvaluator {
   /// Reads `value.name` (model metrics); nil if there is no such member.
   var member: (Value, String, Span) throws(Diagnostic) -> Value? = { _, _, _ throws(Diagnostic) in nil }
 
-  func error(_ message: String, _ span: Span, hint: String? = nil) -> Diagnostic {
-    Diagnostic(message, at: span, in: source, hint: hint)
-  }
-
   func evaluate(_ expr: Expr) throws(Diagnostic) -> Value {
     switch expr {
     case .number(let x, _):
@@ -25,7 +21,7 @@ struct ExpressionEvaluator {
     case .name(let name, let span):
       if let value = try lookup(name, span) { return value }
       let guess = suggestion(for: name, among: knownNames() + Array(Builtins.all.keys))
-      throw error("'\(name)' is not defined", span, hint: Message.shellWords[name] ?? guess.map(Message.didYouMean))
+      throw Diagnostic(.undefinedName(name, suggestion: guess), at: span, in: source)
     case .negate(let operand, let span):
       return try arithmetic(.number(-1), try evaluate(operand), .multiply, span)
     case .binary:
@@ -43,12 +39,12 @@ struct ExpressionEvaluator {
     case .call(let name, let nameSpan, let arguments, let span):
       guard let function = Builtins.all[name] else {
         let guess = suggestion(for: name, among: Array(Builtins.all.keys))
-        throw error("'\(name)' is not a function", nameSpan, hint: guess.map(Message.didYouMean))
+        throw Diagnostic(.unknownFunction(name, suggestion: guess), at: nameSpan, in: source)
       }
       var values: [Value] = []
       for argument in arguments { values.append(try evaluate(argument)) }
-      let result = try function.body(values) { message in
-        self.error("\(name): \(message)", span, hint: "usage: \(function.signature)")
+      let result = try function.body(values) { problem in
+        Diagnostic(.call(function: name, signature: function.signature, problem), at: span, in: source)
       }
       try checkFinite(result, span)
       return result
@@ -57,7 +53,7 @@ struct ExpressionEvaluator {
       for item in items {
         let value = try evaluate(item)
         if value.depth >= Value.depthLimit {
-          throw error("lists may nest at most \(Value.depthLimit) levels deep", span)
+          throw Diagnostic(.listsNestTooDeep(limit: Value.depthLimit), at: span, in: source)
         }
         values.append(value)
       }
@@ -65,15 +61,15 @@ struct ExpressionEvaluator {
     case .member(let base, let name, let span):
       let value = try evaluate(base)
       if let result = try member(value, name, span) { return result }
-      throw error("\(value.typeName) has no '\(name)'", span)
+      throw Diagnostic(.unknownMember(name, type: value.typeName, suggestion: nil), at: span, in: source)
     case .index(let base, let position, let span):
       let value = try evaluate(base)
       guard case .list(let items) = value else {
-        throw error("only a list can be indexed, this is \(value.typeName)", span)
+        throw Diagnostic(.notIndexable(type: value.typeName), at: span, in: source)
       }
-      guard !items.isEmpty else { throw error("the list is empty; it has no items to index", span) }
+      guard !items.isEmpty else { throw Diagnostic(.emptyListIndexed, at: span, in: source) }
       guard case .number(let x) = try evaluate(position), x == x.rounded(), x >= 0, x < Double(items.count) else {
-        throw error("an index must be a whole number from 0 to \(items.count - 1)", position.span)
+        throw Diagnostic(.indexOutOfRange(count: items.count), at: position.span, in: source)
       }
       return items[Int(x)]
     }
@@ -82,7 +78,7 @@ struct ExpressionEvaluator {
   func checkFinite(_ value: Value, _ span: Span) throws(Diagnostic) {
     switch value {
     case .number(let x) where !x.isFinite:
-      throw error("the result is \(formatNumber(x)), not a finite number", span)
+      throw Diagnostic(.notFinite(x), at: span, in: source)
     case .list(let items):
       for item in items { try checkFinite(item, span) }
     default: break
@@ -98,12 +94,12 @@ struct ExpressionEvaluator {
       case .subtract: result = x - y
       case .multiply: result = x * y
       case .divide:
-        guard y != 0 else { throw error("division by zero", span) }
+        guard y != 0 else { throw Diagnostic(.divisionByZero, at: span, in: source) }
         result = x / y
       case .power: result = Foundation.pow(x, y)  // C's pow: (-2)^2 = 4, 0^0 = 1
       }
       guard result.isFinite else {
-        throw error("\(formatNumber(x)) \(op.rawValue) \(formatNumber(y)) is not a finite number", span)
+        throw Diagnostic(.operationNotFinite(x, op, y), at: span, in: source)
       }
       return .number(result)
     case (.list(let xs), .number):
@@ -116,13 +112,13 @@ struct ExpressionEvaluator {
       return .list(out)
     case (.list(let xs), .list(let ys)):
       guard xs.count == ys.count else {
-        throw error("'\(op.rawValue)' needs lists of one length, got \(xs.count) and \(ys.count)", span)
+        throw Diagnostic(.listLengthsDiffer(op, xs.count, ys.count), at: span, in: source)
       }
       var out: [Value] = []
       for (x, y) in zip(xs, ys) { out.append(try arithmetic(x, y, op, span)) }
       return .list(out)
     default:
-      throw error("'\(op.rawValue)' works on numbers and lists, not on \(a.typeName) and \(b.typeName)", span)
+      throw Diagnostic(.operandTypes(op, a.typeName, b.typeName), at: span, in: source)
     }
   }
 }

@@ -65,7 +65,7 @@ struct Lexer {
       return Token(kind: .symbol(symbol), span: Span(start, position))
     }
     position += 1
-    diagnostics.append(Diagnostic(Message.unexpectedCharacter(s), at: Span(start, position), in: source))
+    diagnostics.append(Diagnostic(.unexpectedCharacter(s), at: Span(start, position), in: source))
     return Token(kind: .invalid, span: Span(start, position))
   }
 
@@ -94,7 +94,7 @@ struct Lexer {
     let span = Span(start, position)
     let text = source.text(of: span)
     guard let value = Double(text), value.isFinite else {
-      diagnostics.append(Diagnostic(Message.malformedNumber(text), at: span, in: source))
+      diagnostics.append(Diagnostic(.malformedNumber(text), at: span, in: source))
       return Token(kind: .invalid, span: span)
     }
     return Token(kind: .number(value), span: span)
@@ -111,7 +111,7 @@ struct Lexer {
     if peek() == "\"" {
       position += 1
     } else {
-      diagnostics.append(Diagnostic(Message.unterminatedString, at: Span(start, position), in: source))
+      diagnostics.append(Diagnostic(SyntaxError.unterminatedString, at: Span(start, position), in: source))
     }
     return Token(kind: .string(String(value)), span: Span(start, position))
   }

@@ -185,8 +185,7 @@ extension Session {
     let (statements, diagnostics, incomplete) = Parser.parse(source)
     if let first = diagnostics.first { return .failure(first) }
     guard !incomplete, statements.count == 1, case .expression(let expr) = statements[0].kind else {
-      return .failure(
-        Diagnostic(Message.oneExpression, at: Span(0, 0), in: source))
+      return .failure(Diagnostic(.notOneExpression, at: Span(0, 0), in: source))
     }
     do {
       return .success(try evaluator(source).evaluate(expr))

@@ -195,7 +195,7 @@ public enum ModelStore {
 }
 
 /// Why a model file could not be saved or loaded; every case names the file.
-public enum ModelStoreError: Error, Equatable, CustomStringConvertible {
+public enum ModelStoreError: Error, Hashable, CustomStringConvertible {
   case missing(path: String)
   case readFailed(path: String, reason: String)
   /// The path leads to a FIFO, a device or a socket.

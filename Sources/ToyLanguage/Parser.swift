@@ -43,13 +43,13 @@ public struct Parser {
   /// Counts one binary operator of the expression being read.
   private mutating func countOperator() throws {
     operators += 1
-    if operators > Self.operatorLimit { throw fail(Message.tooManyOperators(Self.operatorLimit)) }
+    if operators > Self.operatorLimit { throw fail(.tooManyOperators(limit: Self.operatorLimit)) }
   }
 
   private mutating func enter() throws {
     depth += 1
     if depth > Self.depthLimit {
-      throw fail("this expression nests more than \(Self.depthLimit) levels deep")
+      throw fail(.expressionNestsTooDeep(limit: Self.depthLimit))
     }
   }
 
@@ -77,27 +77,27 @@ public struct Parser {
     while current.kind == .newline { _ = advance() }
   }
 
-  private mutating func fail(_ message: String, at span: Span? = nil, hint: String? = nil) -> Failure {
+  private mutating func fail(_ error: SyntaxError, at span: Span? = nil) -> Failure {
     guard !abandoned else { return Failure() }
     if current.kind == .end { isIncomplete = true }
     // The lexer has already explained invalid text; one error per mistake.
     guard current.kind != .invalid else { return Failure() }
-    diagnostics.append(Diagnostic(message, at: span ?? current.span, in: source, hint: hint))
+    diagnostics.append(Diagnostic(error, at: span ?? current.span, in: source))
     return Failure()
   }
 
   private mutating func expect(_ symbol: Symbol, _ what: String) throws -> Token {
-    guard check(symbol) else { throw fail(Message.expected(what, found: current.kind)) }
+    guard check(symbol) else { throw fail(.expected(what, found: current.kind)) }
     return advance()
   }
 
   private mutating func expectName(_ what: String) throws -> (String, Span) {
-    guard case .name(let name) = current.kind else { throw fail(Message.expected(what, found: current.kind)) }
+    guard case .name(let name) = current.kind else { throw fail(.expected(what, found: current.kind)) }
     return (name, advance().span)
   }
 
   private mutating func expectString(_ what: String) throws -> (String, Span) {
-    guard case .string(let text) = current.kind else { throw fail(Message.expected(what, found: current.kind)) }
+    guard case .string(let text) = current.kind else { throw fail(.expected(what, found: current.kind)) }
     return (text, advance().span)
   }
 
@@ -124,7 +124,7 @@ public struct Parser {
       do {
         result.append(try statement())
         if !current.isSeparator && current.kind != .end && !(terminator.map(check) ?? false) {
-          throw fail(Message.missingSeparator)
+          throw fail(.missingSeparator)
         }
       } catch {
         if abandoned { return result }
@@ -148,12 +148,12 @@ public struct Parser {
       if case .name = tokens[index + 1].kind,
         let guess = suggestion(for: name, among: Keyword.allCases.map(\.rawValue))
       {
-        throw fail(Message.unknownStatement(name), at: start, hint: Message.didYouMean(guess))
+        throw fail(.unknownStatement(name, suggestion: guess), at: start)
       }
       if case .number = tokens[index + 1].kind,
         let guess = suggestion(for: name, among: Keyword.allCases.map(\.rawValue))
       {
-        throw fail(Message.unknownStatement(name), at: start, hint: Message.didYouMean(guess))
+        throw fail(.unknownStatement(name, suggestion: guess), at: start)
       }
       let value = try expression()
       return Statement(kind: .expression(value), span: value.span)
@@ -177,7 +177,7 @@ public struct Parser {
           if check(.comma) { _ = advance() }
           skipNewlines()
           let (name, nameSpan) = try expectName("a sweep variable name")
-          guard check(.in) else { throw fail(Message.expected("'in'", found: current.kind)) }
+          guard check(.in) else { throw fail(.expected("'in'", found: current.kind)) }
           _ = advance()
           sweep.append(SweepVariable(name: name, nameSpan: nameSpan, values: try expression()))
         } while check(.comma)
@@ -215,19 +215,19 @@ public struct Parser {
       loopDepth += 1
       defer { loopDepth -= 1 }
       guard loopDepth <= Self.loopDepthLimit else {
-        diagnostics.append(Diagnostic(Message.loopsNestTooDeep(Self.loopDepthLimit), at: start, in: source))
+        diagnostics.append(Diagnostic(.loopsNestTooDeep(limit: Self.loopDepthLimit), at: start, in: source))
         abandoned = true
         index = tokens.count - 1
         throw Failure()
       }
       let (name, nameSpan) = try expectName("a loop variable name")
-      guard check(.in) else { throw fail(Message.expected("'in'", found: current.kind)) }
+      guard check(.in) else { throw fail(.expected("'in'", found: current.kind)) }
       _ = advance()
       let values = try expression()
-      guard check(.do) else { throw fail(Message.expected("'do'", found: current.kind)) }
+      guard check(.do) else { throw fail(.expected("'do'", found: current.kind)) }
       _ = advance()
       let body = statements(until: .end)
-      guard check(.end) else { throw fail(Message.expected("'end' to close the loop", found: current.kind)) }
+      guard check(.end) else { throw fail(.expected("'end' to close the loop", found: current.kind)) }
       let endSpan = advance().span
       return Statement(
         kind: .loop(variable: name, variableSpan: nameSpan, values: values, body: body), span: start.union(endSpan))
@@ -264,7 +264,7 @@ public struct Parser {
         return Statement(kind: .help(topic: nil, topicSpan: nil), span: start)
       }
     case .in, .do, .end:
-      throw fail(Message.expected("a statement", found: .keyword(keyword)), at: start)
+      throw fail(.expected("a statement", found: .keyword(keyword)), at: start)
     }
   }
 
@@ -300,14 +300,11 @@ public struct Parser {
       }
       if !check(.equals), let flag = suggestion(for: name, among: Array(Self.flags)) {
         // A misspelt flag is a mistake on this line, not a statement to continue on the next.
-        let diagnostic = Diagnostic(
-          "'\(name)' is not a flag; parameters take a value, name=value", at: nameSpan, in: source,
-          hint: Message.didYouMean(flag))
-        diagnostics.append(diagnostic)
+        diagnostics.append(Diagnostic(.notAFlag(name, suggestion: flag), at: nameSpan, in: source))
         throw Failure()
       }
       guard check(.equals) else {
-        throw fail(Message.expected("'=' after the parameter '\(name)'", found: current.kind))
+        throw fail(.expected("'=' after the parameter '\(name)'", found: current.kind))
       }
       _ = advance()
       skipNewlines()
@@ -431,7 +428,7 @@ public struct Parser {
       _ = try expect(.rightParen, "')'")
       return inner
     default:
-      throw fail(Message.expected(Message.expectedExpression, found: token.kind))
+      throw fail(.expected(SyntaxError.anExpression, found: token.kind))
     }
   }
 }

@@ -13,8 +13,7 @@ extension Session {
     let name = path.split(separator: "/").last.map(String.init) ?? path
     let suffix = name.contains(".") ? (name.split(separator: ".").last.map { String($0).lowercased() } ?? "") : ""
     guard ["svg", "json", "csv", "txt"].contains(suffix) else {
-      throw Diagnostic(
-        "export writes .svg, .json, .csv or .txt files; '\(path)' is none of them", at: pathSpan, in: source)
+      throw Diagnostic(.exportFormat(path: path), at: pathSpan, in: source)
     }
     let (plot, payload, options) = try plotAndPayload(target, targetSpan, parameters, statement, source)
     let given = try checkedParameters(parameters, statement: "export", source)
@@ -30,7 +29,7 @@ extension Session {
     do {
       try FileWriter.replace(path, with: text)
     } catch {
-      throw Diagnostic("cannot write \(path): \(error.reason)", at: pathSpan, in: source)
+      throw Diagnostic(.writeFailed(path: path, reason: error.reason), at: pathSpan, in: source)
     }
     emit(text: "wrote \(target) to \(path)", json: .object([("exported", .string(path))]), statement)
   }

@@ -75,8 +75,7 @@ extension Session {
       + ShowTarget.names
       + Self.metricNames + ["magics"]
     throw Diagnostic(
-      "no help on '\(topic)'", at: span ?? Span(0, 0), in: source,
-      hint: suggestion(for: topic, among: known).map(Message.didYouMean) ?? "try: help")
+      .unknownHelpTopic(topic, suggestion: suggestion(for: topic, among: known)), at: span ?? Span(0, 0), in: source)
   }
 }
 

@@ -13,9 +13,7 @@ extension Session {
     let view = try choice(parameter, "live", default: "auto", source)
     if view == "auto" { return entry.model.m == 2 ? "geometry" : "wtw+norms" }
     if view == "geometry" && entry.model.m != 2 {
-      throw Diagnostic(
-        "live=geometry draws 2-D models; this one has m=\(entry.model.m)", at: parameter.value.span, in: source,
-        hint: "try live=wtw")
+      throw Diagnostic(.liveGeometryNeedsTwoDimensions(m: entry.model.m), at: parameter.value.span, in: source)
     }
     return view
   }

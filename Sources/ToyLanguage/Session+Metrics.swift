@@ -41,14 +41,10 @@ extension Session {
   /// Refuses metrics whose cost would not finish in reasonable time for this model.
   func checkMetricSize(_ name: String, _ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) {
     if name == "loss", entry.model.steps == 0 {
-      throw Diagnostic(
-        "\(entry.name) has not been trained yet, so it has no loss", at: span, in: source,
-        hint: "train it first, e.g. train 10000")
+      throw Diagnostic(.noLossYet(model: entry.name), at: span, in: source)
     }
     if name == "vulnerability", entry.model.n > Self.vulnerabilityLimit {
-      throw Diagnostic(
-        "vulnerability is computed for models with n up to \(Self.vulnerabilityLimit); this one has n=\(entry.model.n)",
-        at: span, in: source)
+      throw Diagnostic(.vulnerabilityTooLarge(n: entry.model.n, limit: Self.vulnerabilityLimit), at: span, in: source)
     }
   }
 
@@ -93,9 +89,7 @@ extension Session {
       guard references.count == expressions.count, let entry = references.first?.0,
         references.allSatisfy({ $0.0.name == entry.name })
       else {
-        throw Diagnostic(
-          "seed= picks the seeds of one model's metrics; these values are not all metrics of one model",
-          at: parameter.nameSpan, in: source, hint: "e.g. print loss seed=all")
+        throw Diagnostic(.seedNeedsOneModel, at: parameter.nameSpan, in: source)
       }
       let choice = try seedChoice(parameter, entry, source)
       views = seedViews(entry, Array(entry.settings.indices), choice)

@@ -5,6 +5,8 @@ extension Session {
   static let instanceLimit = 100_000
   /// The most steps one train statement may take.
   static let stepLimit = 100_000_000
+  /// From this importance on, a squared error near 1 puts the loss near Float32's limit.
+  static let overflowingImportance: Float = 1e30
 
   /// `model …`: evaluates the parameters for every combination of the sweep variables
   /// (× seeds), builds the model and makes it current.
@@ -13,29 +15,25 @@ extension Session {
   ) throws(Diagnostic) {
     let given = try checkedParameters(parameters, statement: "model", source)
     if given["density"] != nil, let sparsity = given["sparsity"] {
-      throw Diagnostic(
-        "give density or sparsity, not both (density = 1 − sparsity)", at: sparsity.nameSpan, in: source)
+      throw Diagnostic(.densityAndSparsity, at: sparsity.nameSpan, in: source)
     }
     // The sweep: every combination, first variable slowest.
     var combinations: [[(String, Double)]] = [[]]
     var seen: Set<String> = []
     for variable in sweep {
       guard variable.name != "i" else {
-        throw Diagnostic(
-          "i is the feature index; name the sweep variable something else", at: variable.nameSpan, in: source)
+        throw Diagnostic(.sweepVariableIsIndex, at: variable.nameSpan, in: source)
       }
       guard seen.insert(variable.name).inserted else {
-        throw Diagnostic("'\(variable.name)' is swept twice", at: variable.nameSpan, in: source)
+        throw Diagnostic(.sweptTwice(variable.name), at: variable.nameSpan, in: source)
       }
       let value = try evaluator(source).evaluate(variable.values)
       guard let values = value.numbers, !values.isEmpty else {
-        throw Diagnostic(
-          "a sweep needs a list of numbers, got \(value.typeName)", at: variable.values.span, in: source)
+        throw Diagnostic(.sweepNeedsNumbers(type: value.typeName), at: variable.values.span, in: source)
       }
       // Checked before the grid is built, so a huge sweep fails at once.
       guard combinations.count * values.count <= Self.instanceLimit else {
-        throw Diagnostic(
-          "the sweep makes more than \(Self.instanceLimit) instances", at: variable.values.span, in: source)
+        throw Diagnostic(.sweepTooLarge(limit: Self.instanceLimit), at: variable.values.span, in: source)
       }
       combinations = combinations.flatMap { prefix in values.map { prefix + [(variable.name, $0)] } }
     }
@@ -45,21 +43,18 @@ extension Session {
     let first = scope(combinations[0])
     // In the order they are written: a bad n is reported before a missing m.
     guard let nParameter = given["n"] else {
-      throw Diagnostic("a model needs n, the number of features", at: span, in: source, hint: "e.g. model n=5 m=2")
+      throw Diagnostic(.featureCountMissing, at: span, in: source)
     }
     let n = try whole(nParameter, first, spec: "n", source)
     guard let mParameter = given["m"] else {
-      throw Diagnostic(
-        "a model needs m, the number of hidden dimensions", at: span, in: source, hint: "e.g. model n=5 m=2")
+      throw Diagnostic(.hiddenCountMissing, at: span, in: source)
     }
     let m = try whole(mParameter, first, spec: "m", source)
     for combination in combinations.dropFirst() {
       let otherN = try whole(nParameter, scope(combination), spec: "n", source)
       let otherM = try whole(mParameter, scope(combination), spec: "m", source)
       if otherN != n || otherM != m {
-        throw Diagnostic(
-          "n and m must be the same for every instance: one model has one shape", at: nParameter.value.span,
-          in: source, hint: "to compare shapes, define several models")
+        throw Diagnostic(.shapeVaries, at: nParameter.value.span, in: source)
       }
     }
     let kind = ModelKind(rawValue: try choice(given["kind"], "kind", default: "relu", source))!
@@ -69,15 +64,14 @@ extension Session {
     if let p = given["seeds"] { seeds = try whole(p, first, spec: "seeds", source) }
     guard combinations.count * seeds <= Self.instanceLimit else {
       throw Diagnostic(
-        "\(combinations.count) settings × \(seeds) seeds is more than \(Self.instanceLimit) instances", at: span,
-        in: source)
+        .tooManyInstances(settings: combinations.count, seeds: seeds, limit: Self.instanceLimit), at: span, in: source)
     }
     // Counted from the shape before any per-feature list is built: a model past the size
     // limit is refused at once, in `check` and in a run, without taking its memory first.
     do {
       try ToyModel.checkSize(n: n, m: m, instances: combinations.count * seeds)
     } catch {
-      throw Diagnostic(error.description, at: span, in: source)
+      throw Diagnostic(.model(error), at: span, in: source)
     }
     var importance: [[Float]] = []
     var density: [[Float]] = []
@@ -127,7 +121,7 @@ extension Session {
           initialization: initialization, settingCount: combinations.count)
       }
     } catch {
-      throw Diagnostic(error.description, at: span, in: source)
+      throw Diagnostic(.model(error), at: span, in: source)
     }
     models[name] = ModelEntry(
       name: name, model: model, settings: combinations, seeds: seeds,
@@ -143,13 +137,14 @@ extension Session {
     var given: [String: Parameter] = [:]
     for parameter in parameters {
       guard specs.contains(where: { $0.name == parameter.name }) else {
-        let guess = suggestion(for: parameter.name, among: specs.map(\.name))
+        let names = specs.map(\.name)
         throw Diagnostic(
-          "'\(parameter.name)' is not a parameter of \(statement)", at: parameter.nameSpan, in: source,
-          hint: guess.map(Message.didYouMean) ?? "\(statement) takes: " + specs.map(\.name).joined(separator: ", "))
+          .unknownParameter(
+            parameter.name, statement: statement, suggestion: suggestion(for: parameter.name, among: names),
+            accepted: names), at: parameter.nameSpan, in: source)
       }
       guard given[parameter.name] == nil else {
-        throw Diagnostic("'\(parameter.name)' is given twice", at: parameter.nameSpan, in: source)
+        throw Diagnostic(.parameterGivenTwice(parameter.name), at: parameter.nameSpan, in: source)
       }
       given[parameter.name] = parameter
     }
@@ -167,7 +162,8 @@ extension Session {
     guard case .number(let x) = value, x == x.rounded(), x >= Double(range.lowerBound), x <= Double(range.upperBound)
     else {
       throw Diagnostic(
-        "\(name) must be \(spec(name).rangeText), got \(value.literal)", at: parameter.value.span, in: source)
+        .parameterOutOfRange(name, range: spec(name).rangeText, got: value.literal), at: parameter.value.span,
+        in: source)
     }
     return Int(x)
   }
@@ -181,14 +177,14 @@ extension Session {
     switch parameter.value {
     case .name(let text, _), .string(let text, _): word = text
     default:
-      throw Diagnostic("\(name) must be \(spec(name).rangeText)", at: parameter.value.span, in: source)
+      throw Diagnostic(.parameterMalformed(name, range: spec(name).rangeText), at: parameter.value.span, in: source)
     }
     guard case .choice(let words) = spec(name).kind, words.contains(word) else {
       let guess = suggestion(
         for: word, among: { if case .choice(let w) = spec(name).kind { return w } else { return [] } }())
       throw Diagnostic(
-        "\(name) must be \(spec(name).rangeText), got '\(word)'", at: parameter.value.span, in: source,
-        hint: guess.map(Message.didYouMean))
+        .unknownChoice(name, range: spec(name).rangeText, word: word, suggestion: guess), at: parameter.value.span,
+        in: source)
     }
     return word
   }
@@ -219,8 +215,7 @@ extension Session {
         featureScope["i"] = .number(Double(i))
         let v = try self.evaluator(source, extra: featureScope).evaluate(parameter.value)
         guard case .number(let x) = v else {
-          throw Diagnostic(
-            "\(name) must give a number for each feature, got \(v.typeName)", at: parameter.value.span, in: source)
+          throw Diagnostic(.perFeatureNotNumber(name, type: v.typeName), at: parameter.value.span, in: source)
         }
         values.append(x)
       }
@@ -229,17 +224,17 @@ extension Session {
       case .number(let x): values = [Double](repeating: x, count: n)
       case .list(let items) where items.count == n:
         guard let numbers = value.numbers else {
-          throw Diagnostic("\(name) must be a list of numbers", at: parameter.value.span, in: source)
+          throw Diagnostic(.perFeatureNotNumbers(name), at: parameter.value.span, in: source)
         }
         values = numbers
       case .list(let items):
         throw Diagnostic(
-          "\(name) has \(items.count) values but n=\(n): give one number, an expression in i, or exactly \(n) values",
-          at: parameter.value.span, in: source,
-          hint: "to make one instance per value, sweep: \(name)=x for x in \(value)")
+          .perFeatureCount(name, count: items.count, n: n, list: value.description), at: parameter.value.span,
+          in: source)
       default:
         throw Diagnostic(
-          "\(name) must be \(spec(name).rangeText), got \(value.typeName)", at: parameter.value.span, in: source)
+          .parameterWrongType(name, range: spec(name).rangeText, type: value.typeName), at: parameter.value.span,
+          in: source)
       }
     }
     guard case .perFeature(let low, let high, let lowOpen, let highOpen) = spec(name).kind else { return values }
@@ -249,7 +244,7 @@ extension Session {
       let ok = (lowOpen ? stored > low : stored >= low) && (highOpen ? stored < high : stored <= high)
       guard ok, x.isFinite else {
         throw Diagnostic(
-          "\(name) of feature \(f) is \(formatNumber(x)); it must be \(spec(name).rangeText)", at: parameter.value.span,
+          .featureValueOutOfRange(name, feature: f, value: x, range: spec(name).rangeText), at: parameter.value.span,
           in: source)
       }
     }
@@ -263,7 +258,8 @@ extension Session {
     let value = try evaluator(source).evaluate(parameter.value)
     guard case .list(let items) = value else {
       throw Diagnostic(
-        "\(parameter.name) must be \(spec(parameter.name).rangeText)", at: parameter.value.span, in: source)
+        .parameterMalformed(parameter.name, range: spec(parameter.name).rangeText), at: parameter.value.span,
+        in: source)
     }
     var sets: [FeatureSet] = []
     for item in items {
@@ -271,9 +267,7 @@ extension Session {
         indices.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < Double(n) }),
         zip(indices, indices.dropFirst()).allSatisfy({ $1 == $0 + 1 })
       else {
-        throw Diagnostic(
-          "each set must list two or more consecutive feature indices below n=\(n), e.g. [0, 1]; got \(item.literal)",
-          at: parameter.value.span, in: source)
+        throw Diagnostic(.featureSetInvalid(n: n, got: item.literal), at: parameter.value.span, in: source)
       }
       sets.append(FeatureSet(relation, features: Int(indices[0])..<Int(indices.last!) + 1))
     }
@@ -289,7 +283,7 @@ extension Session {
         density: rows.map { model.density(instance: $0) }, featureSets: model.featureSets, seed: model.seed,
         initialization: model.initialization, settingCount: model.settingCount)
     } catch {
-      throw Diagnostic(error.description, at: span, in: source)
+      throw Diagnostic(.model(error), at: span, in: source)
     }
   }
 
@@ -300,9 +294,7 @@ extension Session {
     let given = try checkedParameters(parameters, statement: "train", source)
     let value = try evaluator(source).evaluate(steps)
     guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= Double(Self.stepLimit) else {
-      throw Diagnostic(
-        "the number of steps must be a whole number from 1 to \(Self.stepLimit), got \(value.literal)", at: steps.span,
-        in: source)
+      throw Diagnostic(.stepsOutOfRange(limit: Self.stepLimit, got: value.literal), at: steps.span, in: source)
     }
     var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
     options.threads = threads
@@ -310,12 +302,13 @@ extension Session {
     do {
       try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.model.instanceCount)
     } catch {
-      throw Diagnostic(error.description, at: given["batch"]?.value.span ?? span, in: source)
+      throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
     }
     if let lr = given["lr"] {
       let v = try evaluator(source).evaluate(lr.value)
       guard case .number(let rate) = v, rate > 0, rate <= 10 else {
-        throw Diagnostic("lr must be \(spec("lr").rangeText), got \(v.literal)", at: lr.value.span, in: source)
+        throw Diagnostic(
+          .parameterOutOfRange("lr", range: spec("lr").rangeText, got: v.literal), at: lr.value.span, in: source)
       }
       options.learningRate = rate
     }
@@ -360,7 +353,7 @@ extension Session {
       models[entry.name]?.model = model
       throw divergence(entry, instance: instance, step: step, loss: loss, rate: options.learningRate, span, source)
     } catch {
-      throw Diagnostic(error.description, at: span, in: source)
+      throw Diagnostic(.model(error), at: span, in: source)
     }
     models[entry.name]?.model = model
     if entry.seeds > 1 {
@@ -392,10 +385,9 @@ extension Session {
     var where_ = setting < entry.settings.count ? label(entry, setting) : "instance \(instance)"
     if seeds > 1 { where_ += ", seed \(instance % seeds)" }
     let largest = entry.model.importance(instance: instance).max() ?? 0
-    let hint =
-      largest >= Message.overflowingImportance
-      ? Message.divergedByImportance(Double(largest)) : Message.divergedByLearningRate(rate)
+    let cause: DivergenceCause =
+      largest >= Self.overflowingImportance ? .importance(Double(largest)) : .learningRate(rate)
     return Diagnostic(
-      Message.diverged(model: entry.name, setting: where_, step: step, loss: loss), at: span, in: source, hint: hint)
+      .diverged(model: entry.name, setting: where_, step: step, loss: loss, cause: cause), at: span, in: source)
   }
 }

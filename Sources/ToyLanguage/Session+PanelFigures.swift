@@ -109,8 +109,7 @@ extension Session {
     let (entry, model) = (request.entry, request.model)
     guard model.m == 2 else {
       throw Diagnostic(
-        "\(request.target.rawValue) draws 2-D models; this one has m=\(model.m)", at: request.span,
-        in: request.source, hint: "try show wtw")
+        .plotNeedsTwoDimensions(target: request.target.rawValue, m: model.m), at: request.span, in: request.source)
     }
     let plots = zip(request.views, request.instances).map { s, i in
       VectorPlot(
@@ -126,9 +125,7 @@ extension Session {
   func neuronsFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
     let (entry, model) = (request.entry, request.model)
     guard model.kind == .hiddenReLU || model.kind == .abs else {
-      throw Diagnostic(
-        "neurons draws the hidden_relu and abs models; this one is \(model.kind.rawValue)", at: request.span,
-        in: request.source)
+      throw Diagnostic(.neuronsNeedHiddenLayer(kind: model.kind.rawValue), at: request.span, in: request.source)
     }
     let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
       let weights = rows(model, i)

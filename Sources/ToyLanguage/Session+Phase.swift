@@ -22,9 +22,7 @@ extension Session {
     case .best: seed = nil
     case .numbers(let numbers) where numbers.count == 1: seed = numbers[0]
     default:
-      throw Diagnostic(
-        "phase draws one seed per point: the best, or one seed number", at: request.seedSpan ?? span, in: source,
-        hint: "every seed's solution is in the JSON (export phase \"phase.json\")")
+      throw Diagnostic(.phaseOneSeed, at: request.seedSpan ?? span, in: source)
     }
     // Each setting's point, read from the model rather than from the sweep's variables, so
     // that their names and order do not matter (sparsity=… works as density=… does).
@@ -37,20 +35,13 @@ extension Session {
     var owner: [[Double]: Int] = [:]
     for (setting, point) in points.enumerated() {
       if let earlier = owner.updateValue(setting, forKey: [point.r, point.p]) {
-        throw Diagnostic(
-          "settings \(earlier) and \(setting) are the same point of the phase diagram (r=\(formatNumber(point.r)), "
-            + "density=\(formatNumber(point.p))); phase draws one setting per point", at: span, in: source,
-          hint: "sweep the relative importance and the density alone, and repeat a point with seeds=")
+        throw Diagnostic(.phasePointRepeated(earlier, setting, r: point.r, density: point.p), at: span, in: source)
       }
     }
     let rValues = Array(Set(points.map(\.r))).sorted()
     let sValues = Array(Set(points.map(\.p))).sorted(by: >)
     guard let problem, rValues.count > 1, sValues.count > 1, rValues.allSatisfy({ $0.isFinite && $0 > 0 }) else {
-      throw Diagnostic(
-        "phase needs an n=2, m=1 (or n=3, m=2) model swept over the last feature's relative importance and the "
-          + "density", at: span, in: source,
-        hint:
-          "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
+      throw Diagnostic(.phaseNeedsSweep, at: span, in: source)
     }
     let trained = problem.trainedPoints(model, seeds: entry.seeds, samples: evaluationSamples)
     var grid = [[PhaseChange.TrainedPoint?]](

@@ -31,10 +31,7 @@ extension Session {
     guard let numbers = value.numbers, !numbers.isEmpty,
       numbers.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < Double(entry.seeds) })
     else {
-      throw Diagnostic(
-        "seed must be best, all, or a seed number from 0 to \(entry.seeds - 1) (or a list of them); got "
-          + value.literal, at: parameter.value.span, in: source,
-        hint: entry.seeds == 1 ? "this model has one seed per setting; give seeds= to model for more" : nil)
+      throw Diagnostic(.seedOutOfRange(seeds: entry.seeds, got: value.literal), at: parameter.value.span, in: source)
     }
     return .numbers(numbers.map { Int($0) })
   }

@@ -26,9 +26,7 @@ extension Session {
   ) throws(Diagnostic) -> (any Plot, JSON.Node, TextOptions) {
     guard let target = ShowTarget(rawValue: name) else {
       throw Diagnostic(
-        "there is no plot called '\(name)'", at: targetSpan, in: source,
-        hint: suggestion(for: name, among: ShowTarget.names).map(Message.didYouMean)
-          ?? "show draws: " + ShowTarget.names.joined(separator: ", "))
+        .unknownPlot(name, suggestion: suggestion(for: name, among: ShowTarget.names)), at: targetSpan, in: source)
     }
     let entry = try currentEntry(statement.span, source)
     let given = try checkedParameters(parameters, statement: "show", source)
@@ -98,16 +96,14 @@ extension Session {
           numbers.allSatisfy({ $0 == $0.rounded() && $0 >= 0 && $0 < Double(count) })
         else {
           throw Diagnostic(
-            "instance must be a setting number from 0 to \(count - 1), a list of them, or all; got \(value.literal)",
-            at: parameter.value.span, in: source)
+            .instanceOutOfRange(settings: count, got: value.literal), at: parameter.value.span, in: source)
         }
         chosen = numbers.map { Int($0) }
       }
     }
     if target.perSetting && chosen.count * views > Self.panelLimit {
       throw Diagnostic(
-        "\(chosen.count * views) panels are too many to draw at once", at: parameter?.value.span ?? statementSpan,
-        in: source, hint: "pick some, e.g. instance=[0, \(count / 2), \(count - 1)]")
+        .tooManyPanels(chosen.count * views, settings: count), at: parameter?.value.span ?? statementSpan, in: source)
     }
     return chosen
   }

@@ -8,9 +8,7 @@ extension Session {
   func lossFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
     let (entry, history, instances) = (request.entry, request.model.history, request.instances)
     guard !history.steps.isEmpty else {
-      throw Diagnostic(
-        "the model has not been trained yet", at: request.span, in: request.source,
-        hint: "train it first, e.g. train 10000")
+      throw Diagnostic(.notTrained, at: request.span, in: request.source)
     }
     let series = zip(request.views, instances).map { s, i in
       LinePlot.Series(label(entry, s), x: history.steps.map(Double.init), y: history.losses[i].map(Double.init))
@@ -67,19 +65,16 @@ extension Session {
     )
     guard DimensionalityHistory.records(model) else {
       throw Diagnostic(
-        "dynamics is recorded for small models only (instances·n²·m up to 4000000); this one has "
-          + "\(model.instanceCount)·\(model.n)²·\(model.m)", at: span, in: source)
+        .dynamicsTooLarge(
+          instances: model.instanceCount, n: model.n, m: model.m, limit: DimensionalityHistory.costLimit),
+        at: span, in: source)
     }
     let recorded = entry.dynamics
     guard recorded.steps.count > 1 else {
-      throw Diagnostic(
-        "the model has not been trained yet", at: span, in: source, hint: "train it first, e.g. train 10000")
+      throw Diagnostic(.notTrained, at: span, in: source)
     }
     guard views.count == 1 || (entry.settings.count == 1 && views.allSatisfy({ $0.seed == nil })) else {
-      throw Diagnostic(
-        "dynamics draws one setting at a time; this model has \(entry.settings.count)"
-          + (entry.seeds > 1 ? " of \(entry.seeds) seeds" : ""), at: span, in: source,
-        hint: "pick one, e.g. show dynamics instance=0" + (entry.seeds > 1 ? " seed=0" : ""))
+      throw Diagnostic(.dynamicsOneSetting(settings: entry.settings.count, seeds: entry.seeds), at: span, in: source)
     }
     let instance = views[0].instance
     let x = recorded.steps.map(Double.init)
@@ -133,7 +128,7 @@ extension Session {
     let instances = request.instances
     try checkMetricSize("vulnerability", entry, span, source)
     guard !model.kind.untied else {
-      throw Diagnostic("vulnerability is defined for the tied models; this one is abs", at: span, in: source)
+      throw Diagnostic(.vulnerabilityNeedsTied(kind: model.kind.rawValue), at: span, in: source)
     }
     let x = instances.map { 1 / decimal(model.density(instance: $0)[0]) }
     let vulnerability = instances.map { self.vulnerability(model, instance: $0) }

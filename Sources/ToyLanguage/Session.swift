@@ -43,10 +43,13 @@ public struct DimensionalityHistory: Sendable {
   public static let capacity = 400
 
   /// Whether recording a model's D_i every observation stays cheap: the cost per point is
-  /// instances·n²·m multiply-adds.
+  /// instances·n²·m multiply-adds, at most `costLimit`.
   public static func records(_ model: ToyModel) -> Bool {
-    model.instanceCount * model.n * model.n * model.m <= 4_000_000
+    model.instanceCount * model.n * model.n * model.m <= costLimit
   }
+
+  /// The most multiply-adds (instances·n²·m) one recorded point may cost.
+  static let costLimit = 4_000_000
 
   mutating func record(step: Int, model: ToyModel) {
     if let last = steps.last, step <= last { return }
@@ -212,8 +215,8 @@ public final class Session {
       try self.checkMetricSize(name, entry, span, source)
       guard let result = self.metric(name, of: entry) else {
         throw Diagnostic(
-          "a model has no '\(name)'", at: span, in: source,
-          hint: suggestion(for: name, among: Self.metricNames).map(Message.didYouMean))
+          .unknownMember(name, type: value.typeName, suggestion: suggestion(for: name, among: Self.metricNames)),
+          at: span, in: source)
       }
       return result
     }
@@ -250,9 +253,7 @@ public final class Session {
       let entry = try currentEntry(statement.span, source)
       guard !dryRun else { return }
       guard let onExplore else {
-        throw Diagnostic(
-          "explore needs the interactive prompt on a terminal", at: statement.span, in: source,
-          hint: "run toy with no arguments in a terminal, then explore")
+        throw Diagnostic(.exploreNeedsTerminal, at: statement.span, in: source)
       }
       guard let (model, text) = onExplore(entry) else { return }
       models["explored"] = ModelEntry(name: "explored", model: model, settings: [[]], seeds: 1, shown: [0])
@@ -265,22 +266,21 @@ public final class Session {
     case .use(let name, let nameSpan):
       guard models[name] != nil else {
         throw Diagnostic(
-          "there is no model named '\(name)'", at: nameSpan, in: source,
-          hint: suggestion(for: name, among: Array(models.keys)).map(Message.didYouMean))
+          .unknownModel(name, suggestion: suggestion(for: name, among: Array(models.keys))), at: nameSpan, in: source)
       }
       current = name
     case .loop(let variable, let variableSpan, let values, let body):
       guard variable != "i" else {
-        throw Diagnostic("i is the feature index; name the loop variable something else", at: variableSpan, in: source)
+        throw Diagnostic(.loopVariableIsIndex, at: variableSpan, in: source)
       }
       guard loopDepth < Parser.loopDepthLimit else {
-        throw Diagnostic(Message.loopsNestTooDeep(Parser.loopDepthLimit), at: statement.span, in: source)
+        throw Diagnostic(.loopsNestTooDeep(limit: Parser.loopDepthLimit), at: statement.span, in: source)
       }
       loopDepth += 1
       defer { loopDepth -= 1 }
       let list = try evaluator(source).evaluate(values)
       guard case .list(let items) = list else {
-        throw Diagnostic("a loop needs a list, got \(list.typeName)", at: values.span, in: source)
+        throw Diagnostic(.loopNeedsList(type: list.typeName), at: values.span, in: source)
       }
       let saved = variables[variable]
       defer { variables[variable] = saved }
@@ -310,7 +310,7 @@ public final class Session {
       do {
         try ModelStore.save(entry.model, to: path)
       } catch {
-        throw Diagnostic(error.description, at: pathSpan, in: source)
+        throw Diagnostic(.modelStore(error), at: pathSpan, in: source)
       }
       emit(text: "saved \(entry.name) to \(path)", json: .object([("saved", .string(path))]), statement)
     case .load(let path, let pathSpan):
@@ -332,14 +332,14 @@ public final class Session {
     do {
       models[name]?.model = try sketch.model(instances: 0..<sketch.instanceCount)
     } catch {
-      throw Diagnostic(error.description, at: span, in: source)
+      throw Diagnostic(.model(error), at: span, in: source)
     }
     models[name]?.sketch = nil
   }
 
   private func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
     if Builtins.all[name] != nil || Self.metricNames.contains(name) || name == "i" {
-      throw Diagnostic("'\(name)' is a built-in name; choose another", at: nameSpan, in: source)
+      throw Diagnostic(.builtInName(name), at: nameSpan, in: source)
     }
     switch value.kind {
     case .model(let parameters, let sweep):
@@ -352,11 +352,11 @@ public final class Session {
       let result = try evaluator(source).evaluate(expression)
       if models[name] != nil, case .model = result {
       } else if models[name] != nil {
-        throw Diagnostic("'\(name)' names a model; choose another name", at: nameSpan, in: source)
+        throw Diagnostic(.modelName(name), at: nameSpan, in: source)
       }
       variables[name] = result
     default:
-      throw Diagnostic("only a model or a value can be assigned", at: value.span, in: source)
+      throw Diagnostic(.notAssignable, at: value.span, in: source)
     }
   }
 
@@ -370,7 +370,7 @@ public final class Session {
       do {
         model = try ModelStore.load(from: path)
       } catch {
-        throw Diagnostic(error.description, at: pathSpan, in: source)
+        throw Diagnostic(.modelStore(error), at: pathSpan, in: source)
       }
     }
     ordinal += 1
@@ -382,8 +382,7 @@ public final class Session {
 
   func currentEntry(_ span: Span, _ source: Source) throws(Diagnostic) -> ModelEntry {
     guard let current, let entry = models[current] else {
-      throw Diagnostic(
-        "there is no model yet", at: span, in: source, hint: "define one first, e.g. model n=5 m=2 sparsity=0.9")
+      throw Diagnostic(.noModel, at: span, in: source)
     }
     return entry
   }

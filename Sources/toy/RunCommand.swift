@@ -251,10 +251,7 @@ struct ScriptRunner {
       for d in diagnostics { writeError(d.rendered + "\n") }
       return Self.syntaxErrorStatus
     case .incomplete:
-      let end = source.text.unicodeScalars.count
-      writeError(
-        Diagnostic("the input ends in the middle of a statement", at: Span(max(0, end - 1), end), in: source).rendered
-          + "\n")
+      writeError(Diagnostic.incompleteInput(in: source).rendered + "\n")
       return Self.syntaxErrorStatus
     case .runtimeError(let d):
       writeError(d.rendered + "\n")
