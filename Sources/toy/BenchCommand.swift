@@ -1,5 +1,6 @@
 import ArgumentParser
 import ToyCore
+import ToyLanguage
 
 #if canImport(Glibc)
   import Glibc
