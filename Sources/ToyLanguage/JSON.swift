@@ -14,16 +14,19 @@ public enum JSON {
     case number(Double)
     /// A whole number written exactly, beyond Double's 2⁵³ too.
     case integer(Int)
+    /// A whole number past `Int.max`, such as a 64-bit seed, written exactly.
+    case unsigned(UInt64)
     case string(String)
     case bool(Bool)
     case null
     case array([Node])
     case object([(String, Node)])
 
-    /// Any whole number: exact within `Int`'s range (a seed, a count), as the nearest Double
-    /// beyond it.
+    /// Any whole number: exact within the range of `Int` or `UInt64` (a count, a seed), as
+    /// the nearest Double beyond it.
     public static func whole(_ value: some BinaryInteger) -> Node {
-      Int(exactly: value).map { .integer($0) } ?? .number(Double(value))
+      if let int = Int(exactly: value) { return .integer(int) }
+      return UInt64(exactly: value).map { .unsigned($0) } ?? .number(Double(value))
     }
   }
 
@@ -42,6 +45,7 @@ public enum JSON {
     case .number(let x):
       out += x.isFinite ? (x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int(x)) : "\(x)") : "null"
     case .integer(let i): out += String(i)
+    case .unsigned(let u): out += String(u)
     case .string(let s): out += quote(s)
     case .bool(let b): out += b ? "true" : "false"
     case .null: out += "null"
@@ -131,6 +135,7 @@ extension JSON.Node {
       switch String(cString: n.objCType) {
       case "c": return .bool(n.boolValue)
       case "d", "f": return .number(n.doubleValue)
+      case "Q": return .whole(n.uint64Value)
       default: return .integer(n.intValue)
       }
     default: return nil

@@ -64,13 +64,15 @@ final class JSONTests: XCTestCase {
     XCTAssertEqual(JSON.write(.array([.number(.nan), .number(.infinity), .number(-.infinity)])), "[null,null,null]")
     XCTAssertEqual(JSON.write(.integer(Int.max)), "9223372036854775807")
     XCTAssertEqual(JSON.write(.whole(UInt64(7))), "7")
+    XCTAssertEqual(JSON.write(.whole(UInt64.max)), "18446744073709551615", "a 64-bit seed, exactly")
   }
 
   /// What `JSONSerialization` reads comes back as the same text, keys sorted: `true` stays
   /// `true` and `1` stays `1`, though both arrive as an `NSNumber`.
   func testFoundationValuesAreWrittenAsTheyWereRead() throws {
     let text =
-      #"{"big":9007199254740993,"f":false,"l":[1,true,"x",0.5],"n":null,"o":{},"one":1,"s":"a/b","t":true,"zero":0}"#
+      #"{"big":9007199254740993,"f":false,"huge":18446744073709551615,"l":[1,true,"x",0.5],"n":null,"o":{},"one":1,"#
+      + #""s":"a/b","t":true,"zero":0}"#
     let object = try JSONSerialization.jsonObject(with: Data(text.utf8))
     XCTAssertEqual(JSON.write(JSON.Node(object)), text)
   }
