@@ -76,15 +76,18 @@ let package = Package(
     ),
     // The fuzzer for scripts and model files (Tests/Fuzz/README.md); scripts/fuzz runs it.
     .executableTarget(name: "toy-fuzz", dependencies: ["ToyCore", "ToyLanguage"], swiftSettings: strict),
+    // Helpers the test targets share (golden files, the repository's files, plot widths); a
+    // plain target under Tests/ that only test targets depend on.
+    .target(name: "ToyTestSupport", dependencies: ["ToyPlot"], path: "Tests/ToyTestSupport", swiftSettings: strict),
     .testTarget(
       name: "ToyLanguageTests",
-      dependencies: ["ToyLanguage", "ToyCore", "ToyPlot"],
+      dependencies: ["ToyLanguage", "ToyCore", "ToyPlot", "ToyTestSupport"],
       exclude: ["Spec", "Golden"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "ToyPlotTests",
-      dependencies: ["ToyPlot"],
+      dependencies: ["ToyPlot", "ToyTestSupport"],
       exclude: ["Golden"],
       swiftSettings: strict
     ),
@@ -97,7 +100,7 @@ let package = Package(
     ),
     .testTarget(
       name: "toyTests",
-      dependencies: ["toy", "ToyCore", "ToyPlot", "ToyLanguage", "CReadline"],
+      dependencies: ["toy", "ToyCore", "ToyPlot", "ToyLanguage", "CReadline", "ToyTestSupport"],
       exclude: ["Golden"],
       swiftSettings: strict
     ),

@@ -98,6 +98,7 @@ enum CSVTable {
   private static func cell(_ node: JSON.Node) -> String {
     switch node {
     case .number(let x): return x.isFinite ? JSON.write(node) : ""
+    case .integer, .unsigned: return JSON.write(node)
     case .string(let s): return field(s)
     case .bool(let b): return b ? "true" : "false"
     case .null, .array, .object: return ""

@@ -18,7 +18,9 @@ public struct Display: Sendable {
   public var html: String?
   /// `application/vnd.toy.display+json` (`Display.mimeType`): the numbers behind the
   /// output, with the toy version, seed and settings.
-  public var json: String
+  public var numbers: JSON.Node
+  /// The numbers as JSON text.
+  public var json: String { JSON.write(numbers) }
   /// The plot, for terminal renderers that add colour.
   public var plot: (any Plot)?
   /// The value an expression or `print` of one value produced (the prompt's `Out[n]`, `_`).
@@ -38,7 +40,7 @@ public struct Display: Sendable {
   public var isLiveFinal = false
 
   public init(
-    span: Span?, plain: String, svg: String? = nil, json: String, plot: (any Plot)? = nil, value: Value? = nil,
+    span: Span?, plain: String, svg: String? = nil, numbers: JSON.Node, plot: (any Plot)? = nil, value: Value? = nil,
     textOptions: TextOptions? = nil, color: String? = nil, html: String? = nil
   ) {
     self.html = html
@@ -47,56 +49,9 @@ public struct Display: Sendable {
     self.span = span
     self.plain = plain
     self.svg = svg
-    self.json = json
+    self.numbers = numbers
     self.plot = plot
     self.value = value
-  }
-}
-
-/// A small JSON writer for displays (numbers written so they read back as the same Double).
-enum JSON {
-  indirect enum Node {
-    case number(Double)
-    case string(String)
-    case bool(Bool)
-    case null
-    case array([Node])
-    case object([(String, Node)])
-  }
-
-  static func numbers(_ xs: [Double]) -> Node { .array(xs.map { .number($0) }) }
-
-  static func write(_ node: Node) -> String {
-    switch node {
-    case .number(let x):
-      return x.isFinite ? (x == x.rounded() && Swift.abs(x) < 1e15 ? String(Int(x)) : "\(x)") : "null"
-    case .string(let s): return quote(s)
-    case .bool(let b): return b ? "true" : "false"
-    case .null: return "null"
-    case .array(let items): return "[" + items.map(write).joined(separator: ",") + "]"
-    case .object(let pairs): return "{" + pairs.map { quote($0.0) + ":" + write($0.1) }.joined(separator: ",") + "}"
-    }
-  }
-
-  static func quote(_ s: String) -> String {
-    var out = "\""
-    for scalar in s.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if scalar.value < 0x20 {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
   }
 }
 

@@ -1,5 +1,5 @@
 /// The keys of `explore`, in one table: the explorer's key handling looks keys up here and
-/// `help explore` (and the cheatsheet) print it, so the two cannot drift apart.
+/// `help explore` (and the reference, docs/language.md) print it, so the two cannot drift apart.
 public enum ExplorerCommand: Sendable, Equatable {
   case sparser, denser
   case faster, slower

@@ -5,12 +5,9 @@ extension Display {
   /// The display as a Jupyter mime bundle: plain text, SVG for plots, HTML for tables, the
   /// numbers under toy's own type (`Display.mimeType`).
   public var mimeBundle: [String: Any] {
-    var data: [String: Any] = ["text/plain": plain]
+    var data: [String: Any] = ["text/plain": plain, Display.mimeType: numbers]
     if let svg { data["image/svg+xml"] = svg }
     if let html { data["text/html"] = html }
-    if let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) {
-      data[Display.mimeType] = object
-    }
     return data
   }
 
@@ -160,9 +157,7 @@ public enum Notebook {
       ],
       "cells": cells,
     ]
-    let data =
-      (try? JSONSerialization.data(withJSONObject: notebook, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-    return (data, !failed)
+    return (Data(JSON.write(JSON.Node(notebook), indented: true).utf8), !failed)
   }
 
   /// nbformat's multi-line source: lines with their newlines, the last without.

@@ -125,7 +125,7 @@ extension Session {
         + Self.orientation(of: ShowTarget(rawValue: view), canonical: true) + [("data", data)])
     let display = Display(
       span: statement.span, plain: text, svg: final || liveSVG ? framed.svgDocument(svgStyle) : nil,
-      json: JSON.write(payload),
+      numbers: payload,
       plot: framed, textOptions: options)
     return (display, payload)
   }

@@ -160,7 +160,7 @@ extension Session {
     let names = references.map { entry.name == current ? $0.1 : "\(entry.name).\($0.1)" }
     let rows = labelRows.indices.map { r in labelRows[r] + cells.map { $0[r] } }
     return (
-      alignedTable(header: labels + names, rows: rows, keep: labels.count, width: textWidth),
+      TextTable(header: labels + names, rows: rows, keep: labels.count).render(width: textWidth),
       htmlTable(header: labels + names, rows: rows)
     )
   }
@@ -223,7 +223,7 @@ extension Session {
     let cells = valueCells(numbers.flatMap { row in (0..<width).map { $0 < row.count ? row[$0] : .nan } })
     for r in rows.indices { rows[r] += cells[r * width..<(r + 1) * width] }
     return (
-      alignedTable(header: header, rows: rows, keep: labels.count, width: textWidth),
+      TextTable(header: header, rows: rows, keep: labels.count).render(width: textWidth),
       htmlTable(header: header, rows: rows)
     )
   }
@@ -241,39 +241,6 @@ extension Session {
     if entry.seeds > 1 { fields.append(("seeds", JSON.numbers(instances.map { Double(seedNumber(entry, $0)) }))) }
     return .object(fields + [("values", Self.json(value))])
   }
-}
-
-/// Columns right-aligned (numbers) with two spaces between; every line the same width.
-/// A table wider than `width` is printed in blocks of columns, one under another, each
-/// repeating the first `keep` columns (the settings), as a notebook prints a wide frame.
-func alignedTable(header: [String], rows: [[String]], keep: Int = 0, width: Int = .max) -> String {
-  let all = [header] + rows
-  let columns = all.map(\.count).max() ?? 0
-  var widths = [Int](repeating: 0, count: columns)
-  for row in all { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-  let kept = Array(0..<min(keep, columns))
-  var blocks: [[Int]] = []
-  var block: [Int] = []
-  let keptWidth = kept.map { widths[$0] + 2 }.reduce(0, +)
-  var used = keptWidth
-  for i in kept.count..<columns {
-    if !block.isEmpty && used + widths[i] > width {
-      blocks.append(block)
-      block = []
-      used = keptWidth
-    }
-    block.append(i)
-    used += widths[i] + 2
-  }
-  if !block.isEmpty || blocks.isEmpty { blocks.append(block) }
-  return blocks.map { block in
-    all.map { row in
-      (kept + block).map { i in
-        let cell = i < row.count ? row[i] : ""
-        return String(repeating: " ", count: widths[i] - cell.count) + cell
-      }.joined(separator: "  ")
-    }.joined(separator: "\n")
-  }.joined(separator: "\n\n")
 }
 
 /// Table cells for values of one quantity, all with the same number of decimals: enough for

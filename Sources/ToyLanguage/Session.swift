@@ -396,7 +396,7 @@ public final class Session {
       ("toy_version", .string(toyVersion)), ("seed", .number(Double(seed))), ("data", json),
     ])
     var display = Display(
-      span: statement.span, plain: text, svg: svg, json: JSON.write(bundle), plot: plot, value: value,
+      span: statement.span, plain: text, svg: svg, numbers: bundle, plot: plot, value: value,
       textOptions: textOptions, color: color, html: html)
     if case .expression = statement.kind { display.isResult = true }
     display.isLiveFinal = liveFinal

@@ -2,7 +2,7 @@ import ToyCore
 import ToyPlot
 
 /// What `show` and `export` can draw, one case per target: its summary (for `help`, the
-/// cheatsheet and completion), whether it draws a panel per setting, and the function that
+/// reference's table and completion), whether it draws a panel per setting, and the function that
 /// draws it. Adding a target is adding a case here, its figure function (in
 /// `Session+PanelFigures.swift` or `Session+SweepFigures.swift`), and its row in
 /// docs/displays.md; ShowTargetTests and ShowTests fail until all are there.
@@ -10,7 +10,7 @@ enum ShowTarget: String, CaseIterable, Sendable {
   case wtw, w, bias, norms, overview, geometry, hidden, loss, dims, dimensionality, phase, neurons, dynamics
   case vulnerability
 
-  /// One line for `help show` and the cheatsheet.
+  /// One line for `help show` and the reference (docs/language.md).
   var summary: String {
     switch self {
     case .wtw: "WᵀW as a heatmap, with the bias beside it"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ToyCore
+import ToyLanguage
 
 #if canImport(Glibc)
   import Glibc
@@ -51,10 +52,12 @@ struct BenchCommand: ParsableCommand {
       for configuration in try chosenConfigurations() {
         let steps = steps ?? configuration.defaultSteps
         let losses = try configuration.evaluationLoss(steps: steps, threads: threads, seed: seed, samples: evaluate)
-        let list = losses.map { "\($0)" }.joined(separator: ",")
-        writeLine(
-          "{\"config\":\"\(configuration.name)\",\"seed\":\(seed),\"steps\":\(steps),\"samples\":\(evaluate),"
-            + "\"evaluation_loss\":\(losses.reduce(0, +)),\"evaluation_losses\":[\(list)]}")
+        let line: [(String, JSON.Node)] = [
+          ("config", .string(configuration.name)), ("seed", .whole(seed)), ("steps", .integer(steps)),
+          ("samples", .integer(evaluate)), ("evaluation_loss", .number(losses.reduce(0, +))),
+          ("evaluation_losses", .array(losses.map { .number($0) })),
+        ]
+        writeLine(JSON.write(.object(line)))
       }
       return
     }
@@ -163,13 +166,16 @@ struct BenchConfiguration {
 
     func jsonLine(peak: Double, threads: Int, single: Result?) -> String {
       let c = configuration
-      var line = "{\"config\":\"\(c.name)\",\"kind\":\"\(c.kind.rawValue)\",\"n\":\(c.n),\"m\":\(c.m),"
-      line += "\"instances\":\(c.densities.count),\"threads\":\(threads),\"steps\":\(steps),\"seconds\":\(seconds),"
-      line += "\"steps_per_second\":\(stepsPerSecond),\"ms_per_step\":\(1000 / stepsPerSecond),"
-      line += "\"projected_10k_seconds\":\(10_000 / stepsPerSecond),\"gflops\":\(gflops),"
-      line += "\"peak_gflops\":\(peak),\"fraction_of_peak\":\(gflops / peak),\"peak_rss_kib\":\(peakKiB)"
-      if let single { line += ",\"projected_10k_seconds_1_thread\":\(10_000 / single.stepsPerSecond)" }
-      return line + "}"
+      var line: [(String, JSON.Node)] = [
+        ("config", .string(c.name)), ("kind", .string(c.kind.rawValue)), ("n", .integer(c.n)), ("m", .integer(c.m)),
+        ("instances", .integer(c.densities.count)), ("threads", .integer(threads)), ("steps", .integer(steps)),
+        ("seconds", .number(seconds)), ("steps_per_second", .number(stepsPerSecond)),
+        ("ms_per_step", .number(1000 / stepsPerSecond)), ("projected_10k_seconds", .number(10_000 / stepsPerSecond)),
+        ("gflops", .number(gflops)), ("peak_gflops", .number(peak)), ("fraction_of_peak", .number(gflops / peak)),
+        ("peak_rss_kib", .integer(peakKiB)),
+      ]
+      if let single { line.append(("projected_10k_seconds_1_thread", .number(10_000 / single.stepsPerSecond))) }
+      return JSON.write(.object(line))
     }
   }
 

@@ -223,7 +223,7 @@ struct ScriptRunner {
       LiveView.clear()
       switch format {
       case .text: writeOut(rendered(display, policy: policy) + "\n")
-      case .json: writeOut(jsonLine(display, source) + "\n")
+      case .json: writeOut(Self.jsonLine(display, source) + "\n")
       }
     }
     if format == .text && !dryRun && isatty(STDERR_FILENO) != 0 {
@@ -263,26 +263,25 @@ struct ScriptRunner {
   }
 
   /// `{"statement": …, "span": {…}, "data": {mime bundle}}`.
-  func jsonLine(_ display: Display, _ source: Source) -> String {
-    var fields: [String] = []
+  static func jsonLine(_ display: Display, _ source: Source) -> String {
+    var fields: [(String, JSON.Node)] = []
     if let span = display.span {
       let (line, column) = source.location(of: span.start)
       let (endLine, endColumn) = source.location(of: span.end)
-      fields.append("\"statement\":\(quoteJSON(source.text(of: span)))")
+      fields.append(("statement", .string(source.text(of: span))))
       fields.append(
-        "\"span\":{\"file\":\(quoteJSON(source.name)),\"line\":\(line),\"column\":\(column),\"end_line\":\(endLine),\"end_column\":\(endColumn)}"
-      )
+        (
+          "span",
+          .object([
+            ("file", .string(source.name)), ("line", .integer(line)), ("column", .integer(column)),
+            ("end_line", .integer(endLine)), ("end_column", .integer(endColumn)),
+          ])
+        ))
     }
-    var bundle = ["\"text/plain\":\(quoteJSON(display.plain))", "\"\(Display.mimeType)\":\(display.json)"]
-    if let svg = display.svg { bundle.append("\"image/svg+xml\":\(quoteJSON(svg))") }
-    if let html = display.html { bundle.append("\"text/html\":\(quoteJSON(html))") }
-    fields.append("\"data\":{" + bundle.joined(separator: ",") + "}")
-    return "{" + fields.joined(separator: ",") + "}"
+    var bundle: [(String, JSON.Node)] = [("text/plain", .string(display.plain)), (Display.mimeType, display.numbers)]
+    if let svg = display.svg { bundle.append(("image/svg+xml", .string(svg))) }
+    if let html = display.html { bundle.append(("text/html", .string(html))) }
+    fields.append(("data", .object(bundle)))
+    return JSON.write(.object(fields))
   }
-}
-
-func quoteJSON(_ s: String) -> String {
-  let data = try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-  let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
-  return String(array.dropFirst().dropLast())
 }
