@@ -3,7 +3,7 @@ import ToyPlot
 
 /// The phase diagrams of paper-notes §3.4 in closed form: at each point, the cheapest of
 /// the candidate solutions (`PhaseChange`), drawn as categories named by what happens to the
-/// extra feature. Shared by `show phase` and `toy phase`.
+/// extra feature. `show phase` draws it beside the trained models, `toy phase` alone.
 public enum PhaseTheory {
   /// The categories of a setting's candidates, in `setting.solutions` order.
   public static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
@@ -31,6 +31,38 @@ public enum PhaseTheory {
       // data are as dense as they can be.
       solutions.firstIndex(of: setting.candidates(relativeImportance: r, density: min(s, 1)).winner) ?? -1
     }
+  }
+
+  /// A theory diagram's numbers, as `show phase` and `toy phase` give them: the category
+  /// names, each column's relative importance, each row's density (high to low), and each
+  /// point's category (an index into the names).
+  static func json(_ theory: PhaseDiagram) -> JSON.Node {
+    let (columns, rows) = (theory.cells.map(\.count).max() ?? 0, theory.cells.count)
+    return .object([
+      ("categories", .array(theory.categories.map { .string($0.name) })),
+      ("relative_importance", JSON.numbers((0..<columns).map { theory.axes.importance(column: $0, of: columns) })),
+      ("density", JSON.numbers((0..<rows).map { theory.axes.density(row: $0, of: rows) })),
+      ("cells", .array(theory.cells.map { JSON.numbers($0.map(Double.init)) })),
+    ])
+  }
+
+  /// The theory's diagram of `setting` over the paper's ranges as a display, for `toy phase`:
+  /// in text at `resolution` points per axis, or at as many as `text` has cells (`color`:
+  /// whether the text will be shown in colour, which draws more cells to a line); as SVG at
+  /// `resolution`, or 200.
+  public static func display(
+    _ setting: PhaseChange, resolution: Int?, text: TextOptions, color: Bool, svgStyle: SVGStyle
+  ) -> Display {
+    var measured = text
+    measured.color = color
+    let size = resolution.map { ($0, $0) } ?? PhaseAxes.paper.textResolution(measured)
+    let title = "n=\(setting.featureCount), m=\(setting.hiddenCount): the cheapest candidate (theory)"
+    let drawn = diagram(setting, columns: size.0, rows: size.1, title: title)
+    let fine = diagram(setting, columns: resolution ?? 200, rows: resolution ?? 200, title: title)
+    let bundle = JSON.Node.object([("toy_version", .string(toyVersion)), ("data", json(drawn))])
+    return Display(
+      span: nil, plain: drawn.plainText(text), svg: fine.svgDocument(svgStyle), json: JSON.write(bundle), plot: drawn,
+      textOptions: text)
   }
 }
 
