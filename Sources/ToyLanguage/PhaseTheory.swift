@@ -6,7 +6,7 @@ import ToyPlot
 /// extra feature. `show phase` draws it beside the trained models, `toy phase` alone.
 public enum PhaseTheory {
   /// The categories of a setting's candidates, in `setting.solutions` order.
-  public static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
+  static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
     setting.solutions.map { solution in
       switch solution {
       case .ignoreExtra: return .notRepresented
@@ -21,7 +21,7 @@ public enum PhaseTheory {
   }
 
   /// The theory's diagram of `setting` on a grid of `columns`×`rows` points over `axes`.
-  public static func diagram(
+  static func diagram(
     _ setting: PhaseChange, columns: Int, rows: Int, axes: PhaseAxes = .paper, title: String? = nil
   ) -> PhaseDiagram {
     let solutions = setting.solutions
@@ -72,28 +72,28 @@ extension PhaseDiagram.Category {
 
 /// The trained side of a phase diagram: what the seeds at each point found, drawn in the
 /// theory's categories so that the two panels compare cell by cell.
-public enum PhaseTrained {
+enum PhaseTrained {
   /// Seeds that match none of the candidates (`PhaseChange.solution(of:)` is nil).
-  public static let other = PhaseDiagram.Category("none of the candidates", color: RGB(70, 70, 70), letter: "x")
+  static let other = PhaseDiagram.Category("none of the candidates", color: RGB(70, 70, 70), letter: "x")
 
   /// The theory's categories of `setting`, then `other`.
-  public static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
+  static func categories(_ setting: PhaseChange) -> [PhaseDiagram.Category] {
     PhaseTheory.categories(setting) + [other]
   }
 
   /// The index into `categories(setting)` of a solution (nil: `other`).
-  public static func category(_ solution: PhaseChange.Solution?, _ setting: PhaseChange) -> Int {
+  static func category(_ solution: PhaseChange.Solution?, _ setting: PhaseChange) -> Int {
     solution.flatMap { setting.solutions.firstIndex(of: $0) } ?? setting.solutions.count
   }
 
   /// The seed drawn at a point: seed number `seed` of it, or its best seed when nil.
-  public static func drawn(_ point: PhaseChange.TrainedPoint, seed: Int?) -> PhaseChange.TrainedSeed {
+  static func drawn(_ point: PhaseChange.TrainedPoint, seed: Int?) -> PhaseChange.TrainedSeed {
     seed.map { point.seeds[min($0, point.seeds.count - 1)] } ?? point.bestSeed
   }
 
   /// At each point (row 0 the densest, nil: no data) the candidate of the best seed, or of
   /// seed number `seed`; the notes say which, and at how many points the seeds split.
-  public static func diagram(
+  static func diagram(
     _ setting: PhaseChange, points: [[PhaseChange.TrainedPoint?]], seed: Int? = nil, axes: PhaseAxes,
     title: String? = nil
   ) -> PhaseDiagram {
