@@ -250,7 +250,8 @@ extension EvaluationError: CustomStringConvertible {
         + "density=\(formatNumber(density))); phase draws one setting per point"
     case .phaseNeedsSweep:
       return
-        "phase needs an n=2, m=1 (or n=3, m=2) model swept over the last feature's relative importance and the density"
+        "phase needs an n=2, m=1 (or n=3, m=2) model swept over the last feature's relative importance, the "
+        + "density, or both"
     }
   }
 

@@ -40,7 +40,8 @@ extension Session {
     }
     let rValues = Array(Set(points.map(\.r))).sorted()
     let sValues = Array(Set(points.map(\.p))).sorted(by: >)
-    guard let problem, rValues.count > 1, sValues.count > 1, rValues.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+    // A sweep of one of the two draws a strip of the diagram: a column or a row of it.
+    guard let problem, rValues.count > 1 || sValues.count > 1, rValues.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw Diagnostic(.phaseNeedsSweep, at: span, in: source)
     }
     let trained = problem.trainedPoints(model, seeds: entry.seeds, samples: evaluationSamples)
@@ -51,10 +52,11 @@ extension Session {
       grid[row][column] = trained[setting]
     }
     // Each trained point at the centre of its cell: the axes reach half a step past the
-    // smallest and largest values (exact for a sweep evenly spaced in log, as logspace gives).
+    // smallest and largest values (exact for a sweep evenly spaced in log, as logspace gives);
+    // a single value, 1% either side.
     func centred(_ values: [Double]) -> ClosedRange<Double> {
       let (low, high) = (values.min() ?? 1, values.max() ?? 1)
-      let half = pow(high / low, 0.5 / Double(max(1, values.count - 1)))
+      let half = values.count > 1 ? pow(high / low, 0.5 / Double(values.count - 1)) : 1.01
       return (low / half)...(high * half)
     }
     let axes = PhaseAxes(importance: centred(rValues), density: centred(sValues))
@@ -65,20 +67,7 @@ extension Session {
       PanelGrid.phaseComparison(theory: theory, trained: diagram),
       .object(
         [("relative_importance", JSON.numbers(rValues)), ("density", JSON.numbers(sValues))]
-          + trainedJSON(problem, grid, seed: seed) + [
-            (
-              "theory",
-              .object([
-                ("categories", .array(theory.categories.map { .string($0.name) })),
-                (
-                  "relative_importance",
-                  JSON.numbers((0..<60).map { axes.importance(column: $0, of: 60) })
-                ),
-                ("density", JSON.numbers((0..<30).map { axes.density(row: $0, of: 30) })),
-                ("cells", .array(theory.cells.map { JSON.numbers($0.map(Double.init)) })),
-              ])
-            )
-          ])
+          + trainedJSON(problem, grid, seed: seed) + [("theory", PhaseTheory.json(theory))])
     )
   }
 

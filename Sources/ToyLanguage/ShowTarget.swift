@@ -67,6 +67,11 @@ enum ShowTarget: String, CaseIterable, Sendable {
   static var names: [String] { allCases.map(\.rawValue) }
 }
 
+extension Session {
+  /// What `show` draws, for front ends that name the targets (`toy train --show`).
+  public static var showTargets: [String] { ShowTarget.names }
+}
+
 /// A drawn target: the plot, and the numbers behind it (the payload's `data`).
 typealias Figure = (plot: any Plot, data: JSON.Node)
 

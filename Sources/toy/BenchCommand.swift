@@ -120,6 +120,12 @@ struct BenchConfiguration {
 
   static let sevenSparsities: [Float] = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
 
+  /// The notebook's density sweep: 20^-t for t evenly spaced over [0, 1].
+  static func notebookDensities(_ count: Int) -> [Float] {
+    guard count > 1 else { return [1] }
+    return (0..<count).map { Float(pow(20, -Double($0) / Double(count - 1))) }
+  }
+
   static let all: [BenchConfiguration] = [
     .init(name: "A", summary: "intro", kind: .relu, n: 5, m: 2, densities: notebookDensities(10), defaultSteps: 2000),
     .init(name: "B", summary: "7 sparsities", kind: .relu, n: 20, m: 5, densities: sevenSparsities, defaultSteps: 2000),

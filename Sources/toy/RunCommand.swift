@@ -113,7 +113,7 @@ struct CheckCommand: ParsableCommand {
 
 /// Options every command that shows displays shares.
 struct OutputOptions: ParsableArguments {
-  @Option(help: "Output format: text, or json (one JSON object per display per line).")
+  @Option(help: OutputOptions.formatHelp)
   var format: OutputFormat = .text
 
   @Option(help: "Seed of the session (each model's seed derives from it and the model's ordinal).")
@@ -126,9 +126,22 @@ struct OutputOptions: ParsableArguments {
 
   /// Set by `check`: no displays.
   var quiet = false
+  /// Worker threads for training (nil: one per core), set by `toy train --threads`.
+  var threads: Int?
 
   enum OutputFormat: String, ExpressibleByArgument {
     case text, json
+  }
+
+  static let formatHelp = ArgumentHelp("Output format: text, or json (one JSON object per display per line).")
+
+  /// The options of a command that runs a script of its own (`toy train`, `toy phase`): its
+  /// format and terminal, the rest as `toy run` has them by default.
+  static func of(format: OutputFormat, terminal: TerminalOptions) throws -> OutputOptions {
+    var options = try OutputOptions.parse([])
+    options.format = format
+    options.terminal = terminal
+    return options
   }
 
   enum CodingKeys: CodingKey {
@@ -142,6 +155,7 @@ struct OutputOptions: ParsableArguments {
     session.textWidth = policy.width
     session.ascii = terminal.ascii
     session.svgStyle = TerminalPolicy.svgStyle(terminal.theme)
+    session.threads = threads
     return session
   }
 }
@@ -194,18 +208,28 @@ struct ScriptRunner {
   var dryRun = false
   /// Where every figure is also written (`--figures`), if anywhere.
   var figures: FigureFolder?
+  /// How an error is told: the diagnostic as rendered, or as a command's script tells it
+  /// (`CommandScript.describe`).
+  var describe: (Diagnostic) -> String = { $0.rendered }
 
   static let syntaxErrorStatus: Int32 = 2
   static let runtimeErrorStatus: Int32 = 1
   static let interruptedStatus: Int32 = 130
 
-  func run(_ source: Source) -> Int32 {
+  func run(_ source: Source) -> Int32 { run([source]) }
+
+  /// Runs `parts` one after another in one session, as one script. When Ctrl-C stops
+  /// training in a part before the last, the model keeps the steps it took and the later
+  /// parts still run (`toy train` reports the model it stopped), and the status is 130.
+  func run(_ parts: [Source]) -> Int32 {
     if !dryRun {
       // Check the whole script first (as `toy check` does, without training), so that a typo
       // near the end stops the run before minutes of training rather than after them.
       var quiet = options
       quiet.quiet = true
-      let status = ScriptRunner(options: quiet, dryRun: true).run(source)
+      var check = ScriptRunner(options: quiet, dryRun: true)
+      check.describe = describe
+      let status = check.run(parts)
       if status != 0 { return status }
     }
     let policy = options.terminal.policy
@@ -214,6 +238,7 @@ struct ScriptRunner {
     let format = options.format
     let quiet = options.quiet
     let figures = dryRun ? nil : figures
+    var source = parts[0]
     session.onDisplay = { display in
       if let figures, let span = display.span, let failure = figures.write(display, statement: source.text(of: span)) {
         writeError(failure + "\n")
@@ -236,25 +261,41 @@ struct ScriptRunner {
     }
     if options.quick && !dryRun && !quiet {
       // In text the note leads the output a reader sees; JSON lines keep stdout for displays.
-      for note in source.quickModeNotes {
+      for note in parts.flatMap(\.quickModeNotes) {
         let line = "--quick: \(note)\n"
         if format == .text { writeOut(line) } else { writeError(line) }
       }
     }
-    let outcome = Interrupt.whileRunning(session) { session.run(source) }
-    ProgressBar.clear()
-    LiveView.clear()
+    var status: Int32 = 0
+    for (index, part) in parts.enumerated() {
+      source = part
+      let outcome = Interrupt.whileRunning(session) { session.run(part) }
+      ProgressBar.clear()
+      LiveView.clear()
+      if case .interrupted(trainingStopped: true) = outcome, index < parts.count - 1 {
+        writeError("interrupted: training stopped at a step boundary\n")
+        status = Self.interruptedStatus
+        continue
+      }
+      let partStatus = report(outcome, part)
+      if partStatus != 0 { return partStatus }
+    }
+    return status
+  }
+
+  /// Writes how a run ended, if not well; returns its status.
+  private func report(_ outcome: RunOutcome, _ source: Source) -> Int32 {
     switch outcome {
     case .finished:
       return 0
     case .syntaxErrors(let diagnostics):
-      for d in diagnostics { writeError(d.rendered + "\n") }
+      for d in diagnostics { writeError(describe(d) + "\n") }
       return Self.syntaxErrorStatus
     case .incomplete:
-      writeError(Diagnostic.incompleteInput(in: source).rendered + "\n")
+      writeError(describe(Diagnostic.incompleteInput(in: source)) + "\n")
       return Self.syntaxErrorStatus
     case .runtimeError(let d):
-      writeError(d.rendered + "\n")
+      writeError(describe(d) + "\n")
       return Self.runtimeErrorStatus
     case .interrupted(let trainingStopped):
       writeError(trainingStopped ? "interrupted: training stopped at a step boundary\n" : "interrupted\n")
@@ -263,9 +304,9 @@ struct ScriptRunner {
   }
 
   /// `{"statement": …, "span": {…}, "data": {mime bundle}}`.
-  static func jsonLine(_ display: Display, _ source: Source) -> String {
+  static func jsonLine(_ display: Display, _ source: Source?) -> String {
     var fields: [(String, JSON.Node)] = []
-    if let span = display.span {
+    if let span = display.span, let source {
       let (line, column) = source.location(of: span.start)
       let (endLine, endColumn) = source.location(of: span.end)
       fields.append(("statement", .string(source.text(of: span))))
