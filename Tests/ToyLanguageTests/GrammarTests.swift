@@ -44,7 +44,7 @@ final class GrammarTests: XCTestCase {
 
   func testEveryStatementRuleHasAParseFunction() throws {
     // Each Statement alternative is documented above its parse branch in Parser.swift.
-    let parser = try Repository.text("Sources/ToyLanguage/Parser.swift")
+    let parser = try Repository.text("Sources/ToyLanguage/Syntax/Parser.swift")
     let rules = try grammar.split(separator: "\n").compactMap { line -> String? in
       let parts = line.split(separator: " ", maxSplits: 1)
       guard let first = parts.first, line.contains("::="), first.first?.isUppercase == true else { return nil }
