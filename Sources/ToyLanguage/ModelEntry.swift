@@ -1,0 +1,34 @@
+import ToyCore
+
+/// A named model and how it was made.
+public struct ModelEntry: Sendable {
+  public var name: String
+  public var model: ToyModel
+  /// One label row per setting (sweep values), e.g. [("p", 0.1)].
+  public var settings: [[(String, Double)]]
+  /// Seeds per setting: instances are setting-major, `seeds` each.
+  public var seeds: Int
+  /// The instance shown for each setting: the lowest-loss seed after training.
+  public var shown: [Int]
+  /// Every feature's D_i at points during training, for `show dynamics` (small models only).
+  public var dynamics = DimensionalityHistory()
+  /// In a check, the whole model while only instance 0 is built (see ModelSketch); nil once
+  /// built, and always in a run.
+  var sketch: ModelSketch?
+
+  init(
+    name: String, model: ToyModel, settings: [[(String, Double)]], seeds: Int, shown: [Int],
+    sketch: ModelSketch? = nil
+  ) {
+    self.name = name
+    self.model = model
+    self.settings = settings
+    self.seeds = seeds
+    self.shown = shown
+    self.sketch = sketch
+  }
+
+  /// Instances whose weights this entry holds: a check of a huge sweep keeps it at one until a
+  /// statement needs the whole model.
+  public var heldInstances: Int { model.instanceCount }
+}
