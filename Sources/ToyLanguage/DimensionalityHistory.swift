@@ -11,17 +11,29 @@ public struct DimensionalityHistory: Sendable {
   /// Whether recording a model's D_i every observation stays cheap: the cost per point is
   /// instances·n²·m multiply-adds.
   public static func records(_ model: ToyModel) -> Bool {
-    model.instanceCount * model.n * model.n * model.m <= 4_000_000
+    records(instances: model.instanceCount, n: model.n, m: model.m)
+  }
+
+  static func records(instances: Int, n: Int, m: Int) -> Bool { instances * n * n * m <= 4_000_000 }
+
+  /// Every instance's D_i per feature.
+  static func dimensionalities(_ model: ToyModel) -> [[Double]] {
+    (0..<model.instanceCount).map { i in
+      FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) }, hiddenCount: model.m)
+        .dimensionality
+    }
   }
 
   mutating func record(step: Int, model: ToyModel) {
     if let last = steps.last, step <= last { return }
+    record(step: step, values: Self.dimensionalities(model))
+  }
+
+  /// Records `values`, every instance's D_i per feature (a check gathers them window by window).
+  mutating func record(step: Int, values point: [[Double]]) {
+    if let last = steps.last, step <= last { return }
     steps.append(step)
-    values.append(
-      (0..<model.instanceCount).map { i in
-        FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) }, hiddenCount: model.m)
-          .dimensionality
-      })
+    values.append(point)
     if steps.count > Self.capacity {
       steps = stride(from: 0, to: steps.count, by: 2).map { steps[$0] }
       values = stride(from: 0, to: values.count, by: 2).map { values[$0] }

@@ -12,8 +12,8 @@ public struct ModelEntry: Sendable {
   public var shown: [Int]
   /// Every feature's D_i at points during training, for `show dynamics` (small models only).
   public var dynamics = DimensionalityHistory()
-  /// In a check, the whole model while only instance 0 is built (see ModelSketch); nil once
-  /// built, and always in a run.
+  /// In a check, the whole model when it is too big to hold: `model` is then instance 0 alone
+  /// (see ModelSketch). Always nil in a run.
   var sketch: ModelSketch?
 
   init(
@@ -28,7 +28,16 @@ public struct ModelEntry: Sendable {
     self.sketch = sketch
   }
 
-  /// Instances whose weights this entry holds: a check of a huge sweep keeps it at one until a
-  /// statement needs the whole model.
+  /// Instances whose weights this entry holds: one for a model a check keeps sketched.
   public var heldInstances: Int { model.instanceCount }
+
+  /// The model's instances, held or not: what counts and limits are checked against.
+  public var instanceCount: Int { sketch?.instanceCount ?? model.instanceCount }
+
+  /// An instance's importance and density rows, held or not.
+  func importance(instance: Int) -> [Float] {
+    sketch?.importance(instance: instance) ?? model.importance(instance: instance)
+  }
+
+  func density(instance: Int) -> [Float] { sketch?.density(instance: instance) ?? model.density(instance: instance) }
 }

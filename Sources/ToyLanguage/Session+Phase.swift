@@ -31,8 +31,8 @@ extension Session {
     let extra = model.n - 1
     let points = entry.settings.indices.map { setting -> (r: Double, p: Double) in
       let instance = setting * entry.seeds
-      let importance = model.importance(instance: instance)
-      return (decimal(importance[extra] / importance[0]), decimal(model.density(instance: instance)[extra]))
+      let importance = entry.importance(instance: instance)
+      return (decimal(importance[extra] / importance[0]), decimal(entry.density(instance: instance)[extra]))
     }
     var owner: [[Double]: Int] = [:]
     for (setting, point) in points.enumerated() {
@@ -52,7 +52,7 @@ extension Session {
         hint:
           "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)")
     }
-    let trained = problem.trainedPoints(model, seeds: entry.seeds, samples: evaluationSamples)
+    let trained = trainedPoints(problem, entry)
     var grid = [[PhaseChange.TrainedPoint?]](
       repeating: [PhaseChange.TrainedPoint?](repeating: nil, count: rValues.count), count: sValues.count)
     for (setting, point) in points.enumerated() {
