@@ -32,7 +32,7 @@ public struct ModelEntry: Sendable {
   public var heldInstances: Int { model.instanceCount }
 
   /// The model's instances, held or not: what counts and limits are checked against.
-  public var instanceCount: Int { sketch?.instanceCount ?? model.instanceCount }
+  var instanceCount: Int { sketch?.instanceCount ?? model.instanceCount }
 
   /// An instance's importance and density rows, held or not.
   func importance(instance: Int) -> [Float] {

@@ -185,6 +185,7 @@ public final class Session {
         models[entry.name]?.sketch = sketch
       } else {
         models[entry.name]?.model = try rebuild(entry.model, statement.span, source)
+        if dryRun { checkLargestBuild = max(checkLargestBuild, entry.model.instanceCount) }
       }
       models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
       models[entry.name]?.dynamics.reset()
