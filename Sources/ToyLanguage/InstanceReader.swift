@@ -11,7 +11,6 @@ struct ModelInstance {
   var bias: [Double] { model.bias(instance: index).map(Double.init) }
   var importance: [Float] { model.importance(instance: index) }
   var geometry: FeatureGeometry { model.geometry(instance: index) }
-  var recentLoss: Double? { model.recentLoss(instance: index) }
   /// Its loss at each step of the model's history (`model.history.steps`).
   var lossHistory: [Float] { model.history.losses[index] }
   var smoothedLosses: [Double] { model.history.smoothedLosses(instance: index) }

@@ -40,4 +40,10 @@ public struct ModelEntry: Sendable {
   }
 
   func density(instance: Int) -> [Float] { sketch?.density(instance: instance) ?? model.density(instance: instance) }
+
+  /// An instance's loss averaged over its recent steps, nil before training.
+  func recentLoss(instance: Int) -> Double? {
+    guard let sketch else { return model.recentLoss(instance: instance) }
+    return sketch.recentLoss(instance: instance)
+  }
 }

@@ -9,7 +9,9 @@ import ToyCore
 /// script: its entry holds instance 0 alone, and a statement that reads instances builds
 /// windows of them (`ToyModel.firstInstance`), a few at a time, each trained through
 /// `trainings` so that it holds exactly the numbers those instances of the whole would hold.
-/// A check's training is one step on one sample per `train`, so rebuilding a window is cheap.
+/// A check's training is one step on one sample per `train`, so rebuilding a window is cheap;
+/// but every `train` and every statement reading weights rebuilds the windows it needs, so
+/// the check's time grows as trains × (trains + reads) where holding the whole grew as trains.
 struct ModelSketch: Sendable {
   var kind: ModelKind
   var n: Int
@@ -23,11 +25,21 @@ struct ModelSketch: Sendable {
   var initialization: Initialization?
   /// The options of every `train` the check has run on the model so far (one step each).
   var trainings: [TrainingOptions] = []
+  /// Each instance's recent loss after the latest of `trainings` (empty before the first),
+  /// gathered as the check trained it: `print loss` then reads no window.
+  var recentLosses: [Double?] = []
 
   var instanceCount: Int { importance.count * seeds }
 
   func importance(instance: Int) -> [Float] { importance[instance / seeds] }
   func density(instance: Int) -> [Float] { density[instance / seeds] }
+  func recentLoss(instance: Int) -> Double? { recentLosses.isEmpty ? nil : recentLosses[instance] }
+
+  /// The model freshly initialised, as `reset` leaves it.
+  mutating func reset() {
+    trainings = []
+    recentLosses = []
+  }
 
   /// Floats one instance takes built: its parameters, their two moments, its importance and
   /// density.

@@ -65,7 +65,7 @@ extension Session {
     func perSetting(_ f: (Int) -> Value) -> Value { .list(read.map(f)) }
     func numbers(_ xs: [Double]) -> Value { .list(xs.map(Value.number)) }
     switch name {
-    case "loss": return perSetting { .number(reader[$0].recentLoss ?? .nan) }
+    case "loss": return perSetting { .number(entry.recentLoss(instance: $0) ?? .nan) }
     case "norms": return perSetting { numbers(reader[$0].geometry.norms) }
     case "superposition": return perSetting { numbers(reader[$0].geometry.superposition) }
     case "dimensionality": return perSetting { numbers(reader[$0].geometry.dimensionality) }

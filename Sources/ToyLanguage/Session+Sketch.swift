@@ -42,7 +42,8 @@ extension Session {
 
   /// A check's `train` of a sketched model: every instance takes the step, a window at a
   /// time, so that a setting that diverges is named as it would be on the whole; the D_i
-  /// that `show dynamics` records and the best seed of each setting are gathered likewise.
+  /// that `show dynamics` records, the best seed of each setting and every instance's loss
+  /// are gathered likewise.
   /// The sketch then records the step, and the entry holds instance 0 trained.
   func trainSketch(
     _ entry: ModelEntry, _ sketch: ModelSketch, _ options: TrainingOptions, _ span: Span, _ source: Source
@@ -57,6 +58,7 @@ extension Session {
     }
     var trainedDimensionalities: [[Double]] = []
     var evaluationLosses: [Double] = []
+    var recentLosses: [Double?] = []
     for range in windows {
       var model = window(of: sketch, range)
       do {
@@ -71,11 +73,13 @@ extension Session {
       } catch {
         throw Diagnostic(error.description, at: span, in: source)
       }
+      recentLosses += (0..<model.instanceCount).map { model.recentLoss(instance: $0) }
       if recording { trainedDimensionalities += DimensionalityHistory.dimensionalities(model) }
       if entry.seeds > 1 { evaluationLosses += model.evaluationLoss(samples: evaluationSamples) }
     }
     var trained = sketch
     trained.trainings.append(options)
+    trained.recentLosses = recentLosses
     models[entry.name]?.sketch = trained
     models[entry.name]?.model = heldWindow(of: trained)
     if recording { dynamics.record(step: trained.trainings.count, values: trainedDimensionalities) }

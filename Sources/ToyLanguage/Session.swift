@@ -180,7 +180,7 @@ public final class Session {
       let entry = try currentEntry(statement.span, source)
       // A rebuilt model starts afresh: no steps, no moments, no loss history.
       if var sketch = entry.sketch {
-        sketch.trainings = []
+        sketch.reset()
         models[entry.name]?.model = heldWindow(of: sketch)
         models[entry.name]?.sketch = sketch
       } else {
