@@ -43,8 +43,8 @@ extension Session {
   /// A check's `train` of a sketched model: every instance takes the step, a window at a
   /// time, so that a setting that diverges is named as it would be on the whole; the D_i
   /// that `show dynamics` records, the best seed of each setting and every instance's loss
-  /// are gathered likewise.
-  /// The sketch then records the step, and the entry holds instance 0 trained.
+  /// are gathered likewise. The sketch then records the step, and the entry holds instance 0
+  /// trained.
   func trainSketch(
     _ entry: ModelEntry, _ sketch: ModelSketch, _ options: TrainingOptions, _ span: Span, _ source: Source
   ) throws(Diagnostic) {
