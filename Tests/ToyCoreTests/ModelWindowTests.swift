@@ -51,6 +51,27 @@ struct ModelWindowTests {
     }
   }
 
+  /// A window of whole settings finds those settings' trained points as the whole does, each
+  /// seed named by its instance in the whole model.
+  @Test func aWindowOfWholeSettingsFindsTheWholesTrainedPoints() throws {
+    let (settings, seeds) = (4, 3)
+    let rows = (0..<settings * seeds).map { [Float(1), 0.2 + Float($0 / seeds)] }
+    let density = [[Float]](repeating: [0.3, 0.3], count: settings * seeds)
+    var whole = try ToyModel(
+      kind: .relu, n: 2, m: 1, importance: rows, density: density, seed: 5, settingCount: settings)
+    let range = 3..<9
+    var window = try ToyModel(
+      kind: .relu, n: 2, m: 1, importance: Array(rows[range]), density: Array(density[range]), seed: 5,
+      settingCount: settings, window: (range.lowerBound, whole.instanceCount))
+    var options = TrainingOptions(steps: 200)
+    options.batchSize = 16
+    try whole.train(options)
+    try window.train(options)
+    let points = PhaseChange.twoInOne.trainedPoints(whole, seeds: seeds, samples: 256)
+    #expect(PhaseChange.twoInOne.trainedPoints(window, seeds: seeds, samples: 256) == Array(points[1..<3]))
+    #expect(points[1].seeds.map(\.instance) == [3, 4, 5])
+  }
+
   @Test func aWindowMustLieInsideTheWhole() {
     #expect(throws: ModelError.self) {
       try ToyModel(

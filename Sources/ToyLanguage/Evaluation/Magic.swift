@@ -168,6 +168,7 @@ extension Session {
     copy.ordinal = ordinal
     copy.dryRun = dryRun
     copy.checkedSaves = checkedSaves
+    copy.checkWindowFloats = checkWindowFloats
     copy.textWidth = textWidth
     copy.ascii = ascii
     copy.defaultCanvas = defaultCanvas

@@ -30,8 +30,8 @@ extension Session {
 
   /// An instance's vulnerability (NaN where undefined). A check (dry run) validates the
   /// statement without the attack's costly optimisation, and gets NaN.
-  func vulnerability(_ model: ToyModel, instance: Int) -> Double {
-    dryRun ? .nan : model.vulnerability(instance: instance) ?? .nan
+  func vulnerability(_ reader: InstanceReader, instance: Int) -> Double {
+    dryRun ? .nan : reader[instance].vulnerability ?? .nan
   }
 
   /// The largest n for which the attack of `vulnerability` is computed (its cost grows as n²
@@ -56,23 +56,21 @@ extension Session {
 
   /// `instances`: the instances to read, one item each (default: each setting's shown seed).
   func metric(_ name: String, of entry: ModelEntry, instances: [Int]? = nil) -> Value? {
-    let model = entry.model
-    func perSetting(_ f: (Int) -> Value) -> Value { .list((instances ?? entry.shown).map(f)) }
+    let read = instances ?? entry.shown
+    let reader = reader(entry, reading: read)
+    func perSetting(_ f: (Int) -> Value) -> Value { .list(read.map(f)) }
     func numbers(_ xs: [Double]) -> Value { .list(xs.map(Value.number)) }
-    func geometry(_ i: Int) -> FeatureGeometry {
-      FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) })
-    }
     switch name {
-    case "loss": return perSetting { .number(model.recentLoss(instance: $0) ?? .nan) }
-    case "norms": return perSetting { numbers(geometry($0).norms) }
-    case "superposition": return perSetting { numbers(geometry($0).superposition) }
-    case "dimensionality": return perSetting { numbers(geometry($0).dimensionality) }
-    case "dims": return perSetting { .number(geometry($0).dimensionsPerFeature) }
-    case "steps": return .number(Double(model.steps))
-    case "density": return perSetting { numbers(model.density(instance: $0).map(decimal)) }
-    case "importance": return perSetting { numbers(model.importance(instance: $0).map(decimal)) }
-    case "bias": return perSetting { numbers(model.bias(instance: $0).map(Double.init)) }
-    case "vulnerability": return perSetting { .number(vulnerability(model, instance: $0)) }
+    case "loss": return perSetting { .number(entry.recentLoss(instance: $0) ?? .nan) }
+    case "norms": return perSetting { numbers(reader[$0].geometry.norms) }
+    case "superposition": return perSetting { numbers(reader[$0].geometry.superposition) }
+    case "dimensionality": return perSetting { numbers(reader[$0].geometry.dimensionality) }
+    case "dims": return perSetting { .number(reader[$0].geometry.dimensionsPerFeature) }
+    case "steps": return .number(Double(entry.model.steps))
+    case "density": return perSetting { numbers(entry.density(instance: $0).map(decimal)) }
+    case "importance": return perSetting { numbers(entry.importance(instance: $0).map(decimal)) }
+    case "bias": return perSetting { numbers(reader[$0].bias) }
+    case "vulnerability": return perSetting { .number(vulnerability(reader, instance: $0)) }
     default: return nil
     }
   }
@@ -197,7 +195,7 @@ extension Session {
       let columns = first.indices.map { c in settingCells(settings.map { entry.settings[$0][c].1 }) }
       result = (first.map(\.0), settings.indices.map { r in columns.map { $0[r] } })
     } else {
-      let densities = settings.map { decimal(entry.model.density(instance: entry.shown[$0])[0]) }
+      let densities = settings.map { decimal(entry.density(instance: entry.shown[$0])[0]) }
       result = (["1−S"], settingCells(densities).map { [$0] })
     }
     guard let views else { return result }

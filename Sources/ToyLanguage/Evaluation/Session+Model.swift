@@ -9,7 +9,8 @@ extension Session {
   static let overflowingImportance: Float = 1e30
 
   /// `model …`: evaluates the parameters for every combination of the sweep variables
-  /// (× seeds), builds the model and makes it current.
+  /// (× seeds), builds the model (in a check, sketches one too big to hold) and makes it
+  /// current.
   func defineModel(
     named name: String, parameters: [Parameter], sweep: [SweepVariable], span: Span, _ source: Source
   ) throws(Diagnostic) {
@@ -111,10 +112,14 @@ extension Session {
     var sketch: ModelSketch?
     do {
       if dryRun {
-        sketch = ModelSketch(
+        let whole = ModelSketch(
           kind: kind, n: n, m: m, importance: importance, density: density, seeds: seeds, featureSets: sets,
           seed: modelSeed, initialization: initialization)
-        model = try sketch!.model(instances: 0..<1)
+        // Built whole, as a run builds it, if it fits a window; else kept sketched.
+        let held = whole.fits(floats: checkWindowFloats) ? 0..<whole.instanceCount : 0..<1
+        checkLargestBuild = max(checkLargestBuild, held.count)
+        model = try whole.model(instances: held)
+        if held.count < whole.instanceCount { sketch = whole }
       } else {
         model = try ToyModel(
           kind: kind, n: n, m: m, importance: importance, density: density, featureSets: sets, seed: modelSeed,
@@ -300,7 +305,7 @@ extension Session {
     options.threads = threads
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
     do {
-      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.model.instanceCount)
+      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.instanceCount)
     } catch {
       throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
     }
@@ -324,6 +329,10 @@ extension Session {
     options.observeEvery = max(1, min(options.steps / 100, 50))
     let live = try liveView(given["live"], entry, source)
     if live != nil { options.observeEvery = min(options.observeEvery, 25) }
+    if let sketch = entry.sketch {
+      try trainSketch(entry, sketch, options, span, source)
+      return
+    }
     var lastFrame = -1.0
     var model = entry.model
     let clock = ContinuousClock()
@@ -377,14 +386,14 @@ extension Session {
 
   /// Training that diverged, named by model, setting, step and likely cause: an importance so
   /// large that the loss leaves the Float32 range, or else a learning rate too large.
-  private func divergence(
+  func divergence(
     _ entry: ModelEntry, instance: Int, step: Int, loss: Float?, rate: Double, _ span: Span, _ source: Source
   ) -> Diagnostic {
     let seeds = max(1, entry.seeds)
     let setting = instance / seeds
     var where_ = setting < entry.settings.count ? label(entry, setting) : "instance \(instance)"
     if seeds > 1 { where_ += ", seed \(instance % seeds)" }
-    let largest = entry.model.importance(instance: instance).max() ?? 0
+    let largest = entry.importance(instance: instance).max() ?? 0
     let cause: DivergenceCause =
       largest >= Self.overflowingImportance ? .importance(Double(largest)) : .learningRate(rate)
     return Diagnostic(

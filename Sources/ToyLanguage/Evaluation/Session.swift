@@ -1,76 +1,6 @@
 import ToyCore
 import ToyPlot
 
-/// A named model and how it was made.
-public struct ModelEntry: Sendable {
-  public var name: String
-  public var model: ToyModel
-  /// One label row per setting (sweep values), e.g. [("p", 0.1)].
-  public var settings: [[(String, Double)]]
-  /// Seeds per setting: instances are setting-major, `seeds` each.
-  public var seeds: Int
-  /// The instance shown for each setting: the lowest-loss seed after training.
-  public var shown: [Int]
-  /// Every feature's D_i at points during training, for `show dynamics` (small models only).
-  public var dynamics = DimensionalityHistory()
-  /// In a check, the whole model while only instance 0 is built (see ModelSketch); nil once
-  /// built, and always in a run.
-  var sketch: ModelSketch?
-
-  init(
-    name: String, model: ToyModel, settings: [[(String, Double)]], seeds: Int, shown: [Int],
-    sketch: ModelSketch? = nil
-  ) {
-    self.name = name
-    self.model = model
-    self.settings = settings
-    self.seeds = seeds
-    self.shown = shown
-    self.sketch = sketch
-  }
-
-  /// Instances whose weights this entry holds: a check of a huge sweep keeps it at one until a
-  /// statement needs the whole model.
-  public var heldInstances: Int { model.instanceCount }
-}
-
-/// Feature dimensionalities D_i recorded while a model trains: at most `capacity` points,
-/// halving the resolution as training goes on (like the loss history).
-public struct DimensionalityHistory: Sendable {
-  public private(set) var steps: [Int] = []
-  /// Per point, per instance, per feature.
-  public private(set) var values: [[[Double]]] = []
-  public static let capacity = 400
-
-  /// Whether recording a model's D_i every observation stays cheap: the cost per point is
-  /// instances·n²·m multiply-adds, at most `costLimit`.
-  public static func records(_ model: ToyModel) -> Bool {
-    model.instanceCount * model.n * model.n * model.m <= costLimit
-  }
-
-  /// The most multiply-adds (instances·n²·m) one recorded point may cost.
-  static let costLimit = 4_000_000
-
-  mutating func record(step: Int, model: ToyModel) {
-    if let last = steps.last, step <= last { return }
-    steps.append(step)
-    values.append(
-      (0..<model.instanceCount).map { i in
-        FeatureGeometry(rows: model.weights(instance: i).map { $0.map(Double.init) }, hiddenCount: model.m)
-          .dimensionality
-      })
-    if steps.count > Self.capacity {
-      steps = stride(from: 0, to: steps.count, by: 2).map { steps[$0] }
-      values = stride(from: 0, to: values.count, by: 2).map { values[$0] }
-    }
-  }
-
-  mutating func reset() {
-    steps = []
-    values = []
-  }
-}
-
 /// How running a source ended.
 public enum RunOutcome: Sendable, Equatable {
   case finished
@@ -120,8 +50,18 @@ public final class Session {
   /// on one sample, so a few rows validate as well as 16,384 and keep `check` of a
   /// 1000-instance sweep in milliseconds (and the fuzzer fast).
   var evaluationSamples: Int { dryRun ? 64 : 16_384 }
-  /// Models a dry run would have saved, by path.
-  var checkedSaves: [String: ToyModel] = [:]
+  /// Models a dry run would have saved, by path (with their sketch, if kept sketched).
+  var checkedSaves: [String: (model: ToyModel, sketch: ModelSketch?)] = [:]
+  /// The most floats a dry run builds of one model at a time: a model that fits is built
+  /// whole, as a run builds it; a bigger one is kept sketched and read in windows of this
+  /// size (see ModelSketch). 2²⁴ floats (64 MB): a window replays the training before it, so
+  /// a check reads in windows only what it could not hold, and a check's memory stays within
+  /// about that of a sweep of moderate size. Tests lower it to read small scripts' models in
+  /// windows, and raise it to build every model whole.
+  var checkWindowFloats = 1 << 24
+  /// The most instances of one model a dry run has built at once, for tests: a huge sweep's
+  /// stays within a window.
+  var checkLargestBuild = 0
   /// Options for drawing plots in text.
   public var textWidth = 80
   public var ascii = false
@@ -199,9 +139,8 @@ public final class Session {
         if let value = extra[name] ?? self.variables[name] ?? self.models[name].map({ .model($0.name) }) {
           return value
         }
-        if let current = self.current, self.models[current] != nil, Self.metricNames.contains(name) {
-          try self.buildSketch(current, span, source)
-          try self.checkMetricSize(name, self.models[current]!, span, source)
+        if let current = self.current, let entry = self.models[current] {
+          try self.checkMetricSize(name, entry, span, source)
         }
         return self.metric(name)
       },
@@ -209,9 +148,7 @@ public final class Session {
         Array(self.variables.keys) + Array(self.models.keys) + Self.metricNames + Array(extra.keys)
       })
     evaluator.member = { [unowned self] value, name, span throws(Diagnostic) in
-      guard case .model(let modelName) = value, self.models[modelName] != nil else { return nil }
-      try self.buildSketch(modelName, span, source)
-      let entry = self.models[modelName]!
+      guard case .model(let modelName) = value, let entry = self.models[modelName] else { return nil }
       try self.checkMetricSize(name, entry, span, source)
       guard let result = self.metric(name, of: entry) else {
         throw Diagnostic(
@@ -233,7 +170,6 @@ public final class Session {
   }
 
   private func executeOrThrow(_ statement: Statement, _ source: Source) throws(Diagnostic) {
-    if !statement.keepsSketches { try buildSketchedModels(statement.span, source) }
     switch statement.kind {
     case .assignment(let name, let nameSpan, let value):
       try assign(name, nameSpan, value, source)
@@ -245,7 +181,14 @@ public final class Session {
     case .reset:
       let entry = try currentEntry(statement.span, source)
       // A rebuilt model starts afresh: no steps, no moments, no loss history.
-      models[entry.name]?.model = try rebuild(entry.model, statement.span, source)
+      if var sketch = entry.sketch {
+        sketch.reset()
+        models[entry.name]?.model = heldWindow(of: sketch)
+        models[entry.name]?.sketch = sketch
+      } else {
+        models[entry.name]?.model = try rebuild(entry.model, statement.span, source)
+        if dryRun { checkLargestBuild = max(checkLargestBuild, entry.model.instanceCount) }
+      }
       models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
       models[entry.name]?.dynamics.reset()
       emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)
@@ -304,7 +247,7 @@ public final class Session {
     case .save(let path, let pathSpan):
       let entry = try currentEntry(statement.span, source)
       guard !dryRun else {
-        checkedSaves[path] = entry.model
+        checkedSaves[path] = (entry.model, entry.sketch)
         return
       }
       do {
@@ -318,23 +261,6 @@ public final class Session {
     case .export(let target, let targetSpan, let path, let pathSpan, let parameters):
       try export(target, targetSpan, path, pathSpan, parameters, statement, source)
     }
-  }
-
-  /// Builds every sketched model whole, exactly as a run would have built it, before a
-  /// statement that may read one (see ModelSketch).
-  private func buildSketchedModels(_ span: Span, _ source: Source) throws(Diagnostic) {
-    for name in models.keys where models[name]?.sketch != nil { try buildSketch(name, span, source) }
-  }
-
-  /// Builds one sketched model whole (an expression reads its numbers).
-  func buildSketch(_ name: String, _ span: Span, _ source: Source) throws(Diagnostic) {
-    guard let sketch = models[name]?.sketch else { return }
-    do {
-      models[name]?.model = try sketch.model(instances: 0..<sketch.instanceCount)
-    } catch {
-      throw Diagnostic(.model(error), at: span, in: source)
-    }
-    models[name]?.sketch = nil
   }
 
   private func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
@@ -363,9 +289,10 @@ public final class Session {
   /// `load "file"`: a saved model becomes a named, current model (one setting per instance).
   func load(_ path: String, _ pathSpan: Span, named name: String, _ source: Source) throws(Diagnostic) {
     var model: ToyModel
+    var sketch: ModelSketch?
     if let saved = checkedSaves[path] {
       // A dry run saves nothing, so it loads what it would have saved.
-      model = saved
+      (model, sketch) = saved
     } else {
       do {
         model = try ModelStore.load(from: path)
@@ -374,9 +301,10 @@ public final class Session {
       }
     }
     ordinal += 1
+    let instances = sketch?.instanceCount ?? model.instanceCount
     models[name] = ModelEntry(
-      name: name, model: model, settings: Array(repeating: [], count: model.instanceCount), seeds: 1,
-      shown: Array(0..<model.instanceCount))
+      name: name, model: model, settings: Array(repeating: [], count: instances), seeds: 1,
+      shown: Array(0..<instances), sketch: sketch)
     current = name
   }
 
@@ -424,18 +352,4 @@ public struct DerivedSeed: Sendable, Equatable {
   public let sourceName: String
   public let offset: Int
   public let seed: UInt64
-}
-
-extension Statement {
-  /// Whether a check can run this statement with models still sketched: it defines a model
-  /// or only names one, and reads no model's numbers.
-  fileprivate var keepsSketches: Bool {
-    switch kind {
-    case .model, .use, .help: return true
-    case .assignment(_, _, let value):
-      if case .model = value.kind { return true }
-      return false
-    default: return false
-    }
-  }
 }

@@ -6,9 +6,9 @@ import ToyPlot
 extension Session {
   /// `show wtw`: WᵀW per setting, the bias beside it.
   func wtwFigure(_ request: FigureRequest) -> Figure {
-    let (entry, model, views) = (request.entry, request.model, request.views)
-    let wtw = request.instances.map { geometry(model, $0).interference }
-    let biases = request.instances.map { model.bias(instance: $0).map(Double.init) }
+    let (entry, views) = (request.entry, request.views)
+    let read = request.instances.map { request[$0] }.map { ($0.geometry.interference, $0.bias) }
+    let (wtw, biases) = (read.map(\.0), read.map(\.1))
     // One colour scale for every panel, so that panels compare by colour; the bias on a
     // scale of its own (shared too), at least ±0.1 so that rounding noise stays white.
     let limit = sharedLimit(wtw)
@@ -24,45 +24,39 @@ extension Session {
 
   /// `show w`: the weights, features × hidden, per setting.
   func weightsFigure(_ request: FigureRequest) -> Figure {
-    let (entry, model) = (request.entry, request.model)
-    let limit = sharedLimit(request.instances.map { rows(model, $0) })
-    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
-      Heatmap(rows(model, i), rowTitle: "feature", columnTitle: "hidden", limit: limit, title: label(entry, s))
+    let entry = request.entry
+    let rows = request.instances.map { request[$0].rows }
+    let limit = sharedLimit(rows)
+    let plots: [any Plot] = zip(request.views, rows).map { s, rows in
+      Heatmap(rows, rowTitle: "feature", columnTitle: "hidden", limit: limit, title: label(entry, s))
     }
-    return (
-      panels(plots, request.named ? entry.name : nil), .array(request.instances.map { matrix(rows(model, $0)) })
-    )
+    return (panels(plots, request.named ? entry.name : nil), .array(rows.map(matrix)))
   }
 
   /// `show bias`: the bias per feature, per setting.
   func biasFigure(_ request: FigureRequest) -> Figure {
-    let (entry, model) = (request.entry, request.model)
-    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
-      BarChart(model.bias(instance: i).map(Double.init), valueTitle: "b", title: label(entry, s))
+    let entry = request.entry
+    let biases = request.instances.map { request[$0].bias }
+    let plots: [any Plot] = zip(request.views, biases).map { s, bias in
+      BarChart(bias, valueTitle: "b", title: label(entry, s))
     }
-    return (
-      panels(plots, request.named ? entry.name : nil),
-      .array(request.instances.map { JSON.numbers(model.bias(instance: $0).map(Double.init)) })
-    )
+    return (panels(plots, request.named ? entry.name : nil), .array(biases.map(JSON.numbers)))
   }
 
   /// `show norms`: ‖W_i‖ per feature coloured by superposition, per setting.
   func normsFigure(_ request: FigureRequest) -> Figure {
     let (entry, model) = (request.entry, request.model)
-    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
-      let g = geometry(model, i)
-      return BarChart(
+    let geometries = request.instances.map { request[$0].geometry }
+    let plots: [any Plot] = zip(request.views, geometries).map { s, g in
+      BarChart(
         g.norms, colors: g.superposition, marker: model.m < model.n ? model.m : nil, valueTitle: "‖W_i‖",
         title: label(entry, s))
     }
     return (
       panels(plots, request.named ? entry.name : nil),
       .array(
-        request.instances.map { i in
-          .object([
-            ("norms", JSON.numbers(geometry(model, i).norms)),
-            ("superposition", JSON.numbers(geometry(model, i).superposition)),
-          ])
+        geometries.map { g in
+          .object([("norms", JSON.numbers(g.norms)), ("superposition", JSON.numbers(g.superposition))])
         })
     )
   }
@@ -71,9 +65,9 @@ extension Session {
   /// it (on the scales `show wtw` uses) above the norm bars coloured by superposition.
   func overviewFigure(_ request: FigureRequest) -> Figure {
     let (entry, model, views) = (request.entry, request.model, request.views)
-    let geometries = views.map { geometry(model, $0.instance) }
+    let read = views.map { request[$0.instance] }.map { ($0.geometry, $0.bias) }
+    let (geometries, biases) = (read.map(\.0), read.map(\.1))
     let wtw = geometries.map(\.interference)
-    let biases = views.map { model.bias(instance: $0.instance).map(Double.init) }
     let limit = sharedLimit(wtw)
     let biasLimit = max(0.1, biases.joined().filter(\.isFinite).map(Swift.abs).max() ?? 0)
     let heatmaps = views.indices.map { k in
@@ -112,10 +106,10 @@ extension Session {
         .plotNeedsTwoDimensions(target: request.target.rawValue, m: model.m), at: request.span, in: request.source)
     }
     let plots = zip(request.views, request.instances).map { s, i in
-      VectorPlot(
-        rows(model, i), importance: model.importance(instance: i).map(Double.init),
-        hidden: hidden ? model.hiddenStates(instance: i, count: 300) : [], canonical: request.canonical,
-        title: label(entry, s))
+      let instance = request[i]
+      return VectorPlot(
+        instance.rows, importance: instance.importance.map(Double.init),
+        hidden: hidden ? instance.hiddenStates(count: 300) : [], canonical: request.canonical, title: label(entry, s))
     }
     // The rows as drawn: rotated too when the picture is (`orient` in the payload says which).
     return (panels(plots, request.named ? entry.name : nil), .array(plots.map { matrix($0.drawnVectors) }))
@@ -127,16 +121,14 @@ extension Session {
     guard model.kind == .hiddenReLU || model.kind == .abs else {
       throw Diagnostic(.neuronsNeedHiddenLayer(kind: model.kind.rawValue), at: request.span, in: request.source)
     }
-    let plots: [any Plot] = zip(request.views, request.instances).map { s, i in
-      let weights = rows(model, i)
-      let importance = model.importance(instance: i).map(Double.init)
+    let rows = request.instances.map { request[$0].rows }
+    let plots: [any Plot] = zip(request.views, rows).map { s, weights in
+      let importance = entry.importance(instance: s.instance).map(Double.init)
       return NeuronStackPlot(
         weights: weights, importance: importance,
         arrangement: model.kind == .abs ? .byImportance(weights: weights, importance: importance) : nil,
         title: label(entry, s))
     }
-    return (
-      panels(plots, request.named ? entry.name : nil), .array(request.instances.map { matrix(rows(model, $0)) })
-    )
+    return (panels(plots, request.named ? entry.name : nil), .array(rows.map(matrix)))
   }
 }

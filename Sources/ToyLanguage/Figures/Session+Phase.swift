@@ -29,8 +29,8 @@ extension Session {
     let extra = model.n - 1
     let points = entry.settings.indices.map { setting -> (r: Double, p: Double) in
       let instance = setting * entry.seeds
-      let importance = model.importance(instance: instance)
-      return (decimal(importance[extra] / importance[0]), decimal(model.density(instance: instance)[extra]))
+      let importance = entry.importance(instance: instance)
+      return (decimal(importance[extra] / importance[0]), decimal(entry.density(instance: instance)[extra]))
     }
     var owner: [[Double]: Int] = [:]
     for (setting, point) in points.enumerated() {
@@ -44,7 +44,7 @@ extension Session {
     guard let problem, rValues.count > 1 || sValues.count > 1, rValues.allSatisfy({ $0.isFinite && $0 > 0 }) else {
       throw Diagnostic(.phaseNeedsSweep, at: span, in: source)
     }
-    let trained = problem.trainedPoints(model, seeds: entry.seeds, samples: evaluationSamples)
+    let trained = trainedPoints(problem, entry)
     var grid = [[PhaseChange.TrainedPoint?]](
       repeating: [PhaseChange.TrainedPoint?](repeating: nil, count: rValues.count), count: sValues.count)
     for (setting, point) in points.enumerated() {

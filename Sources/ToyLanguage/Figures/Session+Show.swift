@@ -120,7 +120,7 @@ extension Session {
     if !values.isEmpty {
       return values.map { "\($0.0) = \(formatNumber($0.1, significant: 3))" }.joined(separator: ", ")
     }
-    return "1−S = \(formatNumber(Double(entry.model.density(instance: entry.shown[setting])[0]), significant: 3))"
+    return "1−S = \(formatNumber(Double(entry.density(instance: entry.shown[setting])[0]), significant: 3))"
   }
 
   /// One plot per setting, side by side when there are several, under the model's name when
@@ -131,27 +131,20 @@ extension Session {
     return plots.count == 1 ? plots[0] : PanelGrid(plots)
   }
 
-  func rows(_ model: ToyModel, _ instance: Int) -> [[Double]] {
-    model.weights(instance: instance).map { $0.map(Double.init) }
-  }
-
-  func geometry(_ model: ToyModel, _ instance: Int) -> FeatureGeometry {
-    FeatureGeometry(rows: rows(model, instance), hiddenCount: model.m)
-  }
-
   func matrix(_ m: [[Double]]) -> JSON.Node { .array(m.map(JSON.numbers)) }
 
-  /// The first feature's density 1−S, as the decimal the script gave.
-  func densityOf(_ model: ToyModel, _ instance: Int) -> Double { decimal(model.density(instance: instance)[0]) }
+  /// The first feature's density 1−S of an instance, as the decimal the script gave.
+  func densityOf(_ entry: ModelEntry, _ instance: Int) -> Double { decimal(entry.density(instance: instance)[0]) }
 
   /// `target` drawn for `settings` (their seeds under `seeds`) by its figure function.
   func drawing(
     _ target: ShowTarget, _ entry: ModelEntry, _ settings: [Int], seeds: SeedChoice = .best, canonical: Bool,
     _ span: Span, _ source: Source, named: Bool = true, seedSpan: Span? = nil
   ) throws(Diagnostic) -> Figure {
+    let views = seedViews(entry, settings, seeds)
     let request = FigureRequest(
-      target: target, entry: entry, views: seedViews(entry, settings, seeds), seeds: seeds, canonical: canonical,
-      named: named, span: span, seedSpan: seedSpan, source: source)
+      target: target, entry: entry, views: views, seeds: seeds, canonical: canonical, named: named, span: span,
+      seedSpan: seedSpan, source: source, reader: reader(entry, reading: views.map(\.instance)))
     return try target.figure(self)(request)
   }
 

@@ -10,24 +10,22 @@ extension Session {
     guard !history.steps.isEmpty else {
       throw Diagnostic(.notTrained, at: request.span, in: request.source)
     }
-    let series = zip(request.views, instances).map { s, i in
-      LinePlot.Series(label(entry, s), x: history.steps.map(Double.init), y: history.losses[i].map(Double.init))
+    let losses = instances.map { request[$0].lossHistory.map(Double.init) }
+    let series = zip(request.views, losses).map { s, losses in
+      LinePlot.Series(label(entry, s), x: history.steps.map(Double.init), y: losses)
     }
     let plot = LinePlot(series, logY: true, xLabel: "step", yLabel: "loss", title: "\(entry.name): loss")
     return (
       plot,
-      .object([
-        ("steps", JSON.numbers(history.steps.map(Double.init))),
-        ("loss", .array(instances.map { JSON.numbers(history.losses[$0].map(Double.init)) })),
-      ])
+      .object([("steps", JSON.numbers(history.steps.map(Double.init))), ("loss", .array(losses.map(JSON.numbers)))])
     )
   }
 
   /// `show dims`: dimensions per feature m/‖W‖_F² against 1/(1−S), a dot per setting.
   func dimsFigure(_ request: FigureRequest) -> Figure {
-    let (entry, model, instances) = (request.entry, request.model, request.instances)
-    let x = instances.map { 1 / densityOf(model, $0) }
-    let y = instances.map { geometry(model, $0).dimensionsPerFeature }
+    let (entry, instances) = (request.entry, request.instances)
+    let x = instances.map { 1 / densityOf(entry, $0) }
+    let y = instances.map { request[$0].geometry.dimensionsPerFeature }
     // A dot at each model's density: the line joins samples, one model each.
     let series = bySeed(request.views, "m/‖W‖_F²", x: x, y: y).map { series -> LinePlot.Series in
       var series = series
@@ -42,12 +40,12 @@ extension Session {
 
   /// `show dimensionality`: every feature's D_i against 1/(1−S).
   func dimensionalityFigure(_ request: FigureRequest) -> Figure {
-    let (entry, model) = (request.entry, request.model)
+    let entry = request.entry
     var x: [Double] = []
     var y: [Double] = []
     for i in request.instances {
-      for d in geometry(model, i).dimensionality {
-        x.append(1 / densityOf(model, i))
+      for d in request[i].geometry.dimensionality {
+        x.append(1 / densityOf(entry, i))
         y.append(d)
       }
     }
@@ -63,10 +61,10 @@ extension Session {
     let (entry, model, views, span, source) = (
       request.entry, request.model, request.views, request.span, request.source
     )
-    guard DimensionalityHistory.records(model) else {
+    guard DimensionalityHistory.records(instances: entry.instanceCount, n: model.n, m: model.m) else {
       throw Diagnostic(
         .dynamicsTooLarge(
-          instances: model.instanceCount, n: model.n, m: model.m, limit: DimensionalityHistory.costLimit),
+          instances: entry.instanceCount, n: model.n, m: model.m, limit: DimensionalityHistory.costLimit),
         at: span, in: source)
     }
     let recorded = entry.dynamics
@@ -93,12 +91,11 @@ extension Session {
     let dims = LinePlot(
       series, logX: true, xLabel: "step", yLabel: "D_i", references: ReferenceLine.paperFractions,
       title: "\(entry.name)\(title): feature dimensionality")
-    let history = model.history
-    let lossSteps = history.steps.map(Double.init)
-    let raw = history.losses[instance].map(Double.init)
+    let lossSteps = model.history.steps.map(Double.init)
+    let raw = request[instance].lossHistory.map(Double.init)
     // The loss per step is one batch's: late in training a band. Its moving average is the
     // line to read; the raw loss stays behind it, faint (and out of plain text).
-    let smoothed = history.smoothedLosses(instance: instance)
+    let smoothed = request[instance].smoothedLosses
     let window = Int((LossHistory.smoothingFraction * 100).rounded())
     let loss = LinePlot(
       [
@@ -130,9 +127,9 @@ extension Session {
     guard !model.kind.untied else {
       throw Diagnostic(.vulnerabilityNeedsTied(kind: model.kind.rawValue), at: span, in: source)
     }
-    let x = instances.map { 1 / decimal(model.density(instance: $0)[0]) }
-    let vulnerability = instances.map { self.vulnerability(model, instance: $0) }
-    let features = instances.map { 1 / geometry(model, $0).dimensionsPerFeature }
+    let x = instances.map { 1 / densityOf(entry, $0) }
+    let vulnerability = instances.map { self.vulnerability(request.reader, instance: $0) }
+    let features = instances.map { 1 / request[$0].geometry.dimensionsPerFeature }
     let left = LinePlot(
       bySeed(views, "vulnerability", x: x, y: vulnerability), logX: true, xLabel: "1/(1−S)",
       yLabel: "(L′−L)/(L′₀−L₀)", references: [ReferenceLine(1, label: "no superposition")],

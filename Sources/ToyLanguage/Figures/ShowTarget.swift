@@ -76,7 +76,9 @@ extension Session {
 typealias Figure = (plot: any Plot, data: JSON.Node)
 
 /// What a figure function draws from: the model, the views chosen by `instance=` and
-/// `seed=`, and the statement's other choices.
+/// `seed=`, and the statement's other choices. A figure reads an instance's numbers as
+/// `request[instance]`, which in a check of a sketched model builds the window holding it;
+/// the importance and density rows of any instance, and the counts, come from the entry.
 struct FigureRequest {
   var target: ShowTarget
   var entry: ModelEntry
@@ -88,7 +90,11 @@ struct FigureRequest {
   var span: Span
   var seedSpan: Span?
   var source: Source
+  var reader: InstanceReader
 
+  /// The model's shape, steps and loss history steps (its instances may not all be held).
   var model: ToyModel { entry.model }
   var instances: [Int] { views.map(\.instance) }
+
+  subscript(instance: Int) -> ModelInstance { reader[instance] }
 }
