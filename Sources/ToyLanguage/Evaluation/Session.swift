@@ -100,7 +100,7 @@ public final class Session {
 
   /// How many loops are running one inside another: a syntax tree deeper than the parser allows
   /// (built by other code) is refused like one the parser read, not run into a stack overflow.
-  private var loopDepth = 0
+  var loopDepth = 0
 
   public convenience init(seed: UInt64 = 0) { self.init(seed: seed, cancellation: Cancellation()) }
 
@@ -169,6 +169,7 @@ public final class Session {
     if cancellation.isCancelled { throw .interrupted }
   }
 
+  /// One statement: a case per kind, each handled by the function named after it.
   private func executeOrThrow(_ statement: Statement, _ source: Source) throws(Diagnostic) {
     switch statement.kind {
     case .assignment(let name, let nameSpan, let value):
@@ -179,83 +180,23 @@ public final class Session {
     case .train(let steps, let parameters):
       try train(steps: steps, parameters: parameters, statement: statement, source)
     case .reset:
-      let entry = try currentEntry(statement.span, source)
-      // A rebuilt model starts afresh: no steps, no moments, no loss history.
-      if var sketch = entry.sketch {
-        sketch.reset()
-        models[entry.name]?.model = heldWindow(of: sketch)
-        models[entry.name]?.sketch = sketch
-      } else {
-        models[entry.name]?.model = try rebuild(entry.model, statement.span, source)
-        if dryRun { checkLargestBuild = max(checkLargestBuild, entry.model.instanceCount) }
-      }
-      models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
-      models[entry.name]?.dynamics.reset()
-      emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)
+      try reset(statement, source)
     case .explore:
-      let entry = try currentEntry(statement.span, source)
-      guard !dryRun else { return }
-      guard let onExplore else {
-        throw Diagnostic(.exploreNeedsTerminal, at: statement.span, in: source)
-      }
-      guard let (model, text) = onExplore(entry) else { return }
-      models["explored"] = ModelEntry(name: "explored", model: model, settings: [[]], seeds: 1, shown: [0])
-      current = "explored"
-      emit(text: "explored: \(text)", json: .object([("explored", .string(text))]), statement)
+      try explore(statement, source)
     case .print(let expressions, let parameters):
       try printValues(expressions, parameters, statement, source)
     case .expression(let expression):
       try printValues([expression], [], statement, source)
     case .use(let name, let nameSpan):
-      guard models[name] != nil else {
-        throw Diagnostic(
-          .unknownModel(name, suggestion: suggestion(for: name, among: Array(models.keys))), at: nameSpan, in: source)
-      }
-      current = name
+      try use(name, nameSpan, source)
     case .loop(let variable, let variableSpan, let values, let body):
-      guard variable != "i" else {
-        throw Diagnostic(.loopVariableIsIndex, at: variableSpan, in: source)
-      }
-      guard loopDepth < Parser.loopDepthLimit else {
-        throw Diagnostic(.loopsNestTooDeep(limit: Parser.loopDepthLimit), at: statement.span, in: source)
-      }
-      loopDepth += 1
-      defer { loopDepth -= 1 }
-      let list = try evaluator(source).evaluate(values)
-      guard case .list(let items) = list else {
-        throw Diagnostic(.loopNeedsList(type: list.typeName), at: values.span, in: source)
-      }
-      let saved = variables[variable]
-      defer { variables[variable] = saved }
-      for item in items {
-        variables[variable] = item
-        for inner in body {
-          do {
-            try execute(inner, source)
-          } catch .failed(let diagnostic) {
-            throw diagnostic
-          } catch {
-            cancellation.cancel()
-            return
-          }
-        }
-      }
+      try loop(variable, variableSpan, values, body, statement, source)
     case .help(let topic, let span):
       emit(text: try helpText(topic, span, source), json: .object([("help", .string(topic ?? ""))]), statement)
     case .show(let target, let targetSpan, let parameters):
       try show(target, targetSpan, parameters, statement, source)
     case .save(let path, let pathSpan):
-      let entry = try currentEntry(statement.span, source)
-      guard !dryRun else {
-        checkedSaves[path] = (entry.model, entry.sketch)
-        return
-      }
-      do {
-        try ModelStore.save(entry.model, to: path)
-      } catch {
-        throw Diagnostic(.modelStore(error), at: pathSpan, in: source)
-      }
-      emit(text: "saved \(entry.name) to \(path)", json: .object([("saved", .string(path))]), statement)
+      try save(path, pathSpan, statement, source)
     case .load(let path, let pathSpan):
       try load(path, pathSpan, named: Self.automaticName(ordinal + 1), source)
     case .export(let target, let targetSpan, let path, let pathSpan, let parameters):
