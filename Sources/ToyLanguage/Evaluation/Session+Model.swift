@@ -18,46 +18,9 @@ extension Session {
     if given["density"] != nil, let sparsity = given["sparsity"] {
       throw Diagnostic(.densityAndSparsity, at: sparsity.nameSpan, in: source)
     }
-    // The sweep: every combination, first variable slowest.
-    var combinations: [[(String, Double)]] = [[]]
-    var seen: Set<String> = []
-    for variable in sweep {
-      guard variable.name != "i" else {
-        throw Diagnostic(.sweepVariableIsIndex, at: variable.nameSpan, in: source)
-      }
-      guard seen.insert(variable.name).inserted else {
-        throw Diagnostic(.sweptTwice(variable.name), at: variable.nameSpan, in: source)
-      }
-      let value = try evaluator(source).evaluate(variable.values)
-      guard let values = value.numbers, !values.isEmpty else {
-        throw Diagnostic(.sweepNeedsNumbers(type: value.typeName), at: variable.values.span, in: source)
-      }
-      // Checked before the grid is built, so a huge sweep fails at once.
-      guard combinations.count * values.count <= Self.instanceLimit else {
-        throw Diagnostic(.sweepTooLarge(limit: Self.instanceLimit), at: variable.values.span, in: source)
-      }
-      combinations = combinations.flatMap { prefix in values.map { prefix + [(variable.name, $0)] } }
-    }
-    func scope(_ combination: [(String, Double)]) -> [String: Value] {
-      Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
-    }
-    let first = scope(combinations[0])
-    // In the order they are written: a bad n is reported before a missing m.
-    guard let nParameter = given["n"] else {
-      throw Diagnostic(.featureCountMissing, at: span, in: source)
-    }
-    let n = try whole(nParameter, first, spec: "n", source)
-    guard let mParameter = given["m"] else {
-      throw Diagnostic(.hiddenCountMissing, at: span, in: source)
-    }
-    let m = try whole(mParameter, first, spec: "m", source)
-    for combination in combinations.dropFirst() {
-      let otherN = try whole(nParameter, scope(combination), spec: "n", source)
-      let otherM = try whole(mParameter, scope(combination), spec: "m", source)
-      if otherN != n || otherM != m {
-        throw Diagnostic(.shapeVaries, at: nParameter.value.span, in: source)
-      }
-    }
+    let combinations = try settings(of: sweep, source)
+    let first = Self.scope(combinations[0])
+    let (n, m) = try shape(given, combinations, span, source)
     let kind = ModelKind(rawValue: try choice(given["kind"], "kind", default: "relu", source))!
     var initialization: Initialization?
     if let p = given["init"] { initialization = Initialization(rawValue: try choice(p, "init", default: "", source)) }
@@ -74,40 +37,15 @@ extension Session {
     } catch {
       throw Diagnostic(.model(error), at: span, in: source)
     }
-    var importance: [[Float]] = []
-    var density: [[Float]] = []
-    for combination in combinations {
-      let values = scope(combination)
-      let imp = try perFeature(given["importance"], n: n, values, spec: "importance", default: 1, source)
-      var dens = try perFeature(given["density"], n: n, values, spec: "density", default: 1, source)
-      if let sparsity = given["sparsity"] {
-        dens = try perFeature(sparsity, n: n, values, spec: "sparsity", default: 0, source).map { 1 - $0 }
-      }
-      // A check keeps one row per setting (see ModelSketch); a run one per instance.
-      for _ in 0..<(dryRun ? 1 : seeds) {
-        importance.append(imp.map(Float.init))
-        density.append(dens.map(Float.init))
-      }
-    }
+    // A check keeps one row per setting (see ModelSketch); a run one per instance.
+    let (importance, density) = try featureRows(given, combinations, n: n, copies: dryRun ? 1 : seeds, source)
     var sets: [FeatureSet] = []
     for (word, relation) in [("correlated", FeatureSet.Relation.correlated), ("anticorrelated", .anticorrelated)] {
       guard let parameter = given[word] else { continue }
       sets += try featureSets(parameter, relation, n: n, source)
     }
     ordinal += 1
-    let modelSeed: UInt64
-    if let explicit = given["seed"] {
-      // A literal is read from its digits: a derived seed that %save pinned needs all 64 bits.
-      if case .number(_, let literal) = explicit.value, let pinned = UInt64(source.text(of: literal)) {
-        modelSeed = pinned
-      } else {
-        modelSeed = UInt64(try whole(explicit, first, spec: "seed", source))
-      }
-    } else {
-      modelSeed = RandomStream(seed: seed, instance: ordinal, purpose: .initialization).key
-      let end = parameters.last?.value.span.end ?? span.start + Keyword.model.rawValue.count
-      derivedSeeds.append(DerivedSeed(sourceName: source.name, offset: end, seed: modelSeed))
-    }
+    let modelSeed = try seed(of: given, first, parameters, span, source)
     let model: ToyModel
     var sketch: ModelSketch?
     do {
@@ -132,6 +70,101 @@ extension Session {
       name: name, model: model, settings: combinations, seeds: seeds,
       shown: (0..<combinations.count).map { $0 * seeds }, sketch: sketch)
     current = name
+  }
+
+  /// A sweep's settings: every combination of its variables' values, the first variable
+  /// slowest; one empty setting without a sweep.
+  private func settings(of sweep: [SweepVariable], _ source: Source) throws(Diagnostic) -> [[(String, Double)]] {
+    var combinations: [[(String, Double)]] = [[]]
+    var seen: Set<String> = []
+    for variable in sweep {
+      guard variable.name != "i" else {
+        throw Diagnostic(.sweepVariableIsIndex, at: variable.nameSpan, in: source)
+      }
+      guard seen.insert(variable.name).inserted else {
+        throw Diagnostic(.sweptTwice(variable.name), at: variable.nameSpan, in: source)
+      }
+      let value = try evaluator(source).evaluate(variable.values)
+      guard let values = value.numbers, !values.isEmpty else {
+        throw Diagnostic(.sweepNeedsNumbers(type: value.typeName), at: variable.values.span, in: source)
+      }
+      // Checked before the grid is built, so a huge sweep fails at once.
+      guard combinations.count * values.count <= Self.instanceLimit else {
+        throw Diagnostic(.sweepTooLarge(limit: Self.instanceLimit), at: variable.values.span, in: source)
+      }
+      combinations = combinations.flatMap { prefix in values.map { prefix + [(variable.name, $0)] } }
+    }
+    return combinations
+  }
+
+  /// A setting's sweep values as variables for the parameters' expressions.
+  private static func scope(_ combination: [(String, Double)]) -> [String: Value] {
+    Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
+  }
+
+  /// n and m, which every setting must share.
+  private func shape(
+    _ given: [String: Parameter], _ combinations: [[(String, Double)]], _ span: Span, _ source: Source
+  ) throws(Diagnostic) -> (n: Int, m: Int) {
+    let first = Self.scope(combinations[0])
+    // In the order they are written: a bad n is reported before a missing m.
+    guard let nParameter = given["n"] else {
+      throw Diagnostic(.featureCountMissing, at: span, in: source)
+    }
+    let n = try whole(nParameter, first, spec: "n", source)
+    guard let mParameter = given["m"] else {
+      throw Diagnostic(.hiddenCountMissing, at: span, in: source)
+    }
+    let m = try whole(mParameter, first, spec: "m", source)
+    for combination in combinations.dropFirst() {
+      let otherN = try whole(nParameter, Self.scope(combination), spec: "n", source)
+      let otherM = try whole(mParameter, Self.scope(combination), spec: "m", source)
+      if otherN != n || otherM != m {
+        throw Diagnostic(.shapeVaries, at: nParameter.value.span, in: source)
+      }
+    }
+    return (n, m)
+  }
+
+  /// Each setting's importance and density per feature, `copies` rows of each per setting
+  /// (one per seed in a run).
+  private func featureRows(
+    _ given: [String: Parameter], _ combinations: [[(String, Double)]], n: Int, copies: Int, _ source: Source
+  ) throws(Diagnostic) -> (importance: [[Float]], density: [[Float]]) {
+    var importance: [[Float]] = []
+    var density: [[Float]] = []
+    for combination in combinations {
+      let values = Self.scope(combination)
+      let imp = try perFeature(given["importance"], n: n, values, spec: "importance", default: 1, source)
+      var dens = try perFeature(given["density"], n: n, values, spec: "density", default: 1, source)
+      if let sparsity = given["sparsity"] {
+        dens = try perFeature(sparsity, n: n, values, spec: "sparsity", default: 0, source).map { 1 - $0 }
+      }
+      for _ in 0..<copies {
+        importance.append(imp.map(Float.init))
+        density.append(dens.map(Float.init))
+      }
+    }
+    return (importance, density)
+  }
+
+  /// The model's seed: `seed=` as written, or derived from the session's seed and the
+  /// model's ordinal (and remembered, so that %save can pin it).
+  private func seed(
+    of given: [String: Parameter], _ first: [String: Value], _ parameters: [Parameter], _ span: Span,
+    _ source: Source
+  ) throws(Diagnostic) -> UInt64 {
+    if let explicit = given["seed"] {
+      // A literal is read from its digits: a derived seed that %save pinned needs all 64 bits.
+      if case .number(_, let literal) = explicit.value, let pinned = UInt64(source.text(of: literal)) {
+        return pinned
+      }
+      return UInt64(try whole(explicit, first, spec: "seed", source))
+    }
+    let derived = RandomStream(seed: seed, instance: ordinal, purpose: .initialization).key
+    let end = parameters.last?.value.span.end ?? span.start + Keyword.model.rawValue.count
+    derivedSeeds.append(DerivedSeed(sourceName: source.name, offset: end, seed: derived))
+    return derived
   }
 
   /// The parameters by name, each checked against the statement's table.
