@@ -26,7 +26,9 @@ let package = Package(
   // import of one of our targets outside a target's dependencies (direct or not); it does not
   // see products of other packages, so check those by eye.
   targets: [
-    // The numeric core: models, data, trainer, analysis. No I/O, no printing.
+    // The numeric core, in Model/, Training/ (the trainer, its C kernels' wrapper and their naive
+    // Swift twin), Files/ (the saved model's format) and Analysis/ (a file per quantity).
+    // No I/O, no printing.
     .target(
       name: "ToyCore",
       dependencies: ["CToyKernels", realModule],
@@ -34,7 +36,11 @@ let package = Package(
     ),
     // Plots: plain numbers in, plot models and renderings (text, ANSI, SVG) out. Standard library only.
     .target(name: "ToyPlot", swiftSettings: strict),
-    // The .toy language: lexer, parser, syntax tree, evaluator, diagnostics.
+    // The .toy language, in the order a statement runs: Syntax/ (source, lexer, parser, syntax tree,
+    // diagnostics), Evaluation/ (the session, expressions, parameters, errors), Figures/ (the show
+    // targets and their figures), Displays/ (mime bundles, toy's JSON, tables), Files/ (saved
+    // models, notebooks) and Help/ (help, completion, the reference's tables). ARCHITECTURE.md
+    // follows a statement through them.
     .target(name: "ToyLanguage", dependencies: ["ToyCore", "ToyPlot", realModule], swiftSettings: strict),
     // The core's hot loop in C, compiled for the baseline and for AVX2+FMA (chosen at run time).
     .target(name: "CToyKernels"),
@@ -56,6 +62,7 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The kernel's executable: `toy-kernel`, run by Jupyter from the kernelspec.
     .executableTarget(
       name: "toy-kernel",
       dependencies: [
@@ -63,6 +70,8 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The command line: scripts, the interactive session (the one user of readline), toy train,
+    // phase, bench and notebook, and the terminal rendering of displays.
     .executableTarget(
       name: "toy",
       dependencies: [

@@ -2,7 +2,8 @@ import ToyCore
 import ToyPlot
 
 /// The `show` targets that draw a panel per setting (`ShowTarget.perSetting`): the weights,
-/// WᵀW, the bias, the norms, the paper's overview, the 2-D views and the neurons.
+/// WᵀW, the bias, the norms, the paper's overview, the 2-D views, the neurons and the
+/// recovery of each feature alone.
 extension Session {
   /// `show wtw`: WᵀW per setting, the bias beside it.
   func wtwFigure(_ request: FigureRequest) -> Figure {
@@ -41,6 +42,18 @@ extension Session {
       BarChart(bias, valueTitle: "b", title: label(entry, s))
     }
     return (panels(plots, request.named ? entry.name : nil), .array(biases.map(JSON.numbers)))
+  }
+
+  /// `show recovery`: each feature's output for the input e_i, per setting: near 1 for a
+  /// feature the model keeps on its own, its bias through the ReLU for one it drops.
+  func recoveryFigure(_ request: FigureRequest) -> Figure {
+    let (entry, model) = (request.entry, request.model)
+    let recovery = request.instances.map { model.recovery(instance: $0) }
+    let plots: [any Plot] = zip(request.views, recovery).map { s, values in
+      BarChart(
+        values, marker: model.m < model.n ? model.m : nil, valueTitle: "x'_i(e_i)", title: label(entry, s))
+    }
+    return (panels(plots, request.named ? entry.name : nil), .array(recovery.map(JSON.numbers)))
   }
 
   /// `show norms`: ‖W_i‖ per feature coloured by superposition, per setting.

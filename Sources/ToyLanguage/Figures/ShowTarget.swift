@@ -8,7 +8,7 @@ import ToyPlot
 /// docs/displays.md; ShowTargetTests and ShowTests fail until all are there.
 enum ShowTarget: String, CaseIterable, Sendable {
   case wtw, w, bias, norms, overview, geometry, hidden, loss, dims, dimensionality, phase, neurons, dynamics
-  case vulnerability
+  case vulnerability, recovery
 
   /// One line for `help show` and the reference (docs/language.md).
   var summary: String {
@@ -27,6 +27,7 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .neurons: "each neuron's weights, stacked by feature (hidden_relu, abs)"
     case .dynamics: "one setting's D_i of every feature over training, above its loss"
     case .vulnerability: "vulnerability to the analytic attack against 1/(1−S), beside features per dimension"
+    case .recovery: "each feature's output for itself alone (x = e_i): near 1 if kept, the bias if dropped"
     }
   }
 
@@ -35,7 +36,7 @@ enum ShowTarget: String, CaseIterable, Sendable {
   /// setting as one line, one scatter, or one diagram.
   var perSetting: Bool {
     switch self {
-    case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons: true
+    case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons, .recovery: true
     case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability: false
     }
   }
@@ -61,6 +62,7 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .neurons: Session.neuronsFigure
     case .dynamics: Session.dynamicsFigure
     case .vulnerability: Session.vulnerabilityFigure
+    case .recovery: Session.recoveryFigure
     }
   }
 
