@@ -1,6 +1,7 @@
-// Lists of a row's non-zero lanes, products over the listed lanes, and 8×8 transposes
-// between feature-major rows and sample-major ones: shared by the wide kernel (toy_wide.c)
-// and the sparse autoencoder's (toy_sae.c). Private to CToyKernels, always inlined.
+// Lists of a row's non-zero lanes, products over the listed lanes, register-blocked products
+// into sample-major rows, and 8×8 transposes between feature-major rows and sample-major
+// ones: shared by the wide kernel (toy_wide.c) and the sparse autoencoder's (toy_sae.c).
+// Private to CToyKernels, always inlined.
 #ifndef TOY_LANES_H
 #define TOY_LANES_H
 
@@ -103,6 +104,55 @@ ALWAYS_INLINE void gather_row(int mp, const float *src, const uint16_t *list, in
   }
 }
 
+
+// ---- Register-blocked products into sample-major rows (combine_blocked is in toy_passes.h) ----
+
+// dst rows r < R, columns 0 ..< 8·V: dst[r] += Σ_j src[r][j]·in[j]  over lanes j (src rows
+// of `stride`; in and dst rows of mp). R·V ≤ 10 accumulators (V ≤ 4); R and V are
+// constants after inlining.
+ALWAYS_INLINE void outer_tile(int R, int V, int lanes, const float *src, int stride, const float *in, int mp, float *dst) {
+  v8 acc[10];
+  for (int i = 0; i < R * V; i++) acc[i] = splat8(0);
+  for (int j = 0; j < lanes; j++) {
+    const float *row = in + (long)j * mp;
+    v8 x[4];
+    for (int v = 0; v < V; v++) x[v] = load8(row + 8 * v);
+    for (int r = 0; r < R; r++) {
+      const v8 s = splat8(src[(long)r * stride + j]);
+      for (int v = 0; v < V; v++) acc[r * V + v] += s * x[v];
+    }
+  }
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < V; v++) store8(dst + (long)r * mp + 8 * v, load8(dst + (long)r * mp + 8 * v) + acc[r * V + v]);
+}
+
+// Tiles of R rows by V vectors: at least eight accumulators to cover the multiply-add
+// latency, and with the V operands and the broadcast at most 14 of the 16 vector
+// registers, so that no accumulator is spilled (a spill puts a store and a load on the
+// critical path of every step).
+ALWAYS_INLINE void outer_rows(int V, int rows, int lanes, const float *src, int stride, const float *in, int mp, float *dst) {
+  const int R = V == 1 ? 10 : V == 2 ? 5 : V == 3 ? 3 : 2;
+  int r = 0;
+  for (; r + R <= rows; r += R)
+    outer_tile(R, V, lanes, src + (long)r * stride, stride, in, mp, dst + (long)r * mp);
+  for (; r + 2 <= rows; r += 2)  // the last rows in pairs, not one by one
+    outer_tile(2, V, lanes, src + (long)r * stride, stride, in, mp, dst + (long)r * mp);
+  if (r < rows) outer_tile(1, V, lanes, src + (long)r * stride, stride, in, mp, dst + (long)r * mp);
+}
+
+// dst[f] += Σ_j src[f][j]·in[j] for rows f < rows (in and dst rows of mp floats): the dense
+// form of the gradient products, up to 32 hidden columns at a time (m = 20 is one tile of
+// three vectors, not two tiles).
+ALWAYS_INLINE void outer_blocked(int rows, int mp, int lanes, const float *src, int stride, const float *in, float *dst) {
+  for (int c = 0; c < mp; c += 32) {
+    switch ((mp - c) / 8) {
+      case 1: outer_rows(1, rows, lanes, src, stride, in + c, mp, dst + c); break;
+      case 2: outer_rows(2, rows, lanes, src, stride, in + c, mp, dst + c); break;
+      case 3: outer_rows(3, rows, lanes, src, stride, in + c, mp, dst + c); break;
+      default: outer_rows(4, rows, lanes, src, stride, in + c, mp, dst + c); break;
+    }
+  }
+}
 
 // ---- Transposes ----
 
