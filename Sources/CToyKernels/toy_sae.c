@@ -27,6 +27,8 @@
 // Below this fraction of active (latent, sample) pairs a chunk takes the listed products;
 // above it the dense ones. The crossing was measured on Zen 3 (m = 20, d = 100).
 #define SAE_SPARSE_BELOW 0.3
+// With fewer latents than this the products stay dense: listing costs more than it saves.
+#define SAE_LISTS_FROM 16
 // Hidden states of inputs with at least this many features and under this density are
 // computed over the non-zero inputs (as in the wide kernel).
 #define HIDDEN_SPARSE_FROM 32
@@ -37,7 +39,7 @@
 // ---- Work space ----
 
 // The parts of a chunk's work space, each rounded up to 32 bytes.
-enum { SAE_HC, SAE_Z, SAE_DZ, SAE_E, SAE_HCT, SAE_ET, SAE_LISTS, SAE_COUNTS, SAE_PARTS };
+enum { SAE_HC, SAE_Z, SAE_DZ, SAE_E, SAE_HCT, SAE_ET, SAE_LISTS, SAE_COUNTS, SAE_BDEC, SAE_PARTS };
 
 typedef struct {
   float *hc;          // H × stride: h − b_dec
@@ -47,6 +49,7 @@ typedef struct {
   float *hct, *et;    // stride × mp: sample-major hc and e (and ĥ while decoding)
   uint16_t *lists;    // per latent, its active lanes
   int *counts;        // and how many
+  float *bdec;        // mp: b_dec, zero-padded
   int cap;            // list capacity per latent
 } sae_work;
 
@@ -54,7 +57,7 @@ static long sae_offsets(int m, int d, int width, long offset[SAE_PARTS]) {
   const long mp = (m + 7) / 8 * 8, cap = width + 8;
   const long bytes[SAE_PARTS] = {
       4L * m * width, 4L * d * width, 4L * d * width, 4L * m * width, 4 * width * mp, 4 * width * mp,
-      2 * d * cap, 4L * d};
+      2 * d * cap, 4L * d, 4 * mp};
   long at = 0;
   for (int i = 0; i < SAE_PARTS; i++) {
     offset[i] = at;
@@ -70,7 +73,8 @@ static sae_work sae_layout(int m, int d, int width, void *base) {
   return (sae_work){
       .hc = (float *)(p + offset[SAE_HC]), .z = (float *)(p + offset[SAE_Z]), .dz = (float *)(p + offset[SAE_DZ]),
       .e = (float *)(p + offset[SAE_E]), .hct = (float *)(p + offset[SAE_HCT]), .et = (float *)(p + offset[SAE_ET]),
-      .lists = (uint16_t *)(p + offset[SAE_LISTS]), .counts = (int *)(p + offset[SAE_COUNTS]), .cap = width + 8};
+      .lists = (uint16_t *)(p + offset[SAE_LISTS]), .counts = (int *)(p + offset[SAE_COUNTS]),
+      .bdec = (float *)(p + offset[SAE_BDEC]), .cap = width + 8};
 }
 
 long toy_sae_work_bytes(int m, int d, int width) {
@@ -148,32 +152,42 @@ ALWAYS_INLINE void top_k_block(int d, int k, float *z, long stride) {
   }
 }
 
-// Zeroes padded lanes of every latent (valid nullable), adds each latent's active lanes to
-// active[j] and their number to *fired, and returns Σ z.
-ALWAYS_INLINE double count_active(
-    int d, int lanes, long stride, float *z, const float *valid, int32_t *active, long *fired) {
+// The activations' pass over every latent: ReLU (TopK has zeroed its rejects already),
+// padding lanes zeroed (valid nullable), each latent's active lanes added to active[j] and,
+// when `listing` (a constant after inlining), listed (counts[j] of them). Returns the chunk's
+// active (latent, sample) pairs; *activation gets Σ z.
+ALWAYS_INLINE long activate_rows(
+    int listing, int d, int lanes, long stride, float *z, const float *valid, int32_t *active, uint16_t *lists,
+    int cap, int *counts, double *activation) {
+  long fired = 0;
   double total = 0;
-  *fired = 0;
   for (int j = 0; j < d; j++) {
     float *row = z + j * stride;
+    uint16_t *list = lists + (long)j * cap;
     v8 sum = splat8(0);
-    vi8 count = {0};
+    int count = 0;
     for (int l = 0; l < lanes; l += 8) {
-      v8 v = load8(row + l);
-      if (valid) {
-        v *= load8(valid + l);
-        store8(row + l, v);
-      }
+      v8 v = relu8(load8(row + l));
+      if (valid) v *= load8(valid + l);
+      store8(row + l, v);
       sum += v;
-      count -= v > splat8(0);
+      const int mask = __builtin_bit_cast(uint8_t, __builtin_convertvector(v > splat8(0), vbool8));
+      if (listing) {
+        // As nonzero_lanes: eight indices written, as many kept as are active.
+        vb8 positions;
+        __builtin_memcpy(&positions, toy_bit_positions[mask], sizeof positions);
+        const vh8 index = __builtin_convertvector(positions, vh8) + (uint16_t)l;
+        __builtin_memcpy(list + count, &index, sizeof index);
+      }
+      count += __builtin_popcount((unsigned)mask);
     }
+    if (listing) counts[j] = count;
+    active[j] += count;
+    fired += count;
     total += sum8(sum);
-    int c = 0;
-    for (int i = 0; i < 8; i++) c += count[i];
-    active[j] += c;
-    *fired += c;
   }
-  return total;
+  *activation = total;
+  return fired;
 }
 
 // e = s·(ĥ − h) over ĥ (masked by valid), ∂b_dec += Σ e; returns Σ (ĥ − h)².
@@ -209,20 +223,21 @@ ALWAYS_INLINE toy_sae_sums sae_body(
     }
   combine_blocked(d, m, lanes, stride, a->w_enc, 1, d, w.hc, w.z, a->b_enc);
 
-  // z = ReLU(pre) or its top k; then Σ z and each latent's active lanes
+  // z = ReLU(pre) or its top k; Σ z, each latent's active lanes, and their lists when the
+  // listed products may pay
   if (a->k > 0 && a->k < d)
     for (int l = 0; l < lanes; l += 8) top_k_block(d, a->k, w.z + l, stride);
-  else
-    relu_rows(d, lanes, stride, w.z);
-  long fired;
-  sums.activation = count_active(d, lanes, stride, w.z, valid, a->active, &fired);
-  const int sparse = (double)fired < SAE_SPARSE_BELOW * (double)d * lanes;
+  const int listing = d >= SAE_LISTS_FROM;
+  const long fired =
+      listing ? activate_rows(1, d, lanes, stride, w.z, valid, a->active, w.lists, w.cap, w.counts, &sums.activation)
+              : activate_rows(0, d, lanes, stride, w.z, valid, a->active, w.lists, w.cap, w.counts, &sums.activation);
+  const int sparse = listing && (double)fired < SAE_SPARSE_BELOW * (double)d * lanes;
 
-  // ĥ = z·D + b_dec, over the lists of active lanes or dense
+  // ĥ = z·D + b_dec, over the lists of active lanes (into sample-major rows) or dense
   if (sparse) {
-    for (int j = 0; j < d; j++) w.counts[j] = nonzero_lanes(w.z + (long)j * stride, lanes, w.lists + (long)j * w.cap);
+    for (int k = 0; k < mp; k++) w.bdec[k] = k < m ? a->b_dec[k] : 0;
     for (int l = 0; l < lanes; l++)
-      for (int k = 0; k < mp; k++) w.et[(long)l * mp + k] = k < m ? a->b_dec[k] : 0;
+      for (int k = 0; k < mp; k += 8) store8(w.et + (long)l * mp + k, load8(w.bdec + k));
     for (int j = 0; j < d; j++)
       scatter_row(mp, a->dec_padded + (long)j * mp, w.z + (long)j * stride, w.lists + (long)j * w.cap, w.counts[j], w.et);
     to_feature_major(m, lanes, mp, w.et, stride, w.e);
@@ -235,22 +250,33 @@ ALWAYS_INLINE toy_sae_sums sae_body(
 
   // ∂pre = (e·Dᵀ + λ/B) where z > 0;  ∂b_enc += Σ ∂pre
   combine_blocked(d, m, lanes, stride, a->dec, m, 1, w.e, w.dz, a->l1_row);
-  keep_where_positive(d, lanes, stride, w.z, w.dz);
   for (int j = 0; j < d; j++) {
     v8 sum = splat8(0);
-    for (int l = 0; l < lanes; l += 8) sum += load8(w.dz + (long)j * stride + l);
+    for (int l = 0; l < lanes; l += 8) {
+      const long i = (long)j * stride + l;
+      const v8 g = keep8(load8(w.z + i) > splat8(0), load8(w.dz + i));
+      store8(w.dz + i, g);
+      sum += g;
+    }
     a->g_benc[j] += sum8(sum);
   }
 
-  // ∂D += zᵀe;  ∂W_encᵀ += ∂preᵀ·hc
-  if (sparse) {
+  // ∂D += zᵀe;  ∂W_encᵀ += ∂preᵀ·hc: over the listed lanes; or dense, as outer products into
+  // the padded rows where a chunk's lanes are few next to the padding's waste, else as dot
+  // products along the lanes (whose horizontal sums cost 8·d·m a chunk).
+  if (sparse || (long)lanes * (mp - m) < 64L * m) {
     to_sample_major(m, lanes, stride, w.e, mp, w.et);
     to_sample_major(m, lanes, stride, w.hc, mp, w.hct);
+  }
+  if (sparse) {
     for (int j = 0; j < d; j++) {
       const uint16_t *list = w.lists + (long)j * w.cap;
       gather_row(mp, w.z + (long)j * stride, list, w.counts[j], w.et, a->g_dec + (long)j * mp);
       gather_row(mp, w.dz + (long)j * stride, list, w.counts[j], w.hct, a->g_enc_t + (long)j * mp);
     }
+  } else if ((long)lanes * (mp - m) < 64L * m) {
+    outer_blocked(d, mp, lanes, w.z, stride, w.et, a->g_dec);
+    outer_blocked(d, mp, lanes, w.dz, stride, w.hct, a->g_enc_t);
   } else {
     gradient_dots(d, m, w.z, w.e, lanes, stride, a->g_dec, mp);
     gradient_dots(d, m, w.dz, w.hc, lanes, stride, a->g_enc_t, mp);
@@ -285,6 +311,44 @@ ALWAYS_INLINE void hidden_body(
   }
   combine_blocked(m, n, lanes, stride, w, 1, m, x, h, 0);
   if (hidden_relu) relu_rows(m, lanes, stride, h);
+}
+
+// The two dense products alone, `iterations` times over a chunk of `width` samples of
+// synthetic data: the encoder (pre = b_enc + hc·W_enc) and the reconstruction's gradient
+// (∂z = λ/B + e·Dᵀ), 4·m·d·width FLOPs an iteration, to measure their rate against the FMA
+// peak. Returns a value that depends on all of them.
+ALWAYS_INLINE double dense_loop_body(int m, int d, int width, long iterations, float *buffer) {
+  float *w_enc = buffer, *dec = w_enc + (long)m * d, *bias = dec + (long)d * m, *hc = bias + d, *e = hc + (long)m * width;
+  float *z = e + (long)m * width, *dz = z + (long)d * width;
+  for (long i = 0; i < (long)m * d; i++) w_enc[i] = dec[i] = 0.01f * (float)(i % 13) - 0.06f;
+  for (int j = 0; j < d; j++) bias[j] = 0.001f * (float)j;
+  for (long i = 0; i < (long)m * width; i++) hc[i] = e[i] = 0.02f * (float)(i % 11) - 0.1f;
+  double total = 0;
+  for (long r = 0; r < iterations; r++) {
+    combine_blocked(d, m, width, width, w_enc, 1, d, hc, z, bias);
+    combine_blocked(d, m, width, width, dec, m, 1, e, dz, bias);
+    total += z[r % ((long)d * width)] + dz[r % ((long)d * width)];
+  }
+  return total;
+}
+
+static double dense_loop_baseline(int m, int d, int width, long iterations, float *buffer) {
+  return dense_loop_body(m, d, width, iterations, buffer);
+}
+
+#if defined(__x86_64__)
+__attribute__((target("avx2,fma"))) static double dense_loop_avx2(
+    int m, int d, int width, long iterations, float *buffer) {
+  return dense_loop_body(m, d, width, iterations, buffer);
+}
+#endif
+
+double toy_sae_dense_loop(toy_kernel_path path, int m, int d, int width, long iterations, float *buffer) {
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) return dense_loop_avx2(m, d, width, iterations, buffer);
+#endif
+  (void)path;
+  return dense_loop_baseline(m, d, width, iterations, buffer);
 }
 
 // ---- Entry points: the bodies compiled for the baseline and for AVX2+FMA ----

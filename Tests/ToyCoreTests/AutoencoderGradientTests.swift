@@ -149,12 +149,14 @@ final class AutoencoderGradientTests: XCTestCase {
         }
       }
     }
-    // Shapes that take the listed (sparse) products: many latents, few active (large k bisects).
-    for (m, d, batch, variant) in [
-      (20, 100, 300, SparseAutoencoder.Variant.topK(5)), (7, 64, 200, .topK(20)), (20, 100, 257, .l1(2)),
-      (3, 40, 129, .topK(17)),
+    // Shapes that take the listed (sparse) products: many latents, few active (large k bisects);
+    // and many latents, half of them active (the dense products of wide chunks).
+    for (m, d, batch, variant, sparse) in [
+      (20, 100, 300, SparseAutoencoder.Variant.topK(5), true), (7, 64, 200, .topK(20), true),
+      (20, 100, 257, .l1(2), true), (3, 40, 129, .topK(17), true), (20, 100, 130, .l1(0.1), false),
+      (7, 20, 300, .topK(12), false), (3, 16, 1100, .l1(0.1), false),
     ] {
-      worst = max(worst, try compare(m: m, d: d, batch: batch, variant: variant, rng: &rng, sparse: true))
+      worst = max(worst, try compare(m: m, d: d, batch: batch, variant: variant, rng: &rng, sparse: sparse))
       cases += 1
     }
     print("autoencoder kernel vs reference: \(cases) cases, max |diff| / scale = \(worst)")

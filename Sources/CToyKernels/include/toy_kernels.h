@@ -160,4 +160,10 @@ void toy_hidden_chunk(
 /// Bytes of work space toy_hidden_chunk needs for chunks of up to `width` samples.
 long toy_hidden_work_bytes(int n, int m, int width);
 
+/// Runs the autoencoder kernel's two dense products (the encoder and the reconstruction's
+/// gradient, 4·m·d·width FLOPs) `iterations` times over synthetic data in `buffer`, which
+/// holds 2·m·d + d + 2·m·width + 2·d·width floats; returns a value that depends on all of
+/// them. For measuring the products' rate against toy_fma_loop's peak.
+double toy_sae_dense_loop(toy_kernel_path path, int m, int d, int width, long iterations, float *buffer);
+
 #endif

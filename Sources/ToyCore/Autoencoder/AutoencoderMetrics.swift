@@ -104,8 +104,9 @@ extension SparseAutoencoder {
     var reconstructions: [[Double]] = []
     var activeCount = [Int](repeating: 0, count: d)
     var squares = 0.0
+    let unit = AutoencoderReference.unitRows(p.decoder).rows
     for sample in h {
-      let (_, z, reconstruction) = AutoencoderReference.forward(p, topK: topK, h: sample)
+      let (_, z, reconstruction) = AutoencoderReference.forward(p, unit: unit, topK: topK, h: sample)
       for j in 0..<d where z[j] != 0 { activeCount[j] += 1 }
       for k in 0..<m { squares += (reconstruction[k] - sample[k]) * (reconstruction[k] - sample[k]) }
       reconstructions.append(reconstruction)

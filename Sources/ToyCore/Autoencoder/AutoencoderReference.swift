@@ -31,6 +31,13 @@ public enum AutoencoderReference {
   public static func forward(_ p: Parameters, topK: Int?, h: [Double]) -> (
     pre: [Double], z: [Double], reconstruction: [Double]
   ) {
+    forward(p, unit: unitRows(p.decoder).rows, topK: topK, h: h)
+  }
+
+  /// `forward` with the decoder's unit rows given, for a batch that shares them.
+  static func forward(_ p: Parameters, unit: [[Double]], topK: Int?, h: [Double]) -> (
+    pre: [Double], z: [Double], reconstruction: [Double]
+  ) {
     let (m, d) = (p.m, p.d)
     var pre = p.encoderBias
     for k in 0..<m {
@@ -43,7 +50,6 @@ public enum AutoencoderReference {
       let kept = Set((0..<d).sorted { pre[$0] > pre[$1] || (pre[$0] == pre[$1] && $0 < $1) }.prefix(k))
       for j in 0..<d where !kept.contains(j) { z[j] = 0 }
     }
-    let unit = unitRows(p.decoder).rows
     var reconstruction = p.decoderBias
     for j in 0..<d where z[j] != 0 {
       for k in 0..<m { reconstruction[k] += z[j] * unit[j][k] }
@@ -61,10 +67,11 @@ public enum AutoencoderReference {
   }
 
   public static func loss(_ p: Parameters, l1: Double, topK: Int?, batch: [[Double]]) -> Loss {
+    let unit = unitRows(p.decoder).rows
     var squares = 0.0
     var activation = 0.0
     for h in batch {
-      let (_, z, reconstruction) = forward(p, topK: topK, h: h)
+      let (_, z, reconstruction) = forward(p, unit: unit, topK: topK, h: h)
       for k in h.indices { squares += (reconstruction[k] - h[k]) * (reconstruction[k] - h[k]) }
       activation += z.reduce(0, +)
     }
@@ -87,7 +94,7 @@ public enum AutoencoderReference {
     let b = Double(batch.count)
     let penalty = topK == nil ? l1 / b : 0
     for h in batch {
-      let (_, z, reconstruction) = forward(p, topK: topK, h: h)
+      let (_, z, reconstruction) = forward(p, unit: unit, topK: topK, h: h)
       let e = (0..<m).map { 2 * (reconstruction[$0] - h[$0]) / (b * Double(m)) }
       for k in 0..<m { grad.decoderBias[k] += e[k] }
       for j in 0..<d where z[j] > 0 {

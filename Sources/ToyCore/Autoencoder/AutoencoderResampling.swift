@@ -149,9 +149,10 @@ struct LatentResampler {
       encoderBias: (0..<d).map { Double(params[layout.encoderBias + $0]) },
       decoder: (0..<d).map { j in (0..<m).map { Double(params[layout.decoder + j * m + $0]) } },
       decoderBias: (0..<m).map { Double(params[layout.decoderBias + $0]) })
+    let unit = AutoencoderReference.unitRows(p.decoder).rows
     return samples.map { row in
       let h = row.map(Double.init)
-      let reconstruction = AutoencoderReference.forward(p, topK: topK, h: h).reconstruction
+      let reconstruction = AutoencoderReference.forward(p, unit: unit, topK: topK, h: h).reconstruction
       return zip(reconstruction, h).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) } / Double(m)
     }
   }
