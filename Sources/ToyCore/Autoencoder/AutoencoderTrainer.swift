@@ -37,6 +37,7 @@ extension SparseAutoencoder {
     }
     try resampling?.validate()
     try checkSources(model)
+    modelSteps = model.steps
     let threads = max(1, min(options.threads ?? ToyModel.coreCount, instanceCount))
     let groups = workGroups(model: model, threads: threads)
     let longest = max(1, min(4096, 1 << 20 / instanceCount))

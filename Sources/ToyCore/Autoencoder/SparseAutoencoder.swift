@@ -81,6 +81,9 @@ public struct SparseAutoencoder: Sendable, Equatable {
   public internal(set) var idleSteps: [[Int]]
   /// Per instance: how many latents resampling has replaced so far.
   public internal(set) var resampledLatents: [Int]
+  /// The model's `steps` when these autoencoders last trained on it (nil before training):
+  /// a model trained since then has moved under them.
+  public internal(set) var modelSteps: Int?
 
   /// Where each instance's block starts in `parameters`, and the total at the end.
   let offsets: [Int]
@@ -105,6 +108,7 @@ public struct SparseAutoencoder: Sendable, Equatable {
     history = LossHistory(instances: settings.count)
     idleSteps = settings.map { [Int](repeating: 0, count: $0.latents) }
     resampledLatents = [Int](repeating: 0, count: settings.count)
+    modelSteps = nil
     for instance in settings.indices { initialise(instance: instance) }
   }
 
