@@ -11,13 +11,14 @@
 //   z   = ReLU(pre), or its k largest      (ties: the lowest latent)
 //   ĥ   = z·D + b_dec                      over the active latents
 //   e   = s·(ĥ − h)                        s = 2/(B·m), the loss's gradient
-//   ∂z  = e·Dᵀ + λ/B, kept where z > 0     dense: m·d multiply-adds
+//   ∂z  = e·Dᵀ + λ/B, kept where z > 0     dense: m·d multiply-adds (over the active latents
+//                                          where they are few)
 //   ∂D += zᵀe,  ∂W_encᵀ += ∂zᵀ(h − b_dec)  over the active latents
 // Why it is fast: the two dense products are register-blocked tiles along the samples
 // (combine_blocked), six latents by 16 lanes, so every loaded vector feeds several
 // multiply-adds. When few latents are active, as in a trained autoencoder, each latent's
-// active lanes are listed once and the decoding and both weight gradients run over those
-// lanes only (toy_lanes.h); the choice depends on the chunk's data alone, never on threads.
+// active lanes are listed once and everything but the encoder runs over those lanes only
+// (toy_lanes.h); the choice depends on the chunk's data alone, never on threads.
 // The naive reference it is tested against is AutoencoderReference.swift.
 #include "toy_kernels.h"
 
@@ -25,7 +26,8 @@
 #include "toy_passes.h"
 
 // Below this fraction of active (latent, sample) pairs a chunk takes the listed products;
-// above it the dense ones. The crossing was measured on Zen 3 (m = 20, d = 100).
+// above it the dense ones. On Zen 3 with m = 20, d = 100 the two cost the same at about 0.32
+// (listed: 107 ns a sample at 0.01, 240 at 0.23; dense: 290 throughout).
 #define SAE_SPARSE_BELOW 0.3
 // With fewer latents than this the products stay dense: listing costs more than it saves.
 #define SAE_LISTS_FROM 16
@@ -209,6 +211,22 @@ ALWAYS_INLINE double error_rows_sae(
   return sum8(squares);
 }
 
+// out[j] = start + row·in[j] for the listed lanes j (row and in's rows of mp floats, zero
+// past m): one latent's ∂pre where it is active. Returns Σ out over them.
+ALWAYS_INLINE float listed_dots(
+    int mp, const float *row, float start, const uint16_t *list, int count, const float *in, float *out) {
+  float total = 0;
+  for (int t = 0; t < count; t++) {
+    const int j = list[t];
+    const float *r = in + (long)j * mp;
+    v8 acc = splat8(0);
+    for (int c = 0; c < mp; c += 8) acc += load8(row + c) * load8(r + c);
+    out[j] = start + sum8(acc);
+    total += out[j];
+  }
+  return total;
+}
+
 ALWAYS_INLINE toy_sae_sums sae_body(
     const toy_sae_args *a, int lanes, int stride, const float *h, const float *valid, void *work) {
   const int m = a->m, d = a->d, mp = (m + 7) / 8 * 8;
@@ -248,6 +266,21 @@ ALWAYS_INLINE toy_sae_sums sae_body(
   sums.squared_error = error_rows_sae(m, lanes, stride, h, w.e, valid, a->error_scale, gradient ? a->g_bdec : 0);
   if (!gradient) return sums;
 
+  // Few active latents: ∂pre only where z > 0, then ∂D += zᵀe and ∂W_encᵀ += ∂preᵀ·hc, all
+  // over each latent's listed lanes, with e and hc in sample-major rows.
+  if (sparse) {
+    to_sample_major(m, lanes, stride, w.e, mp, w.et);
+    to_sample_major(m, lanes, stride, w.hc, mp, w.hct);
+    for (int j = 0; j < d; j++) {
+      const uint16_t *list = w.lists + (long)j * w.cap;
+      float *dz = w.dz + (long)j * stride;
+      a->g_benc[j] += listed_dots(mp, a->dec_padded + (long)j * mp, a->l1_row[j], list, w.counts[j], w.et, dz);
+      gather_row(mp, w.z + (long)j * stride, list, w.counts[j], w.et, a->g_dec + (long)j * mp);
+      gather_row(mp, dz, list, w.counts[j], w.hct, a->g_enc_t + (long)j * mp);
+    }
+    return sums;
+  }
+
   // ∂pre = (e·Dᵀ + λ/B) where z > 0;  ∂b_enc += Σ ∂pre
   combine_blocked(d, m, lanes, stride, a->dec, m, 1, w.e, w.dz, a->l1_row);
   for (int j = 0; j < d; j++) {
@@ -261,20 +294,12 @@ ALWAYS_INLINE toy_sae_sums sae_body(
     a->g_benc[j] += sum8(sum);
   }
 
-  // ∂D += zᵀe;  ∂W_encᵀ += ∂preᵀ·hc: over the listed lanes; or dense, as outer products into
-  // the padded rows where a chunk's lanes are few next to the padding's waste, else as dot
-  // products along the lanes (whose horizontal sums cost 8·d·m a chunk).
-  if (sparse || (long)lanes * (mp - m) < 64L * m) {
+  // ∂D += zᵀe;  ∂W_encᵀ += ∂preᵀ·hc: as outer products into the padded rows where a chunk's
+  // lanes are few next to the padding's waste, else as dot products along the lanes (whose
+  // horizontal sums cost 8·d·m a chunk).
+  if ((long)lanes * (mp - m) < 64L * m) {
     to_sample_major(m, lanes, stride, w.e, mp, w.et);
     to_sample_major(m, lanes, stride, w.hc, mp, w.hct);
-  }
-  if (sparse) {
-    for (int j = 0; j < d; j++) {
-      const uint16_t *list = w.lists + (long)j * w.cap;
-      gather_row(mp, w.z + (long)j * stride, list, w.counts[j], w.et, a->g_dec + (long)j * mp);
-      gather_row(mp, w.dz + (long)j * stride, list, w.counts[j], w.hct, a->g_enc_t + (long)j * mp);
-    }
-  } else if ((long)lanes * (mp - m) < 64L * m) {
     outer_blocked(d, mp, lanes, w.z, stride, w.et, a->g_dec);
     outer_blocked(d, mp, lanes, w.dz, stride, w.hct, a->g_enc_t);
   } else {

@@ -37,7 +37,6 @@ extension SparseAutoencoder {
     }
     try resampling?.validate()
     try checkSources(model)
-    modelSteps = model.steps
     let threads = max(1, min(options.threads ?? ToyModel.coreCount, instanceCount))
     let groups = workGroups(model: model, threads: threads)
     let longest = max(1, min(4096, 1 << 20 / instanceCount))
@@ -63,6 +62,7 @@ extension SparseAutoencoder {
       for worker in workers { worker.store(into: &self) }
       steps += taken
       samplesDrawn &+= UInt64(taken) &* UInt64(options.batchSize)
+      if taken > 0 { modelSteps = model.steps }
       let losses = (0..<taken).map { s in
         var row = [Float](repeating: 0, count: instanceCount)
         for worker in workers {
