@@ -14,6 +14,9 @@ struct BenchCommand: ParsableCommand {
     discussion: """
       Each configuration trains at batch 1024 with AdamW and fresh data every step.
       GFLOP/s counts 10·n·m FLOPs per sample per instance (forward 2 products, backward 3).
+      The SAE configurations (SA, SB) train sparse autoencoders with Adam on a trained
+      model's hidden states; their GFLOP/s counts the two dense products, 4·m·d FLOPs per
+      sample per instance.
       """
   )
 
@@ -83,6 +86,7 @@ struct BenchCommand: ParsableCommand {
         table.append(best.row(peak: peak, single: single))
       }
     }
+    let notes = try benchAutoencoders(threadCounts: threadCounts, peak: peak, table: &table)
     if !json {
       writeLine(table.render())
       writeLine(
@@ -91,6 +95,8 @@ struct BenchCommand: ParsableCommand {
       writeLine(
         "GFLOP/s counts 10·n·m FLOPs per sample per instance; toy skips samples with no active feature, "
           + "so the fraction of peak can exceed 100%.")
+      writeLine("SAE rows: Adam, from a fresh start; GFLOP/s counts the two dense products, 4·m·d FLOPs per sample.")
+      notes.forEach(writeLine)
     }
   }
 }
@@ -100,8 +106,9 @@ extension BenchCommand {
   func chosenConfigurations() throws -> [BenchConfiguration] {
     guard let config else { return BenchConfiguration.all }
     let names = config.split(separator: ",").map { String($0).uppercased() }
-    for name in names where !BenchConfiguration.all.contains(where: { $0.name == name }) {
-      let known = BenchConfiguration.all.map(\.name).joined(separator: ", ")
+    let all = BenchConfiguration.all.map(\.name) + AutoencoderBenchConfiguration.all.map(\.name)
+    for name in names where !all.contains(name) {
+      let known = all.joined(separator: ", ")
       throw ValidationError("unknown configuration '\(name)'; known: \(known)")
     }
     return BenchConfiguration.all.filter { names.contains($0.name) }

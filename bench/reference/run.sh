@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: `toy bench` against a PyTorch transcription of the
-# official notebook's training step (issue 7). Not run by CI.
+# official notebook's training step (issue 7) and of an ARENA-style sparse
+# autoencoder loop (SA, SB; issue 27). Not run by CI.
 #
-#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P)
+#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P SA SB)
 #   bench/reference/run.sh --parity [CONFIGS...]   loss parity (default: A B C)
 #
 # Environment:
@@ -10,6 +11,8 @@
 #   TOY_BENCH_TORCH      torch requirement (default: torch==2.13.0+cpu)
 #   TOY_BENCH_STEPS      steps for every configuration (overrides the defaults below)
 #   TOY_BENCH_STEPS_<X>  steps for configuration X, e.g. TOY_BENCH_STEPS_C=100
+#   TOY_BENCH_TORCH_STEPS_<X>  PyTorch's steps for an SAE configuration (default: SA 1000,
+#                        SB 200; its cost per step is constant, so fewer steps project alike)
 #   TOY_BENCH_MIN_FREE_MIB  free disk required before creating the venv (default: 3072)
 #   TOY_PARITY_SEEDS     seeds per side for --parity (default: A 12, others 4; m=2 is bimodal)
 #   TOY_PARITY_SAMPLES   evaluation batch for --parity (default: 100000)
@@ -26,13 +29,17 @@ parity=0
 if [ "${1:-}" = "--parity" ]; then parity=1; shift; fi
 configs=("$@")
 if [ ${#configs[@]} -eq 0 ]; then
-  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P); fi
+  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P SA SB); fi
 fi
 for c in "${configs[@]}"; do
   case "$c" in
-    A | B | C | D | E | P) ;;
-    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P)" >&2; exit 2 ;;
+    A | B | C | D | E | P | SA | SB) ;;
+    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P SA SB)" >&2; exit 2 ;;
   esac
+  if [ $parity -eq 1 ] && [ "${c#S}" != "$c" ]; then
+    echo "run.sh: --parity compares the notebook's models only, not '$c'" >&2
+    exit 2
+  fi
 done
 
 default_steps() {
@@ -42,6 +49,8 @@ default_steps() {
     D) echo 100 ;;
     E) echo 40 ;;
     P) echo 100 ;;
+    SA) echo 10000 ;;
+    SB) echo 2000 ;;
   esac
 }
 
@@ -116,14 +125,26 @@ json_field() { # json_field FIELD  (reads one JSON line on stdin)
 rows=()
 for c in "${configs[@]}"; do
   n="$(steps_for "$c")"
+  # The autoencoder configurations have their own transcription. toy's autoencoders get
+  # cheaper as their latents grow sparse, so toy times the whole run from a fresh start;
+  # PyTorch's steps all cost the same, so it times fewer.
+  script="$here/notebook_step.py"
+  torch_steps="$n"
+  case "$c" in
+    S*)
+      script="$here/sae_step.py"
+      var="TOY_BENCH_TORCH_STEPS_$c"
+      case "$c" in SA) torch_steps="${!var:-1000}" ;; *) torch_steps="${!var:-200}" ;; esac
+      ;;
+  esac
   echo "config $c: $n steps: toy ..." >&2
   toy_line="$("$toy" bench --config "$c" --steps "$n" --json | tail -n 1)"
   echo "  $toy_line" >&2
-  echo "config $c: $n steps: PyTorch 1 thread ..." >&2
-  pt1="$("$venv/bin/python" "$here/notebook_step.py" --config "$c" --steps "$n" --threads 1 | tail -n 1)"
+  echo "config $c: $torch_steps steps: PyTorch 1 thread ..." >&2
+  pt1="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 1 | tail -n 1)"
   echo "  $pt1" >&2
-  echo "config $c: $n steps: PyTorch 2 threads ..." >&2
-  pt2="$("$venv/bin/python" "$here/notebook_step.py" --config "$c" --steps "$n" --threads 2 | tail -n 1)"
+  echo "config $c: $torch_steps steps: PyTorch 2 threads ..." >&2
+  pt2="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 2 | tail -n 1)"
   echo "  $pt2" >&2
   rows+=("$c"$'\t'"$n"$'\t'"$toy_line"$'\t'"$pt1"$'\t'"$pt2")
 done

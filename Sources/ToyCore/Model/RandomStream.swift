@@ -29,6 +29,10 @@ public struct RandomStream: Sendable, Hashable {
     case data = 0x6461_7461
     case initialization = 0x696E_6974
     case evaluation = 0x6576_616C
+    /// A sparse autoencoder's initial weights, training data and resampled latents.
+    case autoencoderInitialization = 0x7361_6569
+    case autoencoderData = 0x7361_6564
+    case autoencoderResampling = 0x7361_6572
   }
 
   static let gamma: UInt64 = 0xA076_1D64_78BD_642F
