@@ -1,4 +1,5 @@
 import ToyCore
+import ToyLanguage
 
 /// A sparse autoencoder configuration of `toy bench`: autoencoders trained on the hidden
 /// states of a toy model, one instance per model instance, as in ARENA's toy SAEs.
@@ -83,14 +84,17 @@ struct AutoencoderBenchConfiguration {
 
     func jsonLine(peak: Double, threads: Int, single: Result?) -> String {
       let c = configuration
-      var line = "{\"config\":\"\(c.name)\",\"kind\":\"sae\",\"n\":\(c.n),\"m\":\(c.m),\"d\":\(c.latents),"
-      line += "\"instances\":\(c.instances),\"threads\":\(threads),\"steps\":\(steps),\"seconds\":\(seconds),"
-      line += "\"steps_per_second\":\(stepsPerSecond),\"ms_per_step\":\(1000 / stepsPerSecond),"
-      line += "\"projected_10k_seconds\":\(10_000 / stepsPerSecond),\"gflops\":\(gflops),"
-      line += "\"peak_gflops\":\(peak),\"fraction_of_peak\":\(gflops / peak),\"peak_rss_kib\":\(peakKiB),"
-      line += "\"l0\":\(l0),\"products_gflops\":\(productGflops),\"products_fraction_of_peak\":\(productGflops / peak)"
-      if let single { line += ",\"projected_10k_seconds_1_thread\":\(10_000 / single.stepsPerSecond)" }
-      return line + "}"
+      var line: [(String, JSON.Node)] = [
+        ("config", .string(c.name)), ("kind", .string("sae")), ("n", .integer(c.n)), ("m", .integer(c.m)),
+        ("d", .integer(c.latents)), ("instances", .integer(c.instances)), ("threads", .integer(threads)),
+        ("steps", .integer(steps)), ("seconds", .number(seconds)), ("steps_per_second", .number(stepsPerSecond)),
+        ("ms_per_step", .number(1000 / stepsPerSecond)), ("projected_10k_seconds", .number(10_000 / stepsPerSecond)),
+        ("gflops", .number(gflops)), ("peak_gflops", .number(peak)), ("fraction_of_peak", .number(gflops / peak)),
+        ("peak_rss_kib", .integer(peakKiB)), ("l0", .number(l0)), ("products_gflops", .number(productGflops)),
+        ("products_fraction_of_peak", .number(productGflops / peak)),
+      ]
+      if let single { line.append(("projected_10k_seconds_1_thread", .number(10_000 / single.stepsPerSecond))) }
+      return JSON.write(.object(line))
     }
   }
 
