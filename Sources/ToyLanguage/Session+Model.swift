@@ -127,6 +127,7 @@ extension Session {
       name: name, model: model, settings: combinations, seeds: seeds,
       shown: (0..<combinations.count).map { $0 * seeds }, sketch: sketch)
     current = name
+    try shareModel(name, span, source)
   }
 
   /// The parameters by name, each checked against the statement's table.
@@ -330,11 +331,12 @@ extension Session {
     let start = clock.now
     let progress = onProgress
     var dynamics = entry.dynamics
-    let recording = DimensionalityHistory.records(model)
+    let recording = recordsDynamics(entry)
     if recording && model.steps == 0 { dynamics.record(step: 0, model: model) }
     defer { models[entry.name]?.dynamics = dynamics }
+    try prepareSharedTrain(entry, options, statement, source)
     do {
-      let outcome = try model.train(options, cancellation: cancellation) { report, trained in
+      let outcome = try trainShared(&model, options, entry) { report, trained in
         let elapsed = clock.now - start
         let seconds = elapsed.seconds
         if recording { dynamics.record(step: trained.steps, model: trained) }
@@ -355,6 +357,7 @@ extension Session {
     } catch {
       throw Diagnostic(.model(error), at: span, in: source)
     }
+    if finishSharedTrain(entry, model, &dynamics, options, statement, source) { return }
     models[entry.name]?.model = model
     if entry.seeds > 1 {
       let best = model.bestOf(seeds: entry.seeds, samples: evaluationSamples)
@@ -384,7 +387,7 @@ extension Session {
     let setting = instance / seeds
     var where_ = setting < entry.settings.count ? label(entry, setting) : "instance \(instance)"
     if seeds > 1 { where_ += ", seed \(instance % seeds)" }
-    let largest = entry.model.importance(instance: instance).max() ?? 0
+    let largest = entry.model.importance(instance: instance - entry.model.firstInstance).max() ?? 0
     let cause: DivergenceCause =
       largest >= Self.overflowingImportance ? .importance(Double(largest)) : .learningRate(rate)
     return Diagnostic(

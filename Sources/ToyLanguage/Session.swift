@@ -37,9 +37,9 @@ public struct ModelEntry: Sendable {
 /// Feature dimensionalities D_i recorded while a model trains: at most `capacity` points,
 /// halving the resolution as training goes on (like the loss history).
 public struct DimensionalityHistory: Sendable {
-  public private(set) var steps: [Int] = []
+  public internal(set) var steps: [Int] = []
   /// Per point, per instance, per feature.
-  public private(set) var values: [[[Double]]] = []
+  public internal(set) var values: [[[Double]]] = []
   public static let capacity = 400
 
   /// Whether recording a model's D_i every observation stays cheap: the cost per point is
@@ -132,6 +132,8 @@ public final class Session {
   public var defaultCanvas: Canvas?
   /// Worker threads for training (nil: one per core).
   public var threads: Int?
+  /// Set by `toy run --shard` and `--from`: training split across processes (Session+Shard.swift).
+  public var sharding: ShardTraining?
   /// Set by terminal and notebook front ends: a frame of `train … live` to draw in place of
   /// the previous one (at most one every `liveFrameInterval`). Without it only the final frame
   /// shows, as an ordinary display.
@@ -220,6 +222,7 @@ public final class Session {
       }
       return result
     }
+    guardForShare(&evaluator, extra: extra, source)
     return evaluator
   }
 
@@ -233,6 +236,7 @@ public final class Session {
   }
 
   private func executeOrThrow(_ statement: Statement, _ source: Source) throws(Diagnostic) {
+    if try shareHandles(statement, source) { return }
     if !statement.keepsSketches { try buildSketchedModels(statement.span, source) }
     switch statement.kind {
     case .assignment(let name, let nameSpan, let value):
@@ -337,7 +341,7 @@ public final class Session {
     models[name]?.sketch = nil
   }
 
-  private func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
+  func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
     if Builtins.all[name] != nil || Self.metricNames.contains(name) || name == "i" {
       throw Diagnostic(.builtInName(name), at: nameSpan, in: source)
     }

@@ -18,6 +18,10 @@ struct RunCommand: ParsableCommand {
       and named after the statement: 01-show-wtw.svg, 02-show-norms.svg and so on.
       The same script gives the same names. --theme projector draws them for a
       room: larger text, stronger contrast.
+      --shard K/N --out DIR trains share K of N of every model's instances and writes
+      it to DIR, showing nothing; --from DIR then runs the script with each train
+      taking its result from every share's part, with one run's output
+      (docs/scale.md: GNU parallel and Slurm).
       """
   )
 
@@ -39,9 +43,17 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup(title: "Split training") var sharding: ShardOptions
+
   func validate() throws {
     if file != nil && code != nil { throw ValidationError("give a FILE or -e CODE, not both") }
     if figures?.isEmpty == true { throw ValidationError("--figures needs a directory") }
+    if sharding.isSet && file == nil && code == nil {
+      throw ValidationError("--shard and --from run a script: give FILE")
+    }
+    if sharding.shard != nil && figures != nil {
+      throw ValidationError("--shard draws nothing: give --figures to the --from run")
+    }
   }
 
   func run() throws {
@@ -81,8 +93,12 @@ struct RunCommand: ParsableCommand {
       return
     }
     let source = try ScriptSource.read(file: file, code: code)
-    var runner = ScriptRunner(options: output)
+    var options = output
+    // A share shows nothing: its part is its output.
+    if sharding.shard != nil { options.quiet = true }
+    var runner = ScriptRunner(options: options)
     runner.figures = try figures.map { try FigureFolder(directory: $0) }
+    (runner.sharding, runner.finished) = try sharding.training(for: source, options: output) ?? (nil, nil)
     throw ExitCode(runner.run(source))
   }
 }
@@ -194,6 +210,10 @@ struct ScriptRunner {
   var dryRun = false
   /// Where every figure is also written (`--figures`), if anywhere.
   var figures: FigureFolder?
+  /// Training split across processes (`--shard`, `--from`: RunCommand+Shard.swift), and what
+  /// to do once the script has run to its end (a message if that fails).
+  var sharding: ShardTraining?
+  var finished: ((Session) -> String?)?
 
   static let syntaxErrorStatus: Int32 = 2
   static let runtimeErrorStatus: Int32 = 1
@@ -211,6 +231,7 @@ struct ScriptRunner {
     let policy = options.terminal.policy
     let session = options.session(policy: policy)
     session.dryRun = dryRun
+    if !dryRun { session.sharding = sharding }
     let format = options.format
     let quiet = options.quiet
     let figures = dryRun ? nil : figures
@@ -246,6 +267,10 @@ struct ScriptRunner {
     LiveView.clear()
     switch outcome {
     case .finished:
+      if !dryRun, let failure = finished?(session) {
+        writeError(failure + "\n")
+        return Self.runtimeErrorStatus
+      }
       return 0
     case .syntaxErrors(let diagnostics):
       for d in diagnostics { writeError(d.rendered + "\n") }
