@@ -64,25 +64,28 @@ struct ShardOptions: ParsableArguments {
     return share
   }
 
-  /// The split training of this run, and what to do when the script has run to its end; nil
-  /// when the run is not split. `--from` reads and checks every part first.
-  func training(for source: Source, options: OutputOptions) throws -> (ShardTraining, ((Session) -> String?)?)? {
+  /// The split training of this run; nil when the run is not split. `--from` reads and
+  /// checks every part first.
+  func run(for source: Source, options: OutputOptions) throws -> ShardRun? {
     if let from {
       let scale = options.quick ? Session.quickStepScale : 1
       do {
         let results = try ShardFolder.assemble(directory: from, source: source, seed: options.seed, stepScale: scale)
-        return (ShardTraining(.assembly(results)), nil)
+        return ShardRun(training: ShardTraining(.assembly(results)))
       } catch {
         throw CommandFailure(error.description)
       }
     }
     guard let shard, let out else { return nil }
-    let share = try shard == "slurm" ? Self.slurmShare(ProcessInfo.processInfo.environment) : Self.share(shard)!
+    let environment = ProcessInfo.processInfo.environment
+    let share = try shard == "slurm" ? Self.slurmShare(environment) : Self.share(shard)!
     let training = ShardTraining(.share(share))
     let seed = options.seed
-    return (
-      training,
-      { session in
+    return ShardRun(
+      training: training,
+      // A Slurm task may use the CPUs it was given, not every core of its node.
+      threads: shard == "slurm" ? environment["SLURM_CPUS_PER_TASK"].flatMap { Int($0) }.map { max(1, $0) } : nil,
+      finished: { session in
         let part = ShardPart(
           script: source.name, scriptHash: ShardPart.hash(of: source), share: share, seed: seed,
           stepScale: session.stepScale, trains: training.results)
@@ -93,7 +96,15 @@ struct ShardOptions: ParsableArguments {
         } catch {
           return error.description
         }
-      }
-    )
+      })
   }
+}
+
+/// How one run takes part in split training.
+struct ShardRun {
+  var training: ShardTraining
+  /// Worker threads for training (nil: one per core).
+  var threads: Int?
+  /// What to do once the script has run to its end; a message if that fails.
+  var finished: ((Session) -> String?)?
 }

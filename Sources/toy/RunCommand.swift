@@ -98,7 +98,7 @@ struct RunCommand: ParsableCommand {
     if sharding.shard != nil { options.quiet = true }
     var runner = ScriptRunner(options: options)
     runner.figures = try figures.map { try FigureFolder(directory: $0) }
-    (runner.sharding, runner.finished) = try sharding.training(for: source, options: output) ?? (nil, nil)
+    runner.sharding = try sharding.run(for: source, options: output)
     throw ExitCode(runner.run(source))
   }
 }
@@ -210,10 +210,8 @@ struct ScriptRunner {
   var dryRun = false
   /// Where every figure is also written (`--figures`), if anywhere.
   var figures: FigureFolder?
-  /// Training split across processes (`--shard`, `--from`: RunCommand+Shard.swift), and what
-  /// to do once the script has run to its end (a message if that fails).
-  var sharding: ShardTraining?
-  var finished: ((Session) -> String?)?
+  /// Training split across processes (`--shard`, `--from`: RunCommand+Shard.swift).
+  var sharding: ShardRun?
 
   static let syntaxErrorStatus: Int32 = 2
   static let runtimeErrorStatus: Int32 = 1
@@ -231,7 +229,10 @@ struct ScriptRunner {
     let policy = options.terminal.policy
     let session = options.session(policy: policy)
     session.dryRun = dryRun
-    if !dryRun { session.sharding = sharding }
+    if !dryRun, let sharding {
+      session.sharding = sharding.training
+      session.threads = sharding.threads
+    }
     let format = options.format
     let quiet = options.quiet
     let figures = dryRun ? nil : figures
@@ -267,7 +268,7 @@ struct ScriptRunner {
     LiveView.clear()
     switch outcome {
     case .finished:
-      if !dryRun, let failure = finished?(session) {
+      if !dryRun, let failure = sharding?.finished?(session) {
         writeError(failure + "\n")
         return Self.runtimeErrorStatus
       }
