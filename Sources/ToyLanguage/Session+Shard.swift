@@ -194,11 +194,13 @@ extension Session {
     case .share:
       let range = sharding.instances[entry.name] ?? 0..<model.instanceCount
       let (line, column) = source.location(of: statement.span.start)
+      let keepsDynamics = sharding.keepsDynamics ?? ShardTraining.drawsDynamics(source)
+      sharding.keepsDynamics = keepsDynamics
       sharding.results.append(
         TrainResult(
           model: entry.name, line: line, column: column, steps: options.steps, instances: wholeInstances(entry),
           first: range.lowerBound, trained: range.isEmpty ? nil : model,
-          dynamics: range.isEmpty || !recording ? nil : dynamics))
+          dynamics: range.isEmpty || !recording || !keepsDynamics ? nil : dynamics))
       models[entry.name]?.model = model
       return true
     }

@@ -7,11 +7,10 @@ import ToyCore
 ///
 /// The file is JSON, written atomically (as every save is) to DIR/`NAME.HASH.part-K-of-N.json`:
 /// the script's name without `.toy`, the script's content hash, K and N. Each train's
-/// `trained` is a whole model file of docs/model-format.md, holding the instances
-/// `first ..< first + count` of the model (its `settings` counts the whole model's settings;
-/// extracted, `jq '.trains[0].trained'`, it loads as a model of those instances alone).
-/// Dynamics are Float64s written as Swift's shortest round-trip decimals, so they read back
-/// bit for bit.
+/// `trained` is a model file of docs/model-format.md holding the instances
+/// `first ..< first + count` of the model, a window of it: its `settings` counts the whole
+/// model's settings, which may pass the window's instances. Dynamics are Float64s written as
+/// Swift's shortest round-trip decimals, so they read back bit for bit.
 public struct ShardPart: Sendable {
   public static let formatName = "toy-shard"
   public static let version = 1

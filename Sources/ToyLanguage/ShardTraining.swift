@@ -33,6 +33,9 @@ public final class ShardTraining {
   var unsavedPaths: Set<String> = []
   /// An assembly: the result the `train` running now takes.
   var pending: TrainResult?
+  /// A share: whether the script draws dynamics, the D_i recorded during training, which its
+  /// parts then keep (for a big sweep, more numbers than the models); nil until asked.
+  var keepsDynamics: Bool?
 
   public init(_ role: Role) { self.role = role }
 
@@ -92,6 +95,23 @@ public struct TrainResult: Sendable {
   func isSameTrain(as other: TrainResult) -> Bool {
     model == other.model && line == other.line && column == other.column && steps == other.steps
       && instances == other.instances
+  }
+}
+
+extension ShardTraining {
+  /// Whether `source` shows or exports dynamics anywhere, in a loop too: the only use of the
+  /// D_i recorded during training.
+  static func drawsDynamics(_ source: Source) -> Bool {
+    func draws(_ statements: [Statement]) -> Bool {
+      statements.contains { statement in
+        switch statement.kind {
+        case .show(let target, _, _), .export(let target, _, _, _, _): return target == ShowTarget.dynamics.rawValue
+        case .loop(_, _, _, let body): return draws(body)
+        default: return false
+        }
+      }
+    }
+    return draws(Parser.parse(source).statements)
   }
 }
 

@@ -160,6 +160,20 @@ final class ShardTests: XCTestCase {
     XCTAssertEqual(holders.map(\.count), [1, 1, 1, 1], "\(holders)")
   }
 
+  /// The D_i recorded during training (for a big sweep, more numbers than the models) go
+  /// into the parts only where the script draws them, in a loop too.
+  func testPartsKeepDynamicsOnlyWhereTheScriptDrawsThem() {
+    for (text, kept) in [
+      ("model n=3 m=2\ntrain 20\nshow wtw", false),
+      ("model n=3 m=2\ntrain 20\nfor k in [1] do\n  export dynamics \"d.svg\"\nend", true),
+    ] {
+      let training = ShardTraining(.share(TrainingShare(index: 1, of: 1)!))
+      XCTAssertEqual(
+        Self.run(Self.session(seed: 0, stepScale: 1, training), Source(name: "d.toy", text: text)).0, .finished)
+      XCTAssertEqual(training.results.first?.dynamics != nil, kept, text)
+    }
+  }
+
   // MARK: What a share cannot know
 
   func refusal(_ text: String, share: Int = 1, of shares: Int = 2) -> String {
