@@ -18,6 +18,10 @@ struct RunCommand: ParsableCommand {
       and named after the statement: 01-show-wtw.svg, 02-show-norms.svg and so on.
       The same script gives the same names. --theme projector draws them for a
       room: larger text, stronger contrast.
+      --shard K/N --out DIR trains share K of N of every model's instances and writes
+      it to DIR, showing nothing; --from DIR then runs the script with each train
+      taking its result from every share's part, with one run's output
+      (docs/scale.md: GNU parallel and Slurm).
       """
   )
 
@@ -39,9 +43,17 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup(title: "Split training") var sharding: ShardOptions
+
   func validate() throws {
     if file != nil && code != nil { throw ValidationError("give a FILE or -e CODE, not both") }
     if figures?.isEmpty == true { throw ValidationError("--figures needs a directory") }
+    if sharding.isSet && file == nil && code == nil {
+      throw ValidationError("--shard and --from run a script: give FILE")
+    }
+    if sharding.shard != nil && figures != nil {
+      throw ValidationError("--shard draws nothing: give --figures to the --from run")
+    }
   }
 
   func run() throws {
@@ -81,8 +93,12 @@ struct RunCommand: ParsableCommand {
       return
     }
     let source = try ScriptSource.read(file: file, code: code)
-    var runner = ScriptRunner(options: output)
+    var options = output
+    // A share shows nothing: its part is its output.
+    if sharding.shard != nil { options.quiet = true }
+    var runner = ScriptRunner(options: options)
     runner.figures = try figures.map { try FigureFolder(directory: $0) }
+    runner.sharding = try sharding.run(for: source, options: output)
     throw ExitCode(runner.run(source))
   }
 }
@@ -211,6 +227,8 @@ struct ScriptRunner {
   /// How an error is told: the diagnostic as rendered, or as a command's script tells it
   /// (`CommandScript.describe`).
   var describe: (Diagnostic) -> String = { $0.rendered }
+  /// Training split across processes (`--shard`, `--from`: RunCommand+Shard.swift).
+  var sharding: ShardRun?
 
   static let syntaxErrorStatus: Int32 = 2
   static let runtimeErrorStatus: Int32 = 1
@@ -235,6 +253,10 @@ struct ScriptRunner {
     let policy = options.terminal.policy
     let session = options.session(policy: policy)
     session.dryRun = dryRun
+    if !dryRun, let sharding {
+      session.sharding = sharding.training
+      session.threads = sharding.threads
+    }
     let format = options.format
     let quiet = options.quiet
     let figures = dryRun ? nil : figures
@@ -277,16 +299,20 @@ struct ScriptRunner {
         status = Self.interruptedStatus
         continue
       }
-      let partStatus = report(outcome, part)
+      let partStatus = report(outcome, part, session)
       if partStatus != 0 { return partStatus }
     }
     return status
   }
 
   /// Writes how a run ended, if not well; returns its status.
-  private func report(_ outcome: RunOutcome, _ source: Source) -> Int32 {
+  private func report(_ outcome: RunOutcome, _ source: Source, _ session: Session) -> Int32 {
     switch outcome {
     case .finished:
+      if !dryRun, let failure = sharding?.finished?(session) {
+        writeError(failure + "\n")
+        return Self.runtimeErrorStatus
+      }
       return 0
     case .syntaxErrors(let diagnostics):
       for d in diagnostics { writeError(describe(d) + "\n") }

@@ -59,6 +59,9 @@ final class ErrorMessageTests: XCTestCase {
     .dynamicsTooLarge(instances: 1, n: 300, m: 50, limit: 4_000_000), .dynamicsOneSetting(settings: 2, seeds: 3),
     .instanceOutOfRange(settings: 1, got: "7"), .tooManyPanels(25, settings: 25), .seedOutOfRange(seeds: 1, got: "3"),
     .seedNeedsOneModel, .phaseOneSeed, .phasePointRepeated(0, 1, r: 0.1, density: 0.1), .phaseNeedsSweep,
+    .shardNeedsModelNumbers(read: "a.loss", through: nil, line: 3),
+    .shardNeedsModelNumbers(read: "a.loss", through: "best", line: 3), .shardLoadsUnsavedFile(path: "a.json"),
+    .shardPartsDisagree(expected: "model1, 4 instances, 100 steps, at 2:1", found: "nothing"),
   ]
 
   static let argumentErrors: [ArgumentError] = [

@@ -31,3 +31,15 @@ public struct LossHistory: Sendable, Equatable, Codable {
   /// Whether `step` would be recorded.
   func wants(step: Int) -> Bool { step % stride == 0 }
 }
+
+extension LossHistory {
+  /// The histories of consecutive windows of one model (see `ToyModel.firstInstance`), each
+  /// recorded over the same steps, as the whole model's: their rows one after another. Nil
+  /// when the windows recorded different steps, and so did not train together.
+  init?(joining windows: [LossHistory]) {
+    guard let first = windows.first, windows.allSatisfy({ $0.steps == first.steps && $0.stride == first.stride })
+    else { return nil }
+    self = first
+    losses = windows.flatMap(\.losses)
+  }
+}

@@ -3,9 +3,9 @@ import ToyCore
 /// Feature dimensionalities D_i recorded while a model trains: at most `capacity` points,
 /// halving the resolution as training goes on (like the loss history).
 public struct DimensionalityHistory: Sendable {
-  public private(set) var steps: [Int] = []
+  public internal(set) var steps: [Int] = []
   /// Per point, per instance, per feature.
-  public private(set) var values: [[[Double]]] = []
+  public internal(set) var values: [[[Double]]] = []
   public static let capacity = 400
 
   /// Whether recording a model's D_i every observation stays cheap: the cost per point is

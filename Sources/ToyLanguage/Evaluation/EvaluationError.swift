@@ -91,6 +91,16 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case phaseOneSeed
   case phasePointRepeated(Int, Int, r: Double, density: Double)
   case phaseNeedsSweep
+
+  // Split training (`toy run FILE --shard K/N`, `--from DIR`).
+  /// A share's training depends on a model's numbers: `read` as the script wrote it, directly
+  /// or through the variable `through`, on `line`.
+  case shardNeedsModelNumbers(read: String, through: String?, line: Int)
+  /// A share loads a file the script saves, which no share writes.
+  case shardLoadsUnsavedFile(path: String)
+  /// The parts hold another `train` than the one running: `expected` and `found` as
+  /// `TrainResult` describes them ("model1, 400 instances, 10000 steps, at 3:1").
+  case shardPartsDisagree(expected: String, found: String)
 }
 
 /// What a built-in function's arguments got wrong (`argument` counts from 1).
@@ -252,6 +262,13 @@ extension EvaluationError: CustomStringConvertible {
       return
         "phase needs an n=2, m=1 (or n=3, m=2) model swept over the last feature's relative importance, the "
         + "density, or both"
+    case .shardNeedsModelNumbers(let read, let through, let line):
+      let reads = through.map { "\($0) holds \(read) (line \(line))" } ?? "this reads \(read)"
+      return "with --shard, training cannot depend on a model's numbers, and \(reads)"
+    case .shardLoadsUnsavedFile(let path):
+      return "with --shard, a share saves nothing, so it cannot load \(path), which this script saves"
+    case .shardPartsDisagree(let expected, let found):
+      return "the parts do not match this run: here trains \(expected), the parts hold \(found)"
     }
   }
 
@@ -304,6 +321,12 @@ extension EvaluationError: CustomStringConvertible {
       return "every seed's solution is in the JSON (export phase \"phase.json\")"
     case .phasePointRepeated:
       return "sweep the relative importance and the density alone, and repeat a point with seeds="
+    case .shardNeedsModelNumbers(let read, _, _):
+      return "each share trains part of every model, so none knows \(read): run this script whole, without --shard"
+    case .shardLoadsUnsavedFile:
+      return "run this script whole, without --shard"
+    case .shardPartsDisagree:
+      return "run the shards again, with this script and these options"
     case .phaseNeedsSweep:
       return
         "e.g. model n=2 m=1 importance=[1, r] density=s seeds=10 for r in logspace(-1,1,12), s in logspace(-2,0,12)"

@@ -36,7 +36,7 @@ public struct ModelEntry: Sendable {
 
   /// An instance's importance and density rows, held or not.
   func importance(instance: Int) -> [Float] {
-    sketch?.importance(instance: instance) ?? model.importance(instance: instance)
+    sketch?.importance(instance: instance) ?? model.importance(instance: instance - model.firstInstance)
   }
 
   func density(instance: Int) -> [Float] { sketch?.density(instance: instance) ?? model.density(instance: instance) }

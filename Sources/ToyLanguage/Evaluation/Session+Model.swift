@@ -70,6 +70,7 @@ extension Session {
       name: name, model: model, settings: combinations, seeds: seeds,
       shown: (0..<combinations.count).map { $0 * seeds }, sketch: sketch)
     current = name
+    try shareModel(name, span, source)
   }
 
   /// A sweep's settings: every combination of its variables' values, the first variable
@@ -372,11 +373,12 @@ extension Session {
     let start = clock.now
     let progress = onProgress
     var dynamics = entry.dynamics
-    let recording = DimensionalityHistory.records(model)
+    let recording = recordsDynamics(entry)
     if recording && model.steps == 0 { dynamics.record(step: 0, model: model) }
     defer { models[entry.name]?.dynamics = dynamics }
+    try prepareSharedTrain(entry, options, statement, source)
     do {
-      let outcome = try model.train(options, cancellation: cancellation) { report, trained in
+      let outcome = try trainShared(&model, options, entry) { report, trained in
         let elapsed = clock.now - start
         let seconds = elapsed.seconds
         if recording { dynamics.record(step: trained.steps, model: trained) }
@@ -397,6 +399,7 @@ extension Session {
     } catch {
       throw Diagnostic(.model(error), at: span, in: source)
     }
+    if finishSharedTrain(entry, model, &dynamics, options, statement, source) { return }
     models[entry.name]?.model = model
     if entry.seeds > 1 {
       let best = model.bestOf(seeds: entry.seeds, samples: evaluationSamples)

@@ -72,6 +72,8 @@ public final class Session {
   public var defaultCanvas: Canvas?
   /// Worker threads for training (nil: one per core).
   public var threads: Int?
+  /// Set by `toy run --shard` and `--from`: training split across processes (Session+Shard.swift).
+  public var sharding: ShardTraining?
   /// Set by terminal and notebook front ends: a frame of `train … live` to draw in place of
   /// the previous one (at most one every `liveFrameInterval`). Without it only the final frame
   /// shows, as an ordinary display.
@@ -157,6 +159,7 @@ public final class Session {
       }
       return result
     }
+    guardForShare(&evaluator, extra: extra, source)
     return evaluator
   }
 
@@ -171,6 +174,7 @@ public final class Session {
 
   /// One statement: a case per kind, each handled by the function named after it.
   private func executeOrThrow(_ statement: Statement, _ source: Source) throws(Diagnostic) {
+    if try shareHandles(statement, source) { return }
     switch statement.kind {
     case .assignment(let name, let nameSpan, let value):
       try assign(name, nameSpan, value, source)
@@ -204,7 +208,7 @@ public final class Session {
     }
   }
 
-  private func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
+  func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
     if Builtins.all[name] != nil || Self.metricNames.contains(name) || name == "i" {
       throw Diagnostic(.builtInName(name), at: nameSpan, in: source)
     }
