@@ -331,36 +331,7 @@ extension Session {
     let span = statement.span
     let entry = try currentEntry(span, source)
     let given = try checkedParameters(parameters, statement: "train", source)
-    let value = try evaluator(source).evaluate(steps)
-    guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= Double(Self.stepLimit) else {
-      throw Diagnostic(.stepsOutOfRange(limit: Self.stepLimit, got: value.literal), at: steps.span, in: source)
-    }
-    var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
-    options.threads = threads
-    if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
-    do {
-      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.instanceCount)
-    } catch {
-      throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
-    }
-    if let lr = given["lr"] {
-      let v = try evaluator(source).evaluate(lr.value)
-      guard case .number(let rate) = v, rate > 0, rate <= 10 else {
-        throw Diagnostic(
-          .parameterOutOfRange("lr", range: spec("lr").rangeText, got: v.literal), at: lr.value.span, in: source)
-      }
-      options.learningRate = rate
-    }
-    options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
-    options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
-    if dryRun {
-      // `toy check` trains no real steps: one step on one sample gives the later statements
-      // a trained model (a loss, a history) to validate against.
-      options.steps = 1
-      options.batchSize = 1
-    }
-    // Often enough that a progress bar moves and Ctrl-C feels immediate, even for big models.
-    options.observeEvery = max(1, min(options.steps / 100, 50))
+    var options = try trainingOptions(steps, given, entry, span, source)
     let live = try liveView(given["live"], entry, source)
     if live != nil { options.observeEvery = min(options.observeEvery, 25) }
     if let sketch = entry.sketch {
@@ -406,17 +377,63 @@ extension Session {
       models[entry.name]?.shown = best
     }
     if let live, !dryRun, let updated = models[entry.name] {
-      // The last frame stays, as an ordinary display (the only one without a terminal).
       let elapsed = clock.now - start
-      let seconds = elapsed.seconds
-      let report = TrainingProgress(
-        step: options.steps, totalSteps: options.steps,
-        losses: (0..<model.instanceCount).map { model.recentLoss(instance: $0).map(Float.init) ?? .nan })
-      if let frame = liveFrame(live, updated, report, seconds, statement, source, final: true) {
-        emit(
-          text: frame.display.plain, json: frame.json, statement, svg: frame.display.svg, plot: frame.display.plot,
-          textOptions: frame.display.textOptions, liveFinal: true)
+      emitFinalFrame(live, updated, options, seconds: elapsed.seconds, statement, source)
+    }
+  }
+
+  /// `train`'s options from its step count and parameters; a check trains one step on one
+  /// sample.
+  private func trainingOptions(
+    _ steps: Expr, _ given: [String: Parameter], _ entry: ModelEntry, _ span: Span, _ source: Source
+  ) throws(Diagnostic) -> TrainingOptions {
+    let value = try evaluator(source).evaluate(steps)
+    guard case .number(let x) = value, x == x.rounded(), x >= 1, x <= Double(Self.stepLimit) else {
+      throw Diagnostic(.stepsOutOfRange(limit: Self.stepLimit, got: value.literal), at: steps.span, in: source)
+    }
+    var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
+    options.threads = threads
+    if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
+    do {
+      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.instanceCount)
+    } catch {
+      throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
+    }
+    if let lr = given["lr"] {
+      let v = try evaluator(source).evaluate(lr.value)
+      guard case .number(let rate) = v, rate > 0, rate <= 10 else {
+        throw Diagnostic(
+          .parameterOutOfRange("lr", range: spec("lr").rangeText, got: v.literal), at: lr.value.span, in: source)
       }
+      options.learningRate = rate
+    }
+    options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
+    options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
+    if dryRun {
+      // `toy check` trains no real steps: one step on one sample gives the later statements
+      // a trained model (a loss, a history) to validate against.
+      options.steps = 1
+      options.batchSize = 1
+    }
+    // Often enough that a progress bar moves and Ctrl-C feels immediate, even for big models.
+    options.observeEvery = max(1, min(options.steps / 100, 50))
+    return options
+  }
+
+  /// The last frame of `train … live` stays, as an ordinary display (the only one without a
+  /// terminal).
+  private func emitFinalFrame(
+    _ live: String, _ entry: ModelEntry, _ options: TrainingOptions, seconds: Double, _ statement: Statement,
+    _ source: Source
+  ) {
+    let model = entry.model
+    let report = TrainingProgress(
+      step: options.steps, totalSteps: options.steps,
+      losses: (0..<model.instanceCount).map { model.recentLoss(instance: $0).map(Float.init) ?? .nan })
+    if let frame = liveFrame(live, entry, report, seconds, statement, source, final: true) {
+      emit(
+        text: frame.display.plain, json: frame.json, statement, svg: frame.display.svg, plot: frame.display.plot,
+        textOptions: frame.display.textOptions, liveFinal: true)
     }
   }
 
