@@ -279,7 +279,7 @@ final class ShardTests: XCTestCase {
     }
   }
 
-  func testPartsOfAnotherSeedOrStepScaleAreRefused() throws {
+  func testPartsOfAnotherSeedStepScaleOrToyAreRefused() throws {
     let source = Source(name: "s.toy", text: "model n=3 m=2\ntrain 20 batch=8")
     try writeShares(source, shares: 1, seed: 3)
     let path = "\(directory)/s.\(ShardPart.hash(of: source)).part-1-of-1.json"
@@ -289,6 +289,18 @@ final class ShardTests: XCTestCase {
     XCTAssertThrowsError(try assembled(source, seed: 3, stepScale: Session.quickStepScale)) { error in
       XCTAssertEqual(
         "\(error)", "\(path) was trained without --quick, this run is with --quick: give both the same options")
+    }
+    let training = ShardTraining(.share(TrainingShare(index: 1, of: 1)!))
+    _ = Self.run(Self.session(seed: 3, stepScale: 1, training), source)
+    _ = try ShardPart(
+      script: source.name, scriptHash: ShardPart.hash(of: source), share: TrainingShare(index: 1, of: 1)!, seed: 3,
+      stepScale: 1, toyVersion: "0.0.1", trains: training.results
+    ).write(into: directory)
+    XCTAssertThrowsError(try assembled(source, seed: 3)) { error in
+      XCTAssertEqual(
+        "\(error)",
+        "\(path) was written by toy 0.0.1, this is toy \(toyVersionDescription): run the shards and --from with one toy"
+      )
     }
     try Data("{\"format\": \"toy-model\", \"version\": 2}".utf8).write(to: URL(fileURLWithPath: path))
     XCTAssertThrowsError(try assembled(source, seed: 3)) { error in

@@ -98,7 +98,8 @@ for _ in $(seq 100); do
   sleep 0.2
 done
 if [[ $up -eq 0 ]]; then
-  skip "slurmctld cannot start here: $(grep -h -m1 -iE 'fatal|error' "$work/log/slurmctld.log" "$work/log/slurmctld.out" 2>/dev/null | head -1)"
+  reason=$(grep -h -m1 -iE 'fatal' "$work/log/slurmctld.log" "$work/log/slurmctld.out" 2>/dev/null | head -1)
+  skip "slurmctld cannot start here${reason:+: $reason}"
 fi
 
 passed=0

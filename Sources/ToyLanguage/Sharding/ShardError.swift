@@ -56,7 +56,8 @@ public enum ShardError: Error, Hashable, Sendable, CustomStringConvertible {
       func mode(_ scale: Double) -> String { scale == 1 ? "without --quick" : "with --quick" }
       return "\(path) was trained \(mode(part)), this run is \(mode(run)): give both the same options"
     case .otherToy(let path, let part):
-      return "\(path) was written by toy \(part), this is toy \(toyVersion): run the shards and --from with one toy"
+      return
+        "\(path) was written by toy \(part), this is toy \(toyVersionDescription): run the shards and --from with one toy"
     case .partsDisagree(let path, let reference, let train):
       return "\(path) ran another train \(train) than \(reference): the parts are not of one run"
     case .notCovered(let directory, let train, let reason):

@@ -18,7 +18,7 @@ public enum ShardFolder {
     let parts = try read(directory: directory, source: source)
     for part in parts {
       let path = self.path(directory, part)
-      guard part.toyVersion == toyVersion else { throw .otherToy(path: path, part: part.toyVersion) }
+      guard part.toyVersion == toyVersionDescription else { throw .otherToy(path: path, part: part.toyVersion) }
       guard part.seed == seed else { throw .otherSeed(path: path, part: part.seed, run: seed) }
       guard part.stepScale == stepScale else {
         throw .otherStepScale(path: path, part: part.stepScale, run: stepScale)

@@ -22,12 +22,14 @@ public struct ShardPart: Sendable {
   /// The session seed (`--seed`) and step scale (`--quick`) it trained with.
   public var seed: UInt64
   public var stepScale: Double
+  /// The toy that wrote it, with its commit where the build was stamped (`toy --version`):
+  /// training's bits may change from one toy to the next.
   public var toyVersion: String
   public var trains: [TrainResult]
 
   public init(
     script: String, scriptHash: String, share: TrainingShare, seed: UInt64, stepScale: Double,
-    toyVersion: String = ToyCore.toyVersion, trains: [TrainResult]
+    toyVersion: String = toyVersionDescription, trains: [TrainResult]
   ) {
     self.script = script
     self.scriptHash = scriptHash
