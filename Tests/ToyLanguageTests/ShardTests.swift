@@ -234,6 +234,32 @@ final class ShardTests: XCTestCase {
     XCTAssertEqual(try assembled(source).1, single)
   }
 
+  /// A name that held a model's numbers and then holds something else (a number, a model, a
+  /// loop's values) is known again.
+  func testANameAssignedAgainIsKnownAgain() throws {
+    let source = Source(
+      name: "again.toy",
+      text: """
+        a = model n=3 m=2 seeds=2
+        train 10
+        x = a.loss
+        for x in [0.5, 0.25] do
+          model n=3 m=2 density=x
+          train 10
+        end
+        x = 0.75
+        model n=3 m=2 density=x
+        train 10
+        x = a.loss
+        x = model n=3 m=2 seed=3
+        train 10
+        print x.loss
+        """)
+    let (_, single) = Self.run(Self.session(seed: 0, stepScale: 1), source)
+    try writeShares(source, shares: 3)
+    XCTAssertEqual(try assembled(source).1, single)
+  }
+
   /// A share that diverges names the instance by its index in the whole model, as one run
   /// would (it read the window's importances with the whole's index, past their end).
   func testADivergenceInAShareNamesTheInstanceOfTheWhole() {

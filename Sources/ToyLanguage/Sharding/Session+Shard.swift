@@ -29,6 +29,8 @@ extension Session {
       shareLoaded(name)
       return true
     case .assignment(let name, let nameSpan, let value):
+      // Whatever it held, the name now holds something else.
+      sharding.unknownValues[name] = nil
       switch value.kind {
       case .load(let path, let pathSpan):
         try refuseUnsaved(path, pathSpan, source)
@@ -38,7 +40,6 @@ extension Session {
       case .expression:
         do {
           try assign(name, nameSpan, value, source)
-          sharding.unknownValues[name] = nil
         } catch {
           guard case .evaluation(.shardNeedsModelNumbers(let read, _, let line)) = error.kind else { throw error }
           // Unknown until something trains on it; then refused there.
@@ -80,7 +81,8 @@ extension Session {
       source: source,
       lookup: { [unowned self] name, span throws(Diagnostic) in
         if extra[name] == nil {
-          if let unknown = sharding.unknownValues[name] {
+          // A loop variable of the same name holds a value of its own.
+          if let unknown = sharding.unknownValues[name], self.variables[name] == nil {
             throw Diagnostic(
               .shardNeedsModelNumbers(read: unknown.read, through: name, line: unknown.line), at: span, in: source)
           }

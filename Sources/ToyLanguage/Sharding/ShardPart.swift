@@ -137,9 +137,9 @@ public struct ShardPart: Sendable {
         "trains" : [
       """)
     for (index, train) in trains.enumerated() {
+      try text(index == 0 ? "\n" : ",\n")
       try text(
         """
-        \(index == 0 ? "" : ",")
             {
               "model" : \(quoted(train.model)),
               "line" : \(train.line),
