@@ -39,8 +39,9 @@ let package = Package(
     // The .toy language, in the order a statement runs: Syntax/ (source, lexer, parser, syntax tree,
     // diagnostics), Evaluation/ (the session, expressions, parameters, errors), Figures/ (the show
     // targets and their figures), Displays/ (mime bundles, toy's JSON, tables), Files/ (saved
-    // models, notebooks) and Help/ (help, completion, the reference's tables). ARCHITECTURE.md
-    // follows a statement through them.
+    // models, notebooks), Help/ (help, completion, the reference's tables) and Sharding/ (training
+    // split across processes: `toy run --shard`, `--from`). ARCHITECTURE.md follows a statement
+    // through them.
     .target(name: "ToyLanguage", dependencies: ["ToyCore", "ToyPlot", realModule], swiftSettings: strict),
     // The core's hot loop in C, compiled for the baseline and for AVX2+FMA (chosen at run time).
     .target(name: "CToyKernels"),
