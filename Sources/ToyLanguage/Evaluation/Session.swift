@@ -141,9 +141,12 @@ public final class Session {
         if let value = extra[name] ?? self.variables[name] ?? self.models[name].map({ .model($0.name) }) {
           return value
         }
-        if let current = self.current, let entry = self.models[current] {
-          try self.checkMetricSize(name, entry, span, source)
+        guard let current = self.current, let entry = self.models[current] else {
+          // A metric's name is known, so "not defined" would be wrong: it needs a model.
+          if Self.metricNames.contains(name) { throw Diagnostic(.noModel, at: span, in: source) }
+          return nil
         }
+        try self.checkMetricSize(name, entry, span, source)
         return self.metric(name)
       },
       knownNames: { [unowned self] in
