@@ -24,10 +24,11 @@ public struct StackedLinePlot: Plot {
 
   /// The panels with their x axes joined: each covers every panel's x values.
   var sharedPanels: [LinePlot] {
-    guard let logX = panels.first?.logX else { return [] }
+    guard let logX = panels.first?.logX, let base2 = panels.first?.xBase2 else { return [] }
     var shared = panels.map { panel -> LinePlot in
       var panel = panel
       panel.logX = logX
+      panel.xBase2 = base2
       return panel
     }
     let xs = shared.flatMap(\.shownX)

@@ -14,6 +14,8 @@ struct XYFrame {
   var xLabel: String?
   var yLabel: String?
   var references: [ReferenceLine]
+  /// A log x axis in powers of two rather than ten (dictionary sizes 2, 4, 8, …).
+  var xBase2 = false
   /// The least columns left and right of the plot area in text, so that plots stacked on
   /// one x axis (`StackedLinePlot`) put their plot areas at the same columns.
   var gutter = Gutter()
@@ -108,7 +110,8 @@ struct XYFrame {
     let right = max(labels, gutter.right)
     layout.right = right
     layout.columns = max(1, options.width - left - right)
-    layout.x = AxisScale(fitting: xValues, log: logX, count: max(2, min(8, layout.columns / 10)))
+    layout.x = AxisScale(
+      fitting: xValues, log: logX, count: max(2, min(8, layout.columns / 10)), base2: xBase2)
     return layout
   }
 
