@@ -67,6 +67,16 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case model(ModelError)
   case modelStore(ModelStoreError)
 
+  // Sparse autoencoders.
+  /// `sae` on a model that has taken no step: there are no features to find yet.
+  case autoencoderNeedsTrainedModel(model: String)
+  /// `train sae`, `print sae` or an SAE metric on a model without autoencoders.
+  case noAutoencoder(model: String)
+  case l1AndTopK
+  case topKAboveLatents(k: Int, latents: Int)
+  case tooManyAutoencoders(Int, limit: Int)
+  case autoencoder(AutoencoderError)
+
   // Displays and files.
   case unknownPlot(String, suggestion: String?)
   case unknownHelpTopic(String, suggestion: String?)
@@ -214,6 +224,18 @@ extension EvaluationError: CustomStringConvertible {
       return error.description
     case .modelStore(let error):
       return error.description
+    case .autoencoderNeedsTrainedModel(let model):
+      return "sae reads a trained model's hidden states, and \(model) has not been trained yet"
+    case .noAutoencoder(let model):
+      return "\(model) has no sparse autoencoders yet"
+    case .l1AndTopK:
+      return "give l1 or topk, not both: an autoencoder is kept sparse by one or the other"
+    case .topKAboveLatents(let k, let latents):
+      return "topk must be at most latents: topk=\(k) with latents=\(latents)"
+    case .tooManyAutoencoders(let count, let limit):
+      return "the sae statement makes \(count) autoencoders, more than \(limit)"
+    case .autoencoder(let error):
+      return error.description
     case .unknownPlot(let name, _):
       return "there is no plot called '\(name)'"
     case .unknownHelpTopic(let topic, _):
@@ -307,8 +329,13 @@ extension EvaluationError: CustomStringConvertible {
       return "try show wtw"
     case .liveGeometryNeedsTwoDimensions:
       return "try live=wtw"
-    case .noLossYet, .notTrained:
+    case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:
       return "train it first, e.g. train 10000"
+    case .noAutoencoder:
+      return "define them first, e.g. sae latents=5 l1=0.01"
+    case .tooManyAutoencoders:
+      return "each SAE setting runs on each model setting (× seeds): pick fewer with instance="
+
     case .dynamicsOneSetting(_, let seeds):
       return "pick one, e.g. show dynamics instance=0" + (seeds > 1 ? " seed=0" : "")
     case .tooManyPanels(_, let settings):
