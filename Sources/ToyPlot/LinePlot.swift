@@ -61,6 +61,9 @@ public struct LinePlot: Plot {
   public var references: [ReferenceLine]
   /// With `logX`, ticks at powers of two rather than ten: for sizes that double.
   public var xBase2 = false
+  /// Values the y axis covers besides the series' own: 0 and 1 for a count that may be all
+  /// zero, so that its axis starts at 0 rather than centring a flat line between ±1.
+  public var yIncludes: [Double] = []
   /// Set by `StackedLinePlot`: x values the axis must cover besides the series' own (the
   /// other panels'), and the least text columns beside the plot area.
   var sharedX: [Double] = []
@@ -124,7 +127,7 @@ public struct LinePlot: Plot {
         ys.append(y)
       }
     }
-    ys += references.map(\.value)
+    ys += references.map(\.value) + yIncludes
     return XYFrame(
       xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references,
       xBase2: xBase2, gutter: gutter)

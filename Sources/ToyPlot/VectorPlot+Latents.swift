@@ -36,6 +36,16 @@ extension VectorPlot {
     }
   }
 
+  /// The latents' rows as the plot draws them (turned with the features under `canonical`).
+  public var drawnLatents: [[Double]] {
+    let transform = canonical ? Self.canonicalTransform(vectors, ranks: ranks) : .identity
+    return latents.map { row in
+      guard row.count >= 2 else { return row }
+      let (x, y) = transform.apply(row[0], row[1])
+      return [x, y] + row.dropFirst(2)
+    }
+  }
+
   /// The key under a picture with latents, two lines: "L0–L4 (red, dashed): decoder
   /// directions" and "0–4: the features" (`how` says how latents are drawn). Empty without
   /// latents.

@@ -157,7 +157,7 @@ final class AutoencoderFigureTests: XCTestCase {
       let best = small.map { a in large.map { b in a[0] * b[0] + a[1] * b[1] }.max()! }
       XCTAssertEqual(signals.nextMMCS[k] ?? .nan, best.reduce(0, +) / Double(best.count), accuracy: 1e-9)
     }
-    let plot = AutoencoderFigures.dictionaryPlot(signals, title: nil)
+    let plot = AutoencoderFigures.dictionaryPlot([signals], names: ["sae"], title: nil)
     XCTAssertEqual(plot.panels[1].series[0].x, [2, 5], "no point for the largest dictionary")
     XCTAssertTrue(plot.panels[0].xBase2)
   }

@@ -186,32 +186,40 @@ enum AutoencoderFigures {
   }
 
   /// Dead latents above the two MMCS curves, on one x axis of dictionary sizes (log 2 when
-  /// the sizes span a factor of four or more).
-  static func dictionaryPlot(_ signals: DictionarySignals, title: String?) -> StackedLinePlot {
-    let x = signals.sizes.map(Double.init)
-    let base2 = (x.max() ?? 1) >= 4 * (x.min() ?? 1)
-    func kept(_ values: [Double?]) -> (x: [Double], y: [Double]) {
-      let pairs = zip(x, values).compactMap { x, y in y.map { (x, $0) } }
-      return (pairs.map(\.0), pairs.map(\.1))
+  /// the sizes span a factor of four or more). Each series' name says what it is and where it
+  /// turns; with several groups (model settings, seeds), their names follow and colours tell
+  /// the series apart.
+  static func dictionaryPlot(_ groups: [DictionarySignals], names: [String], title: String?) -> StackedLinePlot {
+    let sizes = groups.flatMap(\.sizes).map(Double.init)
+    let base2 = (sizes.max() ?? 1) >= 4 * (sizes.min() ?? 1)
+    let several = groups.count > 1
+    func series(_ name: String, _ group: Int, x: [Int], _ values: [Double?], color: RGB) -> LinePlot.Series {
+      let pairs = zip(x, values).compactMap { x, y in y.map { (Double(x), $0) } }
+      var series = LinePlot.Series(
+        several ? "\(name): \(names[group])" : name, x: pairs.map(\.0), y: pairs.map(\.1),
+        color: several ? nil : color)
+      series.dots = true
+      return series
     }
-    var dead = LinePlot.Series(
-      "dead latents (never fire): appear once latents outnumber features", x: x, y: signals.dead.map(Double.init),
-      color: Colormap.categorical[3])
-    dead.dots = true
-    let next = kept(signals.nextMMCS)
-    let truth = kept(signals.truthMMCS)
-    var nextSeries = LinePlot.Series(
-      "MMCS with the next larger dictionary: falls past the number of features", x: next.x, y: next.y,
-      color: Colormap.categorical[0])
-    var truthSeries = LinePlot.Series(
-      "MMCS with the true features: saturates at that number", x: truth.x, y: truth.y,
-      color: Colormap.categorical[2])
-    nextSeries.dots = true
-    truthSeries.dots = true
-    var top = LinePlot([dead], logX: base2, xLabel: nil, yLabel: "dead latents", title: title)
+    let dead = groups.indices.map { g in
+      series(
+        "dead latents (never fire): appear once latents outnumber features", g, x: groups[g].sizes,
+        groups[g].dead.map(Double.init), color: Colormap.categorical[3])
+    }
+    let mmcs = groups.indices.flatMap { g in
+      [
+        series(
+          "MMCS with the next larger dictionary: falls past the number of features", g, x: groups[g].sizes,
+          groups[g].nextMMCS, color: Colormap.categorical[0]),
+        series(
+          "MMCS with the true features: saturates at that number", g, x: groups[g].sizes, groups[g].truthMMCS,
+          color: Colormap.categorical[2]),
+      ]
+    }
+    var top = LinePlot(dead, logX: base2, yLabel: "dead latents", title: title)
+    top.yIncludes = [0, 1]
     var bottom = LinePlot(
-      [nextSeries, truthSeries], logX: base2, xLabel: "latents (dictionary size)", yLabel: "MMCS",
-      references: [ReferenceLine(1)])
+      mmcs, logX: base2, xLabel: "latents (dictionary size)", yLabel: "MMCS", references: [ReferenceLine(1)])
     top.xBase2 = base2
     bottom.xBase2 = base2
     return StackedLinePlot([top, bottom])
