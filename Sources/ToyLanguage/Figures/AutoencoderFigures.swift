@@ -186,8 +186,8 @@ enum AutoencoderFigures {
   }
 
   /// Dead latents above the two MMCS curves, on one x axis of dictionary sizes (log 2 when
-  /// the sizes span a factor of four or more). Each series' name says what it is and where it
-  /// turns; with several groups (model settings, seeds), their names follow and colours tell
+  /// the sizes span a factor of four or more). Each series' name says what it measures; with
+  /// several groups (model settings, seeds), their names follow and colours tell
   /// the series apart.
   static func dictionaryPlot(_ groups: [DictionarySignals], names: [String], title: String?) -> StackedLinePlot {
     let sizes = groups.flatMap(\.sizes).map(Double.init)
@@ -203,16 +203,16 @@ enum AutoencoderFigures {
     }
     let dead = groups.indices.map { g in
       series(
-        "dead latents (never fire): appear once latents outnumber features", g, x: groups[g].sizes,
+        "dead latents: fire on no sample of the evaluation batch", g, x: groups[g].sizes,
         groups[g].dead.map(Double.init), color: Colormap.categorical[3])
     }
     let mmcs = groups.indices.flatMap { g in
       [
         series(
-          "MMCS with the next larger dictionary: falls past the number of features", g, x: groups[g].sizes,
+          "MMCS with the next larger dictionary (mean over this one's latents)", g, x: groups[g].sizes,
           groups[g].nextMMCS, color: Colormap.categorical[0]),
         series(
-          "MMCS with the true features: saturates at that number", g, x: groups[g].sizes, groups[g].truthMMCS,
+          "MMCS with the model's features (mean over the features)", g, x: groups[g].sizes, groups[g].truthMMCS,
           color: Colormap.categorical[2]),
       ]
     }
