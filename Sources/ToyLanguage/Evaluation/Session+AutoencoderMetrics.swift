@@ -135,7 +135,8 @@ extension Session {
   }
 
   /// The display's numbers: the instances (labels, the model instance each reads), each
-  /// metric as one value per instance under its name, and each feature's best latent.
+  /// metric as one value per instance under its name, each feature's best latent, each
+  /// latent's firing frequency and the dictionary (each latent's unit decoder direction).
   func autoencoderJSON(
     _ entry: ModelEntry, _ sae: AutoencoderEntry, _ metrics: [AutoencoderMetrics], _ names: [String]
   ) -> JSON.Node {
@@ -169,6 +170,11 @@ extension Session {
       ("model_steps", sae.autoencoder.modelSteps.map { .number(Double($0)) } ?? .null),
       ("instances", .array(instances)), ("metrics", .object(values)), ("matches", matches),
       ("latent_density", .array(metrics.map { JSON.numbers($0.latentDensity) })),
+      (
+        "decoder",
+        .array(
+          sae.instances.indices.map { i in .array(sae.autoencoder.decoderDirections(instance: i).map(JSON.numbers)) })
+      ),
     ])
   }
 }
