@@ -2,7 +2,7 @@
 ///
 /// Linear ranges are widened to a multiple of the tick step, so the ends are labelled; log
 /// ranges to whole decades unless that wastes much of the width, and every log tick is a
-/// power of ten (of two on a base-2 axis, for sizes that double). Degenerate ranges (no data, one value, all zeros) get a sensible span
+/// power of ten; given ticks (a sweep's sizes) replace both, the range just around them. Degenerate ranges (no data, one value, all zeros) get a sensible span
 /// instead of failing.
 struct AxisScale: Sendable, Hashable {
   var low: Double
@@ -12,19 +12,24 @@ struct AxisScale: Sendable, Hashable {
 
   /// The nice range over `values` (the finite ones, positive ones for a log axis) with about
   /// `count` ticks on a linear axis.
-  init(fitting values: [Double], log: Bool, count: Int, base2: Bool = false) {
+  init(fitting values: [Double], log: Bool, count: Int, ticks chosen: [Double]? = nil) {
     self.log = log
     let usable = values.filter { $0.isFinite && (!log || $0 > 0) }
     let low = usable.min()
     let high = usable.max()
-    if log && base2 {
-      // Whole powers of two around the data, a tick at each (every other one when many).
-      let first = max(-1000, low.map { Int((LogScale.ln($0) / Self.ln2 + 1e-9).rounded(.down)) } ?? 0)
-      let last = max(first + 1, min(1000, high.map { Int((LogScale.ln($0) / Self.ln2 - 1e-9).rounded(.up)) } ?? 1))
-      self.low = Self.powerOfTwo(first)
-      self.high = Self.powerOfTwo(last)
-      let every = max(1, (last - first + count + 1) / (count + 2))
-      ticks = (first...last).filter { ($0 - first) % every == 0 }.map(Self.powerOfTwo)
+    if let given = chosen?.filter({ $0.isFinite && (!log || $0 > 0) }), !given.isEmpty {
+      // Ticks where the caller wants them (the sizes of a sweep), the range just around them.
+      let all = usable + given
+      var (a, b) = (all.min() ?? 0, all.max() ?? 1)
+      if log {
+        (a, b) = (a / 1.08, b * 1.08)
+      } else {
+        let pad = b > a ? (b - a) * 0.03 : max(0.5, abs(a) / 2)
+        (a, b) = (a - pad, b + pad)
+      }
+      self.low = a
+      self.high = b
+      self.ticks = given.sorted()
     } else if log {
       // Whole decades 10^first … 10^last around the data (clamped to the decades a Double
       // holds). An end more than 1.5× beyond the data is pulled in to 10% beyond it, as long
@@ -91,11 +96,6 @@ struct AxisScale: Sendable, Hashable {
   static func power(_ exponent: Int) -> Double {
     Double("1e\(exponent)") ?? (exponent < 0 ? 0 : .infinity)
   }
-
-  static let ln2 = 0.693_147_180_559_945_3
-
-  /// 2^exponent, exactly.
-  static func powerOfTwo(_ exponent: Int) -> Double { Double(sign: .plus, exponent: exponent, significand: 1) }
 
   /// log₁₀ with the standard library only (through `LogScale.ln`).
   static func log10(_ x: Double) -> Double {

@@ -59,8 +59,9 @@ public struct LinePlot: Plot {
   public var yLabel: String?
   /// Dashed horizontal lines, e.g. `ReferenceLine.dimensionsPerFeature` (1 and 1/2).
   public var references: [ReferenceLine]
-  /// With `logX`, ticks at powers of two rather than ten: for sizes that double.
-  public var xBase2 = false
+  /// The x ticks and labels, when the points are a sweep's settings (dictionary sizes 10,
+  /// 15, 20, …): the axis runs just around them; nil: nice round ticks.
+  public var xTicks: [Double]?
   /// Values the y axis covers besides the series' own: 0 and 1 for a count that may be all
   /// zero, so that its axis starts at 0 rather than centring a flat line between ±1.
   public var yIncludes: [Double] = []
@@ -130,7 +131,7 @@ public struct LinePlot: Plot {
     ys += references.map(\.value) + yIncludes
     return XYFrame(
       xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references,
-      xBase2: xBase2, gutter: gutter)
+      xTicks: xTicks, gutter: gutter)
   }
 
   /// Every x value a series holds that these axes can show: what a stacked panel's x axis

@@ -159,7 +159,7 @@ final class AutoencoderFigureTests: XCTestCase {
     }
     let plot = AutoencoderFigures.dictionaryPlot([signals], names: ["sae"], title: nil)
     XCTAssertEqual(plot.panels[1].series[0].x, [2, 5], "no point for the largest dictionary")
-    XCTAssertTrue(plot.panels[0].xBase2)
+    XCTAssertEqual(plot.panels[0].xTicks, [2, 5, 8], "a tick at each size")
   }
 
   // MARK: Decoder over features

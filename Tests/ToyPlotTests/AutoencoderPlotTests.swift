@@ -93,12 +93,19 @@ final class AutoencoderPlotTests: XCTestCase {
 
   // MARK: Labelled points and a base-2 axis
 
-  func testBase2AxisTicksArePowersOfTwo() {
-    let axis = AxisScale(fitting: [2, 3, 4, 6, 8, 16], log: true, count: 7, base2: true)
-    XCTAssertEqual(axis.ticks, [2, 4, 8, 16])
-    XCTAssertEqual(axis.low, 2)
-    XCTAssertEqual(axis.high, 16)
-    XCTAssertEqual(axis.fraction(4) ?? .nan, 1.0 / 3, accuracy: 1e-12)
+  func testGivenTicksAreTheAxisTicksAndTheRangeHugsThem() {
+    let sizes: [Double] = [10, 15, 20, 25, 30, 40]
+    let axis = AxisScale(fitting: sizes, log: true, count: 7, ticks: sizes)
+    XCTAssertEqual(axis.ticks, sizes)
+    XCTAssertEqual(axis.low, 10 / 1.08, accuracy: 1e-12)
+    XCTAssertEqual(axis.high, 40 * 1.08, accuracy: 1e-12)
+    // Equal ratios sit equal distances apart on the log axis.
+    let step = (axis.fraction(20) ?? .nan) - (axis.fraction(10) ?? .nan)
+    XCTAssertEqual((axis.fraction(40) ?? .nan) - (axis.fraction(20) ?? .nan), step, accuracy: 1e-12)
+    var plot = LinePlot([.init("s", x: sizes, y: sizes)], logX: true)
+    plot.xTicks = sizes
+    let text = plot.plainText(TextOptions(width: 80, height: 14))
+    XCTAssertTrue(text.contains("10") && text.contains("25") && text.contains("40"), text)
   }
 
   func testPointLabelsAppearBesideTheirPoints() {

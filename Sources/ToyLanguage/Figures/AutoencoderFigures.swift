@@ -185,13 +185,13 @@ enum AutoencoderFigures {
       sizes: sizes, dead: metrics.map(\.deadLatents), nextMMCS: next, truthMMCS: metrics.map(\.mmcs))
   }
 
-  /// Dead latents above the two MMCS curves, on one x axis of dictionary sizes (log 2 when
-  /// the sizes span a factor of four or more). Each series' name says what it measures; with
+  /// Dead latents above the two MMCS curves, on one x axis of dictionary sizes (log when the
+  /// sizes span a factor of four or more), a tick at each size. Each series' name says what it measures; with
   /// several groups (model settings, seeds), their names follow and colours tell
   /// the series apart.
   static func dictionaryPlot(_ groups: [DictionarySignals], names: [String], title: String?) -> StackedLinePlot {
     let sizes = groups.flatMap(\.sizes).map(Double.init)
-    let base2 = (sizes.max() ?? 1) >= 4 * (sizes.min() ?? 1)
+    let logX = (sizes.max() ?? 1) >= 4 * (sizes.min() ?? 1)
     let several = groups.count > 1
     func series(_ name: String, _ group: Int, x: [Int], _ values: [Double?], color: RGB) -> LinePlot.Series {
       let pairs = zip(x, values).compactMap { x, y in y.map { (Double(x), $0) } }
@@ -216,12 +216,14 @@ enum AutoencoderFigures {
           color: Colormap.categorical[2]),
       ]
     }
-    var top = LinePlot(dead, logX: base2, yLabel: "dead latents", title: title)
+    var top = LinePlot(dead, logX: logX, yLabel: "dead latents", title: title)
     top.yIncludes = [0, 1]
     var bottom = LinePlot(
-      mmcs, logX: base2, xLabel: "latents (dictionary size)", yLabel: "MMCS", references: [ReferenceLine(1)])
-    top.xBase2 = base2
-    bottom.xBase2 = base2
+      mmcs, logX: logX, xLabel: "latents (dictionary size)", yLabel: "MMCS", references: [ReferenceLine(1)])
+    // A tick at every size: the sizes are the settings, and each is read off the axis.
+    let ticks = Array(Set(sizes)).sorted()
+    top.xTicks = ticks
+    bottom.xTicks = ticks
     return StackedLinePlot([top, bottom])
   }
 }
