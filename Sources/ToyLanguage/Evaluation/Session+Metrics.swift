@@ -31,7 +31,7 @@ extension Session {
   /// An instance's vulnerability (NaN where undefined). A check (dry run) validates the
   /// statement without the attack's costly optimisation, and gets NaN.
   func vulnerability(_ reader: InstanceReader, instance: Int) -> Double {
-    dryRun ? .nan : reader[instance].vulnerability ?? .nan
+    dryRun ? .nan : vulnerabilities.value(of: reader[instance])
   }
 
   /// The largest n for which the attack of `vulnerability` is computed (its cost grows as n²

@@ -65,6 +65,8 @@ public final class Session {
   /// The most instances of one model a dry run has built at once, for tests: a huge sweep's
   /// stays within a window.
   var checkLargestBuild = 0
+  /// Vulnerabilities computed so far (the attack is costly; a figure and a print share it).
+  var vulnerabilities = VulnerabilityMemo()
   /// Options for drawing plots in text.
   public var textWidth = 80
   public var ascii = false
