@@ -12,11 +12,15 @@ extension ToyModel {
 
   /// One instance's loss over `count` samples of `stream` starting at sample `first`.
   func loss(instance: Int, stream: RandomStream, first: UInt64, count: Int) -> Double {
+    loss(instance: instance, sampler: BatchSampler(model: self, instance: instance, stream: stream), first: first, count: count)
+  }
+
+  /// One instance's loss over `count` samples of `sampler` starting at sample `first`.
+  func loss(instance: Int, sampler: BatchSampler, first: UInt64, count: Int) -> Double {
     guard count > 0 else { return 0 }
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: 128)
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(for: kernel)
-    let sampler = BatchSampler(model: self, instance: instance, stream: stream)
     var total = 0.0
     parameters.withUnsafeBufferPointer { params in
       importance.withUnsafeBufferPointer { imp in
