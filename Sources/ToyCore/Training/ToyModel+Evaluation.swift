@@ -12,7 +12,9 @@ extension ToyModel {
 
   /// One instance's loss over `count` samples of `stream` starting at sample `first`.
   func loss(instance: Int, stream: RandomStream, first: UInt64, count: Int) -> Double {
-    loss(instance: instance, sampler: BatchSampler(model: self, instance: instance, stream: stream), first: first, count: count)
+    loss(
+      instance: instance, sampler: BatchSampler(model: self, instance: instance, stream: stream), first: first,
+      count: count)
   }
 
   /// One instance's loss over `count` samples of `sampler` starting at sample `first`.
