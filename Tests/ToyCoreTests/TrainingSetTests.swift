@@ -144,9 +144,15 @@ final class TrainingSetTests: XCTestCase {
     var small = try model(sizes: [4])
     var options = TrainingOptions(steps: 1)
     options.batchSize = 5
-    XCTAssertThrowsError(try small.train(options)) { error in
+    XCTAssertThrowsError(try small.checkMinibatch(5)) { error in
       XCTAssertEqual(error as? ModelError, .batchLargerThanTrainingSet(batch: 5, instance: 0, size: 4))
     }
+    // Asked of the trainer, a batch past the set's size is full batch.
+    var full = small
+    try small.train(options)
+    options.batchSize = 4
+    try full.train(options)
+    XCTAssertEqual(small, full)
     options.batchSize = 4
     options.warmupSteps = 2
     XCTAssertThrowsError(try small.train(options))

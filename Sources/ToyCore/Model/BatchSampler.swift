@@ -117,15 +117,15 @@ struct BatchSampler {
 
 extension BatchSampler {
   /// The sampler the trainer uses for an instance: fresh data from its `.data` stream, or
-  /// its fixed training set read by batches of `batch` (full batch when `batch` is the set's
-  /// size).
+  /// its fixed training set read by batches of `batch` (full batch when `batch` is at least
+  /// the set's size).
   static func training(model: ToyModel, instance: Int, batch: Int) -> BatchSampler {
     let key = model.firstInstance + instance
     let stream = RandomStream(seed: model.seed, instance: key, purpose: .data)
     let size = model.trainingSetSize(instance: instance)
     guard size > 0 else { return BatchSampler(model: model, instance: instance, stream: stream) }
     let fixed = FixedSource(
-      set: TrainingSet(model: model, instance: instance, count: size), fullBatch: batch == size,
+      set: TrainingSet(model: model, instance: instance, count: size), fullBatch: batch >= size,
       minibatch: RandomStream(seed: model.seed, instance: key, purpose: .minibatch))
     return BatchSampler(model: model, instance: instance, stream: stream, fixed: fixed)
   }

@@ -41,26 +41,41 @@ extension ToyModel {
     return size > 0 && batch >= size ? size : batch
   }
 
-  /// Checks `batch` against every instance's set: a minibatch may not be larger than the set
-  /// it is drawn from.
-  func checkBatchAgainstTrainingSets(_ batch: Int) throws(ModelError) {
+  /// Checks a step of `batch` as `checkBatch` does, counting each instance's own samples: a
+  /// batch at least a set's size trains that set in full batch.
+  public func checkStep(batch: Int) throws(ModelError) {
+    guard hasTrainingSets else { return try Self.checkBatch(batch, n: n, instances: instanceCount) }
+    guard batch >= 1 else { throw .batchNotPositive(batch) }
+    let total = (0..<instanceCount).reduce(0) { $0 + stepBatch(instance: $1, batch: batch) }
+    try Self.checkBatch(total, n: n, instances: 1)
+  }
+
+  /// A minibatch asked for that is larger than some instance's set (a request `checkStep`
+  /// would read as full batch).
+  public func checkMinibatch(_ batch: Int) throws(ModelError) {
     for (instance, size) in trainingSetSizes.enumerated() where size > 0 && batch > size {
       throw .batchLargerThanTrainingSet(batch: batch, instance: instance, size: size)
     }
   }
 
+  /// The batch that trains every set in full: the largest set's size.
+  public var fullBatch: Int { trainingSetSizes.max() ?? 0 }
+
   /// Each instance's loss over its whole training set (the notebook's loss, mean over
   /// examples and features); nil for instances without a set.
   public func trainingSetLoss() -> [Double?] {
-    (0..<instanceCount).map { instance in
-      let size = trainingSetSize(instance: instance)
-      guard size > 0 else { return nil }
-      let set = TrainingSet(model: self, instance: instance, count: size)
-      let sampler = BatchSampler(
-        model: self, instance: instance, stream: RandomStream(key: 0),
-        fixed: .init(set: set, fullBatch: true, minibatch: RandomStream(key: 0)))
-      return loss(instance: instance, sampler: sampler, first: 0, count: size)
-    }
+    (0..<instanceCount).map { trainingSetLoss(instance: $0) }
+  }
+
+  /// One instance's loss over its whole training set; nil without one.
+  public func trainingSetLoss(instance: Int) -> Double? {
+    let size = trainingSetSize(instance: instance)
+    guard size > 0 else { return nil }
+    let set = TrainingSet(model: self, instance: instance, count: size)
+    let sampler = BatchSampler(
+      model: self, instance: instance, stream: RandomStream(key: 0),
+      fixed: .init(set: set, fullBatch: true, minibatch: RandomStream(key: 0)))
+    return loss(instance: instance, sampler: sampler, first: 0, count: size)
   }
 
   /// Each instance's test loss: the notebook's loss on `samples` fresh samples of its

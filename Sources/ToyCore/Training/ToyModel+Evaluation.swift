@@ -5,9 +5,12 @@ extension ToyModel {
   /// Every seed and instance of a setting sees the same inputs, so comparing these
   /// numbers picks the best seed fairly (see `bestOf`).
   public func evaluationLoss(samples: Int = 16_384) -> [Double] {
-    (0..<instanceCount).map { instance in
-      loss(instance: instance, stream: Self.evaluationStream, first: 0, count: samples)
-    }
+    (0..<instanceCount).map { loss(instance: $0, samples: samples) }
+  }
+
+  /// One instance's loss on `samples` rows of its fixed evaluation batch.
+  public func loss(instance: Int, samples: Int) -> Double {
+    loss(instance: instance, stream: Self.evaluationStream, first: 0, count: samples)
   }
 
   /// One instance's loss over `count` samples of `stream` starting at sample `first`.

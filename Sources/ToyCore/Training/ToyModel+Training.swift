@@ -49,8 +49,7 @@ extension ToyModel {
     observe: ((TrainingProgress, ToyModel) -> Void)? = nil
   ) throws(ModelError) -> TrainingOutcome {
     try options.validate()
-    try Self.checkBatch(options.batchSize, n: n, instances: instanceCount)
-    try checkBatchAgainstTrainingSets(options.batchSize)
+    try checkStep(batch: options.batchSize)
     guard options.steps <= Self.stepLimit - steps else {
       throw .stepsTooMany(steps: steps, more: options.steps, limit: Self.stepLimit)
     }
