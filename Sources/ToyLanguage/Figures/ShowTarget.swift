@@ -8,7 +8,7 @@ import ToyPlot
 /// docs/displays.md; ShowTargetTests and ShowTests fail until all are there.
 enum ShowTarget: String, CaseIterable, Sendable {
   case wtw, w, bias, norms, overview, geometry, hidden, loss, dims, dimensionality, phase, neurons, dynamics
-  case vulnerability, recovery
+  case vulnerability, recovery, datapoints, descent
 
   /// One line for `help show` and the reference (docs/language.md).
   var summary: String {
@@ -28,6 +28,8 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .dynamics: "one setting's D_i of every feature over training, above its loss"
     case .vulnerability: "vulnerability to the analytic attack against 1/(1−S), beside features per dimension"
     case .recovery: "each feature's output for itself alone (x = e_i): near 1 if kept, the bias if dropped"
+    case .datapoints: "the training examples' hidden vectors beside the features' directions (m = 2, dataset=)"
+    case .descent: "train and test loss against the training set's size T, dimensions held beneath (dataset=)"
     }
   }
 
@@ -36,8 +38,8 @@ enum ShowTarget: String, CaseIterable, Sendable {
   /// setting as one line, one scatter, or one diagram.
   var perSetting: Bool {
     switch self {
-    case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons, .recovery: true
-    case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability: false
+    case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons, .recovery, .datapoints: true
+    case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability, .descent: false
     }
   }
 
@@ -63,6 +65,8 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .dynamics: Session.dynamicsFigure
     case .vulnerability: Session.vulnerabilityFigure
     case .recovery: Session.recoveryFigure
+    case .datapoints: Session.datapointsFigure
+    case .descent: Session.descentFigure
     }
   }
 
