@@ -31,7 +31,7 @@ final class ShowTargetTests: XCTestCase {
   /// and no limit for the ones that draw every setting in one plot.
   func testThePanelLimitHoldsForPerSettingTargetsAlone() {
     let panelled: Set<String> = [
-      "wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons", "recovery",
+      "wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons", "recovery", "datapoints",
     ]
     let session = Session()
     session.threads = 1
