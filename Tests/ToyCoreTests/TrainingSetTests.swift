@@ -152,7 +152,8 @@ final class TrainingSetTests: XCTestCase {
     try small.train(options)
     options.batchSize = 4
     try full.train(options)
-    XCTAssertEqual(small, full)
+    XCTAssertEqual(small.parameters, full.parameters)
+    XCTAssertEqual(small.secondMoment, full.secondMoment)
     options.batchSize = 4
     options.warmupSteps = 2
     XCTAssertThrowsError(try small.train(options))

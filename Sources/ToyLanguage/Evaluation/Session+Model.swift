@@ -72,6 +72,7 @@ extension Session {
     models[name] = ModelEntry(
       name: name, model: model, settings: combinations, seeds: seeds,
       shown: (0..<combinations.count).map { $0 * seeds }, sketch: sketch)
+    models[name]?.fullBatch = model.fullBatch
     current = name
     try shareModel(name, span, source)
   }
@@ -398,7 +399,7 @@ extension Session {
     }
     var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
     options.threads = threads
-    if entry.model.hasTrainingSets { options.batchSize = entry.model.fullBatch }
+    if entry.fullBatch > 0 { options.batchSize = entry.fullBatch }
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
     do {
       if given["batch"] != nil { try entry.model.checkMinibatch(options.batchSize) }
