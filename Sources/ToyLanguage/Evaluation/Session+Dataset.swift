@@ -6,13 +6,15 @@ extension Session {
   /// `dataset=T`: each setting's T (it may use the sweep's variables), for each of its
   /// instances (seeds, or the one row a check keeps per setting).
   func useTrainingSets(
-    _ parameter: Parameter, _ combinations: [[(String, Double)]], _ model: inout ToyModel, _ source: Source
+    _ parameter: Parameter, _ combinations: [[(String, Double)]], _ model: inout ToyModel, sketch: inout ModelSketch?,
+    _ source: Source
   ) throws(Diagnostic) {
     var sizes: [Int] = []
     for combination in combinations {
       let scope = Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
       sizes.append(try whole(parameter, scope, spec: "dataset", source))
     }
+    sketch?.trainingSetSizes = sizes
     let copies = max(1, model.instanceCount / max(1, sizes.count))
     let perInstance = sizes.flatMap { [Int](repeating: $0, count: copies) }.prefix(model.instanceCount)
     do {

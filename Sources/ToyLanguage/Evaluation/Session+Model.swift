@@ -67,7 +67,7 @@ extension Session {
       throw Diagnostic(.model(error), at: span, in: source)
     }
     if let dataset = given["dataset"] {
-      try useTrainingSets(dataset, combinations, &model, source)
+      try useTrainingSets(dataset, combinations, &model, sketch: &sketch, source)
     }
     models[name] = ModelEntry(
       name: name, model: model, settings: combinations, seeds: seeds,
@@ -403,7 +403,12 @@ extension Session {
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
     do {
       if given["batch"] != nil { try entry.model.checkMinibatch(options.batchSize) }
-      try entry.model.checkStep(batch: options.batchSize)
+      // A check may hold a window of the model: count the whole's instances.
+      if entry.model.hasTrainingSets {
+        try entry.model.checkStep(batch: options.batchSize)
+      } else {
+        try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.instanceCount)
+      }
     } catch {
       throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
     }

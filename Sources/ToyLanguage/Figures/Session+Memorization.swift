@@ -53,15 +53,20 @@ extension Session {
       throw Diagnostic(.needsTrainingSet(target: request.target.rawValue), at: request.span, in: request.source)
     }
     guard entry.model.steps > 0 else { throw Diagnostic(.notTrained, at: request.span, in: request.source) }
+    // Read through the request: in a check the entry may hold a window of the model.
+    let setSizes = Dictionary(
+      request.views.map { view in
+        let instance = request[view.instance]
+        return (view.instance, instance.model.trainingSetSize(instance: instance.index))
+      }, uniquingKeysWith: { first, _ in first })
     let views = request.views.sorted {
-      (entry.model.trainingSetSize(instance: $0.instance), $0.instance)
-        < (entry.model.trainingSetSize(instance: $1.instance), $1.instance)
+      (setSizes[$0.instance] ?? 0, $0.instance) < (setSizes[$1.instance] ?? 0, $1.instance)
     }
     var sizes: [Double] = [], train: [Double] = [], test: [Double] = []
     var featureDims: [[Double]] = [], dataDims: [[Double]] = []
     for view in views {
       let instance = request[view.instance]
-      sizes.append(Double(entry.model.trainingSetSize(instance: view.instance)))
+      sizes.append(Double(setSizes[view.instance] ?? 0))
       train.append(instance.trainLoss ?? .nan)
       test.append(instance.testLoss(samples: evaluationSamples))
       featureDims.append(Dimensionality.of(instance.rows))
