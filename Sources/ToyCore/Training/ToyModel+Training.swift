@@ -49,7 +49,7 @@ extension ToyModel {
     observe: ((TrainingProgress, ToyModel) -> Void)? = nil
   ) throws(ModelError) -> TrainingOutcome {
     try options.validate()
-    try Self.checkBatch(options.batchSize, n: n, instances: instanceCount)
+    try checkStep(batch: options.batchSize)
     guard options.steps <= Self.stepLimit - steps else {
       throw .stepsTooMany(steps: steps, more: options.steps, limit: Self.stepLimit)
     }
@@ -126,7 +126,16 @@ extension ToyModel {
   /// density. In the dense kernel: five products, unless a quarter or more of the samples
   /// are all zero; then those are moved aside and the rest pooled, at a higher cost per
   /// sample kept. Masked data draws cost a little more than dense ones.
+  ///
+  /// With training sets, each instance's cost is per step, a sample's cost times T (full
+  /// batch, the usual way a sweep over T trains).
   func workCosts() -> [Double] {
+    let perSample = sampleCosts()
+    guard hasTrainingSets else { return perSample }
+    return perSample.enumerated().map { $1 * Double(max(1, trainingSetSize(instance: $0))) }
+  }
+
+  private func sampleCosts() -> [Double] {
     let wide = ChunkKernel.usesWide(n: n)
     return (0..<instanceCount).map { i -> Double in
       let pass = 2 * Double(n * m)
@@ -173,10 +182,8 @@ extension ToyModel {
     let instances = instanceCount
     let count = parameterCount
     var losses = [Float](repeating: 0, count: length * instances)
-    let samplers = (0..<instances).map {
-      BatchSampler(
-        model: self, instance: $0, stream: RandomStream(seed: seed, instance: firstInstance + $0, purpose: .data))
-    }
+    let samplers = (0..<instances).map { BatchSampler.training(model: self, instance: $0, batch: options.batchSize) }
+    let batches = (0..<instances).map { stepBatch(instance: $0, batch: options.batchSize) }
     let startStep = steps
     let startSamples = samplesDrawn
     let workers = workGroups(threads: threads).map { WorkerState(group: $0, count: count, length: length) }
@@ -193,7 +200,7 @@ extension ToyModel {
               let context = StepContext(
                 kind: kind, n: n, m: m, parameterCount: count, options: options,
                 params: params.baseAddress!, mu: mu.baseAddress!, nu: nu.baseAddress!,
-                importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
+                importance: imp.baseAddress!, samplers: samplers, batches: batches, losses: lossOut.baseAddress!,
                 instances: instances, startStep: startStep, startSamples: startSamples,
                 callStep: callStep)
               // Each worker owns a group of instances: no sharing, no locks.
@@ -262,6 +269,8 @@ private struct StepContext: @unchecked Sendable {
   let nu: UnsafeMutablePointer<Float>
   let importance: UnsafePointer<Float>
   let samplers: [BatchSampler]
+  /// Samples per step of each instance: `options.batchSize`, or a training set's size.
+  let batches: [Int]
   let losses: UnsafeMutablePointer<Float>
   let instances: Int
   let startStep: Int
@@ -338,8 +347,8 @@ private struct StepContext: @unchecked Sendable {
   /// recorded in `worker.divergence`). At the end it checks the weights are still finite.
   func run(_ worker: WorkerState, to: Int, cancellation: Cancellation?) {
     let group = worker.group
-    let batch = options.batchSize
-    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), batch))
+    let kernel = ChunkKernel(
+      kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), group.map { batches[$0] }.max() ?? 1))
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(for: kernel)
     let count = parameterCount
@@ -347,13 +356,13 @@ private struct StepContext: @unchecked Sendable {
     defer { grad.deallocate() }
     let (theta, mu1, nu1) = (worker.theta, worker.mu, worker.nu)
     let samplers = group.map { self.samplers[$0].isolatedCopy() }
-    let scale = 1 / Float(batch * n)
     // A long step (a huge batch on a big model) also heeds Ctrl-C between chunks of samples,
     // and then puts back the state it started from, kept aside at each step; ordinary steps
     // take a fraction of a second and skip both.
     let local = group.count * count
     let stepStart: UnsafeMutablePointer<Float>? =
-      cancellation != nil && batch * count >= Self.longStepWork ? .allocate(capacity: 3 * local) : nil
+      cancellation != nil && (group.map { batches[$0] }.max() ?? 0) * count >= Self.longStepWork
+      ? .allocate(capacity: 3 * local) : nil
     defer { stepStart?.deallocate() }
     var step = worker.reached
     steps: while step < to {
@@ -364,10 +373,16 @@ private struct StepContext: @unchecked Sendable {
         (stepStart + 2 * local).update(from: nu1, count: local)
       }
       let globalStep = startStep + step
-      let rate = options.learningRate * options.schedule.scale(step: callStep + step, of: options.steps)
+      let rate = options.learningRate * options.rateScale(step: callStep + step)
       let update = AdamUpdate(options: options, rate: rate, t: globalStep + 1)
-      let firstSample = startSamples &+ UInt64(step) &* UInt64(batch)
       for (g, instance) in group.enumerated() {
+        let batch = batches[instance]
+        let scale = 1 / Float(batch * n)
+        // A training set's samples are numbered by the global step, so that training again
+        // reads on from where it stopped; fresh data by the samples drawn so far.
+        let firstSample =
+          samplers[g].fixed != nil
+          ? UInt64(globalStep) &* UInt64(batch) : startSamples &+ UInt64(step) &* UInt64(options.batchSize)
         let block = theta + g * count
         grad.initialize(repeating: 0, count: count)
         var lossSum = 0.0
