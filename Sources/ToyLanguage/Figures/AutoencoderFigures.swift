@@ -218,6 +218,7 @@ enum AutoencoderFigures {
     }
     var top = LinePlot(dead, logX: logX, yLabel: "dead latents", title: title)
     top.yIncludes = [0, 1]
+    top.yWhole = true
     var bottom = LinePlot(
       mmcs, logX: logX, xLabel: "latents (dictionary size)", yLabel: "MMCS", references: [ReferenceLine(1)])
     // A tick at every size: the sizes are the settings, and each is read off the axis.
