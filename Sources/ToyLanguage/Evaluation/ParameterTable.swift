@@ -163,6 +163,16 @@ public enum ParameterTable {
     seedChoice("print", "which seed of each setting a metric reads (models with seeds=)")
   ]
 
+  /// Options of `print sae`: which autoencoders to list, as for their `show` targets.
+  public static let printSAE: [ParameterSpec] = [
+    .init(
+      name: "instance", statement: "print sae", kind: .instances, defaultValue: "all",
+      summary: "which autoencoder instances to list (the rows of an unfiltered print sae, from 0)"),
+    .init(
+      name: "seed", statement: "print sae", kind: .seeds, defaultValue: "all",
+      summary: "which autoencoder seeds to list (sae with seeds=)"),
+  ]
+
   /// `seed=` of a view: every instance of a `seeds=` model can be looked at, not only the best.
   private static func seedChoice(_ statement: String, _ summary: String) -> ParameterSpec {
     .init(name: "seed", statement: statement, kind: .seeds, defaultValue: "best", summary: summary)
@@ -176,12 +186,13 @@ public enum ParameterTable {
     case "train sae": return trainSAE
     case "show", "export": return show
     case "print": return print
+    case "print sae": return printSAE
     default: return []
     }
   }
 
   /// Every spec, for `help NAME`.
-  public static var all: [ParameterSpec] { model + sae + train + trainSAE + show + print }
+  public static var all: [ParameterSpec] { model + sae + train + trainSAE + show + print + printSAE }
 }
 
 /// Help for statements, from the same words the parser knows.
