@@ -188,7 +188,8 @@ final class SAEStatementTests: XCTestCase {
       let some = try printed(text)
       XCTAssertEqual(instances(some.data), chosen, text)
       for (key, values) in metrics(all.data) {
-        XCTAssertEqual(metrics(some.data)[key]?.map(\.bitPattern), chosen.map { values[$0].bitPattern }, "\(text): \(key)")
+        XCTAssertEqual(
+          metrics(some.data)[key]?.map(\.bitPattern), chosen.map { values[$0].bitPattern }, "\(text): \(key)")
       }
       XCTAssertEqual((some.data["decoder"] as? [Any])?.count, chosen.count, text)
       XCTAssertEqual((some.data["matches"] as? [Any])?.count, chosen.count, text)

@@ -21,7 +21,8 @@ extension Session {
     let (plot, data) = try target.figure(self)(request)
     let described = autoencoderJSON(entry, sae, [], [], instances: instances)
     var rows: [JSON.Node] = []
-    if case .object(let fields) = described, case .array(let chosen)? = fields.first(where: { $0.0 == "instances" })?.1 {
+    if case .object(let fields) = described, case .array(let chosen)? = fields.first(where: { $0.0 == "instances" })?.1
+    {
       rows = chosen
     }
     let payload = JSON.Node.object(
@@ -66,7 +67,8 @@ extension Session {
       switch try picked(seed, limit: sae.seeds) {
       case .success(let seeds): chosen = chosen.filter { seeds?.contains(sae.instances[$0].seed) ?? true }
       case .failure(let rejected):
-        throw Diagnostic(.seedOutOfRange(seeds: sae.seeds, got: rejected.literal), at: seed.value.span, in: source)
+        throw Diagnostic(
+          .autoencoderSeedOutOfRange(seeds: sae.seeds, got: rejected.literal), at: seed.value.span, in: source)
       }
     }
     if target?.perSetting == true && chosen.count > Self.panelLimit {
