@@ -214,7 +214,7 @@ public enum StatementHelp {
     ("explore", "explore", "train one setting live while keys change it (the prompt only)"),
     ("show", "show wtw|norms|geometry|… [instance=… seed=… width=… canvas=…]", "draw a plot of the current model"),
     (
-      "print", "print EXPR[, EXPR…] [seed=…]   print sae",
+      "print", "print EXPR[, EXPR…] [seed=…]   print sae [instance=… seed=…]",
       "print values; metrics (loss, norms, dims, …) as tables; print sae: the autoencoders' metrics"
     ),
     ("for", "for x in LIST do … end", "repeat statements for each item"),
