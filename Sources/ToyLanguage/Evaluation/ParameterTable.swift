@@ -16,6 +16,9 @@ public struct ParameterSpec: Sendable {
     case instances
     /// Which seeds of each setting: `best`, `all`, a seed number or a list of them.
     case seeds
+    /// Which seeds of autoencoders (`sae seeds=`): `all`, a seed number or a list of them; no
+    /// `best`, as autoencoders are not ranked by a loss.
+    case autoencoderSeeds
     /// A number of steps, or `off`.
     case stepsOrOff(ClosedRange<Int>)
   }
@@ -38,6 +41,7 @@ public struct ParameterSpec: Sendable {
     case .featureSets: return "lists of consecutive feature indices, e.g. [[0, 1], [2, 3]]"
     case .instances: return "an instance number, a list of them, or all"
     case .seeds: return "best, all, a seed number from 0, or a list of them"
+    case .autoencoderSeeds: return "an autoencoder seed number from 0, a list of them, or all"
     case .stepsOrOff(let range):
       return "off, or a whole number of steps from \(range.lowerBound) to \(range.upperBound)"
     }
@@ -169,7 +173,7 @@ public enum ParameterTable {
       name: "instance", statement: "print sae", kind: .instances, defaultValue: "all",
       summary: "which autoencoder instances to list (the rows of an unfiltered print sae, from 0)"),
     .init(
-      name: "seed", statement: "print sae", kind: .seeds, defaultValue: "all",
+      name: "seed", statement: "print sae", kind: .autoencoderSeeds, defaultValue: "all",
       summary: "which autoencoder seeds to list (sae with seeds=)"),
   ]
 
