@@ -12,7 +12,8 @@ struct AxisScale: Sendable, Hashable {
 
   /// The nice range over `values` (the finite ones, positive ones for a log axis) with about
   /// `count` ticks on a linear axis.
-  init(fitting values: [Double], log: Bool, count: Int, ticks chosen: [Double]? = nil) {
+  /// `whole`: the values are counts, so a linear axis has whole-number ticks only.
+  init(fitting values: [Double], log: Bool, count: Int, ticks chosen: [Double]? = nil, whole: Bool = false) {
     self.log = log
     let usable = values.filter { $0.isFinite && (!log || $0 > 0) }
     let low = usable.min()
@@ -67,6 +68,11 @@ struct AxisScale: Sendable, Hashable {
         let slack = step * 1e-6
         let widened = Ticks.linear(widenedLow - slack, widenedHigh + slack, count: count)
         if widened.count >= 2 && widened.allSatisfy(\.isFinite) { ticks = widened }
+      }
+      // A count between 0 and 1 has no tick at 0.5: every whole number in range instead.
+      if whole && step < 1 {
+        ticks = stride(from: a.rounded(.up), through: b.rounded(.down), by: 1).map { $0 }
+        if ticks.count < 2 { ticks = [a.rounded(.down), a.rounded(.down) + 1] }
       }
       self.low = min(a, ticks.first ?? a)
       self.high = max(b, ticks.last ?? b)

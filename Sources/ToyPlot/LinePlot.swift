@@ -65,6 +65,8 @@ public struct LinePlot: Plot {
   /// Values the y axis covers besides the series' own: 0 and 1 for a count that may be all
   /// zero, so that its axis starts at 0 rather than centring a flat line between ±1.
   public var yIncludes: [Double] = []
+  /// Whether y is a count (dead latents): ticks at whole numbers only.
+  public var yWhole = false
   /// Set by `StackedLinePlot`: x values the axis must cover besides the series' own (the
   /// other panels'), and the least text columns beside the plot area.
   var sharedX: [Double] = []
@@ -131,7 +133,7 @@ public struct LinePlot: Plot {
     ys += references.map(\.value) + yIncludes
     return XYFrame(
       xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references,
-      xTicks: xTicks, gutter: gutter)
+      xTicks: xTicks, yWhole: yWhole, gutter: gutter)
   }
 
   /// Every x value a series holds that these axes can show: what a stacked panel's x axis

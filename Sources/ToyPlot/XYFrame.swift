@@ -16,6 +16,8 @@ struct XYFrame {
   var references: [ReferenceLine]
   /// The x ticks, when the plot chooses them (a sweep's sizes); nil: nice ones.
   var xTicks: [Double]?
+  /// Whether y is a count, ticked at whole numbers only.
+  var yWhole = false
   /// The least columns left and right of the plot area in text, so that plots stacked on
   /// one x axis (`StackedLinePlot`) put their plot areas at the same columns.
   var gutter = Gutter()
@@ -99,7 +101,7 @@ struct XYFrame {
     } else {
       rows = max(6, min(16, (options.width - 8) / 4))
     }
-    let y = AxisScale(fitting: yValues, log: logY, count: max(2, min(6, rows / 3 + 1)))
+    let y = AxisScale(fitting: yValues, log: logY, count: max(2, min(6, rows / 3 + 1)), whole: yWhole)
     let labelWidth = y.ticks.map { Ticks.label($0, among: y.ticks).count }.max() ?? 1
     let left = max(labelWidth + 2, gutter.left)
     var layout = Layout(

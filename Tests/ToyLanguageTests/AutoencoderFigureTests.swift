@@ -1,6 +1,7 @@
 import Foundation
 import ToyCore
 import ToyPlot
+import ToyTestSupport
 import XCTest
 
 @testable import ToyLanguage
@@ -160,6 +161,37 @@ final class AutoencoderFigureTests: XCTestCase {
     let plot = AutoencoderFigures.dictionaryPlot([signals], names: ["sae"], title: nil)
     XCTAssertEqual(plot.panels[1].series[0].x, [2, 5], "no point for the largest dictionary")
     XCTAssertEqual(plot.panels[0].xTicks, [2, 5, 8], "a tick at each size")
+  }
+
+  /// Several groups (model settings, seeds): a panel per signal, each group one colour in all
+  /// three and named once, in the last panel's legend, with its signals' values.
+  func testDictionaryPlotOfSeveralGroupsGivesEachSignalAPanelAndEachGroupAColour() throws {
+    let a = AutoencoderFigures.DictionarySignals(
+      sizes: [2, 4, 8], dead: [0, 0, 3], nextMMCS: [0.5, 0.9, nil], truthMMCS: [0.6, 1, 1])
+    let b = AutoencoderFigures.DictionarySignals(
+      sizes: [2, 4, 8], dead: [0, 1, 2], nextMMCS: [0.4, 0.8, nil], truthMMCS: [0.5, 0.9, 1])
+    let plot = AutoencoderFigures.dictionaryPlot([a, b], names: ["sae, s = 0.9", "sae, s = 0.97"], title: nil)
+    XCTAssertEqual(plot.panels.count, 3)
+    XCTAssertEqual(plot.panels.map(\.yLabel), ["dead latents", "MMCS with the next larger", "MMCS with the features"])
+    XCTAssertEqual(
+      plot.panels.map { $0.series.map(\.name) }, [["", ""], ["", ""], ["sae, s = 0.9", "sae, s = 0.97"]])
+    for g in 0..<2 {
+      let colors = Set(plot.panels.map { $0.series[g].color })
+      XCTAssertEqual(colors.count, 1, "group \(g) keeps its colour")
+    }
+    XCTAssertNotEqual(plot.panels[0].series[0].color, plot.panels[0].series[1].color)
+    XCTAssertEqual(plot.panels[0].series[1].y, [0, 1, 2])
+    XCTAssertEqual(plot.panels[1].series[0].y, [0.5, 0.9], "no point for the largest")
+    XCTAssertEqual(plot.panels[2].series[1].y, [0.5, 0.9, 1])
+    XCTAssertEqual(plot.panels[0].yWhole, true)
+    // One group keeps the two panels, every series named by what it measures.
+    let one = AutoencoderFigures.dictionaryPlot([a], names: ["sae"], title: nil)
+    XCTAssertEqual(one.panels.count, 2)
+    XCTAssertTrue(one.panels.allSatisfy { $0.series.allSatisfy { !$0.name.isEmpty } })
+    // In text, every line of the three panels is the same width, the legend after the last.
+    let text = plot.plainText(TextOptions(width: 80, height: 40, color: false))
+    assertEqualWidths(text, limit: 80, "three panels")
+    XCTAssertEqual(text.components(separatedBy: "sae, s = 0.97").count - 1, 1, text)
   }
 
   // MARK: Decoder over features

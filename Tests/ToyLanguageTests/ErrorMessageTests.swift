@@ -68,6 +68,7 @@ final class ErrorMessageTests: XCTestCase {
     .autoencoder(.latentsNotPositive(instance: 0, value: 0)),
     .plotNeedsTwoDimensions(target: "decoder", m: 3), .frontierNeedsSweep(sae: "sae1"),
     .dictionaryNeedsSizes(sae: "sae1"), .autoencoderInstanceOutOfRange(instances: 3, got: "7"),
+    .autoencoderSeedOutOfRange(seeds: 2, got: "5"),
   ]
 
   static let argumentErrors: [ArgumentError] = [

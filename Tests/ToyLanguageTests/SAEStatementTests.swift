@@ -164,6 +164,46 @@ final class SAEStatementTests: XCTestCase {
     XCTAssertEqual(Set(columns.keys), ["mmcs", "dead"])
   }
 
+  /// `print sae instance=… seed=…` lists the autoencoders chosen, each under its instance
+  /// number, with the numbers the unfiltered `print sae` gives them; a number past the last
+  /// is a located error.
+  func testPrintSaePicksInstancesAndSeedsAsShowDoes() throws {
+    let session = finished(Self.trained + "sae latents=d seeds=2 for d in [2, 3, 4]\ntrain sae 20 batch=32")
+    func printed(_ text: String) throws -> (data: [String: Any], text: String) {
+      let (outcome, displays) = run(session, text)
+      XCTAssertEqual(outcome, .finished, text)
+      let display = try XCTUnwrap(displays.last)
+      return (try XCTUnwrap(payload(display)), display.plain)
+    }
+    func instances(_ data: [String: Any]) -> [Int] {
+      (data["instances"] as? [[String: Any]] ?? []).compactMap { $0["instance"] as? Int }
+    }
+    func metrics(_ data: [String: Any]) -> [String: [Double]] { data["metrics"] as? [String: [Double]] ?? [:] }
+    let all = try printed("print sae")
+    XCTAssertEqual(instances(all.data), [0, 1, 2, 3, 4, 5])
+    for (text, chosen) in [
+      ("print sae instance=[1, 4]", [1, 4]), ("print sae seed=1", [1, 3, 5]), ("print sae instance=2 seed=0", [2]),
+      ("print sae instance=all", [0, 1, 2, 3, 4, 5]),
+    ] {
+      let some = try printed(text)
+      XCTAssertEqual(instances(some.data), chosen, text)
+      for (key, values) in metrics(all.data) {
+        XCTAssertEqual(
+          metrics(some.data)[key]?.map(\.bitPattern), chosen.map { values[$0].bitPattern }, "\(text): \(key)")
+      }
+      XCTAssertEqual((some.data["decoder"] as? [Any])?.count, chosen.count, text)
+      XCTAssertEqual((some.data["matches"] as? [Any])?.count, chosen.count, text)
+      // The metrics table and the matches table: a row each.
+      let rows = some.text.split(separator: "\n").filter { $0.first?.isNumber == true }
+      XCTAssertEqual(rows.count, 2 * chosen.count, "\(text):\n\(some.text)")
+    }
+    let (outcome, _) = run(session, "print sae instance=6")
+    guard case .runtimeError(let diagnostic) = outcome else { return XCTFail("\(outcome)") }
+    XCTAssertEqual(
+      "\(diagnostic.location): \(diagnostic.message)",
+      "t.toy:1:20: instance must be an autoencoder number from 0 to 5, a list of them, or all; got 6")
+  }
+
   /// MMCS and each feature's match against a computation from the weights alone: the
   /// model's rows W_i against the decoder's rows, each at unit length.
   func testMMCSAndMatchesAgreeWithTheWeights() throws {
@@ -214,12 +254,57 @@ final class SAEStatementTests: XCTestCase {
       XCTAssertEqual(x.autoencoder.idleSteps, y.autoencoder.idleSteps)
       XCTAssertEqual(x.autoencoder.settings, y.autoencoder.settings)
     }
-    // Training on: the saved session and the loaded one take the same steps (without
-    // resampling: a file does not keep resample=).
-    for session in [saved, loaded] { XCTAssertEqual(run(session, "use b\ntrain sae 7 batch=16").0, .finished) }
-    XCTAssertEqual(
-      try current(saved).1.autoencoder.parameters.map(\.bitPattern),
-      try current(loaded).1.autoencoder.parameters.map(\.bitPattern))
+    // Training on: the saved session and the loaded one take the same steps, `a` resampling
+    // as it did (the file keeps resample=).
+    XCTAssertEqual(after.autoencoders.map(\.resampling), before.autoencoders.map(\.resampling))
+    XCTAssertEqual(after.autoencoders[0].resampling, Resampling(method: .lossWeighted, every: 5, window: 5))
+    XCTAssertNil(after.autoencoders[1].resampling)
+    for set in ["a", "b"] {
+      for session in [saved, loaded] { XCTAssertEqual(run(session, "use \(set)\ntrain sae 7 batch=16").0, .finished) }
+      XCTAssertEqual(
+        try current(saved).1.autoencoder.parameters.map(\.bitPattern),
+        try current(loaded).1.autoencoder.parameters.map(\.bitPattern), set)
+    }
+  }
+
+  /// `resample=` is the entry's `resample` key: written only for a set that resamples, read
+  /// back as it was, a file without it (written before the key) loads as never resampling,
+  /// and a damaged one is refused by its key path.
+  func testResampleIsAKeyOfTheEntryAndOldFilesLoadWithout() throws {
+    let path = "\(directory)/resample.json"
+    _ = finished(Self.trained + "a = sae latents=3 resample=40\nb = sae latents=2\nsave \"\(path)\"")
+    var object = try XCTUnwrap(
+      JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+    var entries = try XCTUnwrap(object["autoencoders"] as? [[String: Any]])
+    let resample = try XCTUnwrap(entries[0]["resample"] as? [String: Any])
+    XCTAssertEqual(resample["method"] as? String, "loss_weighted")
+    XCTAssertEqual(resample["every"] as? Int, 40)
+    XCTAssertEqual(resample["window"] as? Int, 40)
+    XCTAssertEqual(resample["scale"] as? Double, 0.5)
+    XCTAssertNil(entries[1]["resample"], "b never resamples: no key")
+
+    func loaded(_ entries: [[String: Any]]) throws -> RunOutcome {
+      object["autoencoders"] = entries
+      let changed = "\(directory)/changed.json"
+      try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: changed))
+      let session = Session()
+      let (outcome, _) = run(session, "x = load \"\(changed)\"")
+      if outcome == .finished {
+        XCTAssertEqual(session.models["x"]?.autoencoders.map { $0.resampling == nil }, [true, true])
+      }
+      return outcome
+    }
+    entries[0]["resample"] = nil
+    XCTAssertEqual(try loaded(entries), .finished, "a file from before the key")
+    entries[0]["resample"] = ["method": "often", "every": 40, "window": 40, "scale": 0.5]
+    guard case .runtimeError(let diagnostic) = try loaded(entries) else { return XCTFail("a bad method loaded") }
+    XCTAssertTrue(
+      diagnostic.message.hasSuffix(
+        "autoencoders[0].resample.method is \"often\", expected one of random, loss_weighted"),
+      diagnostic.message)
+    entries[0]["resample"] = ["method": "random", "every": 0, "window": 40, "scale": 0.5]
+    guard case .runtimeError(let zero) = try loaded(entries) else { return XCTFail("every=0 loaded") }
+    XCTAssertTrue(zero.message.contains("autoencoders[0].resample.every is 0; it must be from 1 to"), zero.message)
   }
 
   /// A file saved before autoencoders existed (no `autoencoders` key) loads with none, and a

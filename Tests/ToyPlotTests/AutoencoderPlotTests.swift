@@ -119,3 +119,30 @@ final class AutoencoderPlotTests: XCTestCase {
     assertEveryModeKeepsWidths(plot, widths: [30, 70], heights: [nil, 10])
   }
 }
+
+extension AutoencoderPlotTests {
+  // MARK: Counts on a y axis
+
+  /// A count (dead latents) is ticked at whole numbers only: no 0.5 between 0 and 1 when every
+  /// dictionary has none dead, in text and in SVG; larger counts keep their round steps.
+  func testACountAxisHasWholeNumberTicks() {
+    for counts in [[0.0, 0, 0], [0, 1, 1], [0, 0, 3], [0, 5, 17]] {
+      var plot = LinePlot([LinePlot.Series("dead", x: [10, 20, 40], y: counts)])
+      plot.yIncludes = [0, 1]
+      plot.yWhole = true
+      for height in [8, 12, 24] {
+        let ticks = plot.frame.layout(TextOptions(width: 80, height: height), legendLines: 0, noteLines: 0).y.ticks
+        XCTAssertGreaterThanOrEqual(ticks.count, 2, "\(counts), height \(height)")
+        XCTAssertTrue(ticks.allSatisfy { $0 == $0.rounded() }, "\(counts), height \(height): \(ticks)")
+        XCTAssertLessThanOrEqual(ticks.first ?? 1, counts.min()!)
+      }
+      let svg = AxisScale(fitting: counts + [0, 1], log: false, count: 6, whole: true)
+      XCTAssertTrue(svg.ticks.allSatisfy { $0 == $0.rounded() }, "SVG \(counts): \(svg.ticks)")
+      XCTAssertLessThanOrEqual(svg.low, 0)
+      XCTAssertGreaterThanOrEqual(svg.high, counts.max()!)
+    }
+    // Without the flag, [0, 1] gets fractional ticks (what the count axis must not show).
+    let plain = AxisScale(fitting: [0, 1], log: false, count: 6)
+    XCTAssertTrue(plain.ticks.contains { $0 != $0.rounded() }, "\(plain.ticks)")
+  }
+}

@@ -78,6 +78,39 @@ final class AutoencoderClaimTests: XCTestCase {
     }
   }
 
+  /// "`show decoder` draws each dictionary's latents (dashed) over the features' arrows: at
+  /// d = 5 every latent lies on an arrow (cosine above 0.999); at d = 3 one latent points
+  /// between two arrows; at d = 2 the two latents lie near two features (cosine above 0.95)
+  /// and the other three features have no latent within 55°": the cosines computed here from
+  /// the arrows the picture draws.
+  func testTheDecoderPictureShowsLatentsOnOrBetweenTheArrows() throws {
+    try checkClaim("13-sparse-autoencoders") { run in
+      let panels: [[String: Any]] = try run.data("show decoder")
+      XCTAssertEqual(panels.compactMap { $0["instance"] as? Int }, [0, 1, 2, 3])
+      // Per panel, per latent: its cosine with each feature arrow.
+      let cosines = try panels.map { panel -> [[Double]] in
+        let features = try XCTUnwrap(panel["features"] as? [[Double]])
+        let latents = try XCTUnwrap(panel["decoder"] as? [[Double]])
+        XCTAssertEqual(features.count, 5)
+        return latents.map { latent in features.map { Vectors.cosine(latent, $0) } }
+      }
+      XCTAssertEqual(cosines.map(\.count), [2, 3, 4, 5])
+      // d = 5: each latent on an arrow of its own.
+      let nearest = cosines[3].map { row in row.indices.max { row[$0] < row[$1] }! }
+      XCTAssertEqual(Set(nearest).count, 5, "d = 5: \(cosines[3])")
+      for row in cosines[3] { XCTAssertGreaterThan(row.max()!, 0.999) }
+      // d = 3: a latent between two arrows, at cos 36° from each.
+      XCTAssertTrue(
+        cosines[1].contains { row in row.filter { abs($0 - cos(.pi / 5)) < 0.02 }.count == 2 }, "d = 3: \(cosines[1])")
+      // d = 2: both latents near a feature; the other three features far from both.
+      let near = cosines[0].map { row in row.indices.max { row[$0] < row[$1] }! }
+      for row in cosines[0] { XCTAssertGreaterThan(row.max()!, 0.95, "d = 2: \(cosines[0])") }
+      for feature in 0..<5 where !near.contains(feature) {
+        XCTAssertLessThan(cosines[0].map { $0[feature] }.max()!, cos(55 * .pi / 180), "d = 2, feature \(feature)")
+      }
+    }
+  }
+
   /// "the L1 penalty trades reconstruction for sparsity: as λ grows L0 falls and FVU rises,
   /// and too strong a penalty (λ = 3) kills every latent: all five dead, FVU 1".
   func testTheL1PenaltyTradesReconstructionForSparsityAndKillsLatents() throws {
@@ -92,6 +125,43 @@ final class AutoencoderClaimTests: XCTestCase {
       XCTAssertEqual(dead.last, 5)
       XCTAssertEqual(try XCTUnwrap(fvu.last), 1, accuracy: 0.01)
       XCTAssertEqual(dead.dropLast(), [0, 0, 0, 0])
+    }
+  }
+
+  /// "`show frontier` draws that trade-off, a point per λ, from λ = 0.03 (L0 about 0.5, FVU
+  /// below 0.01) to λ = 3 (L0 0, FVU 1); `show firing` shows how often each latent fires: at
+  /// λ = 0.1 every latent on 5 to 8% of the samples, near its feature's 5%, at λ = 1 every
+  /// latent on under 1%, and at λ = 3 all five in the dead bin".
+  func testTheFrontierAndFiringPicturesFollowTheL1Penalty() throws {
+    try checkClaim("13-sparse-autoencoders") { run in
+      let printed = try printed(run, "print l0, fvu, dead")
+      let frontier: [String: Any] = try run.data("show frontier")
+      let series = try XCTUnwrap((frontier["series"] as? [[String: Any]])?.first)
+      XCTAssertEqual(series["labels"] as? [String], ["l1=0.03", "l1=0.1", "l1=0.3", "l1=1", "l1=3"])
+      let (l0, fvu) = (try XCTUnwrap(series["l0"] as? [Double]), try XCTUnwrap(series["fvu"] as? [Double]))
+      XCTAssertEqual(l0, try printed.metric("l0"), "the frontier's points are the printed metrics")
+      XCTAssertEqual(fvu, try printed.metric("fvu"))
+      XCTAssertEqual(l0[0], 0.5, accuracy: 0.05)
+      XCTAssertLessThan(fvu[0], 0.01)
+      XCTAssertEqual(l0[4], 0)
+      XCTAssertEqual(fvu[4], 1, accuracy: 0.01)
+
+      let panels: [[String: Any]] = try run.data("show firing")
+      let densities = try panels.map { try XCTUnwrap($0["density"] as? [Double]) }
+      XCTAssertEqual(densities.count, 5)
+      for density in densities[1] { XCTAssertTrue((0.05...0.08).contains(density), "λ = 0.1: \(densities[1])") }
+      for density in densities[3] { XCTAssertTrue(density > 0 && density < 0.01, "λ = 1: \(densities[3])") }
+      XCTAssertEqual(densities[4], [0, 0, 0, 0, 0])
+      XCTAssertEqual(panels.map { $0["dead"] as? Int }, [0, 0, 0, 0, 5])
+      // The histogram counts every live latent in the bin of its frequency.
+      for (panel, density) in zip(panels, densities) {
+        let edges = try XCTUnwrap(panel["edges"] as? [Double])
+        let counts = try XCTUnwrap(panel["counts"] as? [Int])
+        let expected = edges.indices.dropLast().map { b in
+          density.filter { $0 > 0 && $0 >= edges[b] && ($0 < edges[b + 1] || b == edges.count - 2) }.count
+        }
+        XCTAssertEqual(counts, expected, "\(density)")
+      }
     }
   }
 
@@ -173,6 +243,70 @@ final class AutoencoderClaimTests: XCTestCase {
     try checkClaim("14-dictionary-size") { run in
       let dead = try printed(run, "print l0, fvu, dead, mmcs").metric("dead")
       XCTAssertEqual(dead, [0, 0, 0, 5, 8, 17])
+    }
+  }
+
+  /// "`show dictionary` draws these signals against d (dead latents above, the two MMCS
+  /// below): for the L1 dictionaries no latent is dead, and the MMCS with the next larger
+  /// dictionary peaks at d = 20, where the MMCS with the features reaches 1; for the topk=2
+  /// ones (the second picture) dead latents rise from d = 25 on, and the MMCS with the next
+  /// larger dictionary peaks at d = 20 too": the picture's numbers against the printed
+  /// metrics and against the MMCS computed here from the printed dictionaries.
+  func testTheDictionaryPicturesTurnAtTwenty() throws {
+    try checkClaim("14-dictionary-size") { run in
+      for (k, printedStatement) in ["print sae", "print l0, fvu, dead, mmcs"].enumerated() {
+        let printed = try printed(run, printedStatement)
+        let picture: [String: Any] = try run.data("show dictionary", occurrence: k)
+        let group = try XCTUnwrap((picture["groups"] as? [[String: Any]])?.first)
+        XCTAssertEqual(group["latents"] as? [Int], [10, 15, 20, 25, 30, 40])
+        let dead = try XCTUnwrap(group["dead"] as? [Int])
+        XCTAssertEqual(dead.map(Double.init), try printed.metric("dead"))
+        let truth = try XCTUnwrap(group["mmcs"] as? [Double])
+        XCTAssertEqual(truth, try printed.metric("mmcs"))
+        let next = try XCTUnwrap(group["mmcs_next"] as? [Any])
+        XCTAssertTrue(next.last is NSNull, "the largest dictionary has no next")
+        let drawn = next.dropLast().compactMap { $0 as? Double }
+        let dictionaries = try printed.decoder()
+        let computed = zip(dictionaries, dictionaries.dropFirst()).map { Self.mmcs($0, $1) }
+        for (a, b) in zip(drawn, computed) { XCTAssertEqual(a, b, accuracy: 1e-5) }
+        XCTAssertEqual(drawn.indices.max { drawn[$0] < drawn[$1] }, 2, "the peak is at d = 20: \(drawn)")
+        if k == 0 {
+          XCTAssertEqual(dead, [0, 0, 0, 0, 0, 0])
+          XCTAssertLessThan(truth[1], 0.9)
+          XCTAssertGreaterThan(truth[2], 0.999, "reaches 1 at d = 20: \(truth)")
+        } else {
+          XCTAssertEqual(dead.prefix(3), [0, 0, 0])
+          for i in 3..<6 { XCTAssertGreaterThan(dead[i], dead[i - 1], "rising from d = 25: \(dead)") }
+        }
+      }
+    }
+  }
+
+  /// "`show cosines instance=2` (d = 20, latents × features, matches on the diagonal) has a 1
+  /// on every diagonal cell and one −1 in each row (the feature's antipodal partner), every
+  /// other cosine below 0.01 in size".
+  func testTheTwentyLatentCosinesAreADiagonalOfOnes() throws {
+    try checkClaim("14-dictionary-size") { run in
+      let panels: [[String: Any]] = try run.data("show cosines instance=2")
+      let panel = try XCTUnwrap(panels.first)
+      let cosines = try XCTUnwrap(panel["cosines"] as? [[Double]])
+      let order = try XCTUnwrap(panel["order"] as? [Int])
+      XCTAssertEqual(cosines.count, 20)
+      XCTAssertEqual(Set(order), Set(0..<20))
+      // Against print sae's dictionary: with latent order[b] on feature b, latent a's cosine
+      // with feature b is its cosine with latent order[b].
+      let dictionary = try printed(run, "print sae").decoder()[2]
+      for (row, latent) in order.enumerated() {
+        let drawn = cosines[latent]
+        XCTAssertEqual(drawn.count, 20)
+        XCTAssertGreaterThan(drawn[row], 0.999, "latent L\(latent) on the diagonal")
+        let others = drawn.indices.filter { $0 != row }
+        XCTAssertEqual(others.filter { drawn[$0] < -0.999 }.count, 1, "one antipode: \(drawn)")
+        XCTAssertEqual(others.filter { abs(drawn[$0]) >= 0.01 }.count, 1, "the rest near 0: \(drawn)")
+        for (column, other) in order.enumerated() {
+          XCTAssertEqual(Vectors.dot(dictionary[latent], dictionary[other]), drawn[column], accuracy: 0.01)
+        }
+      }
     }
   }
 }

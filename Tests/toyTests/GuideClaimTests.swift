@@ -121,5 +121,17 @@ final class GuideClaimTests: XCTestCase {
     let shared = Dictionary(grouping: matches[0], by: \.latent).values.filter { $0.count == 2 }
     XCTAssertTrue(
       shared.contains { pair in pair.allSatisfy { abs($0.cosine - 0.8) < 0.05 } }, "d = 3: \(matches[0])")
+    // The picture: cosines computed here from the arrows `show decoder` draws.
+    let panels: [[String: Any]] = try guideRun().data("show decoder")
+    let cosines = try panels.map { panel -> [[Double]] in
+      let features = try XCTUnwrap(panel["features"] as? [[Double]])
+      return try XCTUnwrap(panel["decoder"] as? [[Double]]).map { latent in features.map { Vectors.cosine(latent, $0) }
+      }
+    }
+    XCTAssertEqual(cosines.map(\.count), [3, 5])
+    for row in cosines[1] { XCTAssertGreaterThan(row.max()!, 0.999, "d = 5: \(cosines[1])") }
+    XCTAssertEqual(Set(cosines[1].map { row in row.indices.max { row[$0] < row[$1] }! }).count, 5)
+    XCTAssertTrue(
+      cosines[0].contains { row in row.filter { abs($0 - 0.8) < 0.05 }.count == 2 }, "d = 3: \(cosines[0])")
   }
 }

@@ -6,6 +6,7 @@ public enum AutoencoderFileError: Error, Hashable, Sendable {
   case countOutOfRange(key: String, value: Int, lowest: Int, highest: Int?)
   case noInstances(key: String)
   case unknownVariant(key: String, found: String)
+  case unknownResampling(key: String, found: String)
   /// The variant's coefficient (`l1` or `k`) is missing, or the other variant's is given.
   case coefficientMissing(key: String, variant: String)
   case coefficientUnexpected(key: String, variant: String)
@@ -29,6 +30,9 @@ extension AutoencoderFileError: CustomStringConvertible {
       return "\(key) is empty; autoencoders need at least one instance"
     case .unknownVariant(let key, let found):
       return "\(key) is \"\(found)\", expected one of l1, topk"
+    case .unknownResampling(let key, let found):
+      let methods = Resampling.Method.allCases.map(\.rawValue).joined(separator: ", ")
+      return "\(key) is \"\(found)\", expected one of \(methods)"
     case .coefficientMissing(let key, let variant):
       return "\(key) is missing; the \(variant) variant needs it"
     case .coefficientUnexpected(let key, let variant):
@@ -68,12 +72,28 @@ extension AutoencoderFile {
       settings.append(try check(instance, key: "\(key)instances[\(i)]"))
     }
     try checkLossHistory(key: "\(key)loss_history")
+    _ = try checkedResampling(key: prefix)
     do {
       try SparseAutoencoder.validate(m: m, settings: settings)
     } catch {
       throw .invalid(error)
     }
     return settings
+  }
+
+  /// The resampling the entry's `resample` describes, nil when absent (files written before
+  /// the key, or autoencoders that never resample).
+  public func checkedResampling(key prefix: String = "") throws(AutoencoderFileError) -> Resampling? {
+    guard let resample else { return nil }
+    let key = (prefix.isEmpty ? "" : prefix + ".") + "resample"
+    guard let method = Resampling.Method(rawValue: resample.method) else {
+      throw .unknownResampling(key: "\(key).method", found: resample.method)
+    }
+    try Self.check(resample.every, key: "\(key).every", in: 1...ToyModel.stepLimit)
+    try Self.check(resample.window, key: "\(key).window", in: 1...ToyModel.stepLimit)
+    guard resample.scale.isFinite else { throw .notFinite(key: "\(key).scale", value: Double(resample.scale)) }
+    guard resample.scale >= 0 else { throw .negative(key: "\(key).scale", value: resample.scale) }
+    return Resampling(method: method, every: resample.every, window: resample.window, scale: resample.scale)
   }
 
   private func check(_ instance: Instance, key: String) throws(AutoencoderFileError) -> SparseAutoencoder.Setting {

@@ -15,9 +15,11 @@ public struct AutoencoderFile: Codable, Sendable, Equatable {
   public var modelSteps: Int?
   public var lossHistory: LossHistory
   public var instances: [Instance]
+  /// How training replaces dead latents (the session's `resample=`); absent: never.
+  public var resample: Resample?
 
   enum CodingKeys: String, CodingKey {
-    case name, m, seed, steps, instances
+    case name, m, seed, steps, instances, resample
     case samplesDrawn = "samples_drawn"
     case modelSteps = "model_steps"
     case lossHistory = "loss_history"
@@ -51,6 +53,20 @@ public struct AutoencoderFile: Codable, Sendable, Equatable {
       case idleSteps = "idle_steps"
       case adamM = "adam_m"
       case adamV = "adam_v"
+    }
+  }
+
+  /// `Resampling` as saved: its method's name, period, window and scale.
+  public struct Resample: Codable, Sendable, Equatable {
+    public var method: String
+    public var every: Int
+    public var window: Int
+    public var scale: Float
+
+    public init(_ resampling: Resampling) {
+      (method, every, window, scale) = (
+        resampling.method.rawValue, resampling.every, resampling.window, resampling.scale
+      )
     }
   }
 
@@ -106,6 +122,7 @@ extension AutoencoderFile {
     try history.encode(lossHistory.steps, forKey: .steps)
     try history.encode(lossHistory.losses.map(ExactFloats.init), forKey: .losses)
     try container.encode(instances, forKey: .instances)
+    try container.encodeIfPresent(resample, forKey: .resample)
   }
 
   private enum HistoryKeys: String, CodingKey {
@@ -140,8 +157,9 @@ extension AutoencoderFile.Instance {
 }
 
 extension SparseAutoencoder {
-  /// These autoencoders as a file entry named `name`.
-  public func file(name: String) -> AutoencoderFile {
+  /// These autoencoders as a file entry named `name`, with the resampling their training
+  /// uses (none: never).
+  public func file(name: String, resampling: Resampling? = nil) -> AutoencoderFile {
     let instances = settings.indices.map { i -> AutoencoderFile.Instance in
       let (range, d) = (offsets[i]..<offsets[i + 1], settings[i].latents)
       let variant = settings[i].variant
@@ -155,7 +173,7 @@ extension SparseAutoencoder {
     }
     return AutoencoderFile(
       name: name, m: m, seed: seed, steps: steps, samplesDrawn: samplesDrawn, modelSteps: modelSteps,
-      lossHistory: history, instances: instances)
+      lossHistory: history, instances: instances, resample: resampling.map(AutoencoderFile.Resample.init))
   }
 
   /// The autoencoders a file entry describes, after checking every key; `key` prefixes the

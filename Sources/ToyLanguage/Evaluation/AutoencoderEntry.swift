@@ -57,14 +57,13 @@ extension ModelEntry {
 extension AutoencoderEntry {
   /// Autoencoders read from a model file: each instance a setting of its own, labelled by its
   /// latents and its l1 or topk, reading the loaded model's instance it names (the loaded
-  /// model has a setting per instance). A file does not keep `resample=`: they train on
-  /// without it.
-  init(loaded autoencoder: SparseAutoencoder, named name: String) {
+  /// model has a setting per instance), and resampling as the file's `resample` says.
+  init(loaded autoencoder: SparseAutoencoder, named name: String, resampling: Resampling?) {
     self.init(
       name: name, autoencoder: autoencoder,
       settings: autoencoder.settings.map { Session.labels(latents: $0.latents, variant: $0.variant) },
       instances: autoencoder.settings.indices.map {
         Instance(setting: $0, modelSetting: autoencoder.settings[$0].source, seed: 0)
-      }, resampling: nil)
+      }, resampling: resampling)
   }
 }

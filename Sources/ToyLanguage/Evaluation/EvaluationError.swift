@@ -82,6 +82,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case dictionaryNeedsSizes(sae: String)
   /// `instance=` or `seed=` of an autoencoder figure naming none of the autoencoders.
   case autoencoderInstanceOutOfRange(instances: Int, got: String)
+  /// `seed=` of `print sae` or an autoencoder plot: the autoencoders' seeds, not the model's.
+  case autoencoderSeedOutOfRange(seeds: Int, got: String)
 
   // Displays and files.
   case unknownPlot(String, suggestion: String?)
@@ -250,6 +252,8 @@ extension EvaluationError: CustomStringConvertible {
       return "dictionary compares autoencoders of several sizes, and \(sae) has one latents= per model setting"
     case .autoencoderInstanceOutOfRange(let instances, let got):
       return "instance must be an autoencoder number from 0 to \(instances - 1), a list of them, or all; got \(got)"
+    case .autoencoderSeedOutOfRange(let seeds, let got):
+      return "seed must be an autoencoder seed from 0 to \(seeds - 1), a list of them, or all; got \(got)"
     case .unknownPlot(let name, _):
       return "there is no plot called '\(name)'"
     case .unknownHelpTopic(let topic, _):
@@ -364,6 +368,8 @@ extension EvaluationError: CustomStringConvertible {
       return "pick some, e.g. instance=[0, \(settings / 2), \(settings - 1)]"
     case .seedOutOfRange(let seeds, _):
       return seeds == 1 ? "this model has one seed per setting; give seeds= to model for more" : nil
+    case .autoencoderSeedOutOfRange(let seeds, _):
+      return seeds == 1 ? "these autoencoders have one seed per setting; give seeds= to sae for more" : nil
     case .seedNeedsOneModel:
       return "e.g. print loss seed=all"
     case .phaseOneSeed:

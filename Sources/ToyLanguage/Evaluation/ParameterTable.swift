@@ -18,6 +18,9 @@ public struct ParameterSpec: Sendable {
     case instances
     /// Which seeds of each setting: `best`, `all`, a seed number or a list of them.
     case seeds
+    /// Which seeds of autoencoders (`sae seeds=`): `all`, a seed number or a list of them; no
+    /// `best`, as autoencoders are not ranked by a loss.
+    case autoencoderSeeds
     /// A number of steps, or `off`.
     case stepsOrOff(ClosedRange<Int>)
   }
@@ -40,6 +43,7 @@ public struct ParameterSpec: Sendable {
     case .featureSets: return "lists of consecutive feature indices, e.g. [[0, 1], [2, 3]]"
     case .instances: return "an instance number, a list of them, or all"
     case .seeds: return "best, all, a seed number from 0, or a list of them"
+    case .autoencoderSeeds: return "an autoencoder seed number from 0, a list of them, or all"
     case .stepsOrOff(let range):
       return "off, or a whole number of steps from \(range.lowerBound) to \(range.upperBound)"
     }
@@ -182,6 +186,16 @@ public enum ParameterTable {
     seedChoice("print", "which seed of each setting a metric reads (models with seeds=)")
   ]
 
+  /// Options of `print sae`: which autoencoders to list, as for their `show` targets.
+  public static let printSAE: [ParameterSpec] = [
+    .init(
+      name: "instance", statement: "print sae", kind: .instances, defaultValue: "all",
+      summary: "which autoencoder instances to list (the rows of an unfiltered print sae, from 0)"),
+    .init(
+      name: "seed", statement: "print sae", kind: .autoencoderSeeds, defaultValue: "all",
+      summary: "which autoencoder seeds to list (sae with seeds=)"),
+  ]
+
   /// `seed=` of a view: every instance of a `seeds=` model can be looked at, not only the best.
   private static func seedChoice(_ statement: String, _ summary: String) -> ParameterSpec {
     .init(name: "seed", statement: statement, kind: .seeds, defaultValue: "best", summary: summary)
@@ -195,12 +209,13 @@ public enum ParameterTable {
     case "train sae": return trainSAE
     case "show", "export": return show
     case "print": return print
+    case "print sae": return printSAE
     default: return []
     }
   }
 
   /// Every spec, for `help NAME`.
-  public static var all: [ParameterSpec] { model + sae + train + trainSAE + show + print }
+  public static var all: [ParameterSpec] { model + sae + train + trainSAE + show + print + printSAE }
 }
 
 /// Help for statements, from the same words the parser knows.
@@ -222,7 +237,7 @@ public enum StatementHelp {
     ("explore", "explore", "train one setting live while keys change it (the prompt only)"),
     ("show", "show wtw|norms|geometry|… [instance=… seed=… width=… canvas=…]", "draw a plot of the current model"),
     (
-      "print", "print EXPR[, EXPR…] [seed=…]   print sae",
+      "print", "print EXPR[, EXPR…] [seed=…]   print sae [instance=… seed=…]",
       "print values; metrics (loss, norms, dims, …) as tables; print sae: the autoencoders' metrics"
     ),
     ("for", "for x in LIST do … end", "repeat statements for each item"),

@@ -78,10 +78,12 @@ extension Session {
   /// `print sae`: the current autoencoders' metrics, a row per instance, then each feature's
   /// best-matching latent and their cosine.
   func printAutoencoders(_ parameters: [Parameter], _ statement: Statement, _ source: Source) throws(Diagnostic) {
-    _ = try checkedParameters(parameters, statement: "print sae", source)
+    let given = try checkedParameters(parameters, statement: "print sae", source)
     let (entry, sae) = try currentAutoencoders(statement.span, source)
-    let metrics = autoencoderMetrics(entry, sae)
-    let (labels, labelRows) = autoencoderRows(entry, sae)
+    let chosen = try autoencoderInstances(given["instance"], given["seed"], sae, nil, statement.span, source)
+    let metrics = chosen.map { sae.autoencoder.metrics(instance: $0, model: entry.model, samples: evaluationSamples) }
+    let (labels, allRows) = autoencoderRows(entry, sae)
+    let labelRows = chosen.map { allRows[$0] }
     let table = metricColumns(Self.autoencoderMetricNames, metrics, labels, labelRows)
     let directions = featureLabels(entry.model)
     var matchRows = labelRows
@@ -99,7 +101,8 @@ extension Session {
       lines.append("(\(entry.name) has trained since: \(trained) steps then, \(entry.model.steps) now)")
     }
     emit(
-      text: lines.joined(separator: "\n"), json: autoencoderJSON(entry, sae, metrics, Self.autoencoderMetricNames),
+      text: lines.joined(separator: "\n"),
+      json: autoencoderJSON(entry, sae, metrics, Self.autoencoderMetricNames, instances: chosen),
       statement, html: htmlTable(header: table.header, rows: table.rows))
   }
 
@@ -134,16 +137,20 @@ extension Session {
     return (0..<model.n).flatMap { ["f\($0)+", "f\($0)−"] }
   }
 
-  /// The display's numbers: the instances (labels, the model instance each reads), each
-  /// metric as one value per instance under its name, each feature's best latent, each
-  /// latent's firing frequency and the dictionary (each latent's unit decoder direction).
+  /// The display's numbers: the instances (their number, labels, the model instance each
+  /// reads), each metric as one value per instance under its name, each feature's best latent,
+  /// each latent's firing frequency and the dictionary (each latent's unit decoder direction).
+  /// `metrics` are those of `chosen` (every instance by default), in its order.
   func autoencoderJSON(
-    _ entry: ModelEntry, _ sae: AutoencoderEntry, _ metrics: [AutoencoderMetrics], _ names: [String]
+    _ entry: ModelEntry, _ sae: AutoencoderEntry, _ metrics: [AutoencoderMetrics], _ names: [String],
+    instances chosen: [Int]? = nil
   ) -> JSON.Node {
     func number(_ x: Double) -> JSON.Node { x.isFinite ? .number(x) : .null }
-    let instances: [JSON.Node] = sae.instances.enumerated().map { i, instance in
-      let setting = sae.autoencoder.settings[i]
-      var fields: [(String, JSON.Node)] = sae.settings[instance.setting].map { ($0.0, .number($0.1)) }
+    let chosen = chosen ?? Array(sae.instances.indices)
+    let instances: [JSON.Node] = chosen.map { i in
+      let (instance, setting) = (sae.instances[i], sae.autoencoder.settings[i])
+      var fields: [(String, JSON.Node)] = [("instance", .number(Double(i)))]
+      fields += sae.settings[instance.setting].map { ($0.0, .number($0.1)) }
       fields += [
         ("latents", .number(Double(setting.latents))),
         setting.variant.k.map { ("topk", .number(Double($0))) } ?? (
@@ -173,7 +180,7 @@ extension Session {
       (
         "decoder",
         .array(
-          sae.instances.indices.map { i in .array(sae.autoencoder.decoderDirections(instance: i).map(JSON.numbers)) })
+          chosen.map { i in .array(sae.autoencoder.decoderDirections(instance: i).map(JSON.numbers)) })
       ),
     ])
   }

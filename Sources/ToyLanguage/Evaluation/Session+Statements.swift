@@ -87,7 +87,9 @@ extension Session {
   /// `load` of the same path in the script checks against it.
   func save(_ path: String, _ pathSpan: Span, _ statement: Statement, _ source: Source) throws(Diagnostic) {
     let entry = try currentEntry(statement.span, source)
-    let autoencoders = entry.autoencoders.map { (name: $0.name, autoencoder: $0.autoencoder) }
+    let autoencoders = entry.autoencoders.map {
+      (name: $0.name, autoencoder: $0.autoencoder, resampling: $0.resampling)
+    }
     guard !dryRun else {
       checkedSaves[path] = (entry.model, entry.sketch, autoencoders)
       return

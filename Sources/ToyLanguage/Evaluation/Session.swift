@@ -274,9 +274,9 @@ public final class Session {
     var entry = ModelEntry(
       name: name, model: model, settings: Array(repeating: [], count: instances), seeds: 1,
       shown: Array(0..<instances), sketch: sketch)
-    for (saeName, autoencoder) in saved {
+    for (saeName, autoencoder, resampling) in saved {
       entry.removeAutoencoders(named: saeName)
-      entry.autoencoders.append(AutoencoderEntry(loaded: autoencoder, named: saeName))
+      entry.autoencoders.append(AutoencoderEntry(loaded: autoencoder, named: saeName, resampling: resampling))
     }
     entry.currentAutoencoderIndex = entry.autoencoders.isEmpty ? nil : entry.autoencoders.count - 1
     models[name] = entry

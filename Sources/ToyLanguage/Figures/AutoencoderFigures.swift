@@ -186,44 +186,51 @@ enum AutoencoderFigures {
   }
 
   /// Dead latents above the two MMCS curves, on one x axis of dictionary sizes (log when the
-  /// sizes span a factor of four or more), a tick at each size. Each series' name says what it measures; with
-  /// several groups (model settings, seeds), their names follow and colours tell
-  /// the series apart.
+  /// sizes span a factor of four or more), a tick at each size. Each series' name says what
+  /// it measures. With several groups (model settings, seeds) each signal gets a panel of its
+  /// own and each group one colour in all three, named once in the last panel's legend: a
+  /// legend of signal × group would repeat the long names and run past the picture.
   static func dictionaryPlot(_ groups: [DictionarySignals], names: [String], title: String?) -> StackedLinePlot {
     let sizes = groups.flatMap(\.sizes).map(Double.init)
     let logX = (sizes.max() ?? 1) >= 4 * (sizes.min() ?? 1)
     let several = groups.count > 1
-    func series(_ name: String, _ group: Int, x: [Int], _ values: [Double?], color: RGB) -> LinePlot.Series {
-      let pairs = zip(x, values).compactMap { x, y in y.map { (Double(x), $0) } }
+    let palette = groups.count > Colormap.categorical.count ? Colormap.categorical20 : Colormap.categorical
+    func series(_ name: String, _ group: Int, _ values: [Double?], color: RGB) -> LinePlot.Series {
+      let pairs = zip(groups[group].sizes, values).compactMap { x, y in y.map { (Double(x), $0) } }
       var series = LinePlot.Series(
-        several ? "\(name): \(names[group])" : name, x: pairs.map(\.0), y: pairs.map(\.1),
-        color: several ? nil : color)
+        name, x: pairs.map(\.0), y: pairs.map(\.1), color: several ? palette[group % palette.count] : color)
       series.dots = true
       return series
     }
-    let dead = groups.indices.map { g in
-      series(
-        "dead latents: fire on no sample of the evaluation batch", g, x: groups[g].sizes,
-        groups[g].dead.map(Double.init), color: Colormap.categorical[3])
-    }
-    let mmcs = groups.indices.flatMap { g in
-      [
-        series(
-          "MMCS with the next larger dictionary (mean over this one's latents)", g, x: groups[g].sizes,
-          groups[g].nextMMCS, color: Colormap.categorical[0]),
-        series(
-          "MMCS with the model's features (mean over the features)", g, x: groups[g].sizes, groups[g].truthMMCS,
-          color: Colormap.categorical[2]),
-      ]
-    }
-    var top = LinePlot(dead, logX: logX, yLabel: "dead latents", title: title)
+    let deadName = "dead latents: fire on no sample of the evaluation batch"
+    let nextName = "MMCS with the next larger dictionary (mean over this one's latents)"
+    let truthName = "MMCS with the model's features (mean over the features)"
+    var top = LinePlot(
+      groups.indices.map { g in
+        series(several ? "" : deadName, g, groups[g].dead.map(Double.init), color: Colormap.categorical[3])
+      }, logX: logX, yLabel: "dead latents", title: title)
     top.yIncludes = [0, 1]
-    var bottom = LinePlot(
-      mmcs, logX: logX, xLabel: "latents (dictionary size)", yLabel: "MMCS", references: [ReferenceLine(1)])
+    top.yWhole = true
     // A tick at every size: the sizes are the settings, and each is read off the axis.
     let ticks = Array(Set(sizes)).sorted()
     top.xTicks = ticks
-    bottom.xTicks = ticks
-    return StackedLinePlot([top, bottom])
+    guard several else {
+      var bottom = LinePlot(
+        [
+          series(nextName, 0, groups[0].nextMMCS, color: Colormap.categorical[0]),
+          series(truthName, 0, groups[0].truthMMCS, color: Colormap.categorical[2]),
+        ], logX: logX, xLabel: "latents (dictionary size)", yLabel: "MMCS", references: [ReferenceLine(1)])
+      bottom.xTicks = ticks
+      return StackedLinePlot([top, bottom])
+    }
+    var next = LinePlot(
+      groups.indices.map { series("", $0, groups[$0].nextMMCS, color: .grey) }, logX: logX,
+      yLabel: "MMCS with the next larger", references: [ReferenceLine(1)])
+    var truth = LinePlot(
+      groups.indices.map { series(names[$0], $0, groups[$0].truthMMCS, color: .grey) }, logX: logX,
+      xLabel: "latents (dictionary size)", yLabel: "MMCS with the features", references: [ReferenceLine(1)])
+    next.xTicks = ticks
+    truth.xTicks = ticks
+    return StackedLinePlot([top, next, truth])
   }
 }

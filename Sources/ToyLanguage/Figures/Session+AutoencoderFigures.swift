@@ -19,13 +19,11 @@ extension Session {
       target: target, entry: entry, views: [], seeds: .best, canonical: canonical, named: true, span: statement.span,
       seedSpan: nil, source: source, reader: reader(entry, reading: []), autoencoders: instances)
     let (plot, data) = try target.figure(self)(request)
-    let described = autoencoderJSON(entry, sae, [], [])
+    let described = autoencoderJSON(entry, sae, [], [], instances: instances)
     var rows: [JSON.Node] = []
-    if case .object(let fields) = described, case .array(let all)? = fields.first(where: { $0.0 == "instances" })?.1 {
-      rows = instances.map { i in
-        guard case .object(let row) = all[i] else { return all[i] }
-        return .object([("instance", .number(Double(i)))] + row)
-      }
+    if case .object(let fields) = described, case .array(let chosen)? = fields.first(where: { $0.0 == "instances" })?.1
+    {
+      rows = chosen
     }
     let payload = JSON.Node.object(
       [
@@ -37,9 +35,9 @@ extension Session {
 
   /// Autoencoder instances from `instance=` (numbers, a list, or all) and `seed=` (the
   /// autoencoders' seed numbers, or all), every instance by default; at most
-  /// `panelLimit` for the targets that draw a panel each.
-  private func autoencoderInstances(
-    _ instance: Parameter?, _ seed: Parameter?, _ sae: AutoencoderEntry, _ target: ShowTarget, _ span: Span,
+  /// `panelLimit` for the targets that draw a panel each (`print sae` draws none).
+  func autoencoderInstances(
+    _ instance: Parameter?, _ seed: Parameter?, _ sae: AutoencoderEntry, _ target: ShowTarget?, _ span: Span,
     _ source: Source
   ) throws(Diagnostic) -> [Int] {
     let count = sae.instances.count
@@ -69,10 +67,11 @@ extension Session {
       switch try picked(seed, limit: sae.seeds) {
       case .success(let seeds): chosen = chosen.filter { seeds?.contains(sae.instances[$0].seed) ?? true }
       case .failure(let rejected):
-        throw Diagnostic(.seedOutOfRange(seeds: sae.seeds, got: rejected.literal), at: seed.value.span, in: source)
+        throw Diagnostic(
+          .autoencoderSeedOutOfRange(seeds: sae.seeds, got: rejected.literal), at: seed.value.span, in: source)
       }
     }
-    if target.perSetting && chosen.count > Self.panelLimit {
+    if target?.perSetting == true && chosen.count > Self.panelLimit {
       throw Diagnostic(.tooManyPanels(chosen.count, settings: count), at: instance?.value.span ?? span, in: source)
     }
     return chosen

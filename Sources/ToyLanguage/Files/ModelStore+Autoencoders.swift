@@ -8,14 +8,15 @@ import ToyCore
 /// `JSONEncoder` and set in as the first key (keys are sorted, and `autoencoders` comes
 /// first). A file without the key loads with none.
 extension ModelStore {
-  /// Named sets of autoencoders as they come out of a file.
-  public typealias NamedAutoencoders = [(name: String, autoencoder: SparseAutoencoder)]
+  /// Named sets of autoencoders as they come out of a file, each with the resampling it
+  /// trains with (nil: never).
+  public typealias NamedAutoencoders = [(name: String, autoencoder: SparseAutoencoder, resampling: Resampling?)]
 
   /// Saves `model` with `autoencoders` (each under its name) in one file.
   public static func save(_ model: ToyModel, autoencoders: NamedAutoencoders, to path: String) throws(ModelStoreError) {
     guard !autoencoders.isEmpty else { return try save(model, to: path) }
     do { try model.checkSavable() } catch { throw .notSavable(path: path, error) }
-    let files = autoencoders.map { $0.autoencoder.file(name: $0.name) }
+    let files = autoencoders.map { $0.autoencoder.file(name: $0.name, resampling: $0.resampling) }
     for (i, file) in files.enumerated() {
       do { try file.validate(key: "autoencoders[\(i)]") } catch { throw .autoencoders(path: path, error, saving: true) }
     }
@@ -81,8 +82,10 @@ extension ModelStore {
     for (i, file) in files.enumerated() {
       let key = "autoencoders[\(i)]"
       let autoencoder: SparseAutoencoder
+      let resampling: Resampling?
       do {
         autoencoder = try SparseAutoencoder(file: file, key: key)
+        resampling = try file.checkedResampling(key: key)
       } catch {
         throw .autoencoders(path: path, error, saving: false)
       }
@@ -91,7 +94,7 @@ extension ModelStore {
       } catch {
         throw .autoencodersDoNotFit(path: path, key: key, error)
       }
-      result.append((file.name, autoencoder))
+      result.append((file.name, autoencoder, resampling))
     }
     return result
   }

@@ -72,6 +72,7 @@ public struct Completion: Sendable {
       if case .choice(let values)? = spec?.kind { return values }
       if case .seeds? = spec?.kind { return ["best", "all"] }
       if case .instances? = spec?.kind { return ["all"] }
+      if case .autoencoderSeeds? = spec?.kind { return ["all"] }
       return expressionNames(word)
     }
     switch keyword {

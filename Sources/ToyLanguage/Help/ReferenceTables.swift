@@ -21,6 +21,7 @@ public enum ReferenceTables {
       ("train-sae-parameters", parameters("train sae")),
       ("show-parameters", parameters("show")),
       ("print-parameters", parameters("print")),
+      ("print-sae-parameters", parameters("print sae")),
       ("show-targets", showTargets),
       ("metrics", metrics),
       ("sae-metrics", autoencoderMetrics),
