@@ -32,12 +32,12 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
     ]
     code_execute_result = [{"code": "1 + 2", "result": "3"}, {"code": "2^-3", "result": "0.125"}]
     completion_samples = [
-        {"text": "tra", "matches": {"train"}},
+        {"text": "tra", "matches": {"train", "train_loss"}},
         {"text": "model kind=hid", "matches": {"hidden_relu"}},
         {"text": "x = lin", "matches": {"linspace("}},
         {"text": "print superp", "matches": {"superposition"}},
         {"text": "%tim", "matches": {"%time", "%timeit"}},
-        {"text": "%time tra", "matches": {"train"}},
+        {"text": "%time tra", "matches": {"train", "train_loss"}},
     ]
     complete_code_samples = ["train 10", "model n=5 m=2", "print 1 + 2"]
     incomplete_code_samples = ["for p in [1, 2] do", "model n=5 m=2 density=p for p in [1,"]
