@@ -422,9 +422,14 @@ final class ShowTests: XCTestCase {
       model n=8 m=2 density=0.3 dataset=T for T in [3, 20]
       train 100 warmup=10
       show datapoints; show descent
+      model n=5 m=2 density=0.05
+      train 300 batch=32
+      sae latents=d l1=0.1 for d in [3, 5]
+      train sae 50 batch=32
+      show decoder; show cosines; show firing; show frontier; show dictionary
       """
     XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    XCTAssertEqual(displays.count, 17)
+    XCTAssertEqual(displays.count, 22)
     for display in displays {
       XCTAssertFalse(display.plain.contains("\u{1B}"), "text/plain has no escape codes")
       let widths = Set(display.plain.split(separator: "\n").map(\.count))

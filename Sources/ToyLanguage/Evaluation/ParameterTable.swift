@@ -227,21 +227,21 @@ public enum StatementHelp {
     ),
     (
       "sae", "sae latents=5 l1=0.01|topk=1 [resample=500 seeds=… instance=…] [for d in LIST, …]",
-      "define sparse autoencoders on the current model's hidden state (one instance per sweep value)"
+      "define sparse autoencoders (SAEs) on the model's hidden state"
     ),
     (
       "train", "train 10000 [batch=1024 lr=1e-3 schedule=constant optimizer=adamw live]",
-      "train the current model; again continues; train sae N trains its autoencoders"
+      "train the current model (again continues); train sae N: its SAEs"
     ),
     ("reset", "reset", "re-initialise the current model's weights"),
     ("explore", "explore", "train one setting live while keys change it (the prompt only)"),
     ("show", "show wtw|norms|geometry|… [instance=… seed=… width=… canvas=…]", "draw a plot of the current model"),
     (
       "print", "print EXPR[, EXPR…] [seed=…]   print sae [instance=… seed=…]",
-      "print values; metrics (loss, norms, dims, …) as tables; print sae: the autoencoders' metrics"
+      "print values; metrics as tables; print sae: the SAEs' metrics"
     ),
     ("for", "for x in LIST do … end", "repeat statements for each item"),
-    ("use", "use NAME", "make a named model (or named autoencoders and their model) the current one"),
+    ("use", "use NAME", "make a named model (or named SAEs and their model) the current one"),
     ("save", "save \"file.json\"", "save the current model, with its autoencoders"),
     ("load", "load \"file.json\"", "load a model (a = load \"file.json\" names it)"),
     ("export", "export wtw \"file.svg\"", "write a plot as SVG or its numbers as CSV/JSON"),
