@@ -400,6 +400,20 @@ final class SessionTests: XCTestCase {
 }
 
 final class ShowTests: XCTestCase {
+  /// Training sets of different sizes print a column per example of the largest set, headed
+  /// t0, t1, … (training examples, not features), the smaller sets' missing cells dashed.
+  func testDataDimensionalityHeadsAColumnPerExampleOfTheLargestSet() {
+    let session = Session()
+    session.threads = 1
+    var out: [String] = []
+    session.onDisplay = { out.append($0.plain) }
+    let script = "model n=5 m=2 dataset=T for T in [3, 5]\ntrain 5\nprint data_dimensionality"
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+    let lines = out.joined(separator: "\n").split(separator: "\n")
+    XCTAssertEqual(lines.first?.split(separator: " ").map(String.init), ["T", "t0", "t1", "t2", "t3", "t4"])
+    XCTAssertEqual(lines.dropFirst().first?.split(separator: " ").suffix(2), ["-", "-"])
+  }
+
   func testEveryTargetGivesAPlainTextSVGAndJSONDisplay() throws {
     let session = Session()
     session.threads = 1

@@ -52,6 +52,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case sweptTwice(String)
   case sweepNeedsNumbers(type: String)
   case sweepTooLarge(limit: Int)
+  /// A parameter that one statement's instances share, given a value that changes across its sweep.
+  case sharedParameterVaries(String, statement: String)
   case featureCountMissing
   case hiddenCountMissing
   case shapeVaries
@@ -209,6 +211,8 @@ extension EvaluationError: CustomStringConvertible {
       return "a sweep needs a list of numbers, got \(type)"
     case .sweepTooLarge(let limit):
       return "the sweep makes more than \(limit) instances"
+    case .sharedParameterVaries(let name, let statement):
+      return "\(name) is shared by every instance of one \(statement) statement, so it cannot change across the sweep"
     case .featureCountMissing:
       return "a model needs n, the number of features"
     case .hiddenCountMissing:
@@ -324,6 +328,8 @@ extension EvaluationError: CustomStringConvertible {
       return suggestion.map(didYouMean)
     case .unknownParameter(_, let statement, let suggestion, let accepted):
       return suggestion.map(didYouMean) ?? "\(statement) takes: " + accepted.joined(separator: ", ")
+    case .sharedParameterVaries(_, let statement):
+      return "write one \(statement) statement per value"
     case .unknownPlot(_, let suggestion):
       return suggestion.map(didYouMean) ?? "show draws: " + ShowTarget.names.joined(separator: ", ")
     case .unknownHelpTopic(_, let suggestion):

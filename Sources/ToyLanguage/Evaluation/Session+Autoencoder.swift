@@ -25,6 +25,16 @@ extension Session {
     }
     let combinations = try settings(of: sweep, source)
     let first = Self.scope(combinations[0])
+    // Seeds, the seed and resampling are the statement's, read at its sweep's first values.
+    // (A word such as resample=off is no expression; it is read, and checked, below.)
+    for key in ["seeds", "seed", "resample"] {
+      guard let parameter = given[key], let value = try? evaluator(source, extra: first).evaluate(parameter.value)
+      else { continue }
+      for combination in combinations.dropFirst()
+      where (try? evaluator(source, extra: Self.scope(combination)).evaluate(parameter.value)) != value {
+        throw Diagnostic(.sharedParameterVaries(key, statement: "sae"), at: parameter.value.span, in: source)
+      }
+    }
     var seeds = 1
     if let p = given["seeds"] { seeds = try whole(p, first, spec: "seeds", source) }
     let modelSettings = try readSettings(given["instance"], entry, source)

@@ -234,13 +234,15 @@ extension Session {
     var header = labels
     var rows = labelRows
     let numbers = perSetting.map { $0.numbers ?? [] }
-    if let first = perSetting.first, case .list(let features) = first {
-      header += (0..<features.count).map { "\(name == "norms" ? "‖W\($0)‖" : "f\($0)")" }
+    // A column per item of the longest list (training sets of a sweep differ in size): the
+    // items are training examples t for data_dimensionality, features otherwise.
+    let width = numbers.map(\.count).max() ?? 0
+    if perSetting.contains(where: { if case .list = $0 { true } else { false } }) {
+      header += (0..<width).map { name == "norms" ? "‖W\($0)‖" : name == "data_dimensionality" ? "t\($0)" : "f\($0)" }
     } else {
       header.append(name)
     }
     // One number of decimals for all the value columns: they hold the same quantity.
-    let width = numbers.map(\.count).max() ?? 0
     let cells = valueCells(numbers.flatMap { row in (0..<width).map { $0 < row.count ? row[$0] : .nan } })
     for r in rows.indices { rows[r] += cells[r * width..<(r + 1) * width] }
     return (
