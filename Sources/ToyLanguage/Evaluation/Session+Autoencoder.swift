@@ -59,7 +59,9 @@ extension Session {
       }
     }
     autoencoderOrdinal += 1
-    let saeSeed = try autoencoderSeed(given, first, parameters, span, source)
+    let saeSeed = try seed(
+      of: given, first, parameters, span, source, ordinal: autoencoderOrdinal, purpose: .autoencoderInitialization,
+      keyword: .sae)
     let autoencoder: SparseAutoencoder
     do {
       autoencoder = try SparseAutoencoder(for: entry.model, settings: settings, seed: saeSeed)
@@ -148,24 +150,6 @@ extension Session {
         at: parameter.value.span, in: source)
     }
     return Resampling(method: .lossWeighted, every: Int(x), window: Int(x))
-  }
-
-  /// The autoencoders' seed: `seed=` as written, or derived from the session's seed and the
-  /// statement's ordinal among `sae` statements (remembered, so that %save can pin it).
-  private func autoencoderSeed(
-    _ given: [String: Parameter], _ first: [String: Value], _ parameters: [Parameter], _ span: Span,
-    _ source: Source
-  ) throws(Diagnostic) -> UInt64 {
-    if let explicit = given["seed"] {
-      if case .number(_, let literal) = explicit.value, let pinned = UInt64(source.text(of: literal)) {
-        return pinned
-      }
-      return UInt64(try whole(explicit, first, spec: "seed", source))
-    }
-    let derived = RandomStream(seed: seed, instance: autoencoderOrdinal, purpose: .autoencoderInitialization).key
-    let end = parameters.last?.value.span.end ?? span.start + Keyword.sae.rawValue.count
-    derivedSeeds.append(DerivedSeed(sourceName: source.name, offset: end, seed: derived))
-    return derived
   }
 
   /// The model holding the autoencoders called `name`, and their index there: the current

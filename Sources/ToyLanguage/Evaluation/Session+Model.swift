@@ -45,7 +45,8 @@ extension Session {
       sets += try featureSets(parameter, relation, n: n, source)
     }
     ordinal += 1
-    let modelSeed = try seed(of: given, first, parameters, span, source)
+    let modelSeed = try seed(
+      of: given, first, parameters, span, source, ordinal: ordinal, purpose: .initialization, keyword: .model)
     var model: ToyModel
     var sketch: ModelSketch?
     do {
@@ -153,11 +154,11 @@ extension Session {
     return (importance, density)
   }
 
-  /// The model's seed: `seed=` as written, or derived from the session's seed and the
-  /// model's ordinal (and remembered, so that %save can pin it).
-  private func seed(
+  /// A `model`'s or `sae`'s seed: `seed=` as written, or derived from the session's seed and
+  /// the statement's ordinal among its kind (and remembered, so that %save can pin it).
+  func seed(
     of given: [String: Parameter], _ first: [String: Value], _ parameters: [Parameter], _ span: Span,
-    _ source: Source
+    _ source: Source, ordinal: Int, purpose: RandomStream.Purpose, keyword: Keyword
   ) throws(Diagnostic) -> UInt64 {
     if let explicit = given["seed"] {
       // A literal is read from its digits: a derived seed that %save pinned needs all 64 bits.
@@ -166,8 +167,8 @@ extension Session {
       }
       return UInt64(try whole(explicit, first, spec: "seed", source))
     }
-    let derived = RandomStream(seed: seed, instance: ordinal, purpose: .initialization).key
-    let end = parameters.last?.value.span.end ?? span.start + Keyword.model.rawValue.count
+    let derived = RandomStream(seed: seed, instance: ordinal, purpose: purpose).key
+    let end = parameters.last?.value.span.end ?? span.start + keyword.rawValue.count
     derivedSeeds.append(DerivedSeed(sourceName: source.name, offset: end, seed: derived))
     return derived
   }
