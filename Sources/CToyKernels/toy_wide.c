@@ -84,9 +84,12 @@ ALWAYS_INLINE void scatter_row(int mp, const float *w, const float *src, const u
 }
 
 // dst[0 ..< 8·nv] += Σ_t src[j]·in[j][0 ..< 8·nv] over the listed lanes j (in and dst rows
-// of mp floats). Two sets of accumulators, alternating, keep enough products in flight.
+// of mp floats). Two sets of accumulators, alternating, keep enough products in flight; the
+// first set's sum goes to dst and then the second's to dst2, which is dst itself or a row
+// of its own (a chunk's gradient kept apart keeps the two halves apart too, so that adding
+// them up later repeats this order).
 ALWAYS_INLINE void gather_block(
-    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst) {
+    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst, float *dst2) {
   v8 a[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
   v8 b[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
   int t = 0;
@@ -104,17 +107,19 @@ ALWAYS_INLINE void gather_block(
     const v8 s = splat8(src[j]);
     for (int i = 0; i < nv; i++) a[i] += s * load8(in + (long)j * mp + 8 * i);
   }
-  for (int i = 0; i < nv; i++) store8(dst + 8 * i, load8(dst + 8 * i) + a[i] + b[i]);
+  for (int i = 0; i < nv; i++) store8(dst + 8 * i, load8(dst + 8 * i) + a[i]);
+  for (int i = 0; i < nv; i++) store8(dst2 + 8 * i, load8(dst2 + 8 * i) + b[i]);
 }
 
-// dst[0 ..< mp] += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
-ALWAYS_INLINE void gather_row(int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst) {
+// dst[0 ..< mp] (then dst2) += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
+ALWAYS_INLINE void gather_row(
+    int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst, float *dst2) {
   for (int c = 0; c < mp; c += 32) {
     switch ((mp - c) / 8) {
-      case 1: gather_block(1, src, list, count, in + c, mp, dst + c); break;
-      case 2: gather_block(2, src, list, count, in + c, mp, dst + c); break;
-      case 3: gather_block(3, src, list, count, in + c, mp, dst + c); break;
-      default: gather_block(4, src, list, count, in + c, mp, dst + c); break;
+      case 1: gather_block(1, src, list, count, in + c, mp, dst + c, dst2 + c); break;
+      case 2: gather_block(2, src, list, count, in + c, mp, dst + c, dst2 + c); break;
+      case 3: gather_block(3, src, list, count, in + c, mp, dst + c, dst2 + c); break;
+      default: gather_block(4, src, list, count, in + c, mp, dst + c, dst2 + c); break;
     }
   }
 }
@@ -292,10 +297,12 @@ ALWAYS_INLINE void to_feature_major(int rows, int lanes, int mp, const float *in
 ALWAYS_INLINE double wide_body(
     int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,
     const float *bias, const float *importance, float scale, const float *x, float *h, float *z,
-    float *g, const float *valid, int gradient, float *grad_bias, void *work) {
+    float *g, const float *valid, int gradient, float *grad_bias, void *work, float *acc_in, float *acc_in2,
+    float *acc_out) {
   const int hidden_relu = flags & TOY_HIDDEN_RELU;
   const wide_work w = wide_layout(n, m, stride, work);
   const int mp = w.mp;
+  float *gin = acc_in ? acc_in : w.gin, *gin2 = acc_in ? acc_in2 : w.gin, *gout = acc_in ? acc_out : w.gout;
 
   long nonzero = 0;
   for (int f = 0; f < n; f++) {
@@ -328,22 +335,25 @@ ALWAYS_INLINE double wide_body(
   to_sample_major(m, lanes, stride, g, mp, w.gt);
 
   // ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]  (∂b_f was in the error pass)
-  outer_blocked(n, mp, lanes, z, stride, w.ht, w.gout);
+  outer_blocked(n, mp, lanes, z, stride, w.ht, gout);
   if (density < SPARSE_GRADIENT_BELOW)
     for (int f = 0; f < n; f++)
-      gather_row(mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, w.gin + (long)f * mp);
+      gather_row(
+          mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, gin + (long)f * mp,
+          gin2 + (long)f * mp);
   else
-    outer_blocked(n, mp, lanes, x, stride, w.gt, w.gin);
+    outer_blocked(n, mp, lanes, x, stride, w.gt, gin);
   return total;
 }
 
 #define WIDE_ARGS                                                                          \
   int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,     \
       const float *bias, const float *importance, float scale, const float *x, float *h, \
-      float *z, float *g, const float *valid, int gradient, float *grad_bias, void *work
+      float *z, float *g, const float *valid, int gradient, float *grad_bias, void *work, float *acc_in, \
+      float *acc_in2, float *acc_out
 #define WIDE_CALL                                                                           \
   wide_body(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, \
-            gradient, grad_bias, work)
+            gradient, grad_bias, work, acc_in, acc_in2, acc_out)
 
 static double wide_baseline(WIDE_ARGS) { return WIDE_CALL; }
 
@@ -354,7 +364,7 @@ __attribute__((target("avx2,fma,popcnt"))) static double wide_avx2(WIDE_ARGS) { 
 double toy_wide_kernel(toy_kernel_path path, WIDE_ARGS) {
 #if defined(__x86_64__)
   if (path == TOY_KERNEL_AVX2) return wide_avx2(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x,
-                                                h, z, g, valid, gradient, grad_bias, work);
+                                                h, z, g, valid, gradient, grad_bias, work, acc_in, acc_in2, acc_out);
 #endif
   (void)path;
   return WIDE_CALL;
