@@ -1,0 +1,467 @@
+import Synchronization
+
+/// Training with every instance's batch shared by a team of threads, chunk by chunk: for
+/// models with fewer instances than threads (one model on every core), or instances whose
+/// work cannot be split evenly.
+///
+/// Shapes: I = instances, P = an instance's parameter floats, C = chunks per batch (of the
+/// kernel's width), S = chunks per wave (all C unless that would take too much memory).
+///
+/// Each step runs in phases, the team meeting at a `SpinBarrier` after each; the work of
+/// a phase goes to whichever thread asks next, so a thread slowed by the machine's other
+/// work takes less of it.
+/// 1. Draw: each chunk of each instance draws its samples (the data stream is counter-based,
+///    so any thread can draw any chunk) and, in the dense kernel, moves its all-zero samples
+///    aside. A chunk with few of those goes through the model at once.
+/// 2. Pool: the dense kernel's other chunks pool their active samples until a pool would
+///    overflow, exactly where the sequential trainer's pool overflows (`ChunkKernel.runPooled`),
+///    and each pool goes through the model. (Skipped when no chunk was pooled.)
+/// 3. Reduce: each pass wrote its gradient to a partial of its own (`Kernel+Partials.swift`);
+///    each instance's partials are added up, in ranges of its parameters, in the order the
+///    sequential trainer adds them, and the optimiser updates the range.
+///
+/// So every float sees the same additions in the same order as on one thread: the numbers
+/// do not depend on the thread count, and match the instance split's bit for bit. A batch
+/// too big for the wave's memory runs as several waves of S chunks, each drawn, pooled and
+/// added up in turn, before the update.
+final class SharedBatch: @unchecked Sendable {
+  private let team: WorkerTeam
+  private let barrier: SpinBarrier
+  private let kernel: ChunkKernel
+  private let instances: Int
+  private let n: Int
+  private let batch: Int
+  private let parameterCount: Int
+  private let chunks: Int
+  private let waveChunks: Int
+  /// Ranges each instance's parameters are reduced and updated in, and their length.
+  private let ranges: Int
+  private let rangeLength: Int
+
+  // Buffers, per instance: S chunk inputs of n × width (dense kernel), S + 1 partials (the
+  // last for the batch's final pool), an accumulator and a gradient, a carried pool of n ×
+  // width (dense; the active samples waiting when a wave ends), per slot the samples,
+  // those kept (not all zero) and the pass's loss.
+  private let inputs: UnsafeMutablePointer<Float>
+  private let partials: UnsafeMutablePointer<Float>
+  private let accumulators: UnsafeMutablePointer<Float>
+  private let gradients: UnsafeMutablePointer<Float>
+  private let carriedSamples: UnsafeMutablePointer<Float>
+  private let sampleCounts: UnsafeMutablePointer<Int>
+  private let keptCounts: UnsafeMutablePointer<Int>
+  private let passLosses: UnsafeMutablePointer<Double>
+
+  // The plan, written only between phases (in a meeting's completion), read in phases.
+  // (Raw buffers, like everything the threads read in a phase: reading an array from
+  // several cores bumps its reference count from each, and that contention would cost more
+  // than the reads.)
+  /// Per instance and slot (S + 1 each): whether the slot's partial holds a pool's pass.
+  private let flushes: UnsafeMutablePointer<Bool>
+  private let pools: UnsafeMutablePointer<Pool>
+  private var poolCount = 0
+  private let diverged: UnsafeMutablePointer<Bool>
+  private var stopping = false
+  private var carried: [Int]
+  private var lossSums: [Double]
+
+  /// The next unit of the current phase for whichever thread asks.
+  private let dispenser = Atomic<Int>(0)
+  /// Set when a thread saw Ctrl-C inside a long step and left its units undone.
+  private let abandoned = Atomic<Bool>(false)
+
+  // The segment being trained (set before the team starts on it).
+  private var context: StepContext!
+  private var state: WorkerState!
+  private var cancellation: Cancellation?
+  private var length = 0
+  private var theta = UnsafeMutablePointer<Float>(bitPattern: 16)!
+  private var mu = UnsafeMutablePointer<Float>(bitPattern: 16)!
+  private var nu = UnsafeMutablePointer<Float>(bitPattern: 16)!
+  private var importance = UnsafePointer<Float>(bitPattern: 16)!
+  private var startSamples: UInt64 = 0
+  /// The step's update, set before its last reduction.
+  private var update: AdamUpdate?
+
+  /// A pool of active samples: those carried into the wave, then the kept samples of the
+  /// pooled chunks in `from ..< to`; its pass goes to partial `slot` of `instance`.
+  private struct Pool {
+    var instance: Int
+    var slot: Int
+    var carried: Int
+    var from: Int
+    var to: Int
+  }
+
+  /// The wave's memory budget for chunk inputs and partials, over all instances.
+  static let waveBytes = 16 << 20
+
+  init(model: ToyModel, batch: Int, threads: Int, waveBytes: Int = SharedBatch.waveBytes) {
+    kernel = ChunkKernel(
+      kind: model.kind, n: model.n, m: model.m, width: min(StepContext.chunkWidth(n: model.n), batch))
+    instances = model.instanceCount
+    n = model.n
+    self.batch = batch
+    parameterCount = model.parameterCount
+    chunks = Self.chunkCount(n: model.n, batch: batch)
+    let width = kernel.width
+    let slotFloats = (kernel.wide ? 0 : n * width) + kernel.partialCount
+    waveChunks = max(1, min(chunks, waveBytes / (4 * slotFloats * instances)))
+    // Ranges of at least 1024 floats (a smaller update is not worth a thread's meeting),
+    // whole cache lines apart.
+    ranges = max(1, min(threads, parameterCount / 1024))
+    rangeLength = ((parameterCount + ranges - 1) / ranges + 15) / 16 * 16
+    let slots = instances * waveChunks
+    inputs = .allocate(capacity: kernel.wide ? 1 : slots * n * width)
+    partials = .allocate(capacity: instances * (waveChunks + 1) * kernel.partialCount)
+    accumulators = .allocate(capacity: instances * kernel.accumulatorCount)
+    gradients = .allocate(capacity: instances * parameterCount)
+    carriedSamples = .allocate(capacity: kernel.wide ? 1 : instances * n * width)
+    sampleCounts = .allocate(capacity: slots)
+    keptCounts = .allocate(capacity: slots)
+    passLosses = .allocate(capacity: instances * (waveChunks + 1))
+    flushes = .allocate(capacity: instances * (waveChunks + 1))
+    flushes.initialize(repeating: false, count: instances * (waveChunks + 1))
+    pools = .allocate(capacity: instances * (waveChunks + 1))
+    diverged = .allocate(capacity: instances)
+    diverged.initialize(repeating: false, count: instances)
+    carried = [Int](repeating: 0, count: instances)
+    lossSums = [Double](repeating: 0, count: instances)
+    team = WorkerTeam(size: threads)
+    barrier = SpinBarrier(parties: team.size)
+  }
+
+  /// Waves per batch.
+  var waves: Int { (chunks + waveChunks - 1) / waveChunks }
+
+  /// Chunks in a batch of `batch` samples for a model of `n` features.
+  static func chunkCount(n: Int, batch: Int) -> Int {
+    let width = (min(StepContext.chunkWidth(n: n), batch) + 7) / 8 * 8
+    return (batch + width - 1) / width
+  }
+
+  /// Ends the team's threads and frees the buffers.
+  func close() {
+    team.close()
+    inputs.deallocate()
+    partials.deallocate()
+    accumulators.deallocate()
+    gradients.deallocate()
+    carriedSamples.deallocate()
+    sampleCounts.deallocate()
+    keptCounts.deallocate()
+    passLosses.deallocate()
+    flushes.deallocate()
+    pools.deallocate()
+    diverged.deallocate()
+  }
+
+  /// Trains `state` (every instance, loaded with the segment's start) for up to `length`
+  /// steps; afterwards `state.reached` and `state.divergence` say how far it got and why it
+  /// stopped, as `StepContext.run` leaves them.
+  func train(_ context: StepContext, _ state: WorkerState, length: Int, cancellation: Cancellation?) {
+    self.context = context
+    self.state = state
+    self.cancellation = cancellation
+    self.length = length
+    (theta, mu, nu, importance) = (state.theta, state.mu, state.nu, context.importance)
+    startSamples = context.startSamples
+    stopping = length == 0
+    abandoned.store(false, ordering: .relaxed)
+    dispenser.store(0, ordering: .relaxed)
+    state.reached = 0
+    state.divergence = nil
+    if !stopping { team.run { member in self.work(member: member) } }
+    context.checkWeightsFinite(state)
+    self.context = nil
+    self.state = nil
+  }
+
+  // MARK: The phases
+
+  /// One thread's part of the segment: every phase of every step, until the plan says stop.
+  private func work(member: Int) {
+    let scratch = ChunkKernel.Scratch(for: kernel)
+    let samplers = context.samplers.map { $0.isolatedCopy() }
+    let waveCount = waves
+    let longStep = cancellation != nil && batch * parameterCount >= StepContext.longStepWork
+    var step = 0
+    while !stopping {
+      for wave in 0..<waveCount {
+        let first = wave * waveChunks
+        let slots = min(waveChunks, chunks - first)
+        let last = wave == waveCount - 1
+        while let unit = next(below: instances * slots) {
+          if longStep, cancellation?.isCancelled == true {
+            abandoned.store(true, ordering: .relaxed)
+            break
+          }
+          draw(
+            instance: unit % instances, slot: unit / instances, chunk: first + unit / instances, step: step,
+            samplers: samplers, scratch: scratch)
+        }
+        barrier.wait { self.plan(step: step, slots: slots, last: last) }
+        if stopping { return }
+        if poolCount > 0 {
+          while let unit = next(below: poolCount) {
+            if longStep, cancellation?.isCancelled == true {
+              abandoned.store(true, ordering: .relaxed)
+              break
+            }
+            pass(pools[unit], scratch: scratch)
+          }
+          barrier.wait { self.closePools(step: step, slots: slots, last: last) }
+          if stopping { return }
+        }
+        while let unit = next(below: instances * ranges) {
+          reduce(instance: unit / ranges, range: unit % ranges, wave: wave, slots: slots, last: last)
+        }
+        barrier.wait { self.endWave(step: step, last: last) }
+      }
+      step += 1
+    }
+  }
+
+  /// The next unit below `count` of the current phase, or nil when all are taken.
+  private func next(below count: Int) -> Int? {
+    let unit = dispenser.wrappingAdd(1, ordering: .relaxed).oldValue
+    return unit < count ? unit : nil
+  }
+
+  /// Draws a chunk of an instance's batch into its slot and, when it keeps most of its
+  /// samples, runs it through the model (the dense kernel's other chunks wait for the pool).
+  private func draw(
+    instance i: Int, slot s: Int, chunk c: Int, step: Int, samplers: [BatchSampler], scratch: ChunkKernel.Scratch
+  ) {
+    let width = kernel.width
+    let offset = c * width
+    let count = min(width, batch - offset)
+    let first = startSamples &+ UInt64(step) &* UInt64(batch) &+ UInt64(offset)
+    let at = i * waveChunks + s
+    let x = kernel.wide ? scratch.x : inputs + at * n * width
+    samplers[i].fill(first: first, count: count, width: width, into: x)
+    let kept = kernel.wide ? count : kernel.compact(x: x, count: count, scratch: scratch)
+    sampleCounts[at] = count
+    keptCounts[at] = kept
+    if kept == count {
+      passLosses[i * (waveChunks + 1) + s] = kernel.passApart(
+        params: theta + i * parameterCount, importance: importance + i * n, scale: scale,
+        scratch: scratch, x: x, count: count, partial: partial(instance: i, slot: s))
+    }
+  }
+
+  /// Gathers a pool's samples and runs them through the model.
+  private func pass(_ pool: Pool, scratch: ChunkKernel.Scratch) {
+    let width = kernel.width
+    let (i, x) = (pool.instance, scratch.pool)
+    var count = pool.carried
+    for f in 0..<n {
+      (x + f * width).update(from: carriedSamples + (i * n + f) * width, count: pool.carried)
+    }
+    for s in pool.from..<pool.to where isPooled(instance: i, slot: s) {
+      let kept = keptCounts[i * waveChunks + s]
+      let source = inputs + (i * waveChunks + s) * n * width
+      for f in 0..<n { (x + f * width + count).update(from: source + f * width, count: kept) }
+      count += kept
+    }
+    passLosses[i * (waveChunks + 1) + pool.slot] = kernel.passApart(
+      params: theta + i * parameterCount, importance: importance + i * n, scale: scale,
+      scratch: scratch, x: x, count: count, partial: partial(instance: i, slot: pool.slot))
+  }
+
+  /// Adds an instance's partials of the wave into its accumulator over one range of its
+  /// parameters, in the sequential trainer's order; after the batch's last wave, turns the
+  /// range into the gradient and applies the update (unless the instance's loss diverged).
+  private func reduce(instance i: Int, range r: Int, wave: Int, slots: Int, last: Bool) {
+    let range = r * rangeLength..<min(parameterCount, (r + 1) * rangeLength)
+    guard !range.isEmpty else { return }
+    let acc = accumulators + i * kernel.accumulatorCount
+    let params = theta + i * parameterCount
+    let weights = importance + i * n
+    if wave == 0 {
+      for e in range { acc[e] = 0 }
+      if kernel.accumulatorCount > parameterCount {
+        for e in range.clamped(to: 0..<kernel.accumulatorCount - parameterCount) { acc[parameterCount + e] = 0 }
+      }
+    }
+    for s in 0..<slots {
+      let at = i * waveChunks + s
+      if keptCounts[at] == sampleCounts[at] {
+        kernel.addPartial(partial(instance: i, slot: s), to: acc, range: range)
+        continue
+      }
+      kernel.addZeroSamples(
+        sampleCounts[at] - keptCounts[at], params: params, importance: weights, scale: scale, to: acc,
+        range: range)
+      if flushes[i * (waveChunks + 1) + s] {
+        kernel.addPartial(partial(instance: i, slot: s), to: acc, range: range)
+      }
+    }
+    guard last, let update else { return }
+    if flushes[i * (waveChunks + 1) + waveChunks] {
+      kernel.addPartial(partial(instance: i, slot: waveChunks), to: acc, range: range)
+    }
+    guard !diverged[i] else { return }
+    let grad = gradients + i * parameterCount
+    kernel.finish(acc, into: grad, range: range)
+    let offset = i * parameterCount + range.lowerBound
+    update.apply(
+      to: theta + offset, mu: mu + offset, nu: nu + offset, grad: grad + range.lowerBound,
+      count: range.count)
+  }
+
+  // MARK: Between the phases (one thread, the others waiting)
+
+  /// After the draws: where the pools overflow, as the sequential trainer's pool would.
+  private func plan(step: Int, slots: Int, last: Bool) {
+    dispenser.store(0, ordering: .relaxed)
+    poolCount = 0
+    if abandon(step: step) { return }
+    for i in 0..<instances {
+      let flush = i * (waveChunks + 1)
+      for s in 0...waveChunks { flushes[flush + s] = false }
+      guard !kernel.wide else { continue }
+      var pooled = carried[i]
+      var pool = Pool(instance: i, slot: 0, carried: pooled, from: 0, to: 0)
+      for s in 0..<slots where isPooled(instance: i, slot: s) {
+        let kept = keptCounts[i * waveChunks + s]
+        if pooled + kept > kernel.width {
+          flushes[flush + s] = true
+          pool.slot = s
+          pool.to = s
+          pools[poolCount] = pool
+          poolCount += 1
+          pool = Pool(instance: i, slot: 0, carried: 0, from: s, to: 0)
+          pooled = 0
+        }
+        pooled += kept
+      }
+      if last && pooled > 0 {
+        flushes[flush + waveChunks] = true
+        pool.slot = waveChunks
+        pool.to = slots
+        pools[poolCount] = pool
+        poolCount += 1
+      }
+    }
+    if poolCount == 0 { closePools(step: step, slots: slots, last: last) }
+  }
+
+  /// After the pools' passes: carries the samples still pooled into the next wave, adds up
+  /// the wave's losses and, after the last wave, records each instance's loss.
+  private func closePools(step: Int, slots: Int, last: Bool) {
+    dispenser.store(0, ordering: .relaxed)
+    if abandon(step: step) { return }
+    for i in 0..<instances {
+      if !kernel.wide { carry(instance: i, slots: slots, last: last) }
+      addLosses(instance: i, slots: slots, last: last)
+    }
+    guard last else { return }
+    update = adamUpdate(step: step)
+    let losses = state.losses + step * instances
+    for i in 0..<instances {
+      let loss = Float(lossSums[i] / Double(batch * n))
+      lossSums[i] = 0
+      diverged[i] = !loss.isFinite
+      if diverged[i] {
+        if state.divergence == nil { state.divergence = Divergence(instance: i, step: step, loss: loss) }
+      } else {
+        losses[i] = loss
+      }
+    }
+  }
+
+  /// After the reduction: the next wave, the next step, or the end of the segment.
+  private func endWave(step: Int, last: Bool) {
+    dispenser.store(0, ordering: .relaxed)
+    guard last else { return }
+    if state.divergence != nil {
+      state.reached = step
+      stopping = true
+      return
+    }
+    state.reached = step + 1
+    stopping = step + 1 == length || cancellation?.isCancelled == true
+  }
+
+  /// Whether a thread left the step for Ctrl-C; then the step is not taken.
+  private func abandon(step: Int) -> Bool {
+    guard abandoned.load(ordering: .relaxed) else { return false }
+    state.reached = step
+    stopping = true
+    return true
+  }
+
+  /// The samples pooled since the wave's last overflow, kept for the next wave.
+  private func carry(instance i: Int, slots: Int, last: Bool) {
+    guard !last else {
+      carried[i] = 0
+      return
+    }
+    let width = kernel.width
+    let flush = i * (waveChunks + 1)
+    // The pool after the last overflow: from that slot on, or the whole wave with the
+    // samples carried in (they stay where they are).
+    let from = (0..<slots).last { flushes[flush + $0] } ?? 0
+    var count = flushes[flush + from] ? 0 : carried[i]
+    for s in from..<slots where isPooled(instance: i, slot: s) {
+      let kept = keptCounts[i * waveChunks + s]
+      let source = inputs + (i * waveChunks + s) * n * width
+      for f in 0..<n { (carriedSamples + (i * n + f) * width + count).update(from: source + f * width, count: kept) }
+      count += kept
+    }
+    carried[i] = count
+  }
+
+  /// Adds the wave's losses to the instance's sum in the sequential trainer's order.
+  private func addLosses(instance i: Int, slots: Int, last: Bool) {
+    let flush = i * (waveChunks + 1)
+    let params = theta + i * parameterCount
+    for s in 0..<slots {
+      let at = i * waveChunks + s
+      if keptCounts[at] == sampleCounts[at] {
+        lossSums[i] += kernel.wide ? passLosses[flush + s] : 0 + passLosses[flush + s]
+        continue
+      }
+      var total = kernel.zeroSampleLoss(
+        sampleCounts[at] - keptCounts[at], params: params, importance: importance + i * n)
+      if flushes[flush + s] { total += passLosses[flush + s] }
+      lossSums[i] += total
+    }
+    if last { lossSums[i] += flushes[flush + waveChunks] ? passLosses[flush + waveChunks] : 0 }
+  }
+
+  // MARK: Helpers
+
+  private var scale: Float { 1 / Float(batch * n) }
+
+  private func partial(instance i: Int, slot s: Int) -> UnsafeMutablePointer<Float> {
+    partials + (i * (waveChunks + 1) + s) * kernel.partialCount
+  }
+
+  /// Whether a chunk of the wave pooled its samples (it kept fewer than all of them).
+  private func isPooled(instance i: Int, slot s: Int) -> Bool {
+    keptCounts[i * waveChunks + s] != sampleCounts[i * waveChunks + s]
+  }
+
+  private func adamUpdate(step: Int) -> AdamUpdate {
+    let options = context.options
+    let rate = options.learningRate * options.schedule.scale(step: context.callStep + step, of: options.steps)
+    return AdamUpdate(options: options, rate: rate, t: context.startStep + step + 1)
+  }
+}
+
+extension ToyModel {
+  /// Runs up to `length` steps with every instance's batch shared by `team` (see
+  /// `runSegment(options:callStep:length:groups:cancellation:train:)`).
+  mutating func runSegment(
+    options: TrainingOptions, callStep: Int, length: Int, team: SharedBatch, cancellation: Cancellation?
+  ) -> (taken: Int, losses: [[Float]], divergence: Divergence?) {
+    runSegment(
+      options: options, callStep: callStep, length: length, groups: [Array(0..<instanceCount)],
+      cancellation: cancellation
+    ) { context, workers in
+      context.load(workers[0])
+      team.train(context, workers[0], length: length, cancellation: cancellation)
+    }
+  }
+}
