@@ -7,9 +7,9 @@ import Synchronization
 /// Shapes: I = instances, P = an instance's parameter floats, C = chunks per batch (of the
 /// kernel's width), S = chunks per wave (all C unless that would take too much memory).
 ///
-/// Each step runs in phases, the team meeting at a `SpinBarrier` after each; the work of
-/// a phase goes to whichever thread asks next, so a thread slowed by the machine's other
-/// work takes less of it.
+/// Each step runs in phases (`PhaseSequence`): the units of a phase go to whichever thread
+/// asks next, so a thread slowed by the machine's other work takes less of them, and the
+/// thread that finishes a phase plans the next.
 /// 1. Draw: each chunk of each instance draws its samples (the data stream is counter-based,
 ///    so any thread can draw any chunk) and, in the dense kernel, moves its all-zero samples
 ///    aside. A chunk with few of those goes through the model at once.
@@ -26,7 +26,7 @@ import Synchronization
 /// added up in turn, before the update.
 final class SharedBatch: @unchecked Sendable {
   private let team: WorkerTeam
-  private let barrier: SpinBarrier
+  private let phases = PhaseSequence()
   private let kernel: ChunkKernel
   private let instances: Int
   private let n: Int
@@ -51,7 +51,7 @@ final class SharedBatch: @unchecked Sendable {
   private let keptCounts: UnsafeMutablePointer<Int>
   private let passLosses: UnsafeMutablePointer<Double>
 
-  // The plan, written only between phases (in a meeting's completion), read in phases.
+  // The plan, written only between phases (by the thread that plans), read in phases.
   // (Raw buffers, like everything the threads read in a phase: reading an array from
   // several cores bumps its reference count from each, and that contention would cost more
   // than the reads.)
@@ -60,12 +60,13 @@ final class SharedBatch: @unchecked Sendable {
   private let pools: UnsafeMutablePointer<Pool>
   private var poolCount = 0
   private let diverged: UnsafeMutablePointer<Bool>
-  private var stopping = false
   private var carried: [Int]
   private var lossSums: [Double]
+  /// The current phase: its kind, step and wave.
+  private var phase = Phase.draw
+  private var step = 0
+  private var wave = 0
 
-  /// The next unit of the current phase for whichever thread asks.
-  private let dispenser = Atomic<Int>(0)
   /// Set when a thread saw Ctrl-C inside a long step and left its units undone.
   private let abandoned = Atomic<Bool>(false)
 
@@ -81,6 +82,15 @@ final class SharedBatch: @unchecked Sendable {
   private var startSamples: UInt64 = 0
   /// The step's update, set before its last reduction.
   private var update: AdamUpdate?
+
+  private enum Phase {
+    /// Draw each chunk; pass those that keep most of their samples.
+    case draw
+    /// Pass each pool of the dense kernel's active samples.
+    case pool
+    /// Add up the partials of a range of parameters; after a batch's last wave, update it.
+    case reduce
+  }
 
   /// A pool of active samples: those carried into the wave, then the kept samples of the
   /// pooled chunks in `from ..< to`; its pass goes to partial `slot` of `instance`.
@@ -127,7 +137,6 @@ final class SharedBatch: @unchecked Sendable {
     carried = [Int](repeating: 0, count: instances)
     lossSums = [Double](repeating: 0, count: instances)
     team = WorkerTeam(size: threads)
-    barrier = SpinBarrier(parties: team.size)
   }
 
   /// Waves per batch.
@@ -165,12 +174,14 @@ final class SharedBatch: @unchecked Sendable {
     self.length = length
     (theta, mu, nu, importance) = (state.theta, state.mu, state.nu, context.importance)
     startSamples = context.startSamples
-    stopping = length == 0
     abandoned.store(false, ordering: .relaxed)
-    dispenser.store(0, ordering: .relaxed)
     state.reached = 0
     state.divergence = nil
-    if !stopping { team.run { member in self.work(member: member) } }
+    (phase, step, wave) = (.draw, 0, 0)
+    if length > 0 {
+      phases.start(units: instances * slots(wave: 0))
+      team.run { _ in self.work() }
+    }
     context.checkWeightsFinite(state)
     self.context = nil
     self.state = nil
@@ -178,60 +189,40 @@ final class SharedBatch: @unchecked Sendable {
 
   // MARK: The phases
 
-  /// One thread's part of the segment: every phase of every step, until the plan says stop.
-  private func work(member: Int) {
+  /// One thread's part of the segment: units of every phase, until the plan says stop.
+  private func work() {
     let scratch = ChunkKernel.Scratch(for: kernel)
     let samplers = context.samplers.map { $0.isolatedCopy() }
-    let waveCount = waves
     let longStep = cancellation != nil && batch * parameterCount >= StepContext.longStepWork
-    var step = 0
-    while !stopping {
-      for wave in 0..<waveCount {
-        let first = wave * waveChunks
-        let slots = min(waveChunks, chunks - first)
-        let last = wave == waveCount - 1
-        while let unit = next(below: instances * slots) {
+    phases.serve(
+      run: { unit in
+        switch phase {
+        case .draw, .pool:
           if longStep, cancellation?.isCancelled == true {
             abandoned.store(true, ordering: .relaxed)
-            break
-          }
-          draw(
-            instance: unit % instances, slot: unit / instances, chunk: first + unit / instances, step: step,
-            samplers: samplers, scratch: scratch)
-        }
-        barrier.wait { self.plan(step: step, slots: slots, last: last) }
-        if stopping { return }
-        if poolCount > 0 {
-          while let unit = next(below: poolCount) {
-            if longStep, cancellation?.isCancelled == true {
-              abandoned.store(true, ordering: .relaxed)
-              break
-            }
+          } else if phase == .draw {
+            draw(
+              instance: unit % instances, slot: unit / instances, chunk: wave * waveChunks + unit / instances,
+              samplers: samplers, scratch: scratch)
+          } else {
             pass(pools[unit], scratch: scratch)
           }
-          barrier.wait { self.closePools(step: step, slots: slots, last: last) }
-          if stopping { return }
+        case .reduce:
+          reduce(instance: unit / ranges, range: unit % ranges)
         }
-        while let unit = next(below: instances * ranges) {
-          reduce(instance: unit / ranges, range: unit % ranges, wave: wave, slots: slots, last: last)
-        }
-        barrier.wait { self.endWave(step: step, last: last) }
-      }
-      step += 1
-    }
+      }, plan: plan)
   }
 
-  /// The next unit below `count` of the current phase, or nil when all are taken.
-  private func next(below count: Int) -> Int? {
-    let unit = dispenser.wrappingAdd(1, ordering: .relaxed).oldValue
-    return unit < count ? unit : nil
-  }
+  /// Chunks in a wave.
+  private func slots(wave: Int) -> Int { min(waveChunks, chunks - wave * waveChunks) }
+
+  /// Whether the current wave is the batch's last.
+  private var lastWave: Bool { wave == waves - 1 }
 
   /// Draws a chunk of an instance's batch into its slot and, when it keeps most of its
   /// samples, runs it through the model (the dense kernel's other chunks wait for the pool).
-  private func draw(
-    instance i: Int, slot s: Int, chunk c: Int, step: Int, samplers: [BatchSampler], scratch: ChunkKernel.Scratch
-  ) {
+  private func draw(instance i: Int, slot s: Int, chunk c: Int, samplers: [BatchSampler], scratch: ChunkKernel.Scratch)
+  {
     let width = kernel.width
     let offset = c * width
     let count = min(width, batch - offset)
@@ -271,7 +262,8 @@ final class SharedBatch: @unchecked Sendable {
   /// Adds an instance's partials of the wave into its accumulator over one range of its
   /// parameters, in the sequential trainer's order; after the batch's last wave, turns the
   /// range into the gradient and applies the update (unless the instance's loss diverged).
-  private func reduce(instance i: Int, range r: Int, wave: Int, slots: Int, last: Bool) {
+  private func reduce(instance i: Int, range r: Int) {
+    let (slots, last) = (slots(wave: wave), lastWave)
     let range = r * rangeLength..<min(parameterCount, (r + 1) * rangeLength)
     guard !range.isEmpty else { return }
     let acc = accumulators + i * kernel.accumulatorCount
@@ -311,11 +303,43 @@ final class SharedBatch: @unchecked Sendable {
 
   // MARK: Between the phases (one thread, the others waiting)
 
+  /// Plans the phase after the current one; returns its units, or nil when the segment ends.
+  private func plan() -> Int? {
+    switch phase {
+    case .draw:
+      if abandon() { return nil }
+      planPools()
+      if poolCount > 0 {
+        phase = .pool
+        return poolCount
+      }
+      closePools()
+    case .pool:
+      if abandon() { return nil }
+      closePools()
+    case .reduce:
+      guard lastWave else {
+        wave += 1
+        phase = .draw
+        return instances * slots(wave: wave)
+      }
+      if state.divergence != nil {
+        state.reached = step
+        return nil
+      }
+      state.reached = step + 1
+      if step + 1 == length || cancellation?.isCancelled == true { return nil }
+      (step, wave, phase) = (step + 1, 0, .draw)
+      return instances * slots(wave: 0)
+    }
+    phase = .reduce
+    return instances * ranges
+  }
+
   /// After the draws: where the pools overflow, as the sequential trainer's pool would.
-  private func plan(step: Int, slots: Int, last: Bool) {
-    dispenser.store(0, ordering: .relaxed)
+  private func planPools() {
+    let (slots, last) = (slots(wave: wave), lastWave)
     poolCount = 0
-    if abandon(step: step) { return }
     for i in 0..<instances {
       let flush = i * (waveChunks + 1)
       for s in 0...waveChunks { flushes[flush + s] = false }
@@ -343,14 +367,13 @@ final class SharedBatch: @unchecked Sendable {
         poolCount += 1
       }
     }
-    if poolCount == 0 { closePools(step: step, slots: slots, last: last) }
   }
 
   /// After the pools' passes: carries the samples still pooled into the next wave, adds up
-  /// the wave's losses and, after the last wave, records each instance's loss.
-  private func closePools(step: Int, slots: Int, last: Bool) {
-    dispenser.store(0, ordering: .relaxed)
-    if abandon(step: step) { return }
+  /// the wave's losses and, after the last wave, records each instance's loss and prepares
+  /// the step's update.
+  private func closePools() {
+    let (slots, last) = (slots(wave: wave), lastWave)
     for i in 0..<instances {
       if !kernel.wide { carry(instance: i, slots: slots, last: last) }
       addLosses(instance: i, slots: slots, last: last)
@@ -370,24 +393,10 @@ final class SharedBatch: @unchecked Sendable {
     }
   }
 
-  /// After the reduction: the next wave, the next step, or the end of the segment.
-  private func endWave(step: Int, last: Bool) {
-    dispenser.store(0, ordering: .relaxed)
-    guard last else { return }
-    if state.divergence != nil {
-      state.reached = step
-      stopping = true
-      return
-    }
-    state.reached = step + 1
-    stopping = step + 1 == length || cancellation?.isCancelled == true
-  }
-
   /// Whether a thread left the step for Ctrl-C; then the step is not taken.
-  private func abandon(step: Int) -> Bool {
+  private func abandon() -> Bool {
     guard abandoned.load(ordering: .relaxed) else { return false }
     state.reached = step
-    stopping = true
     return true
   }
 
