@@ -9,42 +9,43 @@ import Synchronization
 /// only if it holds a unit, and the threads that run take its share. What a unit or a plan
 /// writes is visible to every later unit and plan.
 ///
-/// The phase word holds the phase's sequence number (high half) and its next untaken unit
-/// (low half): a thread takes a unit by a compare-and-swap that fails if the phase moved on.
+/// One atomic word holds the phase's number, its count of units and its next untaken unit,
+/// so a thread takes a unit by a compare-and-swap that fails if the phase moved on: a phase's
+/// count can never be paired with another phase's units (as it could if the count lived in
+/// a word of its own, stored before or after the phase's number).
 final class PhaseSequence: @unchecked Sendable {
+  /// Phase number (24 bits), units (20 bits), next unit (20 bits).
   private let word = Atomic<UInt64>(0)
-  /// Units of the current phase, and how many are finished.
-  private let units = Atomic<Int>(0)
   private let finished = Atomic<Int>(0)
   private let waiting = SpinWait()
-  /// The phase number that means "no more phases".
-  private static let end: UInt64 = 0xFFFF_FFFF
 
-  /// Starts a sequence whose first phase has `units` units (at least 1). Call before the
+  /// The most units a phase may have.
+  static let maxUnits = (1 << 20) - 1
+  /// The phase number that means "no more phases"; numbers wrap below it.
+  private static let end: UInt64 = (1 << 24) - 1
+
+  private static func word(phase: UInt64, units: Int) -> UInt64 { phase << 40 | UInt64(units) << 20 }
+
+  /// Starts a sequence whose first phase has `units` units (1 … `maxUnits`). Call before the
   /// threads start on it (a barrier or thread start orders it before their first look).
-  func start(units count: Int) {
-    units.store(count, ordering: .relaxed)
+  func start(units: Int) {
+    precondition((1...Self.maxUnits).contains(units))
     finished.store(0, ordering: .relaxed)
-    word.store(0, ordering: .sequentiallyConsistent)
+    word.store(Self.word(phase: 0, units: units), ordering: .sequentiallyConsistent)
   }
 
   /// Takes and runs units until the sequence ends: `run(unit)` runs a unit of the current
-  /// phase; `plan()` runs between phases and returns the next phase's units (at least 1),
-  /// or nil to end the sequence. Every thread of the team calls this.
+  /// phase; `plan()` runs between phases and returns the next phase's units (1 …
+  /// `maxUnits`), or nil to end the sequence. Every thread of the team calls this.
   func serve(run: (Int) -> Void, plan: () -> Int?) {
-    var exhausted: UInt64?
     while true {
       let current = word.load(ordering: .acquiring)
-      let phase = current >> 32
+      let phase = current >> 40
       if phase == Self.end { return }
-      if phase == exhausted {
-        waiting.wait { word.load(ordering: .sequentiallyConsistent) >> 32 != phase }
-        continue
-      }
-      let count = units.load(ordering: .relaxed)
-      let unit = Int(current & 0xFFFF_FFFF)
+      let count = Int(current >> 20 & 0xF_FFFF)
+      let unit = Int(current & 0xF_FFFF)
       guard unit < count else {
-        exhausted = phase
+        waiting.wait { word.load(ordering: .sequentiallyConsistent) >> 40 != phase }
         continue
       }
       guard word.compareExchange(expected: current, desired: current + 1, ordering: .acquiring).exchanged else {
@@ -54,9 +55,12 @@ final class PhaseSequence: @unchecked Sendable {
       guard finished.add(1, ordering: .acquiringAndReleasing).newValue == count else { continue }
       // The phase's last unit: plan the next one, then open it.
       finished.store(0, ordering: .relaxed)
-      let next = plan()
-      if let next { units.store(next, ordering: .relaxed) }
-      word.store((next == nil ? Self.end : phase + 1) << 32, ordering: .sequentiallyConsistent)
+      if let next = plan() {
+        precondition((1...Self.maxUnits).contains(next))
+        word.store(Self.word(phase: (phase + 1) % Self.end, units: next), ordering: .sequentiallyConsistent)
+      } else {
+        word.store(Self.word(phase: Self.end, units: 0), ordering: .sequentiallyConsistent)
+      }
       waiting.wake()
     }
   }

@@ -115,10 +115,12 @@ final class SharedBatch: @unchecked Sendable {
     chunks = Self.chunkCount(n: model.n, batch: batch)
     let width = kernel.width
     let slotFloats = (kernel.wide ? 0 : n * width) + kernel.partialCount
-    waveChunks = max(1, min(chunks, waveBytes / (4 * slotFloats * instances)))
+    // A phase has at most `PhaseSequence.maxUnits` units: a wave's draws and pools stay below.
+    let most = PhaseSequence.maxUnits / instances - 1
+    waveChunks = max(1, min(chunks, waveBytes / (4 * slotFloats * instances), most))
     // Ranges of at least 1024 floats (a smaller update is not worth a thread's meeting),
     // whole cache lines apart.
-    ranges = max(1, min(threads, parameterCount / 1024))
+    ranges = max(1, min(threads, parameterCount / 1024, PhaseSequence.maxUnits / instances))
     rangeLength = ((parameterCount + ranges - 1) / ranges + 15) / 16 * 16
     let slots = instances * waveChunks
     inputs = .allocate(capacity: kernel.wide ? 1 : slots * n * width)
@@ -141,6 +143,9 @@ final class SharedBatch: @unchecked Sendable {
 
   /// Waves per batch.
   var waves: Int { (chunks + waveChunks - 1) / waveChunks }
+
+  /// The most instances a team shares the batches of (each phase's units count instances).
+  static let mostInstances = PhaseSequence.maxUnits / 2
 
   /// Chunks in a batch of `batch` samples for a model of `n` features.
   static func chunkCount(n: Int, batch: Int) -> Int {
@@ -175,6 +180,7 @@ final class SharedBatch: @unchecked Sendable {
     (theta, mu, nu, importance) = (state.theta, state.mu, state.nu, context.importance)
     startSamples = context.startSamples
     abandoned.store(false, ordering: .relaxed)
+    for i in 0..<instances { (carried[i], lossSums[i]) = (0, 0) }
     state.reached = 0
     state.divergence = nil
     (phase, step, wave) = (.draw, 0, 0)

@@ -114,7 +114,9 @@ extension ToyModel {
   /// (`SharedBatch`). A batch of one chunk cannot be shared. The split never changes a number.
   func workSplit(threads requested: Int, batch: Int) -> WorkSplit {
     let chunks = SharedBatch.chunkCount(n: n, batch: batch)
-    guard requested > 1, chunks > 1 else { return .instances(threads: max(1, min(requested, instanceCount))) }
+    guard requested > 1, chunks > 1, instanceCount <= SharedBatch.mostInstances else {
+      return .instances(threads: max(1, min(requested, instanceCount)))
+    }
     if instanceCount >= requested {
       let cost = workCosts()
       let busiest = workGroups(threads: requested).map { $0.reduce(0.0) { $0 + cost[$1] } }.max() ?? 0

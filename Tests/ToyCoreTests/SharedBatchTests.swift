@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import XCTest
 
 @testable import ToyCore
@@ -183,5 +184,70 @@ final class SharedBatchTests: XCTestCase {
     guard let first = a.indices.first(where: { a[$0].bitPattern != b[$0].bitPattern }) else { return }
     let count = a.indices.filter { a[$0].bitPattern != b[$0].bitPattern }.count
     XCTFail("\(count) of \(a.count) differ, first at \(first): \(a[first]) against \(b[first]), \(label)", line: line)
+  }
+}
+
+/// The phase sequence under the trainer: every unit of every phase runs exactly once, the
+/// plans run in order, and the team never stalls, whatever the thread count.
+final class PhaseSequenceTests: XCTestCase {
+  /// Thousands of short sequences of phases of 1–6 tiny units: a thread that read one phase's
+  /// word must never take a unit with another phase's count (two words stored one after the
+  /// other let it, and the team stalled within a few thousand sequences).
+  func testEveryUnitRunsOnceAndTheTeamNeverStalls() throws {
+    for threads in [2, 3, 4] {
+      let done = DispatchSemaphore(value: 0)
+      let outcome = Outcome()
+      DispatchQueue.global().async {
+        outcome.failure = Self.runSequences(threads: threads, count: 3000)
+        done.signal()
+      }
+      // A guard against a stall, not a speed target: the run takes well under a second.
+      guard done.wait(timeout: .now() + 120) == .success else {
+        return XCTFail("the team stalled with \(threads) threads")
+      }
+      XCTAssertNil(outcome.failure, "\(threads) threads")
+    }
+  }
+
+  private final class Outcome: @unchecked Sendable {
+    var failure: String?
+  }
+
+  private final class Tally: @unchecked Sendable {
+    let ran = Atomic<Int>(0)
+    var phases: [Int] = []
+    var planned = 0
+    var failure: String?
+  }
+
+  private static func runSequences(threads: Int, count: Int) -> String? {
+    let team = WorkerTeam(size: threads)
+    defer { team.close() }
+    let sequence = PhaseSequence()
+    var state: UInt64 = 7
+    func draw(_ n: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return 1 + Int(state >> 33) % n
+    }
+    for _ in 0..<count {
+      let tally = Tally()
+      tally.phases = (0..<draw(30)).map { _ in draw(6) }
+      sequence.start(units: tally.phases[0])
+      team.run { _ in
+        sequence.serve(
+          run: { _ in tally.ran.add(1, ordering: .relaxed) },
+          plan: {
+            let ran = tally.ran.exchange(0, ordering: .relaxed)
+            if ran != tally.phases[tally.planned], tally.failure == nil {
+              tally.failure = "phase \(tally.planned) ran \(ran) units of \(tally.phases[tally.planned])"
+            }
+            tally.planned += 1
+            return tally.planned < tally.phases.count ? tally.phases[tally.planned] : nil
+          })
+      }
+      if let failure = tally.failure { return failure }
+      if tally.planned != tally.phases.count { return "ended after \(tally.planned) of \(tally.phases.count) phases" }
+    }
+    return nil
   }
 }
