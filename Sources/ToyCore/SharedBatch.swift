@@ -27,6 +27,8 @@ import Synchronization
 final class SharedBatch: @unchecked Sendable {
   private let team: WorkerTeam
   private let phases = PhaseSequence()
+  /// Each thread's scratch rows, kept from segment to segment.
+  private let scratches: [ChunkKernel.Scratch]
   private let kernel: ChunkKernel
   private let instances: Int
   private let n: Int
@@ -35,8 +37,10 @@ final class SharedBatch: @unchecked Sendable {
   private let chunks: Int
   private let waveChunks: Int
   /// Ranges each instance's parameters are reduced and updated in, and their length.
-  private let ranges: Int
+  let ranges: Int
   private let rangeLength: Int
+  /// Whether the planner reduces a wave itself rather than as a phase of the team's.
+  let reducesAlone: Bool
 
   // Buffers, per instance: S chunk inputs of n × width (dense kernel), S + 1 partials (the
   // last for the batch's final pool), an accumulator and a gradient, a carried pool of n ×
@@ -122,6 +126,7 @@ final class SharedBatch: @unchecked Sendable {
     // whole cache lines apart.
     ranges = max(1, min(threads, parameterCount / 1024, PhaseSequence.maxUnits / instances))
     rangeLength = ((parameterCount + ranges - 1) / ranges + 15) / 16 * 16
+    reducesAlone = instances * kernel.accumulatorCount * (waveChunks + 1) <= 1 << 14
     let slots = instances * waveChunks
     inputs = .allocate(capacity: kernel.wide ? 1 : slots * n * width)
     partials = .allocate(capacity: instances * (waveChunks + 1) * kernel.partialCount)
@@ -139,6 +144,8 @@ final class SharedBatch: @unchecked Sendable {
     carried = [Int](repeating: 0, count: instances)
     lossSums = [Double](repeating: 0, count: instances)
     team = WorkerTeam(size: threads)
+    let kernel = kernel
+    scratches = (0..<team.size).map { _ in ChunkKernel.Scratch(for: kernel) }
   }
 
   /// Waves per batch.
@@ -186,7 +193,7 @@ final class SharedBatch: @unchecked Sendable {
     (phase, step, wave) = (.draw, 0, 0)
     if length > 0 {
       phases.start(units: instances * slots(wave: 0))
-      team.run { _ in self.work() }
+      team.run { member in self.work(scratch: self.scratches[member]) }
     }
     context.checkWeightsFinite(state)
     self.context = nil
@@ -196,8 +203,7 @@ final class SharedBatch: @unchecked Sendable {
   // MARK: The phases
 
   /// One thread's part of the segment: units of every phase, until the plan says stop.
-  private func work() {
-    let scratch = ChunkKernel.Scratch(for: kernel)
+  private func work(scratch: ChunkKernel.Scratch) {
     let samplers = context.samplers.map { $0.isolatedCopy() }
     let longStep = cancellation != nil && batch * parameterCount >= StepContext.longStepWork
     phases.serve(
@@ -324,22 +330,33 @@ final class SharedBatch: @unchecked Sendable {
       if abandon() { return nil }
       closePools()
     case .reduce:
-      guard lastWave else {
-        wave += 1
-        phase = .draw
-        return instances * slots(wave: wave)
-      }
-      if state.divergence != nil {
-        state.reached = step
-        return nil
-      }
-      state.reached = step + 1
-      if step + 1 == length || cancellation?.isCancelled == true { return nil }
-      (step, wave, phase) = (step + 1, 0, .draw)
-      return instances * slots(wave: 0)
+      return advance()
+    }
+    // A small reduction (the one-liner's: 120 parameters, four partials) costs less than
+    // handing a phase to the team; the planner does it alone.
+    if reducesAlone {
+      for unit in 0..<instances * ranges { reduce(instance: unit / ranges, range: unit % ranges) }
+      return advance()
     }
     phase = .reduce
     return instances * ranges
+  }
+
+  /// After a wave's reduction: the next wave, the next step, or the end of the segment.
+  private func advance() -> Int? {
+    guard lastWave else {
+      wave += 1
+      phase = .draw
+      return instances * slots(wave: wave)
+    }
+    if state.divergence != nil {
+      state.reached = step
+      return nil
+    }
+    state.reached = step + 1
+    if step + 1 == length || cancellation?.isCancelled == true { return nil }
+    (step, wave, phase) = (step + 1, 0, .draw)
+    return instances * slots(wave: 0)
   }
 
   /// After the draws: where the pools overflow, as the sequential trainer's pool would.

@@ -12,9 +12,9 @@ final class SharedBatchTests: XCTestCase {
   /// their all-zero samples moved aside and pooled, and pools that overflow mid-batch.
   static let densities: [Float] = [1, 0.1, 0.03, 0.01, 0.002]
 
-  func model(kind: ModelKind, n: Int, instances: Int, seed: UInt64 = 7) throws -> ToyModel {
+  func model(kind: ModelKind, n: Int, m: Int = 5, instances: Int, seed: UInt64 = 7) throws -> ToyModel {
     try ToyModel(
-      kind: kind, n: n, m: 5,
+      kind: kind, n: n, m: m,
       importance: Array(repeating: (0..<n).map { Float(pow(0.8, Double($0))) }, count: instances),
       density: (0..<instances).map { [Float](repeating: Self.densities[($0 + 1) % Self.densities.count], count: n) },
       seed: seed)
@@ -48,6 +48,26 @@ final class SharedBatchTests: XCTestCase {
           }
           XCTAssertNotEqual(one.parameters, start.parameters)
         }
+      }
+    }
+  }
+
+  /// Models big enough that the team adds up their partials as a phase of its own, in
+  /// ranges of parameters (n=100, m=20: 2100 floats, two ranges), rather than the planner
+  /// alone.
+  func testReductionsInRangesTrainTheSame() throws {
+    for kind in [ModelKind.relu, .abs] {
+      let start = try model(kind: kind, n: 100, m: 20, instances: 1)
+      let team = SharedBatch(model: start, batch: 1024, threads: 2)
+      XCTAssertFalse(team.reducesAlone)
+      XCTAssertEqual(team.ranges, 2)
+      team.close()
+      var one = start
+      try one.train(options(steps: 3, batch: 1024, threads: 1))
+      for threads in [2, 3] {
+        var shared = start
+        try shared.train(options(steps: 3, batch: 1024, threads: threads))
+        assertSameBits(shared, one, "\(kind), \(threads) threads")
       }
     }
   }
