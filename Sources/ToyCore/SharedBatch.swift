@@ -26,16 +26,16 @@ import Synchronization
 /// added up in turn, before the update.
 final class SharedBatch: @unchecked Sendable {
   private let team: WorkerTeam
-  private let phases = PhaseSequence()
+  let phases = PhaseSequence()
   /// Each thread's scratch rows, kept from segment to segment.
   private let scratches: [ChunkKernel.Scratch]
-  private let kernel: ChunkKernel
-  private let instances: Int
-  private let n: Int
-  private let batch: Int
-  private let parameterCount: Int
-  private let chunks: Int
-  private let waveChunks: Int
+  let kernel: ChunkKernel
+  let instances: Int
+  let n: Int
+  let batch: Int
+  let parameterCount: Int
+  let chunks: Int
+  let waveChunks: Int
   /// Ranges each instance's parameters are reduced and updated in, and their length.
   let ranges: Int
   private let rangeLength: Int
@@ -46,48 +46,48 @@ final class SharedBatch: @unchecked Sendable {
   // last for the batch's final pool), an accumulator and a gradient, a carried pool of n ×
   // width (dense; the active samples waiting when a wave ends), per slot the samples,
   // those kept (not all zero) and the pass's loss.
-  private let inputs: UnsafeMutablePointer<Float>
+  let inputs: UnsafeMutablePointer<Float>
   private let partials: UnsafeMutablePointer<Float>
   private let accumulators: UnsafeMutablePointer<Float>
   private let gradients: UnsafeMutablePointer<Float>
-  private let carriedSamples: UnsafeMutablePointer<Float>
-  private let sampleCounts: UnsafeMutablePointer<Int>
-  private let keptCounts: UnsafeMutablePointer<Int>
-  private let passLosses: UnsafeMutablePointer<Double>
+  let carriedSamples: UnsafeMutablePointer<Float>
+  let sampleCounts: UnsafeMutablePointer<Int>
+  let keptCounts: UnsafeMutablePointer<Int>
+  let passLosses: UnsafeMutablePointer<Double>
 
   // The plan, written only between phases (by the thread that plans), read in phases.
   // (Raw buffers, like everything the threads read in a phase: reading an array from
   // several cores bumps its reference count from each, and that contention would cost more
   // than the reads.)
   /// Per instance and slot (S + 1 each): whether the slot's partial holds a pool's pass.
-  private let flushes: UnsafeMutablePointer<Bool>
-  private let pools: UnsafeMutablePointer<Pool>
-  private var poolCount = 0
-  private let diverged: UnsafeMutablePointer<Bool>
-  private var carried: [Int]
-  private var lossSums: [Double]
+  let flushes: UnsafeMutablePointer<Bool>
+  let pools: UnsafeMutablePointer<Pool>
+  var poolCount = 0
+  let diverged: UnsafeMutablePointer<Bool>
+  var carried: [Int]
+  var lossSums: [Double]
   /// The current phase: its kind, step and wave.
-  private var phase = Phase.draw
-  private var step = 0
-  private var wave = 0
+  var phase = Phase.draw
+  var step = 0
+  var wave = 0
 
   /// Set when a thread saw Ctrl-C inside a long step and left its units undone.
-  private let abandoned = Atomic<Bool>(false)
+  let abandoned = Atomic<Bool>(false)
 
   // The segment being trained (set before the team starts on it).
-  private var context: StepContext!
-  private var state: WorkerState!
-  private var cancellation: Cancellation?
-  private var length = 0
-  private var theta = UnsafeMutablePointer<Float>(bitPattern: 16)!
+  var context: StepContext!
+  var state: WorkerState!
+  var cancellation: Cancellation?
+  var length = 0
+  var theta = UnsafeMutablePointer<Float>(bitPattern: 16)!
   private var mu = UnsafeMutablePointer<Float>(bitPattern: 16)!
   private var nu = UnsafeMutablePointer<Float>(bitPattern: 16)!
-  private var importance = UnsafePointer<Float>(bitPattern: 16)!
+  var importance = UnsafePointer<Float>(bitPattern: 16)!
   private var startSamples: UInt64 = 0
   /// The step's update, set before its last reduction.
-  private var update: AdamUpdate?
+  var update: AdamUpdate?
 
-  private enum Phase {
+  enum Phase {
     /// Draw each chunk; pass those that keep most of their samples.
     case draw
     /// Pass each pool of the dense kernel's active samples.
@@ -98,7 +98,7 @@ final class SharedBatch: @unchecked Sendable {
 
   /// A pool of active samples: those carried into the wave, then the kept samples of the
   /// pooled chunks in `from ..< to`; its pass goes to partial `slot` of `instance`.
-  private struct Pool {
+  struct Pool {
     var instance: Int
     var slot: Int
     var carried: Int
@@ -226,10 +226,10 @@ final class SharedBatch: @unchecked Sendable {
   }
 
   /// Chunks in a wave.
-  private func slots(wave: Int) -> Int { min(waveChunks, chunks - wave * waveChunks) }
+  func slots(wave: Int) -> Int { min(waveChunks, chunks - wave * waveChunks) }
 
   /// Whether the current wave is the batch's last.
-  private var lastWave: Bool { wave == waves - 1 }
+  var lastWave: Bool { wave == waves - 1 }
 
   /// Draws a chunk of an instance's batch into its slot and, when it keeps most of its
   /// samples, runs it through the model (the dense kernel's other chunks wait for the pool).
@@ -274,7 +274,7 @@ final class SharedBatch: @unchecked Sendable {
   /// Adds an instance's partials of the wave into its accumulator over one range of its
   /// parameters, in the sequential trainer's order; after the batch's last wave, turns the
   /// range into the gradient and applies the update (unless the instance's loss diverged).
-  private func reduce(instance i: Int, range r: Int) {
+  func reduce(instance i: Int, range r: Int) {
     let (slots, last) = (slots(wave: wave), lastWave)
     let range = r * rangeLength..<min(parameterCount, (r + 1) * rangeLength)
     guard !range.isEmpty else { return }
@@ -313,169 +313,20 @@ final class SharedBatch: @unchecked Sendable {
       count: range.count)
   }
 
-  // MARK: Between the phases (one thread, the others waiting)
-
-  /// Plans the phase after the current one; returns its units, or nil when the segment ends.
-  private func plan() -> Int? {
-    switch phase {
-    case .draw:
-      if abandon() { return nil }
-      planPools()
-      if poolCount > 0 {
-        phase = .pool
-        return poolCount
-      }
-      closePools()
-    case .pool:
-      if abandon() { return nil }
-      closePools()
-    case .reduce:
-      return advance()
-    }
-    // A small reduction (the one-liner's: 120 parameters, four partials) costs less than
-    // handing a phase to the team; the planner does it alone.
-    if reducesAlone {
-      for unit in 0..<instances * ranges { reduce(instance: unit / ranges, range: unit % ranges) }
-      return advance()
-    }
-    phase = .reduce
-    return instances * ranges
-  }
-
-  /// After a wave's reduction: the next wave, the next step, or the end of the segment.
-  private func advance() -> Int? {
-    guard lastWave else {
-      wave += 1
-      phase = .draw
-      return instances * slots(wave: wave)
-    }
-    if state.divergence != nil {
-      state.reached = step
-      return nil
-    }
-    state.reached = step + 1
-    if step + 1 == length || cancellation?.isCancelled == true { return nil }
-    (step, wave, phase) = (step + 1, 0, .draw)
-    return instances * slots(wave: 0)
-  }
-
-  /// After the draws: where the pools overflow, as the sequential trainer's pool would.
-  private func planPools() {
-    let (slots, last) = (slots(wave: wave), lastWave)
-    poolCount = 0
-    for i in 0..<instances {
-      let flush = i * (waveChunks + 1)
-      for s in 0...waveChunks { flushes[flush + s] = false }
-      guard !kernel.wide else { continue }
-      var pooled = carried[i]
-      var pool = Pool(instance: i, slot: 0, carried: pooled, from: 0, to: 0)
-      for s in 0..<slots where isPooled(instance: i, slot: s) {
-        let kept = keptCounts[i * waveChunks + s]
-        if pooled + kept > kernel.width {
-          flushes[flush + s] = true
-          pool.slot = s
-          pool.to = s
-          pools[poolCount] = pool
-          poolCount += 1
-          pool = Pool(instance: i, slot: 0, carried: 0, from: s, to: 0)
-          pooled = 0
-        }
-        pooled += kept
-      }
-      if last && pooled > 0 {
-        flushes[flush + waveChunks] = true
-        pool.slot = waveChunks
-        pool.to = slots
-        pools[poolCount] = pool
-        poolCount += 1
-      }
-    }
-  }
-
-  /// After the pools' passes: carries the samples still pooled into the next wave, adds up
-  /// the wave's losses and, after the last wave, records each instance's loss and prepares
-  /// the step's update.
-  private func closePools() {
-    let (slots, last) = (slots(wave: wave), lastWave)
-    for i in 0..<instances {
-      if !kernel.wide { carry(instance: i, slots: slots, last: last) }
-      addLosses(instance: i, slots: slots, last: last)
-    }
-    guard last else { return }
-    update = adamUpdate(step: step)
-    let losses = state.losses + step * instances
-    for i in 0..<instances {
-      let loss = Float(lossSums[i] / Double(batch * n))
-      lossSums[i] = 0
-      diverged[i] = !loss.isFinite
-      if diverged[i] {
-        if state.divergence == nil { state.divergence = Divergence(instance: i, step: step, loss: loss) }
-      } else {
-        losses[i] = loss
-      }
-    }
-  }
-
-  /// Whether a thread left the step for Ctrl-C; then the step is not taken.
-  private func abandon() -> Bool {
-    guard abandoned.load(ordering: .relaxed) else { return false }
-    state.reached = step
-    return true
-  }
-
-  /// The samples pooled since the wave's last overflow, kept for the next wave.
-  private func carry(instance i: Int, slots: Int, last: Bool) {
-    guard !last else {
-      carried[i] = 0
-      return
-    }
-    let width = kernel.width
-    let flush = i * (waveChunks + 1)
-    // The pool after the last overflow: from that slot on, or the whole wave with the
-    // samples carried in (they stay where they are).
-    let from = (0..<slots).last { flushes[flush + $0] } ?? 0
-    var count = flushes[flush + from] ? 0 : carried[i]
-    for s in from..<slots where isPooled(instance: i, slot: s) {
-      let kept = keptCounts[i * waveChunks + s]
-      let source = inputs + (i * waveChunks + s) * n * width
-      for f in 0..<n { (carriedSamples + (i * n + f) * width + count).update(from: source + f * width, count: kept) }
-      count += kept
-    }
-    carried[i] = count
-  }
-
-  /// Adds the wave's losses to the instance's sum in the sequential trainer's order.
-  private func addLosses(instance i: Int, slots: Int, last: Bool) {
-    let flush = i * (waveChunks + 1)
-    let params = theta + i * parameterCount
-    for s in 0..<slots {
-      let at = i * waveChunks + s
-      if keptCounts[at] == sampleCounts[at] {
-        lossSums[i] += kernel.wide ? passLosses[flush + s] : 0 + passLosses[flush + s]
-        continue
-      }
-      var total = kernel.zeroSampleLoss(
-        sampleCounts[at] - keptCounts[at], params: params, importance: importance + i * n)
-      if flushes[flush + s] { total += passLosses[flush + s] }
-      lossSums[i] += total
-    }
-    if last { lossSums[i] += flushes[flush + waveChunks] ? passLosses[flush + waveChunks] : 0 }
-  }
-
   // MARK: Helpers
 
-  private var scale: Float { 1 / Float(batch * n) }
+  var scale: Float { 1 / Float(batch * n) }
 
-  private func partial(instance i: Int, slot s: Int) -> UnsafeMutablePointer<Float> {
+  func partial(instance i: Int, slot s: Int) -> UnsafeMutablePointer<Float> {
     partials + (i * (waveChunks + 1) + s) * kernel.partialCount
   }
 
   /// Whether a chunk of the wave pooled its samples (it kept fewer than all of them).
-  private func isPooled(instance i: Int, slot s: Int) -> Bool {
+  func isPooled(instance i: Int, slot s: Int) -> Bool {
     keptCounts[i * waveChunks + s] != sampleCounts[i * waveChunks + s]
   }
 
-  private func adamUpdate(step: Int) -> AdamUpdate {
+  func adamUpdate(step: Int) -> AdamUpdate {
     let options = context.options
     let rate = options.learningRate * options.schedule.scale(step: context.callStep + step, of: options.steps)
     return AdamUpdate(options: options, rate: rate, t: context.startStep + step + 1)

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 #if canImport(Glibc)
@@ -103,6 +104,64 @@ extension ToyModel {
 
   static var coreCount: Int {
     max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }
+
+  /// Runs up to `length` steps; returns steps taken, the per-step, per-instance losses, and
+  /// the first non-finite loss or weight if training diverged. `train` brings each worker
+  /// state (one per group of instances) from the segment's start as far as it gets.
+  ///
+  /// Workers train copies of their instances' state; the model's arrays keep the segment's
+  /// start until every worker is done. When one diverges (rare), every worker replays the
+  /// segment from that start up to the step before (training is deterministic), so the model
+  /// keeps its last finite state at no cost to the fast path but a compare per step.
+  mutating func runSegment(
+    options: TrainingOptions, callStep: Int, length: Int, groups: [[Int]], cancellation: Cancellation?,
+    train: (StepContext, [WorkerState]) -> Void
+  ) -> (taken: Int, losses: [[Float]], divergence: Divergence?) {
+    let instances = instanceCount
+    let count = parameterCount
+    var losses = [Float](repeating: 0, count: length * instances)
+    let samplers = (0..<instances).map {
+      BatchSampler(
+        model: self, instance: $0, stream: RandomStream(seed: seed, instance: firstInstance + $0, purpose: .data))
+    }
+    let startStep = steps
+    let startSamples = samplesDrawn
+    let workers = groups.map { WorkerState(group: $0, count: count, length: length) }
+    defer { workers.forEach { $0.release() } }
+    let (kind, n, m) = (kind, n, m)
+    var target = 0
+    var divergence: Divergence?
+
+    parameters.withUnsafeMutableBufferPointer { params in
+      firstMoment.withUnsafeMutableBufferPointer { mu in
+        secondMoment.withUnsafeMutableBufferPointer { nu in
+          importance.withUnsafeBufferPointer { imp in
+            losses.withUnsafeMutableBufferPointer { lossOut in
+              let context = StepContext(
+                kind: kind, n: n, m: m, parameterCount: count, options: options,
+                params: params.baseAddress!, mu: mu.baseAddress!, nu: nu.baseAddress!,
+                importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
+                instances: instances, startStep: startStep, startSamples: startSamples,
+                callStep: callStep)
+              train(context, workers)
+              (target, divergence) = context.settle(workers)
+              if workers.count == 1 {
+                context.store(workers[0])  // a shared batch's one state: no dispatch for it
+              } else {
+                DispatchQueue.concurrentPerform(iterations: workers.count) { t in context.store(workers[t]) }
+              }
+            }
+          }
+        }
+      }
+    }
+    steps += target
+    // The data stream position wraps at 2⁶⁴ like the sample indices drawn from it, so a
+    // file may hold any position (docs/model-format.md) and training on never traps.
+    samplesDrawn &+= UInt64(target) &* UInt64(options.batchSize)
+    let perStep = (0..<target).map { s in Array(losses[s * instances..<(s + 1) * instances]) }
+    return (target, perStep, divergence)
   }
 
   /// How a training call with batches of `batch` samples splits its work among `threads`.
