@@ -36,8 +36,10 @@ final class PhaseSequence: @unchecked Sendable {
 
   /// Takes and runs units until the sequence ends: `run(unit)` runs a unit of the current
   /// phase; `plan()` runs between phases and returns the next phase's units (1 …
-  /// `maxUnits`), or nil to end the sequence. Every thread of the team calls this.
-  func serve(run: (Int) -> Void, plan: () -> Int?) {
+  /// `maxUnits`), or nil to end the sequence. A thread that finds no unit left calls
+  /// `idle()` (work that no phase waits for) until it returns false, then waits for the
+  /// next phase. Every thread of the team calls this.
+  func serve(run: (Int) -> Void, plan: () -> Int?, idle: () -> Bool = { false }) {
     while true {
       let current = word.load(ordering: .acquiring)
       let phase = current >> 40
@@ -45,6 +47,7 @@ final class PhaseSequence: @unchecked Sendable {
       let count = Int(current >> 20 & 0xF_FFFF)
       let unit = Int(current & 0xF_FFFF)
       guard unit < count else {
+        if idle() { continue }
         waiting.wait { word.load(ordering: .sequentiallyConsistent) >> 40 != phase }
         continue
       }

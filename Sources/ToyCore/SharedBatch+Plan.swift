@@ -43,6 +43,7 @@ extension SharedBatch {
     state.reached = step + 1
     if step + 1 == length || cancellation?.isCancelled == true { return nil }
     (step, wave, phase) = (step + 1, 0, .draw)
+    openAhead()
     return instances * slots(wave: 0)
   }
 
@@ -124,7 +125,7 @@ extension SharedBatch {
     var count = flushes[flush + from] ? 0 : carried[i]
     for s in from..<slots where isPooled(instance: i, slot: s) {
       let kept = keptCounts[i * waveChunks + s]
-      let source = inputs + (i * waveChunks + s) * n * width
+      let source = input(step: step, at: i * waveChunks + s)
       for f in 0..<n { (carriedSamples + (i * n + f) * width + count).update(from: source + f * width, count: kept) }
       count += kept
     }

@@ -24,6 +24,10 @@ import Synchronization
 /// do not depend on the thread count, and match the instance split's bit for bit. A batch
 /// too big for the wave's memory runs as several waves of S chunks, each drawn, pooled and
 /// added up in turn, before the update.
+///
+/// A thread with nothing left to do in a phase draws chunks of the next step ahead
+/// (`SharedBatch+Ahead.swift`): a draw does not depend on the weights, so the time a step
+/// loses at its phases' ends (uneven units, the planner's work) goes to the next step.
 final class SharedBatch: @unchecked Sendable {
   private let team: WorkerTeam
   let phases = PhaseSequence()
@@ -42,7 +46,22 @@ final class SharedBatch: @unchecked Sendable {
   /// Whether the planner reduces a wave itself rather than as a phase of the team's.
   let reducesAlone: Bool
 
-  // Buffers, per instance: S chunk inputs of n × width (dense kernel), S + 1 partials (the
+  /// Instances by expected work, most first: a phase's units start with the longest, so its
+  /// last units are short and the threads finish together.
+  let order: UnsafeMutablePointer<Int>
+  /// Whether idle threads draw the next step's chunks ahead (dense kernel, one wave).
+  let drawsAhead: Bool
+  /// Per parity of the step and slot, what its input rows hold (`SharedBatch+Ahead.swift`).
+  let fillStates: UnsafeMutablePointer<Atomic<Int>>
+  /// The next step's chunks that idle threads may draw ahead: its tag and the next chunk.
+  let ahead = Atomic<Int>(0)
+  var startStep = 0
+  /// For tests: samplers with which the planner itself draws the whole next step ahead, so
+  /// that every draw unit finds its rows drawn (idle threads do so only when they are idle).
+  var plannerSamplers: [BatchSampler]?
+
+  // Buffers, per instance: S chunk inputs of n × width (dense kernel; two sets, by the parity
+  // of the step, so that the next step's draws do not overwrite this step's), S + 1 partials (the
   // last for the batch's final pool), an accumulator and a gradient, a carried pool of n ×
   // width (dense; the active samples waiting when a wave ends), per slot the samples,
   // those kept (not all zero) and the pass's loss.
@@ -83,7 +102,7 @@ final class SharedBatch: @unchecked Sendable {
   private var mu = UnsafeMutablePointer<Float>(bitPattern: 16)!
   private var nu = UnsafeMutablePointer<Float>(bitPattern: 16)!
   var importance = UnsafePointer<Float>(bitPattern: 16)!
-  private var startSamples: UInt64 = 0
+  var startSamples: UInt64 = 0
   /// The step's update, set before its last reduction.
   var update: AdamUpdate?
 
@@ -118,7 +137,7 @@ final class SharedBatch: @unchecked Sendable {
     parameterCount = model.parameterCount
     chunks = Self.chunkCount(n: model.n, batch: batch)
     let width = kernel.width
-    let slotFloats = (kernel.wide ? 0 : n * width) + kernel.partialCount
+    let slotFloats = (kernel.wide ? 0 : 2 * n * width) + kernel.partialCount
     // A phase has at most `PhaseSequence.maxUnits` units: a wave's draws and pools stay below.
     let most = PhaseSequence.maxUnits / instances - 1
     waveChunks = max(1, min(chunks, waveBytes / (4 * slotFloats * instances), most))
@@ -126,9 +145,15 @@ final class SharedBatch: @unchecked Sendable {
     // whole cache lines apart.
     ranges = max(1, min(threads, parameterCount / 1024, PhaseSequence.maxUnits / instances))
     rangeLength = ((parameterCount + ranges - 1) / ranges + 15) / 16 * 16
-    reducesAlone = instances * kernel.accumulatorCount * (waveChunks + 1) <= 1 << 14
+    reducesAlone = instances * kernel.accumulatorCount * (waveChunks + 1) <= 1 << 12
     let slots = instances * waveChunks
-    inputs = .allocate(capacity: kernel.wide ? 1 : slots * n * width)
+    inputs = .allocate(capacity: kernel.wide ? 1 : 2 * slots * n * width)
+    drawsAhead = !kernel.wide && waveChunks == chunks
+    fillStates = .allocate(capacity: 2 * slots)
+    for k in 0..<2 * slots { (fillStates + k).initialize(to: Atomic(0)) }
+    let cost = model.workCosts()
+    order = .allocate(capacity: instances)
+    for (k, i) in (0..<instances).sorted(by: { cost[$0] > cost[$1] }).enumerated() { order[k] = i }
     partials = .allocate(capacity: instances * (waveChunks + 1) * kernel.partialCount)
     accumulators = .allocate(capacity: instances * kernel.accumulatorCount)
     gradients = .allocate(capacity: instances * parameterCount)
@@ -174,6 +199,9 @@ final class SharedBatch: @unchecked Sendable {
     flushes.deallocate()
     pools.deallocate()
     diverged.deallocate()
+    fillStates.deinitialize(count: 2 * instances * waveChunks)
+    fillStates.deallocate()
+    order.deallocate()
   }
 
   /// Trains `state` (every instance, loaded with the segment's start) for up to `length`
@@ -186,11 +214,13 @@ final class SharedBatch: @unchecked Sendable {
     self.length = length
     (theta, mu, nu, importance) = (state.theta, state.mu, state.nu, context.importance)
     startSamples = context.startSamples
+    startStep = context.startStep
     abandoned.store(false, ordering: .relaxed)
     for i in 0..<instances { (carried[i], lossSums[i]) = (0, 0) }
     state.reached = 0
     state.divergence = nil
     (phase, step, wave) = (.draw, 0, 0)
+    openAhead()
     if length > 0 {
       phases.start(units: instances * slots(wave: 0))
       team.run { member in self.work(scratch: self.scratches[member]) }
@@ -213,16 +243,20 @@ final class SharedBatch: @unchecked Sendable {
           if longStep, cancellation?.isCancelled == true {
             abandoned.store(true, ordering: .relaxed)
           } else if phase == .draw {
-            draw(
-              instance: unit % instances, slot: unit / instances, chunk: wave * waveChunks + unit / instances,
-              samplers: samplers, scratch: scratch)
+            let (i, s) = drawUnit(unit, slots: slots(wave: wave))
+            draw(instance: i, slot: s, chunk: wave * waveChunks + s, samplers: samplers, scratch: scratch)
           } else {
             pass(pools[unit], scratch: scratch)
           }
         case .reduce:
-          reduce(instance: unit / ranges, range: unit % ranges)
+          reduce(instance: order[unit / ranges], range: unit % ranges)
         }
-      }, plan: plan)
+      }, plan: plan, idle: { drawAhead(samplers: samplers) })
+  }
+
+  /// The instance and slot of a wave's draw unit: every chunk of the costliest instance first.
+  func drawUnit(_ unit: Int, slots: Int) -> (instance: Int, slot: Int) {
+    (order[unit / slots], unit % slots)
   }
 
   /// Chunks in a wave.
@@ -238,10 +272,15 @@ final class SharedBatch: @unchecked Sendable {
     let width = kernel.width
     let offset = c * width
     let count = min(width, batch - offset)
-    let first = startSamples &+ UInt64(step) &* UInt64(batch) &+ UInt64(offset)
     let at = i * waveChunks + s
-    let x = kernel.wide ? scratch.x : inputs + at * n * width
-    samplers[i].fill(first: first, count: count, width: width, into: x)
+    let x = kernel.wide ? scratch.x : input(step: step, at: at)
+    let first = firstSample(step: step, chunk: c)
+    // Slots stand for chunks only in a batch of one wave: only then are they drawn ahead.
+    if drawsAhead {
+      acquire(step: step, at: at) { samplers[i].fill(first: first, count: count, width: width, into: x) }
+    } else {
+      samplers[i].fill(first: first, count: count, width: width, into: x)
+    }
     let kept = kernel.wide ? count : kernel.compact(x: x, count: count, scratch: scratch)
     sampleCounts[at] = count
     keptCounts[at] = kept
@@ -262,7 +301,7 @@ final class SharedBatch: @unchecked Sendable {
     }
     for s in pool.from..<pool.to where isPooled(instance: i, slot: s) {
       let kept = keptCounts[i * waveChunks + s]
-      let source = inputs + (i * waveChunks + s) * n * width
+      let source = input(step: step, at: i * waveChunks + s)
       for f in 0..<n { (x + f * width + count).update(from: source + f * width, count: kept) }
       count += kept
     }

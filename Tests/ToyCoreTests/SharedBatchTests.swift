@@ -116,6 +116,28 @@ final class SharedBatchTests: XCTestCase {
     }
   }
 
+  /// Chunks drawn ahead (here by the planner, for the whole next step, before any draw unit
+  /// of it runs) hold the samples their draw units would have drawn.
+  func testChunksDrawnAheadTrainTheSame() throws {
+    for kind in [ModelKind.relu, .abs] {
+      let start = try model(kind: kind, n: 20, instances: 2)
+      var one = start
+      try one.train(options(steps: 5, batch: 1000, threads: 1))
+      let team = SharedBatch(model: start, batch: 1000, threads: 2)
+      defer { team.close() }
+      XCTAssertTrue(team.drawsAhead)
+      team.plannerSamplers = (0..<2).map {
+        BatchSampler(model: start, instance: $0, stream: RandomStream(seed: start.seed, instance: $0, purpose: .data))
+      }
+      var shared = start
+      let segment = shared.runSegment(
+        options: options(steps: 5, batch: 1000, threads: 2), callStep: 0, length: 5, team: team, cancellation: nil)
+      XCTAssertEqual(segment.taken, 5)
+      assertSameBits(shared.parameters, one.parameters, "parameters, \(kind)")
+      assertSameBits(shared.secondMoment, one.secondMoment, "second moments, \(kind)")
+    }
+  }
+
   /// A huge learning rate: shared batches stop at the same step as one thread, and the model
   /// keeps the same last finite state.
   func testDivergenceKeepsTheStateOneThreadKeeps() throws {
