@@ -86,10 +86,25 @@ extension ChunkKernel {
       for e in bias { acc[e] += partial[3 * rows + e - weights] }
       return
     }
-    for e in range { acc[e] += partial[e] }
+    Self.add(partial + range.lowerBound, to: acc + range.lowerBound, count: range.count)
     if !kind.untied {
-      for e in range.clamped(to: 0..<weights) { acc[e] += partial[parameterCount + e] }
+      let tied = range.clamped(to: 0..<weights)
+      Self.add(partial + parameterCount + tied.lowerBound, to: acc + tied.lowerBound, count: tied.count)
     }
+  }
+
+  /// acc[k] += x[k] for k < count, eight at a time (the compiler cannot tell that the two do
+  /// not overlap, so it would not vectorise the loop itself).
+  private static func add(_ x: UnsafePointer<Float>, to acc: UnsafeMutablePointer<Float>, count: Int) {
+    var k = 0
+    while k + 8 <= count {
+      let sum =
+        UnsafeRawPointer(acc + k).loadUnaligned(as: SIMD8<Float>.self)
+        + UnsafeRawPointer(x + k).loadUnaligned(as: SIMD8<Float>.self)
+      UnsafeMutableRawPointer(acc + k).storeBytes(of: sum, as: SIMD8<Float>.self)
+      k += 8
+    }
+    for k in k..<count { acc[k] += x[k] }
   }
 
   /// Adds to the accumulator's ∂b elements within `range` what `zeros` all-zero samples of

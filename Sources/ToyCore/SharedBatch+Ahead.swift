@@ -1,4 +1,3 @@
-import CToyKernels
 import Synchronization
 
 /// Drawing ahead: a thread that finds no unit left in a phase draws chunks of the next step.
@@ -9,12 +8,14 @@ import Synchronization
 /// and the next step's draw units then find their samples ready. Only the draw moves; the
 /// numbers are those the draw unit would have drawn.
 ///
-/// Each slot has two sets of input rows, by the parity of the step, and a fill state per set:
-/// the tag of the step whose samples the rows hold (a step's tag is its index in the whole
-/// training, plus one), times two, plus one once they are drawn. A thread draws a slot's
-/// rows only after claiming them for its step with a compare-and-swap, and waits while
-/// another thread's draw into them is under way, so two draws never share rows, even when a
-/// thread that claimed a slot long ago (and was descheduled since) finishes late.
+/// Draws ahead go to rows of their own (two sets, by the parity of the step: a step's pools
+/// still read its rows while the next step's are drawn), never to the rows a draw unit
+/// fills itself, so a draw unit never waits: it takes the rows drawn ahead if they are
+/// ready, and otherwise draws into its own and passes them over. Each slot's rows drawn ahead
+/// have a state: the tag of the step they are for (its index in the whole training, plus
+/// one) and whether they are being drawn, ready, passed over while being drawn, or passed
+/// over and idle. A thread draws ahead into rows only after claiming them with a
+/// compare-and-swap, and never while another thread (however late) is still drawing into them.
 extension SharedBatch {
   /// A step's tag: its index in the whole training, plus one (0 means "never drawn").
   func tag(step: Int) -> Int { startStep + step + 1 }
@@ -24,34 +25,38 @@ extension SharedBatch {
     startSamples &+ UInt64(step) &* UInt64(batch) &+ UInt64(chunk * kernel.width)
   }
 
-  /// The input rows of slot `at` (instance × S + slot) for a step.
-  func input(step: Int, at: Int) -> UnsafeMutablePointer<Float> {
-    inputs + ((tag(step: step) & 1) * instances * waveChunks + at) * n * kernel.width
-  }
+  /// A state's codes (its low two bits; the rest is the tag).
+  private static let drawing = 0
+  private static let ready = 1
+  private static let passedWhileDrawing = 2
+  private static let passed = 3
 
-  private func fillState(step: Int, at: Int) -> UnsafeMutablePointer<Atomic<Int>> {
-    fillStates + (tag(step: step) & 1) * instances * waveChunks + at
-  }
+  private func aheadSlot(step: Int, at: Int) -> Int { (tag(step: step) & 1) * instances * waveChunks + at }
 
-  /// Makes slot `at`'s rows hold the step's samples: uses them if drawn ahead, waits if a
-  /// draw of them is under way, else claims them and runs `fill`.
-  func acquire(step: Int, at: Int, fill: () -> Void) {
-    let state = fillState(step: step, at: at)
-    let claimed = tag(step: step) << 1
-    while true {
-      let current = state.pointee.load(ordering: .acquiring)
-      if current == claimed | 1 { return }
-      // Drawing for this step, or (late) for an earlier one: wait for it to finish.
-      if current & 1 == 0 && current != 0 {
-        toy_spin_pause()
-        continue
-      }
-      if state.pointee.compareExchange(expected: current, desired: claimed, ordering: .acquiring).exchanged {
-        fill()
-        state.pointee.store(claimed | 1, ordering: .releasing)
-        return
-      }
+  private func aheadRows(slot: Int) -> UnsafeMutablePointer<Float> { aheadInputs + slot * n * kernel.width }
+
+  /// The rows holding slot `at`'s samples for the step: those drawn ahead if they are ready,
+  /// else the slot's own rows, filled by `fill` (the rows drawn ahead, if being drawn, are
+  /// passed over).
+  func drawnRows(step: Int, at: Int, fill: (UnsafeMutablePointer<Float>) -> Void) -> UnsafeMutablePointer<Float> {
+    let own = inputs + at * n * kernel.width
+    guard drawsAhead else {
+      fill(own)
+      return own
     }
+    let slot = aheadSlot(step: step, at: at)
+    let state = aheadStates + slot
+    let tag = tag(step: step)
+    var current = state.pointee.load(ordering: .acquiring)
+    if current == tag << 2 | Self.drawing {
+      // Not ready: leave that draw to finish unused.
+      let passed = state.pointee.compareExchange(
+        expected: current, desired: tag << 2 | Self.passedWhileDrawing, ordering: .acquiring)
+      current = passed.original
+    }
+    if current == tag << 2 | Self.ready { return aheadRows(slot: slot) }
+    fill(own)
+    return own
   }
 
   /// Opens the step after the current one to drawing ahead (from the current step's first
@@ -75,19 +80,24 @@ extension SharedBatch {
       return true
     }
     let step = target - startStep - 1
-    let (i, s) = drawUnit(unit, slots: chunks)
-    let at = i * waveChunks + s
-    let state = fillState(step: step, at: at)
+    // From the phase's last unit back: its first units are taken at once when it opens, its
+    // last ones later, when a draw ahead of them has had time to finish.
+    let (i, s) = drawUnit(instances * chunks - 1 - unit, slots: chunks)
+    let slot = aheadSlot(step: step, at: i * waveChunks + s)
+    let state = aheadStates + slot
     let old = state.pointee.load(ordering: .acquiring)
-    // Rows already claimed for this step or a later one, or an earlier draw still under way:
-    // leave them to their draw unit.
-    guard old >> 1 < target, old & 1 == 1 || old == 0,
-      state.pointee.compareExchange(expected: old, desired: target << 1, ordering: .acquiring).exchanged
+    // Rows of an earlier step that nobody is drawing into any more.
+    let idle = old == 0 || (old >> 2 < target && (old & 3 == Self.ready || old & 3 == Self.passed))
+    guard idle, state.pointee.compareExchange(expected: old, desired: target << 2, ordering: .acquiring).exchanged
     else { return true }
     let count = min(kernel.width, batch - s * kernel.width)
     samplers[i].fill(
-      first: firstSample(step: step, chunk: s), count: count, width: kernel.width, into: input(step: step, at: at))
-    state.pointee.store(target << 1 | 1, ordering: .releasing)
+      first: firstSample(step: step, chunk: s), count: count, width: kernel.width, into: aheadRows(slot: slot))
+    let done = state.pointee.compareExchange(
+      expected: target << 2 | Self.drawing, desired: target << 2 | Self.ready, ordering: .releasing)
+    if !done.exchanged {  // passed over meanwhile
+      state.pointee.store(target << 2 | Self.passed, ordering: .releasing)
+    }
     return true
   }
 }

@@ -125,7 +125,7 @@ extension SharedBatch {
     var count = flushes[flush + from] ? 0 : carried[i]
     for s in from..<slots where isPooled(instance: i, slot: s) {
       let kept = keptCounts[i * waveChunks + s]
-      let source = input(step: step, at: i * waveChunks + s)
+      let source = rowsUsed[i * waveChunks + s]
       for f in 0..<n { (carriedSamples + (i * n + f) * width + count).update(from: source + f * width, count: kept) }
       count += kept
     }

@@ -51,8 +51,12 @@ final class SharedBatch: @unchecked Sendable {
   let order: UnsafeMutablePointer<Int>
   /// Whether idle threads draw the next step's chunks ahead (dense kernel, one wave).
   let drawsAhead: Bool
-  /// Per parity of the step and slot, what its input rows hold (`SharedBatch+Ahead.swift`).
-  let fillStates: UnsafeMutablePointer<Atomic<Int>>
+  /// Rows drawn ahead, two sets by the parity of the step, and their states
+  /// (`SharedBatch+Ahead.swift`).
+  let aheadInputs: UnsafeMutablePointer<Float>
+  let aheadStates: UnsafeMutablePointer<Atomic<Int>>
+  /// Per slot, the rows holding the current step's samples (its own or those drawn ahead).
+  let rowsUsed: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
   /// The next step's chunks that idle threads may draw ahead: its tag and the next chunk.
   let ahead = Atomic<Int>(0)
   var startStep = 0
@@ -60,8 +64,7 @@ final class SharedBatch: @unchecked Sendable {
   /// that every draw unit finds its rows drawn (idle threads do so only when they are idle).
   var plannerSamplers: [BatchSampler]?
 
-  // Buffers, per instance: S chunk inputs of n × width (dense kernel; two sets, by the parity
-  // of the step, so that the next step's draws do not overwrite this step's), S + 1 partials (the
+  // Buffers, per instance: S chunk inputs of n × width (dense kernel), S + 1 partials (the
   // last for the batch's final pool), an accumulator and a gradient, a carried pool of n ×
   // width (dense; the active samples waiting when a wave ends), per slot the samples,
   // those kept (not all zero) and the pass's loss.
@@ -137,7 +140,7 @@ final class SharedBatch: @unchecked Sendable {
     parameterCount = model.parameterCount
     chunks = Self.chunkCount(n: model.n, batch: batch)
     let width = kernel.width
-    let slotFloats = (kernel.wide ? 0 : 2 * n * width) + kernel.partialCount
+    let slotFloats = (kernel.wide ? 0 : n * width) + kernel.partialCount
     // A phase has at most `PhaseSequence.maxUnits` units: a wave's draws and pools stay below.
     let most = PhaseSequence.maxUnits / instances - 1
     waveChunks = max(1, min(chunks, waveBytes / (4 * slotFloats * instances), most))
@@ -147,10 +150,14 @@ final class SharedBatch: @unchecked Sendable {
     rangeLength = ((parameterCount + ranges - 1) / ranges + 15) / 16 * 16
     reducesAlone = instances * kernel.accumulatorCount * (waveChunks + 1) <= 1 << 12
     let slots = instances * waveChunks
-    inputs = .allocate(capacity: kernel.wide ? 1 : 2 * slots * n * width)
-    drawsAhead = !kernel.wide && waveChunks == chunks
-    fillStates = .allocate(capacity: 2 * slots)
-    for k in 0..<2 * slots { (fillStates + k).initialize(to: Atomic(0)) }
+    inputs = .allocate(capacity: kernel.wide ? 1 : slots * n * width)
+    // Drawing ahead needs the whole batch in one wave, and twice its rows again.
+    drawsAhead = !kernel.wide && waveChunks == chunks && 8 * slots * n * width <= waveBytes
+    aheadInputs = .allocate(capacity: drawsAhead ? 2 * slots * n * width : 1)
+    aheadStates = .allocate(capacity: 2 * slots)
+    for k in 0..<2 * slots { (aheadStates + k).initialize(to: Atomic(0)) }
+    rowsUsed = .allocate(capacity: slots)
+    rowsUsed.initialize(repeating: inputs, count: slots)
     let cost = model.workCosts()
     order = .allocate(capacity: instances)
     for (k, i) in (0..<instances).sorted(by: { cost[$0] > cost[$1] }).enumerated() { order[k] = i }
@@ -199,8 +206,10 @@ final class SharedBatch: @unchecked Sendable {
     flushes.deallocate()
     pools.deallocate()
     diverged.deallocate()
-    fillStates.deinitialize(count: 2 * instances * waveChunks)
-    fillStates.deallocate()
+    aheadInputs.deallocate()
+    aheadStates.deinitialize(count: 2 * instances * waveChunks)
+    aheadStates.deallocate()
+    rowsUsed.deallocate()
     order.deallocate()
   }
 
@@ -273,13 +282,14 @@ final class SharedBatch: @unchecked Sendable {
     let offset = c * width
     let count = min(width, batch - offset)
     let at = i * waveChunks + s
-    let x = kernel.wide ? scratch.x : input(step: step, at: at)
     let first = firstSample(step: step, chunk: c)
-    // Slots stand for chunks only in a batch of one wave: only then are they drawn ahead.
-    if drawsAhead {
-      acquire(step: step, at: at) { samplers[i].fill(first: first, count: count, width: width, into: x) }
-    } else {
+    let x: UnsafeMutablePointer<Float>
+    if kernel.wide {
+      x = scratch.x
       samplers[i].fill(first: first, count: count, width: width, into: x)
+    } else {
+      x = drawnRows(step: step, at: at) { samplers[i].fill(first: first, count: count, width: width, into: $0) }
+      rowsUsed[at] = x
     }
     let kept = kernel.wide ? count : kernel.compact(x: x, count: count, scratch: scratch)
     sampleCounts[at] = count
@@ -301,7 +311,7 @@ final class SharedBatch: @unchecked Sendable {
     }
     for s in pool.from..<pool.to where isPooled(instance: i, slot: s) {
       let kept = keptCounts[i * waveChunks + s]
-      let source = input(step: step, at: i * waveChunks + s)
+      let source = rowsUsed[i * waveChunks + s]
       for f in 0..<n { (x + f * width + count).update(from: source + f * width, count: kept) }
       count += kept
     }
