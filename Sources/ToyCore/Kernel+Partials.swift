@@ -115,7 +115,9 @@ extension ChunkKernel {
   ) {
     guard zeros > 0 else { return }
     for e in range.clamped(to: biasOffset..<parameterCount) {
-      acc[e] += zeroSampleBiasGradient(zeros, f: e - biasOffset, params: params, importance: importance, scale: scale)
+      let f = e - biasOffset
+      acc[e] += Self.zeroSampleBiasGradient(
+        zeros, importance: importance[f], output: zeroSampleOutput(f, params: params), scale: scale)
     }
   }
 

@@ -255,30 +255,28 @@ struct ChunkKernel {
     grad: UnsafeMutablePointer<Float>?
   ) -> Double {
     guard zeros > 0 else { return 0 }
-    if let grad {
-      for f in 0..<n {
-        grad[biasOffset + f] += zeroSampleBiasGradient(
-          zeros, f: f, params: params, importance: importance, scale: scale)
-      }
+    var zeroLoss: Float = 0
+    for f in 0..<n {
+      let out = zeroSampleOutput(f, params: params)
+      zeroLoss += importance[f] * out * out
+      grad?[biasOffset + f] += Self.zeroSampleBiasGradient(zeros, importance: importance[f], output: out, scale: scale)
     }
-    return zeroSampleLoss(zeros, params: params, importance: importance)
+    return Double(zeros) * Double(zeroLoss)
   }
 
   /// The output of an all-zero sample at feature f.
-  private func zeroSampleOutput(_ f: Int, params: UnsafePointer<Float>) -> Float {
+  func zeroSampleOutput(_ f: Int, params: UnsafePointer<Float>) -> Float {
     let b = params[biasOffset + f]
     return kind.outputReLU ? max(b, 0) : b
   }
 
-  /// What `zeros` all-zero samples add to ∂b_f (one formula for every caller, so that the
-  /// trainer's paths agree bit for bit).
-  func zeroSampleBiasGradient(
-    _ zeros: Int, f: Int, params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float
-  ) -> Float {
-    Float(zeros) * (2 * scale * importance[f] * zeroSampleOutput(f, params: params))
+  /// What `zeros` all-zero samples whose output at a feature is `output` add to its ∂b (one
+  /// formula for every caller, so that the trainer's paths agree bit for bit).
+  static func zeroSampleBiasGradient(_ zeros: Int, importance: Float, output: Float, scale: Float) -> Float {
+    Float(zeros) * (2 * scale * importance * output)
   }
 
-  /// The loss of `zeros` all-zero samples, Σ I_f·ReLU(b_f)² each.
+  /// The loss of `zeros` all-zero samples, Σ I_f·ReLU(b_f)² each (as `zeroSamples` sums it).
   func zeroSampleLoss(_ zeros: Int, params: UnsafePointer<Float>, importance: UnsafePointer<Float>) -> Double {
     guard zeros > 0 else { return 0 }
     var zeroLoss: Float = 0
