@@ -17,6 +17,11 @@ computes it. Float32 throughout, as the notebook.
   dW = einsum('bif,bih->ifh', d, h) + einsum('bif,bih->ifh', x, dh).
 * AdamW(lr=1e-3, betas (0.9, 0.999), eps 1e-8, weight_decay 0.01 on every parameter).
 
+The products run as batched matrix products over the instances by default (`--products
+matmul`, through BLAS): the same sums as the einsums, about four times faster here than
+NumPy's own einsum loops (`--products einsum`, the literal transcription). The faster
+form is the baseline toy is compared with.
+
 Configurations mirror CONFIGS in notebook_step.py (and `BenchConfiguration.all` in
 Sources/toy/BenchCommand.swift).
 
@@ -68,7 +73,9 @@ class Model:
         feat = rng.random(shape, dtype=np.float32)
         return np.where(rng.random(shape, dtype=np.float32) <= self.p, feat, np.float32(0))
 
-    def loss_and_gradients(self, x):
+    def loss_and_gradients(self, x, products="matmul"):
+        if products == "matmul":
+            return self.loss_and_gradients_matmul(x)
         h = np.einsum("bif,ifh->bih", x, self.W)
         if self.hidden_relu:
             h = np.maximum(h, 0)
@@ -82,6 +89,23 @@ class Model:
             dh = dh * (h > 0)
         dW = np.einsum("bif,bih->ifh", d, h) + np.einsum("bif,bih->ifh", x, dh)
         return loss, dW, d.sum(axis=0)
+
+    def loss_and_gradients_matmul(self, x):
+        """The same step with instance-major batched matrix products ([I, B, ·] @ [I, ·, ·])."""
+        xi = x.transpose(1, 0, 2)  # [I, B, n]
+        h = xi @ self.W  # [I, B, m]
+        if self.hidden_relu:
+            h = np.maximum(h, 0)
+        pre = h @ self.W.transpose(0, 2, 1) + self.b[:, None, :]  # [I, B, n]
+        out = np.maximum(pre, 0)
+        diff = out - np.abs(xi)
+        loss = (self.importance * diff**2).mean(axis=(1, 2)).sum()
+        d = (2 / (x.shape[0] * self.n)) * self.importance * diff * (pre > 0)
+        dh = d @ self.W
+        if self.hidden_relu:
+            dh = dh * (h > 0)
+        dW = d.transpose(0, 2, 1) @ h + xi.transpose(0, 2, 1) @ dh
+        return loss, dW, d.sum(axis=1)
 
 
 class AdamW:
@@ -104,13 +128,13 @@ class AdamW:
             p -= (self.lr / c1) * m / (np.sqrt(v) / np.sqrt(c2) + self.eps)
 
 
-def train(model, rng, steps):
+def train(model, rng, steps, products="matmul"):
     """The notebook's optimize() with the constant schedule; returns the last loss."""
     opt = AdamW([model.W, model.b])
     loss = None
     for _ in range(steps):
         x = model.generate_batch(rng, BATCH)
-        loss, dW, db = model.loss_and_gradients(x)
+        loss, dW, db = model.loss_and_gradients(x, products)
         opt.step([dW, db])
     return loss
 
@@ -121,6 +145,7 @@ def main():
     parser.add_argument("--steps", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: max(2, steps/20))")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--products", choices=["matmul", "einsum"], default="matmul")
     args = parser.parse_args()
     if args.steps < 1:
         parser.error("--steps must be at least 1")
@@ -128,11 +153,11 @@ def main():
     rng = np.random.default_rng(args.seed)
     warmup = args.warmup if args.warmup is not None else max(2, args.steps // 20)
     if warmup > 0:
-        train(Model(args.config, rng), rng, warmup)
+        train(Model(args.config, rng), rng, warmup, args.products)
 
     model = Model(args.config, rng)
     start = time.perf_counter()
-    loss = train(model, rng, args.steps)
+    loss = train(model, rng, args.steps, args.products)
     seconds = time.perf_counter() - start
 
     kind, n, m, densities, _ = CONFIGS[args.config]
@@ -149,6 +174,7 @@ def main():
                 "ms_per_step": 1000 * seconds / args.steps,
                 "projected_10k_seconds": 10_000 * seconds / args.steps,
                 "final_loss": float(loss),
+                "products": args.products,
                 "numpy": np.__version__,
             }
         )

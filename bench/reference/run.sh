@@ -183,5 +183,5 @@ for p in processes:
 '
 echo "Times are projections of the full 10,000-step run from the timed steps; toy uses all cores"
 echo "(its 1-thread projection alongside). PyTorch/toy = better PyTorch setting / toy; NumPy/toy the"
-echo "same for the NumPy transcription (one thread: its einsums do not use BLAS)."
+echo "same for the NumPy transcription (its products batched over instances through BLAS)."
 echo "PyTorch ${torch_version}; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')"
