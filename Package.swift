@@ -26,7 +26,9 @@ let package = Package(
   // import of one of our targets outside a target's dependencies (direct or not); it does not
   // see products of other packages, so check those by eye.
   targets: [
-    // The numeric core: models, data, trainer, analysis. No I/O, no printing.
+    // The numeric core, in Model/, Training/ (the trainer, its C kernels' wrapper and their naive
+    // Swift twin), Files/ (the saved model's format) and Analysis/ (a file per quantity).
+    // No I/O, no printing.
     .target(
       name: "ToyCore",
       dependencies: ["CToyKernels", realModule],
@@ -34,7 +36,12 @@ let package = Package(
     ),
     // Plots: plain numbers in, plot models and renderings (text, ANSI, SVG) out. Standard library only.
     .target(name: "ToyPlot", swiftSettings: strict),
-    // The .toy language: lexer, parser, syntax tree, evaluator, diagnostics.
+    // The .toy language, in the order a statement runs: Syntax/ (source, lexer, parser, syntax tree,
+    // diagnostics), Evaluation/ (the session, expressions, parameters, errors), Figures/ (the show
+    // targets and their figures), Displays/ (mime bundles, toy's JSON, tables), Files/ (saved
+    // models, notebooks), Help/ (help, completion, the reference's tables) and Sharding/ (training
+    // split across processes: `toy run --shard`, `--from`). ARCHITECTURE.md follows a statement
+    // through them.
     .target(name: "ToyLanguage", dependencies: ["ToyCore", "ToyPlot", realModule], swiftSettings: strict),
     // The core's hot loop in C, compiled for the baseline and for AVX2+FMA (chosen at run time).
     .target(name: "CToyKernels"),
@@ -56,6 +63,7 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The kernel's executable: `toy-kernel`, run by Jupyter from the kernelspec.
     .executableTarget(
       name: "toy-kernel",
       dependencies: [
@@ -63,6 +71,8 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // The command line: scripts, the interactive session (the one user of readline), toy train,
+    // phase, bench and notebook, and the terminal rendering of displays.
     .executableTarget(
       name: "toy",
       dependencies: [
@@ -76,15 +86,18 @@ let package = Package(
     ),
     // The fuzzer for scripts and model files (Tests/Fuzz/README.md); scripts/fuzz runs it.
     .executableTarget(name: "toy-fuzz", dependencies: ["ToyCore", "ToyLanguage"], swiftSettings: strict),
+    // Helpers the test targets share (golden files, the repository's files, plot widths); a
+    // plain target under Tests/ that only test targets depend on.
+    .target(name: "ToyTestSupport", dependencies: ["ToyPlot"], path: "Tests/ToyTestSupport", swiftSettings: strict),
     .testTarget(
       name: "ToyLanguageTests",
-      dependencies: ["ToyLanguage", "ToyCore", "ToyPlot"],
+      dependencies: ["ToyLanguage", "ToyCore", "ToyPlot", "ToyTestSupport"],
       exclude: ["Spec", "Golden"],
       swiftSettings: strict
     ),
     .testTarget(
       name: "ToyPlotTests",
-      dependencies: ["ToyPlot"],
+      dependencies: ["ToyPlot", "ToyTestSupport"],
       exclude: ["Golden"],
       swiftSettings: strict
     ),
@@ -97,7 +110,7 @@ let package = Package(
     ),
     .testTarget(
       name: "toyTests",
-      dependencies: ["toy", "ToyCore", "ToyPlot", "ToyLanguage", "CReadline"],
+      dependencies: ["toy", "ToyCore", "ToyPlot", "ToyLanguage", "CReadline", "ToyTestSupport"],
       exclude: ["Golden"],
       swiftSettings: strict
     ),

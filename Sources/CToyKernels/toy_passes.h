@@ -138,4 +138,60 @@ ALWAYS_INLINE double error_pass(
 #undef ERROR_ROWS
 }
 
+// out[f·os + k] += Σ_j a[f][j]·b[k][j] for features f < F and hidden rows k < K (rows of
+// `stride` floats, out rows of os; F·K ≤ 10, both constants after inlining): F·K independent sums, enough to
+// keep the multiply-adds busy. Each loaded b row feeds F of them and the F rows of a stay in
+// registers, so a block of lanes costs F + K loads for F·K multiply-adds, where one feature
+// at a time (F = 1) would be bound by its loads. Every sum runs over the lanes in order,
+// whatever F and K are.
+ALWAYS_INLINE void dots(
+    int F, int K, const float *a, const float *b, int lanes, long stride, int os, float *out) {
+  v8 acc[6][5];
+  for (int f = 0; f < F; f++)
+    for (int k = 0; k < K; k++) acc[f][k] = splat8(0);
+  for (int j = 0; j < lanes; j += 8) {
+    v8 af[6];
+    for (int f = 0; f < F; f++) af[f] = load8(a + f * stride + j);
+    for (int k = 0; k < K; k++) {
+      const v8 bk = load8(b + k * stride + j);
+      for (int f = 0; f < F; f++) acc[f][k] += af[f] * bk;
+    }
+  }
+  for (int f = 0; f < F; f++)
+    for (int k = 0; k < K; k++) out[f * os + k] += sum8(acc[f][k]);
+}
+
+// dots over every feature (rows of a) for the hidden rows k0 ..< k0 + K of b: tiles of F
+// features, then one tile of the rest (F ≤ 6).
+ALWAYS_INLINE void dots_rows(
+    int F, int K, int n, int k0, const float *a, const float *b, int lanes, long stride, int os, float *out) {
+  int f = 0;
+  for (; f + F <= n; f += F) dots(F, K, a + f * stride, b + k0 * stride, lanes, stride, os, out + f * os + k0);
+  const float *rest = a + f * stride, *bk = b + k0 * stride;
+  float *o = out + f * os + k0;
+  switch (n - f) {
+    case 1: dots(1, K, rest, bk, lanes, stride, os, o); break;
+    case 2: dots(2, K, rest, bk, lanes, stride, os, o); break;
+    case 3: dots(3, K, rest, bk, lanes, stride, os, o); break;
+    case 4: dots(4, K, rest, bk, lanes, stride, os, o); break;
+    case 5: dots(5, K, rest, bk, lanes, stride, os, o); break;
+    default: break;
+  }
+}
+
+// out[f·out_stride + k] += Σ_j a[f][j]·b[k][j] for every f < n and k < m: the weight
+// gradients' products, five hidden rows at a time, with as many features per tile as fit.
+ALWAYS_INLINE void gradient_dots(
+    int n, int m, const float *a, const float *b, int lanes, long stride, float *out, int out_stride) {
+  for (int k = 0; k < m; k += 5) {
+    switch (m - k) {
+      case 1: dots_rows(6, 1, n, k, a, b, lanes, stride, out_stride, out); break;
+      case 2: dots_rows(4, 2, n, k, a, b, lanes, stride, out_stride, out); break;
+      case 3: dots_rows(3, 3, n, k, a, b, lanes, stride, out_stride, out); break;
+      case 4: dots_rows(2, 4, n, k, a, b, lanes, stride, out_stride, out); break;
+      default: dots_rows(2, 5, n, k, a, b, lanes, stride, out_stride, out); break;
+    }
+  }
+}
+
 #endif

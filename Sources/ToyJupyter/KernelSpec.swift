@@ -1,4 +1,5 @@
 import Foundation
+import ToyLanguage
 import ToyPlot
 
 /// toy's kernelspec (`kernel.json`): how Jupyter starts the kernel.
@@ -15,10 +16,7 @@ public struct KernelSpec {
       "interrupt_mode": "message",
       "metadata": ["debugger": false],
     ]
-    let data =
-      (try? JSONSerialization.data(
-        withJSONObject: spec, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    return String(decoding: data, as: UTF8.self) + "\n"
+    return JSON.write(JSON.Node(spec), indented: true) + "\n"
   }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import ToyCore
+import ToyLanguage
 
 /// toy's JupyterLab extension, `toy-language`: the CodeMirror language that highlights toy
 /// cells (the kernel's `codemirror_mode` is `toy`) and `.toy` files in JupyterLab and
@@ -45,9 +46,6 @@ public enum LabExtension {
   }
 
   private static func json(_ object: [String: Any]) -> String {
-    let data =
-      (try? JSONSerialization.data(
-        withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
-    return String(decoding: data, as: UTF8.self) + "\n"
+    JSON.write(JSON.Node(object), indented: true) + "\n"
   }
 }

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ToyLanguage
 
 /// A Jupyter message as it travels (messaging protocol 5.3): routing identities, the
 /// delimiter `<IDS|MSG>`, an HMAC-SHA256 signature of the next four frames, then header,
@@ -111,7 +112,5 @@ extension Message {
     return identities + [Self.delimiter, Data(signer.signature(parts).utf8)] + parts
   }
 
-  static func json(_ object: [String: Any]) -> Data {
-    (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
-  }
+  static func json(_ object: [String: Any]) -> Data { Data(JSON.write(JSON.Node(object)).utf8) }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ToyCore
+import ToyLanguage
 
 #if canImport(Glibc)
   import Glibc
@@ -13,6 +14,9 @@ struct BenchCommand: ParsableCommand {
     discussion: """
       Each configuration trains at batch 1024 with AdamW and fresh data every step.
       GFLOP/s counts 10·n·m FLOPs per sample per instance (forward 2 products, backward 3).
+      The SAE configurations (SA, SB) train sparse autoencoders with Adam on a trained
+      model's hidden states; their GFLOP/s counts the two dense products, 4·m·d FLOPs per
+      sample per instance.
       """
   )
 
@@ -51,10 +55,12 @@ struct BenchCommand: ParsableCommand {
       for configuration in try chosenConfigurations() {
         let steps = steps ?? configuration.defaultSteps
         let losses = try configuration.evaluationLoss(steps: steps, threads: threads, seed: seed, samples: evaluate)
-        let list = losses.map { "\($0)" }.joined(separator: ",")
-        writeLine(
-          "{\"config\":\"\(configuration.name)\",\"seed\":\(seed),\"steps\":\(steps),\"samples\":\(evaluate),"
-            + "\"evaluation_loss\":\(losses.reduce(0, +)),\"evaluation_losses\":[\(list)]}")
+        let line: [(String, JSON.Node)] = [
+          ("config", .string(configuration.name)), ("seed", .whole(seed)), ("steps", .integer(steps)),
+          ("samples", .integer(evaluate)), ("evaluation_loss", .number(losses.reduce(0, +))),
+          ("evaluation_losses", .array(losses.map { .number($0) })),
+        ]
+        writeLine(JSON.write(.object(line)))
       }
       return
     }
@@ -80,6 +86,7 @@ struct BenchCommand: ParsableCommand {
         table.append(best.row(peak: peak, single: single))
       }
     }
+    let notes = try benchAutoencoders(threadCounts: threadCounts, peak: peak, table: &table)
     if !json {
       writeLine(table.render())
       writeLine(
@@ -88,6 +95,8 @@ struct BenchCommand: ParsableCommand {
       writeLine(
         "GFLOP/s counts 10·n·m FLOPs per sample per instance; toy skips samples with no active feature, "
           + "so the fraction of peak can exceed 100%.")
+      writeLine("SAE rows: Adam, from a fresh start; GFLOP/s counts the two dense products, 4·m·d FLOPs per sample.")
+      notes.forEach(writeLine)
     }
   }
 }
@@ -97,8 +106,9 @@ extension BenchCommand {
   func chosenConfigurations() throws -> [BenchConfiguration] {
     guard let config else { return BenchConfiguration.all }
     let names = config.split(separator: ",").map { String($0).uppercased() }
-    for name in names where !BenchConfiguration.all.contains(where: { $0.name == name }) {
-      let known = BenchConfiguration.all.map(\.name).joined(separator: ", ")
+    let all = BenchConfiguration.all.map(\.name) + AutoencoderBenchConfiguration.all.map(\.name)
+    for name in names where !all.contains(name) {
+      let known = all.joined(separator: ", ")
       throw ValidationError("unknown configuration '\(name)'; known: \(known)")
     }
     return BenchConfiguration.all.filter { names.contains($0.name) }
@@ -118,6 +128,12 @@ struct BenchConfiguration {
   let defaultSteps: Int
 
   static let sevenSparsities: [Float] = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
+
+  /// The notebook's density sweep: 20^-t for t evenly spaced over [0, 1].
+  static func notebookDensities(_ count: Int) -> [Float] {
+    guard count > 1 else { return [1] }
+    return (0..<count).map { Float(pow(20, -Double($0) / Double(count - 1))) }
+  }
 
   static let all: [BenchConfiguration] = [
     .init(name: "A", summary: "intro", kind: .relu, n: 5, m: 2, densities: notebookDensities(10), defaultSteps: 2000),
@@ -170,13 +186,16 @@ struct BenchConfiguration {
 
     func jsonLine(peak: Double, threads: Int, single: Result?) -> String {
       let c = configuration
-      var line = "{\"config\":\"\(c.name)\",\"kind\":\"\(c.kind.rawValue)\",\"n\":\(c.n),\"m\":\(c.m),"
-      line += "\"instances\":\(c.densities.count),\"threads\":\(threads),\"steps\":\(steps),\"seconds\":\(seconds),"
-      line += "\"steps_per_second\":\(stepsPerSecond),\"ms_per_step\":\(1000 / stepsPerSecond),"
-      line += "\"projected_10k_seconds\":\(10_000 / stepsPerSecond),\"gflops\":\(gflops),"
-      line += "\"peak_gflops\":\(peak),\"fraction_of_peak\":\(gflops / peak),\"peak_rss_kib\":\(peakKiB)"
-      if let single { line += ",\"projected_10k_seconds_1_thread\":\(10_000 / single.stepsPerSecond)" }
-      return line + "}"
+      var line: [(String, JSON.Node)] = [
+        ("config", .string(c.name)), ("kind", .string(c.kind.rawValue)), ("n", .integer(c.n)), ("m", .integer(c.m)),
+        ("instances", .integer(c.densities.count)), ("threads", .integer(threads)), ("steps", .integer(steps)),
+        ("seconds", .number(seconds)), ("steps_per_second", .number(stepsPerSecond)),
+        ("ms_per_step", .number(1000 / stepsPerSecond)), ("projected_10k_seconds", .number(10_000 / stepsPerSecond)),
+        ("gflops", .number(gflops)), ("peak_gflops", .number(peak)), ("fraction_of_peak", .number(gflops / peak)),
+        ("peak_rss_kib", .integer(peakKiB)),
+      ]
+      if let single { line.append(("projected_10k_seconds_1_thread", .number(10_000 / single.stepsPerSecond))) }
+      return JSON.write(.object(line))
     }
   }
 

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import ToyCore
 import ToyLanguage
 import ToyPlot
@@ -22,7 +21,13 @@ struct PhaseCommand: ParsableCommand {
       With --train, ReLU models are trained at each point beside the theory; each
       point shows the candidate its lowest-loss model found (models are not
       averaged: they may have found different candidates), and a note says at
-      how many points the models differ.
+      how many points the models differ. It runs, as toy -e would, the script
+      (the model on one line; P is --points, M --models, N --steps)
+        model n=2 m=1 kind=relu importance=[1, r] density=s seeds=M seed=0
+          for s in logspace(-1/P, -2 + 1/P, P), r in logspace(-1 + 1/P, 1 - 1/P, P)
+        train N
+        show phase
+      and draws what show phase draws.
 
       Examples:
         toy phase --kind 3x2 --svg phase.svg
@@ -40,7 +45,7 @@ struct PhaseCommand: ParsableCommand {
   @Option(help: "The setting: 2x1 (n=2, m=1) or 3x2 (n=3, m=2).")
   var kind: Kind = .twoInOne
 
-  @Option(help: "Points per axis (default: as many as the text has cells; 200 in SVG).")
+  @Option(help: "Points per axis (default: as many as the text has cells; 200 in SVG). Not with --train.")
   var resolution: Int?
 
   @Option(help: ArgumentHelp("Also write the diagram as SVG to this file.", valueName: "file"))
@@ -61,93 +66,64 @@ struct PhaseCommand: ParsableCommand {
   @Option(help: "With --train: the seed of every random draw.")
   var seed: UInt64 = 0
 
+  @Option(help: OutputOptions.formatHelp)
+  var format: OutputOptions.OutputFormat = .text
+
   @OptionGroup var terminal: TerminalOptions
 
   func validate() throws {
     if let resolution, !(1...2000).contains(resolution) {
       throw ValidationError("--resolution must be between 1 and 2000, got \(resolution)")
     }
+    if train && resolution != nil {
+      throw ValidationError("--resolution sets the theory's points alone; with --train, show phase draws both")
+    }
     if !(1...100).contains(points) { throw ValidationError("--points must be between 1 and 100, got \(points)") }
-    if models < 1 { throw ValidationError("--models must be at least 1, got \(models)") }
-    if steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
+    if let svg { _ = try CommandScript.string(svg, option: "--svg") }
   }
 
   func run() throws {
-    let policy = terminal.policy
     if train {
-      let empirical = try trainedDiagram()
-      let panel = TextOptions(width: PanelGrid.panelWidth(width: policy.width, columns: 2), ascii: terminal.ascii)
-      let size = resolution.map { ($0, $0) } ?? PhaseAxes.paper.textResolution(panel)
-      let theory = Self.diagram(kind.setting, columns: size.0, rows: size.1)
-      let plot = PanelGrid.phaseComparison(theory: theory, trained: empirical)
-      writeLine(terminal.render(plot, policy: policy))
-      if let svg {
-        let fine = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
-        try writeFile(
-          PanelGrid.phaseComparison(theory: fine, trained: empirical).svgDocument(
-            TerminalPolicy.svgStyle(terminal.theme)), to: svg)
-      }
-      return
+      let script = try script()
+      var runner = ScriptRunner(options: try OutputOptions.of(format: format, terminal: terminal))
+      runner.describe = script.describe
+      throw ExitCode(runner.run(script.parts))
     }
-    let options = TextOptions(width: policy.width, ascii: terminal.ascii, color: policy.depth != .none)
-    let size = resolution.map { ($0, $0) } ?? PhaseAxes.paper.textResolution(options)
-    writeLine(terminal.render(Self.diagram(kind.setting, columns: size.0, rows: size.1), policy: policy))
-    if let svg {
-      let plot = Self.diagram(kind.setting, columns: resolution ?? 200, rows: resolution ?? 200)
-      try writeFile(plot.svgDocument(TerminalPolicy.svgStyle(terminal.theme)), to: svg)
+    let policy = terminal.policy
+    let display = PhaseTheory.display(
+      kind.setting, resolution: resolution, text: TextOptions(width: policy.width, ascii: terminal.ascii),
+      color: policy.depth != .none, svgStyle: TerminalPolicy.svgStyle(terminal.theme))
+    switch format {
+    case .text: writeLine(rendered(display, policy: policy))
+    case .json: writeLine(ScriptRunner.jsonLine(display, nil))
     }
+    if let svg, let document = display.svg { try writeFile(document, to: svg) }
   }
 
-  /// Trains `models` ReLU models per point of a `points`×`points` grid, as instances of one
-  /// model, and draws the candidate each point's best model found.
-  func trainedDiagram() throws -> PhaseDiagram {
+  /// `--train` as a script: ReLU models at the centres of a `points`×`points` grid over the
+  /// paper's ranges, `models` seeds each, and `show phase`.
+  func script() throws -> CommandScript {
     let setting = kind.setting
-    let (n, m) = (setting.featureCount, setting.hiddenCount)
-    let axes = PhaseAxes.paper
-    var importance: [[Float]] = []
-    var density: [[Float]] = []
-    for row in 0..<points {
-      for column in 0..<points {
-        let r = Float(axes.importance(column: column, of: points))
-        let s = Float(axes.density(row: row, of: points))
-        for _ in 0..<models {
-          importance.append([Float](repeating: 1, count: n - 1) + [r])
-          density.append([Float](repeating: s, count: n))
-        }
-      }
+    var script = CommandScript(command: "toy phase")
+    let importance = "[" + [String](repeating: "1", count: setting.featureCount - 1).joined(separator: ", ") + ", r]"
+    // Point k of P at the centre of the k-th of P steps in log: r from 0.1 to 10 across,
+    // the density from 1 down to 0.01.
+    let grid = "--points \(points)"
+    // The grid's size is what a limit on the instances (points² × models) refuses.
+    script.add(
+      .word("model"), .word("n=\(setting.featureCount)"), .word("m=\(setting.hiddenCount)"), .word("kind=relu"),
+      .word("importance=\(importance)"), .word("density=s"), .option("seeds=\(models)", "--models \(models)"),
+      .option("seed=\(seed)", "--seed \(seed)"),
+      .option("for s in logspace(-1/\(points), -2 + 1/\(points), \(points)),", grid),
+      .option("r in logspace(-1 + 1/\(points), 1 - 1/\(points), \(points))", grid),
+      option: "\(grid) --models \(models)")
+    script.add(.word("train"), .option(String(steps), "--steps \(steps)"))
+    script.add(.word("show"), .word("phase"))
+    if let svg {
+      script.add(
+        .word("export"), .word("phase"), .option(try CommandScript.string(svg, option: "--svg"), "--svg \(svg)"))
     }
-    var model: ToyModel
-    do {
-      // The models at a point are replicas: they start at the scale of one model per point.
-      model = try ToyModel(
-        kind: .relu, n: n, m: m, importance: importance, density: density, seed: seed,
-        settingCount: points * points)
-    } catch {
-      throw CommandFailure(error.description)
-    }
-    let outcome: TrainingOutcome
-    do {
-      outcome = try Interrupt.whileTraining { () throws(ModelError) in
-        try model.train(TrainingOptions(steps: steps), cancellation: Interrupt.cancellation)
-      }
-    } catch {
-      throw CommandFailure(error.description)
-    }
-    if outcome.cancelled { throw CommandFailure("interrupted: training stopped at step \(outcome.stepsTaken)") }
-    // Instances run point by point, row-major from the densest row, `models` each.
-    let trained = setting.trainedPoints(model, seeds: models)
-    let grid: [[PhaseChange.TrainedPoint?]] = (0..<points).map { row in
-      (0..<points).map { column in trained[row * points + column] }
-    }
-    let title = "trained: \(models) models at each of \(points)×\(points) points"
-    return PhaseTrained.diagram(setting, points: grid, axes: axes, title: title)
-  }
-
-  /// The theory's diagram of `setting` on a grid of `columns`×`rows` points over the paper's ranges.
-  static func diagram(_ setting: PhaseChange, columns: Int, rows: Int) -> PhaseDiagram {
-    let shape = "n=\(setting.featureCount), m=\(setting.hiddenCount)"
-    return PhaseTheory.diagram(
-      setting, columns: columns, rows: rows, title: "\(shape): the cheapest candidate (theory)")
+    return script
   }
 }
 

@@ -18,6 +18,10 @@ struct RunCommand: ParsableCommand {
       and named after the statement: 01-show-wtw.svg, 02-show-norms.svg and so on.
       The same script gives the same names. --theme projector draws them for a
       room: larger text, stronger contrast.
+      --shard K/N --out DIR trains share K of N of every model's instances and writes
+      it to DIR, showing nothing; --from DIR then runs the script with each train
+      taking its result from every share's part, with one run's output
+      (docs/scale.md: GNU parallel and Slurm).
       """
   )
 
@@ -39,9 +43,17 @@ struct RunCommand: ParsableCommand {
 
   @OptionGroup var output: OutputOptions
 
+  @OptionGroup(title: "Split training") var sharding: ShardOptions
+
   func validate() throws {
     if file != nil && code != nil { throw ValidationError("give a FILE or -e CODE, not both") }
     if figures?.isEmpty == true { throw ValidationError("--figures needs a directory") }
+    if sharding.isSet && file == nil && code == nil {
+      throw ValidationError("--shard and --from run a script: give FILE")
+    }
+    if sharding.shard != nil && figures != nil {
+      throw ValidationError("--shard draws nothing: give --figures to the --from run")
+    }
   }
 
   func run() throws {
@@ -81,8 +93,12 @@ struct RunCommand: ParsableCommand {
       return
     }
     let source = try ScriptSource.read(file: file, code: code)
-    var runner = ScriptRunner(options: output)
+    var options = output
+    // A share shows nothing: its part is its output.
+    if sharding.shard != nil { options.quiet = true }
+    var runner = ScriptRunner(options: options)
     runner.figures = try figures.map { try FigureFolder(directory: $0) }
+    runner.sharding = try sharding.run(for: source, options: output)
     throw ExitCode(runner.run(source))
   }
 }
@@ -113,7 +129,7 @@ struct CheckCommand: ParsableCommand {
 
 /// Options every command that shows displays shares.
 struct OutputOptions: ParsableArguments {
-  @Option(help: "Output format: text, or json (one JSON object per display per line).")
+  @Option(help: OutputOptions.formatHelp)
   var format: OutputFormat = .text
 
   @Option(help: "Seed of the session (each model's seed derives from it and the model's ordinal).")
@@ -126,9 +142,22 @@ struct OutputOptions: ParsableArguments {
 
   /// Set by `check`: no displays.
   var quiet = false
+  /// Worker threads for training (nil: one per core), set by `toy train --threads`.
+  var threads: Int?
 
   enum OutputFormat: String, ExpressibleByArgument {
     case text, json
+  }
+
+  static let formatHelp = ArgumentHelp("Output format: text, or json (one JSON object per display per line).")
+
+  /// The options of a command that runs a script of its own (`toy train`, `toy phase`): its
+  /// format and terminal, the rest as `toy run` has them by default.
+  static func of(format: OutputFormat, terminal: TerminalOptions) throws -> OutputOptions {
+    var options = try OutputOptions.parse([])
+    options.format = format
+    options.terminal = terminal
+    return options
   }
 
   enum CodingKeys: CodingKey {
@@ -142,6 +171,7 @@ struct OutputOptions: ParsableArguments {
     session.textWidth = policy.width
     session.ascii = terminal.ascii
     session.svgStyle = TerminalPolicy.svgStyle(terminal.theme)
+    session.threads = threads
     return session
   }
 }
@@ -194,26 +224,43 @@ struct ScriptRunner {
   var dryRun = false
   /// Where every figure is also written (`--figures`), if anywhere.
   var figures: FigureFolder?
+  /// How an error is told: the diagnostic as rendered, or as a command's script tells it
+  /// (`CommandScript.describe`).
+  var describe: (Diagnostic) -> String = { $0.rendered }
+  /// Training split across processes (`--shard`, `--from`: RunCommand+Shard.swift).
+  var sharding: ShardRun?
 
   static let syntaxErrorStatus: Int32 = 2
   static let runtimeErrorStatus: Int32 = 1
   static let interruptedStatus: Int32 = 130
 
-  func run(_ source: Source) -> Int32 {
+  func run(_ source: Source) -> Int32 { run([source]) }
+
+  /// Runs `parts` one after another in one session, as one script. When Ctrl-C stops
+  /// training in a part before the last, the model keeps the steps it took and the later
+  /// parts still run (`toy train` reports the model it stopped), and the status is 130.
+  func run(_ parts: [Source]) -> Int32 {
     if !dryRun {
       // Check the whole script first (as `toy check` does, without training), so that a typo
       // near the end stops the run before minutes of training rather than after them.
       var quiet = options
       quiet.quiet = true
-      let status = ScriptRunner(options: quiet, dryRun: true).run(source)
+      var check = ScriptRunner(options: quiet, dryRun: true)
+      check.describe = describe
+      let status = check.run(parts)
       if status != 0 { return status }
     }
     let policy = options.terminal.policy
     let session = options.session(policy: policy)
     session.dryRun = dryRun
+    if !dryRun, let sharding {
+      session.sharding = sharding.training
+      session.threads = sharding.threads
+    }
     let format = options.format
     let quiet = options.quiet
     let figures = dryRun ? nil : figures
+    var source = parts[0]
     session.onDisplay = { display in
       if let figures, let span = display.span, let failure = figures.write(display, statement: source.text(of: span)) {
         writeError(failure + "\n")
@@ -223,7 +270,7 @@ struct ScriptRunner {
       LiveView.clear()
       switch format {
       case .text: writeOut(rendered(display, policy: policy) + "\n")
-      case .json: writeOut(jsonLine(display, source) + "\n")
+      case .json: writeOut(Self.jsonLine(display, source) + "\n")
       }
     }
     if format == .text && !dryRun && isatty(STDERR_FILENO) != 0 {
@@ -236,28 +283,45 @@ struct ScriptRunner {
     }
     if options.quick && !dryRun && !quiet {
       // In text the note leads the output a reader sees; JSON lines keep stdout for displays.
-      for note in source.quickModeNotes {
+      for note in parts.flatMap(\.quickModeNotes) {
         let line = "--quick: \(note)\n"
         if format == .text { writeOut(line) } else { writeError(line) }
       }
     }
-    let outcome = Interrupt.whileRunning(session) { session.run(source) }
-    ProgressBar.clear()
-    LiveView.clear()
+    var status: Int32 = 0
+    for (index, part) in parts.enumerated() {
+      source = part
+      let outcome = Interrupt.whileRunning(session) { session.run(part) }
+      ProgressBar.clear()
+      LiveView.clear()
+      if case .interrupted(trainingStopped: true) = outcome, index < parts.count - 1 {
+        writeError("interrupted: training stopped at a step boundary\n")
+        status = Self.interruptedStatus
+        continue
+      }
+      let partStatus = report(outcome, part, session)
+      if partStatus != 0 { return partStatus }
+    }
+    return status
+  }
+
+  /// Writes how a run ended, if not well; returns its status.
+  private func report(_ outcome: RunOutcome, _ source: Source, _ session: Session) -> Int32 {
     switch outcome {
     case .finished:
+      if !dryRun, let failure = sharding?.finished?(session) {
+        writeError(failure + "\n")
+        return Self.runtimeErrorStatus
+      }
       return 0
     case .syntaxErrors(let diagnostics):
-      for d in diagnostics { writeError(d.rendered + "\n") }
+      for d in diagnostics { writeError(describe(d) + "\n") }
       return Self.syntaxErrorStatus
     case .incomplete:
-      let end = source.text.unicodeScalars.count
-      writeError(
-        Diagnostic("the input ends in the middle of a statement", at: Span(max(0, end - 1), end), in: source).rendered
-          + "\n")
+      writeError(describe(Diagnostic.incompleteInput(in: source)) + "\n")
       return Self.syntaxErrorStatus
     case .runtimeError(let d):
-      writeError(d.rendered + "\n")
+      writeError(describe(d) + "\n")
       return Self.runtimeErrorStatus
     case .interrupted(let trainingStopped):
       writeError(trainingStopped ? "interrupted: training stopped at a step boundary\n" : "interrupted\n")
@@ -266,26 +330,25 @@ struct ScriptRunner {
   }
 
   /// `{"statement": …, "span": {…}, "data": {mime bundle}}`.
-  func jsonLine(_ display: Display, _ source: Source) -> String {
-    var fields: [String] = []
-    if let span = display.span {
+  static func jsonLine(_ display: Display, _ source: Source?) -> String {
+    var fields: [(String, JSON.Node)] = []
+    if let span = display.span, let source {
       let (line, column) = source.location(of: span.start)
       let (endLine, endColumn) = source.location(of: span.end)
-      fields.append("\"statement\":\(quoteJSON(source.text(of: span)))")
+      fields.append(("statement", .string(source.text(of: span))))
       fields.append(
-        "\"span\":{\"file\":\(quoteJSON(source.name)),\"line\":\(line),\"column\":\(column),\"end_line\":\(endLine),\"end_column\":\(endColumn)}"
-      )
+        (
+          "span",
+          .object([
+            ("file", .string(source.name)), ("line", .integer(line)), ("column", .integer(column)),
+            ("end_line", .integer(endLine)), ("end_column", .integer(endColumn)),
+          ])
+        ))
     }
-    var bundle = ["\"text/plain\":\(quoteJSON(display.plain))", "\"\(Display.mimeType)\":\(display.json)"]
-    if let svg = display.svg { bundle.append("\"image/svg+xml\":\(quoteJSON(svg))") }
-    if let html = display.html { bundle.append("\"text/html\":\(quoteJSON(html))") }
-    fields.append("\"data\":{" + bundle.joined(separator: ",") + "}")
-    return "{" + fields.joined(separator: ",") + "}"
+    var bundle: [(String, JSON.Node)] = [("text/plain", .string(display.plain)), (Display.mimeType, display.numbers)]
+    if let svg = display.svg { bundle.append(("image/svg+xml", .string(svg))) }
+    if let html = display.html { bundle.append(("text/html", .string(html))) }
+    fields.append(("data", .object(bundle)))
+    return JSON.write(.object(fields))
   }
-}
-
-func quoteJSON(_ s: String) -> String {
-  let data = try? JSONSerialization.data(withJSONObject: [s], options: [.withoutEscapingSlashes])
-  let array = data.map { String(decoding: $0, as: UTF8.self) } ?? "[\"\"]"
-  return String(array.dropFirst().dropLast())
 }

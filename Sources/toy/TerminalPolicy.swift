@@ -162,9 +162,4 @@ struct TerminalOptions: ParsableArguments {
 
   /// The policy for this run's standard output.
   var policy: TerminalPolicy { .current(color: color, width: width, theme: theme) }
-
-  /// `plot` as this run's standard output shows it.
-  func render(_ plot: any Plot, policy: TerminalPolicy) -> String {
-    plot.terminalText(TextOptions(width: policy.width, ascii: ascii, theme: policy.theme), depth: policy.depth)
-  }
 }

@@ -2,18 +2,19 @@ import ArgumentParser
 import ToyCore
 import ToyLanguage
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
-/// `toy train`: the scripting-free entry point. Builds one model, trains it, prints a table.
+/// `toy train`: the scripting-free entry point. Its options are a script (`model …`, `train …`,
+/// `print loss`, `print norms`, `show …`, `save …`) run as `toy -e` runs one, so that an option
+/// means what its statement means and its output is the language's.
 struct TrainCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "train",
     abstract: "Train a toy model and print each instance's loss and feature norms.",
     discussion: """
       One instance per density. Without --density or --sparsity the instances sweep the \
-      notebook's densities 20^-linspace(0, 1, I). Importance is base^i for feature i.
+      notebook's densities 20^-linspace(0, 1, I). Importance is base^i for feature i. \
+      The options are the statements of a script, run as toy -e runs one: the example \
+      below is model n=5 m=2 importance=0.9^i density=p for p in 20^-linspace(0, 1, 10); \
+      train 10000; print loss; print norms; show geometry orient=canonical.
 
       Example (the paper's intro figure):
         toy train --n 5 --m 2 --instances 10 --show geometry
@@ -71,86 +72,130 @@ struct TrainCommand: ParsableCommand {
 
   @Option(
     help: ArgumentHelp(
-      "Plots to draw after training, comma-separated: \(ShowTarget.allCases.map(\.rawValue).joined(separator: ", ")).",
+      "Plots to draw after training, comma-separated, as show draws them: "
+        + "\(Session.showTargets.joined(separator: ", ")).",
       valueName: "list"))
   var show: String?
 
-  @Option(help: ArgumentHelp("Also write the --show plots as one SVG to this file.", valueName: "file"))
+  @Option(
+    help: ArgumentHelp(
+      "Also write the --show plots as SVG to this file (one plot), or one file per plot named after it "
+        + "(FILE-wtw.svg, FILE-norms.svg and so on).", valueName: "file"))
   var svg: String?
+
+  @Option(help: OutputOptions.formatHelp)
+  var format: OutputOptions.OutputFormat = .text
 
   @OptionGroup var terminal: TerminalOptions
 
   func validate() throws {
-    if density != nil && sparsity != nil {
-      throw ValidationError("give --density or --sparsity, not both (density = 1 − sparsity)")
-    }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
     if density == nil && sparsity == nil && instances < 1 {
       throw ValidationError("--instances must be at least 1, got \(instances)")
     }
     if svg != nil && show == nil { throw ValidationError("--svg writes the plots --show names: give --show too") }
-    try validateShow()
-  }
-
-  func densities() throws -> [Float] {
-    if let density { return try parseList(density, option: "--density") }
-    if let sparsity { return try parseList(sparsity, option: "--sparsity").map { 1 - $0 } }
-    return notebookDensities(instances)
+    _ = try script()
   }
 
   func run() throws {
-    let densities = try densities()
-    let importanceRow = (0..<max(n, 0)).map { Float(pow(importance, Double($0))) }
-    var model: ToyModel
-    var options = TrainingOptions(steps: steps)
-    options.batchSize = batch
-    options.learningRate = lr
-    options.optimizer = optimizer
-    options.schedule = schedule
+    let script = try script()
+    var options = try OutputOptions.of(format: format, terminal: terminal)
     options.threads = threads
-    do {
-      model = try ToyModel(
-        kind: kind, n: n, m: m, importance: Array(repeating: importanceRow, count: densities.count),
-        density: densities.map { [Float](repeating: $0, count: n) }, seed: seed, initialization: initialization)
-    } catch {
-      throw CommandFailure(error.description)
-    }
-    let clock = ContinuousClock()
-    let start = clock.now
-    let outcome: TrainingOutcome
-    do {
-      outcome = try Interrupt.whileTraining { () throws(ModelError) in
-        try model.train(options, cancellation: Interrupt.cancellation)
-      }
-    } catch {
-      throw CommandFailure(error.description)
-    }
-    let elapsed = clock.now - start
-    let seconds = elapsed.seconds
-    var summary = "\(kind.rawValue) model, n=\(n) m=\(m), \(model.instanceCount) instance"
-    summary += model.instanceCount == 1 ? "" : "s"
-    summary += ", \(model.steps) steps in \(fixed(seconds, 2)) s"
-    if outcome.cancelled { summary += " (interrupted: stopped at step \(outcome.stepsTaken) of \(steps))" }
-    writeLine(summary)
-    writeLine(normTable(model))
-    try showPlots(model)
-    if let save {
-      try ModelStore.save(model, to: save)
-      writeLine("saved to \(save)")
-    }
+    var runner = ScriptRunner(options: options)
+    runner.describe = script.describe
+    throw ExitCode(runner.run(script.parts))
   }
 
-  /// One row per instance: density, the loss averaged over the last 100 steps, ‖W_i‖ per feature.
-  func normTable(_ model: ToyModel) -> String {
-    var table = TextTable(header: ["inst", "1−S", "loss"] + (0..<model.n).map { "‖W\($0)‖" })
-    for i in 0..<model.instanceCount {
-      let rows = model.weights(instance: i)
-      let norms = rows.map { row in row.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot() }
-      let loss = model.recentLoss(instance: i).map { significant($0) } ?? "-"
-      table.append(
-        [String(i), significant(Double(model.density(instance: i)[0]), 3), loss] + norms.map { fixed($0, 2) })
+  /// The options as a script: the model and its training, then the report on it.
+  func script() throws -> CommandScript {
+    var script = CommandScript(command: "toy train")
+    try script.add(modelStatement())
+    var train: [CommandScript.Piece] = [.word("train"), .option(String(steps), "--steps \(steps)")]
+    train.append(.option("batch=\(batch)", "--batch \(batch)"))
+    train.append(.option("lr=\(try number(lr, "--lr"))", "--lr \(CommandScript.literal(lr))"))
+    train.append(.option("schedule=\(schedule.rawValue)", "--schedule \(schedule.rawValue)"))
+    train.append(.option("optimizer=\(optimizer.rawValue)", "--optimizer \(optimizer.rawValue)"))
+    script.add(train)
+    script.beginReport()
+    script.add(.word("print"), .word("loss"))
+    script.add(.word("print"), .word("norms"))
+    let targets = try show.map(Self.plots) ?? []
+    // Geometry as the paper draws it: the top feature to the right.
+    func orient(_ target: String) -> [CommandScript.Piece] {
+      target == "geometry" ? [.word("orient=canonical")] : []
     }
-    return table.render()
+    for target in targets {
+      script.add([.word("show"), .word(target)] + orient(target), option: "--show \(target)")
+    }
+    if let svg {
+      for target in targets {
+        let path = try CommandScript.string(targets.count == 1 ? svg : Self.path(svg, target), option: "--svg")
+        script.add(
+          [.word("export"), .word(target), .option(path, "--svg \(svg)")] + orient(target), option: "--show \(target)")
+      }
+    }
+    if let save {
+      script.add(.word("save"), .option(try CommandScript.string(save, option: "--save"), "--save \(save)"))
+    }
+    return script
+  }
+
+  /// `model …`: one instance per density (or sparsity) of the options.
+  private func modelStatement() throws -> [CommandScript.Piece] {
+    var pieces: [CommandScript.Piece] = [
+      .word("model"), .option("n=\(n)", "--n \(n)"), .option("m=\(m)", "--m \(m)"),
+      .option("kind=\(kind.rawValue)", "--kind \(kind.rawValue)"),
+    ]
+    // A negative base in parentheses: -0.5^i is −(0.5^i).
+    let base = try number(importance, "--importance")
+    pieces.append(
+      .option(
+        "importance=\(importance < 0 ? "(\(base))" : base)^i", "--importance \(CommandScript.literal(importance))"))
+    // The sweep: p over the densities, or S over the sparsities (both: the language refuses).
+    var sweep: [(variable: String, values: String, option: String)] = []
+    if let density { sweep.append(("p", try Self.list(density, "--density"), "--density \(density)")) }
+    if let sparsity { sweep.append(("S", try Self.list(sparsity, "--sparsity"), "--sparsity \(sparsity)")) }
+    if sweep.isEmpty { sweep.append(("p", "20^-linspace(0, 1, \(instances))", "--instances \(instances)")) }
+    for (variable, _, option) in sweep {
+      pieces.append(.option("\(variable == "p" ? "density" : "sparsity")=\(variable)", option))
+    }
+    if let initialization {
+      pieces.append(.option("init=\(initialization.rawValue)", "--initialization \(initialization.rawValue)"))
+    }
+    pieces.append(.option("seed=\(seed)", "--seed \(seed)"))
+    pieces.append(.word("for"))
+    for (index, (variable, values, option)) in sweep.enumerated() {
+      pieces.append(.option("\(variable) in \(values)" + (index < sweep.count - 1 ? "," : ""), option))
+    }
+    return pieces
+  }
+
+  /// A number option as a literal; a number that is not finite has none.
+  private func number(_ value: Double, _ option: String) throws -> String {
+    guard value.isFinite else { throw ValidationError("\(option): '\(value)' is not a finite number") }
+    return CommandScript.literal(value)
+  }
+
+  /// "1, 0.3,0.1" as the list `[1, 0.3, 0.1]`, naming the option and the bad item.
+  static func list(_ text: String, _ option: String) throws -> String {
+    "[" + (try parseList(text, option: option).map(CommandScript.literal).joined(separator: ", ")) + "]"
+  }
+
+  /// "wtw, Norms" as the targets `wtw` and `norms`: names, which `show` checks.
+  static func plots(_ text: String) throws -> [String] {
+    let items = text.split(separator: ",").map { $0.trimmingCharacters().lowercased() }.filter { !$0.isEmpty }
+    guard !items.isEmpty else { throw ValidationError("--show needs at least one plot") }
+    for item in items where !item.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) {
+      throw ValidationError("--show: '\(item)' is not the name of a plot")
+    }
+    return items
+  }
+
+  /// `plots.svg` for the plot `wtw` among several: `plots-wtw.svg`.
+  static func path(_ path: String, _ target: String) -> String {
+    let name = path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+    guard name.lowercased().hasSuffix(".svg") else { return "\(path)-\(target).svg" }
+    return "\(path.dropLast(4))-\(target)\(path.suffix(4))"
   }
 }
 
@@ -160,18 +205,12 @@ struct CommandFailure: Error, CustomStringConvertible {
   init(_ description: String) { self.description = description }
 }
 
-/// The notebook's density sweep: 20^-t for t evenly spaced over [0, 1].
-func notebookDensities(_ count: Int) -> [Float] {
-  guard count > 1 else { return [1] }
-  return (0..<count).map { Float(pow(20, -Double($0) / Double(count - 1))) }
-}
-
 /// Parses "1, 0.3,0.1" into numbers, naming the option and the bad item on error.
-func parseList(_ text: String, option: String) throws -> [Float] {
+func parseList(_ text: String, option: String) throws -> [Double] {
   let items = text.split(separator: ",").map { $0.trimmingCharacters() }
   guard !items.isEmpty else { throw ValidationError("\(option) needs at least one number") }
   return try items.map { item in
-    guard let value = Float(item), value.isFinite else {
+    guard let value = Double(item), value.isFinite else {
       throw ValidationError("\(option): '\(item)' is not a number")
     }
     return value

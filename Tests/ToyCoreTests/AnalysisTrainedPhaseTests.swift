@@ -71,4 +71,36 @@ final class AnalysisTrainedPhaseTests: XCTestCase {
     // The best seed is the one every other view shows.
     XCTAssertEqual(points.map { $0.bestSeed.instance }, model.bestOf(seeds: seeds, samples: 8_192))
   }
+
+  /// The one rule for a point's phase: the seed with the lowest loss on the evaluation batch
+  /// (not the loss of the last training steps, which a model set by hand does not have; not an
+  /// average). Three hand-built seeds whose losses are known in closed form, per example and
+  /// feature: at s = 0.05, r = 2, dropping the extra feature costs r(s/3 − s²/4)/2 ≈ 0.0160,
+  /// dropping the regular one (s/3 − s²/4)/2 ≈ 0.0080, the antipodal pair (1+r)s²/6/2 ≈ 0.00063.
+  func testThePointIsTheSeedWithTheLowestEvaluationLoss() throws {
+    let (s, r): (Double, Double) = (0.05, 2)
+    var model = try ToyModel(
+      kind: .relu, n: 2, m: 1, importance: [[Float]](repeating: [1, Float(r)], count: 3),
+      density: [[Float]](repeating: [Float(s), Float(s)], count: 3))
+    let seeds = [
+      (weights: [[Float(1)], [0]], bias: [Float(0), Float(s / 2)]),
+      (weights: [[Float(0)], [1]], bias: [Float(s / 2), 0]),
+      (weights: [[Float(1)], [-1]], bias: [Float(0), 0]),
+    ]
+    for (instance, seed) in seeds.enumerated() {
+      model.setParameters(instance: instance, weights: seed.weights, bias: seed.bias)
+    }
+    XCTAssertNil(model.recentLoss(instance: 0), "set by hand: no training loss to rank by")
+    let dropped = s / 3 - s * s / 4
+    let expected = [r * dropped / 2, dropped / 2, (1 + r) * s * s / 6 / 2]
+    let point = PhaseChange.twoInOne.trainedPoints(model, seeds: 3, samples: 65_536)[0]
+    for (seed, want) in zip(point.seeds, expected) {
+      // About 160 samples have both features on: the antipodal loss is good to about 10%.
+      XCTAssertEqual(seed.loss, want, accuracy: 0.3 * want, "seed \(seed.instance): \(seed.loss) vs \(want)")
+    }
+    XCTAssertEqual(point.seeds.map(\.solution), [.ignoreExtra, .ignoreRegular, .extraAntipodal])
+    XCTAssertEqual(point.best, 2)
+    XCTAssertEqual(point.solution, .extraAntipodal)
+    XCTAssertEqual(point.best, SeedSelection.best(losses: point.seeds.map(\.loss), seeds: 3)[0])
+  }
 }

@@ -51,6 +51,89 @@ struct ModelWindowTests {
     }
   }
 
+  /// A window of whole settings finds those settings' trained points as the whole does, each
+  /// seed named by its instance in the whole model.
+  @Test func aWindowOfWholeSettingsFindsTheWholesTrainedPoints() throws {
+    let (settings, seeds) = (4, 3)
+    let rows = (0..<settings * seeds).map { [Float(1), 0.2 + Float($0 / seeds)] }
+    let density = [[Float]](repeating: [0.3, 0.3], count: settings * seeds)
+    var whole = try ToyModel(
+      kind: .relu, n: 2, m: 1, importance: rows, density: density, seed: 5, settingCount: settings)
+    let range = 3..<9
+    var window = try ToyModel(
+      kind: .relu, n: 2, m: 1, importance: Array(rows[range]), density: Array(density[range]), seed: 5,
+      settingCount: settings, window: (range.lowerBound, whole.instanceCount))
+    var options = TrainingOptions(steps: 200)
+    options.batchSize = 16
+    try whole.train(options)
+    try window.train(options)
+    let points = PhaseChange.twoInOne.trainedPoints(whole, seeds: seeds, samples: 256)
+    #expect(PhaseChange.twoInOne.trainedPoints(window, seeds: seeds, samples: 256) == Array(points[1..<3]))
+    #expect(points[1].seeds.map(\.instance) == [3, 4, 5])
+  }
+
+  /// Windows that cover the model, trained apart (each on one thread, the whole on two),
+  /// join into exactly the whole model trained in one piece: weights, optimiser state, recent
+  /// losses and loss history, as split training (`toy run --shard`) relies on. 1100 steps pass
+  /// the loss history's capacity, so its stride has doubled.
+  @Test(arguments: [ModelKind.relu, .abs])
+  func windowsTrainedApartJoinIntoTheWhole(kind: ModelKind) throws {
+    var whole = try Self.whole(kind: kind, initialization: nil)
+    let ranges = [0..<5, 5..<6, 6..<17, 17..<24]
+    var windows = try ranges.map { try whole.initialWindow($0) }
+    var options = TrainingOptions(steps: 1100)
+    options.batchSize = 3
+    options.threads = 2
+    try whole.train(options)
+    options.threads = 1
+    for index in windows.indices { try windows[index].train(options) }
+    #expect(whole.history.stride > 1)
+    let joined = try ToyModel(file: ModelFile(joining: windows.map(\.file)))
+    #expect(joined == whole)
+  }
+
+  /// Training runs in segments, which end at each observation and are shorter the more
+  /// instances a model has (the per-step loss buffer is bounded), so a window runs other
+  /// segments than its whole: the numbers must not depend on them.
+  @Test func windowsJoinWhateverTheSegmentsOfTraining() throws {
+    var whole = try Self.whole(kind: .relu, initialization: nil)
+    let ranges = [0..<1, 1..<13, 13..<24]
+    var windows = try ranges.map { try whole.initialWindow($0) }
+    var options = TrainingOptions(steps: 60)
+    options.batchSize = 2
+    options.observeEvery = 7
+    try whole.train(options) { _, _ in }
+    for (index, every) in zip(windows.indices, [0, 3, 11]) {
+      options.observeEvery = every
+      try windows[index].train(options) { _, _ in }
+    }
+    #expect(try ToyModel(file: ModelFile(joining: windows.map(\.file))) == whole)
+  }
+
+  /// Files that are not windows of one model do not join, and say on which key they differ.
+  @Test func windowsOfDifferentTrainingDoNotJoin() throws {
+    let whole = try Self.whole(kind: .relu, initialization: nil)
+    var first = try whole.initialWindow(0..<4)
+    let second = try whole.initialWindow(4..<24)
+    try first.train(TrainingOptions(steps: 2))
+    #expect(throws: ModelFileError.windowsDiffer(key: "steps")) {
+      try ModelFile(joining: [first.file, second.file])
+    }
+    var reseeded = second.file
+    reseeded.seed += 1
+    #expect(throws: ModelFileError.windowsDiffer(key: "seed")) {
+      try ModelFile(joining: [second.file, reseeded])
+    }
+  }
+
+  /// A fresh window of a window is the same instances of the whole, given the whole's size.
+  @Test func aWindowOfAWindowIsAWindowOfTheWhole() throws {
+    let whole = try Self.whole(kind: .relu, initialization: nil)
+    let window = try whole.initialWindow(6..<20)
+    let inner = try window.initialWindow(2..<5, of: whole.instanceCount)
+    #expect(inner == (try whole.initialWindow(8..<11)))
+  }
+
   @Test func aWindowMustLieInsideTheWhole() {
     #expect(throws: ModelError.self) {
       try ToyModel(

@@ -66,6 +66,22 @@ final class MessageTests: XCTestCase {
     XCTAssertEqual(decoded.header["version"] as? String, "5.3")
   }
 
+  /// A reply writes what a request carried as it was read: booleans stay booleans, whole
+  /// numbers stay exact, `/` stays unescaped; keys sorted, so the same message is the same bytes.
+  func testRepliesWriteEveryJSONValueAsItWasRead() throws {
+    let content =
+      #"{"big":9007199254740993,"code":"show wtw\n","f":false,"l":[1,true,"x",0.5],"n":null,"o":{},"one":1,"#
+      + #""path":"a/b","t":true,"zero":0}"#
+    let request = try Message.decode(frames([parts[0], "{}", "{}", content]), signer: signer)
+    let reply = Message(type: "echo", session: "k", content: request.content, parent: request.header)
+    let written = reply.encode(signer: signer).suffix(3).map { String(decoding: $0, as: UTF8.self) }
+    XCTAssertEqual(
+      written[0],
+      #"{"date":"","msg_id":"1","msg_type":"kernel_info_request","session":"s","username":"u","version":"5.3"}"#)
+    XCTAssertEqual(written[1], "{}")
+    XCTAssertEqual(written[2], content)
+  }
+
   func testTheCursorWordForCompletionCountsUnicodeScalars() {
     let (line, word, start) = Kernel.word(in: "print 1\nmodel ‖n=5 kind=hid", cursor: 27)
     XCTAssertEqual(line, "model ‖n=5 kind=hid")

@@ -1,27 +1,56 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 @testable import ToyLanguage
 
-/// The documentation cannot drift: the cheatsheet is generated from the tables behind
-/// `help`, and every toy block of the guide runs.
+/// The documentation cannot drift: the reference's tables are generated from the tables
+/// behind `help`, and every toy block of the guide runs.
 final class DocsTests: XCTestCase {
-  static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("docs")
+  static let docs = Repository.url("docs")
 
-  func testTheCheatsheetIsTheTablesOfHelp() throws {
-    let file = Self.docs.appendingPathComponent("cheatsheet.md")
-    if ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1" {
-      try Cheatsheet.markdown.write(to: file, atomically: true, encoding: .utf8)
-      return XCTFail("wrote docs/cheatsheet.md (TOY_RECORD_GOLDEN=1): review it, then run again")
+  /// docs/language.md holds every table of ReferenceTables once, each as it is generated
+  /// (`TOY_RECORD_GOLDEN=1` writes them again), and so everything `help` knows.
+  func testTheReferenceHoldsTheTablesOfHelp() throws {
+    let url = Self.docs.appendingPathComponent("language.md")
+    let page = try String(contentsOf: url, encoding: .utf8)
+    XCTAssertEqual(ReferenceTables.names(in: page).sorted(), ReferenceTables.all.map(\.name).sorted())
+    let filled = ReferenceTables.filled(page)
+    assertGolden(filled, at: url)
+    for spec in ParameterTable.all { XCTAssertTrue(filled.contains("| `\(spec.name)` |"), spec.name) }
+    for target in ShowTarget.names { XCTAssertTrue(filled.contains("| `\(target)` |"), target) }
+    for entry in StatementHelp.entries { XCTAssertTrue(filled.contains("| `\(entry.name)` |"), entry.name) }
+    for name in Session.metricNames { XCTAssertTrue(filled.contains("| `\(name)` |"), name) }
+    for function in Builtins.functions { XCTAssertTrue(filled.contains("| `\(function.signature)` |"), function.name) }
+    for magic in Magic.all { XCTAssertTrue(filled.contains("| `%\(magic.name)"), magic.name) }
+  }
+
+  /// Any other page with generated tables keeps them fresh too, and names only tables that
+  /// exist.
+  func testEveryGeneratedTableInTheDocsIsFresh() throws {
+    let known = Set(ReferenceTables.all.map(\.name))
+    let docs = try FileManager.default.contentsOfDirectory(atPath: Self.docs.path).filter { $0.hasSuffix(".md") }
+    for path in docs.map({ "docs/" + $0 }) + ["README.md", "examples/README.md"] where path != "docs/language.md" {
+      let page = try Repository.text(path)
+      let names = ReferenceTables.names(in: page)
+      for name in names where !known.contains(name) { XCTFail("\(path) names no table: \(name)") }
+      if !names.isEmpty { assertGolden(ReferenceTables.filled(page), at: Repository.url(path)) }
     }
-    let text = try String(contentsOf: file, encoding: .utf8)
-    XCTAssertEqual(
-      text, Cheatsheet.markdown, "docs/cheatsheet.md is stale: TOY_RECORD_GOLDEN=1 swift test --filter DocsTests")
-    // Everything help knows is on the page.
-    for spec in ParameterTable.all { XCTAssertTrue(text.contains("| `\(spec.name)` |"), spec.name) }
-    for target in ShowTarget.names { XCTAssertTrue(text.contains("| `\(target)` |"), target) }
-    for entry in StatementHelp.entries { XCTAssertTrue(text.contains("| `\(entry.name)` |"), entry.name) }
+  }
+
+  /// A table that no longer matches the code is replaced between its markers, and only there.
+  func testAStaleTableIsWrittenAgainBetweenItsMarkers() {
+    let stale =
+      "before\n<!-- generated: functions -->\n| function | gives |\n| `old(x)` | gone |\n"
+      + "<!-- end generated -->\nafter\n<!-- generated: nothing -->\nkept\n<!-- end generated -->"
+    let filled = ReferenceTables.filled(stale)
+    XCTAssertNotEqual(filled, stale)
+    XCTAssertFalse(filled.contains("old(x)"), filled)
+    XCTAssertTrue(filled.hasPrefix("before\n<!-- generated: functions -->\n| function | gives |\n| --- | --- |\n"))
+    for function in Builtins.functions { XCTAssertTrue(filled.contains("| `\(function.signature)` |"), function.name) }
+    XCTAssertTrue(filled.hasSuffix("-->\nafter\n<!-- generated: nothing -->\nkept\n<!-- end generated -->"), filled)
+    XCTAssertEqual(ReferenceTables.filled(filled), filled, "a fresh page stays as it is")
+    XCTAssertEqual(ReferenceTables.names(in: stale), ["functions", "nothing"])
   }
 
   /// Every ```toy block of docs/guide.md runs, in order, in one session, with training at

@@ -1,4 +1,5 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 @testable import ToyLanguage
@@ -7,9 +8,7 @@ import XCTest
 final class GrammarTests: XCTestCase {
   var grammar: String {
     get throws {
-      let url = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("grammar/toy.ebnf")
-      return try String(contentsOf: url, encoding: .utf8)
+      try Repository.text("grammar/toy.ebnf")
     }
   }
 
@@ -45,9 +44,7 @@ final class GrammarTests: XCTestCase {
 
   func testEveryStatementRuleHasAParseFunction() throws {
     // Each Statement alternative is documented above its parse branch in Parser.swift.
-    let parser = try String(
-      contentsOf: URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Sources/ToyLanguage/Parser.swift"), encoding: .utf8)
+    let parser = try Repository.text("Sources/ToyLanguage/Syntax/Parser.swift")
     let rules = try grammar.split(separator: "\n").compactMap { line -> String? in
       let parts = line.split(separator: " ", maxSplits: 1)
       guard let first = parts.first, line.contains("::="), first.first?.isUppercase == true else { return nil }
@@ -60,8 +57,7 @@ final class GrammarTests: XCTestCase {
   }
 
   func testEveryExampleParses() throws {
-    let directory = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("examples")
+    let directory = Repository.url("examples")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toy") }
     XCTAssertFalse(files.isEmpty)
     for file in files {
@@ -75,8 +71,7 @@ final class GrammarTests: XCTestCase {
   /// `toy check`, and `toy FILE` before it trains, run a script without training (one step on
   /// one sample per `train`); a shipped example must pass, or it would never run.
   func testEveryExamplePassesTheCheckWithoutTraining() throws {
-    let directory = URL(fileURLWithPath: "\(#filePath)").deletingLastPathComponent().deletingLastPathComponent()
-      .deletingLastPathComponent().appendingPathComponent("examples")
+    let directory = Repository.url("examples")
     let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".toy") }
     XCTAssertFalse(files.isEmpty)
     for file in files.sorted() {

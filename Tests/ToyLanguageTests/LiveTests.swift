@@ -1,5 +1,6 @@
 import Foundation
 import ToyCore
+import ToyTestSupport
 import XCTest
 
 @testable import ToyLanguage
@@ -89,14 +90,7 @@ final class LiveTests: XCTestCase {
     let progress = TrainingProgress(step: 10, totalSteps: 100, losses: [0.0123])
     let frame = try XCTUnwrap(
       session.liveFrame("geometry", entry, progress, 0, statement, Source(name: "t", text: ""), final: false))
-    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-      "Golden/live-geometry-frame.txt")
-    if ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1" {
-      try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try frame.display.plain.write(to: golden, atomically: true, encoding: .utf8)
-      return XCTFail("recorded \(golden.lastPathComponent): review it, then run again")
-    }
-    XCTAssertEqual(frame.display.plain, try String(contentsOf: golden, encoding: .utf8))
+    assertGolden(frame.display.plain, "live-geometry-frame")
     XCTAssertTrue(frame.display.plain.contains("pentagon: step 0 (10/100)  loss 0.0123"))
   }
 

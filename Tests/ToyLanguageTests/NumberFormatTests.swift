@@ -46,7 +46,7 @@ final class NumberFormatTests: XCTestCase {
   func testWideTablesComeInBlocksThatRepeatTheSettings() {
     let header = ["p"] + (0..<9).map { "f\($0)" }
     let rows = [["1"] + (0..<9).map { _ in "0.1234" }, ["0.05"] + (0..<9).map { _ in "1.0000" }]
-    let text = alignedTable(header: header, rows: rows, keep: 1, width: 40)
+    let text = TextTable(header: header, rows: rows, keep: 1).render(width: 40)
     let blocks = text.components(separatedBy: "\n\n")
     XCTAssertEqual(blocks.count, 3, text)
     for block in blocks {
@@ -57,6 +57,15 @@ final class NumberFormatTests: XCTestCase {
       for line in lines { XCTAssertLessThanOrEqual(line.count, 40, block) }
     }
     XCTAssertEqual(text.components(separatedBy: "f").count - 1, 9, "every feature once")
-    XCTAssertFalse(alignedTable(header: header, rows: rows, keep: 1).contains("\n\n"), "no width: one block")
+    XCTAssertFalse(TextTable(header: header, rows: rows, keep: 1).render().contains("\n\n"), "no width: one block")
+  }
+
+  /// Left-aligned columns (names, as `toy bench` has) pad on the right, the others on the
+  /// left; every line keeps the same width.
+  func testLeftAlignedColumnsPadOnTheRight() {
+    var table = TextTable(header: ["config", "steps", "ms"], leftAligned: [0])
+    table.append(["A tiny", "10", "1.5"])
+    table.append(["B", "10000", "12.25"])
+    XCTAssertEqual(table.render(), "config  steps     ms\nA tiny     10    1.5\nB       10000  12.25")
   }
 }

@@ -19,6 +19,15 @@ final class OverviewTests: XCTestCase {
     }
   }
 
+  /// The last display `script` gives, run with seed 0.
+  func lastDisplay(_ script: String) throws -> Display {
+    let session = Session(seed: 0)
+    var displays: [Display] = []
+    session.onDisplay = { displays.append($0) }
+    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
+    return try XCTUnwrap(displays.last)
+  }
+
   func testOverviewNumbersAreTheWeightsGramMatrixNormsAndSuperposition() throws {
     let script = """
       relu = model n=6 m=3 importance=0.8^i density=p for p in [1, 0.1, 0.02]
@@ -58,41 +67,28 @@ final class OverviewTests: XCTestCase {
   }
 
   func testOverviewDrawsOneColumnPerSettingAndOneColourBarPerScale() throws {
-    let session = Session(seed: 0)
-    var displays: [Display] = []
-    session.onDisplay = { displays.append($0) }
-    let script = "relu = model n=5 m=2 density=p for p in [1, 0.3, 0.1]\ntrain 20\nshow overview"
-    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    let svg = try XCTUnwrap(displays.last?.svg)
+    let display = try lastDisplay("relu = model n=5 m=2 density=p for p in [1, 0.3, 0.1]\ntrain 20\nshow overview")
+    let svg = try XCTUnwrap(display.svg)
     // Three titled columns, the model's name above them.
     for title in ["relu", "p = 1", "p = 0.3", "p = 0.1"] { XCTAssertTrue(svg.contains(">\(title)</text>"), title) }
     XCTAssertEqual(svg.components(separatedBy: ">‖W_i‖</text>").count - 1, 3, "a bar chart under each heatmap")
     XCTAssertEqual(svg.components(separatedBy: ">superposition</text>").count - 1, 1, "one superposition colour bar")
     // Colour bars are outlined strips; the three matrices and bias columns are outlined too.
     XCTAssertEqual(svg.components(separatedBy: "fill=\"none\"").count - 1, 3 + 3 + 2)
-    let plain = try XCTUnwrap(displays.last?.plain)
+    let plain = display.plain
     XCTAssertTrue(plain.contains("p = 0.1") && plain.contains("‖W_i‖"), plain)
   }
 
   /// `show dims` marks every sampled density with a dot on its line.
   func testDimsMarksEachSampledDensity() throws {
-    let session = Session(seed: 0)
-    var displays: [Display] = []
-    session.onDisplay = { displays.append($0) }
-    let script = "m = model n=5 m=2 density=p for p in [1, 0.3, 0.1, 0.03]\ntrain 10\nshow dims"
-    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    let svg = try XCTUnwrap(displays.last?.svg)
+    let display = try lastDisplay("m = model n=5 m=2 density=p for p in [1, 0.3, 0.1, 0.03]\ntrain 10\nshow dims")
+    let svg = try XCTUnwrap(display.svg)
     XCTAssertEqual(svg.components(separatedBy: "<circle ").count - 1, 4)
   }
 
   /// `show neurons` names its axes: the neurons along, the weights up.
   func testNeuronsSVGNamesItsAxes() throws {
-    let session = Session(seed: 0)
-    var displays: [Display] = []
-    session.onDisplay = { displays.append($0) }
-    let script = "m = model kind=hidden_relu n=4 m=3\ntrain 10\nshow neurons"
-    XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    let svg = try XCTUnwrap(displays.last?.svg)
+    let svg = try XCTUnwrap(lastDisplay("m = model kind=hidden_relu n=4 m=3\ntrain 10\nshow neurons").svg)
     XCTAssertTrue(svg.contains(">neuron</text>"), svg)
     XCTAssertTrue(svg.contains(">weight W_ij</text>"), svg)
   }

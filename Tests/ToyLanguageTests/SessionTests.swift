@@ -418,10 +418,10 @@ final class ShowTests: XCTestCase {
       show phase
       model n=6 m=2 density=p for p in [1, 0.1]
       train 300 batch=32
-      show dynamics instance=1; show vulnerability; show overview
+      show dynamics instance=1; show vulnerability; show overview; show recovery
       """
     XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    XCTAssertEqual(displays.count, 14)
+    XCTAssertEqual(displays.count, 15)
     for display in displays {
       XCTAssertFalse(display.plain.contains("\u{1B}"), "text/plain has no escape codes")
       let widths = Set(display.plain.split(separator: "\n").map(\.count))
@@ -467,6 +467,7 @@ final class ShowTests: XCTestCase {
       ["inverse_density", "vulnerability", "features_per_dimension"])
     XCTAssertEqual(
       Set(((try data(13) as? [[String: Any]])?.first ?? [:]).keys), ["wtw", "b", "norms", "superposition"])
+    XCTAssertEqual((try data(14) as? [[Double]])?.map(\.count), [6, 6], "recovery: n numbers per setting")
   }
 
   func testDynamicsRecordsWhatAFreshGeometryComputes() throws {

@@ -30,7 +30,9 @@ final class ShowTargetTests: XCTestCase {
   /// 25 settings are one too many panels for the targets that draw a panel per setting,
   /// and no limit for the ones that draw every setting in one plot.
   func testThePanelLimitHoldsForPerSettingTargetsAlone() {
-    let panelled: Set<String> = ["wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons"]
+    let panelled: Set<String> = [
+      "wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons", "recovery",
+    ]
     let session = Session()
     session.threads = 1
     XCTAssertEqual(

@@ -1,4 +1,5 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 @testable import ToyPlot

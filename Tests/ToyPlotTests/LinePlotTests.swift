@@ -1,4 +1,5 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 @testable import ToyPlot
@@ -140,24 +141,7 @@ final class LinePlotTests: XCTestCase {
 
   func testEveryModeKeepsWidthsHeightAndCharacterSet() {
     for plot in [Self.lossPlot(), Self.dimensionsPlot()] {
-      for width in [10, 40, 97] {
-        for height in [nil, 4, 20] as [Int?] {
-          for canvas in [nil, Canvas.quadrant, .ascii] {
-            let options = TextOptions(width: width, height: height, canvas: canvas)
-            let body = plot.textGrid(options)
-            XCTAssertLessThanOrEqual(body.width, width)
-            if let height { XCTAssertLessThanOrEqual(body.height, height, "\(width)×\(height)") }
-            let plain = plot.plainText(options)
-            assertEqualWidths(plain, limit: width, "\(width)×\(height ?? 0) \(canvas?.rawValue ?? "-")")
-            XCTAssertFalse(plain.contains("\u{1B}"))
-            for depth in ColorDepth.allCases {
-              assertEqualWidths(plot.terminalText(options, depth: depth), limit: width, "\(depth)")
-            }
-            let ascii = plot.plainText(TextOptions(width: width, height: height, ascii: true))
-            XCTAssertTrue(ascii.utf8.allSatisfy { $0 < 128 }, "ASCII only:\n\(ascii)")
-          }
-        }
-      }
+      assertEveryModeKeepsWidths(plot, widths: [10, 40, 97], heights: [nil, 4, 20])
     }
   }
 

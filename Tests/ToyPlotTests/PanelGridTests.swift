@@ -1,3 +1,4 @@
+import ToyTestSupport
 import XCTest
 
 @testable import ToyPlot

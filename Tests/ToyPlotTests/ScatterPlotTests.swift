@@ -1,4 +1,5 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 @testable import ToyPlot
@@ -120,25 +121,7 @@ final class ScatterPlotTests: XCTestCase {
   // MARK: Invariants and edge cases
 
   func testEveryModeKeepsWidthsHeightAndCharacterSet() {
-    let plot = Self.paperPlot()
-    for width in [10, 40, 97] {
-      for height in [nil, 4, 20] as [Int?] {
-        for canvas in [nil, Canvas.quadrant, .ascii] {
-          let options = TextOptions(width: width, height: height, canvas: canvas)
-          let body = plot.textGrid(options)
-          XCTAssertLessThanOrEqual(body.width, width)
-          if let height { XCTAssertLessThanOrEqual(body.height, height) }
-          let plain = plot.plainText(options)
-          assertEqualWidths(plain, limit: width, "\(width)×\(height ?? 0) \(canvas?.rawValue ?? "-")")
-          XCTAssertFalse(plain.contains("\u{1B}"))
-          for depth in ColorDepth.allCases {
-            assertEqualWidths(plot.terminalText(options, depth: depth), limit: width, "\(depth)")
-          }
-          let ascii = plot.plainText(TextOptions(width: width, height: height, ascii: true))
-          XCTAssertTrue(ascii.utf8.allSatisfy { $0 < 128 }, "ASCII only:\n\(ascii)")
-        }
-      }
-    }
+    assertEveryModeKeepsWidths(Self.paperPlot(), widths: [10, 40, 97], heights: [nil, 4, 20])
   }
 
   func testEdgeCasesRenderWithoutCrashingAndSayWhatIsMissing() {

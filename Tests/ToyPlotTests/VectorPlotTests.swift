@@ -1,4 +1,5 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 @testable import ToyPlot
@@ -226,26 +227,7 @@ final class VectorPlotTests: XCTestCase {
       VectorPlot(Self.pentagon(), importance: Self.importance, title: "pentagon"),
       VectorPlot(Self.twoPairs(phase: 1), hidden: [[0.3, 0.3], [.nan, 1]], canonical: true),
     ]
-    for plot in plots {
-      for width in [8, 30, 81] {
-        for height in [nil, 5, 12] as [Int?] {
-          for canvas in [nil, Canvas.quadrant, .ascii] {
-            let options = TextOptions(width: width, height: height, canvas: canvas)
-            let body = plot.textGrid(options)
-            XCTAssertLessThanOrEqual(body.width, width)
-            if let height { XCTAssertLessThanOrEqual(body.height, height) }
-            let plain = plot.plainText(options)
-            assertEqualWidths(plain, limit: width, "\(width)×\(height ?? 0) \(canvas?.rawValue ?? "-")")
-            XCTAssertFalse(plain.contains("\u{1B}"), "no escapes in plain text")
-            for depth in ColorDepth.allCases {
-              assertEqualWidths(plot.terminalText(options, depth: depth), limit: width, "\(depth)")
-            }
-            let ascii = plot.plainText(TextOptions(width: width, height: height, ascii: true))
-            XCTAssertTrue(ascii.utf8.allSatisfy { $0 < 128 }, "ASCII only:\n\(ascii)")
-          }
-        }
-      }
-    }
+    for plot in plots { assertEveryModeKeepsWidths(plot, widths: [8, 30, 81], heights: [nil, 5, 12]) }
   }
 
   func testEdgeCasesRenderWithoutCrashing() {

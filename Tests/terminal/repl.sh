@@ -51,6 +51,22 @@ check() {
   if "$@"; then passed=$((passed + 1)); echo "ok: ${label}"; else failed=$((failed + 1)); echo "FAILED: ${label}"; screen | grep -v '^$' | tail -15; fi
 }
 keys() { tmux -L "$socket" send-keys -t "$target" "$@"; }
+# start_session NAME COLUMNS ROWS [ENV...]: a new toy prompt in its own session on our server,
+# with its own history (other_state); ENV are more env(1) arguments (-u COLORFGBG,
+# COLORFGBG='0;15'). The session becomes the target; this waits for its first prompt.
+start_session() {
+  local name=$1 columns=$2 rows=$3
+  shift 3
+  tmux -L "$socket" new-session -d -s "$name" -x "$columns" -y "$rows" \
+    "env $* XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
+  target=$name
+  wait_for '^In \[1\]:' 20
+}
+# end_session: closes the target session and goes back to the first one.
+end_session() {
+  tmux -L "$socket" kill-session -t "$target"
+  target=t
+}
 
 tmux -L "$socket" new-session -d -s t -x 110 -y 40 "env XDG_STATE_HOME=$state TERM=xterm-256color $toy; echo toy-exited-\$?; sleep 30"
 
@@ -168,10 +184,8 @@ keys Enter
 wait_for ': 7$' 10
 # A second session, its own name on the same server: the prompt follows a resize (a font
 # zoomed for a projector) in what it draws and in %config.
-tmux -L "$socket" new-session -d -s r -x 200 -y 50 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-target=r
 label="a resized terminal: the prompt appears at 200 columns"
-check wait_for '^In \[1\]:' 20
+check start_session r 200 50
 keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1, 0.03, 0.01]; train 300' Enter
 wait_for '^In \[2\]:' 60
 tmux -L "$socket" resize-window -t r -x 100 -y 50
@@ -187,16 +201,13 @@ keys '%config' Enter
 label="%config shows the current width"
 check wait_for '^width = auto \(100\)' 10
 keys C-d
-tmux -L "$socket" kill-session -t r
-target=t
+end_session
 
 # --theme auto without COLORFGBG asks the terminal with OSC 11. This tmux (3.3a) answers the
 # device-attributes request sent with it but not OSC 11 itself: the prompt must come at once,
 # with none of the reply's bytes typed into it, and %config says what auto stands for.
 started=$(date +%s%N)
-tmux -L "$socket" new-session -d -s o -x 100 -y 30 "env -u COLORFGBG XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-target=o
-wait_for '^In \[1\]:' 20
+start_session o 100 30 -u COLORFGBG
 waited=$((($(date +%s%N) - started) / 1000000))
 label="with no COLORFGBG the prompt starts promptly (${waited} ms) and nothing of the terminal's reply lands in it"
 check test "$waited" -lt 3000 -a "$(screen | grep -c '^In \[1\]: *$')" -eq 1
@@ -204,20 +215,16 @@ keys '%config' Enter
 label="%config says what theme = auto stands for"
 check wait_for '^theme = auto \((dark|light|not known: palettes as they are)\)$' 10
 keys C-d
-tmux -L "$socket" kill-session -t o
-tmux -L "$socket" new-session -d -s o -x 100 -y 30 "env COLORFGBG='0;15' XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-wait_for '^In \[1\]:' 20
+end_session
+start_session o 100 30 "COLORFGBG='0;15'"
 keys '%config' Enter
 label="COLORFGBG=0;15 (black on white) makes theme = auto light"
 check wait_for '^theme = auto \(light\)$' 10
 keys C-d
-tmux -L "$socket" kill-session -t o
-target=t
+end_session
 
 # A live view follows a resize while the model trains: later frames fit the new width.
-tmux -L "$socket" new-session -d -s z -x 160 -y 40 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-target=z
-wait_for '^In \[1\]:' 20
+start_session z 160 40
 keys 'model n=5 m=2 density=p for p in [1, 0.3, 0.1]' Enter
 keys 'train 1000000 live' Enter
 # widest_joined: the widest line on the screen, lines the terminal wrapped joined again.
@@ -235,15 +242,12 @@ else
   label="a live frame appears at 160 columns"
   check false
 fi
-tmux -L "$socket" kill-session -t z
-target=t
+end_session
 
 # The progress line in a narrow terminal: it fits (no wrapped, stale copies), keys typed
 # while training wait for the next prompt instead of landing in the line, and one summary
 # line stays when training ends.
-tmux -L "$socket" new-session -d -s p -x 60 -y 30 "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-target=p
-wait_for '^In \[1\]:' 20
+start_session p 60 30
 keys 'model n=20 m=5 density=0.1; train 8000' Enter
 if wait_for 'ETA' 30; then
   keys 'print 7'
@@ -262,17 +266,14 @@ else
   check false
 fi
 keys C-u C-d
-tmux -L "$socket" kill-session -t p
-target=t
+end_session
 
 # The headline model's live view: WᵀW keeps one cell per feature (20 rows, no block
 # averaging) and the frame fills the screen, at 100×40 with the norm bars beside WᵀW, and
 # on narrow or short screens (80×24, 60×30) side by side or stacked, whichever keeps it.
 live_view_at() {
   local columns=$1 rows=$2 session="l$1x$2"
-  tmux -L "$socket" new-session -d -s "$session" -x "$columns" -y "$rows" "env XDG_STATE_HOME=$other_state TERM=xterm-256color $toy; sleep 30"
-  target=$session
-  wait_for '^In \[1\]:' 20
+  start_session "$session" "$columns" "$rows"
   keys 'model n=20 m=5 importance=0.7^i sparsity=0.9' Enter
   keys 'train 10000 live' Enter
   if wait_for 'model1: step [0-9]+ \([0-9]+/10000\)' 60; then
@@ -305,8 +306,7 @@ live_view_at() {
     label="a live frame of the n=20 model appears at ${columns}×${rows}"
     check false
   fi
-  tmux -L "$socket" kill-session -t "$session"
-  target=t
+  end_session
 }
 live_view_at 100 40
 live_view_at 80 24

@@ -1,11 +1,12 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 /// The example scripts, run by the release binary that `scripts/test` builds (set
 /// `TOY_RELEASE_BIN` to its path; without it these tests skip): every example in fast mode
 /// against its golden output, and the paper's results from the numbers the scripts print.
 final class ExampleTests: XCTestCase {
-  static let repository = ToyRun.repository
+  static let repository = Repository.root
 
   func binary() throws -> String { try ToyRun.binary() }
 
@@ -37,7 +38,6 @@ final class ExampleTests: XCTestCase {
   /// the golden output beside it.
   func testEveryExampleMatchesItsGoldenOutputInFastMode() throws {
     _ = try binary()
-    let record = ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1"
     for (folder, least) in [("examples", 12), ("docs/workshop", 6)] {
       let directory = Self.repository.appendingPathComponent(folder)
       let scripts = try FileManager.default.contentsOfDirectory(atPath: directory.path)
@@ -47,23 +47,10 @@ final class ExampleTests: XCTestCase {
         let name = String(script.dropLast(4))
         let (status, output) = try run(["--quick", "--color", "never", "--width", "100", "\(folder)/\(script)"])
         XCTAssertEqual(status, 0, "\(folder)/\(script) exited with \(status)")
-        let golden = directory.appendingPathComponent("golden/\(name).txt")
-        if record {
-          try FileManager.default.createDirectory(
-            at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-          try output.write(to: golden, atomically: true, encoding: .utf8)
-          continue
-        }
-        guard let expected = try? String(contentsOf: golden, encoding: .utf8) else {
-          XCTFail("\(script): no golden output at \(folder)/golden/\(name).txt (record with TOY_RECORD_GOLDEN=1)")
-          continue
-        }
-        if let difference = GoldenText.difference(expected: expected, actual: output) {
-          XCTFail("\(script): \(difference) (if the change is intended, record again with TOY_RECORD_GOLDEN=1)")
-        }
+        assertGolden(
+          output, at: directory.appendingPathComponent("golden/\(name).txt"), difference: GoldenText.difference)
       }
     }
-    if record { XCTFail("recorded the examples' golden outputs (TOY_RECORD_GOLDEN=1): review them, then run again") }
   }
 
   /// Every exercise of the workshop has its solution, and the other way round.

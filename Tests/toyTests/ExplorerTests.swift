@@ -1,6 +1,7 @@
 import Foundation
 import ToyCore
 import ToyLanguage
+import ToyTestSupport
 import XCTest
 
 @testable import toy
@@ -151,13 +152,6 @@ final class ExplorerTests: XCTestCase {
     XCTAssertTrue(frame.hasSuffix(ExplorerState.legend(width: 72).joined(separator: "\n")))
     XCTAssertTrue(frame.hasPrefix("model n=5 m=2 importance=0.9^i density=0.05   ↓ sparser  ↑ denser\n"), frame)
     XCTAssertTrue(frame.contains("speed 20 steps/frame (< >)"), frame)
-    let golden = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-      "Golden/explorer-frame.txt")
-    if ProcessInfo.processInfo.environment["TOY_RECORD_GOLDEN"] == "1" {
-      try FileManager.default.createDirectory(at: golden.deletingLastPathComponent(), withIntermediateDirectories: true)
-      try frame.write(to: golden, atomically: true, encoding: .utf8)
-      return XCTFail("recorded \(golden.lastPathComponent): review it, then run again")
-    }
-    XCTAssertEqual(frame, try String(contentsOf: golden, encoding: .utf8))
+    assertGolden(frame, "explorer-frame")
   }
 }

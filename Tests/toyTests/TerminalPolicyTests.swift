@@ -156,20 +156,12 @@ final class TerminalPolicyTests: XCTestCase {
   }
 
   func testShowTargetsParseAndNameTheBadItem() throws {
-    XCTAssertEqual(try ShowTarget.parse("wtw, norms,phase"), [.wtw, .norms, .phase])
-    XCTAssertEqual(try ShowTarget.parse("Geometry,loss"), [.geometry, .loss])
-    XCTAssertThrowsError(try ShowTarget.parse("wtw,pie")) { error in
-      XCTAssertTrue("\(error)".contains("unknown plot 'pie'"), "\(error)")
+    XCTAssertEqual(try TrainCommand.plots("wtw, norms,phase"), ["wtw", "norms", "phase"])
+    XCTAssertEqual(try TrainCommand.plots("Geometry,loss"), ["geometry", "loss"])
+    XCTAssertThrowsError(try TrainCommand.plots("wtw,pie chart")) { error in
+      XCTAssertTrue("\(error)".contains("'pie chart' is not the name of a plot"), "\(error)")
     }
-    XCTAssertThrowsError(try ShowTarget.parse(" , "))
-  }
-
-  func testTrainRejectsPlotsTheModelCannotHave() {
-    XCTAssertThrowsError(try TrainCommand.parse(["--show", "phase"]), "phase needs n=2, m=1")
-    XCTAssertNoThrow(try TrainCommand.parse(["--n", "2", "--m", "1", "--show", "phase"]))
-    XCTAssertThrowsError(try TrainCommand.parse(["--m", "3", "--show", "geometry"]), "geometry needs m=2")
-    XCTAssertNoThrow(try TrainCommand.parse(["--show", "geometry,wtw,norms,loss", "--svg", "x.svg"]))
-    XCTAssertThrowsError(try TrainCommand.parse(["--svg", "x.svg"]), "--svg needs --show")
+    XCTAssertThrowsError(try TrainCommand.plots(" , "))
   }
 
   /// `--theme`: as asked, or under auto the background COLORFGBG names; nothing when it says nothing.

@@ -1,4 +1,5 @@
 import Foundation
+import ToyTestSupport
 import XCTest
 
 /// One run of the release binary with `--format json`: each display's statement and its
@@ -18,8 +19,7 @@ struct ToyRun {
   /// The mime type of toy's numbers in `--format json` and notebooks (docs/displays.md).
   static let mimeType = "application/vnd.toy.display+json"
 
-  static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+  static let repository = Repository.root
 
   nonisolated(unsafe) private static var cache: [[String]: ToyRun] = [:]
   private static let lock = NSLock()

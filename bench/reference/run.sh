@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: `toy bench` against a PyTorch transcription of the
-# official notebook's training step (issue 7) and a NumPy one (the baseline a student
-# writes first). Not run by CI.
+# official notebook's training step (issue 7), a NumPy one (the baseline a student
+# writes first; S, issue 26) and an ARENA-style sparse autoencoder loop (SA, SB;
+# issue 27). Not run by CI.
 #
-#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P S)
+#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P S SA SB)
 #   bench/reference/run.sh --parity [CONFIGS...]   loss parity (default: A B C)
 #
 # Environment:
@@ -11,6 +12,8 @@
 #   TOY_BENCH_TORCH      torch requirement (default: torch==2.13.0+cpu)
 #   TOY_BENCH_STEPS      steps for every configuration (overrides the defaults below)
 #   TOY_BENCH_STEPS_<X>  steps for configuration X, e.g. TOY_BENCH_STEPS_C=100
+#   TOY_BENCH_TORCH_STEPS_<X>  PyTorch's steps for an SAE configuration (default: SA 1000,
+#                        SB 200; its cost per step is constant, so fewer steps project alike)
 #   TOY_BENCH_MIN_FREE_MIB  free disk required before creating the venv (default: 3072)
 #   TOY_PARITY_SEEDS     seeds per side for --parity (default: A 12, others 4; m=2 is bimodal)
 #   TOY_PARITY_SAMPLES   evaluation batch for --parity (default: 100000)
@@ -27,13 +30,17 @@ parity=0
 if [ "${1:-}" = "--parity" ]; then parity=1; shift; fi
 configs=("$@")
 if [ ${#configs[@]} -eq 0 ]; then
-  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P S); fi
+  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P S SA SB); fi
 fi
 for c in "${configs[@]}"; do
   case "$c" in
-    A | B | C | D | E | P | S) ;;
-    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P S)" >&2; exit 2 ;;
+    A | B | C | D | E | P | S | SA | SB) ;;
+    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P S SA SB)" >&2; exit 2 ;;
   esac
+  if [ $parity -eq 1 ] && { [ "$c" = SA ] || [ "$c" = SB ]; }; then
+    echo "run.sh: --parity compares the notebook's models only, not '$c'" >&2
+    exit 2
+  fi
 done
 
 default_steps() {
@@ -44,6 +51,8 @@ default_steps() {
     E) echo 40 ;;
     P) echo 100 ;;
     S) echo 10000 ;;
+    SA) echo 10000 ;;
+    SB) echo 2000 ;;
   esac
 }
 
@@ -127,6 +136,18 @@ print(time.perf_counter() - t)' "$@"
 rows=()
 for c in "${configs[@]}"; do
   n="$(steps_for "$c")"
+  # The autoencoder configurations have their own transcription. toy's autoencoders get
+  # cheaper as their latents grow sparse, so toy times the whole run from a fresh start;
+  # PyTorch's steps all cost the same, so it times fewer.
+  script="$here/notebook_step.py"
+  torch_steps="$n"
+  case "$c" in
+    SA | SB)
+      script="$here/sae_step.py"
+      var="TOY_BENCH_TORCH_STEPS_$c"
+      case "$c" in SA) torch_steps="${!var:-1000}" ;; *) torch_steps="${!var:-200}" ;; esac
+      ;;
+  esac
   echo "config $c: $n steps: toy ..." >&2
   toy_line="$("$toy" bench --config "$c" --steps "$n" --json | tail -n 1)"
   echo "  $toy_line" >&2
@@ -136,15 +157,18 @@ for c in "${configs[@]}"; do
     process="$(process_seconds "$toy" -e "$one_liner")"
     echo "  $process s" >&2
   fi
-  echo "config $c: $n steps: PyTorch 1 thread ..." >&2
-  pt1="$("$venv/bin/python" "$here/notebook_step.py" --config "$c" --steps "$n" --threads 1 | tail -n 1)"
+  echo "config $c: $torch_steps steps: PyTorch 1 thread ..." >&2
+  pt1="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 1 | tail -n 1)"
   echo "  $pt1" >&2
-  echo "config $c: $n steps: PyTorch 2 threads ..." >&2
-  pt2="$("$venv/bin/python" "$here/notebook_step.py" --config "$c" --steps "$n" --threads 2 | tail -n 1)"
+  echo "config $c: $torch_steps steps: PyTorch 2 threads ..." >&2
+  pt2="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 2 | tail -n 1)"
   echo "  $pt2" >&2
-  echo "config $c: $n steps: NumPy ..." >&2
-  np1="$("$venv/bin/python" "$here/numpy_step.py" --config "$c" --steps "$n" | tail -n 1)"
-  echo "  $np1" >&2
+  np1="-"
+  if [ "$script" = "$here/notebook_step.py" ]; then
+    echo "config $c: $n steps: NumPy ..." >&2
+    np1="$("$venv/bin/python" "$here/numpy_step.py" --config "$c" --steps "$n" | tail -n 1)"
+    echo "  $np1" >&2
+  fi
   rows+=("$c"$'\t'"$n"$'\t'"$toy_line"$'\t'"$pt1"$'\t'"$pt2"$'\t'"$np1"$'\t'"$process")
 done
 
@@ -156,16 +180,17 @@ head = ["config", "steps", "toy 10k", "toy 1 thr 10k", "PyTorch 1 thr 10k", "PyT
 rows, processes = [], []
 for line in sys.stdin.read().splitlines():
     name, steps, toy, pt1, pt2, np1, process = line.split("\t")
-    toy, pt1, pt2, np1 = json.loads(toy), json.loads(pt1), json.loads(pt2), json.loads(np1)
+    toy, pt1, pt2 = json.loads(toy), json.loads(pt1), json.loads(pt2)
     t = toy["projected_10k_seconds"]
     t1 = toy.get("projected_10k_seconds_1_thread")
     p1, p2 = pt1["projected_10k_seconds"], pt2["projected_10k_seconds"]
     best = min(p1, p2)
-    numpy = np1["projected_10k_seconds"]
+    numpy = json.loads(np1)["projected_10k_seconds"] if np1 != "-" else None
     peak, rss = toy["fraction_of_peak"], toy["peak_rss_kib"]
     rows.append([
         name, steps, f"{t:.2f} s", f"{t1:.2f} s" if t1 is not None else "-",
-        f"{p1:.1f} s", f"{p2:.1f} s", f"{best / t:.0f}×", f"{numpy:.1f} s", f"{numpy / t:.0f}×",
+        f"{p1:.1f} s", f"{p2:.1f} s", f"{best / t:.0f}×",
+        f"{numpy:.1f} s" if numpy is not None else "-", f"{numpy / t:.0f}×" if numpy is not None else "-",
         f"{100 * peak:.0f}%", f"{rss / 1024:.1f} MiB",
     ])
     if process != "-":
@@ -183,5 +208,6 @@ for p in processes:
 '
 echo "Times are projections of the full 10,000-step run from the timed steps; toy uses all cores"
 echo "(its 1-thread projection alongside). PyTorch/toy = better PyTorch setting / toy; NumPy/toy the"
-echo "same for the NumPy transcription (its products batched over instances through BLAS)."
+echo "same for the NumPy transcription of the notebook's models (its products batched over instances"
+echo "through BLAS)."
 echo "PyTorch ${torch_version}; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')"

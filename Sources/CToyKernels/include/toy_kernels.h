@@ -122,4 +122,62 @@ void toy_fill_set(
     toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int lead, int size, int anti,
     uint64_t threshold, int signed_values, float *x, long stride);
 
+/// One sparse autoencoder instance's parameters and gradient for toy_sae_chunk.
+/// Shapes: H = m hidden dimensions, D = d latents, mp = m rounded up to 8.
+typedef struct {
+  int m, d;
+  /// TopK's k (0, or k ≥ d: every positive latent is kept, the L1 variant's ReLU).
+  int k;
+  /// 2/(B·m) for a batch of B: the reconstruction loss's gradient factor.
+  float error_scale;
+  const float *w_enc;       ///< H×D
+  const float *b_enc;       ///< D
+  const float *dec;         ///< D×H: the decoder's rows at unit length
+  const float *dec_padded;  ///< D×mp: the same, rows zero-padded
+  const float *b_dec;       ///< H
+  const float *l1_row;      ///< D: λ/B in every entry (zeros for TopK), the L1 term's gradient
+  /// The gradient, added to (all null for the forward pass alone). ∂W_enc is stored
+  /// transposed; the weight gradients have padded rows.
+  float *g_enc_t;  ///< D×mp: ∂loss/∂W_encᵀ
+  float *g_benc;   ///< D
+  float *g_dec;    ///< D×mp: ∂loss/∂D (with respect to the unit rows)
+  float *g_bdec;   ///< H: the direct part Σ e (the caller subtracts W_enc·∂b_enc)
+  /// D counters: the samples on which each latent is active are added to them.
+  int32_t *active;
+} toy_sae_args;
+
+/// What toy_sae_chunk sums over its samples: Σ (ĥ − h)² and Σ z.
+typedef struct {
+  double squared_error;
+  double activation;
+} toy_sae_sums;
+
+/// Forward (and, when args->g_enc_t is non-null, backward) pass of one autoencoder instance
+/// over one chunk of hidden states: `h` is H rows of `stride` floats (dimension-major), its
+/// first `lanes` (a multiple of 8) samples; `valid` (nullable) is 1 or 0 per lane, to mask
+/// padding. `work` holds toy_sae_work_bytes(m, d, stride) bytes (32-byte aligned).
+toy_sae_sums toy_sae_chunk(
+    toy_kernel_path path, const toy_sae_args *args, int lanes, int stride, const float *h, const float *valid,
+    void *work);
+
+/// Bytes of work space toy_sae_chunk needs for chunks of up to `width` samples.
+long toy_sae_work_bytes(int m, int d, int width);
+
+/// A toy model's hidden states for a chunk of inputs: h[k] = Σ_f W[f][k]·x[f], then ReLU when
+/// `hidden_relu`. x is F rows of `stride` floats (feature-major), h H rows; W is F×H. With
+/// `w_padded` (W's rows zero-padded to mp, nullable) a wide, sparse chunk runs over its
+/// non-zero inputs only. `work` holds toy_hidden_work_bytes(n, m, stride) bytes (32-byte aligned).
+void toy_hidden_chunk(
+    toy_kernel_path path, int hidden_relu, int n, int m, int lanes, int stride, const float *w,
+    const float *w_padded, const float *x, float *h, void *work);
+
+/// Bytes of work space toy_hidden_chunk needs for chunks of up to `width` samples.
+long toy_hidden_work_bytes(int n, int m, int width);
+
+/// Runs the autoencoder kernel's two dense products (the encoder and the reconstruction's
+/// gradient, 4·m·d·width FLOPs) `iterations` times over synthetic data in `buffer`, which
+/// holds 2·m·d + d + 2·m·width + 2·d·width floats; returns a value that depends on all of
+/// them. For measuring the products' rate against toy_fma_loop's peak.
+double toy_sae_dense_loop(toy_kernel_path path, int m, int d, int width, long iterations, float *buffer);
+
 #endif

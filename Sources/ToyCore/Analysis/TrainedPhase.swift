@@ -58,7 +58,8 @@ extension PhaseChange {
 
   /// One seed of a trained point.
   public struct TrainedSeed: Sendable, Equatable {
-    /// The model instance this seed is.
+    /// The model instance this seed is, counted in the whole model when the model trained
+    /// is a window of it (as its random streams count).
     public let instance: Int
     /// Its loss on the fixed evaluation batch (per instance: averaged over features).
     public let loss: Double
@@ -89,7 +90,8 @@ extension PhaseChange {
   }
 
   /// What the seeds of `setting` did, in a model whose instances are `seeds` seeds of each
-  /// setting, setting-major, and whose evaluation losses are `losses` (one per instance).
+  /// setting, setting-major, and whose evaluation losses are `losses` (one per instance). In a
+  /// window of whole settings, `setting` counts from the window's first.
   public func trainedPoint(_ model: ToyModel, setting: Int, seeds: Int, losses: [Double]) -> TrainedPoint {
     precondition(model.n == featureCount && model.m == hiddenCount, "a \(model.n)×\(model.m) model is not \(self)")
     let instances = setting * seeds..<(setting + 1) * seeds
@@ -97,7 +99,7 @@ extension PhaseChange {
     let trained = instances.map { instance in
       let geometry = model.geometry(instance: instance)
       return TrainedSeed(
-        instance: instance, loss: losses[instance], solution: solution(of: geometry.rows),
+        instance: model.firstInstance + instance, loss: losses[instance], solution: solution(of: geometry.rows),
         norm: geometry.norms[extra], superposition: geometry.superposition[extra])
     }
     let best = SeedSelection.best(losses: trained.map(\.loss), seeds: seeds)[0]
