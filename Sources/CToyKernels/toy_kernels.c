@@ -9,6 +9,7 @@
 // The naive reference it is tested against is ReferenceKernel.swift.
 #include "toy_kernels.h"
 
+#include "toy_lanes.h"
 #include "toy_passes.h"
 
 ALWAYS_INLINE double kernel_body(
@@ -81,9 +82,16 @@ double toy_chunk_kernel(toy_kernel_path path, KERNEL_ARGS) {
 // Shapes: F = n rows of `stride` floats, `count` samples. Returns the number kept; the
 // kept samples occupy columns [0, kept) in their original order. When three quarters or
 // more of the samples would be kept, nothing moves and the result is `count`.
+//
+// Why this is fast: the test is a branch-free OR down the rows, 32 lanes at a time in
+// registers, kept as one byte per 8 lanes; the count is their population counts, and the
+// list of kept columns is written 8 indices at a time from the table of toy_lanes.h, a
+// population count the only dependency from one group to the next (a loop per sample
+// carries its count from each sample to the next, and cost the narrowest models, n = 2,
+// about as much as drawing their data).
 ALWAYS_INLINE int compact_body(int n, int count, int stride, float *x, int32_t *scratch) {
-  // scratch[j] ≠ 0 iff sample j has a non-zero feature: a branch-free OR down the rows,
-  // 32 lanes at a time in registers.
+  if (count <= 0) return 0;
+  uint8_t masks[(count + 7) / 8];
   int j0 = 0;
   for (; j0 + 32 <= count; j0 += 32) {
     vi8 any[4] = {0};
@@ -91,24 +99,31 @@ ALWAYS_INLINE int compact_body(int n, int count, int stride, float *x, int32_t *
       const float *row = x + (long)f * stride + j0;
       for (int v = 0; v < 4; v++) any[v] |= load8(row + 8 * v) != splat8(0);
     }
-    __builtin_memcpy(scratch + j0, any, sizeof any);
+    for (int v = 0; v < 4; v++) masks[j0 / 8 + v] = __builtin_bit_cast(uint8_t, __builtin_convertvector(any[v], vbool8));
   }
   for (int j = j0; j < count; j++) {
-    scratch[j] = 0;
-    for (int f = 0; f < n; f++) scratch[j] |= (x[(long)f * stride + j] != 0.0f);
+    int any = 0;
+    for (int f = 0; f < n; f++) any |= x[(long)f * stride + j] != 0.0f;
+    if (j % 8 == 0) masks[j / 8] = 0;
+    masks[j / 8] |= (uint8_t)(any << (j % 8));
   }
   int kept = 0;
-  for (int j = 0; j < count; j++) kept += scratch[j] != 0;
+  for (int g = 0; g < (count + 7) / 8; g++) kept += __builtin_popcount(masks[g]);
   // Moving costs a pass over every row; below a quarter of all-zero samples it costs more
   // than passing them through the model saves.
   if (4 * kept > 3 * count) return count;
   kept = 0;
-  for (int j = 0; j < count; j++) {
-    int32_t any = scratch[j];  // read before the write below (kept ≤ j) can overwrite it
-    scratch[kept] = j;
-    kept += any != 0 ? 1 : 0;
+  int g = 0;
+  for (; 8 * g + 8 <= count; g++) {  // kept ≤ 8·g, so the eight indices fit below count
+    vb8 positions;
+    __builtin_memcpy(&positions, toy_bit_positions[masks[g]], sizeof positions);
+    const vi8 index = __builtin_convertvector(positions, vi8) + 8 * g;
+    __builtin_memcpy(scratch + kept, &index, sizeof index);
+    kept += __builtin_popcount(masks[g]);
   }
-  // scratch[0..<kept] now lists the kept columns (each index ≥ its destination).
+  for (int j = 8 * g; j < count; j++)
+    if (masks[g] >> (j % 8) & 1) scratch[kept++] = j;
+  // scratch[0..<kept] lists the kept columns (each index ≥ its destination).
   for (int f = 0; f < n; f++) {
     float *row = x + (long)f * stride;
     for (int i = 0; i < kept; i++) row[i] = row[scratch[i]];
@@ -121,7 +136,7 @@ static int compact_baseline(int n, int count, int stride, float *x, int32_t *scr
 }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) static int compact_avx2(int n, int count, int stride, float *x, int32_t *scratch) {
+__attribute__((target("avx2,popcnt"))) static int compact_avx2(int n, int count, int stride, float *x, int32_t *scratch) {
   return compact_body(n, count, stride, x, scratch);
 }
 #endif

@@ -3,7 +3,7 @@
 
 extension LabExtension {
   /// The script's file name under `static/`, named by its content's hash.
-  static let scriptName = "remoteEntry.d3052953ea381c0998fd.js"
+  static let scriptName = "remoteEntry.3b959e792e6a1a61ce52.js"
 
   /// The extension's module-federation container (grammar/editors/jupyterlab/toy-language.js).
   static let script = #"""
@@ -37,6 +37,7 @@ extension LabExtension {
         "model",
         "print",
         "reset",
+        "sae",
         "save",
         "show",
         "train",

@@ -2,7 +2,7 @@
 ///
 /// Linear ranges are widened to a multiple of the tick step, so the ends are labelled; log
 /// ranges to whole decades unless that wastes much of the width, and every log tick is a
-/// power of ten. Degenerate ranges (no data, one value, all zeros) get a sensible span
+/// power of ten; given ticks (a sweep's sizes) replace both, the range just around them. Degenerate ranges (no data, one value, all zeros) get a sensible span
 /// instead of failing.
 struct AxisScale: Sendable, Hashable {
   var low: Double
@@ -12,12 +12,25 @@ struct AxisScale: Sendable, Hashable {
 
   /// The nice range over `values` (the finite ones, positive ones for a log axis) with about
   /// `count` ticks on a linear axis.
-  init(fitting values: [Double], log: Bool, count: Int) {
+  init(fitting values: [Double], log: Bool, count: Int, ticks chosen: [Double]? = nil) {
     self.log = log
     let usable = values.filter { $0.isFinite && (!log || $0 > 0) }
     let low = usable.min()
     let high = usable.max()
-    if log {
+    if let given = chosen?.filter({ $0.isFinite && (!log || $0 > 0) }), !given.isEmpty {
+      // Ticks where the caller wants them (the sizes of a sweep), the range just around them.
+      let all = usable + given
+      var (a, b) = (all.min() ?? 0, all.max() ?? 1)
+      if log {
+        (a, b) = (a / 1.08, b * 1.08)
+      } else {
+        let pad = b > a ? (b - a) * 0.03 : max(0.5, abs(a) / 2)
+        (a, b) = (a - pad, b + pad)
+      }
+      self.low = a
+      self.high = b
+      self.ticks = given.sorted()
+    } else if log {
       // Whole decades 10^first … 10^last around the data (clamped to the decades a Double
       // holds). An end more than 1.5× beyond the data is pulled in to 10% beyond it, as long
       // as two powers of ten stay in range: jittered points just under 1 should not cost a

@@ -32,6 +32,28 @@ extension LinePlot {
         }
         flush()
       }
+      // Point labels above right of their points, or in the next free place around them.
+      var placed: [(x: Double, y: Double, width: Double)] = []
+      let height = 11 * svg.style.textScale
+      for index in order {
+        let s = series[index]
+        for (k, (x, y)) in zip(s.x, s.y).enumerated() where k < s.labels.count && !s.labels[k].isEmpty {
+          guard shows(x, y), let p = layout.point(x, y) else { continue }
+          let width = SVGWriter.estimatedWidth(of: s.labels[k], size: svg.style.font(10))
+          let spots = [(6.0, -6.0), (6, 6 + height), (-6 - width, -6), (-6 - width, 6 + height), (6, -6 - height)]
+            .map { (x: p.0 + $0.0, y: p.1 + $0.1, width: width) }
+          let free = spots.first { spot in
+            spot.x >= 0 && spot.x + spot.width <= svg.width
+              && placed.allSatisfy {
+                abs(($0.x + $0.width / 2) - (spot.x + width / 2)) > ($0.width + width) / 2
+                  || abs($0.y - spot.y) >= height
+              }
+          }
+          let spot = free ?? spots.first { $0.x >= 0 && $0.x + $0.width <= svg.width } ?? spots[0]
+          placed.append(spot)
+          svg.text(s.labels[k], x: spot.x, y: spot.y, size: 10, color: color(of: index))
+        }
+      }
     }
   }
 }

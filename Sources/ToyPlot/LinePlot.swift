@@ -30,6 +30,9 @@ public struct LinePlot: Plot {
     /// In SVG, a dot at every point as well as the line: the points are samples (one model
     /// per density), not a curve, and the dots say where they were taken.
     public var dots = false
+    /// A label beside each point (labels[k] beside point k; empty ones are skipped), for
+    /// points that are settings of a sweep rather than samples of a curve (λ = 0.01, k = 2).
+    public var labels: [String] = []
 
     public init(
       _ name: String, x: [Double], y: [Double], color: RGB? = nil, faint: Bool = false, marker: Character? = nil
@@ -56,6 +59,12 @@ public struct LinePlot: Plot {
   public var yLabel: String?
   /// Dashed horizontal lines, e.g. `ReferenceLine.dimensionsPerFeature` (1 and 1/2).
   public var references: [ReferenceLine]
+  /// The x ticks and labels, when the points are a sweep's settings (dictionary sizes 10,
+  /// 15, 20, …): the axis runs just around them; nil: nice round ticks.
+  public var xTicks: [Double]?
+  /// Values the y axis covers besides the series' own: 0 and 1 for a count that may be all
+  /// zero, so that its axis starts at 0 rather than centring a flat line between ±1.
+  public var yIncludes: [Double] = []
   /// Set by `StackedLinePlot`: x values the axis must cover besides the series' own (the
   /// other panels'), and the least text columns beside the plot area.
   var sharedX: [Double] = []
@@ -119,10 +128,10 @@ public struct LinePlot: Plot {
         ys.append(y)
       }
     }
-    ys += references.map(\.value)
+    ys += references.map(\.value) + yIncludes
     return XYFrame(
       xValues: xs, yValues: ys, logX: logX, logY: logY, xLabel: xLabel, yLabel: yLabel, references: references,
-      gutter: gutter)
+      xTicks: xTicks, gutter: gutter)
   }
 
   /// Every x value a series holds that these axes can show: what a stacked panel's x axis
@@ -169,6 +178,41 @@ public struct LinePlot: Plot {
           options.color ? (series[index].faint ? faintColor(of: index) : color(of: index, theme: options.theme)) : nil
         draw(index, on: &canvas, layout, color: color, markers: withMarkers && !series[index].faint)
       }
+      for index in drawn(options) where !series[index].labels.isEmpty {
+        label(
+          index, on: &canvas, layout, color: options.color ? color(of: index, theme: options.theme) : nil,
+          ascii: options.ascii)
+      }
+    }
+  }
+
+  /// A series' point labels in text: each in the first free place right of, left of, above or
+  /// below its point's cell, away from lines when it can be; left out when no place is free.
+  private func label(
+    _ index: Int, on canvas: inout DotCanvas, _ layout: XYFrame.Layout, color: RGB?, ascii: Bool
+  ) {
+    let s = series[index]
+    for (k, (x, y)) in zip(s.x, s.y).enumerated() where k < s.labels.count && !s.labels[k].isEmpty {
+      guard shows(x, y), let p = layout.pixel(x, y), let (px, py) = canvas.pixel(p.0, p.1) else { continue }
+      let cell = canvas.cell(ofPixel: px, py)
+      let text = ascii ? XYFrame.ascii(s.labels[k]) : s.labels[k]
+      let places = [
+        (cell.column + 1, cell.row), (cell.column - text.count, cell.row), (cell.column + 1, cell.row - 1),
+        (cell.column + 1, cell.row + 1), (cell.column - text.count, cell.row - 1),
+        (cell.column - text.count, cell.row + 1),
+      ]
+      func fits(_ place: (Int, Int), clear: Bool) -> Bool {
+        (0..<text.count).allSatisfy { dx in
+          let column = place.0 + dx
+          return column >= 0 && column < canvas.columns && place.1 >= 0 && place.1 < canvas.rows
+            && !canvas.isMarked(column: column, row: place.1)
+            && (!clear || !canvas.hasPixels(column: column, row: place.1))
+        }
+      }
+      guard
+        let place = places.first(where: { fits($0, clear: true) }) ?? places.first(where: { fits($0, clear: false) })
+      else { continue }
+      canvas.text(text, column: place.0, row: place.1, color: color)
     }
   }
 

@@ -6,7 +6,7 @@
 /// plot area (y tick labels) and right of it (reference labels), so the plot areas start and
 /// end in the same columns and a tick sits in the same column in every panel. In SVG the
 /// plot areas have a fixed left edge and width already; the panels are stacked left-aligned.
-/// Panels take the first panel's choice of a linear or log x axis.
+/// Panels take the first panel's choice of a linear or log x axis, and its x ticks if it sets them.
 ///
 ///     let stack = StackedLinePlot([dimensionality, loss])
 ///     print(stack.plainText(TextOptions(width: 100)))
@@ -25,9 +25,11 @@ public struct StackedLinePlot: Plot {
   /// The panels with their x axes joined: each covers every panel's x values.
   var sharedPanels: [LinePlot] {
     guard let logX = panels.first?.logX else { return [] }
+    let ticks = panels.first?.xTicks
     var shared = panels.map { panel -> LinePlot in
       var panel = panel
       panel.logX = logX
+      panel.xTicks = ticks
       return panel
     }
     let xs = shared.flatMap(\.shownX)

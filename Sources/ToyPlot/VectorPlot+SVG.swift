@@ -10,7 +10,12 @@ extension VectorPlot {
     let scale = (size / 2 - margin) / extent
     let (cx, cy) = (size / 2, top + size / 2)
     let atOrigin = arrows.arrows.filter { isAtOrigin($0, extent: extent) }.map(\.index)
-    let notes = self.notes(atOrigin: atOrigin, unlabelled: [], hiddenOutside: hiddenOutside(extent))
+    let notes =
+      latentKey(how: "red, dashed")
+      + self.notes(atOrigin: atOrigin, unlabelled: [], hiddenOutside: hiddenOutside(extent))
+    let latents = latentArrows.filter {
+      !isAtOrigin(Arrow(index: $0.index, x: $0.x, y: $0.y, rank: 0), extent: extent)
+    }
     var svg = SVGWriter(width: size, height: top + size + 16 * s * Double(notes.count) + 4, style: style)
     if let title, !title.isEmpty {
       svg.text(title, x: size / 2, y: 22 * s, size: 13, anchor: .middle, bold: true)
@@ -25,6 +30,13 @@ extension VectorPlot {
         x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.color(on: style.theme),
         width: 2,
         arrow: true)
+    }
+    // Latents over the features, dashed so that a feature's arrow shows through where a
+    // latent lies on it.
+    for latent in latents {
+      svg.line(
+        x1: cx, y1: cy, x2: cx + latent.x * scale, y2: cy - latent.y * scale,
+        stroke: Self.latentColor(dead: latent.dead, on: style.theme), width: 1.5, dashed: true, arrow: true)
     }
     for (x, y) in hiddenPoints.points where abs(x) <= extent && abs(y) <= extent {
       svg.circle(x: cx + x * scale, y: cy - y * scale, radius: 1.5, fill: style.ink, opacity: 0.6)
@@ -49,6 +61,26 @@ extension VectorPlot {
       let spot = candidates.first { box in placed.allSatisfy { !$0.overlaps(box) } } ?? candidates[0]
       placed.append(spot)
       svg.text(label, x: spot.x, y: spot.y, anchor: .middle)
+    }
+    for latent in latents {
+      let norm = (latent.x * latent.x + latent.y * latent.y).squareRoot()
+      let (ux, uy) = (latent.x / norm, latent.y / norm)
+      let tipX = cx + latent.x * scale
+      let tipY = cy - latent.y * scale + 4 * s
+      var candidates: [LabelBox] = []
+      for out in [14.0 * s, 26 * s, 38 * s, 50 * s] {
+        for side in [0.0, 12 * s, -12 * s] {
+          candidates.append(
+            LabelBox(
+              x: tipX + out * ux + side * uy, y: tipY - out * uy + side * ux,
+              width: style.textWidth(latent.label.count), height: 12 * s))
+        }
+      }
+      let spot = candidates.first { box in placed.allSatisfy { !$0.overlaps(box) } } ?? candidates[0]
+      placed.append(spot)
+      svg.text(
+        latent.label, x: spot.x, y: spot.y, anchor: .middle,
+        color: Self.latentColor(dead: latent.dead, on: style.theme))
     }
     for (i, note) in notes.enumerated() {
       svg.text(note, x: margin, y: top + size + 12 * s + 16 * s * Double(i), color: style.muted)

@@ -89,6 +89,13 @@ extension VectorPlot {
       canvas.line(
         from: centre, to: layout.pixel(arrow.x, arrow.y), color: options.color ? arrow.color(on: options.theme) : nil)
     }
+    // Latents over the features' shafts: where a latent found a feature the two coincide,
+    // and the latent's colour says so.
+    let latents = latentArrows.filter { !isAtOrigin(Arrow(index: $0.index, x: $0.x, y: $0.y, rank: 0), extent: extent) }
+    for latent in latents {
+      let color = options.color ? Self.latentColor(dead: latent.dead, on: options.theme) : nil
+      canvas.line(from: centre, to: layout.pixel(latent.x, latent.y), color: color)
+    }
     // Hidden states go over the arrows' shafts (as ARENA draws them), under heads and labels.
     var outside = 0
     for (x, y) in hiddenPoints.points {
@@ -98,6 +105,13 @@ extension VectorPlot {
       }
       let (px, py) = layout.pixel(x, y)
       canvas.point(px, py, color: grey)
+    }
+    // Latent tips under the features' heads: a latent on a feature leaves the feature's
+    // arrow whole, its label beside it.
+    for latent in latents {
+      let tip = layout.cell(latent.x, latent.y)
+      let color = options.color ? Self.latentColor(dead: latent.dead, on: options.theme) : nil
+      canvas.mark(options.ascii ? "o" : "◆", column: tip.column, row: tip.row, color: color)
     }
     for arrow in shown {
       let tip = layout.cell(arrow.x, arrow.y)
@@ -120,7 +134,30 @@ extension VectorPlot {
         label, column: start.column, row: start.row, color: options.color ? arrow.color(on: options.theme) : nil)
       for column in start.column..<start.column + label.count { labelCells.insert(start.row * canvas.columns + column) }
     }
-    return (canvas, notes(atOrigin: atOrigin, unlabelled: unlabelled, hiddenOutside: outside))
+    var latentsUnlabelled: [Int] = []
+    for latent in latents {
+      let tip = layout.cell(latent.x, latent.y)
+      guard
+        let start = labelPlace(
+          latent.label, tip: tip, direction: Self.direction(latent.x, latent.y), on: canvas, apartFrom: labelCells)
+      else {
+        latentsUnlabelled.append(latent.index)
+        continue
+      }
+      let color = options.color ? Self.latentColor(dead: latent.dead, on: options.theme) : nil
+      canvas.text(latent.label, column: start.column, row: start.row, color: color)
+      for column in start.column..<start.column + latent.label.count {
+        labelCells.insert(start.row * canvas.columns + column)
+      }
+    }
+    let tip = options.ascii ? "o" : "◆"
+    let key = latentKey(how: options.color ? "red, tipped \(tip)" : "tipped \(tip)")
+    return (
+      canvas,
+      key
+        + notes(
+          atOrigin: atOrigin, unlabelled: unlabelled, hiddenOutside: outside, latentsUnlabelled: latentsUnlabelled)
+    )
   }
 
   /// Lines through the origin, behind everything else.

@@ -8,7 +8,8 @@
 /// wide, so the text plot area has about twice as many columns as rows. The most important feature
 /// is yellow (viridis), as in the notebook; without colour the index labels tell features
 /// apart. `canonical` rotates and reflects a solution so panels compare at a glance, as the
-/// paper does. Hidden states h of a batch can be drawn as points under the arrows.
+/// paper does. Hidden states h of a batch can be drawn as points under the arrows, and a sparse
+/// autoencoder's decoder directions as a second set of arrows over the features (see `latents`).
 ///
 ///     let pentagon = (0..<5).map { k in [cos(2 * .pi * Double(k) / 5), sin(2 * .pi * Double(k) / 5)] }
 ///     print(VectorPlot(pentagon, importance: [1, 0.9, 0.81, 0.73, 0.66]).plainText(TextOptions(width: 40)))
@@ -26,12 +27,20 @@ public struct VectorPlot: Plot {
   public var canonical: Bool
   /// The axes run over ±`limit` (widened to fit the longest arrow).
   public var limit: Double
+  /// A sparse autoencoder's decoder directions (unit rows of the dictionary), drawn over the
+  /// features in another colour and style and labelled L0, L1, …: which feature each latent
+  /// found. They turn with the features under `canonical`.
+  public var latents: [[Double]]
+  /// Latents that never fire on the measuring batch: drawn faint, and listed in a note.
+  public var deadLatents: Set<Int>
 
   public init(
     _ vectors: [[Double]], importance: [Double]? = nil, hidden: [[Double]] = [], canonical: Bool = false,
-    limit: Double = 1.5, title: String? = nil
+    limit: Double = 1.5, latents: [[Double]] = [], deadLatents: Set<Int> = [], title: String? = nil
   ) {
     self.vectors = vectors
+    self.latents = latents
+    self.deadLatents = deadLatents
     self.importance = importance
     self.hidden = hidden
     self.canonical = canonical
@@ -103,7 +112,9 @@ public struct VectorPlot: Plot {
 
   /// The half-width of the axes: `limit`, or more when an arrow reaches further.
   var extent: Double {
-    let reach = arrows.arrows.map { max(abs($0.x), abs($0.y)) }.max() ?? 0
+    let reach =
+      (arrows.arrows.map { max(abs($0.x), abs($0.y)) } + latentArrows.map { max(abs($0.x), abs($0.y)) })
+      .max() ?? 0
     let base = limit.isFinite && limit > 0 ? limit : 1.5
     return max(base, reach * 1.1)
   }
@@ -116,7 +127,7 @@ public struct VectorPlot: Plot {
   }
 
   /// Notes for what is not drawn.
-  func notes(atOrigin: [Int], unlabelled: [Int], hiddenOutside: Int) -> [String] {
+  func notes(atOrigin: [Int], unlabelled: [Int], hiddenOutside: Int, latentsUnlabelled: [Int] = []) -> [String] {
     var notes: [String] = []
     let invalid = self.arrows.invalid
     if vectors.isEmpty { notes.append("no features") }
@@ -135,7 +146,7 @@ public struct VectorPlot: Plot {
       notes.append(
         "\(hiddenOutside) hidden state\(hiddenOutside == 1 ? "" : "s") outside ±\(Ticks.label(extent)) not shown")
     }
-    return notes
+    return notes + latentNotes(unlabelled: latentsUnlabelled)
   }
 }
 

@@ -37,7 +37,7 @@ extension XYFrame {
     let s = style.textScale
     let hasTitle = title?.isEmpty == false
     let layout = SVGLayout(
-      top: hasTitle ? 40 * s : 20, x: AxisScale(fitting: xValues, log: logX, count: 7),
+      top: hasTitle ? 40 * s : 20, x: AxisScale(fitting: xValues, log: logX, count: 7, ticks: xTicks),
       y: AxisScale(fitting: yValues, log: logY, count: 6), left: SVGLayout.left * s)
     let labelled = references.contains { $0.label?.isEmpty == false }
     let width = layout.right + (labelled ? 48 * s : 16)

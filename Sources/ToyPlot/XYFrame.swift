@@ -14,6 +14,8 @@ struct XYFrame {
   var xLabel: String?
   var yLabel: String?
   var references: [ReferenceLine]
+  /// The x ticks, when the plot chooses them (a sweep's sizes); nil: nice ones.
+  var xTicks: [Double]?
   /// The least columns left and right of the plot area in text, so that plots stacked on
   /// one x axis (`StackedLinePlot`) put their plot areas at the same columns.
   var gutter = Gutter()
@@ -108,7 +110,8 @@ struct XYFrame {
     let right = max(labels, gutter.right)
     layout.right = right
     layout.columns = max(1, options.width - left - right)
-    layout.x = AxisScale(fitting: xValues, log: logX, count: max(2, min(8, layout.columns / 10)))
+    layout.x = AxisScale(
+      fitting: xValues, log: logX, count: max(2, min(8, layout.columns / 10)), ticks: xTicks)
     return layout
   }
 

@@ -31,11 +31,25 @@ final class CompletionTests: XCTestCase {
     XCTAssertEqual(engine.candidates(line: "y = model n=5 m=2 spa", word: "spa"), ["sparsity="])
   }
 
+  func testSaeTrainSaeAndPrintSae() {
+    let engine = Completion(session: session())
+    XCTAssertEqual(engine.candidates(line: "sae lat", word: "lat"), ["latents="])
+    XCTAssertEqual(engine.candidates(line: "sae latents=5 to", word: "to"), ["topk="])
+    XCTAssertEqual(engine.candidates(line: "train s", word: "s"), ["sae", "schedule="])
+    XCTAssertEqual(engine.candidates(line: "train sae 100 ", word: ""), ["batch=", "lr=", "schedule="])
+    XCTAssertEqual(
+      engine.candidates(line: "print s", word: "s"), ["sae", "superposition", "steps", "sqrt(", "sum(", "seed="])
+    XCTAssertEqual(engine.candidates(line: "print mm", word: "mm"), ["mmcs"])
+    XCTAssertEqual(engine.candidates(line: "print intro.mm", word: "intro.mm"), ["intro.mmcs"])
+    XCTAssertEqual(engine.candidates(line: "a = s", word: "s"), ["sae", "superposition", "steps", "sqrt(", "sum("])
+  }
+
   func testParameterValuesStatementsAndHelpTopics() {
     let engine = Completion(session: session(), magics: ["time", "timeit", "who"])
     XCTAssertEqual(engine.candidates(line: "show norms seed=", word: ""), ["best", "all"])
     XCTAssertEqual(
-      engine.candidates(line: "model n=5 m=2 density=lo", word: "lo"), ["loss", "logspace(", "log(", "log10("])
+      engine.candidates(line: "model n=5 m=2 density=lo", word: "lo"),
+      ["loss", "loss_recovered", "logspace(", "log(", "log10("])
     XCTAssertEqual(engine.candidates(line: "model n=5 m=2; tr", word: "tr"), ["train"])
     XCTAssertEqual(engine.candidates(line: "for d in [1, 2] do sh", word: "sh"), ["show"])
     XCTAssertEqual(engine.candidates(line: "help superp", word: "superp"), ["superposition"])

@@ -71,4 +71,17 @@ final class ThemeTests: XCTestCase {
       XCTAssertGreaterThanOrEqual(rgb(hex).contrast(with: .white), Theme.minimumContrast, "#\(hex) on white")
     }
   }
+
+  /// The standard maps' clips are kept from the first asking: each must be what measuring
+  /// the same stops under another name (which nothing keeps) gives.
+  func testKeptClipsOfTheStandardMapsAreTheMeasuredOnes() {
+    for map in [Colormap.coolwarm, .viridis, .inferno] {
+      for theme in Theme.allCases {
+        let kept = map.clipped(for: theme)
+        let measured = Colormap(name: "unkept", stops: map.stops).clipped(for: theme)
+        XCTAssertEqual(kept.stops, measured.stops, "\(map.name) on \(theme)")
+      }
+      XCTAssertEqual(map.clipped(for: nil), map)
+    }
+  }
 }

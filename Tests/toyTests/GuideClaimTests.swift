@@ -105,4 +105,21 @@ final class GuideClaimTests: XCTestCase {
       XCTAssertTrue(d.contains { abs($0 - q) < 0.02 }, "some D_i at \(name)")
     }
   }
+
+  /// "with five latents, MMCS 1.0000: every feature has a latent of its own, at cosine 1.000;
+  /// with three, MMCS falls to about 0.8, and one latent is the best match of two features,
+  /// pointing between them (cosines near 0.8)".
+  func testGuideAutoencoderFindsThePentagonsFeatures() throws {
+    let sae = AutoencoderClaimTests.Printed(record: try guideRun().record("print sae"))
+    XCTAssertEqual(try sae.latents(), [3, 5])
+    let mmcs = try sae.metric("mmcs")
+    XCTAssertEqual(mmcs[1], 1, accuracy: 5e-5)
+    XCTAssertEqual(mmcs[0], 0.8, accuracy: 0.05)
+    let matches = try sae.matches()
+    XCTAssertEqual(Set(matches[1].map(\.latent)).count, 5)
+    for match in matches[1] { XCTAssertGreaterThan(match.cosine, 0.9995) }
+    let shared = Dictionary(grouping: matches[0], by: \.latent).values.filter { $0.count == 2 }
+    XCTAssertTrue(
+      shared.contains { pair in pair.allSatisfy { abs($0.cosine - 0.8) < 0.05 } }, "d = 3: \(matches[0])")
+  }
 }

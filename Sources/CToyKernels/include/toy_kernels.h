@@ -85,6 +85,16 @@ static inline void toy_spin_pause(void) {
 /// `path`, to measure the FP32 peak; returns a value that depends on all of them.
 double toy_fma_loop(toy_kernel_path path, long iterations);
 
+/// The analytic attack's losses for the kinds without a hidden ReLU: for each moved sample
+/// s = moved[i] (i < moved_count) and each direction d, adds Σ_f I_f·(y − t)², y = z[s,f] +
+/// scales[i]·shifts[f,d] (ReLU'd when `output_relu`), to totals[d]. `clean` (z) and `target`
+/// (t) are B×F, `shifts` F×D, all row-major doubles. Every path gives the same bits as the
+/// scalar loop (sum over f in order, no fused multiply-add).
+void toy_attack_losses(
+    toy_kernel_path path, int output_relu, int n, int directions, const int32_t *moved, int moved_count,
+    const double *scales, const double *clean, const double *target, const double *importance,
+    const double *shifts, double *totals);
+
 /// SplitMix64's output function.
 uint64_t toy_mix64(uint64_t z);
 

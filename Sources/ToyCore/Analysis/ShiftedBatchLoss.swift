@@ -1,3 +1,5 @@
+import CToyKernels
+
 /// The notebook loss of one instance on a fixed batch whose inputs are each moved along one
 /// direction u by ε times their own norm (x → x + ε‖x‖u), against the clean target |x|; the
 /// inner loop of the analytic attack.
@@ -51,26 +53,38 @@ struct ShiftedBatchLoss {
     var target = [Double](repeating: 0, count: inputs.count * n)
     var clean = [Double](repeating: 0, count: inputs.count * (kind.hiddenReLU ? m : n))
     var norms = [Double](repeating: 0, count: inputs.count)
-    var hidden = [Double](repeating: 0, count: m)
-    for (s, x) in inputs.enumerated() {
-      var squares = 0.0
-      for k in 0..<m { hidden[k] = 0 }
-      for f in 0..<n {
-        let value = Double(x[f])
-        // Most features of a sparse batch are zero and add nothing.
-        guard value != 0 else { continue }
-        squares += value * value
-        target[s * n + f] = Swift.abs(value)
-        for k in 0..<m { hidden[k] += w[f * m + k] * value }
-      }
-      norms[s] = squares.squareRoot()
-      if kind.hiddenReLU {
-        for k in 0..<m { clean[s * m + k] = hidden[k] }
-      } else {
-        for f in 0..<n {
-          var z = p.b[f]
-          for k in 0..<m { z += wOut[f * m + k] * hidden[k] }
-          clean[s * n + f] = z
+    // Raw buffers: the checked subscripts cost more than the arithmetic in these loops.
+    let (w, wOut, b) = (w, wOut, p.b)
+    w.withUnsafeBufferPointer { w in
+      wOut.withUnsafeBufferPointer { wOut in
+        target.withUnsafeMutableBufferPointer { target in
+          clean.withUnsafeMutableBufferPointer { clean in
+            var hidden = [Double](repeating: 0, count: m)
+            hidden.withUnsafeMutableBufferPointer { hidden in
+              for (s, x) in inputs.enumerated() {
+                var squares = 0.0
+                for k in 0..<m { hidden[k] = 0 }
+                for f in 0..<n {
+                  let value = Double(x[f])
+                  // Most features of a sparse batch are zero and add nothing.
+                  guard value != 0 else { continue }
+                  squares += value * value
+                  target[s * n + f] = Swift.abs(value)
+                  for k in 0..<m { hidden[k] += w[f * m + k] * value }
+                }
+                norms[s] = squares.squareRoot()
+                if kind.hiddenReLU {
+                  for k in 0..<m { clean[s * m + k] = hidden[k] }
+                } else {
+                  for f in 0..<n {
+                    var z = b[f]
+                    for k in 0..<m { z += wOut[f * m + k] * hidden[k] }
+                    clean[s * n + f] = z
+                  }
+                }
+              }
+            }
+          }
         }
       }
     }
@@ -85,8 +99,9 @@ struct ShiftedBatchLoss {
     }
     wOutByUnit = byUnit
     sampleCleanLoss = []
+    let (noHiddenShift, noOutputShift) = ([Double](repeating: 0, count: m), [Double](repeating: 0, count: n))
     sampleCleanLoss = (0..<inputs.count).map { s in
-      sampleLoss(s, hiddenShift: [Double](repeating: 0, count: m), outputShift: [Double](repeating: 0, count: n), 0)
+      sampleLoss(s, hiddenShift: noHiddenShift, outputShift: noOutputShift, 0)
     }
   }
 
@@ -128,38 +143,21 @@ struct ShiftedBatchLoss {
   }
 
   /// Adds each moved sample's loss under each direction (`shifts`: D rows of the F output
-  /// shifts) to `totals`, the sample's row read once for all D; the kinds without a hidden
-  /// ReLU, whose attacked output is the clean one plus ε‖x‖ times the shift.
+  /// shifts) to `totals`; the kinds without a hidden ReLU, whose attacked output is the clean
+  /// one plus ε‖x‖ times the shift. The loop is `toy_attack_losses` (CToyKernels), four
+  /// directions at a time with each one's sum in the order of the scalar loop.
   private func addLinearHiddenLosses(_ shifts: [Double], _ epsilon: Double, to totals: inout [Double]) {
-    let relu = kind.outputReLU
-    clean.withUnsafeBufferPointer { clean in
-      target.withUnsafeBufferPointer { target in
-        importance.withUnsafeBufferPointer { importance in
-          shifts.withUnsafeBufferPointer { shifts in
-            for s in movedSamples {
-              let scale = epsilon * inputNorms[s]
-              let (z, t) = (clean.baseAddress! + s * n, target.baseAddress! + s * n)
-              for d in totals.indices {
-                let shift = shifts.baseAddress! + d * n
-                var sum = 0.0
-                if relu {
-                  for f in 0..<n {
-                    let e = max(z[f] + scale * shift[f], 0) - t[f]
-                    sum += importance[f] * e * e
-                  }
-                } else {
-                  for f in 0..<n {
-                    let e = z[f] + scale * shift[f] - t[f]
-                    sum += importance[f] * e * e
-                  }
-                }
-                totals[d] += sum
-              }
-            }
-          }
-        }
-      }
+    let directions = totals.count
+    guard directions > 0, !movedSamples.isEmpty else { return }
+    var byFeature = [Double](repeating: 0, count: n * directions)
+    for d in 0..<directions {
+      for f in 0..<n { byFeature[f * directions + d] = shifts[d * n + f] }
     }
+    let moved = movedSamples.map { Int32($0) }
+    let scales = movedSamples.map { epsilon * inputNorms[$0] }
+    toy_attack_losses(
+      ChunkKernel.defaultPath, kind.outputReLU ? 1 : 0, Int32(n), Int32(directions), moved, Int32(moved.count),
+      scales, clean, target, importance, byFeature, &totals)
   }
 
   /// Σ_f I_f·(x′ − |x|)² for sample `s` moved by `scale`·u.

@@ -1,6 +1,6 @@
 /// Why a sparse autoencoder cannot be built or trained. Each case names the condition; the
 /// language renders them (core code never prints).
-public enum AutoencoderError: Error, Equatable, Sendable {
+public enum AutoencoderError: Error, Hashable, Sendable {
   case noInstances
   case hiddenSizeNotPositive(Int)
   case latentsNotPositive(instance: Int, value: Int)

@@ -1,7 +1,7 @@
 /// Why an `AutoencoderFile` cannot become autoencoders. Each case names the condition and
 /// the key path of the value at fault (`autoencoders[0].instances[2].W_dec[3]`); the
 /// messages live in `description` alone.
-public enum AutoencoderFileError: Error, Equatable, Sendable {
+public enum AutoencoderFileError: Error, Hashable, Sendable {
   /// A whole number outside lowest … highest (no upper bound when nil).
   case countOutOfRange(key: String, value: Int, lowest: Int, highest: Int?)
   case noInstances(key: String)

@@ -67,6 +67,22 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case model(ModelError)
   case modelStore(ModelStoreError)
 
+  // Sparse autoencoders.
+  /// `sae` on a model that has taken no step: there are no features to find yet.
+  case autoencoderNeedsTrainedModel(model: String)
+  /// `train sae`, `print sae` or an SAE metric on a model without autoencoders.
+  case noAutoencoder(model: String)
+  case l1AndTopK
+  case topKAboveLatents(k: Int, latents: Int)
+  case tooManyAutoencoders(Int, limit: Int)
+  case autoencoder(AutoencoderError)
+  /// `show frontier` of autoencoders that are not a sweep of several settings.
+  case frontierNeedsSweep(sae: String)
+  /// `show dictionary` of autoencoders without two dictionary sizes on one model setting.
+  case dictionaryNeedsSizes(sae: String)
+  /// `instance=` or `seed=` of an autoencoder figure naming none of the autoencoders.
+  case autoencoderInstanceOutOfRange(instances: Int, got: String)
+
   // Displays and files.
   case unknownPlot(String, suggestion: String?)
   case unknownHelpTopic(String, suggestion: String?)
@@ -214,6 +230,24 @@ extension EvaluationError: CustomStringConvertible {
       return error.description
     case .modelStore(let error):
       return error.description
+    case .autoencoderNeedsTrainedModel(let model):
+      return "sae reads a trained model's hidden states, and \(model) has not been trained yet"
+    case .noAutoencoder(let model):
+      return "\(model) has no sparse autoencoders yet"
+    case .l1AndTopK:
+      return "give l1 or topk, not both: an autoencoder is kept sparse by one or the other"
+    case .topKAboveLatents(let k, let latents):
+      return "topk must be at most latents: topk=\(k) with latents=\(latents)"
+    case .tooManyAutoencoders(let count, let limit):
+      return "the sae statement makes \(count) autoencoders, more than \(limit)"
+    case .autoencoder(let error):
+      return error.description
+    case .frontierNeedsSweep(let sae):
+      return "frontier draws L0 against FVU across several autoencoders, and \(sae) has one setting"
+    case .dictionaryNeedsSizes(let sae):
+      return "dictionary compares autoencoders of several sizes, and \(sae) has one latents= per model setting"
+    case .autoencoderInstanceOutOfRange(let instances, let got):
+      return "instance must be an autoencoder number from 0 to \(instances - 1), a list of them, or all; got \(got)"
     case .unknownPlot(let name, _):
       return "there is no plot called '\(name)'"
     case .unknownHelpTopic(let topic, _):
@@ -303,12 +337,21 @@ extension EvaluationError: CustomStringConvertible {
       return "lr=\(formatNumber(rate)) is too large for this model: try a smaller lr (reset to start again)"
     case .exploreNeedsTerminal:
       return "run toy with no arguments in a terminal, then explore"
-    case .plotNeedsTwoDimensions:
-      return "try show wtw"
+    case .plotNeedsTwoDimensions(let target, _):
+      return target == ShowTarget.decoder.rawValue ? "try show cosines" : "try show wtw"
     case .liveGeometryNeedsTwoDimensions:
       return "try live=wtw"
-    case .noLossYet, .notTrained:
+    case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:
       return "train it first, e.g. train 10000"
+    case .noAutoencoder:
+      return "define them first, e.g. sae latents=5 l1=0.01"
+    case .frontierNeedsSweep:
+      return "sweep l1 or topk, e.g. sae latents=5 l1=x for x in [0.003, 0.01, 0.03, 0.1]"
+    case .dictionaryNeedsSizes:
+      return "sweep latents, e.g. sae latents=d l1=0.01 for d in [2, 3, 4, 5, 6, 8]"
+    case .tooManyAutoencoders:
+      return "each SAE setting runs on each model setting (× seeds): pick fewer with instance="
+
     case .dynamicsOneSetting(_, let seeds):
       return "pick one, e.g. show dynamics instance=0" + (seeds > 1 ? " seed=0" : "")
     case .tooManyPanels(_, let settings):

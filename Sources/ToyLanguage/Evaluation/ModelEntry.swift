@@ -12,6 +12,10 @@ public struct ModelEntry: Sendable {
   public var shown: [Int]
   /// Every feature's D_i at points during training, for `show dynamics` (small models only).
   public var dynamics = DimensionalityHistory()
+  /// Sparse autoencoders on this model's hidden states (`sae …`), in the order defined.
+  public var autoencoders: [AutoencoderEntry] = []
+  /// Which of `autoencoders` `train sae`, `print sae` and the SAE metrics read.
+  public var currentAutoencoderIndex: Int?
   /// In a check, the whole model when it is too big to hold: `model` is then instance 0 alone
   /// (see ModelSketch). Always nil in a run.
   var sketch: ModelSketch?

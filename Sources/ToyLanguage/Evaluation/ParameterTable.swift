@@ -16,6 +16,8 @@ public struct ParameterSpec: Sendable {
     case instances
     /// Which seeds of each setting: `best`, `all`, a seed number or a list of them.
     case seeds
+    /// A number of steps, or `off`.
+    case stepsOrOff(ClosedRange<Int>)
   }
 
   public let name: String
@@ -36,6 +38,8 @@ public struct ParameterSpec: Sendable {
     case .featureSets: return "lists of consecutive feature indices, e.g. [[0, 1], [2, 3]]"
     case .instances: return "an instance number, a list of them, or all"
     case .seeds: return "best, all, a seed number from 0, or a list of them"
+    case .stepsOrOff(let range):
+      return "off, or a whole number of steps from \(range.lowerBound) to \(range.upperBound)"
     }
   }
 }
@@ -98,6 +102,39 @@ public enum ParameterTable {
       summary: "redraw a view in place while training (bare `live`: geometry for m=2, else WᵀW and the norms)"),
   ]
 
+  /// `sae …`: sparse autoencoders on the current model's hidden state.
+  public static let sae: [ParameterSpec] = [
+    .init(
+      name: "latents", statement: "sae", kind: .whole(1...100_000), defaultValue: "the model's n",
+      summary: "the dictionary size d: latents per autoencoder"),
+    .init(
+      name: "l1", statement: "sae", kind: .number(low: 0, high: .infinity, lowOpen: false, highOpen: true),
+      defaultValue: "0.01", summary: "λ of the L1 penalty λ·Σ_j z_j on the latents (not with topk)"),
+    .init(
+      name: "topk", statement: "sae", kind: .whole(1...100_000), defaultValue: "none",
+      summary: "keep only the k largest latents of each sample, with no penalty (not with l1); at most latents"),
+    .init(
+      name: "resample", statement: "sae", kind: .stepsOrOff(1...100_000_000), defaultValue: "off",
+      summary: "every N steps, give latents that fired on no sample of the last N steps new directions "
+        + "(towards the worst-reconstructed inputs)"),
+    .init(
+      name: "instance", statement: "sae", kind: .instances, defaultValue: "all",
+      summary: "which of the model's settings to read (each SAE setting on each, its shown seed)"),
+    .init(
+      name: "seeds", statement: "sae", kind: .whole(1...10_000), defaultValue: "1",
+      summary: "autoencoders per SAE setting and model setting, each from its own random stream"),
+    .init(
+      name: "seed", statement: "sae", kind: .whole(0...Int(Int32.max)),
+      defaultValue: "derived from the session's seed and the statement's ordinal",
+      summary: "the seed of the autoencoders' weights, data and resampling"),
+  ]
+
+  /// `train sae N …`: the autoencoders train with Adam (no weight decay).
+  public static let trainSAE: [ParameterSpec] = train.filter { ["batch", "lr", "schedule"].contains($0.name) }.map {
+    ParameterSpec(
+      name: $0.name, statement: "train sae", kind: $0.kind, defaultValue: $0.defaultValue, summary: $0.summary)
+  }
+
   /// Options of `show` and `export`.
   public static let show: [ParameterSpec] = [
     .init(
@@ -134,7 +171,9 @@ public enum ParameterTable {
   public static func specs(for statement: String) -> [ParameterSpec] {
     switch statement {
     case "model": return model
+    case "sae": return sae
     case "train": return train
+    case "train sae": return trainSAE
     case "show", "export": return show
     case "print": return print
     default: return []
@@ -142,7 +181,7 @@ public enum ParameterTable {
   }
 
   /// Every spec, for `help NAME`.
-  public static var all: [ParameterSpec] { model + train + show + print }
+  public static var all: [ParameterSpec] { model + sae + train + trainSAE + show + print }
 }
 
 /// Help for statements, from the same words the parser knows.
@@ -153,16 +192,23 @@ public enum StatementHelp {
       "define a model (one instance per sweep value)"
     ),
     (
+      "sae", "sae latents=5 l1=0.01|topk=1 [resample=500 seeds=… instance=…] [for d in LIST, …]",
+      "define sparse autoencoders on the current model's hidden state (one instance per sweep value)"
+    ),
+    (
       "train", "train 10000 [batch=1024 lr=1e-3 schedule=constant optimizer=adamw live]",
-      "train the current model; again continues"
+      "train the current model; again continues; train sae N trains its autoencoders"
     ),
     ("reset", "reset", "re-initialise the current model's weights"),
     ("explore", "explore", "train one setting live while keys change it (the prompt only)"),
     ("show", "show wtw|norms|geometry|… [instance=… seed=… width=… canvas=…]", "draw a plot of the current model"),
-    ("print", "print EXPR[, EXPR…] [seed=…]", "print values; metrics (loss, norms, dims, …) as tables"),
+    (
+      "print", "print EXPR[, EXPR…] [seed=…]   print sae",
+      "print values; metrics (loss, norms, dims, …) as tables; print sae: the autoencoders' metrics"
+    ),
     ("for", "for x in LIST do … end", "repeat statements for each item"),
-    ("use", "use NAME", "make a named model the current one"),
-    ("save", "save \"file.json\"", "save the current model"),
+    ("use", "use NAME", "make a named model (or named autoencoders and their model) the current one"),
+    ("save", "save \"file.json\"", "save the current model, with its autoencoders"),
     ("load", "load \"file.json\"", "load a model (a = load \"file.json\" names it)"),
     ("export", "export wtw \"file.svg\"", "write a plot as SVG or its numbers as CSV/JSON"),
     ("help", "help [TOPIC]", "this help, or help on a statement, parameter or function"),

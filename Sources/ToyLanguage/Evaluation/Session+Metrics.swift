@@ -31,7 +31,7 @@ extension Session {
   /// An instance's vulnerability (NaN where undefined). A check (dry run) validates the
   /// statement without the attack's costly optimisation, and gets NaN.
   func vulnerability(_ reader: InstanceReader, instance: Int) -> Double {
-    dryRun ? .nan : reader[instance].vulnerability ?? .nan
+    dryRun ? .nan : vulnerabilities.value(of: reader[instance])
   }
 
   /// The largest n for which the attack of `vulnerability` is computed (its cost grows as n²
@@ -40,6 +40,9 @@ extension Session {
 
   /// Refuses metrics whose cost would not finish in reasonable time for this model.
   func checkMetricSize(_ name: String, _ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) {
+    if Self.autoencoderMetricNames.contains(name), entry.currentAutoencoder == nil {
+      throw Diagnostic(.noAutoencoder(model: entry.name), at: span, in: source)
+    }
     if name == "loss", entry.model.steps == 0 {
       throw Diagnostic(.noLossYet(model: entry.name), at: span, in: source)
     }
@@ -50,12 +53,15 @@ extension Session {
 
   /// A metric of the current model, nil when the name is not a metric or there is no model.
   func metric(_ name: String) -> Value? {
-    guard Self.metricNames.contains(name), let current, let entry = models[current] else { return nil }
+    guard Self.metricNames.contains(name) || Self.autoencoderMetricNames.contains(name), let current,
+      let entry = models[current]
+    else { return nil }
     return metric(name, of: entry)
   }
 
   /// `instances`: the instances to read, one item each (default: each setting's shown seed).
   func metric(_ name: String, of entry: ModelEntry, instances: [Int]? = nil) -> Value? {
+    if Self.autoencoderMetricNames.contains(name) { return autoencoderMetric(name, of: entry) }
     let read = instances ?? entry.shown
     let reader = reader(entry, reading: read)
     func perSetting(_ f: (Int) -> Value) -> Value { .list(read.map(f)) }
@@ -81,6 +87,15 @@ extension Session {
     throws(Diagnostic)
   {
     let given = try checkedParameters(parameters, statement: "print", source)
+    let autoencoderNames = expressions.compactMap { expression -> String? in
+      guard case .name(let name, _) = expression, Self.autoencoderMetricNames.contains(name), variables[name] == nil
+      else { return nil }
+      return name
+    }
+    if given.isEmpty, autoencoderNames.count == expressions.count {
+      try printAutoencoderMetrics(autoencoderNames, statement, source)
+      return
+    }
     let references = expressions.compactMap(metricReference)
     var views: [SeedView]?
     if let parameter = given["seed"] {

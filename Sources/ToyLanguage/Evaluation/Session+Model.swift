@@ -75,7 +75,7 @@ extension Session {
 
   /// A sweep's settings: every combination of its variables' values, the first variable
   /// slowest; one empty setting without a sweep.
-  private func settings(of sweep: [SweepVariable], _ source: Source) throws(Diagnostic) -> [[(String, Double)]] {
+  func settings(of sweep: [SweepVariable], _ source: Source) throws(Diagnostic) -> [[(String, Double)]] {
     var combinations: [[(String, Double)]] = [[]]
     var seen: Set<String> = []
     for variable in sweep {
@@ -99,7 +99,7 @@ extension Session {
   }
 
   /// A setting's sweep values as variables for the parameters' expressions.
-  private static func scope(_ combination: [(String, Double)]) -> [String: Value] {
+  static func scope(_ combination: [(String, Double)]) -> [String: Value] {
     Dictionary(uniqueKeysWithValues: combination.map { ($0.0, Value.number($0.1)) })
   }
 

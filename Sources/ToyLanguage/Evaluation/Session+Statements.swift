@@ -34,8 +34,13 @@ extension Session {
     emit(text: "explored: \(text)", json: .object([("explored", .string(text))]), statement)
   }
 
-  /// `use NAME`: makes a defined model current.
+  /// `use NAME`: makes a defined model current; for named autoencoders, their model and them.
   func use(_ name: String, _ nameSpan: Span, _ source: Source) throws(Diagnostic) {
+    if models[name] == nil, let (model, index) = autoencoders(named: name) {
+      models[model]?.currentAutoencoderIndex = index
+      current = model
+      return
+    }
     guard models[name] != nil else {
       throw Diagnostic(
         .unknownModel(name, suggestion: suggestion(for: name, among: Array(models.keys))), at: nameSpan, in: source)
@@ -82,12 +87,13 @@ extension Session {
   /// `load` of the same path in the script checks against it.
   func save(_ path: String, _ pathSpan: Span, _ statement: Statement, _ source: Source) throws(Diagnostic) {
     let entry = try currentEntry(statement.span, source)
+    let autoencoders = entry.autoencoders.map { (name: $0.name, autoencoder: $0.autoencoder) }
     guard !dryRun else {
-      checkedSaves[path] = (entry.model, entry.sketch)
+      checkedSaves[path] = (entry.model, entry.sketch, autoencoders)
       return
     }
     do {
-      try ModelStore.save(entry.model, to: path)
+      try ModelStore.save(entry.model, autoencoders: autoencoders, to: path)
     } catch {
       throw Diagnostic(.modelStore(error), at: pathSpan, in: source)
     }

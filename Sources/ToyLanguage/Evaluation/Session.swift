@@ -24,6 +24,8 @@ public final class Session {
   var variables: [String: Value] = [:]
   /// Models made so far: each model's seed derives from the session seed and this ordinal.
   var ordinal = 0
+  /// `sae` statements run so far: each set's seed and automatic name derive from it.
+  var autoencoderOrdinal = 0
   /// The seed each model statement without `seed=` was given, in the order they ran. A derived
   /// seed depends on the model's position in the session, so `%save` writes it out as `seed=`:
   /// the saved script then gives the numbers seen wherever it runs.
@@ -51,7 +53,8 @@ public final class Session {
   /// 1000-instance sweep in milliseconds (and the fuzzer fast).
   var evaluationSamples: Int { dryRun ? 64 : 16_384 }
   /// Models a dry run would have saved, by path (with their sketch, if kept sketched).
-  var checkedSaves: [String: (model: ToyModel, sketch: ModelSketch?)] = [:]
+  var checkedSaves: [String: (model: ToyModel, sketch: ModelSketch?, autoencoders: ModelStore.NamedAutoencoders)] =
+    [:]
   /// The most floats a dry run builds of one model at a time: a model that fits is built
   /// whole, as a run builds it; a bigger one is kept sketched and read in windows of this
   /// size (see ModelSketch). 2²⁴ floats (64 MB): a window replays the training before it, so
@@ -62,6 +65,8 @@ public final class Session {
   /// The most instances of one model a dry run has built at once, for tests: a huge sweep's
   /// stays within a window.
   var checkLargestBuild = 0
+  /// Vulnerabilities computed so far (the attack is costly; a figure and a print share it).
+  var vulnerabilities = VulnerabilityMemo()
   /// Options for drawing plots in text.
   public var textWidth = 80
   public var ascii = false
@@ -150,14 +155,17 @@ public final class Session {
         return self.metric(name)
       },
       knownNames: { [unowned self] in
-        Array(self.variables.keys) + Array(self.models.keys) + Self.metricNames + Array(extra.keys)
+        Array(self.variables.keys) + Array(self.models.keys) + Self.metricNames + Self.autoencoderMetricNames
+          + Array(extra.keys)
       })
     evaluator.member = { [unowned self] value, name, span throws(Diagnostic) in
       guard case .model(let modelName) = value, let entry = self.models[modelName] else { return nil }
       try self.checkMetricSize(name, entry, span, source)
       guard let result = self.metric(name, of: entry) else {
         throw Diagnostic(
-          .unknownMember(name, type: value.typeName, suggestion: suggestion(for: name, among: Self.metricNames)),
+          .unknownMember(
+            name, type: value.typeName,
+            suggestion: suggestion(for: name, among: Self.metricNames + Self.autoencoderMetricNames)),
           at: span, in: source)
       }
       return result
@@ -184,14 +192,20 @@ public final class Session {
     case .model(let parameters, let sweep):
       let name = Self.automaticName(ordinal + 1)
       try defineModel(named: name, parameters: parameters, sweep: sweep, span: statement.span, source)
+    case .sae(let parameters, let sweep):
+      try defineAutoencoders(named: nil, parameters: parameters, sweep: sweep, span: statement.span, source)
     case .train(let steps, let parameters):
       try train(steps: steps, parameters: parameters, statement: statement, source)
+    case .trainSAE(let steps, let parameters):
+      try trainAutoencoders(steps: steps, parameters: parameters, statement: statement, source)
     case .reset:
       try reset(statement, source)
     case .explore:
       try explore(statement, source)
     case .print(let expressions, let parameters):
       try printValues(expressions, parameters, statement, source)
+    case .printSAE(let parameters):
+      try printAutoencoders(parameters, statement, source)
     case .expression(let expression):
       try printValues([expression], [], statement, source)
     case .use(let name, let nameSpan):
@@ -212,12 +226,18 @@ public final class Session {
   }
 
   func assign(_ name: String, _ nameSpan: Span, _ value: Statement, _ source: Source) throws(Diagnostic) {
-    if Builtins.all[name] != nil || Self.metricNames.contains(name) || name == "i" {
+    if Builtins.all[name] != nil || Self.metricNames.contains(name) || Self.autoencoderMetricNames.contains(name)
+      || name == "i"
+    {
       throw Diagnostic(.builtInName(name), at: nameSpan, in: source)
     }
     switch value.kind {
     case .model(let parameters, let sweep):
       try defineModel(named: name, parameters: parameters, sweep: sweep, span: value.span, source)
+      variables[name] = nil
+    case .sae(let parameters, let sweep):
+      if models[name] != nil { throw Diagnostic(.modelName(name), at: nameSpan, in: source) }
+      try defineAutoencoders(named: name, parameters: parameters, sweep: sweep, span: value.span, source)
       variables[name] = nil
     case .load(let path, let pathSpan):
       try load(path, pathSpan, named: name, source)
@@ -238,21 +258,28 @@ public final class Session {
   func load(_ path: String, _ pathSpan: Span, named name: String, _ source: Source) throws(Diagnostic) {
     var model: ToyModel
     var sketch: ModelSketch?
-    if let saved = checkedSaves[path] {
+    var saved: ModelStore.NamedAutoencoders = []
+    if let checked = checkedSaves[path] {
       // A dry run saves nothing, so it loads what it would have saved.
-      (model, sketch) = saved
+      (model, sketch, saved) = checked
     } else {
       do {
-        model = try ModelStore.load(from: path)
+        (model, saved) = try ModelStore.loadWithAutoencoders(from: path)
       } catch {
         throw Diagnostic(.modelStore(error), at: pathSpan, in: source)
       }
     }
     ordinal += 1
     let instances = sketch?.instanceCount ?? model.instanceCount
-    models[name] = ModelEntry(
+    var entry = ModelEntry(
       name: name, model: model, settings: Array(repeating: [], count: instances), seeds: 1,
       shown: Array(0..<instances), sketch: sketch)
+    for (saeName, autoencoder) in saved {
+      entry.removeAutoencoders(named: saeName)
+      entry.autoencoders.append(AutoencoderEntry(loaded: autoencoder, named: saeName))
+    }
+    entry.currentAutoencoderIndex = entry.autoencoders.isEmpty ? nil : entry.autoencoders.count - 1
+    models[name] = entry
     current = name
   }
 
@@ -291,6 +318,7 @@ public final class Session {
     variables = [:]
     current = nil
     ordinal = 0
+    autoencoderOrdinal = 0
   }
 }
 

@@ -38,6 +38,10 @@ extension Session {
       options = TextOptions(
         width: options.width, height: options.height, ascii: canvas == .ascii || ascii, canvas: canvas)
     }
+    if target.readsAutoencoders {
+      let (plot, payload) = try autoencoderPlotAndPayload(target, given, statement, source)
+      return (plot, payload, options)
+    }
     let seeds = try seedChoice(given["seed"], entry, source)
     let settings = try selectedSettings(
       given["instance"], entry, target: target, statementSpan: statement.span, source,

@@ -4,11 +4,13 @@ import ToyPlot
 /// What `show` and `export` can draw, one case per target: its summary (for `help`, the
 /// reference's table and completion), whether it draws a panel per setting, and the function that
 /// draws it. Adding a target is adding a case here, its figure function (in
-/// `Session+PanelFigures.swift` or `Session+SweepFigures.swift`), and its row in
+/// `Session+PanelFigures.swift`, `Session+SweepFigures.swift` or
+/// `Session+AutoencoderFigures.swift`), and its row in
 /// docs/displays.md; ShowTargetTests and ShowTests fail until all are there.
 enum ShowTarget: String, CaseIterable, Sendable {
   case wtw, w, bias, norms, overview, geometry, hidden, loss, dims, dimensionality, phase, neurons, dynamics
   case vulnerability, recovery
+  case decoder, cosines, firing, frontier, dictionary
 
   /// One line for `help show` and the reference (docs/language.md).
   var summary: String {
@@ -28,6 +30,11 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .dynamics: "one setting's D_i of every feature over training, above its loss"
     case .vulnerability: "vulnerability to the analytic attack against 1/(1−S), beside features per dimension"
     case .recovery: "each feature's output for itself alone (x = e_i): near 1 if kept, the bias if dropped"
+    case .decoder: "the autoencoders' decoder directions over the feature arrows (m = 2)"
+    case .cosines: "cosines of latents × features, matches on the diagonal"
+    case .firing: "how often each latent fires, a log histogram with the dead apart"
+    case .frontier: "L0 against FVU across a sweep of autoencoders (l1 or topk)"
+    case .dictionary: "across dictionary sizes: dead latents, MMCS with the next larger, MMCS with the truth"
     }
   }
 
@@ -37,13 +44,23 @@ enum ShowTarget: String, CaseIterable, Sendable {
   var perSetting: Bool {
     switch self {
     case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons, .recovery: true
-    case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability: false
+    case .decoder, .cosines, .firing: true
+    case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability, .frontier, .dictionary: false
+    }
+  }
+
+  /// Whether the target draws the current model's sparse autoencoders (`sae`): `instance=` and
+  /// `seed=` then pick autoencoder instances, and a panel is drawn per autoencoder instance.
+  var readsAutoencoders: Bool {
+    switch self {
+    case .decoder, .cosines, .firing, .frontier, .dictionary: true
+    default: false
     }
   }
 
   /// Whether the data are 2-D rows as drawn, which `orient=canonical` rotates with the
   /// picture (the payload's `orient` key says which).
-  var oriented: Bool { self == .geometry || self == .hidden }
+  var oriented: Bool { self == .geometry || self == .hidden || self == .decoder }
 
   /// The function that draws the target: a plot and the numbers behind it.
   var figure: (Session) -> (FigureRequest) throws(Diagnostic) -> Figure {
@@ -63,6 +80,11 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .dynamics: Session.dynamicsFigure
     case .vulnerability: Session.vulnerabilityFigure
     case .recovery: Session.recoveryFigure
+    case .decoder: Session.decoderFigure
+    case .cosines: Session.cosinesFigure
+    case .firing: Session.firingFigure
+    case .frontier: Session.frontierFigure
+    case .dictionary: Session.dictionaryFigure
     }
   }
 
@@ -93,6 +115,8 @@ struct FigureRequest {
   var seedSpan: Span?
   var source: Source
   var reader: InstanceReader
+  /// The autoencoder instances `instance=` and `seed=` chose, for the targets that read them.
+  var autoencoders: [Int] = []
 
   /// The model's shape, steps and loss history steps (its instances may not all be held).
   var model: ToyModel { entry.model }

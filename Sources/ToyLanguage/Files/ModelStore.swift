@@ -89,7 +89,7 @@ public enum ModelStore {
   }
 
   /// A decoding failure as one of our errors, with the key path it happened at.
-  private static func error(decoding error: DecodingError, path: String, data: Data) -> ModelStoreError {
+  static func error(decoding error: DecodingError, path: String, data: Data) -> ModelStoreError {
     switch error {
     case .dataCorrupted(let context) where context.codingPath.isEmpty:
       return syntaxError(path: path, data: data, fallback: context.debugDescription)
@@ -213,6 +213,11 @@ public enum ModelStoreError: Error, Hashable, CustomStringConvertible {
   case invalid(path: String, ModelFileError)
   /// The model cannot be written as the format demands (a number is not finite).
   case notSavable(path: String, ModelFileError)
+  /// An entry of the file's `autoencoders` breaks a rule of the format (the error names
+  /// its key path), or cannot be saved (`saving`).
+  case autoencoders(path: String, AutoencoderFileError, saving: Bool)
+  /// An entry of `autoencoders` (at `key`) does not fit the model saved with it.
+  case autoencodersDoNotFit(path: String, key: String, AutoencoderError)
   case writeFailed(path: String, reason: String)
 
   public var description: String {
@@ -237,6 +242,10 @@ public enum ModelStoreError: Error, Hashable, CustomStringConvertible {
       return "\(path): \(error)"
     case .notSavable(let path, let error):
       return "\(path): cannot save: \(error)"
+    case .autoencoders(let path, let error, let saving):
+      return "\(path): \(saving ? "cannot save: " : "")\(error)"
+    case .autoencodersDoNotFit(let path, let key, let error):
+      return "\(path): \(key) does not fit the model: \(error)"
     case .writeFailed(let path, let reason):
       return "\(path): cannot save: \(reason)"
     }

@@ -48,7 +48,8 @@ public struct Completion: Sendable {
     if cell.hasPrefix("?") { return helpTopics }
     if let dot = word.lastIndex(of: ".") {
       let base = String(word[..<dot])
-      return models.contains(base) ? Session.metricNames.map { base + "." + $0 } : []
+      return models.contains(base)
+        ? (Session.metricNames + Session.autoencoderMetricNames).map { base + "." + $0 } : []
     }
     // The statement the cursor is in: after the last `;`, newline or `do`.
     var statement =
@@ -59,7 +60,7 @@ public struct Completion: Sendable {
     // `x = …` defines a model, loads one, or names a value.
     if words.count >= 2, words[1] == "=", Keyword(rawValue: words[0]) == nil {
       words.removeFirst(2)
-      if words.isEmpty { return ["model", "load"] + expressionNames(word) }
+      if words.isEmpty { return ["model", "sae", "load"] + expressionNames(word) }
     }
     guard let first = words.first else { return Keyword.allCases.map(\.rawValue) + expressionNames(word) }
     let keyword = Keyword(rawValue: first)
@@ -78,8 +79,14 @@ public struct Completion: Sendable {
       return words.count == 1 ? ShowTarget.names : ParameterTable.specs(for: "show").map { $0.name + "=" }
     case .help?: return words.count == 1 ? helpTopics : []
     case .use?: return models
-    case .print?: return expressionNames(word) + ParameterTable.specs(for: "print").map { $0.name + "=" }
-    case .model?, .train?: return ParameterTable.specs(for: first).map { $0.name + "=" }
+    case .print?:
+      if words.count >= 2 && words[1] == "sae" { return [] }
+      return (words.count == 1 ? ["sae"] : []) + expressionNames(word)
+        + ParameterTable.specs(for: "print").map { $0.name + "=" }
+    case .train?:
+      if words.count == 1 { return ["sae"] + ParameterTable.specs(for: "train").map { $0.name + "=" } }
+      return ParameterTable.specs(for: words[1] == "sae" ? "train sae" : "train").map { $0.name + "=" }
+    case .model?, .sae?: return ParameterTable.specs(for: first).map { $0.name + "=" }
     case .`for`?: return words.count == 3 && words[2] == "in" ? expressionNames(word) : []
     case nil: return expressionNames(word)
     default: return []
@@ -90,12 +97,12 @@ public struct Completion: Sendable {
   /// functions (with their parenthesis). `_`, `__` and `_3` only once the word starts with `_`.
   private func expressionNames(_ word: String) -> [String] {
     variables.filter { word.hasPrefix("_") || !$0.hasPrefix("_") } + models + Session.metricNames
-      + Builtins.functions.map { $0.name + "(" }
+      + Session.autoencoderMetricNames + Builtins.functions.map { $0.name + "(" }
   }
 
   private var helpTopics: [String] {
     Keyword.allCases.map(\.rawValue) + ParameterTable.all.map(\.name) + ShowTarget.names + Session.metricNames
-      + Builtins.functions.map(\.name) + ["magics"]
+      + Session.autoencoderMetricNames + Builtins.functions.map(\.name) + ["magics"]
   }
 
   public static func files(_ prefix: String) -> [String] {

@@ -16,11 +16,14 @@ public enum ReferenceTables {
     [
       ("statements", statements),
       ("model-parameters", parameters("model")),
+      ("sae-parameters", parameters("sae")),
       ("train-parameters", parameters("train")),
+      ("train-sae-parameters", parameters("train sae")),
       ("show-parameters", parameters("show")),
       ("print-parameters", parameters("print")),
       ("show-targets", showTargets),
       ("metrics", metrics),
+      ("sae-metrics", autoencoderMetrics),
       ("functions", functions),
       ("magics", magics),
       ("explore-keys", exploreKeys),
@@ -82,6 +85,12 @@ public enum ReferenceTables {
 
   static var metrics: String {
     table(["metric", "value per setting"], Session.metricNames.map { ["`\($0)`", Session.metricSummaries[$0] ?? ""] })
+  }
+
+  static var autoencoderMetrics: String {
+    table(
+      ["metric", "value per autoencoder"],
+      Session.autoencoderMetricNames.map { ["`\($0)`", Session.autoencoderMetricSummaries[$0] ?? ""] })
   }
 
   static var functions: String {

@@ -20,6 +20,8 @@ extension Session {
       lines += hanging("Functions: " + Builtins.functions.map(\.name).joined(separator: ", "), indent: 2)
       lines += hanging("Metrics: " + Self.metricNames.joined(separator: ", "), indent: 2)
       lines += hanging(
+        "Autoencoder metrics (print sae): " + Self.autoencoderMetricNames.joined(separator: ", "), indent: 2)
+      lines += hanging(
         "Magics (help magics): " + Magic.all.map { "%" + $0.name }.joined(separator: ", ") + "; ?NAME is help NAME",
         indent: 2)
       lines.append("Example: model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000; show wtw")
@@ -38,6 +40,11 @@ extension Session {
           if let d = spec.defaultValue { line += "; default \(d)" }
           lines += hanging(line, indent: width + 4)
         }
+      }
+      if topic == "train" {
+        lines += hanging(
+          "train sae N takes " + ParameterTable.trainSAE.map(\.name).joined(separator: ", ")
+            + " and trains the current model's current autoencoders with Adam (no weight decay)", indent: 0)
       }
       if topic == "explore" {
         lines.append("Keys:")
@@ -67,13 +74,16 @@ extension Session {
     if let summary = Self.metricSummaries[topic] {
       return "\(topic): \(summary) of the current model (a.\(topic) for model a)"
     }
+    if let summary = Self.autoencoderMetricSummaries[topic] {
+      return "\(topic): \(summary), per autoencoder of the current model's current sae (print sae prints them all)"
+    }
     if let target = ShowTarget(rawValue: topic) {
       return "show \(topic): \(target.summary)"
     }
     let known =
       StatementHelp.entries.map(\.name) + ParameterTable.all.map(\.name) + Builtins.functions.map(\.name)
       + ShowTarget.names
-      + Self.metricNames + ["magics"]
+      + Self.metricNames + Self.autoencoderMetricNames + ["magics"]
     throw Diagnostic(
       .unknownHelpTopic(topic, suggestion: suggestion(for: topic, among: known)), at: span ?? Span(0, 0), in: source)
   }

@@ -17,7 +17,9 @@ extension Session {
   func shareHandles(_ statement: Statement, _ source: Source) throws(Diagnostic) -> Bool {
     guard let sharding, sharding.share != nil else { return false }
     switch statement.kind {
-    case .print, .expression, .show, .export, .help:
+    // Autoencoders read the whole trained model: the run that assembles the parts (--from)
+    // trains them.
+    case .print, .expression, .show, .export, .help, .sae, .trainSAE, .printSAE:
       return true
     case .save(let path, _):
       sharding.unsavedPaths.insert(path)
@@ -32,6 +34,8 @@ extension Session {
       // Whatever it held, the name now holds something else.
       sharding.unknownValues[name] = nil
       switch value.kind {
+      case .sae:
+        return true
       case .load(let path, let pathSpan):
         try refuseUnsaved(path, pathSpan, source)
         try assign(name, nameSpan, value, source)

@@ -47,11 +47,17 @@ public struct Statement: Sendable, Hashable {
   public indirect enum Kind: Sendable, Hashable {
     case assignment(name: String, nameSpan: Span, value: Statement)
     case model(parameters: [Parameter], sweep: [SweepVariable])
+    /// `sae …`: sparse autoencoders on the current model's hidden state.
+    case sae(parameters: [Parameter], sweep: [SweepVariable])
     case train(steps: Expr, parameters: [Parameter])
+    /// `train sae N …`: trains the current model's current autoencoders.
+    case trainSAE(steps: Expr, parameters: [Parameter])
     case reset
     case explore
     case show(target: String, targetSpan: Span, parameters: [Parameter])
     case print([Expr], parameters: [Parameter])
+    /// `print sae`: the current autoencoders' metrics table.
+    case printSAE(parameters: [Parameter])
     case loop(variable: String, variableSpan: Span, values: Expr, body: [Statement])
     case use(name: String, nameSpan: Span)
     case save(path: String, pathSpan: Span)

@@ -169,25 +169,22 @@ public struct Parser {
     // ModelStatement ::= 'model' Parameter* Sweep?
     case .model:
       let parameters = try parameterList()
-      var sweep: [SweepVariable] = []
-      if check(.for) {
-        _ = advance()
-        // Sweep ::= 'for' SweepVariable ( ',' SweepVariable )*
-        repeat {
-          if check(.comma) { _ = advance() }
-          skipNewlines()
-          let (name, nameSpan) = try expectName("a sweep variable name")
-          guard check(.in) else { throw fail(.expected("'in'", found: current.kind)) }
-          _ = advance()
-          sweep.append(SweepVariable(name: name, nameSpan: nameSpan, values: try expression()))
-        } while check(.comma)
-      }
+      let sweep = try sweepClause()
       return Statement(kind: .model(parameters: parameters, sweep: sweep), span: start.union(previousSpan))
-    // TrainStatement ::= 'train' Expr Parameter*
+    // SaeStatement ::= 'sae' Parameter* Sweep?
+    case .sae:
+      let parameters = try parameterList()
+      let sweep = try sweepClause()
+      return Statement(kind: .sae(parameters: parameters, sweep: sweep), span: start.union(previousSpan))
+    // TrainStatement ::= 'train' 'sae'? Expr Parameter*
     case .train:
+      let autoencoders = check(.sae)
+      if autoencoders { _ = advance() }
       let steps = try expression()
       let parameters = try parameterList()
-      return Statement(kind: .train(steps: steps, parameters: parameters), span: start.union(previousSpan))
+      let kind: Statement.Kind =
+        autoencoders ? .trainSAE(steps: steps, parameters: parameters) : .train(steps: steps, parameters: parameters)
+      return Statement(kind: kind, span: start.union(previousSpan))
     // ResetStatement ::= 'reset'
     case .reset:
       return Statement(kind: .reset, span: start)
@@ -200,8 +197,13 @@ public struct Parser {
       let parameters = try parameterList()
       return Statement(
         kind: .show(target: target, targetSpan: targetSpan, parameters: parameters), span: start.union(previousSpan))
-    // PrintStatement ::= 'print' Expr ( ',' Expr )* Parameter*
+    // PrintStatement ::= 'print' ( 'sae' | Expr ( ',' Expr )* ) Parameter*
     case .print:
+      if check(.sae) {
+        _ = advance()
+        let parameters = try parameterList()
+        return Statement(kind: .printSAE(parameters: parameters), span: start.union(previousSpan))
+      }
       var values = [try expression()]
       while check(.comma) {
         _ = advance()
@@ -270,13 +272,30 @@ public struct Parser {
 
   private var previousSpan: Span { tokens[max(0, index - 1)].span }
 
-  // Assignment ::= NAME '=' ( ModelStatement | LoadStatement | Expr )
+  // Sweep ::= 'for' SweepVariable ( ',' SweepVariable )*
+  // SweepVariable ::= NAME 'in' Expr
+  private mutating func sweepClause() throws -> [SweepVariable] {
+    guard check(.for) else { return [] }
+    _ = advance()
+    var sweep: [SweepVariable] = []
+    repeat {
+      if check(.comma) { _ = advance() }
+      skipNewlines()
+      let (name, nameSpan) = try expectName("a sweep variable name")
+      guard check(.in) else { throw fail(.expected("'in'", found: current.kind)) }
+      _ = advance()
+      sweep.append(SweepVariable(name: name, nameSpan: nameSpan, values: try expression()))
+    } while check(.comma)
+    return sweep
+  }
+
+  // Assignment ::= NAME '=' ( ModelStatement | SaeStatement | LoadStatement | Expr )
   private mutating func assignment() throws -> Statement {
     let (name, nameSpan) = try expectName("a name")
     _ = try expect(.equals, "'='")
     skipNewlines()
     let value: Statement
-    if check(.model) || check(.load) {
+    if check(.model) || check(.sae) || check(.load) {
       guard case .keyword(let keyword) = current.kind else { throw Failure() }
       value = try keywordStatement(keyword)
     } else {

@@ -25,7 +25,7 @@ public struct Token: Sendable, Hashable {
 
 /// The language's reserved words: exactly the keywords of `grammar/toy.ebnf` (a test checks).
 public enum Keyword: String, Sendable, CaseIterable {
-  case model, train, reset, show, print, `for`, `in`, `do`, end, use, save, load, export, help, explore
+  case model, sae, train, reset, show, print, `for`, `in`, `do`, end, use, save, load, export, help, explore
 }
 
 public enum Symbol: String, Sendable, CaseIterable {

@@ -28,6 +28,7 @@
     "model",
     "print",
     "reset",
+    "sae",
     "save",
     "show",
     "train",

@@ -11,6 +11,7 @@ KEYWORDS = (
     "model",
     "print",
     "reset",
+    "sae",
     "save",
     "show",
     "train",

@@ -4,7 +4,7 @@ if exists("b:current_syntax")
   finish
 endif
 
-syn keyword toyKeyword do end explore export for help in load model print reset save show train use
+syn keyword toyKeyword do end explore export for help in load model print reset sae save show train use
 syn match toyNumber "\<\d\+\(\.\d*\)\=\([eE][+-]\=\d\+\)\=\>"
 syn match toyNumber "\.\d\+\([eE][+-]\=\d\+\)\=\>"
 syn match toyMagic "^\s*%\h\w*"

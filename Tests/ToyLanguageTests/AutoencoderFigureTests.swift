@@ -1,0 +1,175 @@
+import Foundation
+import ToyCore
+import ToyPlot
+import XCTest
+
+@testable import ToyLanguage
+
+/// The sparse-autoencoder figures as plot models, from a model and autoencoders trained
+/// directly through ToyCore: the orderings, counts and points they draw are checked against
+/// the metrics ToyCore computes on its own, and against hand-made cases.
+final class AutoencoderFigureTests: XCTestCase {
+  /// Five sparse features in two dimensions (a pentagon), and autoencoders on them: five
+  /// latents with a moderate L1, two (too few), eight, five with too strong an L1, and four
+  /// more with five latents (some stop in a local minimum with two features on one latent).
+  struct Trained {
+    var model: ToyModel
+    var autoencoder: SparseAutoencoder
+    var metrics: [AutoencoderMetrics]
+  }
+
+  nonisolated(unsafe) static var cached: Trained?
+
+  static func trained() throws -> Trained {
+    if let cached { return cached }
+    var model = try ToyModel(
+      kind: .relu, n: 5, m: 2, importance: [[Float](repeating: 1, count: 5)],
+      density: [[Float](repeating: 0.05, count: 5)], seed: 0)
+    try model.train(TrainingOptions(steps: 3_000))
+    let settings: [SparseAutoencoder.Setting] =
+      [
+        .init(latents: 5, variant: .l1(0.2), source: 0), .init(latents: 2, variant: .l1(0.2), source: 0),
+        .init(latents: 8, variant: .l1(0.2), source: 0), .init(latents: 5, variant: .l1(30), source: 0),
+      ] + (0..<4).map { _ in .init(latents: 5, variant: .l1(0.2), source: 0) }
+    var autoencoder = try SparseAutoencoder(for: model, settings: settings, seed: 1)
+    var options = TrainingOptions.autoencoder(steps: 1_500)
+    options.learningRate = 3e-3
+    try autoencoder.train(on: model, options)
+    let metrics = settings.indices.map { autoencoder.metrics(instance: $0, model: model, samples: 2048) }
+    let trained = Trained(model: model, autoencoder: autoencoder, metrics: metrics)
+    cached = trained
+    return trained
+  }
+
+  // MARK: Cosines
+
+  func testEachFeaturesLargestCosineIsTheMetricsBestMatch() throws {
+    let t = try Self.trained()
+    for instance in t.metrics.indices {
+      let directions = t.model.featureDirections(instance: 0).map(\.vector)
+      let cosines = AutoencoderFigures.cosines(
+        dictionary: t.autoencoder.decoderDirections(instance: instance), features: directions)
+      for (f, match) in t.metrics[instance].matches.enumerated() {
+        guard let match else { continue }
+        let column = cosines.map { $0[f] }
+        XCTAssertEqual(column.max() ?? .nan, match.cosine, accuracy: 1e-9, "instance \(instance) feature \(f)")
+      }
+    }
+  }
+
+  func testDiagonalOrderPutsEachFeaturesBestLatentOnTheDiagonal() throws {
+    let t = try Self.trained()
+    let found = [0, 4, 5, 6, 7].filter { Set(t.metrics[$0].matches.compactMap { $0?.latent }).count == 5 }
+    let instance = try XCTUnwrap(found.first, "a five-latent autoencoder found five distinct latents")
+    let best = t.metrics[instance].matches.compactMap { $0?.latent }
+    let (plot, order, cosines) = AutoencoderFigures.cosinePlot(
+      model: t.model, autoencoder: t.autoencoder, instance: instance, title: nil)
+    XCTAssertEqual(order, best, "row f is feature f's best latent")
+    XCTAssertEqual(plot.rowLabels, best.map { "L\($0)" })
+    for f in 0..<5 {
+      XCTAssertEqual(plot.values[f][f], cosines[best[f]][f])
+      XCTAssertEqual(plot.values[f].max(), plot.values[f][f], "the diagonal is the row's largest")
+    }
+  }
+
+  func testDiagonalOrderOfHandMadeCosines() {
+    // Latent 2 ↔ feature 0, latent 0 ↔ feature 1, latent 3 ↔ feature 2; latent 1 is a weaker
+    // copy of feature 1 and latent 4 lies nearest feature 0.
+    let cosines: [[Double]] = [
+      [0.1, 0.95, 0.0], [0.0, 0.6, 0.1], [0.9, 0.0, 0.2], [0.1, 0.2, 0.99], [0.5, 0.1, 0.0],
+    ]
+    XCTAssertEqual(AutoencoderFigures.diagonalOrder(cosines), [2, 0, 3, 4, 1])
+    // Too few latents: each takes the feature it matches best, in feature order.
+    XCTAssertEqual(AutoencoderFigures.diagonalOrder([[0.2, 0.1, 0.9], [0.8, 0.3, 0.0]]), [1, 0])
+    // A dropped feature (NaN column) takes no latent.
+    XCTAssertEqual(AutoencoderFigures.diagonalOrder([[.nan, 0.2], [.nan, 0.9]]), [1, 0])
+  }
+
+  // MARK: Firing
+
+  func testFiringBinsCountEveryLatentOnceAndHoldEachInItsDecade() throws {
+    let t = try Self.trained()
+    for (instance, metrics) in t.metrics.enumerated() {
+      let bins = AutoencoderFigures.firingBins(metrics.latentDensity, samples: 2048)
+      XCTAssertEqual(bins.counts.reduce(0, +) + bins.dead, t.autoencoder.latents(instance: instance))
+      XCTAssertEqual(bins.dead, metrics.deadLatents)
+      XCTAssertEqual(bins.edges.last, 1)
+      XCTAssertLessThanOrEqual(bins.edges[0], 1.0 / 2048)
+      // Independently: the decade of each density by log10.
+      var expected = [Int](repeating: 0, count: bins.counts.count)
+      for d in metrics.latentDensity where d > 0 {
+        let decade = Int(log10(d).rounded(.down))
+        expected[min(bins.counts.count - 1, decade - Int(log10(bins.edges[0]).rounded()))] += 1
+      }
+      XCTAssertEqual(bins.counts, expected, "instance \(instance): \(metrics.latentDensity)")
+    }
+    XCTAssertGreaterThan(t.metrics[3].deadLatents, 0, "a strong L1 kills latents: \(t.metrics[3].latentDensity)")
+  }
+
+  func testFiringBinEdgesAreExactDecades() {
+    let bins = AutoencoderFigures.firingBins([0, 0.01, 0.1, 1, 0.05, 0.0005], samples: 1000)
+    XCTAssertEqual(bins.edges, [1e-4, 1e-3, 1e-2, 1e-1, 1])
+    XCTAssertEqual(bins.counts, [1, 0, 2, 2])
+    XCTAssertEqual(bins.dead, 1)
+  }
+
+  // MARK: Frontier
+
+  func testFrontierPointsAreTheMetrics() throws {
+    let t = try Self.trained()
+    let points = t.metrics.enumerated().map { i, m in
+      AutoencoderFigures.FrontierPoint(label: "sae \(i)", l0: m.l0, fvu: m.fvu ?? .nan)
+    }
+    let plot = AutoencoderFigures.frontierPlot([("l1", points)], title: nil)
+    let series = plot.series[0]
+    let sorted = points.sorted { $0.l0 < $1.l0 }
+    XCTAssertEqual(series.x, sorted.map(\.l0))
+    XCTAssertEqual(series.y, sorted.map(\.fvu))
+    XCTAssertEqual(series.labels, sorted.map(\.label))
+  }
+
+  // MARK: Dictionary size
+
+  func testMeanMaxCosineAgainstHandComputedValues() {
+    let r = 0.5.squareRoot()
+    XCTAssertEqual(
+      SparseAutoencoder.meanMaxCosine([[1, 0], [0, 2]], against: [[1, 0], [1, 1]]) ?? .nan, (1 + r) / 2,
+      accuracy: 1e-12)
+    XCTAssertEqual(SparseAutoencoder.meanMaxCosine([[0, 0], [3, 0]], against: [[-1, 0], [0, 1]]) ?? .nan, 0)
+    XCTAssertNil(SparseAutoencoder.meanMaxCosine([[1, 0]], against: []))
+  }
+
+  func testDictionarySignalsComeFromTheDictionariesAndMetrics() throws {
+    let t = try Self.trained()
+    let instances = [1, 0, 2]
+    let signals = AutoencoderFigures.dictionarySignals(
+      sizes: instances.map { t.autoencoder.latents(instance: $0) },
+      dictionaries: instances.map { t.autoencoder.decoderDirections(instance: $0) },
+      metrics: instances.map { t.metrics[$0] })
+    XCTAssertEqual(signals.sizes, [2, 5, 8])
+    XCTAssertEqual(signals.dead, instances.map { t.metrics[$0].deadLatents })
+    XCTAssertEqual(signals.truthMMCS, instances.map { t.metrics[$0].mmcs })
+    XCTAssertNil(signals.nextMMCS[2], "the largest has no larger dictionary")
+    // Independently: each latent of the smaller dictionary against every latent of the next.
+    for k in 0..<2 {
+      let small = t.autoencoder.decoderDirections(instance: instances[k])
+      let large = t.autoencoder.decoderDirections(instance: instances[k + 1])
+      let best = small.map { a in large.map { b in a[0] * b[0] + a[1] * b[1] }.max()! }
+      XCTAssertEqual(signals.nextMMCS[k] ?? .nan, best.reduce(0, +) / Double(best.count), accuracy: 1e-9)
+    }
+    let plot = AutoencoderFigures.dictionaryPlot([signals], names: ["sae"], title: nil)
+    XCTAssertEqual(plot.panels[1].series[0].x, [2, 5], "no point for the largest dictionary")
+    XCTAssertEqual(plot.panels[0].xTicks, [2, 5, 8], "a tick at each size")
+  }
+
+  // MARK: Decoder over features
+
+  func testDecoderPlotDrawsTheDictionaryOverTheFeatures() throws {
+    let t = try Self.trained()
+    let plot = AutoencoderFigures.decoderPlot(
+      model: t.model, autoencoder: t.autoencoder, instance: 3, metrics: t.metrics[3], canonical: false, title: nil)
+    XCTAssertEqual(plot.vectors, t.model.weights(instance: 0).map { $0.map(Double.init) })
+    XCTAssertEqual(plot.latents, t.autoencoder.decoderDirections(instance: 3))
+    XCTAssertEqual(plot.deadLatents.count, t.metrics[3].deadLatents)
+  }
+}
