@@ -50,12 +50,12 @@ final class CompletionTests: XCTestCase {
     XCTAssertEqual(
       engine.candidates(line: "model n=5 m=2 density=lo", word: "lo"),
       ["loss", "loss_recovered", "logspace(", "log(", "log10("])
-    XCTAssertEqual(engine.candidates(line: "model n=5 m=2; tr", word: "tr"), ["train"])
+    XCTAssertEqual(engine.candidates(line: "model n=5 m=2; tr", word: "tr"), ["train", "train_loss"])
     XCTAssertEqual(engine.candidates(line: "for d in [1, 2] do sh", word: "sh"), ["show"])
     XCTAssertEqual(engine.candidates(line: "help superp", word: "superp"), ["superposition"])
     XCTAssertEqual(engine.candidates(line: "?expl", word: "expl"), ["explore"])
     XCTAssertEqual(engine.candidates(line: "%ti", word: "%ti"), ["%time", "%timeit"])
-    XCTAssertEqual(engine.candidates(line: "%timeit tr", word: "tr"), ["train"])
+    XCTAssertEqual(engine.candidates(line: "%timeit tr", word: "tr"), ["train", "train_loss"])
     XCTAssertEqual(engine.candidates(line: "%who x", word: "x"), [])
     XCTAssertEqual(engine.candidates(line: "x", word: "x"), ["xs"])
     XCTAssertEqual(engine.candidates(line: "_", word: "_"), [], "no _ until a cell has a value")

@@ -419,9 +419,12 @@ final class ShowTests: XCTestCase {
       model n=6 m=2 density=p for p in [1, 0.1]
       train 300 batch=32
       show dynamics instance=1; show vulnerability; show overview; show recovery
+      model n=8 m=2 density=0.3 dataset=T for T in [3, 20]
+      train 100 warmup=10
+      show datapoints; show descent
       """
     XCTAssertEqual(session.run(Source(name: "t.toy", text: script)), .finished)
-    XCTAssertEqual(displays.count, 15)
+    XCTAssertEqual(displays.count, 17)
     for display in displays {
       XCTAssertFalse(display.plain.contains("\u{1B}"), "text/plain has no escape codes")
       let widths = Set(display.plain.split(separator: "\n").map(\.count))
@@ -468,6 +471,15 @@ final class ShowTests: XCTestCase {
     XCTAssertEqual(
       Set(((try data(13) as? [[String: Any]])?.first ?? [:]).keys), ["wtw", "b", "norms", "superposition"])
     XCTAssertEqual((try data(14) as? [[Double]])?.map(\.count), [6, 6], "recovery: n numbers per setting")
+    let points = try XCTUnwrap(try data(15) as? [[String: Any]])
+    XCTAssertEqual(Set(points.first?.keys.map { $0 } ?? []), ["features", "datapoints"])
+    XCTAssertEqual(points.map { ($0["datapoints"] as? [[Double]])?.count }, [3, 20], "a hidden vector per example")
+    let descent = try XCTUnwrap(try data(16) as? [String: Any])
+    XCTAssertEqual(
+      Set(descent.keys), ["dataset_size", "train_loss", "test_loss", "feature_dimensionality", "data_dimensionality"])
+    XCTAssertEqual(descent["dataset_size"] as? [Double], [3, 20])
+    XCTAssertEqual((descent["data_dimensionality"] as? [[Double]])?.map(\.count), [3, 20])
+    XCTAssertEqual((descent["feature_dimensionality"] as? [[Double]])?.map(\.count), [8, 8])
   }
 
   func testDynamicsRecordsWhatAFreshGeometryComputes() throws {

@@ -32,8 +32,8 @@ final class ShowTargetTests: XCTestCase {
   /// targets count autoencoder instances: AutoencoderShowTests.)
   func testThePanelLimitHoldsForPerSettingTargetsAlone() {
     let panelled: Set<String> = [
-      "wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons", "recovery", "decoder", "cosines",
-      "firing",
+      "wtw", "w", "bias", "norms", "overview", "geometry", "hidden", "neurons", "recovery", "datapoints", "decoder",
+      "cosines", "firing",
     ]
     let session = Session()
     session.threads = 1

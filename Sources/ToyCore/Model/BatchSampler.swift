@@ -24,8 +24,21 @@ struct BatchSampler {
   let independent: [Int]
   let sets: [FeatureSet]
   let path: toy_kernel_path
+  /// The instance's fixed training set, when it has one: samples then come from it.
+  let fixed: FixedSource?
 
-  init(model: ToyModel, instance: Int, stream: RandomStream, path: toy_kernel_path = ChunkKernel.defaultPath) {
+  /// A fixed training set and how a step reads it (see `TrainingSet`).
+  struct FixedSource {
+    let set: TrainingSet
+    let fullBatch: Bool
+    let minibatch: RandomStream
+  }
+
+  init(
+    model: ToyModel, instance: Int, stream: RandomStream, path: toy_kernel_path = ChunkKernel.defaultPath,
+    fixed: FixedSource? = nil
+  ) {
+    self.fixed = fixed
     n = model.n
     signed = model.kind.signedInputs
     self.stream = stream
@@ -43,13 +56,14 @@ struct BatchSampler {
   func isolatedCopy() -> BatchSampler {
     BatchSampler(
       n: n, signed: signed, stream: stream, thresholds: thresholds.map { $0 }, groupTables: groupTables.map { $0 },
-      independent: independent.map { $0 }, sets: sets.map { $0 }, path: path)
+      independent: independent.map { $0 }, sets: sets.map { $0 }, path: path, fixed: fixed)
   }
 
   private init(
     n: Int, signed: Bool, stream: RandomStream, thresholds: [UInt64], groupTables: [UInt32], independent: [Int],
-    sets: [FeatureSet], path: toy_kernel_path
+    sets: [FeatureSet], path: toy_kernel_path, fixed: FixedSource?
   ) {
+    self.fixed = fixed
     self.n = n
     self.signed = signed
     self.stream = stream
@@ -74,6 +88,14 @@ struct BatchSampler {
   /// Writes samples `first ..< first + count` feature-major into `x`: feature f's values
   /// at `x[f·width ..< f·width + count]`, zeros in the padding up to `width`.
   func fill(first: UInt64, count: Int, width: Int, into x: UnsafeMutablePointer<Float>) {
+    if let fixed {
+      let examples = (0..<count).map {
+        TrainingSet.example(
+          at: first &+ UInt64($0), of: fixed.set.count, fullBatch: fixed.fullBatch, minibatch: fixed.minibatch)
+      }
+      fixed.set.fill(examples: examples, width: width, into: x)
+      return
+    }
     groupTables.withUnsafeBufferPointer { tables in
       for f in independent {
         toy_fill_feature(
@@ -90,6 +112,22 @@ struct BatchSampler {
     for f in 0..<n {
       for j in count..<width { x[f * width + j] = 0 }
     }
+  }
+}
+
+extension BatchSampler {
+  /// The sampler the trainer uses for an instance: fresh data from its `.data` stream, or
+  /// its fixed training set read by batches of `batch` (full batch when `batch` is at least
+  /// the set's size).
+  static func training(model: ToyModel, instance: Int, batch: Int) -> BatchSampler {
+    let key = model.firstInstance + instance
+    let stream = RandomStream(seed: model.seed, instance: key, purpose: .data)
+    let size = model.trainingSetSize(instance: instance)
+    guard size > 0 else { return BatchSampler(model: model, instance: instance, stream: stream) }
+    let fixed = FixedSource(
+      set: TrainingSet(model: model, instance: instance, count: size), fullBatch: batch >= size,
+      minibatch: RandomStream(seed: model.seed, instance: key, purpose: .minibatch))
+    return BatchSampler(model: model, instance: instance, stream: stream, fixed: fixed)
   }
 }
 

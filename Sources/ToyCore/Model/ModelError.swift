@@ -20,6 +20,13 @@ public enum ModelError: Error, Hashable, Sendable {
   /// Training met a non-finite loss (or, with `loss` nil, weight) at global step `step`
   /// (counted from 1) of `instance`; the model keeps the steps before it.
   case diverged(instance: Int, step: Int, loss: Float?)
+  /// A training set of `size` examples is not from 0 to `limit`.
+  case trainingSetSizeOutOfRange(instance: Int, size: Int, limit: Int)
+  /// A minibatch of `batch` samples drawn from a training set of fewer examples.
+  case batchLargerThanTrainingSet(batch: Int, instance: Int, size: Int)
+  /// A warm-up of `warmup` steps in a call of fewer steps.
+  case warmupTooLong(warmup: Int, steps: Int)
+  case weightDecayInvalid(Double)
 }
 
 extension ModelError: CustomStringConvertible {
@@ -56,6 +63,14 @@ extension ModelError: CustomStringConvertible {
       let what = loss.map { "its loss is \($0)" } ?? "a weight is no longer a finite number"
       return
         "training diverged at step \(step) of instance \(instance): \(what); the model keeps the \(step - 1) steps before it"
+    case .trainingSetSizeOutOfRange(let instance, let size, let limit):
+      return "the training set of instance \(instance) would hold \(size) examples; it must be from 1 to \(limit)"
+    case .batchLargerThanTrainingSet(let batch, let instance, let size):
+      return "batch=\(batch) is larger than the \(size) examples of instance \(instance)'s training set"
+    case .warmupTooLong(let warmup, let steps):
+      return "a warm-up of \(warmup) steps does not fit in \(steps) steps"
+    case .weightDecayInvalid(let value):
+      return "weight decay must be finite and at least 0, got \(value)"
     }
   }
 }

@@ -33,6 +33,9 @@ public struct RandomStream: Sendable, Hashable {
     case autoencoderInitialization = 0x7361_6569
     case autoencoderData = 0x7361_6564
     case autoencoderResampling = 0x7361_6572
+    /// A fixed training set's examples (`dataset=`), and which of them a minibatch reads.
+    case trainingSet = 0x7473_6574
+    case minibatch = 0x6D69_6E69
   }
 
   static let gamma: UInt64 = 0xA076_1D64_78BD_642F

@@ -12,11 +12,13 @@ extension ToyModel {
   /// of `whole` instances (this one, by default): trained, they give exactly what those
   /// instances of the whole give trained from the start.
   public func initialWindow(_ range: Range<Int>, of whole: Int? = nil) throws(ModelError) -> ToyModel {
-    try ToyModel(
+    var window = try ToyModel(
       kind: kind, n: n, m: m, importance: range.map { importance(instance: $0) },
       density: range.map { density(instance: $0) }, featureSets: featureSets, seed: seed,
       initialization: initialization, settingCount: settingCount,
       window: (firstInstance + range.lowerBound, whole ?? firstInstance + instanceCount))
+    if hasTrainingSets { try window.useTrainingSets(sizes: range.map { trainingSetSizes[$0] }) }
+    return window
   }
 }
 

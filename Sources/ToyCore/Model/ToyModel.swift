@@ -50,6 +50,9 @@ public struct ToyModel: Sendable, Equatable {
   public internal(set) var recentLosses: [[Float]]
   /// Sampled loss history over all training.
   public internal(set) var history: LossHistory
+  /// Per instance, the size T of its fixed training set (0: fresh data every step, as the
+  /// paper); empty when no instance has one. See `useTrainingSets`.
+  public internal(set) var trainingSetSizes: [Int] = []
 
   public static let recentLossCapacity = 100
 

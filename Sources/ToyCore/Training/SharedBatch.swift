@@ -377,7 +377,7 @@ final class SharedBatch: @unchecked Sendable {
 
   func adamUpdate(step: Int) -> AdamUpdate {
     let options = context.options
-    let rate = options.learningRate * options.schedule.scale(step: context.callStep + step, of: options.steps)
+    let rate = options.learningRate * options.rateScale(step: context.callStep + step)
     return AdamUpdate(options: options, rate: rate, t: context.startStep + step + 1)
   }
 }

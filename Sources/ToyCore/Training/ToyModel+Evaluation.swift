@@ -5,18 +5,27 @@ extension ToyModel {
   /// Every seed and instance of a setting sees the same inputs, so comparing these
   /// numbers picks the best seed fairly (see `bestOf`).
   public func evaluationLoss(samples: Int = 16_384) -> [Double] {
-    (0..<instanceCount).map { instance in
-      loss(instance: instance, stream: Self.evaluationStream, first: 0, count: samples)
-    }
+    (0..<instanceCount).map { loss(instance: $0, samples: samples) }
+  }
+
+  /// One instance's loss on `samples` rows of its fixed evaluation batch.
+  public func loss(instance: Int, samples: Int) -> Double {
+    loss(instance: instance, stream: Self.evaluationStream, first: 0, count: samples)
   }
 
   /// One instance's loss over `count` samples of `stream` starting at sample `first`.
   func loss(instance: Int, stream: RandomStream, first: UInt64, count: Int) -> Double {
+    loss(
+      instance: instance, sampler: BatchSampler(model: self, instance: instance, stream: stream), first: first,
+      count: count)
+  }
+
+  /// One instance's loss over `count` samples of `sampler` starting at sample `first`.
+  func loss(instance: Int, sampler: BatchSampler, first: UInt64, count: Int) -> Double {
     guard count > 0 else { return 0 }
     let kernel = ChunkKernel(kind: kind, n: n, m: m, width: 128)
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(for: kernel)
-    let sampler = BatchSampler(model: self, instance: instance, stream: stream)
     var total = 0.0
     parameters.withUnsafeBufferPointer { params in
       importance.withUnsafeBufferPointer { imp in

@@ -24,7 +24,16 @@ extension ToyModel {
   /// density. In the dense kernel: five products, unless a quarter or more of the samples
   /// are all zero; then those are moved aside and the rest pooled, at a higher cost per
   /// sample kept. Masked data draws cost a little more than dense ones.
+  ///
+  /// With training sets, each instance's cost is per step, a sample's cost times T (full
+  /// batch, the usual way a sweep over T trains).
   func workCosts() -> [Double] {
+    let perSample = sampleCosts()
+    guard hasTrainingSets else { return perSample }
+    return perSample.enumerated().map { $1 * Double(max(1, trainingSetSize(instance: $0))) }
+  }
+
+  private func sampleCosts() -> [Double] {
     let wide = ChunkKernel.usesWide(n: n)
     return (0..<instanceCount).map { i -> Double in
       let pass = 2 * Double(n * m)

@@ -49,7 +49,7 @@ extension ToyModel {
     observe: ((TrainingProgress, ToyModel) -> Void)? = nil
   ) throws(ModelError) -> TrainingOutcome {
     try options.validate()
-    try Self.checkBatch(options.batchSize, n: n, instances: instanceCount)
+    try checkStep(batch: options.batchSize)
     guard options.steps <= Self.stepLimit - steps else {
       throw .stepsTooMany(steps: steps, more: options.steps, limit: Self.stepLimit)
     }
@@ -121,10 +121,8 @@ extension ToyModel {
     let instances = instanceCount
     let count = parameterCount
     var losses = [Float](repeating: 0, count: length * instances)
-    let samplers = (0..<instances).map {
-      BatchSampler(
-        model: self, instance: $0, stream: RandomStream(seed: seed, instance: firstInstance + $0, purpose: .data))
-    }
+    let samplers = (0..<instances).map { BatchSampler.training(model: self, instance: $0, batch: options.batchSize) }
+    let batches = (0..<instances).map { stepBatch(instance: $0, batch: options.batchSize) }
     let startStep = steps
     let startSamples = samplesDrawn
     let workers = groups.map { WorkerState(group: $0, count: count, length: length) }
@@ -141,7 +139,7 @@ extension ToyModel {
               let context = StepContext(
                 kind: kind, n: n, m: m, parameterCount: count, options: options,
                 params: params.baseAddress!, mu: mu.baseAddress!, nu: nu.baseAddress!,
-                importance: imp.baseAddress!, samplers: samplers, losses: lossOut.baseAddress!,
+                importance: imp.baseAddress!, samplers: samplers, batches: batches, losses: lossOut.baseAddress!,
                 instances: instances, startStep: startStep, startSamples: startSamples,
                 callStep: callStep)
               train(context, workers)
@@ -171,9 +169,14 @@ extension ToyModel {
   /// With fewer instances than threads, or groups that cannot be made even, the workers
   /// share every instance's batch instead, chunk by chunk, and meet a few times per step
   /// (`SharedBatch`). A batch of one chunk cannot be shared. The split never changes a number.
+  ///
+  /// Models with fixed training sets always split by instance: their instances' batches
+  /// differ (each set's size T in full batch) and their samples are numbered by step, while
+  /// a shared batch has one batch for every instance and numbers its samples by the samples
+  /// drawn. A sweep over T has many instances, so whole instances keep the threads busy.
   func workSplit(threads requested: Int, batch: Int) -> WorkSplit {
     let chunks = SharedBatch.chunkCount(n: n, batch: batch)
-    guard requested > 1, chunks > 1, instanceCount <= SharedBatch.mostInstances else {
+    guard requested > 1, chunks > 1, instanceCount <= SharedBatch.mostInstances, !hasTrainingSets else {
       return .instances(threads: max(1, min(requested, instanceCount)))
     }
     if instanceCount >= requested {

@@ -10,6 +10,9 @@ public struct TrainingOptions: Sendable, Equatable {
   public var optimizer: Optimizer = .adamW
   /// Decoupled weight decay, applied to every parameter by AdamW (biases included).
   public var weightDecay: Double = 0.01
+  /// Steps of linear warm-up at the start of this call, before `schedule` runs over the
+  /// rest (Henighan et al. 2023: 2,500 of 50,000, then cosine decay). 0: none.
+  public var warmupSteps: Int = 0
   public var beta1: Double = 0.9
   public var beta2: Double = 0.999
   public var epsilon: Double = 1e-8
@@ -25,6 +28,15 @@ public struct TrainingOptions: Sendable, Equatable {
     guard batchSize >= 1 else { throw .batchNotPositive(batchSize) }
     guard learningRate.isFinite, learningRate > 0 else { throw .learningRateInvalid(learningRate) }
     guard observeEvery >= 0 else { throw .stepsNegative(observeEvery) }
+    guard warmupSteps >= 0, warmupSteps <= steps else { throw .warmupTooLong(warmup: warmupSteps, steps: steps) }
+    guard weightDecay.isFinite, weightDecay >= 0 else { throw .weightDecayInvalid(weightDecay) }
+  }
+
+  /// The learning-rate multiplier at `step` (0-based) of this call: (step+1)/w through a
+  /// warm-up of w steps, then the schedule over the remaining steps.
+  public func rateScale(step: Int) -> Double {
+    if step < warmupSteps { return Double(step + 1) / Double(warmupSteps) }
+    return schedule.scale(step: step - warmupSteps, of: steps - warmupSteps)
   }
 }
 

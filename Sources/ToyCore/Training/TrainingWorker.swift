@@ -35,6 +35,8 @@ struct StepContext: @unchecked Sendable {
   let nu: UnsafeMutablePointer<Float>
   let importance: UnsafePointer<Float>
   let samplers: [BatchSampler]
+  /// Samples per step of each instance: `options.batchSize`, or a training set's size.
+  let batches: [Int]
   let losses: UnsafeMutablePointer<Float>
   let instances: Int
   let startStep: Int
@@ -111,8 +113,8 @@ struct StepContext: @unchecked Sendable {
   /// recorded in `worker.divergence`). At the end it checks the weights are still finite.
   func run(_ worker: WorkerState, to: Int, cancellation: Cancellation?) {
     let group = worker.group
-    let batch = options.batchSize
-    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), batch))
+    let largest = group.map { batches[$0] }.max() ?? 1
+    let kernel = ChunkKernel(kind: kind, n: n, m: m, width: min(Self.chunkWidth(n: n), largest))
     let width = kernel.width
     let scratch = ChunkKernel.Scratch(for: kernel)
     let count = parameterCount
@@ -120,13 +122,12 @@ struct StepContext: @unchecked Sendable {
     defer { grad.deallocate() }
     let (theta, mu1, nu1) = (worker.theta, worker.mu, worker.nu)
     let samplers = group.map { self.samplers[$0].isolatedCopy() }
-    let scale = 1 / Float(batch * n)
     // A long step (a huge batch on a big model) also heeds Ctrl-C between chunks of samples,
     // and then puts back the state it started from, kept aside at each step; ordinary steps
     // take a fraction of a second and skip both.
     let local = group.count * count
     let stepStart: UnsafeMutablePointer<Float>? =
-      cancellation != nil && batch * count >= Self.longStepWork ? .allocate(capacity: 3 * local) : nil
+      cancellation != nil && largest * count >= Self.longStepWork ? .allocate(capacity: 3 * local) : nil
     defer { stepStart?.deallocate() }
     var step = worker.reached
     steps: while step < to {
@@ -137,10 +138,12 @@ struct StepContext: @unchecked Sendable {
         (stepStart + 2 * local).update(from: nu1, count: local)
       }
       let globalStep = startStep + step
-      let rate = options.learningRate * options.schedule.scale(step: callStep + step, of: options.steps)
+      let rate = options.learningRate * options.rateScale(step: callStep + step)
       let update = AdamUpdate(options: options, rate: rate, t: globalStep + 1)
-      let firstSample = startSamples &+ UInt64(step) &* UInt64(batch)
       for (g, instance) in group.enumerated() {
+        let batch = batches[instance]
+        let scale = 1 / Float(batch * n)
+        let firstSample = firstSample(instance: instance, step: step)
         let block = theta + g * count
         grad.initialize(repeating: 0, count: count)
         var lossSum = 0.0
@@ -179,6 +182,14 @@ struct StepContext: @unchecked Sendable {
     }
     worker.reached = step
     checkWeightsFinite(worker)
+  }
+
+  /// The position of the first sample an instance reads at segment step `step`. A training
+  /// set's samples are numbered by the global step, so that training again reads on from
+  /// where it stopped; fresh data by the samples drawn so far.
+  func firstSample(instance: Int, step: Int) -> UInt64 {
+    if samplers[instance].fixed != nil { return UInt64(startStep + step) &* UInt64(batches[instance]) }
+    return startSamples &+ UInt64(step) &* UInt64(options.batchSize)
   }
 
   /// Records a divergence at the worker's last step if a weight it trained is not finite

@@ -93,6 +93,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case plotNeedsTwoDimensions(target: String, m: Int)
   case liveGeometryNeedsTwoDimensions(m: Int)
   case neuronsNeedHiddenLayer(kind: String)
+  /// A figure of fixed training sets (datapoints, descent) asked of a model without `dataset=`.
+  case needsTrainingSet(target: String)
   /// `loss` of a model that has taken no step.
   case noLossYet(model: String)
   case notTrained
@@ -264,6 +266,8 @@ extension EvaluationError: CustomStringConvertible {
       return "live=geometry draws 2-D models; this one has m=\(m)"
     case .neuronsNeedHiddenLayer(let kind):
       return "neurons draws the hidden_relu and abs models; this one is \(kind)"
+    case .needsTrainingSet(let target):
+      return "\(target) draws models trained on a fixed set; this one draws fresh data"
     case .noLossYet(let model):
       return "\(model) has not been trained yet, so it has no loss"
     case .notTrained:
@@ -339,6 +343,8 @@ extension EvaluationError: CustomStringConvertible {
       return "run toy with no arguments in a terminal, then explore"
     case .plotNeedsTwoDimensions(let target, _):
       return target == ShowTarget.decoder.rawValue ? "try show cosines" : "try show wtw"
+    case .needsTrainingSet:
+      return "give the model dataset=, e.g. model n=1000 m=2 sparsity=0.99 dataset=T for T in [3, 30, 300]"
     case .liveGeometryNeedsTwoDimensions:
       return "try live=wtw"
     case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:

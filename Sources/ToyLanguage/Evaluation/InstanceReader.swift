@@ -15,6 +15,15 @@ struct ModelInstance {
   var lossHistory: [Float] { model.history.losses[index] }
   var smoothedLosses: [Double] { model.history.smoothedLosses(instance: index) }
   var vulnerability: Double? { model.vulnerability(instance: index) }
+  /// Its loss on its whole training set; nil without one.
+  var trainLoss: Double? { model.trainingSetLoss(instance: index) }
+  /// D_t of its training examples' hidden vectors (empty without a set).
+  var dataDimensionality: [Double] { model.dataDimensionality(instance: index) }
+
+  /// Its loss on `samples` of the fixed evaluation batch (fresh data, never trained on).
+  func testLoss(samples: Int) -> Double {
+    model.loss(instance: index, samples: samples)
+  }
 
   func hiddenStates(count: Int) -> [[Double]] { model.hiddenStates(instance: index, count: count) }
 }

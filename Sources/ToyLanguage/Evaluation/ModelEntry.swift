@@ -16,6 +16,9 @@ public struct ModelEntry: Sendable {
   public var autoencoders: [AutoencoderEntry] = []
   /// Which of `autoencoders` `train sae`, `print sae` and the SAE metrics read.
   public var currentAutoencoderIndex: Int?
+  /// The batch that trains every setting's fixed set in full (the whole model's largest
+  /// `dataset=`, also in a share that holds a window of it); 0 without sets.
+  var fullBatch = 0
   /// In a check, the whole model when it is too big to hold: `model` is then instance 0 alone
   /// (see ModelSketch). Always nil in a run.
   var sketch: ModelSketch?

@@ -25,6 +25,8 @@ struct ModelSketch: Sendable {
   var initialization: Initialization?
   /// The options of every `train` the check has run on the model so far (one step each).
   var trainings: [TrainingOptions] = []
+  /// Each setting's fixed training set size (`dataset=`); empty without sets.
+  var trainingSetSizes: [Int] = []
   /// Each instance's recent loss after the latest of `trainings` (empty before the first),
   /// gathered as the check trained it: `print loss` then reads no window.
   var recentLosses: [Double?] = []
@@ -64,6 +66,9 @@ struct ModelSketch: Sendable {
       kind: kind, n: n, m: m, importance: range.map { importance(instance: $0) },
       density: range.map { density(instance: $0) }, featureSets: featureSets, seed: seed,
       initialization: initialization, settingCount: importance.count, window: (range.lowerBound, instanceCount))
+    if !trainingSetSizes.isEmpty {
+      try model.useTrainingSets(sizes: range.map { trainingSetSizes[$0 / seeds] })
+    }
     for options in trainings { try model.train(options) }
     return model
   }

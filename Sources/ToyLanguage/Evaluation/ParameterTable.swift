@@ -1,3 +1,5 @@
+import ToyCore
+
 /// Every parameter of every statement: its type, range, default and help text. The one table
 /// that validation, `help` and completion read, so they can never disagree.
 public struct ParameterSpec: Sendable {
@@ -82,11 +84,17 @@ public enum ParameterTable {
     .init(
       name: "anticorrelated", statement: "model", kind: .featureSets, defaultValue: "none",
       summary: "sets of features of which at most one is active"),
+    .init(
+      name: "dataset", statement: "model", kind: .whole(1...ToyModel.trainingSetLimit), defaultValue: "none",
+      summary: "train on a fixed set of T examples drawn once per instance, full batch unless batch= (Henighan "
+        + "et al. 2023); without it every step draws fresh data"),
   ]
 
   public static let train: [ParameterSpec] = [
     .init(
-      name: "batch", statement: "train", kind: .whole(1...1_000_000), defaultValue: "1024", summary: "samples per step"),
+      name: "batch", statement: "train", kind: .whole(1...1_000_000),
+      defaultValue: "1024 (a dataset's size with dataset=)",
+      summary: "samples per step; with dataset=, a minibatch drawn from the set"),
     .init(
       name: "lr", statement: "train", kind: .number(low: 0, high: 10, lowOpen: true, highOpen: false),
       defaultValue: "0.001", summary: "learning rate"),
@@ -95,7 +103,13 @@ public enum ParameterTable {
       summary: "learning-rate schedule over this call"),
     .init(
       name: "optimizer", statement: "train", kind: .choice(["adamw", "adam"]), defaultValue: "adamw",
-      summary: "AdamW (weight decay 0.01 on every parameter) or Adam"),
+      summary: "AdamW (decoupled weight decay on every parameter) or Adam"),
+    .init(
+      name: "weight_decay", statement: "train", kind: .number(low: 0, high: 10, lowOpen: false, highOpen: false),
+      defaultValue: "0.01", summary: "AdamW's decoupled weight decay λ (θ ← θ(1−ηλ) each step)"),
+    .init(
+      name: "warmup", statement: "train", kind: .whole(0...100_000_000), defaultValue: "0",
+      summary: "steps of linear warm-up from lr/warmup to lr before the schedule runs over the rest"),
     .init(
       name: "live", statement: "train", kind: .choice(["auto", "geometry", "wtw", "norms", "dims", "loss"]),
       defaultValue: nil,
@@ -129,10 +143,15 @@ public enum ParameterTable {
       summary: "the seed of the autoencoders' weights, data and resampling"),
   ]
 
-  /// `train sae N …`: the autoencoders train with Adam (no weight decay).
+  /// `train sae N …`: the autoencoders train with Adam (no weight decay), on fresh samples
+  /// of the model's data even where the model has a fixed training set.
   public static let trainSAE: [ParameterSpec] = train.filter { ["batch", "lr", "schedule"].contains($0.name) }.map {
-    ParameterSpec(
-      name: $0.name, statement: "train sae", kind: $0.kind, defaultValue: $0.defaultValue, summary: $0.summary)
+    $0.name == "batch"
+      ? ParameterSpec(
+        name: "batch", statement: "train sae", kind: $0.kind, defaultValue: "1024",
+        summary: "fresh samples of the model's data per step")
+      : ParameterSpec(
+        name: $0.name, statement: "train sae", kind: $0.kind, defaultValue: $0.defaultValue, summary: $0.summary)
   }
 
   /// Options of `show` and `export`.

@@ -6,7 +6,7 @@ import ToyCore
 extension Session {
   static let metricNames = [
     "loss", "norms", "superposition", "dimensionality", "dims", "steps", "density", "importance", "bias",
-    "vulnerability",
+    "vulnerability", "train_loss", "test_loss", "data_dimensionality",
   ]
 
   /// The rule both per-feature geometry metrics share for dropped features.
@@ -26,6 +26,11 @@ extension Session {
     "vulnerability":
       "the analytic attack's loss increase over a model without superposition (the paper's adversarial robustness "
       + "section)",
+    "train_loss": "each setting's loss on its whole training set (dataset=; nan without one)",
+    "test_loss": "each setting's loss on fresh samples: the fixed evaluation batch, which no training set shares",
+    "data_dimensionality":
+      "D_t of each training example's hidden vector Wx_t, as D_i of the features (Henighan et al. 2023; "
+      + "dataset=); 0 below a norm of \(formatNumber(FeatureGeometry.representedNorm))",
   ]
 
   /// An instance's vulnerability (NaN where undefined). A check (dry run) validates the
@@ -77,6 +82,9 @@ extension Session {
     case "importance": return perSetting { numbers(entry.importance(instance: $0).map(decimal)) }
     case "bias": return perSetting { numbers(reader[$0].bias) }
     case "vulnerability": return perSetting { .number(vulnerability(reader, instance: $0)) }
+    case "train_loss": return perSetting { .number(reader[$0].trainLoss ?? .nan) }
+    case "test_loss": return perSetting { .number(reader[$0].testLoss(samples: evaluationSamples)) }
+    case "data_dimensionality": return perSetting { numbers(reader[$0].dataDimensionality) }
     default: return nil
     }
   }

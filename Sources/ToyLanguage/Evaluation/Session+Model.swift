@@ -46,7 +46,7 @@ extension Session {
     }
     ordinal += 1
     let modelSeed = try seed(of: given, first, parameters, span, source)
-    let model: ToyModel
+    var model: ToyModel
     var sketch: ModelSketch?
     do {
       if dryRun {
@@ -66,9 +66,13 @@ extension Session {
     } catch {
       throw Diagnostic(.model(error), at: span, in: source)
     }
+    if let dataset = given["dataset"] {
+      try useTrainingSets(dataset, combinations, &model, sketch: &sketch, source)
+    }
     models[name] = ModelEntry(
       name: name, model: model, settings: combinations, seeds: seeds,
       shown: (0..<combinations.count).map { $0 * seeds }, sketch: sketch)
+    models[name]?.fullBatch = model.fullBatch
     current = name
     try shareModel(name, span, source)
   }
@@ -317,10 +321,12 @@ extension Session {
   func rebuild(_ model: ToyModel, _ span: Span, _ source: Source) throws(Diagnostic) -> ToyModel {
     let rows = (0..<model.instanceCount)
     do {
-      return try ToyModel(
+      var fresh = try ToyModel(
         kind: model.kind, n: model.n, m: model.m, importance: rows.map { model.importance(instance: $0) },
         density: rows.map { model.density(instance: $0) }, featureSets: model.featureSets, seed: model.seed,
         initialization: model.initialization, settingCount: model.settingCount)
+      try fresh.useTrainingSets(sizes: rows.map { model.trainingSetSize(instance: $0) })
+      return fresh
     } catch {
       throw Diagnostic(.model(error), at: span, in: source)
     }
@@ -393,9 +399,16 @@ extension Session {
     }
     var options = TrainingOptions(steps: max(1, Int((x * stepScale).rounded())))
     options.threads = threads
+    if entry.fullBatch > 0 { options.batchSize = entry.fullBatch }
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
     do {
-      try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.instanceCount)
+      if given["batch"] != nil { try entry.model.checkMinibatch(options.batchSize) }
+      // A check may hold a window of the model: count the whole's instances.
+      if entry.model.hasTrainingSets {
+        try entry.model.checkStep(batch: options.batchSize)
+      } else {
+        try ToyModel.checkBatch(options.batchSize, n: entry.model.n, instances: entry.instanceCount)
+      }
     } catch {
       throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
     }
@@ -409,6 +422,7 @@ extension Session {
     }
     options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
     options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
+    try henighanOptions(&options, given, source)
     if dryRun {
       // `toy check` trains no real steps: one step on one sample gives the later statements
       // a trained model (a loss, a history) to validate against.

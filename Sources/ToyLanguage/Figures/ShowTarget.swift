@@ -9,7 +9,7 @@ import ToyPlot
 /// docs/displays.md; ShowTargetTests and ShowTests fail until all are there.
 enum ShowTarget: String, CaseIterable, Sendable {
   case wtw, w, bias, norms, overview, geometry, hidden, loss, dims, dimensionality, phase, neurons, dynamics
-  case vulnerability, recovery
+  case vulnerability, recovery, datapoints, descent
   case decoder, cosines, firing, frontier, dictionary
 
   /// One line for `help show` and the reference (docs/language.md).
@@ -35,6 +35,8 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .firing: "how often each latent fires, a log histogram with the dead apart"
     case .frontier: "L0 against FVU across a sweep of autoencoders (l1 or topk)"
     case .dictionary: "across dictionary sizes: dead latents, MMCS with the next larger, MMCS with the truth"
+    case .datapoints: "the training examples' hidden vectors beside the features' directions (m = 2, dataset=)"
+    case .descent: "train and test loss against the training set's size T, dimensions held beneath (dataset=)"
     }
   }
 
@@ -43,9 +45,9 @@ enum ShowTarget: String, CaseIterable, Sendable {
   /// setting as one line, one scatter, or one diagram.
   var perSetting: Bool {
     switch self {
-    case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons, .recovery: true
+    case .wtw, .w, .bias, .norms, .overview, .geometry, .hidden, .neurons, .recovery, .datapoints: true
     case .decoder, .cosines, .firing: true
-    case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability, .frontier, .dictionary: false
+    case .loss, .dims, .dimensionality, .phase, .dynamics, .vulnerability, .descent, .frontier, .dictionary: false
     }
   }
 
@@ -85,6 +87,8 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .firing: Session.firingFigure
     case .frontier: Session.frontierFigure
     case .dictionary: Session.dictionaryFigure
+    case .datapoints: Session.datapointsFigure
+    case .descent: Session.descentFigure
     }
   }
 

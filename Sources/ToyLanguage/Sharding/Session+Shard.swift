@@ -170,7 +170,12 @@ extension Session {
     case nil:
       return try model.train(options, cancellation: cancellation, observe: observe)
     case .assembly:
-      if let trained = sharding?.pending?.trained { model = trained }
+      if let trained = sharding?.pending?.trained {
+        // A part's file keeps the weights, not which fixed sets the script gave: these do.
+        let sizes = model.trainingSetSizes
+        model = trained
+        if !sizes.isEmpty { try model.useTrainingSets(sizes: sizes) }
+      }
       return done
     case .share:
       if sharding?.instances[entry.name]?.isEmpty == true { return done }
