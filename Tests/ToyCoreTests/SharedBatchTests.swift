@@ -211,7 +211,9 @@ final class SharedBatchTests: XCTestCase {
     XCTAssertEqual(even.workSplit(threads: 2, batch: 1024), .instances(threads: 2))
     XCTAssertEqual(even.workSplit(threads: 3, batch: 1024), .batches(threads: 3), "two instances on one thread")
   }
+}
 
+extension XCTestCase {
   /// The models hold the same numbers, bit for bit; a failure names the first that differs.
   func assertSameBits(_ a: ToyModel, _ b: ToyModel, _ label: String, line: UInt = #line) {
     assertSameBits(a.parameters, b.parameters, "parameters, \(label)", line: line)

@@ -20,9 +20,12 @@ extension SharedBatch {
   /// A step's tag: its index in the whole training, plus one (0 means "never drawn").
   func tag(step: Int) -> Int { startStep + step + 1 }
 
-  /// The data stream's index of the first sample of a chunk of a step.
-  func firstSample(step: Int, chunk: Int) -> UInt64 {
-    startSamples &+ UInt64(step) &* UInt64(batch) &+ UInt64(chunk * kernel.width)
+  /// The position of the first sample of a chunk of an instance's step: in the data stream,
+  /// or in the reading of its training set, as `StepContext.firstSample` numbers them.
+  func firstSample(instance i: Int, step: Int, chunk: Int) -> UInt64 {
+    let first =
+      readsSet[i] ? UInt64(startStep + step) &* UInt64(batch) : startSamples &+ UInt64(step) &* UInt64(batch)
+    return first &+ UInt64(chunk * kernel.width)
   }
 
   /// A state's codes (its low two bits; the rest is the tag).
@@ -92,7 +95,7 @@ extension SharedBatch {
     else { return true }
     let count = min(kernel.width, batch - s * kernel.width)
     samplers[i].fill(
-      first: firstSample(step: step, chunk: s), count: count, width: kernel.width, into: aheadRows(slot: slot))
+      first: firstSample(instance: i, step: step, chunk: s), count: count, width: kernel.width, into: aheadRows(slot: slot))
     let done = state.pointee.compareExchange(
       expected: target << 2 | Self.drawing, desired: target << 2 | Self.ready, ordering: .releasing)
     if !done.exchanged {  // passed over meanwhile

@@ -49,6 +49,8 @@ final class SharedBatch: @unchecked Sendable {
   /// Instances by expected work, most first: a phase's units start with the longest, so its
   /// last units are short and the threads finish together.
   let order: UnsafeMutablePointer<Int>
+  /// Per instance, whether it reads a fixed training set (its samples numbered by step).
+  let readsSet: UnsafeMutablePointer<Bool>
   /// Whether idle threads draw the next step's chunks ahead (dense kernel, one wave).
   let drawsAhead: Bool
   /// Rows drawn ahead, two sets by the parity of the step, and their states
@@ -160,6 +162,8 @@ final class SharedBatch: @unchecked Sendable {
     rowsUsed.initialize(repeating: inputs, count: slots)
     let cost = model.workCosts()
     order = .allocate(capacity: instances)
+    readsSet = .allocate(capacity: instances)
+    for i in 0..<instances { readsSet[i] = model.trainingSetSize(instance: i) > 0 }
     for (k, i) in (0..<instances).sorted(by: { cost[$0] > cost[$1] }).enumerated() { order[k] = i }
     partials = .allocate(capacity: instances * (waveChunks + 1) * kernel.partialCount)
     accumulators = .allocate(capacity: instances * kernel.accumulatorCount)
@@ -211,6 +215,7 @@ final class SharedBatch: @unchecked Sendable {
     aheadStates.deallocate()
     rowsUsed.deallocate()
     order.deallocate()
+    readsSet.deallocate()
   }
 
   /// Trains `state` (every instance, loaded with the segment's start) for up to `length`
@@ -282,7 +287,7 @@ final class SharedBatch: @unchecked Sendable {
     let offset = c * width
     let count = min(width, batch - offset)
     let at = i * waveChunks + s
-    let first = firstSample(step: step, chunk: c)
+    let first = firstSample(instance: i, step: step, chunk: c)
     let x: UnsafeMutablePointer<Float>
     if kernel.wide {
       x = scratch.x

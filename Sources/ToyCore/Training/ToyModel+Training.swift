@@ -56,7 +56,7 @@ extension ToyModel {
     let split = workSplit(threads: options.threads ?? Self.coreCount, batch: options.batchSize)
     let team: SharedBatch?
     if case .batches(let threads) = split {
-      team = SharedBatch(model: self, batch: options.batchSize, threads: threads)
+      team = SharedBatch(model: self, batch: stepBatch(instance: 0, batch: options.batchSize), threads: threads)
     } else {
       team = nil
     }
@@ -170,13 +170,15 @@ extension ToyModel {
   /// share every instance's batch instead, chunk by chunk, and meet a few times per step
   /// (`SharedBatch`). A batch of one chunk cannot be shared. The split never changes a number.
   ///
-  /// Models with fixed training sets always split by instance: their instances' batches
-  /// differ (each set's size T in full batch) and their samples are numbered by step, while
-  /// a shared batch has one batch for every instance and numbers its samples by the samples
-  /// drawn. A sweep over T has many instances, so whole instances keep the threads busy.
+  /// A shared batch has one size for every instance: with fixed training sets, the samples
+  /// each instance reads in a step (`stepBatch`: a set's size T in full batch, else `batch`)
+  /// must agree, or the model splits by instance. A sweep over T, whose sets differ, has
+  /// many instances, so whole instances keep the threads busy.
   func workSplit(threads requested: Int, batch: Int) -> WorkSplit {
-    let chunks = SharedBatch.chunkCount(n: n, batch: batch)
-    guard requested > 1, chunks > 1, instanceCount <= SharedBatch.mostInstances, !hasTrainingSets else {
+    let shared = stepBatch(instance: 0, batch: batch)
+    let uniform = (0..<instanceCount).allSatisfy { stepBatch(instance: $0, batch: batch) == shared }
+    let chunks = SharedBatch.chunkCount(n: n, batch: shared)
+    guard requested > 1, chunks > 1, instanceCount <= SharedBatch.mostInstances, uniform else {
       return .instances(threads: max(1, min(requested, instanceCount)))
     }
     if instanceCount >= requested {
