@@ -95,7 +95,8 @@ extension SharedBatch {
     else { return true }
     let count = min(kernel.width, batch - s * kernel.width)
     samplers[i].fill(
-      first: firstSample(instance: i, step: step, chunk: s), count: count, width: kernel.width, into: aheadRows(slot: slot))
+      first: firstSample(instance: i, step: step, chunk: s), count: count, width: kernel.width,
+      into: aheadRows(slot: slot))
     let done = state.pointee.compareExchange(
       expected: target << 2 | Self.drawing, desired: target << 2 | Self.ready, ordering: .releasing)
     if !done.exchanged {  // passed over meanwhile
