@@ -69,6 +69,29 @@ final class SharedBatchTrainingSetTests: XCTestCase {
     assertSameBits(shared, one, "fresh data and a set, 3 threads")
   }
 
+  /// Chunks drawn ahead (by the planner, for the whole next step) read the set at the
+  /// positions their draw units would read: one set in full batch and one by minibatches,
+  /// beside fresh data, after steps of a larger batch (so that a set's positions, numbered
+  /// by step, are not the data stream's, numbered by the samples drawn).
+  func testChunksDrawnAheadReadTheSetsAsTheirDrawUnits() throws {
+    for (sizes, batch) in [([1000, 1000, 1000], 1000), ([0, 4000, 2500], 1000)] {
+      var start = try model(n: 20, sizes: sizes)
+      try start.train(options(steps: 3, batch: batch + 500, threads: 1))
+      var one = start
+      try one.train(options(steps: 5, batch: batch, threads: 1))
+      let team = SharedBatch(model: start, batch: batch, threads: 2)
+      defer { team.close() }
+      XCTAssertTrue(team.drawsAhead)
+      team.plannerSamplers = sizes.indices.map { BatchSampler.training(model: start, instance: $0, batch: batch) }
+      var shared = start
+      let segment = shared.runSegment(
+        options: options(steps: 5, batch: batch, threads: 2), callStep: 0, length: 5, team: team, cancellation: nil)
+      XCTAssertEqual(segment.taken, 5)
+      assertSameBits(shared.parameters, one.parameters, "parameters, sets \(sizes)")
+      assertSameBits(shared.secondMoment, one.secondMoment, "second moments, sets \(sizes)")
+    }
+  }
+
   /// Sets of different sizes in full batch read batches of different sizes: whole instances
   /// per thread, and the numbers of one thread for any grouping of them.
   func testSetsOfDifferentSizesSplitByInstance() throws {
