@@ -11,8 +11,9 @@ import Synchronization
 /// asks next, so a thread slowed by the machine's other work takes less of them, and the
 /// thread that finishes a phase plans the next.
 /// 1. Draw: each chunk of each instance draws its samples (the data stream is counter-based,
-///    so any thread can draw any chunk) and, in the dense kernel, moves its all-zero samples
-///    aside. A chunk with few of those goes through the model at once.
+///    and so is the reading of a fixed training set, so any thread can draw any chunk) and,
+///    in the dense kernel, moves its all-zero samples aside. A chunk with few of those goes
+///    through the model at once.
 /// 2. Pool: the dense kernel's other chunks pool their active samples until a pool would
 ///    overflow, exactly where the sequential trainer's pool overflows (`ChunkKernel.runPooled`),
 ///    and each pool goes through the model. (Skipped when no chunk was pooled.)
@@ -36,6 +37,7 @@ final class SharedBatch: @unchecked Sendable {
   let kernel: ChunkKernel
   let instances: Int
   let n: Int
+  /// Samples every instance reads in a step (`ToyModel.workSplit` shares no other batch).
   let batch: Int
   let parameterCount: Int
   let chunks: Int
