@@ -69,9 +69,12 @@ ALWAYS_INLINE void scatter_row(int mp, const float *w, const float *src, const u
 }
 
 // dst[0 ..< 8·nv] += Σ_t src[j]·in[j][0 ..< 8·nv] over the listed lanes j (in and dst rows
-// of mp floats). Two sets of accumulators, alternating, keep enough products in flight.
+// of mp floats). Two sets of accumulators, alternating, keep enough products in flight; the
+// first set's sum goes to dst and then the second's to dst2, which is dst itself or a row
+// of its own (a chunk's gradient kept apart keeps the two halves apart too, so that adding
+// them up later repeats this order).
 ALWAYS_INLINE void gather_block(
-    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst) {
+    int nv, const float *src, const uint16_t *list, int count, const float *in, int mp, float *dst, float *dst2) {
   v8 a[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
   v8 b[4] = {splat8(0), splat8(0), splat8(0), splat8(0)};
   int t = 0;
@@ -89,17 +92,19 @@ ALWAYS_INLINE void gather_block(
     const v8 s = splat8(src[j]);
     for (int i = 0; i < nv; i++) a[i] += s * load8(in + (long)j * mp + 8 * i);
   }
-  for (int i = 0; i < nv; i++) store8(dst + 8 * i, load8(dst + 8 * i) + a[i] + b[i]);
+  for (int i = 0; i < nv; i++) store8(dst + 8 * i, load8(dst + 8 * i) + a[i]);
+  for (int i = 0; i < nv; i++) store8(dst2 + 8 * i, load8(dst2 + 8 * i) + b[i]);
 }
 
-// dst[0 ..< mp] += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
-ALWAYS_INLINE void gather_row(int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst) {
+// dst[0 ..< mp] (then dst2) += Σ_t src[j]·in[j] over the listed lanes j, 32 columns at a time.
+ALWAYS_INLINE void gather_row(
+    int mp, const float *src, const uint16_t *list, int count, const float *in, float *dst, float *dst2) {
   for (int c = 0; c < mp; c += 32) {
     switch ((mp - c) / 8) {
-      case 1: gather_block(1, src, list, count, in + c, mp, dst + c); break;
-      case 2: gather_block(2, src, list, count, in + c, mp, dst + c); break;
-      case 3: gather_block(3, src, list, count, in + c, mp, dst + c); break;
-      default: gather_block(4, src, list, count, in + c, mp, dst + c); break;
+      case 1: gather_block(1, src, list, count, in + c, mp, dst + c, dst2 + c); break;
+      case 2: gather_block(2, src, list, count, in + c, mp, dst + c, dst2 + c); break;
+      case 3: gather_block(3, src, list, count, in + c, mp, dst + c, dst2 + c); break;
+      default: gather_block(4, src, list, count, in + c, mp, dst + c, dst2 + c); break;
     }
   }
 }

@@ -290,8 +290,9 @@ ALWAYS_INLINE toy_sae_sums sae_body(
       const uint16_t *list = w.lists + (long)j * w.cap;
       float *dz = w.dz + (long)j * stride;
       a->g_benc[j] += listed_dots(mp, a->dec_padded + (long)j * mp, a->l1_row[j], list, w.counts[j], w.et, dz);
-      gather_row(mp, w.z + (long)j * stride, list, w.counts[j], w.et, a->g_dec + (long)j * mp);
-      gather_row(mp, dz, list, w.counts[j], w.hct, a->g_enc_t + (long)j * mp);
+      float *g_dec = a->g_dec + (long)j * mp, *g_enc = a->g_enc_t + (long)j * mp;
+      gather_row(mp, w.z + (long)j * stride, list, w.counts[j], w.et, g_dec, g_dec);
+      gather_row(mp, dz, list, w.counts[j], w.hct, g_enc, g_enc);
     }
     return sums;
   }

@@ -98,10 +98,12 @@ void toy_wide_end(int n, int m, int width, void *work, float *grad_in, float *gr
 ALWAYS_INLINE double wide_body(
     int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,
     const float *bias, const float *importance, float scale, const float *x, float *h, float *z,
-    float *g, const float *valid, int gradient, float *grad_bias, void *work) {
+    float *g, const float *valid, int gradient, float *grad_bias, void *work, float *acc_in, float *acc_in2,
+    float *acc_out) {
   const int hidden_relu = flags & TOY_HIDDEN_RELU;
   const wide_work w = wide_layout(n, m, stride, work);
   const int mp = w.mp;
+  float *gin = acc_in ? acc_in : w.gin, *gin2 = acc_in ? acc_in2 : w.gin, *gout = acc_in ? acc_out : w.gout;
 
   long nonzero = 0;
   for (int f = 0; f < n; f++) {
@@ -134,22 +136,25 @@ ALWAYS_INLINE double wide_body(
   to_sample_major(m, lanes, stride, g, mp, w.gt);
 
   // ∂Wout[f] += Σ_j δ[f,j]·ht[j];  ∂Win[f] += Σ_j x[f,j]·gt[j]  (∂b_f was in the error pass)
-  outer_blocked(n, mp, lanes, z, stride, w.ht, w.gout);
+  outer_blocked(n, mp, lanes, z, stride, w.ht, gout);
   if (density < SPARSE_GRADIENT_BELOW)
     for (int f = 0; f < n; f++)
-      gather_row(mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, w.gin + (long)f * mp);
+      gather_row(
+          mp, x + (long)f * stride, w.lists + (long)f * w.cap, w.counts[f], w.gt, gin + (long)f * mp,
+          gin2 + (long)f * mp);
   else
-    outer_blocked(n, mp, lanes, x, stride, w.gt, w.gin);
+    outer_blocked(n, mp, lanes, x, stride, w.gt, gin);
   return total;
 }
 
 #define WIDE_ARGS                                                                          \
   int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,     \
       const float *bias, const float *importance, float scale, const float *x, float *h, \
-      float *z, float *g, const float *valid, int gradient, float *grad_bias, void *work
+      float *z, float *g, const float *valid, int gradient, float *grad_bias, void *work, float *acc_in, \
+      float *acc_in2, float *acc_out
 #define WIDE_CALL                                                                           \
   wide_body(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, \
-            gradient, grad_bias, work)
+            gradient, grad_bias, work, acc_in, acc_in2, acc_out)
 
 static double wide_baseline(WIDE_ARGS) { return WIDE_CALL; }
 
@@ -160,7 +165,7 @@ __attribute__((target("avx2,fma,popcnt"))) static double wide_avx2(WIDE_ARGS) { 
 double toy_wide_kernel(toy_kernel_path path, WIDE_ARGS) {
 #if defined(__x86_64__)
   if (path == TOY_KERNEL_AVX2) return wide_avx2(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x,
-                                                h, z, g, valid, gradient, grad_bias, work);
+                                                h, z, g, valid, gradient, grad_bias, work, acc_in, acc_in2, acc_out);
 #endif
   (void)path;
   return WIDE_CALL;

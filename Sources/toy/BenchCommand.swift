@@ -123,6 +123,8 @@ struct BenchConfiguration {
   let n: Int
   let m: Int
   let densities: [Float]
+  /// Feature i's importance is this to the power i.
+  var importanceBase = 0.9
   let defaultSteps: Int
 
   static let sevenSparsities: [Float] = [1, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
@@ -146,7 +148,12 @@ struct BenchConfiguration {
       defaultSteps: 50),
     .init(
       name: "P", summary: "privileged basis", kind: .hiddenReLU, n: 10, m: 5,
-      densities: sevenSparsities.flatMap { Array(repeating: $0, count: 100) }, defaultSteps: 200),
+      densities: sevenSparsities.flatMap { Array(repeating: $0, count: 100) }, importanceBase: 0.75,
+      defaultSteps: 200),
+    // `model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000`: one model, every core on its batch.
+    .init(
+      name: "S", summary: "one-liner", kind: .relu, n: 20, m: 5, densities: [0.1], importanceBase: 0.7,
+      defaultSteps: 10000),
   ]
 
   struct Result {
@@ -194,7 +201,7 @@ struct BenchConfiguration {
 
   /// A fresh model of this configuration.
   func model(seed: UInt64 = 0) throws -> ToyModel {
-    let importance = (0..<n).map { Float(pow(kind == .hiddenReLU ? 0.75 : 0.9, Double($0))) }
+    let importance = (0..<n).map { Float(pow(importanceBase, Double($0))) }
     return try ToyModel(
       kind: kind, n: n, m: m, importance: Array(repeating: importance, count: densities.count),
       density: densities.map { [Float](repeating: $0, count: n) }, seed: seed)

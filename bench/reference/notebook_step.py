@@ -49,6 +49,8 @@ CONFIGS = {
     "D": ("relu", 200, 20, notebook_densities(20), 0.9),
     "E": ("relu", 400, 30, notebook_densities(20), 0.9),
     "P": ("hidden_relu", 10, 5, [p for p in SEVEN_SPARSITIES for _ in range(100)], 0.75),
+    # The one-liner `model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000`.
+    "S": ("relu", 20, 5, [0.1], 0.7),
 }
 
 

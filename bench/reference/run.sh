@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: `toy bench` against a PyTorch transcription of the
-# official notebook's training step (issue 7) and of an ARENA-style sparse
-# autoencoder loop (SA, SB; issue 27). Not run by CI.
+# official notebook's training step (issue 7), a NumPy one (the baseline a student
+# writes first; S, issue 26) and an ARENA-style sparse autoencoder loop (SA, SB;
+# issue 27). Not run by CI.
 #
-#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P SA SB)
+#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P S SA SB)
 #   bench/reference/run.sh --parity [CONFIGS...]   loss parity (default: A B C)
 #
 # Environment:
@@ -29,14 +30,14 @@ parity=0
 if [ "${1:-}" = "--parity" ]; then parity=1; shift; fi
 configs=("$@")
 if [ ${#configs[@]} -eq 0 ]; then
-  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P SA SB); fi
+  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P S SA SB); fi
 fi
 for c in "${configs[@]}"; do
   case "$c" in
-    A | B | C | D | E | P | SA | SB) ;;
-    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P SA SB)" >&2; exit 2 ;;
+    A | B | C | D | E | P | S | SA | SB) ;;
+    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P S SA SB)" >&2; exit 2 ;;
   esac
-  if [ $parity -eq 1 ] && [ "${c#S}" != "$c" ]; then
+  if [ $parity -eq 1 ] && { [ "$c" = SA ] || [ "$c" = SB ]; }; then
     echo "run.sh: --parity compares the notebook's models only, not '$c'" >&2
     exit 2
   fi
@@ -49,6 +50,7 @@ default_steps() {
     D) echo 100 ;;
     E) echo 40 ;;
     P) echo 100 ;;
+    S) echo 10000 ;;
     SA) echo 10000 ;;
     SB) echo 2000 ;;
   esac
@@ -122,6 +124,15 @@ json_field() { # json_field FIELD  (reads one JSON line on stdin)
   python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())[sys.argv[1]])' "$1"
 }
 
+# The one-liner S stands for, as a user runs it: the whole process, start-up included.
+one_liner='model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000'
+process_seconds() { # process_seconds COMMAND...  (wall time of one run, output discarded)
+  python3 -c 'import subprocess, sys, time
+t = time.perf_counter()
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+print(time.perf_counter() - t)' "$@"
+}
+
 rows=()
 for c in "${configs[@]}"; do
   n="$(steps_for "$c")"
@@ -131,7 +142,7 @@ for c in "${configs[@]}"; do
   script="$here/notebook_step.py"
   torch_steps="$n"
   case "$c" in
-    S*)
+    SA | SB)
       script="$here/sae_step.py"
       var="TOY_BENCH_TORCH_STEPS_$c"
       case "$c" in SA) torch_steps="${!var:-1000}" ;; *) torch_steps="${!var:-200}" ;; esac
@@ -140,39 +151,63 @@ for c in "${configs[@]}"; do
   echo "config $c: $n steps: toy ..." >&2
   toy_line="$("$toy" bench --config "$c" --steps "$n" --json | tail -n 1)"
   echo "  $toy_line" >&2
+  process="-"
+  if [ "$c" = S ]; then
+    echo "config S: toy -e '$one_liner' (whole process) ..." >&2
+    process="$(process_seconds "$toy" -e "$one_liner")"
+    echo "  $process s" >&2
+  fi
   echo "config $c: $torch_steps steps: PyTorch 1 thread ..." >&2
   pt1="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 1 | tail -n 1)"
   echo "  $pt1" >&2
   echo "config $c: $torch_steps steps: PyTorch 2 threads ..." >&2
   pt2="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 2 | tail -n 1)"
   echo "  $pt2" >&2
-  rows+=("$c"$'\t'"$n"$'\t'"$toy_line"$'\t'"$pt1"$'\t'"$pt2")
+  np1="-"
+  if [ "$script" = "$here/notebook_step.py" ]; then
+    echo "config $c: $n steps: NumPy ..." >&2
+    np1="$("$venv/bin/python" "$here/numpy_step.py" --config "$c" --steps "$n" | tail -n 1)"
+    echo "  $np1" >&2
+  fi
+  rows+=("$c"$'\t'"$n"$'\t'"$toy_line"$'\t'"$pt1"$'\t'"$pt2"$'\t'"$np1"$'\t'"$process")
 done
 
 # 4. Table.
 printf '%s\n' "${rows[@]}" | python3 -c '
 import json, sys
 head = ["config", "steps", "toy 10k", "toy 1 thr 10k", "PyTorch 1 thr 10k", "PyTorch 2 thr 10k",
-        "PyTorch/toy", "toy of peak", "toy peak RSS"]
-rows = []
+        "PyTorch/toy", "NumPy 10k", "NumPy/toy", "toy of peak", "toy peak RSS"]
+rows, processes = [], []
 for line in sys.stdin.read().splitlines():
-    name, steps, toy, pt1, pt2 = line.split("\t")
+    name, steps, toy, pt1, pt2, np1, process = line.split("\t")
     toy, pt1, pt2 = json.loads(toy), json.loads(pt1), json.loads(pt2)
     t = toy["projected_10k_seconds"]
     t1 = toy.get("projected_10k_seconds_1_thread")
     p1, p2 = pt1["projected_10k_seconds"], pt2["projected_10k_seconds"]
     best = min(p1, p2)
+    numpy = json.loads(np1)["projected_10k_seconds"] if np1 != "-" else None
     peak, rss = toy["fraction_of_peak"], toy["peak_rss_kib"]
     rows.append([
         name, steps, f"{t:.2f} s", f"{t1:.2f} s" if t1 is not None else "-",
-        f"{p1:.1f} s", f"{p2:.1f} s", f"{best / t:.0f}×", f"{100 * peak:.0f}%", f"{rss / 1024:.1f} MiB",
+        f"{p1:.1f} s", f"{p2:.1f} s", f"{best / t:.0f}×",
+        f"{numpy:.1f} s" if numpy is not None else "-", f"{numpy / t:.0f}×" if numpy is not None else "-",
+        f"{100 * peak:.0f}%", f"{rss / 1024:.1f} MiB",
     ])
+    if process != "-":
+        process = float(process)
+        processes.append(
+            f"{name}: the one-liner as a whole process {process:.3f} s; 10,000 steps of NumPy {numpy:.2f} s "
+            f"({numpy / process:.1f}×), of PyTorch {best:.2f} s ({best / process:.1f}×)")
 widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
 fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
 print(fmt(head))
 for r in rows:
     print(fmt(r))
+for p in processes:
+    print(p)
 '
 echo "Times are projections of the full 10,000-step run from the timed steps; toy uses all cores"
-echo "(its 1-thread projection alongside). PyTorch/toy = better PyTorch setting / toy."
+echo "(its 1-thread projection alongside). PyTorch/toy = better PyTorch setting / toy; NumPy/toy the"
+echo "same for the NumPy transcription of the notebook's models (its products batched over instances"
+echo "through BLAS)."
 echo "PyTorch ${torch_version}; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')"

@@ -44,11 +44,17 @@ double toy_chunk_kernel(
 /// still goes to grad_bias) accumulates in `work`, of toy_wide_work_bytes(n, m, stride)
 /// bytes: call toy_wide_begin before a batch's chunks (with the same weights) and
 /// toy_wide_end after them. `lanes` ≤ `stride` ≤ 65535.
+///
+/// With `acc_in` non-null the weights' gradient goes there instead (each F × mp floats, mp =
+/// m rounded up to 8; the work's padded weights are still read): ∂Wout to `acc_out`, ∂Win to
+/// `acc_in` and, for the half of the sparse product's sums that the work's own rows receive
+/// second, to `acc_in2`. Adding a chunk's acc_in and then acc_in2 to a running sum repeats
+/// what the work's rows do, bit for bit.
 double toy_wide_kernel(
     toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
     const float *win, const float *wout, const float *bias, const float *importance,
     float scale, const float *x, float *h, float *z, float *g, const float *valid,
-    int gradient, float *grad_bias, void *work);
+    int gradient, float *grad_bias, void *work, float *acc_in, float *acc_in2, float *acc_out);
 
 /// Prepares `work` for a batch of toy_wide_kernel calls with chunks of up to `width`
 /// samples over the weights `win` (F×H): pads them, and zeroes the gradient.
@@ -66,6 +72,14 @@ long toy_wide_work_bytes(int n, int m, int width);
 /// of them have one, moves nothing and returns `count` (the all-zero samples then go
 /// through the model like the others). `scratch` holds `count` ints.
 int toy_compact_samples(toy_kernel_path path, int n, int count, int stride, float *x, int32_t *scratch);
+
+/// A hint inside a spin-wait loop (x86 PAUSE): the core waits a little without hammering the
+/// line it polls, and a sibling hyper-thread gets the execution units.
+static inline void toy_spin_pause(void) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#endif
+}
 
 /// Runs `iterations` rounds of ten independent 8-wide multiply-adds (160 FLOPs a round) on
 /// `path`, to measure the FP32 peak; returns a value that depends on all of them.

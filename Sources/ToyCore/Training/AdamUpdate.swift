@@ -28,7 +28,26 @@ struct AdamUpdate {
     to block: UnsafeMutablePointer<Float>, mu: UnsafeMutablePointer<Float>,
     nu: UnsafeMutablePointer<Float>, grad: UnsafePointer<Float>, count: Int
   ) {
-    for i in 0..<count {
+    // Eight at a time (the arrays may overlap as far as the compiler knows, so it would not
+    // vectorise the loop itself): every lane computes the scalar loop's expression, operation
+    // for operation, so the bits are the same.
+    typealias Lanes = SIMD8<Float>
+    func load(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+    func store(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) {
+      UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self)
+    }
+    var i = 0
+    while i + 8 <= count {
+      let g = load(grad + i)
+      let m1 = beta1 * load(mu + i) + (1 - beta1) * g
+      let m2 = beta2 * load(nu + i) + (1 - beta2) * g * g
+      let next = load(block + i) * decay - stepSize * m1 / (m2.squareRoot() / rootCorrection + epsilon)
+      store(m1, mu + i)
+      store(m2, nu + i)
+      store(next, block + i)
+      i += 8
+    }
+    for i in i..<count {
       let g = grad[i]
       let m1 = beta1 * mu[i] + (1 - beta1) * g
       let m2 = beta2 * nu[i] + (1 - beta2) * g * g

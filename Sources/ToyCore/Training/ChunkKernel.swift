@@ -87,8 +87,10 @@ struct ChunkKernel {
   }
 
   /// Where W₂ and b start in an instance's parameter block (as in `ToyModel`).
-  private var outputWeightsOffset: Int { kind.untied ? n * m : 0 }
-  private var biasOffset: Int { (kind.untied ? 2 : 1) * n * m }
+  var outputWeightsOffset: Int { kind.untied ? n * m : 0 }
+  var biasOffset: Int { (kind.untied ? 2 : 1) * n * m }
+  /// Floats in an instance's parameter block.
+  var parameterCount: Int { biasOffset + n }
 
   var flags: Int32 {
     var flags: Int32 = 0
@@ -174,7 +176,7 @@ struct ChunkKernel {
   }
 
   /// Pads the input weights into the wide kernel's work space and zeroes its gradient.
-  private func beginWide(params: UnsafePointer<Float>, scratch: Scratch) {
+  func beginWide(params: UnsafePointer<Float>, scratch: Scratch) {
     toy_wide_begin(Int32(n), Int32(m), Int32(width), params, scratch.work)
   }
 
@@ -187,7 +189,24 @@ struct ChunkKernel {
   /// Moves the chunk's samples with any active feature to the front of `scratch.x` (the
   /// dense kernel's compaction); returns how many there are.
   private func compact(scratch: Scratch, count: Int) -> Int {
-    Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), scratch.x, scratch.columns))
+    compact(x: scratch.x, count: count, scratch: scratch)
+  }
+
+  /// The compaction of the first `count` samples of `x` (rows of `width`).
+  func compact(x: UnsafeMutablePointer<Float>, count: Int, scratch: Scratch) -> Int {
+    Int(toy_compact_samples(path, Int32(n), Int32(count), Int32(width), x, scratch.columns))
+  }
+
+  /// Where a pass adds its gradient: the running gradient in the parameter layout, or one
+  /// pass's own (see `ChunkKernel+Partials.swift`).
+  struct Targets {
+    /// ∂W (∂W₁ for abs) and ∂W₂ (∂W again for tied kinds), dense kernel.
+    var input: UnsafeMutablePointer<Float>
+    var output: UnsafeMutablePointer<Float>
+    var bias: UnsafeMutablePointer<Float>
+    /// The wide kernel's padded accumulators (nil: its work space's own).
+    var wide:
+      (input: UnsafeMutablePointer<Float>, input2: UnsafeMutablePointer<Float>, output: UnsafeMutablePointer<Float>)?
   }
 
   /// The kernel over the first `count` samples of `x` (rows of `width`), padded to whole
@@ -195,6 +214,16 @@ struct ChunkKernel {
   private func pass(
     params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
     scratch: Scratch, x: UnsafeMutablePointer<Float>, count: Int, grad: UnsafeMutablePointer<Float>?
+  ) -> Double {
+    let targets = grad.map { Targets(input: $0, output: $0 + outputWeightsOffset, bias: $0 + biasOffset) }
+    return pass(
+      params: params, importance: importance, scale: scale, scratch: scratch, x: x, count: count, targets: targets)
+  }
+
+  /// `pass` adding its gradient (when `targets` is non-nil) where `targets` says.
+  func pass(
+    params: UnsafePointer<Float>, importance: UnsafePointer<Float>, scale: Float,
+    scratch: Scratch, x: UnsafeMutablePointer<Float>, count: Int, targets: Targets?
   ) -> Double {
     guard count > 0 else { return 0 }
     let (n, m, width) = (n, m, width)
@@ -208,17 +237,16 @@ struct ChunkKernel {
     }
     let bias = params + biasOffset
     let wout = params + outputWeightsOffset
-    let gout = grad.map { $0 + outputWeightsOffset }
-    let gbias = grad.map { $0 + biasOffset }
     let valid = padded ? UnsafePointer(scratch.valid) : nil
     if wide {
       return toy_wide_kernel(
         path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
-        scale, x, scratch.h, scratch.z, scratch.g, valid, grad == nil ? 0 : 1, gbias, scratch.work)
+        scale, x, scratch.h, scratch.z, scratch.g, valid, targets == nil ? 0 : 1, targets?.bias, scratch.work,
+        targets?.wide?.input, targets?.wide?.input2, targets?.wide?.output)
     }
     return toy_chunk_kernel(
       path, flags, Int32(n), Int32(m), Int32(lanes), Int32(width), params, wout, bias, importance,
-      scale, x, scratch.h, scratch.z, scratch.g, valid, grad, gout, gbias)
+      scale, x, scratch.h, scratch.z, scratch.g, valid, targets?.input, targets?.output, targets?.bias)
   }
 
   /// All-zero samples: h = 0, so x' = ReLU(b) (b for the linear model) and the target is 0.
@@ -227,13 +255,34 @@ struct ChunkKernel {
     grad: UnsafeMutablePointer<Float>?
   ) -> Double {
     guard zeros > 0 else { return 0 }
-    let bias = params + biasOffset
-    let gbias = grad.map { $0 + biasOffset }
     var zeroLoss: Float = 0
     for f in 0..<n {
-      let out = kind.outputReLU ? max(bias[f], 0) : bias[f]
+      let out = zeroSampleOutput(f, params: params)
       zeroLoss += importance[f] * out * out
-      gbias?[f] += Float(zeros) * (2 * scale * importance[f] * out)
+      grad?[biasOffset + f] += Self.zeroSampleBiasGradient(zeros, importance: importance[f], output: out, scale: scale)
+    }
+    return Double(zeros) * Double(zeroLoss)
+  }
+
+  /// The output of an all-zero sample at feature f.
+  func zeroSampleOutput(_ f: Int, params: UnsafePointer<Float>) -> Float {
+    let b = params[biasOffset + f]
+    return kind.outputReLU ? max(b, 0) : b
+  }
+
+  /// What `zeros` all-zero samples whose output at a feature is `output` add to its ∂b (one
+  /// formula for every caller, so that the trainer's paths agree bit for bit).
+  static func zeroSampleBiasGradient(_ zeros: Int, importance: Float, output: Float, scale: Float) -> Float {
+    Float(zeros) * (2 * scale * importance * output)
+  }
+
+  /// The loss of `zeros` all-zero samples, Σ I_f·ReLU(b_f)² each (as `zeroSamples` sums it).
+  func zeroSampleLoss(_ zeros: Int, params: UnsafePointer<Float>, importance: UnsafePointer<Float>) -> Double {
+    guard zeros > 0 else { return 0 }
+    var zeroLoss: Float = 0
+    for f in 0..<n {
+      let out = zeroSampleOutput(f, params: params)
+      zeroLoss += importance[f] * out * out
     }
     return Double(zeros) * Double(zeroLoss)
   }
