@@ -126,11 +126,14 @@ json_field() { # json_field FIELD  (reads one JSON line on stdin)
 
 # The one-liner S stands for, as a user runs it: the whole process, start-up included.
 one_liner='model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000'
-process_seconds() { # process_seconds COMMAND...  (wall time of one run, output discarded)
-  python3 -c 'import subprocess, sys, time
-t = time.perf_counter()
-subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
-print(time.perf_counter() - t)' "$@"
+process_seconds() { # process_seconds COMMAND...  (median wall time of five runs, output discarded)
+  python3 -c 'import statistics, subprocess, sys, time
+times = []
+for _ in range(5):
+    t = time.perf_counter()
+    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+    times.append(time.perf_counter() - t)
+print(statistics.median(times))' "$@"
 }
 
 rows=()
@@ -196,7 +199,7 @@ for line in sys.stdin.read().splitlines():
     if process != "-":
         process = float(process)
         processes.append(
-            f"{name}: the one-liner as a whole process {process:.3f} s; 10,000 steps of NumPy {numpy:.2f} s "
+            f"{name}: the one-liner as a whole process {process:.3f} s (median of 5); 10,000 steps of NumPy {numpy:.2f} s "
             f"({numpy / process:.1f}×), of PyTorch {best:.2f} s ({best / process:.1f}×)")
 widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
 fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
