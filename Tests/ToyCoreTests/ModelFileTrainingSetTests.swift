@@ -67,7 +67,9 @@ extension ModelFileTests {
         file.normalize = "unit"
         file.instances[0].datasetSize = 4
         file.instances[2].datasetSize = 4
-      }, "normalize is \"unit\" but instances[1].dataset_size is missing: only a fixed training set's examples are rescaled")
+      },
+      "normalize is \"unit\" but instances[1].dataset_size is missing: only a fixed training set's examples are "
+        + "rescaled")
     XCTAssertNil(try error { $0.normalize = "none" })
     XCTAssertNil(try error { $0.instances[2].datasetSize = 7 })
   }
