@@ -46,6 +46,17 @@ final class ModelFileStreamingTests: XCTestCase {
     options.batchSize = 2
     try swept.train(options)
     result.append(swept)
+    // Fixed sets write `dataset_size` per instance, and unit norm `normalize`.
+    for normalize in [false, true] {
+      var sets = try ToyModel(
+        kind: .relu, n: 4, m: 2, importance: Array(repeating: [1, 1, 1, 1], count: 2),
+        density: Array(repeating: [0.5, 0.5, 0.5, 0.5], count: 2), seed: 4)
+      try sets.useTrainingSets(sizes: normalize ? [3, 12] : [3, 0], normalize: normalize)
+      options.steps = 2
+      options.batchSize = 12
+      try sets.train(options)
+      result.append(sets)
+    }
     var odd = try ToyModel(kind: .abs, n: 3, m: 2, importance: [[1, 2, 3]], density: [[1, 1, 1]], seed: 1)
     let special: [Float] = [
       0, -0, 1, -1, 100, 1e20, -3e38, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude,

@@ -17,10 +17,34 @@ final class TrainingSetTests: XCTestCase {
   /// Full-batch AdamW with weight decay, a warm-up and cosine decay, transcribed naively in
   /// Double: x' = ReLU(WᵀWx + b), L = mean over examples and features of I_f(x'_f − x_f)².
   func testFullBatchStepsMatchAFloat64Transcription() throws {
-    let (n, m, size, steps) = (8, 3, 6, 5)
-    var trained = try model(n: n, m: m, sizes: [size])
+    let trained = try model(n: 8, m: 3, sizes: [6])
     let examples = trained.trainingSet(instance: 0).map { $0.map(Double.init) }
-    XCTAssertEqual(examples.count, size)
+    XCTAssertEqual(examples.count, 6)
+    try assertStepsMatchTheTranscription(trained, examples: examples)
+  }
+
+  /// The note's setting: the same set rescaled to unit norm. The oracle rescales the raw
+  /// set itself, in Double, and trains on that.
+  func testStepsOnAUnitNormSetMatchAFloat64Transcription() throws {
+    let raw = try model(n: 8, m: 3, density: 0.4, sizes: [6])
+    var normalized = raw
+    try normalized.useTrainingSets(sizes: [6], normalize: true)
+    let examples = raw.trainingSet(instance: 0).map { row -> [Double] in
+      let x = row.map(Double.init)
+      let norm = x.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      return norm > 0 ? x.map { $0 / norm } : x
+    }
+    XCTAssertNotEqual(examples, raw.trainingSet(instance: 0).map { $0.map(Double.init) }, "a set that needs rescaling")
+    try assertStepsMatchTheTranscription(normalized, examples: examples)
+  }
+
+  /// Trains `model` (one instance, full batch) 5 steps and compares W, b and the step losses
+  /// with the same steps in Double on `examples`.
+  func assertStepsMatchTheTranscription(
+    _ model: ToyModel, examples: [[Double]], file: StaticString = #filePath, line: UInt = #line
+  ) throws {
+    let (n, m, size, steps) = (model.n, model.m, examples.count, 5)
+    var trained = model
     let importance = trained.importance(instance: 0).map(Double.init)
     var w = trained.weights(instance: 0).map { $0.map(Double.init) }
     var b = trained.bias(instance: 0).map(Double.init)
@@ -77,14 +101,16 @@ final class TrainingSetTests: XCTestCase {
       for k in 0..<m { worst = max(worst, abs(Double(row[k]) - w[f][k])) }
       worst = max(worst, abs(Double(trained.bias(instance: 0)[f]) - b[f]))
     }
-    XCTAssertLessThan(worst, tolerance, "max |fast − float64| over W and b: \(worst), tolerance \(tolerance)")
+    XCTAssertLessThan(
+      worst, tolerance, "max |fast − float64| over W and b: \(worst), tolerance \(tolerance)", file: file, line: line)
     let recorded = trained.recentLosses[0].map(Double.init)
-    XCTAssertEqual(recorded.count, steps)
+    XCTAssertEqual(recorded.count, steps, file: file, line: line)
     for (fast, slow) in zip(recorded, losses) {
-      XCTAssertEqual(fast, slow, accuracy: 1e-6 + 1e-5 * slow, "losses \(recorded) against \(losses)")
+      XCTAssertEqual(
+        fast, slow, accuracy: 1e-6 + 1e-5 * slow, "losses \(recorded) against \(losses)", file: file, line: line)
     }
-    let trainLoss = try XCTUnwrap(trained.trainingSetLoss()[0])
-    XCTAssertGreaterThan(trainLoss, 0)
+    let trainLoss = try XCTUnwrap(trained.trainingSetLoss()[0], file: file, line: line)
+    XCTAssertGreaterThan(trainLoss, 0, file: file, line: line)
   }
 
   /// The set holds the data's law (density p, values U[0,1)) and does not depend on T: a

@@ -56,7 +56,7 @@ final class ErrorMessageTests: XCTestCase {
     .exportFormat(path: "plot.png"), .writeFailed(path: "/x/a.svg", reason: "no such file or directory"),
     .plotNeedsTwoDimensions(target: "geometry", m: 3), .liveGeometryNeedsTwoDimensions(m: 3),
     .neuronsNeedHiddenLayer(kind: "relu"), .needsTrainingSet(target: "descent"), .noLossYet(model: "model1"),
-    .notTrained,
+    .notTrained, .normalizeNeedsDataset,
     .vulnerabilityTooLarge(n: 1001, limit: 1000), .vulnerabilityNeedsTied(kind: "abs"),
     .dynamicsTooLarge(instances: 1, n: 300, m: 50, limit: 4_000_000), .dynamicsOneSetting(settings: 2, seeds: 3),
     .instanceOutOfRange(settings: 1, got: "7"), .tooManyPanels(25, settings: 25), .seedOutOfRange(seeds: 1, got: "3"),

@@ -29,6 +29,7 @@ extension ModelFile {
     try history.encode(lossHistory.steps, forKey: .steps)
     try history.encode(lossHistory.losses.map(ExactFloats.init), forKey: .losses)
     try container.encode(instances, forKey: .instances)
+    try container.encodeIfPresent(normalize, forKey: .normalize)
   }
 
   private enum HistoryKeys: String, CodingKey {
@@ -49,6 +50,7 @@ extension ModelFile.Instance {
     try container.encode(ExactFloats(recentLosses), forKey: .recentLosses)
     try container.encode(adamM, forKey: .adamM)
     try container.encode(adamV, forKey: .adamV)
+    try container.encodeIfPresent(datasetSize, forKey: .datasetSize)
   }
 }
 

@@ -52,6 +52,10 @@ extension ToyModel {
     try out.raw(String(m))
     try out.key("n")
     try out.raw(String(n))
+    if normalizesExamples {
+      try out.key("normalize")
+      try out.string(ModelFile.unitNorm)
+    }
     try out.key("samples_drawn")
     try out.raw(String(samplesDrawn))
     try out.key("seed")
@@ -84,6 +88,10 @@ extension ToyModel {
       try out.close("}")
     }
     try writeBias(parameters, block: block, to: &out)
+    if trainingSetSize(instance: i) > 0 {
+      try out.key("dataset_size")
+      try out.raw(String(trainingSetSize(instance: i)))
+    }
     try out.key("feature_probability")
     try out.floats(density[i * n..<(i + 1) * n])
     try out.key("importance")

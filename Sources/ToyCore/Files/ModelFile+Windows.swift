@@ -22,7 +22,7 @@ extension ModelFile {
         ("init", window.initialization == whole.initialization),
         ("settings", (window.settings ?? window.instances.count) == settings),
         ("samples_drawn", window.samplesDrawn == whole.samplesDrawn),
-        ("feature_sets", window.featureSets == whole.featureSets),
+        ("feature_sets", window.featureSets == whole.featureSets), ("normalize", window.normalize == whole.normalize),
       ]
       if let (key, _) = keys.first(where: { !$0.1 }) { throw .windowsDiffer(key: key) }
     }

@@ -12,6 +12,9 @@ public struct ModelFile: Codable, Sendable, Equatable {
   /// The versions this toy reads, oldest first: one per `DataScheme`. A model is written with
   /// its scheme's version, so a loaded model goes back out as the version it came in as.
   public static let readableVersions = DataScheme.allCases.map(\.rawValue)
+  /// The values of `normalize`: the paper's law, and examples rescaled to unit norm.
+  public static let noNorm = "none"
+  public static let unitNorm = "unit"
 
   public var format: String
   public var version: Int
@@ -35,9 +38,13 @@ public struct ModelFile: Codable, Sendable, Equatable {
   /// The sampled loss over all training (its stride, steps and one row per instance).
   public var lossHistory: LossHistory
   public var instances: [Instance]
+  /// `"unit"` when every example the model draws is rescaled to unit norm (only with fixed
+  /// training sets, `dataset_size`); absent (or `"none"`) for the paper's law, as in files
+  /// written before the key.
+  public var normalize: String?
 
   enum CodingKeys: String, CodingKey {
-    case format, version, kind, n, m, steps, seed, instances, settings
+    case format, version, kind, n, m, steps, seed, instances, settings, normalize
     case toyVersion = "toy_version"
     case initialization = "init"
     case samplesDrawn = "samples_drawn"
@@ -65,9 +72,13 @@ public struct ModelFile: Codable, Sendable, Equatable {
     public var adamM: Parameters
     /// Adam's second moment ν (every value at least 0), in the shapes of W, W₂ and b.
     public var adamV: Parameters
+    /// T of the instance's fixed training set (`dataset=`), which its seed draws again on
+    /// load; absent for fresh data, as in files written before the key.
+    public var datasetSize: Int?
 
     enum CodingKeys: String, CodingKey {
       case importance, loss
+      case datasetSize = "dataset_size"
       case featureProbability = "feature_probability"
       case weights = "W"
       case outputWeights = "W2"

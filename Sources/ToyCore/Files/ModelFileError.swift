@@ -29,6 +29,8 @@ public enum ModelFileError: Error, Hashable, Sendable {
   case outputWeightsMissing(key: String)
   case featureSetInvalid(key: String, reason: String)
   case lossHistoryInvalid(key: String, reason: String)
+  /// `normalize` is `"unit"` but the instance at `key` has no fixed training set.
+  case normalizationWithoutTrainingSet(key: String)
   /// Files joined as windows of one model (`ModelFile(joining:)`) disagree on `key`.
   case windowsDiffer(key: String)
   /// A condition `ToyModel` itself refuses (the checks above should catch them all first).
@@ -77,6 +79,8 @@ extension ModelFileError: CustomStringConvertible {
       return "\(key): \(reason)"
     case .lossHistoryInvalid(let key, let reason):
       return "\(key): \(reason)"
+    case .normalizationWithoutTrainingSet(let key):
+      return "normalize is \"unit\" but \(key) is missing: only a fixed training set's examples are rescaled"
     case .windowsDiffer(let key):
       return "the parts differ in \(key): they are not windows of one model"
     case .invalidModel(let error):

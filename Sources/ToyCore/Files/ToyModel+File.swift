@@ -14,14 +14,15 @@ extension ToyModel {
         weights: parameters.weights, outputWeights: parameters.outputWeights, bias: parameters.bias,
         loss: recentLoss(instance: i), recentLosses: recentLosses[i],
         adamM: ModelFile.Parameters(block: firstMoment[block], n: n, m: m, untied: untied),
-        adamV: ModelFile.Parameters(block: secondMoment[block], n: n, m: m, untied: untied))
+        adamV: ModelFile.Parameters(block: secondMoment[block], n: n, m: m, untied: untied),
+        datasetSize: trainingSetSize(instance: i) > 0 ? trainingSetSize(instance: i) : nil)
     }
     return ModelFile(
       format: ModelFile.formatName, version: dataScheme.rawValue, toyVersion: toyVersion,
       kind: kind.rawValue, n: n, m: m, steps: steps, seed: seed, initialization: initialization.rawValue,
       settings: settingCount == instanceCount ? nil : settingCount, samplesDrawn: samplesDrawn,
       featureSets: featureSets.map { .init(relation: $0.relation.rawValue, features: Array($0.features)) },
-      lossHistory: history, instances: instances)
+      lossHistory: history, instances: instances, normalize: normalizesExamples ? ModelFile.unitNorm : nil)
   }
 
   /// The model a file describes, after checking every key (see `ModelFile.validate`).
@@ -48,6 +49,9 @@ extension ToyModel {
     samplesDrawn = file.samplesDrawn
     recentLosses = file.instances.map { $0.recentLosses }
     history = file.lossHistory
+    let sizes = file.instances.map { $0.datasetSize ?? 0 }
+    trainingSetSizes = sizes.allSatisfy { $0 == 0 } ? [] : sizes
+    normalizesExamples = checked.normalizesExamples
   }
 }
 
@@ -66,6 +70,7 @@ extension ModelFile {
     var initialization: Initialization
     var featureSets: [FeatureSet]
     var dataScheme: DataScheme
+    var normalizesExamples: Bool
   }
 
   func checked() throws(ModelFileError) -> Checked {
@@ -97,6 +102,7 @@ extension ModelFile {
       try check(instance, key: "instances[\(i)]", untied: kind.untied, kindName: kind.rawValue)
     }
     try checkLossHistory()
+    let normalizes = try checkedNormalization()
     let featureSets = try parsedFeatureSets()
     do {
       try ToyModel.validate(
@@ -110,7 +116,30 @@ extension ModelFile {
       // Every other condition was checked above with its key path.
       throw .invalidModel(error)
     }
-    return Checked(kind: kind, initialization: initialization, featureSets: featureSets, dataScheme: dataScheme)
+    return Checked(
+      kind: kind, initialization: initialization, featureSets: featureSets, dataScheme: dataScheme,
+      normalizesExamples: normalizes)
+  }
+
+  /// Each `dataset_size` from 1 to `ToyModel.trainingSetLimit`, and `normalize`, which
+  /// rescales fixed sets alone: `"unit"` needs every instance to have one.
+  private func checkedNormalization() throws(ModelFileError) -> Bool {
+    for (i, instance) in instances.enumerated() {
+      guard let size = instance.datasetSize else { continue }
+      let key = "instances[\(i)].dataset_size"
+      guard size >= 1 else { throw .sizeNotPositive(key: key, value: size) }
+      guard size <= ToyModel.trainingSetLimit else {
+        throw .countTooLarge(key: key, value: size, limit: ToyModel.trainingSetLimit)
+      }
+    }
+    guard let normalize else { return false }
+    let words = [ModelFile.noNorm, ModelFile.unitNorm]
+    guard words.contains(normalize) else { throw .unknownName(key: "normalize", found: normalize, expected: words) }
+    guard normalize == ModelFile.unitNorm else { return false }
+    if let i = instances.firstIndex(where: { $0.datasetSize == nil }) {
+      throw .normalizationWithoutTrainingSet(key: "instances[\(i)].dataset_size")
+    }
+    return true
   }
 
   private func check(_ instance: Instance, key: String, untied: Bool, kindName: String) throws(ModelFileError) {

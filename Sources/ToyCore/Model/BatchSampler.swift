@@ -11,6 +11,10 @@ import CToyKernels
 /// decision from its first member's mask word; an anti-correlated set takes it there too and
 /// picks its one active member with the second member's mask word. The formulas live in
 /// `CToyKernels/toy_data.c` alone; this type hands it the features, sets and thresholds.
+///
+/// A model that normalises its examples (`normalizesExamples`, Henighan et al. 2023) has
+/// each fresh sample divided by its norm here, after the law has drawn it, so its training
+/// set, its evaluation batch and an autoencoder's data all hold unit vectors.
 struct BatchSampler {
   let n: Int
   let signed: Bool
@@ -26,6 +30,8 @@ struct BatchSampler {
   let path: toy_kernel_path
   /// The instance's fixed training set, when it has one: samples then come from it.
   let fixed: FixedSource?
+  /// Whether fresh samples are rescaled to unit norm (a fixed set holds them so already).
+  let normalizes: Bool
 
   /// A fixed training set and how a step reads it (see `TrainingSet`).
   struct FixedSource {
@@ -39,6 +45,7 @@ struct BatchSampler {
     fixed: FixedSource? = nil
   ) {
     self.fixed = fixed
+    normalizes = model.normalizesExamples
     n = model.n
     signed = model.kind.signedInputs
     self.stream = stream
@@ -56,14 +63,15 @@ struct BatchSampler {
   func isolatedCopy() -> BatchSampler {
     BatchSampler(
       n: n, signed: signed, stream: stream, thresholds: thresholds.map { $0 }, groupTables: groupTables.map { $0 },
-      independent: independent.map { $0 }, sets: sets.map { $0 }, path: path, fixed: fixed)
+      independent: independent.map { $0 }, sets: sets.map { $0 }, path: path, fixed: fixed, normalizes: normalizes)
   }
 
   private init(
     n: Int, signed: Bool, stream: RandomStream, thresholds: [UInt64], groupTables: [UInt32], independent: [Int],
-    sets: [FeatureSet], path: toy_kernel_path, fixed: FixedSource?
+    sets: [FeatureSet], path: toy_kernel_path, fixed: FixedSource?, normalizes: Bool
   ) {
     self.fixed = fixed
+    self.normalizes = normalizes
     self.n = n
     self.signed = signed
     self.stream = stream
@@ -111,6 +119,24 @@ struct BatchSampler {
     }
     for f in 0..<n {
       for j in count..<width { x[f * width + j] = 0 }
+    }
+    if normalizes { Self.normalize(x, n: n, count: count, width: width) }
+  }
+
+  /// Divides samples `0 ..< count` of the feature-major `x` by their norms, summed in Double
+  /// over the features in order (so any thread gets the same bits). A sample with no active
+  /// feature has no direction and stays zero, as the replications' x/(‖x‖ + ε) leaves it.
+  static func normalize(_ x: UnsafeMutablePointer<Float>, n: Int, count: Int, width: Int) {
+    var squares = [Double](repeating: 0, count: count)
+    for f in 0..<n {
+      for j in 0..<count {
+        let v = Double(x[f * width + j])
+        squares[j] += v * v
+      }
+    }
+    let norms = squares.map { $0.squareRoot() }
+    for f in 0..<n {
+      for j in 0..<count where norms[j] > 0 { x[f * width + j] = Float(Double(x[f * width + j]) / norms[j]) }
     }
   }
 }

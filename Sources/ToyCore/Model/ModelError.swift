@@ -22,6 +22,8 @@ public enum ModelError: Error, Hashable, Sendable {
   case diverged(instance: Int, step: Int, loss: Float?)
   /// A training set of `size` examples is not from 0 to `limit`.
   case trainingSetSizeOutOfRange(instance: Int, size: Int, limit: Int)
+  /// Unit-norm examples asked of a model whose instance `instance` draws fresh data.
+  case normalizationWithoutTrainingSet(instance: Int)
   /// A minibatch of `batch` samples drawn from a training set of fewer examples.
   case batchLargerThanTrainingSet(batch: Int, instance: Int, size: Int)
   /// A warm-up of `warmup` steps in a call of fewer steps.
@@ -65,6 +67,8 @@ extension ModelError: CustomStringConvertible {
         "training diverged at step \(step) of instance \(instance): \(what); the model keeps the \(step - 1) steps before it"
     case .trainingSetSizeOutOfRange(let instance, let size, let limit):
       return "the training set of instance \(instance) would hold \(size) examples; it must be from 1 to \(limit)"
+    case .normalizationWithoutTrainingSet(let instance):
+      return "instance \(instance) draws fresh data; only a fixed training set's examples are rescaled to unit norm"
     case .batchLargerThanTrainingSet(let batch, let instance, let size):
       return "batch=\(batch) is larger than the \(size) examples of instance \(instance)'s training set"
     case .warmupTooLong(let warmup, let steps):

@@ -8,14 +8,22 @@ extension ToyModel {
   /// Gives each instance a fixed training set of `sizes[i]` examples (0 keeps fresh data).
   /// The examples are drawn from the instance's own `.trainingSet` stream when training
   /// starts, so the same seed gives the same set.
-  public mutating func useTrainingSets(sizes: [Int]) throws(ModelError) {
+  ///
+  /// With `normalize`, every example the model draws is rescaled to unit norm (see
+  /// `normalizesExamples`), the note's setting; every instance must then have a set, since
+  /// the fresh data of the paper keep their law.
+  public mutating func useTrainingSets(sizes: [Int], normalize: Bool = false) throws(ModelError) {
     guard sizes.count == instanceCount else {
       throw .rowLength(name: "training set sizes", instance: 0, count: sizes.count, expected: instanceCount)
     }
     for (instance, size) in sizes.enumerated() where !(0...Self.trainingSetLimit).contains(size) {
       throw .trainingSetSizeOutOfRange(instance: instance, size: size, limit: Self.trainingSetLimit)
     }
+    if normalize, let instance = sizes.firstIndex(of: 0) {
+      throw .normalizationWithoutTrainingSet(instance: instance)
+    }
     trainingSetSizes = sizes.allSatisfy { $0 == 0 } ? [] : sizes
+    normalizesExamples = normalize
   }
 
   /// T of an instance's training set, 0 when it trains on fresh data.
@@ -79,7 +87,8 @@ extension ToyModel {
   }
 
   /// Each instance's test loss: the notebook's loss on `samples` fresh samples of its
-  /// distribution (the fixed evaluation batch, which no training set shares).
+  /// distribution (the fixed evaluation batch, which no training set shares), rescaled to
+  /// unit norm when the model's examples are (`normalizesExamples`), as the note's test set.
   public func testLoss(samples: Int = 16_384) -> [Double] { evaluationLoss(samples: samples) }
 
   /// The hidden vectors h_t = Wx_t of an instance's training examples, T×H in Double (for

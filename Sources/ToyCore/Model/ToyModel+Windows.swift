@@ -17,7 +17,9 @@ extension ToyModel {
       density: range.map { density(instance: $0) }, featureSets: featureSets, seed: seed,
       initialization: initialization, settingCount: settingCount,
       window: (firstInstance + range.lowerBound, whole ?? firstInstance + instanceCount))
-    if hasTrainingSets { try window.useTrainingSets(sizes: range.map { trainingSetSizes[$0] }) }
+    if hasTrainingSets {
+      try window.useTrainingSets(sizes: range.map { trainingSetSizes[$0] }, normalize: normalizesExamples)
+    }
     return window
   }
 }

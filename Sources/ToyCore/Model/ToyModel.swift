@@ -53,6 +53,10 @@ public struct ToyModel: Sendable, Equatable {
   /// Per instance, the size T of its fixed training set (0: fresh data every step, as the
   /// paper); empty when no instance has one. See `useTrainingSets`.
   public internal(set) var trainingSetSizes: [Int] = []
+  /// Whether every example the model's data law draws is rescaled to unit norm, ‖x‖ = 1, as
+  /// Henighan et al. do: its training sets, its evaluation batch and an autoencoder's data.
+  /// Only with training sets (see `useTrainingSets`); false keeps the paper's law.
+  public internal(set) var normalizesExamples = false
 
   public static let recentLossCapacity = 100
 

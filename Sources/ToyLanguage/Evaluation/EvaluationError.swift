@@ -99,6 +99,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case neuronsNeedHiddenLayer(kind: String)
   /// A figure of fixed training sets (datapoints, descent) asked of a model without `dataset=`.
   case needsTrainingSet(target: String)
+  /// `normalize=unit` on a model without `dataset=`.
+  case normalizeNeedsDataset
   /// `loss` of a model that has taken no step.
   case noLossYet(model: String)
   case notTrained
@@ -276,6 +278,8 @@ extension EvaluationError: CustomStringConvertible {
       return "neurons draws the hidden_relu and abs models; this one is \(kind)"
     case .needsTrainingSet(let target):
       return "\(target) draws models trained on a fixed set; this one draws fresh data"
+    case .normalizeNeedsDataset:
+      return "normalize=unit rescales the examples of a fixed training set; this model draws fresh data"
     case .noLossYet(let model):
       return "\(model) has not been trained yet, so it has no loss"
     case .notTrained:
@@ -355,6 +359,8 @@ extension EvaluationError: CustomStringConvertible {
       return target == ShowTarget.decoder.rawValue ? "try show cosines" : "try show wtw"
     case .needsTrainingSet:
       return "give the model dataset=, e.g. model n=1000 m=2 sparsity=0.99 dataset=T for T in [3, 30, 300]"
+    case .normalizeNeedsDataset:
+      return "give the model dataset=T too, e.g. model n=100 m=2 sparsity=0.9 dataset=100 normalize=unit"
     case .liveGeometryNeedsTwoDimensions:
       return "try live=wtw"
     case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:

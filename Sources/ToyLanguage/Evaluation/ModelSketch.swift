@@ -27,6 +27,8 @@ struct ModelSketch: Sendable {
   var trainings: [TrainingOptions] = []
   /// Each setting's fixed training set size (`dataset=`); empty without sets.
   var trainingSetSizes: [Int] = []
+  /// Whether the sets' examples are rescaled to unit norm (`normalize=unit`).
+  var normalizesExamples = false
   /// Each instance's recent loss after the latest of `trainings` (empty before the first),
   /// gathered as the check trained it: `print loss` then reads no window.
   var recentLosses: [Double?] = []
@@ -67,7 +69,7 @@ struct ModelSketch: Sendable {
       density: range.map { density(instance: $0) }, featureSets: featureSets, seed: seed,
       initialization: initialization, settingCount: importance.count, window: (range.lowerBound, instanceCount))
     if !trainingSetSizes.isEmpty {
-      try model.useTrainingSets(sizes: range.map { trainingSetSizes[$0 / seeds] })
+      try model.useTrainingSets(sizes: range.map { trainingSetSizes[$0 / seeds] }, normalize: normalizesExamples)
     }
     for options in trainings { try model.train(options) }
     return model

@@ -92,6 +92,10 @@ public enum ParameterTable {
       name: "dataset", statement: "model", kind: .whole(1...ToyModel.trainingSetLimit), defaultValue: "none",
       summary: "train on a fixed set of T examples drawn once per instance, full batch unless batch= (Henighan "
         + "et al. 2023); without it every step draws fresh data"),
+    .init(
+      name: "normalize", statement: "model", kind: .choice(["none", "unit"]), defaultValue: "none",
+      summary: "unit: rescale every example to ‖x‖ = 1, the training set's and the test batch's, as Henighan et al. "
+        + "do (dataset= only; an example with no active feature stays 0); none keeps the paper's law"),
   ]
 
   public static let train: [ParameterSpec] = [

@@ -1,13 +1,26 @@
 import ToyCore
 
 /// Fixed training sets and the optimiser settings of Henighan et al. 2023 ("Superposition,
-/// Memorization, and Double Descent"): `model … dataset=T`, `train … weight_decay= warmup=`.
+/// Memorization, and Double Descent"): `model … dataset=T normalize=unit`,
+/// `train … weight_decay= warmup=`.
 extension Session {
+  /// `normalize=unit`: whether the sets' examples are rescaled to unit norm, as the note's
+  /// are. It rescales a fixed set alone, so it is refused, where it is written, without
+  /// `dataset=`.
+  func normalizedExamples(_ given: [String: Parameter], _ source: Source) throws(Diagnostic) -> Bool {
+    guard let parameter = given["normalize"] else { return false }
+    let unit = try choice(parameter, "normalize", default: "none", source) == "unit"
+    if unit && given["dataset"] == nil {
+      throw Diagnostic(.normalizeNeedsDataset, at: parameter.nameSpan, in: source)
+    }
+    return unit
+  }
+
   /// `dataset=T`: each setting's T (it may use the sweep's variables), for each of its
   /// instances (seeds, or the one row a check keeps per setting).
   func useTrainingSets(
-    _ parameter: Parameter, _ combinations: [[(String, Double)]], _ model: inout ToyModel, sketch: inout ModelSketch?,
-    _ source: Source
+    _ parameter: Parameter, _ combinations: [[(String, Double)]], normalize: Bool, _ model: inout ToyModel,
+    sketch: inout ModelSketch?, _ source: Source
   ) throws(Diagnostic) {
     var sizes: [Int] = []
     for combination in combinations {
@@ -15,10 +28,11 @@ extension Session {
       sizes.append(try whole(parameter, scope, spec: "dataset", source))
     }
     sketch?.trainingSetSizes = sizes
+    sketch?.normalizesExamples = normalize
     let copies = max(1, model.instanceCount / max(1, sizes.count))
     let perInstance = sizes.flatMap { [Int](repeating: $0, count: copies) }.prefix(model.instanceCount)
     do {
-      try model.useTrainingSets(sizes: Array(perInstance))
+      try model.useTrainingSets(sizes: Array(perInstance), normalize: normalize)
     } catch {
       throw Diagnostic(.model(error), at: parameter.value.span, in: source)
     }

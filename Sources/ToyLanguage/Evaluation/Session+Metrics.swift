@@ -27,7 +27,9 @@ extension Session {
       "the analytic attack's loss increase over a model without superposition (the paper's adversarial robustness "
       + "section)",
     "train_loss": "each setting's loss on its whole training set (dataset=; nan without one)",
-    "test_loss": "each setting's loss on fresh samples: the fixed evaluation batch, which no training set shares",
+    "test_loss":
+      "each setting's loss on fresh samples: the fixed evaluation batch, which no training set shares (rescaled "
+      + "to unit norm with normalize=unit)",
     "data_dimensionality":
       "D_t of each training example's hidden vector Wx_t, as D_i of the features (Henighan et al. 2023; "
       + "dataset=); 0 below a norm of \(formatNumber(FeatureGeometry.representedNorm))",

@@ -22,6 +22,7 @@ extension Session {
     let first = Self.scope(combinations[0])
     let (n, m) = try shape(given, combinations, span, source)
     let kind = ModelKind(rawValue: try choice(given["kind"], "kind", default: "relu", source))!
+    let normalize = try normalizedExamples(given, source)
     var initialization: Initialization?
     if let p = given["init"] { initialization = Initialization(rawValue: try choice(p, "init", default: "", source)) }
     var seeds = 1
@@ -68,7 +69,7 @@ extension Session {
       throw Diagnostic(.model(error), at: span, in: source)
     }
     if let dataset = given["dataset"] {
-      try useTrainingSets(dataset, combinations, &model, sketch: &sketch, source)
+      try useTrainingSets(dataset, combinations, normalize: normalize, &model, sketch: &sketch, source)
     }
     models[name] = ModelEntry(
       name: name, model: model, settings: combinations, seeds: seeds,
@@ -326,7 +327,8 @@ extension Session {
         kind: model.kind, n: model.n, m: model.m, importance: rows.map { model.importance(instance: $0) },
         density: rows.map { model.density(instance: $0) }, featureSets: model.featureSets, seed: model.seed,
         initialization: model.initialization, settingCount: model.settingCount)
-      try fresh.useTrainingSets(sizes: rows.map { model.trainingSetSize(instance: $0) })
+      try fresh.useTrainingSets(
+        sizes: rows.map { model.trainingSetSize(instance: $0) }, normalize: model.normalizesExamples)
       return fresh
     } catch {
       throw Diagnostic(.model(error), at: span, in: source)

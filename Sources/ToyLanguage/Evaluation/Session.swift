@@ -274,6 +274,8 @@ public final class Session {
     var entry = ModelEntry(
       name: name, model: model, settings: Array(repeating: [], count: instances), seeds: 1,
       shown: Array(0..<instances), sketch: sketch)
+    // A saved model keeps its fixed sets: `train` reads them in full batch, as before the save.
+    entry.fullBatch = sketch.map { $0.trainingSetSizes.max() ?? 0 } ?? model.fullBatch
     for (saeName, autoencoder, resampling) in saved {
       entry.removeAutoencoders(named: saeName)
       entry.autoencoders.append(AutoencoderEntry(loaded: autoencoder, named: saeName, resampling: resampling))

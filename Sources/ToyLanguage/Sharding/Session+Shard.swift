@@ -172,9 +172,9 @@ extension Session {
     case .assembly:
       if let trained = sharding?.pending?.trained {
         // A part's file keeps the weights, not which fixed sets the script gave: these do.
-        let sizes = model.trainingSetSizes
+        let (sizes, normalize) = (model.trainingSetSizes, model.normalizesExamples)
         model = trained
-        if !sizes.isEmpty { try model.useTrainingSets(sizes: sizes) }
+        if !sizes.isEmpty { try model.useTrainingSets(sizes: sizes, normalize: normalize) }
       }
       return done
     case .share:
