@@ -97,7 +97,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case plotNeedsTwoDimensions(target: String, m: Int)
   case liveGeometryNeedsTwoDimensions(m: Int)
   case neuronsNeedHiddenLayer(kind: String)
-  /// A figure of fixed training sets (datapoints, descent) asked of a model without `dataset=`.
+  /// A figure or metric of fixed training sets (datapoints, descent, train_loss,
+  /// data_dimensionality) asked of a model without `dataset=`.
   case needsTrainingSet(target: String)
   /// `loss` of a model that has taken no step.
   case noLossYet(model: String)
@@ -275,7 +276,7 @@ extension EvaluationError: CustomStringConvertible {
     case .neuronsNeedHiddenLayer(let kind):
       return "neurons draws the hidden_relu and abs models; this one is \(kind)"
     case .needsTrainingSet(let target):
-      return "\(target) draws models trained on a fixed set; this one draws fresh data"
+      return "\(target) is for models trained on a fixed set; this one draws fresh data"
     case .noLossYet(let model):
       return "\(model) has not been trained yet, so it has no loss"
     case .notTrained:
