@@ -41,6 +41,7 @@ final class ErrorMessageTests: XCTestCase {
     .unknownChoice("kind", range: "linear or relu", word: "rleu", suggestion: "relu"),
     .parameterWrongType("density", range: "a number in (0, 1] per feature", type: "a string"),
     .parameterMalformed("kind", range: "linear or relu"), .stepsOutOfRange(limit: 100, got: "2.5"),
+    .weightDecayNeedsAdamW(value: "0.1"),
     .densityAndSparsity, .sweepVariableIsIndex, .sweptTwice("p"), .sweepNeedsNumbers(type: "a string"),
     .sweepTooLarge(limit: 100_000), .featureCountMissing, .hiddenCountMissing, .shapeVaries,
     .tooManyInstances(settings: 10, seeds: 20_000, limit: 100_000),

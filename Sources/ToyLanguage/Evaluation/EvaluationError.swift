@@ -45,6 +45,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   /// A value of the wrong form, named by the range alone (`kind=3`, `correlated=2`).
   case parameterMalformed(String, range: String)
   case stepsOutOfRange(limit: Int, got: String)
+  /// `weight_decay=` above 0 with `optimizer=adam`, which has no weight decay (`value` as written).
+  case weightDecayNeedsAdamW(value: String)
 
   // Models.
   case densityAndSparsity
@@ -202,6 +204,8 @@ extension EvaluationError: CustomStringConvertible {
       return "\(name) must be \(range)"
     case .stepsOutOfRange(let limit, let got):
       return "the number of steps must be a whole number from 1 to \(limit), got \(got)"
+    case .weightDecayNeedsAdamW(let value):
+      return "optimizer=adam has no weight decay, so weight_decay=\(value) would do nothing"
     case .densityAndSparsity:
       return "give density or sparsity, not both (density = 1 − sparsity)"
     case .sweepVariableIsIndex:
@@ -339,6 +343,8 @@ extension EvaluationError: CustomStringConvertible {
       return "define one first, e.g. model n=5 m=2 sparsity=0.9"
     case .call(_, let signature, _):
       return "usage: \(signature)"
+    case .weightDecayNeedsAdamW:
+      return "weight decay needs optimizer=adamw (the default); or leave weight_decay out"
     case .featureCountMissing, .hiddenCountMissing:
       return "e.g. model n=5 m=2"
     case .shapeVaries:
