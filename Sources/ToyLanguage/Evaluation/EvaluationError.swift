@@ -84,6 +84,9 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case frontierNeedsSweep(sae: String)
   /// `show dictionary` of autoencoders without two dictionary sizes on one model setting.
   case dictionaryNeedsSizes(sae: String)
+  /// `show frontier` or `show dictionary` whose `instance=` or `seed=` picks fewer than two
+  /// points of any sweep (of `swept`) that the autoencoders hold; `example` is two that do.
+  case pickedNoSweep(target: String, swept: String, example: [Int])
   /// `instance=` or `seed=` of an autoencoder figure naming none of the autoencoders.
   case autoencoderInstanceOutOfRange(instances: Int, got: String)
   /// `seed=` of `print sae` or an autoencoder plot: the autoencoders' seeds, not the model's.
@@ -259,6 +262,10 @@ extension EvaluationError: CustomStringConvertible {
       return "frontier draws L0 against FVU across several autoencoders, and \(sae) has one setting"
     case .dictionaryNeedsSizes(let sae):
       return "dictionary compares autoencoders of several sizes, and \(sae) has one latents= per model setting"
+    case .pickedNoSweep(let target, let swept, _):
+      return
+        "\(target) draws a sweep of \(swept) on one model setting and seed, and the autoencoders picked here hold "
+        + "fewer than two of its points"
     case .autoencoderInstanceOutOfRange(let instances, let got):
       return "instance must be an autoencoder number from 0 to \(instances - 1), a list of them, or all; got \(got)"
     case .autoencoderSeedOutOfRange(let seeds, let got):
@@ -370,6 +377,9 @@ extension EvaluationError: CustomStringConvertible {
       return "define them first, e.g. sae latents=5 l1=0.01"
     case .frontierNeedsSweep:
       return "sweep l1 or topk, e.g. sae latents=5 l1=x for x in [0.003, 0.01, 0.03, 0.1]"
+    case .pickedNoSweep(_, _, let example):
+      return "pick two or more of one sweep, e.g. instance=[\(example.map(String.init).joined(separator: ", "))], "
+        + "or leave instance= and seed= out"
     case .dictionaryNeedsSizes:
       return "sweep latents, e.g. sae latents=d l1=0.01 for d in [2, 3, 4, 5, 6, 8]"
     case .tooManyAutoencoders:

@@ -193,7 +193,10 @@ extension Session {
     let (entry, sae) = (request.entry, try autoencoders(request))
     let groups = groups(sae, request.autoencoders, byVariant: false)
     guard groups.contains(where: { $0.count > 1 }) else {
-      throw Diagnostic(.frontierNeedsSweep(sae: sae.name), at: request.span, in: request.source)
+      let sweep = self.groups(sae, Array(sae.instances.indices), byVariant: false).first { $0.count > 1 }
+      throw Diagnostic(
+        sweep.map { .pickedNoSweep(target: request.target.rawValue, swept: "l1 or topk", example: Array($0.prefix(2))) }
+          ?? .frontierNeedsSweep(sae: sae.name), at: request.span, in: request.source)
     }
     let metrics = Dictionary(uniqueKeysWithValues: request.autoencoders.map { ($0, self.metrics(entry, sae, $0)) })
     var drawn: [(name: String, points: [AutoencoderFigures.FrontierPoint])] = []
@@ -229,13 +232,19 @@ extension Session {
   func dictionaryFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
     let (entry, sae) = (request.entry, try autoencoders(request))
     // Each group's instances by size, one per size (the first of any repeats).
-    let groups = groups(sae, request.autoencoders, byVariant: true).map { group in
-      var seen: Set<Int> = []
-      return group.sorted { sae.autoencoder.latents(instance: $0) < sae.autoencoder.latents(instance: $1) }
-        .filter { seen.insert(sae.autoencoder.latents(instance: $0)).inserted }
-    }.filter { $0.count > 1 }
+    func sizeGroups(_ instances: [Int]) -> [[Int]] {
+      groups(sae, instances, byVariant: true).map { group in
+        var seen: Set<Int> = []
+        return group.sorted { sae.autoencoder.latents(instance: $0) < sae.autoencoder.latents(instance: $1) }
+          .filter { seen.insert(sae.autoencoder.latents(instance: $0)).inserted }
+      }.filter { $0.count > 1 }
+    }
+    let groups = sizeGroups(request.autoencoders)
     guard !groups.isEmpty else {
-      throw Diagnostic(.dictionaryNeedsSizes(sae: sae.name), at: request.span, in: request.source)
+      let sweep = sizeGroups(Array(sae.instances.indices)).first
+      throw Diagnostic(
+        sweep.map { .pickedNoSweep(target: request.target.rawValue, swept: "latents", example: Array($0.prefix(2))) }
+          ?? .dictionaryNeedsSizes(sae: sae.name), at: request.span, in: request.source)
     }
     let signals = groups.map { group in
       AutoencoderFigures.dictionarySignals(
