@@ -76,6 +76,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case autoencoderNeedsTrainedModel(model: String)
   /// `train sae`, `print sae` or an SAE metric on a model without autoencoders.
   case noAutoencoder(model: String)
+  /// The name of autoencoders (`b = sae …`) used as a value, as in `print b.mmcs`.
+  case autoencodersAreNotAValue(String)
   case l1AndTopK
   case topKAboveLatents(k: Int, latents: Int)
   case tooManyAutoencoders(Int, limit: Int)
@@ -250,6 +252,8 @@ extension EvaluationError: CustomStringConvertible {
       return "sae reads a trained model's hidden states, and \(model) has not been trained yet"
     case .noAutoencoder(let model):
       return "\(model) has no sparse autoencoders yet"
+    case .autoencodersAreNotAValue(let name):
+      return "'\(name)' names sparse autoencoders, which are not a value"
     case .l1AndTopK:
       return "give l1 or topk, not both: an autoencoder is kept sparse by one or the other"
     case .topKAboveLatents(let k, let latents):
@@ -373,6 +377,8 @@ extension EvaluationError: CustomStringConvertible {
       return "try live=wtw"
     case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:
       return "train it first, e.g. train 10000"
+    case .autoencodersAreNotAValue(let name):
+      return "use \(name) makes them current; then print sae, or a metric such as print mmcs"
     case .noAutoencoder:
       return "define them first, e.g. sae latents=5 l1=0.01"
     case .frontierNeedsSweep:
