@@ -183,7 +183,10 @@ public enum ParameterTable {
 
   /// Options of `print`, after its values: `print loss seed=all`.
   public static let print: [ParameterSpec] = [
-    seedChoice("print", "which seed of each setting a metric reads (models with seeds=)")
+    seedChoice(
+      "print",
+      "which seed of each setting a metric reads (models with seeds=); for SAE metrics alone (print l0), which "
+        + "autoencoder seeds (sae with seeds=; a number, a list, or all, the default)")
   ]
 
   /// Options of `print sae`: which autoencoders to list, as for their `show` targets.

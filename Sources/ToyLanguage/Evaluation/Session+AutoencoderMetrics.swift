@@ -106,15 +106,20 @@ extension Session {
       statement, html: htmlTable(header: table.header, rows: table.rows))
   }
 
-  /// `print l0`, `print mmcs, dead`: metrics of the current autoencoders as one table.
-  func printAutoencoderMetrics(_ names: [String], _ statement: Statement, _ source: Source) throws(Diagnostic) {
+  /// `print l0`, `print mmcs, dead seed=1`: metrics of the current autoencoders (of the seeds
+  /// `seed` picks, every one by default) as one table.
+  func printAutoencoderMetrics(_ names: [String], seed: Parameter?, _ statement: Statement, _ source: Source)
+    throws(Diagnostic)
+  {
     let (entry, sae) = try currentAutoencoders(statement.span, source)
-    let metrics = autoencoderMetrics(entry, sae)
-    let (labels, labelRows) = autoencoderRows(entry, sae)
-    let table = metricColumns(names, metrics, labels, labelRows)
+    let chosen = try autoencoderInstances(nil, seed, sae, nil, statement.span, source)
+    let metrics = chosen.map { sae.autoencoder.metrics(instance: $0, model: entry.model, samples: evaluationSamples) }
+    let (labels, allRows) = autoencoderRows(entry, sae)
+    let table = metricColumns(names, metrics, labels, chosen.map { allRows[$0] })
     let values: [Value] = names.map { name in .list(metrics.map { .number(Self.value(name, of: $0)) }) }
     emit(
-      text: table.render(width: textWidth), json: autoencoderJSON(entry, sae, metrics, names), statement,
+      text: table.render(width: textWidth), json: autoencoderJSON(entry, sae, metrics, names, instances: chosen),
+      statement,
       value: values.count == 1 ? values[0] : .list(values), html: htmlTable(header: table.header, rows: table.rows))
   }
 

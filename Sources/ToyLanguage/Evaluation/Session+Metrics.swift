@@ -97,7 +97,8 @@ extension Session {
   }
 
   /// `print a, b`: values on one line; a metric alone as an aligned table with a row per setting
-  /// (per seed of each setting with `seed=`).
+  /// (per seed of each setting with `seed=`). SAE metrics alone (`print l0, dead`) make a row
+  /// per autoencoder, `seed=` picking the autoencoders' seeds.
   func printValues(_ expressions: [Expr], _ parameters: [Parameter], _ statement: Statement, _ source: Source)
     throws(Diagnostic)
   {
@@ -107,8 +108,9 @@ extension Session {
       else { return nil }
       return name
     }
-    if given.isEmpty, autoencoderNames.count == expressions.count {
-      try printAutoencoderMetrics(autoencoderNames, statement, source)
+    // SAE metrics alone: seed= picks the autoencoders' seeds, as for print sae.
+    if autoencoderNames.count == expressions.count {
+      try printAutoencoderMetrics(autoencoderNames, seed: given["seed"], statement, source)
       return
     }
     let references = expressions.compactMap(metricReference)

@@ -46,6 +46,8 @@ extension Session {
     func picked(_ parameter: Parameter, limit: Int) throws(Diagnostic) -> Result<[Int]?, Rejected> {
       switch parameter.value {
       case .name("all", _), .string("all", _): return .success(nil)
+      // The models' seed=best: autoencoders have no loss that ranks their seeds.
+      case .name("best", _), .string("best", _): return .failure(Rejected(literal: "best"))
       default: break
       }
       let value = try evaluator(source).evaluate(parameter.value)
