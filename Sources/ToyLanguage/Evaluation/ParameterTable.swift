@@ -126,7 +126,8 @@ public enum ParameterTable {
       name: "latents", statement: "sae", kind: .whole(1...100_000), defaultValue: "the model's n",
       summary: "the dictionary size d: latents per autoencoder"),
     .init(
-      name: "l1", statement: "sae", kind: .number(low: 0, high: .infinity, lowOpen: false, highOpen: true),
+      name: "l1", statement: "sae",
+      kind: .number(low: 0, high: Double(Float.greatestFiniteMagnitude), lowOpen: false, highOpen: false),
       defaultValue: "0.01", summary: "λ of the L1 penalty λ·Σ_j z_j on the latents (not with topk)"),
     .init(
       name: "topk", statement: "sae", kind: .whole(1...100_000), defaultValue: "none",
