@@ -283,7 +283,7 @@ extension EvaluationError: CustomStringConvertible {
     case .exportFormat(let path):
       return "export writes .svg, .json, .csv or .txt files; '\(path)' is none of them"
     case .writeFailed(let path, let reason):
-      return "cannot write \(path): \(reason)"
+      return "\(path): cannot write: \(reason)"
     case .plotNeedsTwoDimensions(let target, let m):
       return "\(target) draws 2-D models; this one has m=\(m)"
     case .liveGeometryNeedsTwoDimensions(let m):
