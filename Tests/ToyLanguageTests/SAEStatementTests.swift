@@ -204,6 +204,25 @@ final class SAEStatementTests: XCTestCase {
       "t.toy:1:20: instance must be an autoencoder number from 0 to 5, a list of them, or all; got 6")
   }
 
+  /// After `reset`, `print sae` says the model was reset since its autoencoders trained (it
+  /// said "has trained since: 40 steps then, 0 now"), also once the model has trained back
+  /// to as many steps; training the autoencoders again clears the note.
+  func testPrintSaeSaysTheModelWasResetSinceItsAutoencodersTrained() throws {
+    let session = finished(Self.trained + "sae latents=3\ntrain sae 10 batch=32")
+    func note(_ text: String) throws -> String? {
+      let (outcome, displays) = run(session, text + "\nprint sae")
+      XCTAssertEqual(outcome, .finished, text)
+      let last = try XCTUnwrap(displays.last?.plain.split(separator: "\n").last)
+      return last.hasPrefix("(") ? String(last) : nil
+    }
+    XCTAssertNil(try note("print 1"))
+    XCTAssertEqual(try note("train 10 batch=64"), "(model1 has trained since: 40 steps then, 50 now)")
+    let reset = "(model1 has been reset since these autoencoders trained on it at 40 steps; it has"
+    XCTAssertEqual(try note("reset"), reset + " 0 now)")
+    XCTAssertEqual(try note("train 40 batch=64"), reset + " 40 now)")
+    XCTAssertNil(try note("train sae 5 batch=32"))
+  }
+
   /// `print l0 seed=1` picks the autoencoders' seeds as `print sae seed=1` does (it was
   /// refused as "not all metrics of one model"), whether or not the model has seeds.
   func testSAEMetricsPickAutoencoderSeeds() throws {

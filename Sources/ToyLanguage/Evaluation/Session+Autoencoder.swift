@@ -207,6 +207,7 @@ extension Session {
     defer {
       if let index = models[entry.name]?.autoencoders.firstIndex(where: { $0.name == sae.name }) {
         models[entry.name]?.autoencoders[index].autoencoder = autoencoder
+        if autoencoder.steps > sae.autoencoder.steps { models[entry.name]?.autoencoders[index].modelResetSince = false }
       }
     }
     do {

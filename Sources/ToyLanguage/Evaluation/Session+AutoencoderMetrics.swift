@@ -97,13 +97,23 @@ extension Session {
       "\(sae.name) on \(entry.name), \(sae.autoencoder.steps) steps:", table.render(width: textWidth), "",
       "each feature's best latent (cosine):", matches.render(width: textWidth),
     ]
-    if let trained = sae.autoencoder.modelSteps, trained != entry.model.steps {
-      lines.append("(\(entry.name) has trained since: \(trained) steps then, \(entry.model.steps) now)")
-    }
+    if let note = modelNote(entry, sae) { lines.append(note) }
     emit(
       text: lines.joined(separator: "\n"),
       json: autoencoderJSON(entry, sae, metrics, Self.autoencoderMetricNames, instances: chosen),
       statement, html: htmlTable(header: table.header, rows: table.rows))
+  }
+
+  /// What became of the model since the autoencoders last trained on it, if anything: reset
+  /// (its steps may then be fewer, as many or more), or trained further. A model that
+  /// took fewer steps than then was reset, also when a file carries no mark of it.
+  private func modelNote(_ entry: ModelEntry, _ sae: AutoencoderEntry) -> String? {
+    guard let trained = sae.autoencoder.modelSteps else { return nil }
+    let now = entry.model.steps
+    if sae.modelResetSince || now < trained {
+      return "(\(entry.name) has been reset since these autoencoders trained on it at \(trained) steps; it has \(now) now)"
+    }
+    return trained == now ? nil : "(\(entry.name) has trained since: \(trained) steps then, \(now) now)"
   }
 
   /// `print l0`, `print mmcs, dead seed=1`: metrics of the current autoencoders (of the seeds
