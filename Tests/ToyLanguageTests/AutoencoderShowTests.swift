@@ -171,6 +171,20 @@ final class AutoencoderShowTests: XCTestCase {
     XCTAssertEqual(displays(sizes, "show dictionary instance=[0, 2]").count, 1, "two points of the sweep draw")
   }
 
+  /// The help of show's instance= and seed= says what the SAE plots take, and they refuse
+  /// seed=best as it says (it was listed as their default, and refused as undefined).
+  func testHelpOfShowSaysWhatTheAutoencoderPlotsPick() throws {
+    let specs = Dictionary(uniqueKeysWithValues: ParameterTable.show.map { ($0.name, $0.summary) })
+    XCTAssertTrue(specs["instance"]?.contains("for the SAE plots (decoder … dictionary), which autoencoders") == true)
+    let seedHelp = "for the SAE plots, which autoencoder seeds (sae with seeds=): a number, a list, or all (their "
+    XCTAssertTrue(specs["seed"]?.hasSuffix(seedHelp + "default); not best") == true, specs["seed"] ?? "")
+    let session = session("model n=5 m=2\ntrain 10\nsae latents=d seeds=2 for d in [2, 3]")
+    XCTAssertEqual(displays(session, "show firing seed=1").count, 1)
+    let e = try error(session, "show firing seed=best")
+    XCTAssertEqual(e.message, "seed must be an autoencoder seed from 0 to 1, a list of them, or all; got best")
+    XCTAssertEqual(e.location, "t.toy:1:18")
+  }
+
   func testAnInstanceOutsideTheAutoencodersIsLocated() throws {
     let session = session("model n=5 m=2\ntrain 10\nsae latents=d for d in [2, 3]")
     let e = try error(session, "show cosines instance=7")

@@ -163,8 +163,12 @@ public enum ParameterTable {
   public static let show: [ParameterSpec] = [
     .init(
       name: "instance", statement: "show", kind: .instances, defaultValue: "all",
-      summary: "which instances (settings) to draw"),
-    seedChoice("show", "which seed of each setting to draw (models with seeds=)"),
+      summary: "which instances (settings) to draw; for the SAE plots (decoder … dictionary), which autoencoders "
+        + "(the rows of print sae)"),
+    seedChoice(
+      "show",
+      "which seed of each setting to draw (models with seeds=); for the SAE plots, which autoencoder seeds "
+        + "(sae with seeds=): a number, a list, or all (their default); not best"),
     .init(
       name: "width", statement: "show", kind: .whole(20...1000), defaultValue: "the terminal's",
       summary: "columns to draw in"),
@@ -187,7 +191,7 @@ public enum ParameterTable {
     seedChoice(
       "print",
       "which seed of each setting a metric reads (models with seeds=); for SAE metrics alone (print l0), which "
-        + "autoencoder seeds (sae with seeds=; a number, a list, or all, the default)")
+        + "autoencoder seeds (sae with seeds=): a number, a list, or all (their default); not best")
   ]
 
   /// Options of `print sae`: which autoencoders to list, as for their `show` targets.
