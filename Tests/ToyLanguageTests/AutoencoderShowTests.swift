@@ -160,7 +160,8 @@ final class AutoencoderShowTests: XCTestCase {
       frontier.message,
       "frontier draws a sweep of l1 or topk on one model setting and seed, and the autoencoders picked here hold "
         + "fewer than two of its points")
-    XCTAssertEqual(frontier.hint, "pick two or more of one sweep, e.g. instance=[0, 1], or leave instance= and seed= out")
+    XCTAssertEqual(
+      frontier.hint, "pick two or more of one sweep, e.g. instance=[0, 1], or leave instance= and seed= out")
     let sizes = session("model n=5 m=2\ntrain 10\nsae latents=d for d in [2, 3, 4]")
     let dictionary = try error(sizes, "show dictionary instance=[2]")
     XCTAssertEqual(

@@ -227,7 +227,8 @@ final class SAEStatementTests: XCTestCase {
   /// refused as "not all metrics of one model"), whether or not the model has seeds.
   func testSAEMetricsPickAutoencoderSeeds() throws {
     for model in ["model n=4 m=2 density=0.1", "model n=4 m=2 density=0.1 seeds=2"] {
-      let session = finished(model + "\ntrain 40 batch=64\nsae latents=d seeds=2 for d in [2, 3]\ntrain sae 20 batch=32")
+      let session = finished(
+        model + "\ntrain 40 batch=64\nsae latents=d seeds=2 for d in [2, 3]\ntrain sae 20 batch=32")
       func printed(_ text: String) throws -> [String: Any] {
         let (outcome, displays) = run(session, text)
         XCTAssertEqual(outcome, .finished, text)

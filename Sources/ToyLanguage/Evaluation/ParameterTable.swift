@@ -110,7 +110,8 @@ public enum ParameterTable {
       summary: "AdamW (decoupled weight decay on every parameter) or Adam"),
     .init(
       name: "weight_decay", statement: "train", kind: .number(low: 0, high: 10, lowOpen: false, highOpen: false),
-      defaultValue: "0.01", summary: "AdamW's decoupled weight decay λ (θ ← θ(1−ηλ) each step); optimizer=adam has none"),
+      defaultValue: "0.01",
+      summary: "AdamW's decoupled weight decay λ (θ ← θ(1−ηλ) each step); optimizer=adam has none"),
     .init(
       name: "warmup", statement: "train", kind: .whole(0...100_000_000), defaultValue: "0",
       summary: "steps of linear warm-up from lr/warmup to lr before the schedule runs over the rest"),

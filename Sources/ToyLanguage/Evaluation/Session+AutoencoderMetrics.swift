@@ -111,7 +111,8 @@ extension Session {
     guard let trained = sae.autoencoder.modelSteps else { return nil }
     let now = entry.model.steps
     if sae.modelResetSince || now < trained {
-      return "(\(entry.name) has been reset since these autoencoders trained on it at \(trained) steps; it has \(now) now)"
+      return
+        "(\(entry.name) has been reset since these autoencoders trained on it at \(trained) steps; it has \(now) now)"
     }
     return trained == now ? nil : "(\(entry.name) has trained since: \(trained) steps then, \(now) now)"
   }
