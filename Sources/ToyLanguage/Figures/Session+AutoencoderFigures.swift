@@ -235,7 +235,7 @@ extension Session {
     let (entry, sae) = (request.entry, try autoencoders(request))
     // Each group's instances by size, one per size (the first of any repeats).
     func sizeGroups(_ instances: [Int]) -> [[Int]] {
-      groups(sae, instances, byVariant: true).map { group in
+      self.groups(sae, instances, byVariant: true).map { group in
         var seen: Set<Int> = []
         return group.sorted { sae.autoencoder.latents(instance: $0) < sae.autoencoder.latents(instance: $1) }
           .filter { seen.insert(sae.autoencoder.latents(instance: $0)).inserted }
