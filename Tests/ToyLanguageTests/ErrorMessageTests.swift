@@ -70,7 +70,7 @@ final class ErrorMessageTests: XCTestCase {
     .topKAboveLatents(k: 6, latents: 5), .tooManyAutoencoders(200_000, limit: 100_000),
     .autoencoder(.latentsNotPositive(instance: 0, value: 0)),
     .plotNeedsTwoDimensions(target: "decoder", m: 3), .frontierNeedsSweep(sae: "sae1"),
-    .dictionaryNeedsSizes(sae: "sae1"), .pickedNoSweep(target: "frontier", swept: "l1 or topk", example: [0, 1]),
+    .dictionaryNeedsSizes(sae: "sae1"), .pickedNoSweep(target: "frontier", example: [0, 1]),
     .autoencoderInstanceOutOfRange(instances: 3, got: "7"),
     .autoencoderSeedOutOfRange(seeds: 2, got: "5"),
   ]

@@ -86,9 +86,9 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case frontierNeedsSweep(sae: String)
   /// `show dictionary` of autoencoders without two dictionary sizes on one model setting.
   case dictionaryNeedsSizes(sae: String)
-  /// `show frontier` or `show dictionary` whose `instance=` or `seed=` picks fewer than two
-  /// points of any sweep (of `swept`) that the autoencoders hold; `example` is two that do.
-  case pickedNoSweep(target: String, swept: String, example: [Int])
+  /// `show frontier` or `show dictionary` (`target`) whose `instance=` or `seed=` picks fewer
+  /// than two points of any sweep the autoencoders hold; `example` is two that do.
+  case pickedNoSweep(target: String, example: [Int])
   /// `instance=` or `seed=` of an autoencoder figure naming none of the autoencoders.
   case autoencoderInstanceOutOfRange(instances: Int, got: String)
   /// `seed=` of `print sae` or an autoencoder plot: the autoencoders' seeds, not the model's.
@@ -266,7 +266,8 @@ extension EvaluationError: CustomStringConvertible {
       return "frontier draws L0 against FVU across several autoencoders, and \(sae) has one setting"
     case .dictionaryNeedsSizes(let sae):
       return "dictionary compares autoencoders of several sizes, and \(sae) has one latents= per model setting"
-    case .pickedNoSweep(let target, let swept, _):
+    case .pickedNoSweep(let target, _):
+      let swept = target == ShowTarget.dictionary.rawValue ? "latents" : "l1 or topk"
       return
         "\(target) draws a sweep of \(swept) on one model setting and seed, and the autoencoders picked here hold "
         + "fewer than two of its points"
@@ -383,7 +384,7 @@ extension EvaluationError: CustomStringConvertible {
       return "define them first, e.g. sae latents=5 l1=0.01"
     case .frontierNeedsSweep:
       return "sweep l1 or topk, e.g. sae latents=5 l1=x for x in [0.003, 0.01, 0.03, 0.1]"
-    case .pickedNoSweep(_, _, let example):
+    case .pickedNoSweep(_, let example):
       return "pick two or more of one sweep, e.g. instance=[\(example.map(String.init).joined(separator: ", "))], "
         + "or leave instance= and seed= out"
     case .dictionaryNeedsSizes:

@@ -197,10 +197,12 @@ extension Session {
     let (entry, sae) = (request.entry, try autoencoders(request))
     let groups = groups(sae, request.autoencoders, byVariant: false)
     guard groups.contains(where: { $0.count > 1 }) else {
-      let sweep = self.groups(sae, Array(sae.instances.indices), byVariant: false).first { $0.count > 1 }
-      throw Diagnostic(
-        sweep.map { .pickedNoSweep(target: request.target.rawValue, swept: "l1 or topk", example: Array($0.prefix(2))) }
-          ?? .frontierNeedsSweep(sae: sae.name), at: request.span, in: request.source)
+      if let sweep = self.groups(sae, Array(sae.instances.indices), byVariant: false).first(where: { $0.count > 1 }) {
+        throw Diagnostic(
+          .pickedNoSweep(target: request.target.rawValue, example: Array(sweep.prefix(2))),
+          at: request.span, in: request.source)
+      }
+      throw Diagnostic(.frontierNeedsSweep(sae: sae.name), at: request.span, in: request.source)
     }
     let metrics = Dictionary(uniqueKeysWithValues: request.autoencoders.map { ($0, self.metrics(entry, sae, $0)) })
     var drawn: [(name: String, points: [AutoencoderFigures.FrontierPoint])] = []
@@ -245,10 +247,12 @@ extension Session {
     }
     let groups = sizeGroups(request.autoencoders)
     guard !groups.isEmpty else {
-      let sweep = sizeGroups(Array(sae.instances.indices)).first
-      throw Diagnostic(
-        sweep.map { .pickedNoSweep(target: request.target.rawValue, swept: "latents", example: Array($0.prefix(2))) }
-          ?? .dictionaryNeedsSizes(sae: sae.name), at: request.span, in: request.source)
+      if let sweep = sizeGroups(Array(sae.instances.indices)).first {
+        throw Diagnostic(
+          .pickedNoSweep(target: request.target.rawValue, example: Array(sweep.prefix(2))),
+          at: request.span, in: request.source)
+      }
+      throw Diagnostic(.dictionaryNeedsSizes(sae: sae.name), at: request.span, in: request.source)
     }
     let signals = groups.map { group in
       AutoencoderFigures.dictionarySignals(
