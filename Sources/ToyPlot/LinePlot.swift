@@ -180,23 +180,31 @@ public struct LinePlot: Plot {
           options.color ? (series[index].faint ? faintColor(of: index) : color(of: index, theme: options.theme)) : nil
         draw(index, on: &canvas, layout, color: color, markers: withMarkers && !series[index].faint)
       }
+      var labelled: [(column: Int, row: Int)] = []
       for index in drawn(options) where !series[index].labels.isEmpty {
         label(
           index, on: &canvas, layout, color: options.color ? color(of: index, theme: options.theme) : nil,
-          ascii: options.ascii)
+          ascii: options.ascii, labelled: &labelled)
       }
     }
   }
 
   /// A series' point labels in text: each in the first free place right of, left of, above or
-  /// below its point's cell, away from lines when it can be; left out when no place is free.
+  /// below its point's cell, away from lines when it can be, with a blank cell between it and
+  /// any other label. Left out when no place is free, and when its point's cell touches that of
+  /// a point already labelled (`labelled`, the cells of every series so far): two labels there
+  /// would crowd one spot, and neither could be told to be whose.
   private func label(
-    _ index: Int, on canvas: inout DotCanvas, _ layout: XYFrame.Layout, color: RGB?, ascii: Bool
+    _ index: Int, on canvas: inout DotCanvas, _ layout: XYFrame.Layout, color: RGB?, ascii: Bool,
+    labelled: inout [(column: Int, row: Int)]
   ) {
     let s = series[index]
     for (k, (x, y)) in zip(s.x, s.y).enumerated() where k < s.labels.count && !s.labels[k].isEmpty {
       guard shows(x, y), let p = layout.pixel(x, y), let (px, py) = canvas.pixel(p.0, p.1) else { continue }
       let cell = canvas.cell(ofPixel: px, py)
+      guard !labelled.contains(where: { abs($0.column - cell.column) <= 1 && abs($0.row - cell.row) <= 1 }) else {
+        continue
+      }
       let text = ascii ? XYFrame.ascii(s.labels[k]) : s.labels[k]
       let places = [
         (cell.column + 1, cell.row), (cell.column - text.count, cell.row), (cell.column + 1, cell.row - 1),
@@ -204,17 +212,21 @@ public struct LinePlot: Plot {
         (cell.column - text.count, cell.row + 1),
       ]
       func fits(_ place: (Int, Int), clear: Bool) -> Bool {
-        (0..<text.count).allSatisfy { dx in
+        let inside = (0..<text.count).allSatisfy { dx in
           let column = place.0 + dx
           return column >= 0 && column < canvas.columns && place.1 >= 0 && place.1 < canvas.rows
             && !canvas.isMarked(column: column, row: place.1)
             && (!clear || !canvas.hasPixels(column: column, row: place.1))
         }
+        // Off the canvas counts as blank: the frame's edge parts a label from what is beyond.
+        return inside && !canvas.isMarked(column: place.0 - 1, row: place.1)
+          && !canvas.isMarked(column: place.0 + text.count, row: place.1)
       }
       guard
         let place = places.first(where: { fits($0, clear: true) }) ?? places.first(where: { fits($0, clear: false) })
       else { continue }
       canvas.text(text, column: place.0, row: place.1, color: color)
+      labelled.append((cell.column, cell.row))
     }
   }
 

@@ -60,7 +60,7 @@ final class FigureFolder {
     do {
       try FileWriter.replace(base + ".svg", with: svg)
     } catch {
-      return "--figures: cannot write \(base).svg: \(error.reason)"
+      return "--figures: \(base).svg: cannot write: \(error.reason)"
     }
     written.append(base + ".svg")
     if let converter {

@@ -39,7 +39,7 @@ extension Repl {
         try FileWriter.replace(file, with: code.joined(separator: "\n") + "\n")
         write("saved \(code.count) cell\(code.count == 1 ? "" : "s") to \(file)\(note)\n")
       } catch {
-        writeError("%save: cannot write \(file): \(error.reason)\n")
+        writeError("%save: \(file): cannot write: \(error.reason)\n")
       }
     case "run":
       let path = NSString(string: argument).expandingTildeInPath

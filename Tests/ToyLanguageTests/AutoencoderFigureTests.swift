@@ -129,6 +129,39 @@ final class AutoencoderFigureTests: XCTestCase {
     XCTAssertEqual(series.labels, sorted.map(\.label))
   }
 
+  /// examples/13's frontier (its full run's L0 and FVU) at width 80: l1=3 and l1=1 fall in
+  /// touching cells, where both labels stood on two rows and neither could be told to be
+  /// whose; one is kept. No label touches another on its row.
+  func testFrontierLabelsOfTouchingPointsDoNotCrowd() {
+    let points = [
+      ("l1=0.03", 0.461, 0.0044), ("l1=0.1", 0.32593, 0.0626), ("l1=0.3", 0.18378, 0.1897),
+      ("l1=1", 0.00726, 0.9781), ("l1=3", 0, 1.0001),
+    ].map {
+      AutoencoderFigures.FrontierPoint(label: $0.0, l0: $0.1, fvu: $0.2)
+    }
+    let plot = AutoencoderFigures.frontierPlot([("sae1", points)], title: nil)
+    for width in [60, 80] {
+      let text = plot.plainText(TextOptions(width: width))
+      for label in ["l1=0.03", "l1=0.1", "l1=0.3", "l1=3"] {
+        XCTAssertTrue(text.contains(label), "\(width): \(label) in\n\(text)")
+      }
+      XCTAssertFalse(text.contains("l1=1"), "\(width): l1=1 crowds l1=3\n\(text)")
+      for line in text.split(separator: "\n") {
+        let cells = Array(line)
+        // Each label's first and past-the-end columns, from the longest label that starts there.
+        let spans = (0..<cells.count).compactMap { start -> (Int, Int)? in
+          let rest = String(cells[start...])
+          return points.map(\.label).filter { rest.hasPrefix($0) }.max { $0.count < $1.count }.map {
+            (start, start + $0.count)
+          }
+        }
+        for (a, b) in zip(spans, spans.dropFirst()) {
+          XCTAssertLessThan(a.1, b.0, "\(width): labels touch in \(line)")
+        }
+      }
+    }
+  }
+
   // MARK: Dictionary size
 
   func testMeanMaxCosineAgainstHandComputedValues() {

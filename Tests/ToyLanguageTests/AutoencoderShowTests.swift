@@ -151,6 +151,41 @@ final class AutoencoderShowTests: XCTestCase {
     XCTAssertEqual(displays(lambdas, "show frontier").count, 1, "a sweep of l1 draws a frontier")
   }
 
+  /// A sweep narrowed by instance= or seed= to fewer than two of its points: the error says
+  /// the pick is short (not that the autoencoders have one setting) and names two that work.
+  func testFrontierAndDictionaryOfOnePickedInstanceSayWhatToPick() throws {
+    let lambdas = session("model n=5 m=2\ntrain 10\nsae latents=5 l1=x for x in [0.01, 0.1]")
+    let frontier = try error(lambdas, "show frontier instance=0")
+    XCTAssertEqual(
+      frontier.message,
+      "frontier draws a sweep of l1 or topk on one model setting and seed, and the autoencoders picked here hold "
+        + "fewer than two of its points")
+    XCTAssertEqual(
+      frontier.hint, "pick two or more of one sweep, e.g. instance=[0, 1], or leave instance= and seed= out")
+    let sizes = session("model n=5 m=2\ntrain 10\nsae latents=d for d in [2, 3, 4]")
+    let dictionary = try error(sizes, "show dictionary instance=[2]")
+    XCTAssertEqual(
+      dictionary.message,
+      "dictionary draws a sweep of latents on one model setting and seed, and the autoencoders picked here hold "
+        + "fewer than two of its points")
+    XCTAssertEqual(dictionary.location, "t.toy:1:1")
+    XCTAssertEqual(displays(sizes, "show dictionary instance=[0, 2]").count, 1, "two points of the sweep draw")
+  }
+
+  /// The help of show's instance= and seed= says what the SAE plots take, and they refuse
+  /// seed=best as it says (it was listed as their default, and refused as undefined).
+  func testHelpOfShowSaysWhatTheAutoencoderPlotsPick() throws {
+    let specs = Dictionary(uniqueKeysWithValues: ParameterTable.show.map { ($0.name, $0.summary) })
+    XCTAssertTrue(specs["instance"]?.contains("for the SAE plots (decoder … dictionary), which autoencoders") == true)
+    let seedHelp = "for the SAE plots, which autoencoder seeds (sae with seeds=): a number, a list, or all (their "
+    XCTAssertTrue(specs["seed"]?.hasSuffix(seedHelp + "default); not best") == true, specs["seed"] ?? "")
+    let session = session("model n=5 m=2\ntrain 10\nsae latents=d seeds=2 for d in [2, 3]")
+    XCTAssertEqual(displays(session, "show firing seed=1").count, 1)
+    let e = try error(session, "show firing seed=best")
+    XCTAssertEqual(e.message, "seed must be an autoencoder seed from 0 to 1, a list of them, or all; got best")
+    XCTAssertEqual(e.location, "t.toy:1:18")
+  }
+
   func testAnInstanceOutsideTheAutoencodersIsLocated() throws {
     let session = session("model n=5 m=2\ntrain 10\nsae latents=d for d in [2, 3]")
     let e = try error(session, "show cosines instance=7")

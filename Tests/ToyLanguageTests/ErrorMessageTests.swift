@@ -41,6 +41,7 @@ final class ErrorMessageTests: XCTestCase {
     .unknownChoice("kind", range: "linear or relu", word: "rleu", suggestion: "relu"),
     .parameterWrongType("density", range: "a number in (0, 1] per feature", type: "a string"),
     .parameterMalformed("kind", range: "linear or relu"), .stepsOutOfRange(limit: 100, got: "2.5"),
+    .weightDecayNeedsAdamW(value: "0.1"),
     .densityAndSparsity, .sweepVariableIsIndex, .sweptTwice("p"), .sweepNeedsNumbers(type: "a string"),
     .sweepTooLarge(limit: 100_000), .featureCountMissing, .hiddenCountMissing, .shapeVaries,
     .tooManyInstances(settings: 10, seeds: 20_000, limit: 100_000),
@@ -64,11 +65,13 @@ final class ErrorMessageTests: XCTestCase {
     .shardNeedsModelNumbers(read: "a.loss", through: nil, line: 3),
     .shardNeedsModelNumbers(read: "a.loss", through: "best", line: 3), .shardLoadsUnsavedFile(path: "a.json"),
     .shardPartsDisagree(expected: "model1, 4 instances, 100 steps, at 2:1", found: "nothing"),
-    .autoencoderNeedsTrainedModel(model: "model1"), .noAutoencoder(model: "model1"), .l1AndTopK,
+    .autoencoderNeedsTrainedModel(model: "model1"), .noAutoencoder(model: "model1"), .autoencodersAreNotAValue("b"),
+    .l1AndTopK,
     .topKAboveLatents(k: 6, latents: 5), .tooManyAutoencoders(200_000, limit: 100_000),
     .autoencoder(.latentsNotPositive(instance: 0, value: 0)),
     .plotNeedsTwoDimensions(target: "decoder", m: 3), .frontierNeedsSweep(sae: "sae1"),
-    .dictionaryNeedsSizes(sae: "sae1"), .autoencoderInstanceOutOfRange(instances: 3, got: "7"),
+    .dictionaryNeedsSizes(sae: "sae1"), .pickedNoSweep(target: "frontier", example: [0, 1]),
+    .autoencoderInstanceOutOfRange(instances: 3, got: "7"),
     .autoencoderSeedOutOfRange(seeds: 2, got: "5"),
   ]
 

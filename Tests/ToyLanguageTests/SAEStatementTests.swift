@@ -204,6 +204,53 @@ final class SAEStatementTests: XCTestCase {
       "t.toy:1:20: instance must be an autoencoder number from 0 to 5, a list of them, or all; got 6")
   }
 
+  /// After `reset`, `print sae` says the model was reset since its autoencoders trained (it
+  /// said "has trained since: 40 steps then, 0 now"), also once the model has trained back
+  /// to as many steps; training the autoencoders again clears the note.
+  func testPrintSaeSaysTheModelWasResetSinceItsAutoencodersTrained() throws {
+    let session = finished(Self.trained + "sae latents=3\ntrain sae 10 batch=32")
+    func note(_ text: String) throws -> String? {
+      let (outcome, displays) = run(session, text + "\nprint sae")
+      XCTAssertEqual(outcome, .finished, text)
+      let last = try XCTUnwrap(displays.last?.plain.split(separator: "\n").last)
+      return last.hasPrefix("(") ? String(last) : nil
+    }
+    XCTAssertNil(try note("print 1"))
+    XCTAssertEqual(try note("train 10 batch=64"), "(model1 has trained since: 40 steps then, 50 now)")
+    let reset = "(model1 has been reset since these autoencoders trained on it at 40 steps; it has"
+    XCTAssertEqual(try note("reset"), reset + " 0 now)")
+    XCTAssertEqual(try note("train 40 batch=64"), reset + " 40 now)")
+    XCTAssertNil(try note("train sae 5 batch=32"))
+  }
+
+  /// `print l0 seed=1` picks the autoencoders' seeds as `print sae seed=1` does (it was
+  /// refused as "not all metrics of one model"), whether or not the model has seeds.
+  func testSAEMetricsPickAutoencoderSeeds() throws {
+    for model in ["model n=4 m=2 density=0.1", "model n=4 m=2 density=0.1 seeds=2"] {
+      let session = finished(
+        model + "\ntrain 40 batch=64\nsae latents=d seeds=2 for d in [2, 3]\ntrain sae 20 batch=32")
+      func printed(_ text: String) throws -> [String: Any] {
+        let (outcome, displays) = run(session, text)
+        XCTAssertEqual(outcome, .finished, text)
+        return try XCTUnwrap(payload(try XCTUnwrap(displays.last)))
+      }
+      func column(_ data: [String: Any], _ key: String) -> [Double] {
+        (data["metrics"] as? [String: [Double]])?[key] ?? []
+      }
+      let all = try printed("print sae")
+      let picked = try printed("print l0, dead seed=1")
+      let instances = (picked["instances"] as? [[String: Any]] ?? []).compactMap { $0["instance"] as? Int }
+      XCTAssertEqual(instances, [1, 3], model)
+      for key in ["l0", "dead"] {
+        XCTAssertEqual(column(picked, key), instances.map { column(all, key)[$0] }, "\(model): \(key)")
+      }
+      let (outcome, _) = run(session, "print l0 seed=2")
+      guard case .runtimeError(let diagnostic) = outcome else { return XCTFail("\(outcome)") }
+      XCTAssertEqual(
+        diagnostic.message, "seed must be an autoencoder seed from 0 to 1, a list of them, or all; got 2", model)
+    }
+  }
+
   /// MMCS and each feature's match against a computation from the weights alone: the
   /// model's rows W_i against the decoder's rows, each at unit length.
   func testMMCSAndMatchesAgreeWithTheWeights() throws {

@@ -58,20 +58,33 @@ final class MemorizationClaimTests: XCTestCase {
     }
   }
 
-  /// "in between (T from 12 to 50): neither the examples nor the features hold the space, and
-  /// the test loss rises above that of the smallest sets before it falls again".
+  /// "in between (T from 12 to 300): neither the examples nor the features hold the space
+  /// (no D_t above 0.35, fewer than five D_i at 0.3). The test loss peaks just before, at
+  /// T = 8, where the examples still reach D_t = 1/2: more than 5% above that of the smallest
+  /// sets. It stays above theirs up to T = 20 and is below it for good from T = 100".
+  /// Each number of the caption is read here, and the range's ends are where the conditions
+  /// stop holding.
   func testMemorizationBetweenTheRegimesTheTestLossRises() throws {
     try checkClaim("15-memorization") { run in
       let all = try settings(run)
-      for s in all where (12...50).contains(s.size) {
-        XCTAssertLessThanOrEqual(s.examples.max() ?? 1, 0.35, "T=\(s.size): no example keeps much")
-        XCTAssertLessThan(s.features.filter { $0 >= 0.3 }.count, 5, "T=\(s.size): no pentagon of features yet")
+      func neither(_ s: Setting) -> Bool {
+        (s.examples.max() ?? 1) <= 0.35 && s.features.filter { $0 >= 0.3 }.count < 5
       }
-      let smallest = all.filter { $0.size <= 5 }.map(\.testLoss).max() ?? 0
-      let middle = all.filter { (8...50).contains($0.size) }.map(\.testLoss).max() ?? 0
-      let largest = all.filter { $0.size >= 1000 }.map(\.testLoss).max() ?? 1
-      XCTAssertGreaterThan(middle, 1.05 * smallest, "the bump: \(middle) against \(smallest) at T ≤ 5")
-      XCTAssertLessThan(largest, middle, "and the second descent")
+      let between = all.filter(neither).map(\.size)
+      XCTAssertEqual(between, all.map(\.size).filter { (12...300).contains($0) }, "neither holds the space")
+      let losses = all.map(\.testLoss)
+      let peak = all[try XCTUnwrap(losses.indices.max { losses[$0] < losses[$1] })]
+      XCTAssertEqual(peak.size, 8, "the test loss peaks at T = 8: \(losses)")
+      XCTAssertEqual(peak.examples.max() ?? 0, 0.5, accuracy: 0.02, "T = 8: the examples still reach D_t = 1/2")
+      let smallest = all.filter { $0.size <= 5 }.map(\.testLoss)
+      XCTAssertEqual(smallest.count, 2)
+      let (high, low) = (smallest.max() ?? 0, smallest.min() ?? 0)
+      XCTAssertGreaterThan(peak.testLoss, 1.05 * high, "more than 5% above the smallest sets': \(smallest)")
+      let above = all.filter { $0.size > 5 && $0.testLoss > high }.map(\.size)
+      XCTAssertEqual(above, [8, 12, 20], "above the smallest sets' test loss up to T = 20")
+      let notBelow = all.filter { $0.size > 5 && $0.testLoss >= low }.map(\.size)
+      XCTAssertEqual(notBelow.max(), 50, "below it for good from T = 100: \(losses)")
+      XCTAssertTrue(all.contains { $0.size == 100 })
     }
   }
 }

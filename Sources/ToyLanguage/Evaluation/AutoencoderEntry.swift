@@ -18,6 +18,9 @@ public struct AutoencoderEntry: Sendable {
   public var instances: [Instance]
   /// How training replaces dead latents (`resample=`); nil: never.
   public var resampling: Resampling?
+  /// Whether `reset` re-initialised the model after these autoencoders last trained: the
+  /// weights they learned to read are gone, whatever the model's steps say now.
+  public var modelResetSince = false
 
   public struct Instance: Sendable, Equatable {
     public var setting: Int

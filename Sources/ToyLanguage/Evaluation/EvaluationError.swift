@@ -45,6 +45,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   /// A value of the wrong form, named by the range alone (`kind=3`, `correlated=2`).
   case parameterMalformed(String, range: String)
   case stepsOutOfRange(limit: Int, got: String)
+  /// `weight_decay=` above 0 with `optimizer=adam`, which has no weight decay (`value` as written).
+  case weightDecayNeedsAdamW(value: String)
 
   // Models.
   case densityAndSparsity
@@ -74,6 +76,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case autoencoderNeedsTrainedModel(model: String)
   /// `train sae`, `print sae` or an SAE metric on a model without autoencoders.
   case noAutoencoder(model: String)
+  /// The name of autoencoders (`b = sae …`) used as a value, as in `print b.mmcs`.
+  case autoencodersAreNotAValue(String)
   case l1AndTopK
   case topKAboveLatents(k: Int, latents: Int)
   case tooManyAutoencoders(Int, limit: Int)
@@ -82,6 +86,9 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case frontierNeedsSweep(sae: String)
   /// `show dictionary` of autoencoders without two dictionary sizes on one model setting.
   case dictionaryNeedsSizes(sae: String)
+  /// `show frontier` or `show dictionary` (`target`) whose `instance=` or `seed=` picks fewer
+  /// than two points of any sweep the autoencoders hold; `example` is two that do.
+  case pickedNoSweep(target: String, example: [Int])
   /// `instance=` or `seed=` of an autoencoder figure naming none of the autoencoders.
   case autoencoderInstanceOutOfRange(instances: Int, got: String)
   /// `seed=` of `print sae` or an autoencoder plot: the autoencoders' seeds, not the model's.
@@ -97,7 +104,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case plotNeedsTwoDimensions(target: String, m: Int)
   case liveGeometryNeedsTwoDimensions(m: Int)
   case neuronsNeedHiddenLayer(kind: String)
-  /// A figure of fixed training sets (datapoints, descent) asked of a model without `dataset=`.
+  /// A figure or metric of fixed training sets (datapoints, descent, train_loss,
+  /// data_dimensionality) asked of a model without `dataset=`.
   case needsTrainingSet(target: String)
   /// `normalize=unit` on a model without `dataset=`.
   case normalizeNeedsDataset
@@ -203,6 +211,8 @@ extension EvaluationError: CustomStringConvertible {
       return "\(name) must be \(range)"
     case .stepsOutOfRange(let limit, let got):
       return "the number of steps must be a whole number from 1 to \(limit), got \(got)"
+    case .weightDecayNeedsAdamW(let value):
+      return "optimizer=adam has no weight decay, so weight_decay=\(value) would do nothing"
     case .densityAndSparsity:
       return "give density or sparsity, not both (density = 1 − sparsity)"
     case .sweepVariableIsIndex:
@@ -244,6 +254,8 @@ extension EvaluationError: CustomStringConvertible {
       return "sae reads a trained model's hidden states, and \(model) has not been trained yet"
     case .noAutoencoder(let model):
       return "\(model) has no sparse autoencoders yet"
+    case .autoencodersAreNotAValue(let name):
+      return "'\(name)' names sparse autoencoders, which are not a value"
     case .l1AndTopK:
       return "give l1 or topk, not both: an autoencoder is kept sparse by one or the other"
     case .topKAboveLatents(let k, let latents):
@@ -256,6 +268,11 @@ extension EvaluationError: CustomStringConvertible {
       return "frontier draws L0 against FVU across several autoencoders, and \(sae) has one setting"
     case .dictionaryNeedsSizes(let sae):
       return "dictionary compares autoencoders of several sizes, and \(sae) has one latents= per model setting"
+    case .pickedNoSweep(let target, _):
+      let swept = target == ShowTarget.dictionary.rawValue ? "latents" : "l1 or topk"
+      return
+        "\(target) draws a sweep of \(swept) on one model setting and seed, and the autoencoders picked here hold "
+        + "fewer than two of its points"
     case .autoencoderInstanceOutOfRange(let instances, let got):
       return "instance must be an autoencoder number from 0 to \(instances - 1), a list of them, or all; got \(got)"
     case .autoencoderSeedOutOfRange(let seeds, let got):
@@ -269,7 +286,7 @@ extension EvaluationError: CustomStringConvertible {
     case .exportFormat(let path):
       return "export writes .svg, .json, .csv or .txt files; '\(path)' is none of them"
     case .writeFailed(let path, let reason):
-      return "cannot write \(path): \(reason)"
+      return "\(path): cannot write: \(reason)"
     case .plotNeedsTwoDimensions(let target, let m):
       return "\(target) draws 2-D models; this one has m=\(m)"
     case .liveGeometryNeedsTwoDimensions(let m):
@@ -277,7 +294,7 @@ extension EvaluationError: CustomStringConvertible {
     case .neuronsNeedHiddenLayer(let kind):
       return "neurons draws the hidden_relu and abs models; this one is \(kind)"
     case .needsTrainingSet(let target):
-      return "\(target) draws models trained on a fixed set; this one draws fresh data"
+      return "\(target) is for models trained on a fixed set; this one draws fresh data"
     case .normalizeNeedsDataset:
       return "normalize=unit rescales the examples of a fixed training set; this model draws fresh data"
     case .noLossYet(let model):
@@ -342,6 +359,8 @@ extension EvaluationError: CustomStringConvertible {
       return "define one first, e.g. model n=5 m=2 sparsity=0.9"
     case .call(_, let signature, _):
       return "usage: \(signature)"
+    case .weightDecayNeedsAdamW:
+      return "weight decay needs optimizer=adamw (the default); or leave weight_decay out"
     case .featureCountMissing, .hiddenCountMissing:
       return "e.g. model n=5 m=2"
     case .shapeVaries:
@@ -365,10 +384,15 @@ extension EvaluationError: CustomStringConvertible {
       return "try live=wtw"
     case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:
       return "train it first, e.g. train 10000"
+    case .autoencodersAreNotAValue(let name):
+      return "use \(name) makes them current; then print sae, or a metric such as print mmcs"
     case .noAutoencoder:
       return "define them first, e.g. sae latents=5 l1=0.01"
     case .frontierNeedsSweep:
       return "sweep l1 or topk, e.g. sae latents=5 l1=x for x in [0.003, 0.01, 0.03, 0.1]"
+    case .pickedNoSweep(_, let example):
+      return "pick two or more of one sweep, e.g. instance=[\(example.map(String.init).joined(separator: ", "))], "
+        + "or leave instance= and seed= out"
     case .dictionaryNeedsSizes:
       return "sweep latents, e.g. sae latents=d l1=0.01 for d in [2, 3, 4, 5, 6, 8]"
     case .tooManyAutoencoders:

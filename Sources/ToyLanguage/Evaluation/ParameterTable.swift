@@ -114,7 +114,8 @@ public enum ParameterTable {
       summary: "AdamW (decoupled weight decay on every parameter) or Adam"),
     .init(
       name: "weight_decay", statement: "train", kind: .number(low: 0, high: 10, lowOpen: false, highOpen: false),
-      defaultValue: "0.01", summary: "AdamW's decoupled weight decay λ (θ ← θ(1−ηλ) each step)"),
+      defaultValue: "0.01",
+      summary: "AdamW's decoupled weight decay λ (θ ← θ(1−ηλ) each step); optimizer=adam has none"),
     .init(
       name: "warmup", statement: "train", kind: .whole(0...100_000_000), defaultValue: "0",
       summary: "steps of linear warm-up from lr/warmup to lr before the schedule runs over the rest"),
@@ -130,7 +131,8 @@ public enum ParameterTable {
       name: "latents", statement: "sae", kind: .whole(1...100_000), defaultValue: "the model's n",
       summary: "the dictionary size d: latents per autoencoder"),
     .init(
-      name: "l1", statement: "sae", kind: .number(low: 0, high: .infinity, lowOpen: false, highOpen: true),
+      name: "l1", statement: "sae",
+      kind: .number(low: 0, high: Double(Float.greatestFiniteMagnitude), lowOpen: false, highOpen: false),
       defaultValue: "0.01", summary: "λ of the L1 penalty λ·Σ_j z_j on the latents (not with topk)"),
     .init(
       name: "topk", statement: "sae", kind: .whole(1...100_000), defaultValue: "none",
@@ -166,8 +168,12 @@ public enum ParameterTable {
   public static let show: [ParameterSpec] = [
     .init(
       name: "instance", statement: "show", kind: .instances, defaultValue: "all",
-      summary: "which instances (settings) to draw"),
-    seedChoice("show", "which seed of each setting to draw (models with seeds=)"),
+      summary: "which instances (settings) to draw; for the SAE plots (decoder … dictionary), which autoencoders "
+        + "(the rows of print sae)"),
+    seedChoice(
+      "show",
+      "which seed of each setting to draw (models with seeds=); for the SAE plots, which autoencoder seeds "
+        + "(sae with seeds=): a number, a list, or all (their default); not best"),
     .init(
       name: "width", statement: "show", kind: .whole(20...1000), defaultValue: "the terminal's",
       summary: "columns to draw in"),
@@ -187,7 +193,10 @@ public enum ParameterTable {
 
   /// Options of `print`, after its values: `print loss seed=all`.
   public static let print: [ParameterSpec] = [
-    seedChoice("print", "which seed of each setting a metric reads (models with seeds=)")
+    seedChoice(
+      "print",
+      "which seed of each setting a metric reads (models with seeds=); for SAE metrics alone (print l0), which "
+        + "autoencoder seeds (sae with seeds=): a number, a list, or all (their default); not best")
   ]
 
   /// Options of `print sae`: which autoencoders to list, as for their `show` targets.

@@ -101,7 +101,8 @@ extension Session {
     }
     guard let l1 = given["l1"] else { return (latents, .l1(Float(Self.defaultL1))) }
     let value = try evaluator(source, extra: scope).evaluate(l1.value)
-    guard case .number(let lambda) = value, lambda >= 0, Float(lambda).isFinite else {
+    // The range the spec states: λ is kept as a Float.
+    guard case .number(let lambda) = value, lambda >= 0, lambda <= Double(Float.greatestFiniteMagnitude) else {
       throw Diagnostic(
         .parameterOutOfRange("l1", range: spec("l1").rangeText, got: value.literal), at: l1.value.span, in: source)
     }
@@ -206,6 +207,7 @@ extension Session {
     defer {
       if let index = models[entry.name]?.autoencoders.firstIndex(where: { $0.name == sae.name }) {
         models[entry.name]?.autoencoders[index].autoencoder = autoencoder
+        if autoencoder.steps > sae.autoencoder.steps { models[entry.name]?.autoencoders[index].modelResetSince = false }
       }
     }
     do {

@@ -97,24 +97,40 @@ extension Session {
       "\(sae.name) on \(entry.name), \(sae.autoencoder.steps) steps:", table.render(width: textWidth), "",
       "each feature's best latent (cosine):", matches.render(width: textWidth),
     ]
-    if let trained = sae.autoencoder.modelSteps, trained != entry.model.steps {
-      lines.append("(\(entry.name) has trained since: \(trained) steps then, \(entry.model.steps) now)")
-    }
+    if let note = modelNote(entry, sae) { lines.append(note) }
     emit(
       text: lines.joined(separator: "\n"),
       json: autoencoderJSON(entry, sae, metrics, Self.autoencoderMetricNames, instances: chosen),
       statement, html: htmlTable(header: table.header, rows: table.rows))
   }
 
-  /// `print l0`, `print mmcs, dead`: metrics of the current autoencoders as one table.
-  func printAutoencoderMetrics(_ names: [String], _ statement: Statement, _ source: Source) throws(Diagnostic) {
+  /// What became of the model since the autoencoders last trained on it, if anything: reset
+  /// (its steps may then be fewer, as many or more), or trained further. A model that
+  /// took fewer steps than then was reset, also when a file carries no mark of it.
+  private func modelNote(_ entry: ModelEntry, _ sae: AutoencoderEntry) -> String? {
+    guard let trained = sae.autoencoder.modelSteps else { return nil }
+    let now = entry.model.steps
+    if sae.modelResetSince || now < trained {
+      return
+        "(\(entry.name) has been reset since these autoencoders trained on it at \(trained) steps; it has \(now) now)"
+    }
+    return trained == now ? nil : "(\(entry.name) has trained since: \(trained) steps then, \(now) now)"
+  }
+
+  /// `print l0`, `print mmcs, dead seed=1`: metrics of the current autoencoders (of the seeds
+  /// `seed` picks, every one by default) as one table.
+  func printAutoencoderMetrics(_ names: [String], seed: Parameter?, _ statement: Statement, _ source: Source)
+    throws(Diagnostic)
+  {
     let (entry, sae) = try currentAutoencoders(statement.span, source)
-    let metrics = autoencoderMetrics(entry, sae)
-    let (labels, labelRows) = autoencoderRows(entry, sae)
-    let table = metricColumns(names, metrics, labels, labelRows)
+    let chosen = try autoencoderInstances(nil, seed, sae, nil, statement.span, source)
+    let metrics = chosen.map { sae.autoencoder.metrics(instance: $0, model: entry.model, samples: evaluationSamples) }
+    let (labels, allRows) = autoencoderRows(entry, sae)
+    let table = metricColumns(names, metrics, labels, chosen.map { allRows[$0] })
     let values: [Value] = names.map { name in .list(metrics.map { .number(Self.value(name, of: $0)) }) }
     emit(
-      text: table.render(width: textWidth), json: autoencoderJSON(entry, sae, metrics, names), statement,
+      text: table.render(width: textWidth), json: autoencoderJSON(entry, sae, metrics, names, instances: chosen),
+      statement,
       value: values.count == 1 ? values[0] : .list(values), html: htmlTable(header: table.header, rows: table.rows))
   }
 

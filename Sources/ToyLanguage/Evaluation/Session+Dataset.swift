@@ -38,8 +38,9 @@ extension Session {
     }
   }
 
-  /// `weight_decay=` and `warmup=` of `train`; a warm-up longer than the call is refused
-  /// where it is written. A check trains one step, without warm-up.
+  /// `weight_decay=` and `warmup=` of `train`; a warm-up longer than the call, and a weight
+  /// decay Adam would ignore, are refused where they are written. A check trains one step,
+  /// without warm-up.
   func henighanOptions(_ options: inout TrainingOptions, _ given: [String: Parameter], _ source: Source)
     throws(Diagnostic)
   {
@@ -49,6 +50,9 @@ extension Session {
         throw Diagnostic(
           .parameterOutOfRange("weight_decay", range: spec("weight_decay").rangeText, got: v.literal),
           at: decay.value.span, in: source)
+      }
+      guard x == 0 || options.optimizer == .adamW else {
+        throw Diagnostic(.weightDecayNeedsAdamW(value: v.literal), at: decay.nameSpan, in: source)
       }
       options.weightDecay = x
     }

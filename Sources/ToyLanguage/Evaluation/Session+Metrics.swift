@@ -9,6 +9,9 @@ extension Session {
     "vulnerability", "train_loss", "test_loss", "data_dimensionality",
   ]
 
+  /// The metrics of a model's fixed training sets (`dataset=`), an error on a model without.
+  static let trainingSetMetricNames: Set = ["train_loss", "data_dimensionality"]
+
   /// The rule both per-feature geometry metrics share for dropped features.
   private static let notRepresented =
     "0 for a feature not represented (‖W_i‖ < \(formatNumber(FeatureGeometry.representedNorm)))"
@@ -26,7 +29,7 @@ extension Session {
     "vulnerability":
       "the analytic attack's loss increase over a model without superposition (the paper's adversarial robustness "
       + "section)",
-    "train_loss": "each setting's loss on its whole training set (dataset=; nan without one)",
+    "train_loss": "each setting's loss on its whole training set (models with dataset=)",
     "test_loss":
       "each setting's loss on fresh samples: the fixed evaluation batch, which no training set shares (rescaled "
       + "to unit norm with normalize=unit)",
@@ -45,10 +48,14 @@ extension Session {
   /// times the evaluation batch).
   static let vulnerabilityLimit = 1000
 
-  /// Refuses metrics whose cost would not finish in reasonable time for this model.
+  /// Refuses metrics this model does not have (no autoencoders, no loss yet, no training
+  /// set) and those whose cost would not finish in reasonable time for it.
   func checkMetricSize(_ name: String, _ entry: ModelEntry, _ span: Span, _ source: Source) throws(Diagnostic) {
     if Self.autoencoderMetricNames.contains(name), entry.currentAutoencoder == nil {
       throw Diagnostic(.noAutoencoder(model: entry.name), at: span, in: source)
+    }
+    if Self.trainingSetMetricNames.contains(name), !entry.model.hasTrainingSets {
+      throw Diagnostic(.needsTrainingSet(target: name), at: span, in: source)
     }
     if name == "loss", entry.model.steps == 0 {
       throw Diagnostic(.noLossYet(model: entry.name), at: span, in: source)
@@ -92,7 +99,8 @@ extension Session {
   }
 
   /// `print a, b`: values on one line; a metric alone as an aligned table with a row per setting
-  /// (per seed of each setting with `seed=`).
+  /// (per seed of each setting with `seed=`). SAE metrics alone (`print l0, dead`) make a row
+  /// per autoencoder, `seed=` picking the autoencoders' seeds.
   func printValues(_ expressions: [Expr], _ parameters: [Parameter], _ statement: Statement, _ source: Source)
     throws(Diagnostic)
   {
@@ -102,8 +110,9 @@ extension Session {
       else { return nil }
       return name
     }
-    if given.isEmpty, autoencoderNames.count == expressions.count {
-      try printAutoencoderMetrics(autoencoderNames, statement, source)
+    // SAE metrics alone: seed= picks the autoencoders' seeds, as for print sae.
+    if autoencoderNames.count == expressions.count {
+      try printAutoencoderMetrics(autoencoderNames, seed: given["seed"], statement, source)
       return
     }
     let references = expressions.compactMap(metricReference)

@@ -17,6 +17,9 @@ extension Session {
     }
     models[entry.name]?.shown = (0..<entry.settings.count).map { $0 * entry.seeds }
     models[entry.name]?.dynamics.reset()
+    for index in entry.autoencoders.indices where entry.autoencoders[index].autoencoder.modelSteps != nil {
+      models[entry.name]?.autoencoders[index].modelResetSince = true
+    }
     emit(text: "\(entry.name): weights re-initialised", json: .object([("reset", .string(entry.name))]), statement)
   }
 

@@ -146,6 +146,9 @@ public final class Session {
         if let value = extra[name] ?? self.variables[name] ?? self.models[name].map({ .model($0.name) }) {
           return value
         }
+        if self.autoencoders(named: name) != nil {
+          throw Diagnostic(.autoencodersAreNotAValue(name), at: span, in: source)
+        }
         guard let current = self.current, let entry = self.models[current] else {
           // A metric's name is known, so "not defined" would be wrong: it needs a model.
           if Self.metricNames.contains(name) { throw Diagnostic(.noModel, at: span, in: source) }

@@ -46,6 +46,8 @@ extension Session {
     func picked(_ parameter: Parameter, limit: Int) throws(Diagnostic) -> Result<[Int]?, Rejected> {
       switch parameter.value {
       case .name("all", _), .string("all", _): return .success(nil)
+      // The models' seed=best: autoencoders have no loss that ranks their seeds.
+      case .name("best", _), .string("best", _): return .failure(Rejected(literal: "best"))
       default: break
       }
       let value = try evaluator(source).evaluate(parameter.value)
@@ -193,6 +195,11 @@ extension Session {
     let (entry, sae) = (request.entry, try autoencoders(request))
     let groups = groups(sae, request.autoencoders, byVariant: false)
     guard groups.contains(where: { $0.count > 1 }) else {
+      if let sweep = self.groups(sae, Array(sae.instances.indices), byVariant: false).first(where: { $0.count > 1 }) {
+        throw Diagnostic(
+          .pickedNoSweep(target: request.target.rawValue, example: Array(sweep.prefix(2))),
+          at: request.span, in: request.source)
+      }
       throw Diagnostic(.frontierNeedsSweep(sae: sae.name), at: request.span, in: request.source)
     }
     let metrics = Dictionary(uniqueKeysWithValues: request.autoencoders.map { ($0, self.metrics(entry, sae, $0)) })
@@ -229,12 +236,20 @@ extension Session {
   func dictionaryFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
     let (entry, sae) = (request.entry, try autoencoders(request))
     // Each group's instances by size, one per size (the first of any repeats).
-    let groups = groups(sae, request.autoencoders, byVariant: true).map { group in
-      var seen: Set<Int> = []
-      return group.sorted { sae.autoencoder.latents(instance: $0) < sae.autoencoder.latents(instance: $1) }
-        .filter { seen.insert(sae.autoencoder.latents(instance: $0)).inserted }
-    }.filter { $0.count > 1 }
+    func sizeGroups(_ instances: [Int]) -> [[Int]] {
+      self.groups(sae, instances, byVariant: true).map { group in
+        var seen: Set<Int> = []
+        return group.sorted { sae.autoencoder.latents(instance: $0) < sae.autoencoder.latents(instance: $1) }
+          .filter { seen.insert(sae.autoencoder.latents(instance: $0)).inserted }
+      }.filter { $0.count > 1 }
+    }
+    let groups = sizeGroups(request.autoencoders)
     guard !groups.isEmpty else {
+      if let sweep = sizeGroups(Array(sae.instances.indices)).first {
+        throw Diagnostic(
+          .pickedNoSweep(target: request.target.rawValue, example: Array(sweep.prefix(2))),
+          at: request.span, in: request.source)
+      }
       throw Diagnostic(.dictionaryNeedsSizes(sae: sae.name), at: request.span, in: request.source)
     }
     let signals = groups.map { group in
