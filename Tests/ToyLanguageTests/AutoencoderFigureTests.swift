@@ -114,6 +114,22 @@ final class AutoencoderFigureTests: XCTestCase {
     XCTAssertEqual(bins.dead, 1)
   }
 
+  /// With no dead latent in the figure the histogram has no bin apart (an empty "dead" slot
+  /// took the panel's width) and its axis label says none is dead; a figure with a dead
+  /// latent in some panel keeps the bin, empty, in the others.
+  func testFiringWithoutDeadLatentsLeavesTheDeadBinOut() {
+    let alive = AutoencoderFigures.firingBins([0.5, 0.1, 0.01, 0.002], samples: 1000)
+    XCTAssertEqual(alive.dead, 0)
+    let plot = AutoencoderFigures.firingPlot(alive, deadBin: false, title: nil)
+    XCTAssertNil(plot.apart)
+    let text = plot.plainText(TextOptions(width: 60))
+    XCTAssertEqual(text.components(separatedBy: "dead").count - 1, 1, "only in 'none dead':\n\(text)")
+    XCTAssertTrue(text.contains("none dead"), text)
+    XCTAssertEqual(AutoencoderFigures.firingPlot(alive, deadBin: true, title: nil).apart?.count, 0)
+    let dead = AutoencoderFigures.firingBins([0, 0.5], samples: 1000)
+    XCTAssertEqual(AutoencoderFigures.firingPlot(dead, deadBin: false, title: nil).apart?.count, 1)
+  }
+
   // MARK: Frontier
 
   func testFrontierPointsAreTheMetrics() throws {

@@ -129,10 +129,14 @@ enum AutoencoderFigures {
   private static func decade(_ exponent: Int) -> Double { Double("1e\(exponent)") ?? 0 }
 
   /// The histogram of an instance's firing frequencies on a log axis, dead latents apart.
-  static func firingPlot(_ bins: FiringBins, title: String?) -> LogHistogram {
-    LogHistogram(
-      edges: bins.edges, counts: bins.counts, apart: .init("dead", count: bins.dead),
-      xLabel: "firing frequency (share of samples)", yLabel: "latents", title: title)
+  /// Without `deadBin` (no panel of the figure has a dead latent) there is no bin apart, and
+  /// the axis label says none is dead; panels of one figure keep one layout, so that they
+  /// compare, and a figure with dead latents anywhere keeps the bin in each.
+  static func firingPlot(_ bins: FiringBins, deadBin: Bool = true, title: String?) -> LogHistogram {
+    let keep = deadBin || bins.dead > 0
+    return LogHistogram(
+      edges: bins.edges, counts: bins.counts, apart: keep ? .init("dead", count: bins.dead) : nil,
+      xLabel: "firing frequency (share of samples)" + (keep ? "" : "; none dead"), yLabel: "latents", title: title)
   }
 
   // MARK: The L0–FVU frontier

@@ -145,13 +145,15 @@ extension Session {
     return (panels(drawn.map(\.plot), request.named ? entry.name : nil), .array(data))
   }
 
-  /// `show firing`: each instance's firing frequencies as a log histogram, a panel each.
+  /// `show firing`: each instance's firing frequencies as a log histogram, a panel each; the
+  /// bin of dead latents only when some panel has one.
   func firingFigure(_ request: FigureRequest) throws(Diagnostic) -> Figure {
     let (entry, sae) = (request.entry, try autoencoders(request))
     let densities = request.autoencoders.map { metrics(entry, sae, $0).latentDensity }
     let bins = densities.map { AutoencoderFigures.firingBins($0, samples: evaluationSamples) }
+    let anyDead = bins.contains { $0.dead > 0 }
     let plots = zip(request.autoencoders, bins).map { i, bins in
-      AutoencoderFigures.firingPlot(bins, title: autoencoderTitle(entry, sae, i))
+      AutoencoderFigures.firingPlot(bins, deadBin: anyDead, title: autoencoderTitle(entry, sae, i))
     }
     let data = request.autoencoders.indices.map { k in
       JSON.Node.object([
