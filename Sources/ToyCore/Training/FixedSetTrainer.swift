@@ -191,7 +191,9 @@ final class FixedSetTrainer: @unchecked Sendable {
   /// The gradient of instance `instance` after `lossAndGradient` (P floats).
   func gradient(instance: Int) -> UnsafeMutablePointer<Float> { gradients + instance * parameterCount }
 
-  private func run(chunk c: Int, params: UnsafePointer<Float>, importance: UnsafePointer<Float>, work: UnsafeMutablePointer<Float>) {
+  private func run(
+    chunk c: Int, params: UnsafePointer<Float>, importance: UnsafePointer<Float>, work: UnsafeMutablePointer<Float>
+  ) {
     let chunk = chunks[c]
     let i = chunk.instance
     let block = params + i * parameterCount
