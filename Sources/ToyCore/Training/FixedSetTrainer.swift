@@ -44,8 +44,6 @@ final class FixedSetTrainer: @unchecked Sendable {
     /// The chunk's first example and how many it holds.
     let first: Int
     let count: Int
-    /// Where its F + 1 feature starts begin in `featureStarts`.
-    let starts: Int
   }
 
   let n: Int
@@ -61,7 +59,7 @@ final class FixedSetTrainer: @unchecked Sendable {
   /// the chunk and the value.
   private let entryLanes: [UnsafeMutableBufferPointer<Int32>]
   private let entryValues: [UnsafeMutableBufferPointer<Float>]
-  /// Per chunk, F + 1 starts into its instance's entries.
+  /// Per chunk (c), F + 1 starts into its instance's entries, from c·(F + 1).
   private let featureStarts: UnsafeMutableBufferPointer<Int32>
   let chunks: [Chunk]
   /// Each instance's first chunk, and I + 1 of them.
@@ -102,41 +100,26 @@ final class FixedSetTrainer: @unchecked Sendable {
       let lanes = Self.chunkLanes(size: size)
       largestLanes = max(largestLanes, (min(lanes, size) + 7) / 8 * 8)
       for first in stride(from: 0, to: size, by: lanes) {
-        chunks.append(Chunk(instance: instance, first: first, count: min(lanes, size - first), starts: 0))
+        chunks.append(Chunk(instance: instance, first: first, count: min(lanes, size - first)))
       }
     }
     firstChunks.append(chunks.count)
     (exampleStarts, exampleFeatures, exampleValues) = (starts, features, values)
-    // Each chunk's entries grouped by feature (a counting sort; lanes stay in order).
+    // Each chunk's entries grouped by feature.
     let n = model.n
     let featureStarts = UnsafeMutableBufferPointer<Int32>.allocate(capacity: chunks.count * (n + 1))
     var lanesOut: [UnsafeMutableBufferPointer<Int32>] = []
     var valuesOut: [UnsafeMutableBufferPointer<Float>] = []
     for instance in 0..<instances {
-      let (starts, features, values) = (starts[instance], features[instance], values[instance])
-      let entryLanes = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, values.count))
-      let entryValues = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(1, values.count))
+      let entries = values[instance].count
+      lanesOut.append(.allocate(capacity: max(1, entries)))
+      valuesOut.append(.allocate(capacity: max(1, entries)))
       for c in firstChunks[instance]..<firstChunks[instance + 1] {
-        let chunk = chunks[c]
-        let row = featureStarts.baseAddress! + c * (n + 1)
-        row.initialize(repeating: 0, count: n + 1)
-        let (from, to) = (Int(starts[chunk.first]), Int(starts[chunk.first + chunk.count]))
-        for e in from..<to { row[Int(features[e]) + 1] += 1 }
-        row[0] = Int32(from)
-        for f in 0..<n { row[f + 1] += row[f] }
-        var fill = (0..<n).map { Int(row[$0]) }
-        for j in 0..<chunk.count {
-          for e in Int(starts[chunk.first + j])..<Int(starts[chunk.first + j + 1]) {
-            let f = Int(features[e])
-            entryLanes[fill[f]] = Int32(j)
-            entryValues[fill[f]] = values[e]
-            fill[f] += 1
-          }
-        }
-        chunks[c] = Chunk(instance: instance, first: chunk.first, count: chunk.count, starts: c * (n + 1))
+        Self.groupByFeature(
+          chunks[c], n: n, starts: starts[instance], features: features[instance], values: values[instance],
+          featureStarts: featureStarts.baseAddress! + c * (n + 1), lanes: lanesOut[instance],
+          groupedValues: valuesOut[instance])
       }
-      lanesOut.append(entryLanes)
-      valuesOut.append(entryValues)
     }
     self.featureStarts = featureStarts
     (entryLanes, entryValues) = (lanesOut, valuesOut)
@@ -164,6 +147,29 @@ final class FixedSetTrainer: @unchecked Sendable {
     gradients.deallocate()
     offFeatures.deallocate()
     works.forEach { $0.deallocate() }
+  }
+
+  /// Writes a chunk's entries grouped by feature, lanes (examples within the chunk) in order,
+  /// at the same positions its examples' entries have: a counting sort by feature.
+  private static func groupByFeature(
+    _ chunk: Chunk, n: Int, starts: UnsafeMutableBufferPointer<Int32>, features: UnsafeMutableBufferPointer<Int32>,
+    values: UnsafeMutableBufferPointer<Float>, featureStarts row: UnsafeMutablePointer<Int32>,
+    lanes: UnsafeMutableBufferPointer<Int32>, groupedValues: UnsafeMutableBufferPointer<Float>
+  ) {
+    row.initialize(repeating: 0, count: n + 1)
+    let (from, to) = (Int(starts[chunk.first]), Int(starts[chunk.first + chunk.count]))
+    for e in from..<to { row[Int(features[e]) + 1] += 1 }
+    row[0] = Int32(from)
+    for f in 0..<n { row[f + 1] += row[f] }
+    var fill = (0..<n).map { Int(row[$0]) }
+    for j in 0..<chunk.count {
+      for e in Int(starts[chunk.first + j])..<Int(starts[chunk.first + j + 1]) {
+        let f = Int(features[e])
+        lanes[fill[f]] = Int32(j)
+        groupedValues[fill[f]] = values[e]
+        fill[f] += 1
+      }
+    }
   }
 
   private static func copy<T>(_ array: [T]) -> UnsafeMutableBufferPointer<T> {
@@ -203,7 +209,7 @@ final class FixedSetTrainer: @unchecked Sendable {
     losses[c] = toy_fixed_chunk(
       path, Int32(n), Int32(m), Int32(chunk.count), Int32((chunk.count + 7) / 8 * 8), block, block + n * m,
       importance + i * n, 1 / (size * Float(n)), exampleStarts[i].baseAddress! + chunk.first,
-      exampleFeatures[i].baseAddress!, exampleValues[i].baseAddress!, featureStarts.baseAddress! + chunk.starts,
+      exampleFeatures[i].baseAddress!, exampleValues[i].baseAddress!, featureStarts.baseAddress! + c * (n + 1),
       entryLanes[i].baseAddress!, entryValues[i].baseAddress!, work, partial, partial + n * m, &off)
     offFeatures[c] = off
   }
