@@ -32,33 +32,42 @@
 // The fused sweep over one feature's row of lanes: z = b + Σ_k W_fk·h_k, y = ReLU(z),
 // e = (y − x)·valid, loss += e², δ = 2·scale·I_f·e where z > 0; g_k += δ·W_fk, ∂W_fk += δ·h_k,
 // ∂b_f += δ. M (hidden rows) and `masked` are constants after inlining.
+//
+// The lanes' δ is never formed: the sums over lanes take e where z > 0 and are scaled by
+// 2·scale·I_f once at the end, and g takes it times (2·scale·I_f·W_fk), a broadcast formed once
+// per feature; a multiply fewer per block of lanes, where the multiply-add units are the
+// bound. For small M the accumulators and broadcasts live in registers (the stores to g could
+// alias W as far as the compiler knows, so it would load the broadcasts again for each block);
+// other M keep the accumulators in `spill` and form the broadcasts in the loop.
 ALWAYS_INLINE void sweep_feature(
     int M, int masked, int lanes, const float *wf, float b, float dscale, const float *h, const float *xrow,
     const float *valid, float *g, v8 *spill, v8 *dsum, v8 *floss) {
-  // Small M: the accumulators live in registers; others in `spill`.
-  v8 local[4];
+  v8 local[4], wk[4], wd[4];
   v8 *acc = M <= 4 ? local : spill;
   for (int k = 0; k < M; k++) acc[k] = splat8(0);
+  const v8 vb = splat8(b), vd = splat8(dscale);
+  for (int k = 0; k < M && k < 4; k++) {
+    wk[k] = splat8(wf[k]);
+    wd[k] = splat8(dscale * wf[k]);
+  }
   v8 ds = splat8(0), fl = splat8(0);
-  const v8 zero = splat8(0), vb = splat8(b), vd = splat8(dscale);
-  for (int j = 0; j < lanes; j += 8) {
+  for (long j = 0; j < lanes; j += 8) {
     // The M rows of h are loaded once, before the stores to g (which could alias them).
     v8 z = vb;
-    for (int k = 0; k < M; k++) z += splat8(wf[k]) * load8(h + (long)k * lanes + j);
+    for (int k = 0; k < M; k++) z += (M <= 4 ? wk[k] : splat8(wf[k])) * load8(h + k * (long)lanes + j);
     v8 e = relu8(z) - load8(xrow + j);
     if (masked) e *= load8(valid + j);
     fl += e * e;
-    const v8 delta = keep8(z > zero, vd * e);
-    ds += delta;
-    for (int k = 0; k < M; k++) acc[k] += delta * load8(h + (long)k * lanes + j);
+    const v8 on = keep8(z > splat8(0), e);
+    ds += on;
+    for (int k = 0; k < M; k++) acc[k] += on * load8(h + k * (long)lanes + j);
     for (int k = 0; k < M; k++) {
-      float *gk = g + (long)k * lanes + j;
-      store8(gk, load8(gk) + delta * splat8(wf[k]));
+      float *gk = g + k * (long)lanes + j;
+      store8(gk, load8(gk) + on * (M <= 4 ? wd[k] : splat8(dscale * wf[k])));
     }
   }
-  if (M <= 4)
-    for (int k = 0; k < M; k++) spill[k] = acc[k];
-  *dsum = ds;
+  for (int k = 0; k < M; k++) spill[k] = vd * acc[k];
+  *dsum = vd * ds;
   *floss = fl;
 }
 
