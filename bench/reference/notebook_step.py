@@ -16,6 +16,9 @@ Timed peer for `toy bench` (issue 7). It follows the notebook exactly:
   and features, summed over instances.
 * torch.optim.AdamW(lr=1e-3) with PyTorch defaults (betas (0.9, 0.999),
   eps 1e-8, weight_decay 0.01 on every parameter), constant schedule.
+* Config M (memorisation, Henighan et al. 2023) instead draws one fixed set of T
+  examples once, as generate_batch(T) (a dense [T, I, n] tensor), and every step
+  trains on all of it (full batch) with the same loss and optimiser.
 
 Configurations mirror `BenchConfiguration.all` in Sources/toy/BenchCommand.swift.
 
@@ -51,7 +54,12 @@ CONFIGS = {
     "P": ("hidden_relu", 10, 5, [p for p in SEVEN_SPARSITIES for _ in range(100)], 0.75),
     # The one-liner `model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000`.
     "S": ("relu", 20, 5, [0.1], 0.7),
+    # Memorisation: a fixed set of TRAINING_SETS["M"] examples, full batch.
+    "M": ("relu", 10_000, 2, [0.001], 1.0),
 }
+
+# name -> T of the fixed training set every step trains on in full (fresh data otherwise)
+TRAINING_SETS = {"M": 1000}
 
 
 class Model(nn.Module):
@@ -100,8 +108,9 @@ def loss_fn(model, batch, out):
     return error.mean(dim=(0, 2)).sum()  # einops.reduce(error, 'b i f -> i', 'mean').sum()
 
 
-def train(model, steps, lr=1e-3, n_batch=BATCH):
-    """The notebook's optimize() with the constant schedule; returns the last loss."""
+def train(model, steps, lr=1e-3, n_batch=BATCH, training_set=None):
+    """The notebook's optimize() with the constant schedule; returns the last loss.
+    With `training_set` (a [T, I, n] tensor), every step trains on all of it."""
     opt = torch.optim.AdamW(list(model.parameters()), lr=lr)
     loss = None
     for step in range(steps):
@@ -109,12 +118,18 @@ def train(model, steps, lr=1e-3, n_batch=BATCH):
         for group in opt.param_groups:
             group["lr"] = step_lr
         opt.zero_grad(set_to_none=True)
-        batch = model.generate_batch(n_batch)
+        batch = training_set if training_set is not None else model.generate_batch(n_batch)
         out = model(batch)
         loss = loss_fn(model, batch, out)
         loss.backward()
         opt.step()
     return loss
+
+
+def draw_training_set(model, name):
+    """The configuration's fixed training set, drawn once (None for fresh data)."""
+    size = TRAINING_SETS.get(name)
+    return model.generate_batch(size) if size is not None else None
 
 
 EVALUATION_SEED = 2022
@@ -141,7 +156,7 @@ def evaluation_losses(model, samples):
 def evaluate(args):
     """Trains one model from --seed for --steps and prints its evaluation loss (loss parity)."""
     model = make_model(args.config)
-    train(model, args.steps)
+    train(model, args.steps, training_set=draw_training_set(model, args.config))
     losses = evaluation_losses(model, args.evaluate)
     print(
         json.dumps(
@@ -188,10 +203,12 @@ def main():
     warmup = args.warmup if args.warmup is not None else max(2, args.steps // 20)
     if warmup > 0:
         # A separate model and optimiser, so the timed run starts from the notebook's init.
-        train(make_model(args.config), warmup)
+        warm = make_model(args.config)
+        train(warm, warmup, training_set=draw_training_set(warm, args.config))
 
+    training_set = draw_training_set(model, args.config)
     start = time.perf_counter()
-    loss = train(model, args.steps)
+    loss = train(model, args.steps, training_set=training_set)
     seconds = time.perf_counter() - start
 
     kind, n, m, densities, _ = CONFIGS[args.config]

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark: `toy bench` against a PyTorch transcription of the
 # official notebook's training step (issue 7), a NumPy one (the baseline a student
-# writes first; S, issue 26) and an ARENA-style sparse autoencoder loop (SA, SB;
-# issue 27). Not run by CI.
+# writes first; S, issue 26), an ARENA-style sparse autoencoder loop (SA, SB;
+# issue 27) and full-batch training on one fixed set (M, memorisation; issue 29).
+# Not run by CI.
 #
-#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P S SA SB)
+#   bench/reference/run.sh [CONFIGS...]            (default: A B C D E P S M SA SB)
 #   bench/reference/run.sh --parity [CONFIGS...]   loss parity (default: A B C)
 #
 # Environment:
@@ -12,8 +13,8 @@
 #   TOY_BENCH_TORCH      torch requirement (default: torch==2.13.0+cpu)
 #   TOY_BENCH_STEPS      steps for every configuration (overrides the defaults below)
 #   TOY_BENCH_STEPS_<X>  steps for configuration X, e.g. TOY_BENCH_STEPS_C=100
-#   TOY_BENCH_TORCH_STEPS_<X>  PyTorch's steps for an SAE configuration (default: SA 1000,
-#                        SB 200; its cost per step is constant, so fewer steps project alike)
+#   TOY_BENCH_TORCH_STEPS_<X>  PyTorch's steps for an SAE configuration or M (default: SA 1000,
+#                        SB 200, M 20; its cost per step is constant, so fewer steps project alike)
 #   TOY_BENCH_MIN_FREE_MIB  free disk required before creating the venv (default: 3072)
 #   TOY_PARITY_SEEDS     seeds per side for --parity (default: A 12, others 4; m=2 is bimodal)
 #   TOY_PARITY_SAMPLES   evaluation batch for --parity (default: 100000)
@@ -30,14 +31,14 @@ parity=0
 if [ "${1:-}" = "--parity" ]; then parity=1; shift; fi
 configs=("$@")
 if [ ${#configs[@]} -eq 0 ]; then
-  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P S SA SB); fi
+  if [ $parity -eq 1 ]; then configs=(A B C); else configs=(A B C D E P S M SA SB); fi
 fi
 for c in "${configs[@]}"; do
   case "$c" in
-    A | B | C | D | E | P | S | SA | SB) ;;
-    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P S SA SB)" >&2; exit 2 ;;
+    A | B | C | D | E | P | S | M | SA | SB) ;;
+    *) echo "run.sh: unknown configuration '$c' (known: A B C D E P S M SA SB)" >&2; exit 2 ;;
   esac
-  if [ $parity -eq 1 ] && { [ "$c" = SA ] || [ "$c" = SB ]; }; then
+  if [ $parity -eq 1 ] && { [ "$c" = SA ] || [ "$c" = SB ] || [ "$c" = M ]; }; then
     echo "run.sh: --parity compares the notebook's models only, not '$c'" >&2
     exit 2
   fi
@@ -51,6 +52,7 @@ default_steps() {
     E) echo 40 ;;
     P) echo 100 ;;
     S) echo 10000 ;;
+    M) echo 200 ;;
     SA) echo 10000 ;;
     SB) echo 2000 ;;
   esac
@@ -150,6 +152,11 @@ for c in "${configs[@]}"; do
       var="TOY_BENCH_TORCH_STEPS_$c"
       case "$c" in SA) torch_steps="${!var:-1000}" ;; *) torch_steps="${!var:-200}" ;; esac
       ;;
+    M)
+      # A PyTorch step on the dense [T, I, n] set takes seconds: time fewer.
+      var="TOY_BENCH_TORCH_STEPS_M"
+      torch_steps="${!var:-20}"
+      ;;
   esac
   echo "config $c: $n steps: toy ..." >&2
   toy_line="$("$toy" bench --config "$c" --steps "$n" --json | tail -n 1)"
@@ -167,7 +174,7 @@ for c in "${configs[@]}"; do
   pt2="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 2 | tail -n 1)"
   echo "  $pt2" >&2
   np1="-"
-  if [ "$script" = "$here/notebook_step.py" ]; then
+  if [ "$script" = "$here/notebook_step.py" ] && [ "$c" != M ]; then
     echo "config $c: $n steps: NumPy ..." >&2
     np1="$("$venv/bin/python" "$here/numpy_step.py" --config "$c" --steps "$n" | tail -n 1)"
     echo "  $np1" >&2

@@ -67,6 +67,25 @@ void toy_wide_end(int n, int m, int width, void *work, float *grad_in, float *gr
 /// Bytes of work space the wide kernel needs for chunks of up to `width` samples.
 long toy_wide_work_bytes(int n, int m, int width);
 
+/// One chunk of a fixed training set through the tied ReLU-output model (toy_fixed.c): the
+/// loss Σ_j Σ_f I_f·(x' − x)² over its `count` examples (returned) and its gradient, scaled
+/// by `scale`, written (not added) to grad_w (F×H) and grad_b (F), ∂W's two halves summed
+/// in that order. Shapes: F = n features, H = m hidden, `lanes` = count rounded up to 8.
+/// The chunk is given sparse twice, by absolute indices into the caller's arrays: example j's
+/// entries are example_features/example_values[example_starts[j] ..< example_starts[j + 1]]
+/// (j < count); feature f's are entry_lanes/entry_values[feature_starts[f] ..<
+/// feature_starts[f + 1]], lanes ascending. `work` holds toy_fixed_work_floats(m, lanes)
+/// floats. `off_features` (nullable) receives how many features were certainly off on every
+/// lane and skipped.
+double toy_fixed_chunk(
+    toy_kernel_path path, int n, int m, int count, int lanes, const float *w, const float *bias,
+    const float *importance, float scale, const int32_t *example_starts, const int32_t *example_features,
+    const float *example_values, const int32_t *feature_starts, const int32_t *entry_lanes,
+    const float *entry_values, float *work, float *grad_w, float *grad_b, int *off_features);
+
+/// Floats of work space toy_fixed_chunk needs for m hidden rows and `lanes` lanes.
+long toy_fixed_work_floats(int m, int lanes);
+
 /// Moves the samples (columns of the F×stride feature-major `x`) that have any non-zero
 /// feature to the front, in order; returns how many there are. When three quarters or more
 /// of them have one, moves nothing and returns `count` (the all-zero samples then go

@@ -53,9 +53,14 @@ extension ToyModel {
     guard options.steps <= Self.stepLimit - steps else {
       throw .stepsTooMany(steps: steps, more: options.steps, limit: Self.stepLimit)
     }
-    let split = workSplit(threads: options.threads ?? Self.coreCount, batch: options.batchSize)
+    let threads = options.threads ?? Self.coreCount
+    let split = workSplit(threads: threads, batch: options.batchSize)
+    // Full batches of fixed sets in a wide ReLU model: the sets' sparse structure, built once.
+    let fixed =
+      options.steps > 0 && FixedSetTrainer.applies(to: self, batch: options.batchSize)
+      ? FixedSetTrainer(model: self, threads: threads) : nil
     let team: SharedBatch?
-    if case .batches(let threads) = split {
+    if fixed == nil, case .batches(let threads) = split {
       team = SharedBatch(model: self, batch: stepBatch(instance: 0, batch: options.batchSize), threads: threads)
     } else {
       team = nil
@@ -78,6 +83,9 @@ extension ToyModel {
       }
       let segment: (taken: Int, losses: [[Float]], divergence: Divergence?)
       switch split {
+      case _ where fixed != nil:
+        segment = runSegment(
+          options: options, callStep: done, length: length, trainer: fixed!, cancellation: cancellation)
       case .instances(let threads):
         segment = runSegment(
           options: options, callStep: done, length: length, threads: threads, cancellation: cancellation)
