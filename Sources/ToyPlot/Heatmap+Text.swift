@@ -21,10 +21,12 @@ extension Heatmap {
   }
 
   /// The cell width at which every column's label fits (`labelsEveryColumn`), when that
-  /// is wider than two; else 0.
+  /// is wider than two; else 0. A label needs a space before the next one, the last only
+  /// its own width: sizes up to 300 then 1000 take four columns a cell.
   var labelledCellWidth: Int {
-    guard labelsEveryColumn else { return 0 }
-    let width = ((0..<columnCount).map { label(column: $0).count }.max() ?? 1) + 1
+    guard labelsEveryColumn, columnCount > 0 else { return 0 }
+    let lengths = (0..<columnCount).map { label(column: $0).count }
+    let width = max((lengths.dropLast().max() ?? 0) + 1, lengths.last ?? 1)
     return width > 2 ? width : 0
   }
 

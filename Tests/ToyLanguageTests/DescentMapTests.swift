@@ -148,7 +148,10 @@ final class DescentMapTests: XCTestCase {
         "show descent models=[a, twice]", .descentMapSizeRepeated(model: "twice", size: 3), "t.toy:11:25",
         EvaluationError.descentMapSizeRepeated(model: "twice", size: 3).hint
       ),
-      ("show descent models=[a]", .descentMapOneModel("a"), "t.toy:11:21", "for one model's loss against T: use a then show descent"),
+      (
+        "show descent models=[a]", .descentMapOneModel("a"), "t.toy:11:21",
+        "for one model's loss against T: use a then show descent"
+      ),
       ("show descent models=a", .descentMapOneModel("a"), "t.toy:11:21", nil),
       (
         "show descent models=[a, b, a, b, a, b, a, b, a, b, a, b, a]", .descentMapTooManyModels(13, limit: 12),

@@ -29,13 +29,14 @@ struct DescentMap: Equatable {
 
   var rowLabels: [String] { rows.map { byHidden ? "m=\($0.m)" : $0.name } }
 
-  /// The map on viridis, in log: the loss spans decades where a set is memorised or a peak
-  /// stands out, and its bright end is the peak.
+  /// The map on viridis, bright where the loss is high, in log: losses compare as ratios, and
+  /// a bump of a few tens of percent stays visible beside a cell several times its row.
   var plot: Heatmap {
     Heatmap(
       testLoss.map { $0.map { $0 ?? .nan } }, rowLabels: rowLabels, columnLabels: sizes.map(String.init),
       rowTitle: byHidden ? "hidden dimensions" : "model", columnTitle: "training set size T", colormap: .viridis,
-      scale: .sequential(log: true), labelsEveryColumn: true, title: "test loss against T and \(byHidden ? "m" : "model")")
+      scale: .sequential(log: true), labelsEveryColumn: true,
+      title: "test loss against T and \(byHidden ? "m" : "model")")
   }
 
   /// The display's numbers: the columns' T, the rows' models and m, and the losses (null
