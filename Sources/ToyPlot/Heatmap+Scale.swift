@@ -34,19 +34,19 @@ extension Heatmap {
     return "@"
   }
 
-  /// Ticks for a log colour bar over `low`…`high`: the powers of ten in it, or if fewer than
-  /// two, 1, 2 and 5 times them, or else every whole multiple of the decade; at worst its
-  /// two ends. A loss that varies by a factor of three has no power of ten inside.
+  /// Ticks for a log colour bar over `low`…`high`: the first of the powers of ten in it,
+  /// then 1, 2 and 5 times them, then 1, 2, 3 and 5 times, then every whole multiple, that
+  /// gives three ticks, else the first that gives two; at worst its two ends. A loss that
+  /// varies by a factor of four has one power of ten inside, or none.
   static func logTicks(_ low: Double, _ high: Double) -> [Double] {
     guard low > 0, high > low, high.isFinite else { return low.isFinite ? [low] : [] }
     let decades: [Double] = Ticks.logarithmic(low / 10, high * 10)
-    let every: [[Double]] = [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]
-    for multiples in every {
+    let every: [[Double]] = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]
+    let choices = every.map { multiples -> [Double] in
       let candidates: [Double] = decades.flatMap { power in multiples.map { $0 * power } }
-      let ticks = candidates.filter { $0 >= low * (1 - 1e-9) && $0 <= high * (1 + 1e-9) }
-      if ticks.count >= 2 { return ticks }
+      return candidates.filter { $0 >= low * (1 - 1e-9) && $0 <= high * (1 + 1e-9) }
     }
-    return [low, high]
+    return choices.first { $0.count >= 3 } ?? choices.first { $0.count >= 2 } ?? [low, high]
   }
 
   /// The colour bar of the matrix's scale: ±limit on the diverging map; the range on a

@@ -98,7 +98,10 @@ extension Heatmap {
   /// Column indices (every k-th when crowded) and the side column's label.
   private func columnLabelRow(fit: TextFit, gutter: Int, sideX: Int, ascii: Bool) -> TextGrid {
     let spacing = ((0..<columnCount).map { label(column: $0).count }.max() ?? 1) + 1
-    let step = IndexAxis.step(cellsPerIndex: Double(fit.cellWidth) / Double(fit.factor), spacing: spacing)
+    // Cells as wide as `labelledCellWidth` hold every label; narrower ones every k-th.
+    let step =
+      fit.factor == 1 && fit.cellWidth == labelledCellWidth
+      ? 1 : IndexAxis.step(cellsPerIndex: Double(fit.cellWidth) / Double(fit.factor), spacing: spacing)
     let labelsEnd = side == nil ? gutter + (columnCount + fit.factor - 1) / fit.factor * fit.cellWidth + 4 : sideX - 1
     var row = IndexAxis.labelRow(
       count: columnCount, step: step, width: labelsEnd, ascii: ascii, x: { gutter + $0 / fit.factor * fit.cellWidth },

@@ -214,7 +214,8 @@ final class HeatmapTests: XCTestCase {
 
   func testLogColourBarTicksAreValuesInsideTheRange() {
     XCTAssertEqual(Heatmap.logTicks(0.001, 1), [0.001, 0.01, 0.1, 1])
-    XCTAssertEqual(Heatmap.logTicks(0.03, 0.1), [0.05, 0.1], "a factor of three holds one power of ten: 1, 2, 5")
+    XCTAssertEqual(Heatmap.logTicks(0.025, 0.1), [0.03, 0.05, 0.1], "one power of ten inside: 1, 2, 3, 5 times")
+    XCTAssertEqual(Heatmap.logTicks(0.1, 1), [0.1, 0.2, 0.5, 1])
     XCTAssertEqual(Heatmap.logTicks(0.031, 0.045), [0.031, 0.045], "no two round values inside: the ends")
     let bar = lossMap.colorBar(ascii: false)
     XCTAssertEqual(bar.low, -2, accuracy: 1e-12)
