@@ -133,36 +133,40 @@ final class DescentMapTests: XCTestCase {
       """
     let cases: [(String, EvaluationError, String, String?)] = [
       (
-        "show descent models=[a, bb]", .unknownModel("bb", suggestion: "b"), "t.toy:11:25",
+        "show descent models=[a, bb]", .unknownModel("bb", suggestion: "b"), "t.toy:10:25",
         "did you mean 'b'?"
       ),
       (
-        "show descent models=[a, fresh]", .needsTrainingSet(target: "descent"), "t.toy:11:25",
+        "show descent models=[a, fresh]", .needsTrainingSet(target: "descent"), "t.toy:10:25",
         EvaluationError.needsTrainingSet(target: "descent").hint
       ),
       (
-        "show descent models=[a, untrained]", .noLossYet(model: "untrained"), "t.toy:11:25",
+        "show descent models=[a, untrained]", .noLossYet(model: "untrained"), "t.toy:10:25",
         "train it first, e.g. train 10000"
       ),
       (
-        "show descent models=[a, twice]", .descentMapSizeRepeated(model: "twice", size: 3), "t.toy:11:25",
+        "show descent models=[a, twice]", .descentMapSizeRepeated(model: "twice", size: 3), "t.toy:10:25",
         EvaluationError.descentMapSizeRepeated(model: "twice", size: 3).hint
       ),
       (
-        "show descent models=[a]", .descentMapOneModel("a"), "t.toy:11:21",
+        "show descent models=[a]", .descentMapOneModel("a"), "t.toy:10:21",
         "for one model's loss against T: use a then show descent"
       ),
-      ("show descent models=a", .descentMapOneModel("a"), "t.toy:11:21", nil),
+      ("show descent models=a", .descentMapOneModel("a"), "t.toy:10:21", nil),
       (
         "show descent models=[a, b, a, b, a, b, a, b, a, b, a, b, a]", .descentMapTooManyModels(13, limit: 12),
-        "t.toy:11:21", nil
+        "t.toy:10:21", nil
       ),
       (
         "show descent models=[a, 2]", .parameterMalformed("models", range: "a list of model names, e.g. [m1, m2, m3]"),
-        "t.toy:11:25", nil
+        "t.toy:10:25", nil
       ),
-      ("show wtw models=[a, b]", .modelsNeedDescent(target: "wtw"), "t.toy:11:10", nil),
-      ("show descent models=[a, b] instance=0", .modelsPickSettings(parameter: "instance"), "t.toy:11:28", nil),
+      (
+        "show descent models=[]", .parameterMalformed("models", range: "a list of model names, e.g. [m1, m2, m3]"),
+        "t.toy:10:21", nil
+      ),
+      ("show wtw models=[a, b]", .modelsNeedDescent(target: "wtw"), "t.toy:10:10", nil),
+      ("show descent models=[a, b] instance=0", .modelsPickSettings(parameter: "instance"), "t.toy:10:28", nil),
     ]
     for (line, error, location, hint) in cases {
       let session = Session(seed: 1)

@@ -97,6 +97,10 @@ extension Session {
       throw Diagnostic(
         .parameterMalformed("models", range: spec("models").rangeText), at: parameter.value.span, in: source)
     }
+    guard let first = names.first else {
+      throw Diagnostic(
+        .parameterMalformed("models", range: spec("models").rangeText), at: parameter.value.span, in: source)
+    }
     var entries: [(entry: ModelEntry, span: Span)] = []
     for (name, span) in names {
       guard let entry = models[name] else {
@@ -106,7 +110,7 @@ extension Session {
       entries.append((entry, span))
     }
     guard entries.count >= 2 else {
-      throw Diagnostic(.descentMapOneModel(names.first?.0 ?? "a model"), at: parameter.value.span, in: source)
+      throw Diagnostic(.descentMapOneModel(first.0), at: parameter.value.span, in: source)
     }
     guard entries.count <= Self.descentMapLimit else {
       throw Diagnostic(
