@@ -68,10 +68,16 @@ final class DescentMapClaimTests: XCTestCase {
     }
   }
 
-  /// "one cell stands out, m = 4 at T = 20 (0.10, three times its row's smallest set)".
+  /// "one cell stands out, m = 4 at T = 20 (0.10, three times its row's smallest set), its
+  /// neighbours at T = 16 and 25 under 0.04".
   func testDescentMapOneCellStandsOut() throws {
     try checkClaim("16-descent-map") { run in
       let (sizes, rows) = try map(run)
+      let row = try XCTUnwrap(rows.first { $0.m == 4 })
+      for size in [16, 25] {
+        let index = try XCTUnwrap(sizes.firstIndex(of: size))
+        XCTAssertLessThan(row.losses[index], 0.04, "m=4, T=\(size): a neighbour on the trend")
+      }
       let cells = rows.flatMap { row in sizes.indices.map { (row.m, sizes[$0], row.losses[$0], row.losses[0]) } }
       let top = try XCTUnwrap(cells.max { $0.2 < $1.2 })
       XCTAssertEqual(top.0, 4)
