@@ -9,6 +9,13 @@ struct ColorBar {
   var ticks: [Double]
   var color: (Double) -> RGB
   var glyph: (Double) -> Character
+  /// A tick's label, when it is not the tick itself (a log bar's ticks are exponents).
+  var label: ((Double) -> String)?
+
+  /// The label written at `tick`.
+  func tickLabel(_ tick: Double) -> String {
+    label?(tick) ?? Ticks.label(tick, among: ticks)
+  }
 
   /// Two rows `length` cells wide: the strip, then the tick labels under it.
   func text(length: Int, color useColor: Bool) -> TextGrid {
@@ -20,7 +27,7 @@ struct ColorBar {
     }
     var free = 0
     for tick in ticks where tick >= low && tick <= high {
-      let label = Ticks.label(tick, among: ticks)
+      let label = tickLabel(tick)
       let centre = column(of: tick, length: length)
       let start = max(0, min(length - label.count, centre - (label.count - 1) / 2))
       guard start >= free, start + label.count <= length else { continue }
@@ -56,7 +63,7 @@ struct ColorBar {
       let fraction = high > low ? (tick - low) / (high - low) : 0.5
       let ty = y + Double(height) - fraction * Double(2 * bands)
       svg.line(x1: x + width, y1: ty, x2: x + width + 3, y2: ty, stroke: svg.style.ink)
-      svg.text(Ticks.label(tick, among: ticks), x: x + width + 5, y: ty + 3.5 * s, size: 10)
+      svg.text(tickLabel(tick), x: x + width + 5, y: ty + 3.5 * s, size: 10)
     }
     if let title { svg.text(title, x: x, y: y - 10 * s, size: 10) }
   }

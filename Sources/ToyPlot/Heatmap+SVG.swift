@@ -20,8 +20,12 @@ extension Heatmap {
     let rows = matrix.count
     let columns = matrix[0].count
     // Whole-pixel cells keep neighbouring rectangles from showing seams.
-    let cell = max(2, min(24, 400 / max(rows, columns)))
+    var cell = max(2, min(24, 400 / max(rows, columns)))
     let s = style.textScale
+    if labelsEveryColumn && factor == 1 {
+      let widest = (0..<columnCount).map { label(column: $0).count }.max() ?? 1
+      cell = max(cell, min(48, Int(style.textWidth(widest)) + 6))
+    }
     let rowLabelWidth = Int(style.textWidth((0..<rowCount).map { label(row: $0).count }.max() ?? 1))
     let left = 10 + Int((rowTitle == nil ? 0 : 18 * s)) + rowLabelWidth + 6
     let top = svgTop(style)
@@ -96,11 +100,7 @@ extension Heatmap {
 
   /// The colour bar of the matrix's scale, `height` pixels tall.
   func drawColorBar(in svg: inout SVGWriter, x: Double, y: Double, height: Int) {
-    let limit = effectiveLimit
-    let bar = ColorBar(
-      low: -limit, high: limit, ticks: Ticks.linear(-limit, limit, count: 5),
-      color: { colormap.diverging($0, limit: limit) }, glyph: { _ in " " })
-    bar.draw(in: &svg, x: x, y: y, width: 12, height: height, title: nil)
+    colorBar(ascii: false).draw(in: &svg, x: x, y: y, width: 12, height: height, title: nil)
   }
 
   /// Row and column indices (every k-th when crowded) and the axis titles.
@@ -131,7 +131,10 @@ extension Heatmap {
 }
 
 extension Heatmap: ColorBarSharing {
-  var colorBarKey: String? { "\(colormap.name) ±\(effectiveLimit)" }
+  var colorBarKey: String? {
+    guard case .sequential(let log) = scale else { return "\(colormap.name) ±\(effectiveLimit)" }
+    return "\(colormap.name) \(log ? "log" : "linear") \(String(describing: sequentialRange))"
+  }
 
   func withoutColorBar() -> any Plot {
     var plot = self

@@ -20,6 +20,16 @@ extension Heatmap {
     ((0..<rowCount).map { label(row: $0).count }.max() ?? 0) + 1
   }
 
+  /// The cell width at which every column's label fits (`labelsEveryColumn`), when that
+  /// is wider than two; else 0. A label needs a space before the next one, the last only
+  /// its own width: sizes up to 300 then 1000 take four columns a cell.
+  var labelledCellWidth: Int {
+    guard labelsEveryColumn, columnCount > 0 else { return 0 }
+    let lengths = (0..<columnCount).map { label(column: $0).count }
+    let width = max((lengths.dropLast().max() ?? 0) + 1, lengths.last ?? 1)
+    return width > 2 ? width : 0
+  }
+
   func fit(_ options: TextOptions) -> TextFit {
     let rows = rowCount
     let columns = columnCount
@@ -31,7 +41,8 @@ extension Heatmap {
     }
     func height(_ fit: TextFit) -> Int {
       let cells = (rows + fit.factor - 1) / fit.factor
-      let matrix = halfBlocks ? (cells * fit.cellWidth + 1) / 2 : cells
+      // Half blocks put two one-column cells in a text row; wider cells take a row each.
+      let matrix = halfBlocks && fit.cellWidth == 1 ? (cells + 1) / 2 : cells
       let header = (rowTitle != nil || columnTitle != nil ? 1 : 0) + 1
       return (title == nil ? 0 : 1) + header + matrix + (fit.factor > 1 ? 1 : 0) + 3
     }
@@ -40,7 +51,7 @@ extension Heatmap {
     let first = max(1, (columns + room - 1) / room)
     var widthOnly: TextFit?
     for factor in first...max(first, largest) {
-      for cellWidth in factor == 1 ? [2, 1] : [1] {
+      for cellWidth in factor == 1 ? [labelledCellWidth, 2, 1].filter({ $0 >= 1 }) : [1] {
         let candidate = TextFit(factor: factor, cellWidth: cellWidth)
         guard width(candidate) <= options.width else { continue }
         if widthOnly == nil { widthOnly = candidate }
@@ -79,7 +90,7 @@ extension Heatmap {
     if fit.factor > 1 { parts.append(TextGrid(lines: [averagingNote(factor: fit.factor, ascii: options.ascii)])) }
     parts.append(TextGrid(width: 1, height: 1))
     let hasNaN = matrix.joined().contains { $0.isNaN } || (sideColumn ?? []).contains { $0.isNaN }
-    parts.append(legend(limit: limit, x: gutter, pictureWidth: pictureWidth, noData: hasNaN, options: options))
+    parts.append(legend(x: gutter, pictureWidth: pictureWidth, noData: hasNaN, options: options))
     if let note = sideScaleNote(ascii: options.ascii) { parts.append(TextGrid(lines: [note])) }
     return Self.clipped(TextGrid.vertical(parts), width: options.width)
   }
@@ -87,7 +98,10 @@ extension Heatmap {
   /// Column indices (every k-th when crowded) and the side column's label.
   private func columnLabelRow(fit: TextFit, gutter: Int, sideX: Int, ascii: Bool) -> TextGrid {
     let spacing = ((0..<columnCount).map { label(column: $0).count }.max() ?? 1) + 1
-    let step = IndexAxis.step(cellsPerIndex: Double(fit.cellWidth) / Double(fit.factor), spacing: spacing)
+    // Cells as wide as `labelledCellWidth` hold every label; narrower ones every k-th.
+    let step =
+      fit.factor == 1 && fit.cellWidth == labelledCellWidth
+      ? 1 : IndexAxis.step(cellsPerIndex: Double(fit.cellWidth) / Double(fit.factor), spacing: spacing)
     let labelsEnd = side == nil ? gutter + (columnCount + fit.factor - 1) / fit.factor * fit.cellWidth + 4 : sideX - 1
     var row = IndexAxis.labelRow(
       count: columnCount, step: step, width: labelsEnd, ascii: ascii, x: { gutter + $0 / fit.factor * fit.cellWidth },
@@ -108,8 +122,8 @@ extension Heatmap {
     let halfBlocks = Self.usesHalfBlocks(options)
     let cellWidth = fit.cellWidth
     let cells = matrix.count
-    // Half blocks stack two pixel rows in a text row; a cell is `cellWidth` pixels tall.
-    let rowsPerText = halfBlocks ? (cellWidth == 2 ? 1 : 2) : 1
+    // Half blocks stack two one-column cells in a text row; wider cells take a row each.
+    let rowsPerText = halfBlocks && cellWidth == 1 ? 2 : 1
     let textRows = (cells + rowsPerText - 1) / rowsPerText
     let gutter = rowGutter
     let columns = matrix.first?.count ?? 0
@@ -124,7 +138,7 @@ extension Heatmap {
         return Cell("▄", foreground: color(lower, limit: limit), background: top)
       }
       let value = upper ?? .nan
-      let glyph = Self.glyph(value / limit, ascii: options.ascii)
+      let glyph = glyph(value, limit: limit, ascii: options.ascii)
       guard options.color else { return Cell(glyph) }
       let background = color(value, limit: limit)
       return Cell(glyph, foreground: Self.ink(on: background), background: background)
@@ -160,13 +174,11 @@ extension Heatmap {
   }
 
   /// The colour bar (or glyph ramp) with tick labels, and "no data" when there are NaNs.
-  private func legend(limit: Double, x: Int, pictureWidth: Int, noData: Bool, options: TextOptions) -> TextGrid {
+  private func legend(x: Int, pictureWidth: Int, noData: Bool, options: TextOptions) -> TextGrid {
     let room = options.width - x
     let start = room >= 11 ? x : 0
     let length = max(1, min(max(pictureWidth, 21), 41, options.width - start))
-    let bar = ColorBar(
-      low: -limit, high: limit, ticks: Ticks.linear(-limit, limit, count: 5),
-      color: { colormap.diverging($0, limit: limit) }, glyph: { Self.glyph($0 / limit, ascii: options.ascii) })
+    let bar = colorBar(ascii: options.ascii)
     var grid = TextGrid(width: start + length, height: 2)
     grid.place(bar.text(length: length, color: options.color), x: start, y: 0)
     guard noData else { return grid }

@@ -14,8 +14,21 @@
 /// and `?` marks NaN (no data). The colour bar under the plot draws the same ramp over its
 /// tick labels. A matrix wider or taller than the space is block-averaged to fit, with a note.
 ///
+/// A `sequential` scale runs instead from the smallest value to the largest (on a log scale
+/// for losses, which span decades), for a positive quantity with no natural middle.
+///
 ///     Heatmap(gram, side: bias, title: "WᵀW and b")
+///     Heatmap(losses, columnLabels: sizes, labelsEveryColumn: true, scale: .sequential(log: true))
 public struct Heatmap: Plot {
+  /// How values map to colours.
+  public enum Scale: Sendable, Hashable {
+    /// Symmetric limits ±`limit`, 0 in the middle of a diverging map (WᵀW, cosines).
+    case diverging
+    /// The smallest finite value at one end of the map, the largest at the other; on a log
+    /// scale when `log`, where values that are not positive are drawn as no data.
+    case sequential(log: Bool)
+  }
+
   public var title: String?
   /// The matrix as rows of values; short rows are padded with NaN (no data).
   public var values: [[Double]]
@@ -36,6 +49,10 @@ public struct Heatmap: Plot {
   /// The colour limit ±`limit`; nil means ±max(1, max|x|).
   public var limit: Double?
   public var colormap: Colormap
+  public var scale: Scale
+  /// Whether every column is labelled, its cells widened to the longest label: columns that
+  /// are categories (a sweep's values) rather than indices, of which every k-th would do.
+  public var labelsEveryColumn: Bool
   /// Set by a figure that draws one colour bar for all its panels (SVG only).
   var hidesColorBar = false
 
@@ -43,7 +60,8 @@ public struct Heatmap: Plot {
     _ values: [[Double]], side: [Double]? = nil, sideLabel: String = "b", sideLimit: Double? = nil,
     rowLabels: [String]? = nil,
     columnLabels: [String]? = nil, rowTitle: String? = nil, columnTitle: String? = nil, limit: Double? = nil,
-    colormap: Colormap = .coolwarm, title: String? = nil
+    colormap: Colormap = .coolwarm, scale: Scale = .diverging, labelsEveryColumn: Bool = false,
+    title: String? = nil
   ) {
     self.values = values
     self.side = side
@@ -55,6 +73,8 @@ public struct Heatmap: Plot {
     self.columnTitle = columnTitle
     self.limit = limit
     self.colormap = colormap
+    self.scale = scale
+    self.labelsEveryColumn = labelsEveryColumn
     self.title = title
   }
 
@@ -83,9 +103,19 @@ public struct Heatmap: Plot {
     return ascii ? Self.asciiOnly(text) : text
   }
 
-  /// The colour of a value: blue at −limit, white-ish at 0, red at +limit, grey for NaN.
+  /// The colour of a value: on the diverging scale blue at −limit, white-ish at 0, red at
+  /// +limit; on a sequential one the map's ends at the range's; grey for no data.
   func color(_ value: Double, limit: Double) -> RGB {
-    value.isNaN ? Self.noData : colormap.diverging(value, limit: limit)
+    guard !value.isNaN else { return Self.noData }
+    guard case .sequential = scale else { return colormap.diverging(value, limit: limit) }
+    return sequentialFraction(value).map { colormap.color(at: $0) } ?? Self.noData
+  }
+
+  /// The glyph of a value in plain text: the diverging ramp in units of the limit, or the
+  /// sequential one by its place in the range.
+  func glyph(_ value: Double, limit: Double, ascii: Bool) -> Character {
+    guard case .sequential = scale else { return Self.glyph(value / limit, ascii: ascii) }
+    return Self.sequentialGlyph(sequentialFraction(value) ?? .nan, ascii: ascii)
   }
 
   /// The colour of cells without data.

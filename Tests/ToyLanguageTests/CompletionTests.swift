@@ -47,6 +47,8 @@ final class CompletionTests: XCTestCase {
   func testParameterValuesStatementsAndHelpTopics() {
     let engine = Completion(session: session(), magics: ["time", "timeit", "who"])
     XCTAssertEqual(engine.candidates(line: "show norms seed=", word: ""), ["best", "all"])
+    XCTAssertEqual(engine.candidates(line: "show descent models=[intro, in", word: "in"), ["intro"])
+    XCTAssertEqual(engine.candidates(line: "show descent mo", word: "mo"), ["models="])
     XCTAssertEqual(
       engine.candidates(line: "model n=5 m=2 density=lo", word: "lo"),
       ["loss", "loss_recovered", "logspace(", "log(", "log10("])

@@ -57,6 +57,8 @@ final class ErrorMessageTests: XCTestCase {
     .exportFormat(path: "plot.png"), .writeFailed(path: "/x/a.svg", reason: "no such file or directory"),
     .plotNeedsTwoDimensions(target: "geometry", m: 3), .liveGeometryNeedsTwoDimensions(m: 3),
     .neuronsNeedHiddenLayer(kind: "relu"), .needsTrainingSet(target: "descent"), .noLossYet(model: "model1"),
+    .descentMapOneModel("m1"), .descentMapTooManyModels(13, limit: 12), .descentMapSizeRepeated(model: "m1", size: 30),
+    .modelsNeedDescent(target: "wtw"), .modelsPickSettings(parameter: "instance"),
     .notTrained, .normalizeNeedsDataset,
     .vulnerabilityTooLarge(n: 1001, limit: 1000), .vulnerabilityNeedsTied(kind: "abs"),
     .dynamicsTooLarge(instances: 1, n: 300, m: 50, limit: 4_000_000), .dynamicsOneSetting(settings: 2, seeds: 3),

@@ -155,6 +155,74 @@ final class HeatmapTests: XCTestCase {
     XCTAssertEqual(String(ascii.split(separator: "\n")[1].prefix(12)), "0 ##++..--==")
   }
 
+  /// A loss map: 0.01 to 1 in log, one model lacking the largest size.
+  private var lossMap: Heatmap {
+    Heatmap(
+      [[0.01, 0.1, 1], [0.02, .nan, 0]], rowLabels: ["m=1", "m=2"], columnLabels: ["3", "30", "1000"],
+      colormap: .viridis, scale: .sequential(log: true), labelsEveryColumn: true)
+  }
+
+  func testSequentialLogScaleSpansTheSmallestToTheLargestPositiveValueInLog() throws {
+    let plot = lossMap
+    XCTAssertEqual(plot.sequentialRange, 0.01...1, "0 and NaN are no data on a log scale")
+    let places: [(Double, Double)] = [(0.01, 0), (1, 1), (0.1, 0.5), (0.02, log10(2) / 2)]
+    for (value, expected) in places {
+      let got = try XCTUnwrap(plot.sequentialFraction(value))
+      XCTAssertEqual(got, expected, accuracy: 1e-12, "\(value): log₁₀(v/0.01)/2 = \(expected), got \(got)")
+    }
+    XCTAssertNil(plot.sequentialFraction(0))
+    XCTAssertNil(plot.sequentialFraction(.nan))
+    XCTAssertEqual(plot.color(0.01, limit: 1), Colormap.viridis.stops.first)
+    XCTAssertEqual(plot.color(1, limit: 1), Colormap.viridis.stops.last)
+    XCTAssertEqual(plot.color(0, limit: 1), Heatmap.noData)
+    var linear = plot
+    linear.scale = .sequential(log: false)
+    XCTAssertEqual(linear.sequentialRange, 0...1)
+    XCTAssertEqual(try XCTUnwrap(linear.sequentialFraction(0.1)), 0.1, accuracy: 1e-12)
+  }
+
+  func testSequentialGlyphsRunFromLightToDenseAndMarkNoData() {
+    let text = lossMap.plainText(TextOptions(width: 60))
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // Cells as wide as the last label, 4, of one glyph each: 0.01 at 0, 0.1 at 1/2, 1 at 1.
+    let first = lines.first { $0.hasPrefix("m=1") } ?? ""
+    XCTAssertEqual(String(first.prefix(16)), "m=1 ····++++@@@@", text)
+    let second = lines.first { $0.hasPrefix("m=2") } ?? ""
+    XCTAssertEqual(String(second.prefix(16)), "m=2 ····????????", "0.02 is at 0.15, the rest no data:\n\(text)")
+    XCTAssertTrue(text.contains("? no data"), text)
+  }
+
+  func testCategoricalColumnsAreEachLabelled() {
+    let sizes = ["3", "5", "8", "12", "16", "20", "25", "30", "40", "50", "70", "100", "150", "200", "300", "1000"]
+    let values = (0..<5).map { r in sizes.indices.map { c in 0.03 + 0.001 * Double(r * c) } }
+    let plot = Heatmap(
+      values, columnLabels: sizes, colormap: .viridis, scale: .sequential(log: true), labelsEveryColumn: true)
+    let text = plot.plainText(TextOptions(width: 80))
+    let labelRow = text.split(separator: "\n").first { $0.contains("1000") }.map(String.init) ?? ""
+    XCTAssertEqual(labelRow.split(separator: " ").map(String.init), sizes, text)
+    let svg = plot.svg().document
+    for size in sizes { XCTAssertTrue(svg.contains(">\(size)</text>"), "no label \(size) in the SVG") }
+    for (mode, rendering) in renderings(plot, width: 80) {
+      assertEqualWidths(rendering, limit: 80, "categorical \(mode)")
+    }
+    // Without the flag the same labels are thinned to every k-th.
+    var thinned = plot
+    thinned.labelsEveryColumn = false
+    let thinnedLabels = thinned.plainText(TextOptions(width: 80)).split(separator: "\n")[0].split(separator: " ")
+    XCTAssertLessThan(thinnedLabels.count, sizes.count, "\(thinnedLabels)")
+  }
+
+  func testLogColourBarTicksAreValuesInsideTheRange() {
+    XCTAssertEqual(Heatmap.logTicks(0.001, 1), [0.001, 0.01, 0.1, 1])
+    XCTAssertEqual(Heatmap.logTicks(0.025, 0.1), [0.03, 0.05, 0.1], "one power of ten inside: 1, 2, 3, 5 times")
+    XCTAssertEqual(Heatmap.logTicks(0.1, 1), [0.1, 0.2, 0.5, 1])
+    XCTAssertEqual(Heatmap.logTicks(0.031, 0.045), [0.031, 0.045], "no two round values inside: the ends")
+    let bar = lossMap.colorBar(ascii: false)
+    XCTAssertEqual(bar.low, -2, accuracy: 1e-12)
+    XCTAssertEqual(bar.high, 0, accuracy: 1e-12)
+    XCTAssertEqual(bar.ticks.map(bar.tickLabel), ["0.01", "0.1", "1"])
+  }
+
   func testBlockAveragingAverages() {
     let matrix: [[Double]] = [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11, 12], [13, 14, 15, 16]]
     XCTAssertEqual(Heatmap.blockAverage(matrix, factor: 2), [[3.5, 5.5], [11.5, 13.5]])

@@ -109,6 +109,15 @@ public enum EvaluationError: Error, Hashable, Sendable {
   case needsTrainingSet(target: String)
   /// `normalize=unit` on a model without `dataset=`.
   case normalizeNeedsDataset
+  /// `show descent models=` naming one model: its own curve is `show descent`.
+  case descentMapOneModel(String)
+  case descentMapTooManyModels(Int, limit: Int)
+  /// A model of `show descent models=` with two settings of one training-set size.
+  case descentMapSizeRepeated(model: String, size: Int)
+  /// `models=` of a target other than descent.
+  case modelsNeedDescent(target: String)
+  /// `instance=` or `seed=` beside `models=`, which draws every setting of each model.
+  case modelsPickSettings(parameter: String)
   /// `loss` of a model that has taken no step.
   case noLossYet(model: String)
   case notTrained
@@ -297,6 +306,16 @@ extension EvaluationError: CustomStringConvertible {
       return "\(target) is for models trained on a fixed set; this one draws fresh data"
     case .normalizeNeedsDataset:
       return "normalize=unit rescales the examples of a fixed training set; this model draws fresh data"
+    case .descentMapOneModel:
+      return "models= of descent draws several models' test loss as one map; this names one model"
+    case .descentMapTooManyModels(let count, let limit):
+      return "models= of descent draws up to \(limit) models; this names \(count)"
+    case .descentMapSizeRepeated(let model, let size):
+      return "\(model) has several settings of T = \(size); models= of descent reads one per training set size"
+    case .modelsNeedDescent(let target):
+      return "models= belongs to show descent; \(target) draws the current model"
+    case .modelsPickSettings(let parameter):
+      return "\(parameter)= picks among one model's settings; models= draws every setting of each model"
     case .noLossYet(let model):
       return "\(model) has not been trained yet, so it has no loss"
     case .notTrained:
@@ -380,6 +399,16 @@ extension EvaluationError: CustomStringConvertible {
       return "give the model dataset=, e.g. model n=1000 m=2 sparsity=0.99 dataset=T for T in [3, 30, 300]"
     case .normalizeNeedsDataset:
       return "give the model dataset=T too, e.g. model n=100 m=2 sparsity=0.9 dataset=100 normalize=unit"
+    case .descentMapOneModel(let model):
+      return "for one model's loss against T: use \(model) then show descent"
+    case .descentMapTooManyModels:
+      return "draw some of them, or several maps"
+    case .descentMapSizeRepeated:
+      return "sweep dataset= alone in each model, e.g. model n=100 m=2 dataset=T for T in [3, 30, 300]"
+    case .modelsNeedDescent(let target):
+      return "e.g. show descent models=[m1, m2]; use a model then show \(target)"
+    case .modelsPickSettings:
+      return "each model's shown seed is drawn: leave it out"
     case .liveGeometryNeedsTwoDimensions:
       return "try live=wtw"
     case .noLossYet, .notTrained, .autoencoderNeedsTrainedModel:

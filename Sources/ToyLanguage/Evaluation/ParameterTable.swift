@@ -23,6 +23,8 @@ public struct ParameterSpec: Sendable {
     case autoencoderSeeds
     /// A number of steps, or `off`.
     case stepsOrOff(ClosedRange<Int>)
+    /// A list of model names, e.g. [m1, m2, m3].
+    case models
   }
 
   public let name: String
@@ -46,6 +48,7 @@ public struct ParameterSpec: Sendable {
     case .autoencoderSeeds: return "an autoencoder seed number from 0, a list of them, or all"
     case .stepsOrOff(let range):
       return "off, or a whole number of steps from \(range.lowerBound) to \(range.upperBound)"
+    case .models: return "a list of model names, e.g. [m1, m2, m3]"
     }
   }
 }
@@ -189,6 +192,10 @@ public enum ParameterTable {
       name: "orient", statement: "show", kind: .choice(["raw", "canonical"]), defaultValue: "raw",
       summary: "geometry: canonical turns the top represented feature right and the next above, as the paper; "
         + "its JSON holds the rows as drawn"),
+    .init(
+      name: "models", statement: "show", kind: .models, defaultValue: "the current model",
+      summary: "descent: the test loss of several dataset= sweeps as one map, T across and a row per model "
+        + "(m=… when they differ in m alone)"),
   ]
 
   /// Options of `print`, after its values: `print loss seed=all`.

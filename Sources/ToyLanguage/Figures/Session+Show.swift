@@ -28,7 +28,6 @@ extension Session {
       throw Diagnostic(
         .unknownPlot(name, suggestion: suggestion(for: name, among: ShowTarget.names)), at: targetSpan, in: source)
     }
-    let entry = try currentEntry(statement.span, source)
     let given = try checkedParameters(parameters, statement: "show", source)
     var options = TextOptions(width: textWidth, ascii: ascii || defaultCanvas == .ascii, canvas: defaultCanvas)
     if let p = given["width"] { options.width = try whole(p, [:], spec: "width", source) }
@@ -38,6 +37,14 @@ extension Session {
       options = TextOptions(
         width: options.width, height: options.height, ascii: canvas == .ascii || ascii, canvas: canvas)
     }
+    if let models = given["models"] {
+      guard target == .descent else {
+        throw Diagnostic(.modelsNeedDescent(target: name), at: models.nameSpan, in: source)
+      }
+      let (plot, payload) = try descentMap(models, given, source)
+      return (plot, payload, options)
+    }
+    let entry = try currentEntry(statement.span, source)
     if target.readsAutoencoders {
       let (plot, payload) = try autoencoderPlotAndPayload(target, given, statement, source)
       return (plot, payload, options)

@@ -36,7 +36,9 @@ enum ShowTarget: String, CaseIterable, Sendable {
     case .frontier: "L0 against FVU across a sweep of autoencoders (l1 or topk)"
     case .dictionary: "across dictionary sizes: dead latents, MMCS with the next larger, MMCS with the truth"
     case .datapoints: "the training examples' hidden vectors beside the features' directions (m = 2, dataset=)"
-    case .descent: "train and test loss against the training set's size T, dimensions held beneath (dataset=)"
+    case .descent:
+      "train and test loss against the training set's size T, dimensions held beneath (dataset=); "
+        + "models=[…]: several models' test loss as one map"
     }
   }
 

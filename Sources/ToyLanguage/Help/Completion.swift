@@ -77,6 +77,10 @@ public struct Completion: Sendable {
     }
     switch keyword {
     case .show?, .export?:
+      // Inside `models=[…`, the models' names.
+      if let open = statement.range(of: "models=[", options: .backwards), !statement[open.upperBound...].contains("]") {
+        return models
+      }
       return words.count == 1 ? ShowTarget.names : ParameterTable.specs(for: "show").map { $0.name + "=" }
     case .help?: return words.count == 1 ? helpTopics : []
     case .use?: return models
