@@ -50,7 +50,7 @@ struct AutoencoderBenchConfiguration {
       for: model, settings: (0..<instances).map { .init(latents: latents, variant: variant, source: $0) }, seed: 0)
   }
 
-  struct Result {
+  struct Result: BenchMeasurement {
     let configuration: AutoencoderBenchConfiguration
     let steps: Int
     let seconds: Double
@@ -60,41 +60,27 @@ struct AutoencoderBenchConfiguration {
     /// The dense products' own GFLOP/s (`PeakThroughput.autoencoderProducts`).
     var productGflops = 0.0
 
-    var stepsPerSecond: Double { Double(steps) / seconds }
+    var label: String { "\(configuration.name) \(configuration.summary)" }
+    var shape: String {
+      let c = configuration
+      return "n=\(c.n) m=\(c.m) d=\(c.latents) ×\(c.instances)"
+    }
     var gflops: Double {
       let c = configuration
       return 4.0 * Double(c.m * c.latents) * 1024 * Double(c.instances) * Double(steps) / seconds / 1e9
     }
 
-    func row(peak: Double, single: Result?) -> [String] {
-      let c = configuration
-      var cells = [
-        "\(c.name) \(c.summary)", "n=\(c.n) m=\(c.m) d=\(c.latents) ×\(c.instances)", String(steps),
-        fixed(1000 / stepsPerSecond, 3), fixed(10_000 / stepsPerSecond, 2) + " s",
-      ]
-      if let single {
-        cells += [
-          fixed(10_000 / single.stepsPerSecond, 2) + " s", fixed(stepsPerSecond / single.stepsPerSecond, 2) + "×",
-        ]
-      }
-      return cells + [
-        fixed(gflops, 1), fixed(100 * gflops / peak, 0) + "%", fixed(Double(peakKiB) / 1024, 1) + " MiB",
-      ]
-    }
-
     func jsonLine(peak: Double, threads: Int, single: Result?) -> String {
       let c = configuration
-      var line: [(String, JSON.Node)] = [
+      let head: [(String, JSON.Node)] = [
         ("config", .string(c.name)), ("kind", .string("sae")), ("n", .integer(c.n)), ("m", .integer(c.m)),
         ("d", .integer(c.latents)), ("instances", .integer(c.instances)), ("threads", .integer(threads)),
-        ("steps", .integer(steps)), ("seconds", .number(seconds)), ("steps_per_second", .number(stepsPerSecond)),
-        ("ms_per_step", .number(1000 / stepsPerSecond)), ("projected_10k_seconds", .number(10_000 / stepsPerSecond)),
-        ("gflops", .number(gflops)), ("peak_gflops", .number(peak)), ("fraction_of_peak", .number(gflops / peak)),
-        ("peak_rss_kib", .integer(peakKiB)), ("l0", .number(l0)), ("products_gflops", .number(productGflops)),
+      ]
+      let extra: [(String, JSON.Node)] = [
+        ("l0", .number(l0)), ("products_gflops", .number(productGflops)),
         ("products_fraction_of_peak", .number(productGflops / peak)),
       ]
-      if let single { line.append(("projected_10k_seconds_1_thread", .number(10_000 / single.stepsPerSecond))) }
-      return JSON.write(.object(line))
+      return jsonLine(head, peak: peak, single: single, extra: extra)
     }
   }
 

@@ -171,46 +171,27 @@ struct BenchConfiguration {
       defaultSteps: 200, trainingSet: 1000),
   ]
 
-  struct Result {
+  struct Result: BenchMeasurement {
     let configuration: BenchConfiguration
     let steps: Int
     let seconds: Double
     let peakKiB: Int
 
-    var stepsPerSecond: Double { Double(steps) / seconds }
+    var label: String { "\(configuration.name) \(configuration.summary)" }
+    var shape: String { "n=\(configuration.n) m=\(configuration.m) ×\(configuration.densities.count)" }
     var gflops: Double {
       let c = configuration
       let flops = 10.0 * Double(c.n * c.m) * Double(c.batch) * Double(c.densities.count) * Double(steps)
       return flops / seconds / 1e9
     }
-    func row(peak: Double, single: Result?) -> [String] {
-      let c = configuration
-      var cells = [
-        "\(c.name) \(c.summary)", "n=\(c.n) m=\(c.m) ×\(c.densities.count)", String(steps),
-        fixed(1000 / stepsPerSecond, 3), fixed(10_000 / stepsPerSecond, 2) + " s",
-      ]
-      if let single {
-        cells += [
-          fixed(10_000 / single.stepsPerSecond, 2) + " s", fixed(stepsPerSecond / single.stepsPerSecond, 2) + "×",
-        ]
-      }
-      return cells + [
-        fixed(gflops, 1), fixed(100 * gflops / peak, 0) + "%", fixed(Double(peakKiB) / 1024, 1) + " MiB",
-      ]
-    }
 
     func jsonLine(peak: Double, threads: Int, single: Result?) -> String {
       let c = configuration
-      var line: [(String, JSON.Node)] = [
+      let head: [(String, JSON.Node)] = [
         ("config", .string(c.name)), ("kind", .string(c.kind.rawValue)), ("n", .integer(c.n)), ("m", .integer(c.m)),
-        ("instances", .integer(c.densities.count)), ("threads", .integer(threads)), ("steps", .integer(steps)),
-        ("seconds", .number(seconds)), ("steps_per_second", .number(stepsPerSecond)),
-        ("ms_per_step", .number(1000 / stepsPerSecond)), ("projected_10k_seconds", .number(10_000 / stepsPerSecond)),
-        ("gflops", .number(gflops)), ("peak_gflops", .number(peak)), ("fraction_of_peak", .number(gflops / peak)),
-        ("peak_rss_kib", .integer(peakKiB)),
+        ("instances", .integer(c.densities.count)), ("threads", .integer(threads)),
       ]
-      if let single { line.append(("projected_10k_seconds_1_thread", .number(10_000 / single.stepsPerSecond))) }
-      return JSON.write(.object(line))
+      return jsonLine(head, peak: peak, single: single)
     }
   }
 

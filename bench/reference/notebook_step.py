@@ -28,12 +28,13 @@ Prints one JSON line.
 
 import argparse
 import json
-import time
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+import timing
 
 BATCH = 1024
 SEVEN_SPARSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
@@ -175,9 +176,8 @@ def evaluate(args):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, choices=sorted(CONFIGS))
-    parser.add_argument("--steps", type=int, default=200)
+    timing.add_step_arguments(parser, steps=200)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: max(2, steps/20))")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument(
         "--evaluate",
@@ -187,8 +187,7 @@ def main():
         help="instead of timing: train once from --seed and print the loss on a fixed evaluation batch",
     )
     args = parser.parse_args()
-    if args.steps < 1:
-        parser.error("--steps must be at least 1")
+    timing.check_steps(parser, args)
 
     torch.set_num_threads(args.threads)
     if args.seed is not None:
@@ -200,36 +199,18 @@ def main():
         return
 
     model = make_model(args.config)
-    warmup = args.warmup if args.warmup is not None else max(2, args.steps // 20)
+    warmup = timing.warmup_steps(args)
     if warmup > 0:
         # A separate model and optimiser, so the timed run starts from the notebook's init.
         warm = make_model(args.config)
         train(warm, warmup, training_set=draw_training_set(warm, args.config))
 
     training_set = draw_training_set(model, args.config)
-    start = time.perf_counter()
-    loss = train(model, args.steps, training_set=training_set)
-    seconds = time.perf_counter() - start
+    loss, seconds = timing.timed(lambda: train(model, args.steps, training_set=training_set))
 
     kind, n, m, densities, _ = CONFIGS[args.config]
-    print(
-        json.dumps(
-            {
-                "config": args.config,
-                "kind": kind,
-                "n": n,
-                "m": m,
-                "instances": len(densities),
-                "threads": args.threads,
-                "steps": args.steps,
-                "seconds": seconds,
-                "ms_per_step": 1000 * seconds / args.steps,
-                "projected_10k_seconds": 10_000 * seconds / args.steps,
-                "final_loss": float(loss.item()),
-                "torch": torch.__version__,
-            }
-        )
-    )
+    head = {"config": args.config, "kind": kind, "n": n, "m": m, "instances": len(densities), "threads": args.threads}
+    timing.report(head, args.steps, seconds, {"final_loss": float(loss.item()), "torch": torch.__version__})
 
 
 if __name__ == "__main__":

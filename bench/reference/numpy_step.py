@@ -30,10 +30,10 @@ Prints one JSON line.
 """
 
 import argparse
-import json
-import time
 
 import numpy as np
+
+import timing
 
 BATCH = 1024
 SEVEN_SPARSITIES = [1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001]
@@ -142,43 +142,24 @@ def train(model, rng, steps, products="matmul"):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, choices=sorted(CONFIGS))
-    parser.add_argument("--steps", type=int, default=200)
-    parser.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: max(2, steps/20))")
+    timing.add_step_arguments(parser, steps=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--products", choices=["matmul", "einsum"], default="matmul")
     args = parser.parse_args()
-    if args.steps < 1:
-        parser.error("--steps must be at least 1")
+    timing.check_steps(parser, args)
 
     rng = np.random.default_rng(args.seed)
-    warmup = args.warmup if args.warmup is not None else max(2, args.steps // 20)
+    warmup = timing.warmup_steps(args)
     if warmup > 0:
         train(Model(args.config, rng), rng, warmup, args.products)
 
     model = Model(args.config, rng)
-    start = time.perf_counter()
-    loss = train(model, rng, args.steps, args.products)
-    seconds = time.perf_counter() - start
+    loss, seconds = timing.timed(lambda: train(model, rng, args.steps, args.products))
 
     kind, n, m, densities, _ = CONFIGS[args.config]
-    print(
-        json.dumps(
-            {
-                "config": args.config,
-                "kind": kind,
-                "n": n,
-                "m": m,
-                "instances": len(densities),
-                "steps": args.steps,
-                "seconds": seconds,
-                "ms_per_step": 1000 * seconds / args.steps,
-                "projected_10k_seconds": 10_000 * seconds / args.steps,
-                "final_loss": float(loss),
-                "products": args.products,
-                "numpy": np.__version__,
-            }
-        )
-    )
+    head = {"config": args.config, "kind": kind, "n": n, "m": m, "instances": len(densities)}
+    tail = {"final_loss": float(loss), "products": args.products, "numpy": np.__version__}
+    timing.report(head, args.steps, seconds, tail)
 
 
 if __name__ == "__main__":

@@ -28,12 +28,12 @@ Prints one JSON line.
 """
 
 import argparse
-import json
-import time
 
 import torch
 import torch.nn.functional as F
 from torch import nn
+
+import timing
 
 BATCH = 1024
 
@@ -116,45 +116,24 @@ def train(model, sae, steps, lr=1e-3, n_batch=BATCH):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--config", required=True, choices=sorted(CONFIGS))
-    parser.add_argument("--steps", type=int, default=2000)
+    timing.add_step_arguments(parser, steps=2000)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=None, help="untimed steps first (default: max(2, steps/20))")
     args = parser.parse_args()
-    if args.steps < 1:
-        parser.error("--steps must be at least 1")
+    timing.check_steps(parser, args)
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
 
-    warmup = args.warmup if args.warmup is not None else max(2, args.steps // 20)
+    warmup = timing.warmup_steps(args)
     if warmup > 0:
         # A separate model and autoencoder, so the timed run starts fresh.
         train(*make(args.config), warmup)
 
     model, sae = make(args.config)
-    start = time.perf_counter()
-    loss = train(model, sae, args.steps)
-    seconds = time.perf_counter() - start
+    loss, seconds = timing.timed(lambda: train(model, sae, args.steps))
 
     n, m, instances, _, d, _ = CONFIGS[args.config]
-    print(
-        json.dumps(
-            {
-                "config": args.config,
-                "kind": "sae",
-                "n": n,
-                "m": m,
-                "d": d,
-                "instances": instances,
-                "threads": args.threads,
-                "steps": args.steps,
-                "seconds": seconds,
-                "ms_per_step": 1000 * seconds / args.steps,
-                "projected_10k_seconds": 10_000 * seconds / args.steps,
-                "final_loss": float(loss.item()),
-                "torch": torch.__version__,
-            }
-        )
-    )
+    head = {"config": args.config, "kind": "sae", "n": n, "m": m, "d": d, "instances": instances, "threads": args.threads}
+    timing.report(head, args.steps, seconds, {"final_loss": float(loss.item()), "torch": torch.__version__})
 
 
 if __name__ == "__main__":

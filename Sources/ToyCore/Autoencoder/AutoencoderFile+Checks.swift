@@ -120,11 +120,7 @@ extension AutoencoderFile {
     try check(instance.adamM, key: "\(key).adam_m", d: d, nonNegative: false)
     try check(instance.adamV, key: "\(key).adam_v", d: d, nonNegative: true)
     if let loss = instance.loss, !loss.isFinite { throw .notFinite(key: "\(key).loss", value: loss) }
-    let recent = instance.recentLosses
-    guard recent.count <= ToyModel.recentLossCapacity else {
-      throw .tooManyValues(key: "\(key).recent_losses", count: recent.count, limit: ToyModel.recentLossCapacity)
-    }
-    try Self.check(recent, key: "\(key).recent_losses", count: recent.count, nonNegative: false)
+    try AutoencoderFileError.checkRecentLosses(instance.recentLosses, key: "\(key).recent_losses")
     guard instance.idleSteps.count == d else {
       throw .wrongCount(key: "\(key).idle_steps", count: instance.idleSteps.count, expected: d)
     }
@@ -167,7 +163,8 @@ extension AutoencoderFile {
   }
 
   /// The history's stride is a power of two, its steps rise by multiples of it up to
-  /// `steps`, and every instance has one finite loss per recorded step (as a model's).
+  /// `steps`, and every instance has one finite loss per recorded step
+  /// (`FileValueError.checkSteps`, as a model's).
   private func checkLossHistory(key: String) throws(AutoencoderFileError) {
     let history = lossHistory
     guard history.stride >= 1, history.stride & (history.stride - 1) == 0, history.stride <= ToyModel.stepLimit
@@ -175,23 +172,6 @@ extension AutoencoderFile {
       throw .lossHistoryInvalid(
         key: "\(key).stride", reason: "is \(history.stride); it must be a power of two up to toy's step limit")
     }
-    guard history.steps.count < LossHistory.capacity else {
-      throw .tooManyValues(key: "\(key).steps", count: history.steps.count, limit: LossHistory.capacity - 1)
-    }
-    var previous = 0
-    for (index, step) in history.steps.enumerated() {
-      guard step > previous, step <= steps, step % history.stride == 0 else {
-        throw .lossHistoryInvalid(
-          key: "\(key).steps[\(index)]",
-          reason: "is \(step); steps must rise, be multiples of the stride \(history.stride) and at most \(steps)")
-      }
-      previous = step
-    }
-    guard history.losses.count == instances.count else {
-      throw .wrongCount(key: "\(key).losses", count: history.losses.count, expected: instances.count)
-    }
-    for (i, row) in history.losses.enumerated() {
-      try Self.check(row, key: "\(key).losses[\(i)]", count: history.steps.count, nonNegative: false)
-    }
+    try AutoencoderFileError.checkSteps(of: history, upTo: steps, instances: instances.count, key: key)
   }
 }

@@ -117,16 +117,9 @@ extension AutoencoderFile {
     try container.encode(steps, forKey: .steps)
     try container.encode(samplesDrawn, forKey: .samplesDrawn)
     try container.encodeIfPresent(modelSteps, forKey: .modelSteps)
-    var history = container.nestedContainer(keyedBy: HistoryKeys.self, forKey: .lossHistory)
-    try history.encode(lossHistory.stride, forKey: .stride)
-    try history.encode(lossHistory.steps, forKey: .steps)
-    try history.encode(lossHistory.losses.map(ExactFloats.init), forKey: .losses)
+    try container.encode(ExactLossHistory(lossHistory), forKey: .lossHistory)
     try container.encode(instances, forKey: .instances)
     try container.encodeIfPresent(resample, forKey: .resample)
-  }
-
-  private enum HistoryKeys: String, CodingKey {
-    case stride, steps, losses
   }
 }
 

@@ -1,5 +1,4 @@
 import CToyKernels
-import Dispatch
 
 extension PeakThroughput {
   /// GFLOP/s of the autoencoder kernel's two dense products alone (the encoder and the
@@ -12,19 +11,11 @@ extension PeakThroughput {
     let iterations = max(1, Int(1e10 / flops))
     let floats = 2 * m * d + d + 2 * m * width + 2 * d * width
     let path = ChunkKernel.defaultPath
-    var best = 0.0
-    for _ in 0..<3 {
-      let clock = ContinuousClock()
-      let start = clock.now
-      DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
-        let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
-        defer { buffer.deallocate() }
-        let sink = toy_sae_dense_loop(path, Int32(m), Int32(d), Int32(width), iterations, buffer)
-        precondition(sink.isFinite)
-      }
-      let seconds = (clock.now - start).seconds
-      best = max(best, flops * Double(iterations) * Double(max(1, threads)) / seconds / 1e9)
+    return bestRate(threads: threads, flopsPerThread: flops * Double(iterations)) {
+      let buffer = UnsafeMutablePointer<Float>.allocate(capacity: floats)
+      defer { buffer.deallocate() }
+      let sink = toy_sae_dense_loop(path, Int32(m), Int32(d), Int32(width), iterations, buffer)
+      precondition(sink.isFinite)
     }
-    return best
   }
 }

@@ -39,21 +39,11 @@ extension SparseAutoencoder {
     try checkSources(model)
     let threads = max(1, min(options.threads ?? ToyModel.coreCount, instanceCount))
     let groups = workGroups(model: model, threads: threads)
-    let longest = max(1, min(4096, 1 << 20 / instanceCount))
-    var done = 0
-    var cancelled = false
-    var lastLosses = [Float](repeating: .nan, count: instanceCount)
-    while done < options.steps && !cancelled {
-      if let cancellation, cancellation.isCancelled {
-        cancelled = true
-        break
-      }
-      var length = min(longest, options.steps - done)
-      if options.observeEvery > 0 {
-        length = min(length, options.observeEvery - done % options.observeEvery)
-      }
+    var segments = TrainingSegments(options, instances: instanceCount)
+    while let length = segments.next(cancellation: cancellation) {
       let segment = AutoencoderSegment(
-        autoencoder: self, model: model, options: options, resampling: resampling, callStep: done, length: length)
+        autoencoder: self, model: model, options: options, resampling: resampling, callStep: segments.done,
+        length: length)
       let workers = groups.map { AutoencoderWorker(group: $0, segment: segment) }
       DispatchQueue.concurrentPerform(iterations: workers.count) { t in
         workers[t].run(to: segment.length, cancellation: cancellation)
@@ -71,18 +61,14 @@ extension SparseAutoencoder {
         return row
       }
       record(losses: losses)
-      if let last = losses.last { lastLosses = last }
-      done += taken
       if let divergence {
         throw .diverged(instance: divergence.instance, step: steps + 1, loss: divergence.loss)
       }
-      cancelled = taken < length
-      let observing = options.observeEvery > 0 && done % options.observeEvery == 0
-      if let observe, taken > 0, observing || done == options.steps || cancelled {
-        observe(TrainingProgress(step: done, totalSteps: options.steps, losses: lastLosses), self)
+      if let progress = segments.finish(taken: taken, length: length, losses: losses.last), let observe {
+        observe(progress, self)
       }
     }
-    return TrainingOutcome(stepsTaken: done, cancelled: cancelled)
+    return segments.outcome
   }
 
   private mutating func record(losses: [[Float]]) {

@@ -23,17 +23,9 @@ extension ModelFile {
     try container.encodeIfPresent(settings, forKey: .settings)
     try container.encode(samplesDrawn, forKey: .samplesDrawn)
     try container.encode(featureSets, forKey: .featureSets)
-    // LossHistory's own keys, so that its synthesized decoding reads them back.
-    var history = container.nestedContainer(keyedBy: HistoryKeys.self, forKey: .lossHistory)
-    try history.encode(lossHistory.stride, forKey: .stride)
-    try history.encode(lossHistory.steps, forKey: .steps)
-    try history.encode(lossHistory.losses.map(ExactFloats.init), forKey: .losses)
+    try container.encode(ExactLossHistory(lossHistory), forKey: .lossHistory)
     try container.encode(instances, forKey: .instances)
     try container.encodeIfPresent(normalize, forKey: .normalize)
-  }
-
-  private enum HistoryKeys: String, CodingKey {
-    case stride, steps, losses
   }
 }
 
@@ -60,6 +52,25 @@ extension ModelFile.Parameters {
     try container.encode(weights.map(ExactFloats.init), forKey: .weights)
     try container.encodeIfPresent(outputWeights?.map(ExactFloats.init), forKey: .outputWeights)
     try container.encode(ExactFloats(bias), forKey: .bias)
+  }
+}
+
+/// A loss history as model and autoencoder files write it: under LossHistory's own keys, so
+/// that its synthesized decoding reads it back, its losses as `ExactFloats`.
+struct ExactLossHistory: Encodable {
+  var history: LossHistory
+
+  init(_ history: LossHistory) { self.history = history }
+
+  func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: Keys.self)
+    try container.encode(history.stride, forKey: .stride)
+    try container.encode(history.steps, forKey: .steps)
+    try container.encode(history.losses.map(ExactFloats.init), forKey: .losses)
+  }
+
+  private enum Keys: String, CodingKey {
+    case stride, steps, losses
   }
 }
 

@@ -150,11 +150,7 @@ extension ModelFile {
     try check(instance.adamM, key: "\(key).adam_m", untied: untied, kindName: kindName, rule: .finite)
     try check(instance.adamV, key: "\(key).adam_v", untied: untied, kindName: kindName, rule: .secondMoment)
     if let loss = instance.loss, !loss.isFinite { throw .notFinite(key: "\(key).loss", value: loss) }
-    let recent = instance.recentLosses
-    guard recent.count <= ToyModel.recentLossCapacity else {
-      throw .tooManyValues(key: "\(key).recent_losses", count: recent.count, limit: ToyModel.recentLossCapacity)
-    }
-    try Self.check(recent, key: "\(key).recent_losses", count: recent.count, rule: .finite)
+    try ModelFileError.checkRecentLosses(instance.recentLosses, key: "\(key).recent_losses")
   }
 
   /// W, W₂ and b in their shapes (W₂ exactly when the kind is untied), each value by `rule`.
@@ -216,7 +212,7 @@ extension ModelFile {
   }
 
   /// The history's stride is a power of two, its steps rise by multiples of it up to
-  /// `steps`, and every instance has one finite loss per step.
+  /// `steps`, and every instance has one finite loss per step (`FileValueError.checkSteps`).
   private func checkLossHistory() throws(ModelFileError) {
     let history = lossHistory
     guard history.stride >= 1, history.stride & (history.stride - 1) == 0 else {
@@ -227,26 +223,7 @@ extension ModelFile {
     guard history.stride <= ToyModel.stepLimit else {
       throw .countTooLarge(key: "loss_history.stride", value: history.stride, limit: ToyModel.stepLimit)
     }
-    guard history.steps.count < LossHistory.capacity else {
-      throw .tooManyValues(
-        key: "loss_history.steps", count: history.steps.count, limit: LossHistory.capacity - 1)
-    }
-    var previous = 0
-    for (index, step) in history.steps.enumerated() {
-      guard step > previous, step <= steps, step % history.stride == 0 else {
-        throw .lossHistoryInvalid(
-          key: "loss_history.steps[\(index)]",
-          reason: "is \(step); steps must rise, be multiples of the stride \(history.stride) and at most \(steps)")
-      }
-      previous = step
-    }
-    let losses = history.losses
-    guard losses.count == instances.count else {
-      throw .wrongCount(key: "loss_history.losses", count: losses.count, expected: instances.count)
-    }
-    for (i, row) in losses.enumerated() {
-      try Self.check(row, key: "loss_history.losses[\(i)]", count: history.steps.count, rule: .finite)
-    }
+    try ModelFileError.checkSteps(of: history, upTo: steps, instances: instances.count, key: "loss_history")
   }
 
   /// Feature sets as ranges; the rest of their rules are `ToyModel.validate`'s.

@@ -8,17 +8,22 @@ public enum PeakThroughput {
   public static func measure(threads: Int) -> Double {
     let iterations = 4_000_000
     let path = ChunkKernel.defaultPath
+    return bestRate(threads: threads, flopsPerThread: Double(iterations) * 160) {
+      let sink = toy_fma_loop(path, iterations)
+      precondition(sink.isFinite)
+    }
+  }
+
+  /// GFLOP/s of `run` (`flopsPerThread` FLOPs) on `threads` threads at once, best of three
+  /// runs: the first may pay for thread start-up and page faults.
+  static func bestRate(threads: Int, flopsPerThread: Double, _ run: @Sendable () -> Void) -> Double {
     var best = 0.0
     for _ in 0..<3 {
       let clock = ContinuousClock()
       let start = clock.now
-      DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in
-        let sink = toy_fma_loop(path, iterations)
-        precondition(sink.isFinite)
-      }
-      let elapsed = clock.now - start
-      let seconds = elapsed.seconds
-      best = max(best, Double(iterations) * 160 * Double(max(1, threads)) / seconds / 1e9)
+      DispatchQueue.concurrentPerform(iterations: max(1, threads)) { _ in run() }
+      let seconds = (clock.now - start).seconds
+      best = max(best, flopsPerThread * Double(max(1, threads)) / seconds / 1e9)
     }
     return best
   }

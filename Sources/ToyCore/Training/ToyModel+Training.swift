@@ -66,21 +66,10 @@ extension ToyModel {
       team = nil
     }
     defer { team?.close() }
-    // Segments bound the per-step loss buffer (about a million numbers) and end at each
-    // observation; split by instance, the workers run a whole segment without meeting.
-    let longest = max(1, min(4096, 1 << 20 / instanceCount))
-    var done = 0
-    var cancelled = false
-    var lastLosses = [Float](repeating: .nan, count: instanceCount)
-    while done < options.steps && !cancelled {
-      if let cancellation, cancellation.isCancelled {
-        cancelled = true
-        break
-      }
-      var length = min(longest, options.steps - done)
-      if options.observeEvery > 0 {
-        length = min(length, options.observeEvery - done % options.observeEvery)
-      }
+    // Split by instance, the workers run a whole segment without meeting.
+    var segments = TrainingSegments(options, instances: instanceCount)
+    while let length = segments.next(cancellation: cancellation) {
+      let done = segments.done
       let segment: (taken: Int, losses: [[Float]], divergence: Divergence?)
       switch split {
       case _ where fixed != nil:
@@ -95,19 +84,16 @@ extension ToyModel {
       }
       let taken = segment.taken
       record(losses: segment.losses, steps: taken)
-      if taken > 0 { lastLosses = segment.losses[taken - 1] }
-      done += taken
       if let divergence = segment.divergence {
         // The model holds the state before the step that diverged.
         throw .diverged(instance: divergence.instance, step: steps + 1, loss: divergence.loss)
       }
-      cancelled = taken < length
-      let observing = options.observeEvery > 0 && done % options.observeEvery == 0
-      if let observe, taken > 0, observing || done == options.steps || cancelled {
-        observe(TrainingProgress(step: done, totalSteps: options.steps, losses: lastLosses), self)
+      let last = taken > 0 ? segment.losses[taken - 1] : nil
+      if let progress = segments.finish(taken: taken, length: length, losses: last), let observe {
+        observe(progress, self)
       }
     }
-    return TrainingOutcome(stepsTaken: done, cancelled: cancelled)
+    return segments.outcome
   }
 
   static var coreCount: Int {

@@ -186,15 +186,7 @@ extension Session {
     var options = TrainingOptions.autoencoder(steps: try stepCount(steps, source))
     options.threads = threads
     if let batch = given["batch"] { options.batchSize = try whole(batch, [:], spec: "batch", source) }
-    if let lr = given["lr"] {
-      let v = try evaluator(source).evaluate(lr.value)
-      guard case .number(let rate) = v, rate > 0, rate <= 10 else {
-        throw Diagnostic(
-          .parameterOutOfRange("lr", range: spec("lr").rangeText, got: v.literal), at: lr.value.span, in: source)
-      }
-      options.learningRate = rate
-    }
-    options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
+    try rateOptions(&options, given, source)
     if dryRun {
       options.steps = 1
       options.batchSize = 1

@@ -38,6 +38,21 @@ extension Session {
     }
   }
 
+  /// `lr=` and `schedule=` of `train` and `train sae`.
+  func rateOptions(_ options: inout TrainingOptions, _ given: [String: Parameter], _ source: Source)
+    throws(Diagnostic)
+  {
+    if let lr = given["lr"] {
+      let v = try evaluator(source).evaluate(lr.value)
+      guard case .number(let rate) = v, rate > 0, rate <= 10 else {
+        throw Diagnostic(
+          .parameterOutOfRange("lr", range: spec("lr").rangeText, got: v.literal), at: lr.value.span, in: source)
+      }
+      options.learningRate = rate
+    }
+    options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
+  }
+
   /// `weight_decay=` and `warmup=` of `train`; a warm-up longer than the call, and a weight
   /// decay Adam would ignore, are refused where they are written. A check trains one step,
   /// without warm-up.

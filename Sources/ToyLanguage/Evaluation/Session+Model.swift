@@ -415,15 +415,7 @@ extension Session {
     } catch {
       throw Diagnostic(.model(error), at: given["batch"]?.value.span ?? span, in: source)
     }
-    if let lr = given["lr"] {
-      let v = try evaluator(source).evaluate(lr.value)
-      guard case .number(let rate) = v, rate > 0, rate <= 10 else {
-        throw Diagnostic(
-          .parameterOutOfRange("lr", range: spec("lr").rangeText, got: v.literal), at: lr.value.span, in: source)
-      }
-      options.learningRate = rate
-    }
-    options.schedule = Schedule(rawValue: try choice(given["schedule"], "schedule", default: "constant", source))!
+    try rateOptions(&options, given, source)
     options.optimizer = Optimizer(rawValue: try choice(given["optimizer"], "optimizer", default: "adamw", source))!
     try henighanOptions(&options, given, source)
     if dryRun {
