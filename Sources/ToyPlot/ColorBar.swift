@@ -50,13 +50,16 @@ struct ColorBar {
   }
 
   /// A vertical bar (low at the bottom) with tick labels on its right, drawn from 2-pixel
-  /// bands on whole pixels so no seams show between them.
+  /// bands, each but the lowest reaching a pixel into the one below: a viewer that scales the
+  /// picture puts band edges between pixels, and abutting bands then left light seams.
   func draw(in svg: inout SVGWriter, x: Double, y: Double, width: Double, height: Int, title: String?) {
     let bands = max(1, height / 2)
     let s = svg.style.textScale
     for band in 0..<bands {
       let v = low + (high - low) * (Double(band) + 0.5) / Double(bands)
-      svg.rect(x: x, y: y + Double(height - 2 * (band + 1)), width: width, height: 2, fill: color(v), area: true)
+      svg.rect(
+        x: x, y: y + Double(height - 2 * (band + 1)), width: width, height: band == 0 ? 2 : 3, fill: color(v),
+        area: true)
     }
     svg.frame(x: x, y: y + Double(height - 2 * bands), width: width, height: Double(2 * bands))
     for tick in ticks where tick >= low && tick <= high {
