@@ -97,7 +97,7 @@ extension Session {
         }
       }
       var plot = ScatterPlot(
-        x: x, y: y, jitter: .gap(0.1), logX: true, xLabel: "training set size T", yLabel: symbol,
+        x: x, y: y, jitter: .logGap(0.1), logX: true, xLabel: "training set size T", yLabel: symbol,
         title: "\(entry.name): \(what) dimensionality (the \(limit) largest per T)")
       plot.color = color
       return plot
