@@ -17,6 +17,11 @@ public struct ScatterPlot: Plot {
     /// x_k + fraction·dx·u_k, dx the gap from x_k to the next larger x (to the next smaller
     /// for the largest), u_k in [−1, 1) a fixed hash of k. The notebook's spread is `.gap(0.1)`.
     case gap(Double)
+    /// x_k·r^(fraction·u_k), r the nearer neighbour's ratio (the smaller of next/x_k and
+    /// x_k/previous), u_k as in `gap`: for a log axis over uneven steps (training set sizes 3,
+    /// 5, 10, 1000), where `gap` spreads a small x over decades and below zero. An x that is
+    /// not positive is drawn as given.
+    case logGap(Double)
   }
 
   public var title: String?
@@ -62,7 +67,23 @@ public struct ScatterPlot: Plot {
         guard xk.isFinite, fraction.isFinite else { return (xk, y[k]) }
         return (xk + fraction * Self.gap(after: xk, in: distinct) * Self.unitHash(k), y[k])
       }
+    case .logGap(let fraction):
+      let distinct = Array(Set(x.prefix(count).filter { $0.isFinite && $0 > 0 })).sorted()
+      return (0..<count).map { k in
+        let xk = x[k]
+        guard xk.isFinite, xk > 0, fraction.isFinite else { return (xk, y[k]) }
+        let spread = fraction * Self.unitHash(k) * LogScale.ln(Self.nearerRatio(of: xk, in: distinct))
+        return (xk * LogScale.exp(spread), y[k])
+      }
     }
+  }
+
+  /// The ratio from positive `value` to its nearer neighbour in `sorted` (positive values), as
+  /// a number at least 1; 1 when there is no other.
+  static func nearerRatio(of value: Double, in sorted: [Double]) -> Double {
+    let larger = sorted.first { $0 > value }.map { $0 / value }
+    let smaller = sorted.last { $0 < value }.map { value / $0 }
+    return [larger, smaller].compactMap { $0 }.min() ?? 1
   }
 
   /// The distance from `value` to the next larger of `sorted` (to the next smaller when it is

@@ -10,9 +10,11 @@ extension VectorPlot {
     let scale = (size / 2 - margin) / extent
     let (cx, cy) = (size / 2, top + size / 2)
     let atOrigin = arrows.arrows.filter { isAtOrigin($0, extent: extent) }.map(\.index)
+    let shown = arrows.arrows.filter { !isAtOrigin($0, extent: extent) }
+    let labels = labelSpots(shown, style: style, scale: scale, centre: (cx, cy))
     let notes =
       latentKey(how: "red, dashed")
-      + self.notes(atOrigin: atOrigin, unlabelled: [], hiddenOutside: hiddenOutside(extent))
+      + self.notes(atOrigin: atOrigin, unlabelled: labels.unlabelled, hiddenOutside: hiddenOutside(extent))
     let latents = latentArrows.filter {
       !isAtOrigin(Arrow(index: $0.index, x: $0.x, y: $0.y, rank: 0), extent: extent)
     }
@@ -24,7 +26,6 @@ extension VectorPlot {
     // The axes are guides: thin, in the muted ink, under the arrows.
     svg.line(x1: cx - reach, y1: cy, x2: cx + reach, y2: cy, stroke: style.muted, width: 0.5)
     svg.line(x1: cx, y1: cy - reach, x2: cx, y2: cy + reach, stroke: style.muted, width: 0.5)
-    let shown = arrows.arrows.filter { !isAtOrigin($0, extent: extent) }
     for arrow in shown {
       svg.line(
         x1: cx, y1: cy, x2: cx + arrow.x * scale, y2: cy - arrow.y * scale, stroke: arrow.color(on: style.theme),
@@ -41,26 +42,13 @@ extension VectorPlot {
     for (x, y) in hiddenPoints.points where abs(x) <= extent && abs(y) <= extent {
       svg.circle(x: cx + x * scale, y: cy - y * scale, radius: 1.5, fill: style.ink, opacity: 0.6)
     }
-    // Labels beyond the tips; one that would cover another moves further out along its arrow,
-    // then to either side of it.
+    // Labels in the arrows' order, so that the document reads as before; where each sits was
+    // decided in `labelSpots`.
     var placed: [LabelBox] = []
     for arrow in shown {
-      let norm = (arrow.x * arrow.x + arrow.y * arrow.y).squareRoot()
-      let (ux, uy) = (arrow.x / norm, arrow.y / norm)
-      let label = String(arrow.index)
-      let tipX = cx + arrow.x * scale
-      let tipY = cy - arrow.y * scale + 4 * s
-      var candidates: [LabelBox] = []
-      for out in [12.0 * s, 24 * s, 36 * s] {
-        for side in [0.0, 10 * s, -10 * s] {
-          let x: Double = tipX + out * ux + side * uy
-          let y: Double = tipY - out * uy + side * ux
-          candidates.append(LabelBox(x: x, y: y, width: style.textWidth(label.count), height: 12 * s))
-        }
-      }
-      let spot = candidates.first { box in placed.allSatisfy { !$0.overlaps(box) } } ?? candidates[0]
+      guard let spot = labels.spots[arrow.index] else { continue }
       placed.append(spot)
-      svg.text(label, x: spot.x, y: spot.y, anchor: .middle)
+      svg.text(String(arrow.index), x: spot.x, y: spot.y, anchor: .middle)
     }
     for latent in latents {
       let norm = (latent.x * latent.x + latent.y * latent.y).squareRoot()
@@ -86,6 +74,43 @@ extension VectorPlot {
       svg.text(note, x: margin, y: top + size + 12 * s + 16 * s * Double(i), color: style.muted)
     }
     return svg
+  }
+
+  /// Where each arrow's label sits, beyond its tip; one that would cover another moves further
+  /// out along its arrow, then to either side of it, and is left out (and listed) when every
+  /// place is taken or `labelLimit` labels are placed. Arrows claim room in `labelOrder`: the
+  /// important, then the long ones first.
+  private func labelSpots(_ shown: [Arrow], style: SVGStyle, scale: Double, centre: (x: Double, y: Double)) -> (
+    spots: [Int: LabelBox], unlabelled: [Int]
+  ) {
+    let s = style.textScale
+    var spots: [Int: LabelBox] = [:]
+    var placed: [LabelBox] = []
+    var unlabelled: [Int] = []
+    for arrow in Self.labelOrder(shown) {
+      let norm = (arrow.x * arrow.x + arrow.y * arrow.y).squareRoot()
+      let (ux, uy) = (arrow.x / norm, arrow.y / norm)
+      let label = String(arrow.index)
+      let tipX = centre.x + arrow.x * scale
+      let tipY = centre.y - arrow.y * scale + 4 * s
+      var candidates: [LabelBox] = []
+      for out in [12.0 * s, 24 * s, 36 * s] {
+        for side in [0.0, 10 * s, -10 * s] {
+          let x: Double = tipX + out * ux + side * uy
+          let y: Double = tipY - out * uy + side * ux
+          candidates.append(LabelBox(x: x, y: y, width: style.textWidth(label.count), height: 12 * s))
+        }
+      }
+      guard placed.count < Self.labelLimit,
+        let spot = candidates.first(where: { box in placed.allSatisfy { !$0.overlaps(box) } })
+      else {
+        unlabelled.append(arrow.index)
+        continue
+      }
+      placed.append(spot)
+      spots[arrow.index] = spot
+    }
+    return (spots, unlabelled)
   }
 
   private func hiddenOutside(_ extent: Double) -> Int {

@@ -120,10 +120,11 @@ extension VectorPlot {
     }
     var unlabelled: [Int] = []
     var labelCells: Set<Int> = []
-    for arrow in shown.reversed() {
+    var labelled = 0
+    for arrow in Self.labelOrder(shown) {
       let label = String(arrow.index)
       let tip = layout.cell(arrow.x, arrow.y)
-      guard
+      guard labelled < Self.labelLimit,
         let start = labelPlace(
           label, tip: tip, direction: Self.direction(arrow.x, arrow.y), on: canvas, apartFrom: labelCells)
       else {
@@ -132,6 +133,7 @@ extension VectorPlot {
       }
       canvas.text(
         label, column: start.column, row: start.row, color: options.color ? arrow.color(on: options.theme) : nil)
+      labelled += 1
       for column in start.column..<start.column + label.count { labelCells.insert(start.row * canvas.columns + column) }
     }
     var latentsUnlabelled: [Int] = []

@@ -33,12 +33,17 @@ public struct VectorPlot: Plot {
   public var latents: [[Double]]
   /// Latents that never fire on the measuring batch: drawn faint, and listed in a note.
   public var deadLatents: Set<Int>
+  /// The number each row is labelled and listed by, when the rows are a selection of a
+  /// larger set (the longest of many); nil (or a wrong count) means its position.
+  public var indices: [Int]?
 
   public init(
     _ vectors: [[Double]], importance: [Double]? = nil, hidden: [[Double]] = [], canonical: Bool = false,
-    limit: Double = 1.5, latents: [[Double]] = [], deadLatents: Set<Int> = [], title: String? = nil
+    limit: Double = 1.5, latents: [[Double]] = [], deadLatents: Set<Int> = [], indices: [Int]? = nil,
+    title: String? = nil
   ) {
     self.vectors = vectors
+    self.indices = indices
     self.latents = latents
     self.deadLatents = deadLatents
     self.importance = importance
@@ -66,6 +71,7 @@ public struct VectorPlot: Plot {
   var arrows: (arrows: [Arrow], invalid: Int) {
     let ranks = self.ranks
     let transform = canonical ? Self.canonicalTransform(vectors, ranks: ranks) : .identity
+    let names = indices?.count == vectors.count ? indices : nil
     var arrows: [Arrow] = []
     var invalid = 0
     for (i, row) in vectors.enumerated() {
@@ -74,10 +80,28 @@ public struct VectorPlot: Plot {
         continue
       }
       let (x, y) = transform.apply(row[0], row[1])
-      arrows.append(Arrow(index: i, x: x, y: y, rank: ranks[i]))
+      arrows.append(Arrow(index: names?[i] ?? i, x: x, y: y, rank: ranks[i]))
     }
     arrows.sort { ($0.rank, $1.index) < ($1.rank, $0.index) }
     return (arrows, invalid)
+  }
+
+  /// The most labels a panel writes: past a score of arrows (hundreds of training examples
+  /// around the origin) labels that do not overlap still cover the arrows, and read as a
+  /// cloud of numbers. The rest are listed in a note.
+  static let labelLimit = 20
+
+  /// The order in which arrows claim room for their labels: the most important first, and
+  /// among equally important ones the longest first, so that when labels crowd the arrows
+  /// that stand out keep theirs. Both renderings leave out a label that would overlap one
+  /// already placed, and every label past `labelLimit`.
+  static func labelOrder(_ arrows: [Arrow]) -> [Arrow] {
+    arrows.sorted { a, b in
+      if a.rank != b.rank { return a.rank > b.rank }
+      let (la, lb) = (a.x * a.x + a.y * a.y, b.x * b.x + b.y * b.y)
+      if la != lb { return la > lb }
+      return a.index < b.index
+    }
   }
 
   /// The hidden states to draw (after the canonical transform), and how many are not finite.

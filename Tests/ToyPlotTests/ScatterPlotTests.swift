@@ -89,6 +89,26 @@ final class ScatterPlotTests: XCTestCase {
     XCTAssertEqual(ScatterPlot.gap(after: 3, in: [3]), 0)
   }
 
+  /// Training set sizes 3, 5, 10 and 1000 on a log axis: `gap` spreads T = 10 over ±99, below
+  /// zero and past 100; `logGap` keeps every point positive and within a factor r^0.1 of its x
+  /// (r its nearer neighbour's ratio: 5/3, 2, 2, 100), so no two sizes' clouds meet.
+  func testLogGapSpreadsUnevenStepsByTheirRatios() {
+    let sizes = [3.0, 5, 10, 1000]
+    let x = sizes.flatMap { Array(repeating: $0, count: 200) }
+    let y = Array(repeating: 0.5, count: x.count)
+    let additive = ScatterPlot(x: x, y: y, jitter: .gap(0.1), logX: true).points
+    XCTAssertTrue(additive.contains { $0.x <= 0 }, "the additive spread reaches below zero here")
+    let points = ScatterPlot(x: x, y: y, jitter: .logGap(0.1), logX: true).points
+    let ratios = [3.0: 5.0 / 3, 5: 2, 10: 2, 1000: 100]
+    for (point, xk) in zip(points, x) {
+      let reach = LogScale.exp(0.1 * LogScale.ln(ratios[xk]!)) * (1 + 1e-12)
+      XCTAssertTrue(point.x > 0 && point.x <= xk * reach && point.x >= xk / reach, "\(xk) drawn at \(point.x)")
+    }
+    let spread = points.map(\.x).filter { $0 > 9 && $0 < 11 }
+    XCTAssertGreaterThan((spread.max() ?? 0) - (spread.min() ?? 0), 0.5, "T = 10's points are spread")
+    XCTAssertEqual(ScatterPlot(x: [0, -1, 4], y: [1, 1, 1], jitter: .logGap(0.1)).points.map(\.x)[0...1], [0, -1])
+  }
+
   func testGivenOffsetsAreAdded() {
     let plot = ScatterPlot(x: [1, 2, 3], y: [0, 0, 0], jitter: .offsets([0.5, -0.25]))
     XCTAssertEqual(plot.points.map(\.x), [1.5, 1.75, 3])

@@ -298,4 +298,85 @@ final class VectorPlotTests: XCTestCase {
       touching.count, 0,
       "labels run together in \(touching.count) of 200: " + touching.prefix(3).joined(separator: " | "))
   }
+
+  /// Four hundred arrows of a fixed generator around the origin, a few long and many short:
+  /// the data panel of a large training set (`show datapoints`).
+  static func crowd() -> [[Double]] {
+    var state: UInt64 = 0x2545_F491_4F6C_DD1D
+    func next() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    return (0..<400).map { _ in
+      let angle = next() * 2 * Double.pi
+      let length = 0.1 + 0.9 * pow(next(), 4)
+      return [length * cos(angle), length * sin(angle)]
+    }
+  }
+
+  /// The numeric labels of an SVG document: (label, centre x, baseline y).
+  static func svgLabels(_ svg: String) throws -> [(label: Int, x: Double, y: Double)] {
+    let pattern = try NSRegularExpression(pattern: "<text x=\"([0-9.-]+)\" y=\"([0-9.-]+)\"[^>]*>([0-9]+)</text>")
+    return pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)).map { match in
+      let field = { (i: Int) in String(svg[Range(match.range(at: i), in: svg)!]) }
+      return (Int(field(3))!, Double(field(1))!, Double(field(2))!)
+    }
+  }
+
+  /// A crowd of 400 arrows: the SVG labels at most `labelLimit` of them, the longest first, no
+  /// two labels overlap (11-pixel text: about 7 px a digit, 12 px a line), and the note lists
+  /// the rest; before, every arrow had a label and they piled up into a blob of digits.
+  func testACrowdOfArrowsKeepsAFewLabelsApartInSVG() throws {
+    let vectors = Self.crowd()
+    let svg = VectorPlot(vectors, importance: vectors.map { _ in 0 }).svgDocument
+    let labels = try Self.svgLabels(svg)
+    XCTAssertGreaterThan(labels.count, 5, "the longest arrows keep labels")
+    XCTAssertLessThanOrEqual(labels.count, VectorPlot.labelLimit, "at most \(VectorPlot.labelLimit) labels")
+    for (i, a) in labels.enumerated() {
+      for b in labels[(i + 1)...] {
+        let width = 7 * Double(String(a.label).count + String(b.label).count) / 2
+        let apart = abs(a.x - b.x) >= width || abs(a.y - b.y) >= 12
+        XCTAssertTrue(apart, "labels \(a.label) at (\(a.x), \(a.y)) and \(b.label) at (\(b.x), \(b.y)) overlap")
+      }
+    }
+    let norm = { (i: Int) in Vectors2D.norm(vectors[i]) }
+    let longest = try XCTUnwrap(vectors.indices.max { norm($0) < norm($1) })
+    XCTAssertTrue(labels.contains { $0.label == longest }, "the longest arrow, \(longest), is labelled")
+    let labelled = Set(labels.map(\.label))
+    let shortestLabelled = labelled.map(norm).min() ?? 0
+    let longerUnlabelled = vectors.indices.filter { !labelled.contains($0) && norm($0) > shortestLabelled }
+    XCTAssertLessThan(
+      longerUnlabelled.count, vectors.count / 4,
+      "labels go to the longest arrows: \(longerUnlabelled.count) longer ones without")
+    XCTAssertTrue(svg.contains("labels left out: "), "the note lists the unlabelled")
+  }
+
+  /// The same crowd in text: at most `labelLimit` labels on the canvas, the rest in the note.
+  func testACrowdOfArrowsKeepsAFewLabelsInText() {
+    let vectors = Self.crowd()
+    let plot = VectorPlot(vectors, importance: vectors.map { _ in 0 })
+    for width in [40, 80, 120] {
+      let text = plot.plainText(TextOptions(width: width))
+      // The canvas is the lines above the first note ("at the origin: …").
+      let canvas = text.split(separator: "\n").prefix { !$0.contains(":") }.joined(separator: "\n")
+      let numbers = canvas.matches(of: /[0-9]+/).count
+      XCTAssertLessThanOrEqual(numbers, VectorPlot.labelLimit, "\(width): \(text)")
+      XCTAssertTrue(text.contains("labels left out: "), "\(width)")
+    }
+  }
+
+  /// `indices` name the rows when they are a selection (the longest of many): labels and
+  /// notes use them, not the rows' places.
+  func testIndicesNameTheRows() throws {
+    let plot = VectorPlot([[1, 0], [0, 0], [0, 1]], indices: [7, 42, 396])
+    let labels = try Self.svgLabels(plot.svgDocument).map(\.label).sorted()
+    XCTAssertEqual(labels, [7, 396])
+    XCTAssertTrue(plot.svgDocument.contains("at the origin: 42"))
+    let text = plot.plainText(TextOptions(width: 40))
+    XCTAssertTrue(text.contains("396") && text.contains("at the origin: 42"), text)
+  }
+}
+
+private enum Vectors2D {
+  static func norm(_ v: [Double]) -> Double { (v[0] * v[0] + v[1] * v[1]).squareRoot() }
 }

@@ -25,22 +25,26 @@ extension Session {
     var data: [JSON.Node] = []
     for (view, i) in zip(request.views, request.instances) {
       let instance = request[i]
-      let features = Self.longest(instance.rows)
-      let points = Self.longest(instance.model.trainingHiddenVectors(instance: instance.index))
+      let (features, featureIndices) = Self.longest(instance.rows)
+      let (points, pointIndices) = Self.longest(instance.model.trainingHiddenVectors(instance: instance.index))
       let label = label(entry, view)
-      plots.append(VectorPlot(features, importance: features.map { _ in 1 }, title: "\(label): features"))
-      plots.append(VectorPlot(points, importance: points.map { _ in 0 }, title: "\(label): data"))
+      plots.append(
+        VectorPlot(
+          features, importance: features.map { _ in 1 }, indices: featureIndices, title: "\(label): features"))
+      plots.append(
+        VectorPlot(points, importance: points.map { _ in 0 }, indices: pointIndices, title: "\(label): data"))
       data.append(.object([("features", matrix(features)), ("datapoints", matrix(points))]))
     }
     return (PanelGrid(plots, columns: 2, title: request.named ? entry.name : nil), .array(data))
   }
 
-  /// The `datapointLimit` longest rows, in their order.
-  private static func longest(_ rows: [[Double]]) -> [[Double]] {
-    guard rows.count > datapointLimit else { return rows }
+  /// The `datapointLimit` longest rows, in their order, with their indices among all rows: a
+  /// label names the feature or example, not its place among the kept.
+  private static func longest(_ rows: [[Double]]) -> (rows: [[Double]], indices: [Int]) {
+    guard rows.count > datapointLimit else { return (rows, Array(rows.indices)) }
     let norms = rows.map { $0.reduce(0) { $0 + $1 * $1 } }
     let kept = rows.indices.sorted { (norms[$0], $1) > (norms[$1], $0) }.prefix(datapointLimit).sorted()
-    return kept.map { rows[$0] }
+    return (kept.map { rows[$0] }, kept)
   }
 
   /// `show descent`: train and test loss against the training set's size T on a log axis,
@@ -93,7 +97,7 @@ extension Session {
         }
       }
       var plot = ScatterPlot(
-        x: x, y: y, jitter: .gap(0.1), logX: true, xLabel: "training set size T", yLabel: symbol,
+        x: x, y: y, jitter: .logGap(0.1), logX: true, xLabel: "training set size T", yLabel: symbol,
         title: "\(entry.name): \(what) dimensionality (the \(limit) largest per T)")
       plot.color = color
       return plot
