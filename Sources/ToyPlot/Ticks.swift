@@ -69,8 +69,14 @@ public enum Ticks {
   }
 
   /// `value` as a mantissa with up to one decimal and a power of ten: 2.5e-3.
+  /// A mantissa that rounds up to 10 (a power of ten computed as 9.99…·10⁻¹³) moves to the
+  /// next exponent: 1e-12, not 10e-13.
   static func scientific(_ value: Double) -> String {
-    let (mantissa, exponent) = decade(abs(value))
+    var (mantissa, exponent) = decade(abs(value))
+    if (mantissa * 10).rounded() >= 100 {
+      mantissa /= 10
+      exponent += 1
+    }
     return (value < 0 ? "-" : "") + trimmed(mantissa, digits: 1) + "e" + String(exponent)
   }
 

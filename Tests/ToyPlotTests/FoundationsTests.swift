@@ -59,6 +59,18 @@ final class FoundationsTests: XCTestCase {
     XCTAssertEqual(Ticks.linear(.nan, 1), [])
   }
 
+  /// Powers of ten as a logarithmic axis computes them (10⁻¹² by twelve divisions lands a
+  /// hair under) read as powers of ten: 1e-12, never 10e-13; a mantissa that rounds to 10 at
+  /// one decimal moves to the next exponent.
+  func testScientificLabelsOfPowersComputedInexactly() {
+    let ticks = Ticks.logarithmic(1e-17, 1e-3)
+    XCTAssertEqual(ticks.count, 15)
+    let labels = ticks.map { Ticks.label($0, among: ticks) }
+    XCTAssertEqual(labels, (-17 ... -3).map { "1e\($0)" })
+    XCTAssertEqual(Ticks.label(9.96e-7), "1e-6")
+    XCTAssertEqual(Ticks.label(9.94e-7), "9.9e-7")
+  }
+
   /// An axis's labels share one style: all plain or all scientific (0 aside), never 0.01
   /// beside 1e-3; and each label reads back as its tick.
   func testTickLabelsShareOneStyleAndReadBack() {
