@@ -13,9 +13,11 @@ extension Heatmap {
       svg.text(title ?? "(empty matrix)", x: 80, y: 24, anchor: .middle)
       return svg
     }
-    let factor = (max(rowCount, columnCount) + Self.svgMaxCells - 1) / Self.svgMaxCells
-    let matrix = Self.blockAverage(paddedValues, factor: factor)
-    let sideColumn = paddedSide.map { Self.blockAverage($0, factor: factor).map { $0[0] } }
+    let largest = labelsEveryColumn ? columnCount : max(rowCount, columnCount)
+    let factor = (largest + Self.svgMaxCells - 1) / Self.svgMaxCells
+    let rowFactor = rowFactor(forColumnFactor: factor)
+    let matrix = Self.blockAverage(paddedValues, rowFactor: rowFactor, columnFactor: factor)
+    let sideColumn = paddedSide.map { Self.blockAverage($0, rowFactor: rowFactor, columnFactor: 1).map { $0[0] } }
     let limit = effectiveLimit
     let rows = matrix.count
     let columns = matrix[0].count
@@ -114,9 +116,10 @@ extension Heatmap {
       let x = Double(left) + (Double(index / factor) + 0.5) * Double(cell)
       svg.text(label(column: index), x: x, y: Double(top - 5), size: 10, anchor: .middle)
     }
-    let rowStep = IndexAxis.step(cellsPerIndex: Double(cell) / Double(factor), spacing: Int(13 * s))
+    let rowFactor = rowFactor(forColumnFactor: factor)
+    let rowStep = IndexAxis.step(cellsPerIndex: Double(cell) / Double(rowFactor), spacing: Int(13 * s))
     for index in stride(from: 0, to: rowCount, by: rowStep) {
-      let y = Double(top) + (Double(index / factor) + 0.5) * Double(cell) + 3.5 * s
+      let y = Double(top) + (Double(index / rowFactor) + 0.5) * Double(cell) + 3.5 * s
       svg.text(label(row: index), x: Double(left - 4), y: y, size: 10, anchor: .end)
     }
     if let columnTitle {

@@ -154,18 +154,24 @@ public struct Heatmap: Plot {
   /// Means over `factor` × `factor` blocks (the last ones partial), ignoring NaN; a block with
   /// no number is NaN. This is how a matrix larger than the space is drawn.
   static func blockAverage(_ matrix: [[Double]], factor: Int) -> [[Double]] {
-    let factor = max(1, factor)
+    blockAverage(matrix, rowFactor: factor, columnFactor: factor)
+  }
+
+  /// Means over `rowFactor` × `columnFactor` blocks, as `blockAverage(_:factor:)`: a map whose
+  /// rows are categories averages only its columns (`rowFactor` 1).
+  static func blockAverage(_ matrix: [[Double]], rowFactor: Int, columnFactor: Int) -> [[Double]] {
+    let (rowFactor, columnFactor) = (max(1, rowFactor), max(1, columnFactor))
     let rows = matrix.count
     let columns = matrix.map(\.count).max() ?? 0
-    let outRows = (rows + factor - 1) / factor
-    let outColumns = (columns + factor - 1) / factor
+    let outRows = (rows + rowFactor - 1) / rowFactor
+    let outColumns = (columns + columnFactor - 1) / columnFactor
     var result = Array(repeating: Array(repeating: Double.nan, count: outColumns), count: outRows)
     for r in 0..<outRows {
       for c in 0..<outColumns {
         var sum = 0.0
         var count = 0
-        for i in r * factor..<min(rows, (r + 1) * factor) {
-          for j in c * factor..<min(matrix[i].count, (c + 1) * factor) where matrix[i][j].isFinite {
+        for i in r * rowFactor..<min(rows, (r + 1) * rowFactor) {
+          for j in c * columnFactor..<min(matrix[i].count, (c + 1) * columnFactor) where matrix[i][j].isFinite {
             sum += matrix[i][j]
             count += 1
           }
@@ -176,10 +182,18 @@ public struct Heatmap: Plot {
     return result
   }
 
+  /// How many rows one block averages when columns are averaged `factor` at a time: 1 when
+  /// the rows are categories (`labelsEveryColumn`, a descent map's models), whose rows must
+  /// each stay a row of their own; else `factor`, keeping cells square.
+  func rowFactor(forColumnFactor factor: Int) -> Int {
+    labelsEveryColumn ? 1 : factor
+  }
+
   /// The note under a block-averaged plot, e.g. "(400×400 averaged in 5×5 blocks)".
   func averagingNote(factor: Int, ascii: Bool) -> String {
     let x = ascii ? "x" : "×"
-    return "(\(rowCount)\(x)\(columnCount) averaged in \(factor)\(x)\(factor) blocks)"
+    let rows = rowFactor(forColumnFactor: factor)
+    return "(\(rowCount)\(x)\(columnCount) averaged in \(rows)\(x)\(factor) blocks)"
   }
 
   /// Text a terminal can read over a colour.

@@ -41,6 +41,31 @@ final class DescentMapTests: XCTestCase {
     XCTAssertEqual(named.plot.rowTitle, "model")
   }
 
+  /// Three models over 100 sizes at width 80: the sizes are averaged in pairs to fit, but
+  /// each model keeps a row of its own (averaging models together would draw m=1 and m=3
+  /// with m=2 gone), in plain text and in colour alike.
+  func testAMapTooWideToFitAveragesSizesButNeverModels() throws {
+    let rows = (1...3).map { m in
+      DescentMap.Row(name: "m\(m)", m: m, losses: Dictionary(uniqueKeysWithValues: (1...100).map { ($0, Double(m)) }))
+    }
+    let plot = DescentMap(rows, byHidden: true).plot
+    let plain = plot.plainText(TextOptions(width: 80))
+    let colour = plot.terminalText(TextOptions(width: 80), depth: .truecolor)
+    for text in [plain, colour] {
+      let labels = text.split(separator: "\n").compactMap { line in
+        line.split(separator: " ").first.map(String.init).flatMap { $0.hasPrefix("m=") ? $0 : nil }
+      }
+      XCTAssertEqual(labels, ["m=1", "m=2", "m=3"], text)
+      XCTAssertTrue(text.contains("(3×100 averaged in 1×2 blocks)"), text)
+    }
+    // Each model's row keeps its own loss: the three rows' glyphs are the lowest, the
+    // middle and the highest of the log ramp (1, 2, 3 on a log scale: 0, 0.63, 1).
+    let matrix = plain.split(separator: "\n").filter { $0.hasPrefix("m=") }.map {
+      $0.dropFirst(4).trimmingCharacters(in: .whitespaces)
+    }
+    XCTAssertEqual(matrix.map { Set($0) }, [["·"], ["#"], ["@"]], plain)
+  }
+
   private func displays(_ script: String) throws -> [Display] {
     let session = Session(seed: 1)
     session.threads = 1
