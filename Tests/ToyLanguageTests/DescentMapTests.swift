@@ -142,6 +142,40 @@ final class DescentMapTests: XCTestCase {
     XCTAssertFalse(shown[0].plain.contains("m=2"))
   }
 
+  /// A model named twice would draw two identical rows, and a name of sparse autoencoders
+  /// is not a model: each is a located error at the name, the latter the one `print` gives.
+  func testARepeatedModelOrAutoencodersNameIsALocatedError() {
+    let setup = """
+      a = model n=6 m=1 density=0.3 dataset=T for T in [3, 20]
+      train 10
+      s = sae latents=4 l1=0.01
+
+      """
+    let cases: [(String, EvaluationError, String, String)] = [
+      ("show descent models=[a, a]", .descentMapModelRepeated("a"), "t.toy:4:25", "name each model once"),
+      (
+        "show descent models=[s, s]", .autoencodersAreNotAValue("s"), "t.toy:4:22",
+        EvaluationError.autoencodersAreNotAValue("s").hint ?? ""
+      ),
+      (
+        "show descent models=[a, s]", .autoencodersAreNotAValue("s"), "t.toy:4:25",
+        EvaluationError.autoencodersAreNotAValue("s").hint ?? ""
+      ),
+    ]
+    for (line, error, location, hint) in cases {
+      let session = Session(seed: 1)
+      session.threads = 1
+      session.onDisplay = { _ in }
+      guard case .runtimeError(let diagnostic) = session.run(Source(name: "t.toy", text: setup + line)) else {
+        XCTFail(line)
+        continue
+      }
+      XCTAssertEqual(diagnostic.kind, .evaluation(error), line)
+      XCTAssertEqual(diagnostic.location, location, line)
+      XCTAssertEqual(diagnostic.hint, hint, line)
+    }
+  }
+
   /// Each bad `models=` is a located error that says what to do.
   func testBadModelsAreLocatedErrors() {
     let setup = """

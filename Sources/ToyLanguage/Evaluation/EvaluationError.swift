@@ -112,6 +112,8 @@ public enum EvaluationError: Error, Hashable, Sendable {
   /// `show descent models=` naming one model: its own curve is `show descent`.
   case descentMapOneModel(String)
   case descentMapTooManyModels(Int, limit: Int)
+  /// A model named twice in `show descent models=`.
+  case descentMapModelRepeated(String)
   /// A model of `show descent models=` with two settings of one training-set size.
   case descentMapSizeRepeated(model: String, size: Int)
   /// `models=` of a target other than descent.
@@ -310,6 +312,8 @@ extension EvaluationError: CustomStringConvertible {
       return "models= of descent draws several models' test loss as one map; this names one model"
     case .descentMapTooManyModels(let count, let limit):
       return "models= of descent draws up to \(limit) models; this names \(count)"
+    case .descentMapModelRepeated(let model):
+      return "models= of descent names \(model) twice; each model is one row of the map"
     case .descentMapSizeRepeated(let model, let size):
       return "\(model) has several settings of T = \(size); models= of descent reads one per training set size"
     case .modelsNeedDescent(let target):
@@ -403,6 +407,8 @@ extension EvaluationError: CustomStringConvertible {
       return "for one model's loss against T: use \(model) then show descent"
     case .descentMapTooManyModels:
       return "draw some of them, or several maps"
+    case .descentMapModelRepeated:
+      return "name each model once"
     case .descentMapSizeRepeated:
       return "sweep dataset= alone in each model, e.g. model n=100 m=2 dataset=T for T in [3, 30, 300]"
     case .modelsNeedDescent(let target):

@@ -101,20 +101,27 @@ extension Session {
       throw Diagnostic(
         .parameterMalformed("models", range: spec("models").rangeText), at: parameter.value.span, in: source)
     }
+    guard names.count <= Self.descentMapLimit else {
+      throw Diagnostic(
+        .descentMapTooManyModels(names.count, limit: Self.descentMapLimit), at: parameter.value.span, in: source)
+    }
     var entries: [(entry: ModelEntry, span: Span)] = []
     for (name, span) in names {
       guard let entry = models[name] else {
+        if autoencoders(named: name) != nil {
+          throw Diagnostic(.autoencodersAreNotAValue(name), at: span, in: source)
+        }
         throw Diagnostic(
           .unknownModel(name, suggestion: suggestion(for: name, among: Array(models.keys))), at: span, in: source)
+      }
+      // A second row of the same model would only repeat the first.
+      guard !entries.contains(where: { $0.entry.name == entry.name }) else {
+        throw Diagnostic(.descentMapModelRepeated(name), at: span, in: source)
       }
       entries.append((entry, span))
     }
     guard entries.count >= 2 else {
       throw Diagnostic(.descentMapOneModel(first.0), at: parameter.value.span, in: source)
-    }
-    guard entries.count <= Self.descentMapLimit else {
-      throw Diagnostic(
-        .descentMapTooManyModels(entries.count, limit: Self.descentMapLimit), at: parameter.value.span, in: source)
     }
     return entries
   }
