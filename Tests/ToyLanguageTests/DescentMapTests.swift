@@ -142,6 +142,52 @@ final class DescentMapTests: XCTestCase {
     XCTAssertFalse(shown[0].plain.contains("m=2"))
   }
 
+  /// Models differing in more than m are told apart by name: in initialisation, or in the
+  /// importance of a setting other than the first.
+  func testModelsDifferingInInitOrALaterSettingsImportanceAreLabelledByName() throws {
+    for other in ["init=kaiming_uniform", "importance=(3/T)^i"] {
+      let shown = try displays(
+        """
+        a = model n=6 m=1 density=0.3 dataset=T for T in [3, 20]
+        train 10
+        b = model n=6 m=2 density=0.3 \(other) dataset=T for T in [3, 20]
+        train 10
+        show descent models=[a, b]
+        """)
+      let text = shown[0].plain
+      XCTAssertFalse(text.contains("m=1") || text.contains("m=2"), "\(other):\n\(text)")
+      XCTAssertTrue(text.contains("a ") && text.contains("b "), "\(other):\n\(text)")
+    }
+  }
+
+  /// Unit-norm and raw examples give losses on different scales: mapping them together is a
+  /// located error at the first model whose normalize= differs from the first one's.
+  func testMixingNormalizedAndRawModelsIsALocatedError() {
+    let script = """
+      a = model n=6 m=1 density=0.3 dataset=T for T in [3, 20]
+      train 10
+      b = model n=6 m=2 density=0.3 dataset=T for T in [3, 20]
+      train 10
+      u = model n=6 m=3 density=0.3 dataset=T normalize=unit for T in [3, 20]
+      train 10
+      show descent models=[a, b, u]
+      """
+    let session = Session(seed: 1)
+    session.threads = 1
+    session.onDisplay = { _ in }
+    guard case .runtimeError(let diagnostic) = session.run(Source(name: "t.toy", text: script)) else {
+      return XCTFail("mixed normalize= drew a map")
+    }
+    let error = EvaluationError.descentMapNormalizeMixed(model: "u", other: "a", normalized: true)
+    XCTAssertEqual(diagnostic.kind, .evaluation(error))
+    XCTAssertEqual(diagnostic.location, "t.toy:7:28")
+    XCTAssertEqual(diagnostic.hint, error.hint)
+    XCTAssertEqual(
+      error.description,
+      "u trains on unit-norm examples and a on raw ones: their losses are on different scales, so one map cannot "
+        + "compare them")
+  }
+
   /// A model named twice would draw two identical rows, and a name of sparse autoencoders
   /// is not a model: each is a located error at the name, the latter the one `print` gives.
   func testARepeatedModelOrAutoencodersNameIsALocatedError() {

@@ -58,6 +58,8 @@ final class ErrorMessageTests: XCTestCase {
     .plotNeedsTwoDimensions(target: "geometry", m: 3), .liveGeometryNeedsTwoDimensions(m: 3),
     .neuronsNeedHiddenLayer(kind: "relu"), .needsTrainingSet(target: "descent"), .noLossYet(model: "model1"),
     .descentMapOneModel("m1"), .descentMapTooManyModels(13, limit: 12), .descentMapModelRepeated("m1"),
+    .descentMapNormalizeMixed(model: "m2", other: "m1", normalized: true),
+    .descentMapNormalizeMixed(model: "m2", other: "m1", normalized: false),
     .descentMapSizeRepeated(model: "m1", size: 30),
     .modelsNeedDescent(target: "wtw"), .modelsPickSettings(parameter: "instance"),
     .notTrained, .normalizeNeedsDataset,
