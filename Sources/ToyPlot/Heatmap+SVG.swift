@@ -46,16 +46,17 @@ extension Heatmap {
     let height = top + (hidesColorBar ? rows * cell : barHeight) + 12 + noteHeight + (noData ? line : 0)
     var svg = SVGWriter(width: Double(width), height: Double(height), style: style)
 
+    let range = sequentialRange
     if rows * columns > Self.svgImageCells {
       svg.image(
         x: Double(left), y: Double(top), width: Double(columns * cell), height: Double(rows * cell),
-        pixels: matrix.map { row in row.map { color($0, limit: limit) } })
+        pixels: matrix.map { row in row.map { color($0, limit: limit, range: range) } })
     } else {
       for (r, row) in matrix.enumerated() {
         for (c, value) in row.enumerated() {
           svg.rect(
             x: Double(left + c * cell), y: Double(top + r * cell), width: Double(cell), height: Double(cell),
-            fill: color(value, limit: limit), area: true)
+            fill: color(value, limit: limit, range: range), area: true)
         }
       }
     }
@@ -63,7 +64,7 @@ extension Heatmap {
       for (r, value) in sideColumn.enumerated() {
         svg.rect(
           x: Double(sideX), y: Double(top + r * cell), width: Double(sideWidth), height: Double(cell),
-          fill: color(value, limit: effectiveSideLimit), area: true)
+          fill: color(value, limit: effectiveSideLimit, range: range), area: true)
       }
       svg.text(sideLabel, x: Double(sideX) + Double(sideWidth) / 2, y: Double(top - 5), size: 10, anchor: .middle)
     }

@@ -140,16 +140,17 @@ extension Heatmap {
     var grid = TextGrid(width: width, height: textRows)
 
     let sideLimit = effectiveSideLimit
+    let range = sequentialRange
     func cell(_ upper: Double?, _ lower: Double?, limit: Double) -> Cell {
       if halfBlocks {
-        let top = upper.map { color($0, limit: limit) }
+        let top = upper.map { color($0, limit: limit, range: range) }
         guard let lower else { return Cell("▀", foreground: top) }
-        return Cell("▄", foreground: color(lower, limit: limit), background: top)
+        return Cell("▄", foreground: color(lower, limit: limit, range: range), background: top)
       }
       let value = upper ?? .nan
-      let glyph = glyph(value, limit: limit, ascii: options.ascii)
+      let glyph = glyph(value, limit: limit, range: range, ascii: options.ascii)
       guard options.color else { return Cell(glyph) }
-      let background = color(value, limit: limit)
+      let background = color(value, limit: limit, range: range)
       return Cell(glyph, foreground: Self.ink(on: background), background: background)
     }
     func pair(_ y: Int, _ value: (Int) -> Double) -> (Double?, Double?) {

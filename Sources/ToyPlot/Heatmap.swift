@@ -104,18 +104,19 @@ public struct Heatmap: Plot {
   }
 
   /// The colour of a value: on the diverging scale blue at −limit, white-ish at 0, red at
-  /// +limit; on a sequential one the map's ends at the range's; grey for no data.
-  func color(_ value: Double, limit: Double) -> RGB {
+  /// +limit; on a sequential one the map's ends at `range`'s (`sequentialRange`, which a
+  /// render finds once rather than for every cell); grey for no data.
+  func color(_ value: Double, limit: Double, range: ClosedRange<Double>?) -> RGB {
     guard !value.isNaN else { return Self.noData }
-    guard case .sequential = scale else { return colormap.diverging(value, limit: limit) }
-    return sequentialFraction(value).map { colormap.color(at: $0) } ?? Self.noData
+    guard case .sequential(let log) = scale else { return colormap.diverging(value, limit: limit) }
+    return Self.sequentialFraction(value, in: range, log: log).map { colormap.color(at: $0) } ?? Self.noData
   }
 
   /// The glyph of a value in plain text: the diverging ramp in units of the limit, or the
-  /// sequential one by its place in the range.
-  func glyph(_ value: Double, limit: Double, ascii: Bool) -> Character {
-    guard case .sequential = scale else { return Self.glyph(value / limit, ascii: ascii) }
-    return Self.sequentialGlyph(sequentialFraction(value) ?? .nan, ascii: ascii)
+  /// sequential one by its place in `range` (`sequentialRange`).
+  func glyph(_ value: Double, limit: Double, range: ClosedRange<Double>?, ascii: Bool) -> Character {
+    guard case .sequential(let log) = scale else { return Self.glyph(value / limit, ascii: ascii) }
+    return Self.sequentialGlyph(Self.sequentialFraction(value, in: range, log: log) ?? .nan, ascii: ascii)
   }
 
   /// The colour of cells without data.
