@@ -13,9 +13,11 @@ extension Heatmap {
       svg.text(title ?? "(empty matrix)", x: 80, y: 24, anchor: .middle)
       return svg
     }
-    let factor = (max(rowCount, columnCount) + Self.svgMaxCells - 1) / Self.svgMaxCells
-    let matrix = Self.blockAverage(paddedValues, factor: factor)
-    let sideColumn = paddedSide.map { Self.blockAverage($0, factor: factor).map { $0[0] } }
+    let largest = labelsEveryColumn ? columnCount : max(rowCount, columnCount)
+    let factor = (largest + Self.svgMaxCells - 1) / Self.svgMaxCells
+    let rowFactor = rowFactor(forColumnFactor: factor)
+    let matrix = Self.blockAverage(paddedValues, rowFactor: rowFactor, columnFactor: factor)
+    let sideColumn = paddedSide.map { Self.blockAverage($0, rowFactor: rowFactor, columnFactor: 1).map { $0[0] } }
     let limit = effectiveLimit
     let rows = matrix.count
     let columns = matrix[0].count
@@ -44,16 +46,17 @@ extension Heatmap {
     let height = top + (hidesColorBar ? rows * cell : barHeight) + 12 + noteHeight + (noData ? line : 0)
     var svg = SVGWriter(width: Double(width), height: Double(height), style: style)
 
+    let range = sequentialRange
     if rows * columns > Self.svgImageCells {
       svg.image(
         x: Double(left), y: Double(top), width: Double(columns * cell), height: Double(rows * cell),
-        pixels: matrix.map { row in row.map { color($0, limit: limit) } })
+        pixels: matrix.map { row in row.map { color($0, limit: limit, range: range) } })
     } else {
       for (r, row) in matrix.enumerated() {
         for (c, value) in row.enumerated() {
           svg.rect(
             x: Double(left + c * cell), y: Double(top + r * cell), width: Double(cell), height: Double(cell),
-            fill: color(value, limit: limit), area: true)
+            fill: color(value, limit: limit, range: range), area: true)
         }
       }
     }
@@ -61,7 +64,7 @@ extension Heatmap {
       for (r, value) in sideColumn.enumerated() {
         svg.rect(
           x: Double(sideX), y: Double(top + r * cell), width: Double(sideWidth), height: Double(cell),
-          fill: color(value, limit: effectiveSideLimit), area: true)
+          fill: color(value, limit: effectiveSideLimit, range: range), area: true)
       }
       svg.text(sideLabel, x: Double(sideX) + Double(sideWidth) / 2, y: Double(top - 5), size: 10, anchor: .middle)
     }
@@ -114,9 +117,10 @@ extension Heatmap {
       let x = Double(left) + (Double(index / factor) + 0.5) * Double(cell)
       svg.text(label(column: index), x: x, y: Double(top - 5), size: 10, anchor: .middle)
     }
-    let rowStep = IndexAxis.step(cellsPerIndex: Double(cell) / Double(factor), spacing: Int(13 * s))
+    let rowFactor = rowFactor(forColumnFactor: factor)
+    let rowStep = IndexAxis.step(cellsPerIndex: Double(cell) / Double(rowFactor), spacing: Int(13 * s))
     for index in stride(from: 0, to: rowCount, by: rowStep) {
-      let y = Double(top) + (Double(index / factor) + 0.5) * Double(cell) + 3.5 * s
+      let y = Double(top) + (Double(index / rowFactor) + 0.5) * Double(cell) + 3.5 * s
       svg.text(label(row: index), x: Double(left - 4), y: y, size: 10, anchor: .end)
     }
     if let columnTitle {

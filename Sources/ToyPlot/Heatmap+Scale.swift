@@ -14,7 +14,13 @@ extension Heatmap {
   /// on a log scale; 0.5 for a range of one value; nil for no data or a value the scale
   /// cannot place (not positive on a log scale).
   public func sequentialFraction(_ value: Double) -> Double? {
-    guard case .sequential(let log) = scale, let range = sequentialRange, value.isFinite else { return nil }
+    guard case .sequential(let log) = scale else { return nil }
+    return Self.sequentialFraction(value, in: sequentialRange, log: log)
+  }
+
+  /// Where `value` falls in `range`, as `sequentialFraction(_:)`.
+  static func sequentialFraction(_ value: Double, in range: ClosedRange<Double>?, log: Bool) -> Double? {
+    guard let range, value.isFinite else { return nil }
     if log { return LogScale.fraction(value, in: range) }
     let span = range.upperBound - range.lowerBound
     return span > 0 ? (value - range.lowerBound) / span : 0.5

@@ -1,7 +1,8 @@
 /// The heatmap in text: half blocks in colour, glyphs without, block-averaged to fit.
 extension Heatmap {
-  /// How the matrix fits the text space: `factor` × `factor` blocks are averaged into one
-  /// cell, and each cell is `cellWidth` columns wide.
+  /// How the matrix fits the text space: `factor` columns (and as many rows, unless the rows
+  /// are categories: see `rowFactor(forColumnFactor:)`) are averaged into one cell, and each
+  /// cell is `cellWidth` columns wide.
   ///
   /// Cells are square at either width: with half blocks a cell is one column by half a row
   /// (or two columns by a whole row); with glyphs, one row by two columns (or one column when
@@ -30,6 +31,13 @@ extension Heatmap {
     return width > 2 ? width : 0
   }
 
+  /// Whether a text row holds two matrix rows: half blocks put two one-column cells in a
+  /// text row, wider cells take a row each, and so do rows that are categories, each of
+  /// which keeps its own label.
+  func stacksRows(halfBlocks: Bool, cellWidth: Int) -> Bool {
+    halfBlocks && cellWidth == 1 && !labelsEveryColumn
+  }
+
   func fit(_ options: TextOptions) -> TextFit {
     let rows = rowCount
     let columns = columnCount
@@ -40,13 +48,13 @@ extension Heatmap {
       return gutter + cells * fit.cellWidth + (side == nil ? 0 : 2 * fit.cellWidth)
     }
     func height(_ fit: TextFit) -> Int {
-      let cells = (rows + fit.factor - 1) / fit.factor
-      // Half blocks put two one-column cells in a text row; wider cells take a row each.
-      let matrix = halfBlocks && fit.cellWidth == 1 ? (cells + 1) / 2 : cells
+      let rowFactor = rowFactor(forColumnFactor: fit.factor)
+      let cells = (rows + rowFactor - 1) / rowFactor
+      let matrix = stacksRows(halfBlocks: halfBlocks, cellWidth: fit.cellWidth) ? (cells + 1) / 2 : cells
       let header = (rowTitle != nil || columnTitle != nil ? 1 : 0) + 1
       return (title == nil ? 0 : 1) + header + matrix + (fit.factor > 1 ? 1 : 0) + 3
     }
-    let largest = max(1, rows, columns)
+    let largest = max(1, labelsEveryColumn ? columns : max(rows, columns))
     let room = max(1, options.width - gutter - (side == nil ? 0 : 2))
     let first = max(1, (columns + room - 1) / room)
     var widthOnly: TextFit?
@@ -69,8 +77,9 @@ extension Heatmap {
     }
     let fit = fit(options)
     let limit = effectiveLimit
-    let matrix = Self.blockAverage(paddedValues, factor: fit.factor)
-    let sideColumn = paddedSide.map { Self.blockAverage($0, factor: fit.factor).map { $0[0] } }
+    let rowFactor = rowFactor(forColumnFactor: fit.factor)
+    let matrix = Self.blockAverage(paddedValues, rowFactor: rowFactor, columnFactor: fit.factor)
+    let sideColumn = paddedSide.map { Self.blockAverage($0, rowFactor: rowFactor, columnFactor: 1).map { $0[0] } }
     let gutter = rowGutter
     let cellWidth = fit.cellWidth
     let matrixWidth = (matrix.first?.count ?? 0) * cellWidth
@@ -122,8 +131,8 @@ extension Heatmap {
     let halfBlocks = Self.usesHalfBlocks(options)
     let cellWidth = fit.cellWidth
     let cells = matrix.count
-    // Half blocks stack two one-column cells in a text row; wider cells take a row each.
-    let rowsPerText = halfBlocks && cellWidth == 1 ? 2 : 1
+    let stacked = stacksRows(halfBlocks: halfBlocks, cellWidth: cellWidth)
+    let rowsPerText = stacked ? 2 : 1
     let textRows = (cells + rowsPerText - 1) / rowsPerText
     let gutter = rowGutter
     let columns = matrix.first?.count ?? 0
@@ -131,20 +140,21 @@ extension Heatmap {
     var grid = TextGrid(width: width, height: textRows)
 
     let sideLimit = effectiveSideLimit
+    let range = sequentialRange
     func cell(_ upper: Double?, _ lower: Double?, limit: Double) -> Cell {
       if halfBlocks {
-        let top = upper.map { color($0, limit: limit) }
+        let top = upper.map { color($0, limit: limit, range: range) }
         guard let lower else { return Cell("▀", foreground: top) }
-        return Cell("▄", foreground: color(lower, limit: limit), background: top)
+        return Cell("▄", foreground: color(lower, limit: limit, range: range), background: top)
       }
       let value = upper ?? .nan
-      let glyph = glyph(value, limit: limit, ascii: options.ascii)
+      let glyph = glyph(value, limit: limit, range: range, ascii: options.ascii)
       guard options.color else { return Cell(glyph) }
-      let background = color(value, limit: limit)
+      let background = color(value, limit: limit, range: range)
       return Cell(glyph, foreground: Self.ink(on: background), background: background)
     }
     func pair(_ y: Int, _ value: (Int) -> Double) -> (Double?, Double?) {
-      guard halfBlocks, cellWidth == 1 else { return (value(y), halfBlocks ? value(y) : nil) }
+      guard stacked else { return (value(y), halfBlocks ? value(y) : nil) }
       return (value(2 * y), 2 * y + 1 < cells ? value(2 * y + 1) : nil)
     }
     for y in 0..<textRows {
@@ -160,7 +170,7 @@ extension Heatmap {
       }
     }
 
-    let indicesPerText = rowsPerText * fit.factor
+    let indicesPerText = rowsPerText * rowFactor(forColumnFactor: fit.factor)
     let step = IndexAxis.step(cellsPerIndex: 1 / Double(indicesPerText), spacing: textRows > 12 ? 2 : 1)
     var used = -1
     for index in stride(from: 0, to: rowCount, by: step) {

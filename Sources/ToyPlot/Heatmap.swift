@@ -104,18 +104,19 @@ public struct Heatmap: Plot {
   }
 
   /// The colour of a value: on the diverging scale blue at −limit, white-ish at 0, red at
-  /// +limit; on a sequential one the map's ends at the range's; grey for no data.
-  func color(_ value: Double, limit: Double) -> RGB {
+  /// +limit; on a sequential one the map's ends at `range`'s (`sequentialRange`, which a
+  /// render finds once rather than for every cell); grey for no data.
+  func color(_ value: Double, limit: Double, range: ClosedRange<Double>?) -> RGB {
     guard !value.isNaN else { return Self.noData }
-    guard case .sequential = scale else { return colormap.diverging(value, limit: limit) }
-    return sequentialFraction(value).map { colormap.color(at: $0) } ?? Self.noData
+    guard case .sequential(let log) = scale else { return colormap.diverging(value, limit: limit) }
+    return Self.sequentialFraction(value, in: range, log: log).map { colormap.color(at: $0) } ?? Self.noData
   }
 
   /// The glyph of a value in plain text: the diverging ramp in units of the limit, or the
-  /// sequential one by its place in the range.
-  func glyph(_ value: Double, limit: Double, ascii: Bool) -> Character {
-    guard case .sequential = scale else { return Self.glyph(value / limit, ascii: ascii) }
-    return Self.sequentialGlyph(sequentialFraction(value) ?? .nan, ascii: ascii)
+  /// sequential one by its place in `range` (`sequentialRange`).
+  func glyph(_ value: Double, limit: Double, range: ClosedRange<Double>?, ascii: Bool) -> Character {
+    guard case .sequential(let log) = scale else { return Self.glyph(value / limit, ascii: ascii) }
+    return Self.sequentialGlyph(Self.sequentialFraction(value, in: range, log: log) ?? .nan, ascii: ascii)
   }
 
   /// The colour of cells without data.
@@ -154,18 +155,24 @@ public struct Heatmap: Plot {
   /// Means over `factor` × `factor` blocks (the last ones partial), ignoring NaN; a block with
   /// no number is NaN. This is how a matrix larger than the space is drawn.
   static func blockAverage(_ matrix: [[Double]], factor: Int) -> [[Double]] {
-    let factor = max(1, factor)
+    blockAverage(matrix, rowFactor: factor, columnFactor: factor)
+  }
+
+  /// Means over `rowFactor` × `columnFactor` blocks, as `blockAverage(_:factor:)`: a map whose
+  /// rows are categories averages only its columns (`rowFactor` 1).
+  static func blockAverage(_ matrix: [[Double]], rowFactor: Int, columnFactor: Int) -> [[Double]] {
+    let (rowFactor, columnFactor) = (max(1, rowFactor), max(1, columnFactor))
     let rows = matrix.count
     let columns = matrix.map(\.count).max() ?? 0
-    let outRows = (rows + factor - 1) / factor
-    let outColumns = (columns + factor - 1) / factor
+    let outRows = (rows + rowFactor - 1) / rowFactor
+    let outColumns = (columns + columnFactor - 1) / columnFactor
     var result = Array(repeating: Array(repeating: Double.nan, count: outColumns), count: outRows)
     for r in 0..<outRows {
       for c in 0..<outColumns {
         var sum = 0.0
         var count = 0
-        for i in r * factor..<min(rows, (r + 1) * factor) {
-          for j in c * factor..<min(matrix[i].count, (c + 1) * factor) where matrix[i][j].isFinite {
+        for i in r * rowFactor..<min(rows, (r + 1) * rowFactor) {
+          for j in c * columnFactor..<min(matrix[i].count, (c + 1) * columnFactor) where matrix[i][j].isFinite {
             sum += matrix[i][j]
             count += 1
           }
@@ -176,10 +183,18 @@ public struct Heatmap: Plot {
     return result
   }
 
+  /// How many rows one block averages when columns are averaged `factor` at a time: 1 when
+  /// the rows are categories (`labelsEveryColumn`, a descent map's models), whose rows must
+  /// each stay a row of their own; else `factor`, keeping cells square.
+  func rowFactor(forColumnFactor factor: Int) -> Int {
+    labelsEveryColumn ? 1 : factor
+  }
+
   /// The note under a block-averaged plot, e.g. "(400×400 averaged in 5×5 blocks)".
   func averagingNote(factor: Int, ascii: Bool) -> String {
     let x = ascii ? "x" : "×"
-    return "(\(rowCount)\(x)\(columnCount) averaged in \(factor)\(x)\(factor) blocks)"
+    let rows = rowFactor(forColumnFactor: factor)
+    return "(\(rowCount)\(x)\(columnCount) averaged in \(rows)\(x)\(factor) blocks)"
   }
 
   /// Text a terminal can read over a colour.

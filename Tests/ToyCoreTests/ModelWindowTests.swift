@@ -126,6 +126,22 @@ struct ModelWindowTests {
     }
   }
 
+  /// `normalize` absent and `"none"` both mean the paper's law: windows differing only so
+  /// join, and "unit" beside either does not.
+  @Test func windowsCompareNormalizeByMeaning() throws {
+    let whole = try Self.whole(kind: .relu, initialization: nil)
+    var first = try whole.initialWindow(0..<4).file
+    let second = try whole.initialWindow(4..<24).file
+    #expect(first.normalize == nil)
+    first.normalize = ModelFile.noNorm
+    #expect(try ModelFile(joining: [first, second]).instances.count == whole.instanceCount)
+    #expect(try ModelFile(joining: [second, first]).instances.count == whole.instanceCount)
+    first.normalize = ModelFile.unitNorm
+    #expect(throws: ModelFileError.windowsDiffer(key: "normalize")) {
+      try ModelFile(joining: [second, first])
+    }
+  }
+
   /// A fresh window of a window is the same instances of the whole, given the whole's size.
   @Test func aWindowOfAWindowIsAWindowOfTheWhole() throws {
     let whole = try Self.whole(kind: .relu, initialization: nil)

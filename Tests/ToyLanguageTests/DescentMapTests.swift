@@ -41,6 +41,31 @@ final class DescentMapTests: XCTestCase {
     XCTAssertEqual(named.plot.rowTitle, "model")
   }
 
+  /// Three models over 100 sizes at width 80: the sizes are averaged in pairs to fit, but
+  /// each model keeps a row of its own (averaging models together would draw m=1 and m=3
+  /// with m=2 gone), in plain text and in colour alike.
+  func testAMapTooWideToFitAveragesSizesButNeverModels() throws {
+    let rows = (1...3).map { m in
+      DescentMap.Row(name: "m\(m)", m: m, losses: Dictionary(uniqueKeysWithValues: (1...100).map { ($0, Double(m)) }))
+    }
+    let plot = DescentMap(rows, byHidden: true).plot
+    let plain = plot.plainText(TextOptions(width: 80))
+    let colour = plot.terminalText(TextOptions(width: 80), depth: .truecolor)
+    for text in [plain, colour] {
+      let labels = text.split(separator: "\n").compactMap { line in
+        line.split(separator: " ").first.map(String.init).flatMap { $0.hasPrefix("m=") ? $0 : nil }
+      }
+      XCTAssertEqual(labels, ["m=1", "m=2", "m=3"], text)
+      XCTAssertTrue(text.contains("(3×100 averaged in 1×2 blocks)"), text)
+    }
+    // Each model's row keeps its own loss: the three rows' glyphs are the lowest, the
+    // middle and the highest of the log ramp (1, 2, 3 on a log scale: 0, 0.63, 1).
+    let matrix = plain.split(separator: "\n").filter { $0.hasPrefix("m=") }.map {
+      $0.dropFirst(4).trimmingCharacters(in: .whitespaces)
+    }
+    XCTAssertEqual(matrix.map { Set($0) }, [["·"], ["#"], ["@"]], plain)
+  }
+
   private func displays(_ script: String) throws -> [Display] {
     let session = Session(seed: 1)
     session.threads = 1
@@ -115,6 +140,86 @@ final class DescentMapTests: XCTestCase {
     XCTAssertEqual(map["hidden"] as? [Double], [2, 2])
     XCTAssertTrue(shown[0].plain.contains("small") && shown[0].plain.contains("large"), shown[0].plain)
     XCTAssertFalse(shown[0].plain.contains("m=2"))
+  }
+
+  /// Models differing in more than m are told apart by name: in initialisation, or in the
+  /// importance of a setting other than the first.
+  func testModelsDifferingInInitOrALaterSettingsImportanceAreLabelledByName() throws {
+    for other in ["init=kaiming_uniform", "importance=(3/T)^i"] {
+      let shown = try displays(
+        """
+        a = model n=6 m=1 density=0.3 dataset=T for T in [3, 20]
+        train 10
+        b = model n=6 m=2 density=0.3 \(other) dataset=T for T in [3, 20]
+        train 10
+        show descent models=[a, b]
+        """)
+      let text = shown[0].plain
+      XCTAssertFalse(text.contains("m=1") || text.contains("m=2"), "\(other):\n\(text)")
+      XCTAssertTrue(text.contains("a ") && text.contains("b "), "\(other):\n\(text)")
+    }
+  }
+
+  /// Unit-norm and raw examples give losses on different scales: mapping them together is a
+  /// located error at the first model whose normalize= differs from the first one's.
+  func testMixingNormalizedAndRawModelsIsALocatedError() {
+    let script = """
+      a = model n=6 m=1 density=0.3 dataset=T for T in [3, 20]
+      train 10
+      b = model n=6 m=2 density=0.3 dataset=T for T in [3, 20]
+      train 10
+      u = model n=6 m=3 density=0.3 dataset=T normalize=unit for T in [3, 20]
+      train 10
+      show descent models=[a, b, u]
+      """
+    let session = Session(seed: 1)
+    session.threads = 1
+    session.onDisplay = { _ in }
+    guard case .runtimeError(let diagnostic) = session.run(Source(name: "t.toy", text: script)) else {
+      return XCTFail("mixed normalize= drew a map")
+    }
+    let error = EvaluationError.descentMapNormalizeMixed(model: "u", other: "a", normalized: true)
+    XCTAssertEqual(diagnostic.kind, .evaluation(error))
+    XCTAssertEqual(diagnostic.location, "t.toy:7:28")
+    XCTAssertEqual(diagnostic.hint, error.hint)
+    XCTAssertEqual(
+      error.description,
+      "u trains on unit-norm examples and a on raw ones: their losses are on different scales, so one map cannot "
+        + "compare them")
+  }
+
+  /// A model named twice would draw two identical rows, and a name of sparse autoencoders
+  /// is not a model: each is a located error at the name, the latter the one `print` gives.
+  func testARepeatedModelOrAutoencodersNameIsALocatedError() {
+    let setup = """
+      a = model n=6 m=1 density=0.3 dataset=T for T in [3, 20]
+      train 10
+      s = sae latents=4 l1=0.01
+
+      """
+    let cases: [(String, EvaluationError, String, String)] = [
+      ("show descent models=[a, a]", .descentMapModelRepeated("a"), "t.toy:4:25", "name each model once"),
+      (
+        "show descent models=[s, s]", .autoencodersAreNotAValue("s"), "t.toy:4:22",
+        EvaluationError.autoencodersAreNotAValue("s").hint ?? ""
+      ),
+      (
+        "show descent models=[a, s]", .autoencodersAreNotAValue("s"), "t.toy:4:25",
+        EvaluationError.autoencodersAreNotAValue("s").hint ?? ""
+      ),
+    ]
+    for (line, error, location, hint) in cases {
+      let session = Session(seed: 1)
+      session.threads = 1
+      session.onDisplay = { _ in }
+      guard case .runtimeError(let diagnostic) = session.run(Source(name: "t.toy", text: setup + line)) else {
+        XCTFail(line)
+        continue
+      }
+      XCTAssertEqual(diagnostic.kind, .evaluation(error), line)
+      XCTAssertEqual(diagnostic.location, location, line)
+      XCTAssertEqual(diagnostic.hint, hint, line)
+    }
   }
 
   /// Each bad `models=` is a located error that says what to do.

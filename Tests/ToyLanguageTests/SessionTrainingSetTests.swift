@@ -39,4 +39,23 @@ extension SessionTests {
     XCTAssertEqual(a.secondMoment, b.secondMoment)
     XCTAssertEqual(a.trainingSetLoss(), b.trainingSetLoss())
   }
+
+  /// A loaded set model's tables label its rows by T, as the model did before its save:
+  /// they were labelled by 1−S, the same 0.1 on every row.
+  func testALoadedSetModelLabelsItsRowsByTAsWhenDefined() throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("toy-sets-\(UUID().uuidString).json").path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let printing = "print test_loss, train_loss"
+    let (definedOutcome, defined) = run(
+      Session(seed: 3),
+      "model n=5 m=2 density=0.1 dataset=T for T in [3, 20]\ntrain 3\n\(printing)\nsave \"\(path)\"")
+    XCTAssertEqual(definedOutcome, .finished)
+    let (loadedOutcome, loaded) = run(Session(seed: 9), "load \"\(path)\"\n\(printing)")
+    XCTAssertEqual(loadedOutcome, .finished)
+    let table = try XCTUnwrap(loaded.first)
+    XCTAssertEqual(table, defined.first, "the loaded model's table is the defined one's")
+    let labels = table.split(separator: "\n").map { $0.split(separator: " ").first.map(String.init) ?? "" }
+    XCTAssertEqual(labels.first, "T", table)
+    XCTAssertEqual(Array(labels.dropFirst()), ["3", "20"], table)
+  }
 }

@@ -77,7 +77,9 @@ final class HeatmapTests: XCTestCase {
     let pixels = try PNGTests.decode(Array(file))
     XCTAssertEqual(pixels.count, 100)
     for (i, j) in [(0, 0), (3, 40), (99, 2), (50, 50)] {
-      XCTAssertEqual(pixels[i][j], plot.color(values[i][j], limit: plot.effectiveLimit), "cell \(i),\(j)")
+      XCTAssertEqual(
+        pixels[i][j], plot.color(values[i][j], limit: plot.effectiveLimit, range: plot.sequentialRange),
+        "cell \(i),\(j)")
     }
     let small = Heatmap(pentagon).svg().document
     XCTAssertFalse(small.contains("<image"))
@@ -172,9 +174,9 @@ final class HeatmapTests: XCTestCase {
     }
     XCTAssertNil(plot.sequentialFraction(0))
     XCTAssertNil(plot.sequentialFraction(.nan))
-    XCTAssertEqual(plot.color(0.01, limit: 1), Colormap.viridis.stops.first)
-    XCTAssertEqual(plot.color(1, limit: 1), Colormap.viridis.stops.last)
-    XCTAssertEqual(plot.color(0, limit: 1), Heatmap.noData)
+    XCTAssertEqual(plot.color(0.01, limit: 1, range: plot.sequentialRange), Colormap.viridis.stops.first)
+    XCTAssertEqual(plot.color(1, limit: 1, range: plot.sequentialRange), Colormap.viridis.stops.last)
+    XCTAssertEqual(plot.color(0, limit: 1, range: plot.sequentialRange), Heatmap.noData)
     var linear = plot
     linear.scale = .sequential(log: false)
     XCTAssertEqual(linear.sequentialRange, 0...1)

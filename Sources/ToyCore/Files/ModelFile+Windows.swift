@@ -22,7 +22,8 @@ extension ModelFile {
         ("init", window.initialization == whole.initialization),
         ("settings", (window.settings ?? window.instances.count) == settings),
         ("samples_drawn", window.samplesDrawn == whole.samplesDrawn),
-        ("feature_sets", window.featureSets == whole.featureSets), ("normalize", window.normalize == whole.normalize),
+        ("feature_sets", window.featureSets == whole.featureSets),
+        ("normalize", window.normalizeMeaning == whole.normalizeMeaning),
       ]
       if let (key, _) = keys.first(where: { !$0.1 }) { throw .windowsDiffer(key: key) }
     }
@@ -34,4 +35,7 @@ extension ModelFile {
     whole.settings = settings == whole.instances.count ? nil : settings
     self = whole
   }
+
+  /// `normalize` as it reads: absent is `"none"`, the paper's law.
+  private var normalizeMeaning: String { normalize ?? Self.noNorm }
 }

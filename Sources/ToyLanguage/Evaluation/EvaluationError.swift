@@ -112,6 +112,11 @@ public enum EvaluationError: Error, Hashable, Sendable {
   /// `show descent models=` naming one model: its own curve is `show descent`.
   case descentMapOneModel(String)
   case descentMapTooManyModels(Int, limit: Int)
+  /// Models of `show descent models=` of which some train on unit-norm examples and some
+  /// on raw ones: `model` differs from `other`, the first named.
+  case descentMapNormalizeMixed(model: String, other: String, normalized: Bool)
+  /// A model named twice in `show descent models=`.
+  case descentMapModelRepeated(String)
   /// A model of `show descent models=` with two settings of one training-set size.
   case descentMapSizeRepeated(model: String, size: Int)
   /// `models=` of a target other than descent.
@@ -310,6 +315,13 @@ extension EvaluationError: CustomStringConvertible {
       return "models= of descent draws several models' test loss as one map; this names one model"
     case .descentMapTooManyModels(let count, let limit):
       return "models= of descent draws up to \(limit) models; this names \(count)"
+    case .descentMapModelRepeated(let model):
+      return "models= of descent names \(model) twice; each model is one row of the map"
+    case .descentMapNormalizeMixed(let model, let other, let normalized):
+      let (unit, raw) = normalized ? (model, other) : (other, model)
+      return
+        "\(unit) trains on unit-norm examples and \(raw) on raw ones: their losses are on different scales, so "
+        + "one map cannot compare them"
     case .descentMapSizeRepeated(let model, let size):
       return "\(model) has several settings of T = \(size); models= of descent reads one per training set size"
     case .modelsNeedDescent(let target):
@@ -403,6 +415,10 @@ extension EvaluationError: CustomStringConvertible {
       return "for one model's loss against T: use \(model) then show descent"
     case .descentMapTooManyModels:
       return "draw some of them, or several maps"
+    case .descentMapModelRepeated:
+      return "name each model once"
+    case .descentMapNormalizeMixed:
+      return "map the normalize=unit models and the others separately, or give every model the same normalize="
     case .descentMapSizeRepeated:
       return "sweep dataset= alone in each model, e.g. model n=100 m=2 dataset=T for T in [3, 30, 300]"
     case .modelsNeedDescent(let target):

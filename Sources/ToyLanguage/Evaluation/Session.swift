@@ -275,8 +275,9 @@ public final class Session {
     ordinal += 1
     let instances = sketch?.instanceCount ?? model.instanceCount
     var entry = ModelEntry(
-      name: name, model: model, settings: Array(repeating: [], count: instances), seeds: 1,
-      shown: Array(0..<instances), sketch: sketch)
+      name: name, model: model, settings: Self.loadedSettings(sizes: model.trainingSetSizes, instances: instances),
+      seeds: 1, shown: Array(0..<instances), sketch: sketch)
+    if let sketch { entry.settings = Self.loadedSettings(sizes: sketch.trainingSetSizes, instances: instances) }
     // A saved model keeps its fixed sets: `train` reads them in full batch, as before the save.
     entry.fullBatch = sketch.map { $0.trainingSetSizes.max() ?? 0 } ?? model.fullBatch
     for (saeName, autoencoder, resampling) in saved {
@@ -286,6 +287,16 @@ public final class Session {
     entry.currentAutoencoderIndex = entry.autoencoders.isEmpty ? nil : entry.autoencoders.count - 1
     models[name] = entry
     current = name
+  }
+
+  /// A loaded model's settings, one per instance: its training set's size T where the
+  /// instances' sizes tell them apart, as `dataset=T for T in …` labels them; else none
+  /// (they are told apart by 1−S).
+  static func loadedSettings(sizes: [Int], instances: Int) -> [[(String, Double)]] {
+    guard sizes.count == instances, Set(sizes).count == instances else {
+      return Array(repeating: [], count: instances)
+    }
+    return sizes.map { [("T", Double($0))] }
   }
 
   func currentEntry(_ span: Span, _ source: Source) throws(Diagnostic) -> ModelEntry {

@@ -101,20 +101,36 @@ extension Session {
       throw Diagnostic(
         .parameterMalformed("models", range: spec("models").rangeText), at: parameter.value.span, in: source)
     }
+    guard names.count <= Self.descentMapLimit else {
+      throw Diagnostic(
+        .descentMapTooManyModels(names.count, limit: Self.descentMapLimit), at: parameter.value.span, in: source)
+    }
     var entries: [(entry: ModelEntry, span: Span)] = []
     for (name, span) in names {
       guard let entry = models[name] else {
+        if autoencoders(named: name) != nil {
+          throw Diagnostic(.autoencodersAreNotAValue(name), at: span, in: source)
+        }
         throw Diagnostic(
           .unknownModel(name, suggestion: suggestion(for: name, among: Array(models.keys))), at: span, in: source)
+      }
+      // A second row of the same model would only repeat the first.
+      guard !entries.contains(where: { $0.entry.name == entry.name }) else {
+        throw Diagnostic(.descentMapModelRepeated(name), at: span, in: source)
       }
       entries.append((entry, span))
     }
     guard entries.count >= 2 else {
       throw Diagnostic(.descentMapOneModel(first.0), at: parameter.value.span, in: source)
     }
-    guard entries.count <= Self.descentMapLimit else {
+    // Unit-norm examples give losses on another scale than raw ones: one colour scale
+    // cannot compare them.
+    let normalized = entries[0].entry.model.normalizesExamples
+    if let odd = entries.first(where: { $0.entry.model.normalizesExamples != normalized }) {
       throw Diagnostic(
-        .descentMapTooManyModels(entries.count, limit: Self.descentMapLimit), at: parameter.value.span, in: source)
+        .descentMapNormalizeMixed(
+          model: odd.entry.name, other: entries[0].entry.name, normalized: odd.entry.model.normalizesExamples),
+        at: odd.span, in: source)
     }
     return entries
   }
@@ -139,15 +155,19 @@ extension Session {
     return DescentMap.Row(name: entry.name, m: entry.model.m, losses: losses)
   }
 
-  /// Whether the models differ in m and in nothing else that shapes their loss: their rows
-  /// are then labelled m=…, else by name. The sizes T may differ.
+  /// Whether the models differ in m and in nothing else that shapes their loss (kind, n,
+  /// steps, feature sets, initialisation, normalisation, and every setting's importance and
+  /// density): their rows are then labelled m=…, else by name. The sizes T may differ.
   static func differOnlyInHidden(_ entries: [ModelEntry]) -> Bool {
-    guard let first = entries.first else { return false }
+    guard let first = entries.first, let shown = first.shown.first else { return false }
+    let (importance, density) = (first.importance(instance: shown), first.density(instance: shown))
     func same(_ entry: ModelEntry) -> Bool {
       let (a, b) = (first.model, entry.model)
       return a.kind == b.kind && a.n == b.n && a.steps == b.steps && a.featureSets == b.featureSets
-        && first.importance(instance: first.shown[0]) == entry.importance(instance: entry.shown[0])
-        && first.density(instance: first.shown[0]) == entry.density(instance: entry.shown[0])
+        && a.initialization == b.initialization && a.normalizesExamples == b.normalizesExamples
+        && entry.shown.allSatisfy {
+          entry.importance(instance: $0) == importance && entry.density(instance: $0) == density
+        }
     }
     return entries.allSatisfy(same) && Set(entries.map(\.model.m)).count == entries.count
   }
