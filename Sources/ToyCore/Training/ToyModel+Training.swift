@@ -53,34 +53,23 @@ extension ToyModel {
     guard options.steps <= Self.stepLimit - steps else {
       throw .stepsTooMany(steps: steps, more: options.steps, limit: Self.stepLimit)
     }
-    let threads = options.threads ?? Self.coreCount
-    let split = workSplit(threads: threads, batch: options.batchSize)
-    // Full batches of fixed sets in a wide ReLU model: the sets' sparse structure, built once.
-    let fixed =
-      options.steps > 0 && FixedSetTrainer.applies(to: self, batch: options.batchSize)
-      ? FixedSetTrainer(model: self, threads: threads) : nil
-    let team: SharedBatch?
-    if fixed == nil, case .batches(let threads) = split {
-      team = SharedBatch(model: self, batch: stepBatch(instance: 0, batch: options.batchSize), threads: threads)
-    } else {
-      team = nil
-    }
-    defer { team?.close() }
+    let runner = segmentRunner(options)
+    defer { if case .team(let team) = runner { team.close() } }
     // Split by instance, the workers run a whole segment without meeting.
     var segments = TrainingSegments(options, instances: instanceCount)
     while let length = segments.next(cancellation: cancellation) {
       let done = segments.done
       let segment: (taken: Int, losses: [[Float]], divergence: Divergence?)
-      switch split {
-      case _ where fixed != nil:
+      switch runner {
+      case .fixedSets(let trainer):
         segment = runSegment(
-          options: options, callStep: done, length: length, trainer: fixed!, cancellation: cancellation)
+          options: options, callStep: done, length: length, trainer: trainer, cancellation: cancellation)
       case .instances(let threads):
         segment = runSegment(
           options: options, callStep: done, length: length, threads: threads, cancellation: cancellation)
-      case .batches:
+      case .team(let team):
         segment = runSegment(
-          options: options, callStep: done, length: length, team: team!, cancellation: cancellation)
+          options: options, callStep: done, length: length, team: team, cancellation: cancellation)
       }
       let taken = segment.taken
       record(losses: segment.losses, steps: taken)
@@ -94,6 +83,24 @@ extension ToyModel {
       }
     }
     return segments.outcome
+  }
+
+  /// How one training call runs its segments: full batches of fixed sets in a wide ReLU model
+  /// through their sparse structure, built once; otherwise as `workSplit` splits the work,
+  /// a shared batch with a team of threads that lives for the call.
+  private func segmentRunner(_ options: TrainingOptions) -> SegmentRunner {
+    let threads = options.threads ?? Self.coreCount
+    if options.steps > 0 && FixedSetTrainer.applies(to: self, batch: options.batchSize),
+      let trainer = FixedSetTrainer(model: self, threads: threads)
+    {
+      return .fixedSets(trainer)
+    }
+    switch workSplit(threads: threads, batch: options.batchSize) {
+    case .instances(let threads):
+      return .instances(threads: threads)
+    case .batches(let threads):
+      return .team(SharedBatch(model: self, batch: stepBatch(instance: 0, batch: options.batchSize), threads: threads))
+    }
   }
 
   static var coreCount: Int {
@@ -210,6 +217,13 @@ struct Divergence: Sendable {
 }
 
 /// How a training call splits its work among threads (`ToyModel.workSplit`).
+/// What runs a training call's segments (`segmentRunner`).
+private enum SegmentRunner {
+  case fixedSets(FixedSetTrainer)
+  case instances(threads: Int)
+  case team(SharedBatch)
+}
+
 enum WorkSplit: Equatable {
   /// Groups of whole instances, one per thread.
   case instances(threads: Int)
