@@ -259,6 +259,8 @@ final class PhaseSequenceTests: XCTestCase {
 
   private final class Tally: @unchecked Sendable {
     let ran = Atomic<Int>(0)
+    /// The units of the current phase that ran, a bit each.
+    let units = Atomic<UInt64>(0)
     var phases: [Int] = []
     var planned = 0
     var failure: String?
@@ -267,7 +269,7 @@ final class PhaseSequenceTests: XCTestCase {
   private static func runSequences(threads: Int, count: Int) -> String? {
     let team = WorkerTeam(size: threads)
     defer { team.close() }
-    let sequence = PhaseSequence()
+    let sequence = PhaseSequence(capacity: 6, members: team.size)
     var state: UInt64 = 7
     func draw(_ n: Int) -> Int {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -277,13 +279,19 @@ final class PhaseSequenceTests: XCTestCase {
       let tally = Tally()
       tally.phases = (0..<draw(30)).map { _ in draw(6) }
       sequence.start(units: tally.phases[0])
-      team.run { _ in
+      team.run { member in
         sequence.serve(
-          run: { _ in tally.ran.add(1, ordering: .relaxed) },
+          member: member,
+          run: { unit in
+            tally.ran.add(1, ordering: .relaxed)
+            tally.units.bitwiseOr(1 << UInt64(unit), ordering: .relaxed)
+          },
           plan: {
             let ran = tally.ran.exchange(0, ordering: .relaxed)
-            if ran != tally.phases[tally.planned], tally.failure == nil {
-              tally.failure = "phase \(tally.planned) ran \(ran) units of \(tally.phases[tally.planned])"
+            let units = tally.units.exchange(0, ordering: .relaxed)
+            let count = tally.phases[tally.planned]
+            if ran != count || units != (1 << UInt64(count)) - 1, tally.failure == nil {
+              tally.failure = "phase \(tally.planned) ran \(ran) units (\(String(units, radix: 2))) of \(count)"
             }
             tally.planned += 1
             return tally.planned < tally.phases.count ? tally.phases[tally.planned] : nil

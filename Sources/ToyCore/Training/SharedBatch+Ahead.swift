@@ -1,6 +1,8 @@
 import Synchronization
 
-/// Drawing ahead: a thread that finds no unit left in a phase draws chunks of the next step.
+/// Drawing ahead: a thread that finds no unit left in a phase draws chunks of the next step:
+/// first those of its own block of the step's draw units (`PhaseSequence`), which it will
+/// most likely pass itself, then the others' from the back, which their owners reach last.
 ///
 /// A step's phases end unevenly (four chunks on two threads finish at different times, and
 /// the planner works alone between phases), and the waiting thread has nothing of this step
@@ -67,25 +69,44 @@ extension SharedBatch {
   func openAhead() {
     let next = step + 1
     let open = drawsAhead && next < length
-    ahead.store(open ? tag(step: next) << 20 : 0, ordering: .releasing)
+    ahead.store(open ? tag(step: next) : 0, ordering: .releasing)
     if open, let samplers = plannerSamplers {
-      while drawAhead(samplers: samplers) {}
+      for member in 0..<phases.members {
+        var cursor = AheadCursor()
+        while drawAhead(samplers: samplers, member: member, cursor: &cursor) {}
+      }
     }
   }
 
-  /// Draws one chunk of the next step, if one is left; returns whether there was one.
-  func drawAhead(samplers: [BatchSampler]) -> Bool {
-    let current = ahead.load(ordering: .acquiring)
-    let target = current >> 20
-    let unit = current & 0xF_FFFF
-    guard target > 0, unit < instances * chunks else { return false }
-    guard ahead.compareExchange(expected: current, desired: current + 1, ordering: .acquiring).exchanged else {
-      return true
+  /// Where a member is in drawing ahead: the step (its tag) and the next unit of its block.
+  struct AheadCursor {
+    var tag = 0
+    var next = 0
+    /// Then the others' units, from the back.
+    var other = -1
+  }
+
+  /// Draws one chunk of the next step, `member`'s own first (see above), if one is left;
+  /// returns whether there was one.
+  func drawAhead(samplers: [BatchSampler], member: Int, cursor: inout AheadCursor) -> Bool {
+    let target = ahead.load(ordering: .acquiring)
+    guard target > 0 else { return false }
+    let block = PhaseSequence.block(member: member, members: phases.members, units: instances * chunks)
+    if cursor.tag != target {
+      cursor = AheadCursor(tag: target, next: block.lowerBound, other: instances * chunks - 1)
+    }
+    let unit: Int
+    if cursor.next < block.upperBound {
+      unit = cursor.next
+      cursor.next += 1
+    } else {
+      while block.contains(cursor.other) { cursor.other -= 1 }
+      guard cursor.other >= 0 else { return false }
+      unit = cursor.other
+      cursor.other -= 1
     }
     let step = target - startStep - 1
-    // From the phase's last unit back: its first units are taken at once when it opens, its
-    // last ones later, when a draw ahead of them has had time to finish.
-    let (i, s) = drawUnit(instances * chunks - 1 - unit, slots: chunks)
+    let (i, s) = drawUnit(unit, slots: chunks)
     let slot = aheadSlot(step: step, at: i * waveChunks + s)
     let state = aheadStates + slot
     let old = state.pointee.load(ordering: .acquiring)

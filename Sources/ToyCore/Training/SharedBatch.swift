@@ -7,9 +7,10 @@ import Synchronization
 /// Shapes: I = instances, P = an instance's parameter floats, C = chunks per batch (of the
 /// kernel's width), S = chunks per wave (all C unless that would take too much memory).
 ///
-/// Each step runs in phases (`PhaseSequence`): the units of a phase go to whichever thread
-/// asks next, so a thread slowed by the machine's other work takes less of them, and the
-/// thread that finishes a phase plans the next.
+/// Each step runs in phases (`PhaseSequence`): each thread takes the units of its own block
+/// of a phase first (the same chunks step after step, so their samples stay in its cache),
+/// then what is left of the others', so a thread slowed by the machine's other work takes
+/// less of them; the thread that finishes a phase plans the next.
 /// 1. Draw: each chunk of each instance draws its samples (the data stream is counter-based,
 ///    and so is the reading of a fixed training set, so any thread can draw any chunk) and,
 ///    in the dense kernel, moves its all-zero samples aside. A chunk with few of those goes
@@ -31,7 +32,7 @@ import Synchronization
 /// loses at its phases' ends (uneven units, the planner's work) goes to the next step.
 final class SharedBatch: @unchecked Sendable {
   private let team: WorkerTeam
-  let phases = PhaseSequence()
+  let phases: PhaseSequence
   /// Each thread's scratch rows, kept from segment to segment.
   private let scratches: [ChunkKernel.Scratch]
   let kernel: ChunkKernel
@@ -48,8 +49,9 @@ final class SharedBatch: @unchecked Sendable {
   /// Whether the planner reduces a wave itself rather than as a phase of the team's.
   let reducesAlone: Bool
 
-  /// Instances by expected work, most first: a phase's units start with the longest, so its
-  /// last units are short and the threads finish together.
+  /// Instances by expected work, most first: each thread's block of a phase starts with its
+  /// longest units and the others take from its back, so the last units are short and the
+  /// threads finish together.
   let order: UnsafeMutablePointer<Int>
   /// Per instance, whether it reads a fixed training set (its samples numbered by step).
   let readsSet: UnsafeMutablePointer<Bool>
@@ -61,7 +63,7 @@ final class SharedBatch: @unchecked Sendable {
   let aheadStates: UnsafeMutablePointer<Atomic<Int>>
   /// Per slot, the rows holding the current step's samples (its own or those drawn ahead).
   let rowsUsed: UnsafeMutablePointer<UnsafeMutablePointer<Float>>
-  /// The next step's chunks that idle threads may draw ahead: its tag and the next chunk.
+  /// The tag of the step whose chunks idle threads may draw ahead (0: none).
   let ahead = Atomic<Int>(0)
   var startStep = 0
   /// For tests: samplers with which the planner itself draws the whole next step ahead, so
@@ -182,6 +184,7 @@ final class SharedBatch: @unchecked Sendable {
     carried = [Int](repeating: 0, count: instances)
     lossSums = [Double](repeating: 0, count: instances)
     team = WorkerTeam(size: threads)
+    phases = PhaseSequence(capacity: instances * max(waveChunks + 1, ranges), members: team.size)
     let kernel = kernel
     scratches = (0..<team.size).map { _ in ChunkKernel.Scratch(for: kernel) }
   }
@@ -239,7 +242,7 @@ final class SharedBatch: @unchecked Sendable {
     openAhead()
     if length > 0 {
       phases.start(units: instances * slots(wave: 0))
-      team.run { member in self.work(scratch: self.scratches[member]) }
+      team.run { member in self.work(member: member, scratch: self.scratches[member]) }
     }
     context.checkWeightsFinite(state)
     self.context = nil
@@ -249,10 +252,12 @@ final class SharedBatch: @unchecked Sendable {
   // MARK: The phases
 
   /// One thread's part of the segment: units of every phase, until the plan says stop.
-  private func work(scratch: ChunkKernel.Scratch) {
+  private func work(member: Int, scratch: ChunkKernel.Scratch) {
     let samplers = context.samplers.map { $0.isolatedCopy() }
     let longStep = cancellation != nil && batch * parameterCount >= StepContext.longStepWork
+    var cursor = AheadCursor()
     phases.serve(
+      member: member,
       run: { unit in
         switch phase {
         case .draw, .pool:
@@ -267,7 +272,7 @@ final class SharedBatch: @unchecked Sendable {
         case .reduce:
           reduce(instance: order[unit / ranges], range: unit % ranges)
         }
-      }, plan: plan, idle: { drawAhead(samplers: samplers) })
+      }, plan: plan, idle: { drawAhead(samplers: samplers, member: member, cursor: &cursor) })
   }
 
   /// The instance and slot of a wave's draw unit: every chunk of the costliest instance first.
