@@ -234,15 +234,19 @@ extension XCTestCase {
 /// The phase sequence under the trainer: every unit of every phase runs exactly once, the
 /// plans run in order, and the team never stalls, whatever the thread count.
 final class PhaseSequenceTests: XCTestCase {
-  /// Thousands of short sequences of phases of 1–6 tiny units: a thread that read one phase's
-  /// word must never take a unit with another phase's count (two words stored one after the
-  /// other let it, and the team stalled within a few thousand sequences).
+  /// Thousands of short sequences of phases of 1–6 tiny units (every other sequence with
+  /// units of uneven length and idle members looking again a few times, the others as short
+  /// as can be, so that phases open and end within a few instructions of each other): a
+  /// thread that read one phase's word must never take a unit
+  /// with another phase's count (two words stored one after the other let it, and the team
+  /// stalled within a few thousand sequences), nor a unit of the next phase (a phase number
+  /// read after the phase was opened let it), and every unit must run exactly once.
   func testEveryUnitRunsOnceAndTheTeamNeverStalls() throws {
     for threads in [2, 3, 4] {
       let done = DispatchSemaphore(value: 0)
       let outcome = Outcome()
       DispatchQueue.global().async {
-        outcome.failure = Self.runSequences(threads: threads, count: 3000)
+        outcome.failure = Self.runSequences(threads: threads, count: 6000)
         done.signal()
       }
       // A guard against a stall, not a speed target: the run takes well under a second.
@@ -261,6 +265,8 @@ final class PhaseSequenceTests: XCTestCase {
     let ran = Atomic<Int>(0)
     /// The units of the current phase that ran, a bit each.
     let units = Atomic<UInt64>(0)
+    /// Busy work's results and idle looks, so that neither is optimised away.
+    let sink = Atomic<Int>(0)
     var phases: [Int] = []
     var planned = 0
     var failure: String?
@@ -275,7 +281,8 @@ final class PhaseSequenceTests: XCTestCase {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       return 1 + Int(state >> 33) % n
     }
-    for _ in 0..<count {
+    for index in 0..<count {
+      let uneven = index % 2 == 1
       let tally = Tally()
       tally.phases = (0..<draw(30)).map { _ in draw(6) }
       sequence.start(units: tally.phases[0])
@@ -283,6 +290,11 @@ final class PhaseSequenceTests: XCTestCase {
         sequence.serve(
           member: member,
           run: { unit in
+            if uneven {  // so that members finish out of step
+              var work = 0
+              for k in 0..<(unit * 37 + member * 11 + tally.planned * 5) % 64 { work &+= k }
+              tally.sink.add(work, ordering: .relaxed)
+            }
             tally.ran.add(1, ordering: .relaxed)
             tally.units.bitwiseOr(1 << UInt64(unit), ordering: .relaxed)
           },
@@ -295,7 +307,8 @@ final class PhaseSequenceTests: XCTestCase {
             }
             tally.planned += 1
             return tally.planned < tally.phases.count ? tally.phases[tally.planned] : nil
-          })
+          },
+          idle: { uneven && tally.sink.add(1, ordering: .relaxed).newValue % 4 != 0 })
       }
       if let failure = tally.failure { return failure }
       if tally.planned != tally.phases.count { return "ended after \(tally.planned) of \(tally.phases.count) phases" }

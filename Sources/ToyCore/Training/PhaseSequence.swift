@@ -13,9 +13,11 @@ import Synchronization
 /// unit: the members that run take the rest of its share. No member waits for another to
 /// *arrive*. What a unit or a plan writes is visible to every later unit and plan.
 ///
-/// A unit is taken by a compare-and-swap on its own claim, which holds the number of the
-/// last phase that took it; phase numbers (40 bits) never repeat within a sequence's life,
-/// so a claim from an earlier phase never passes for the current one. One atomic word holds
+/// A unit is taken by a compare-and-swap on its own claim, which holds the number (plus one)
+/// of the last phase that took it; phase numbers (40 bits) only grow over the object's life,
+/// through every sequence it runs, so a claim from an earlier phase never passes for the
+/// current one, and a member still looking at an ended phase can take none of the next
+/// one's units. One atomic word holds
 /// the phase's number with its count of units, so a member never pairs a phase's count with
 /// another phase's units.
 final class PhaseSequence: @unchecked Sendable {
@@ -31,7 +33,7 @@ final class PhaseSequence: @unchecked Sendable {
   /// The next phase's number: phases of every sequence this object runs are numbered apart.
   private var next: UInt64 = 0
 
-  /// The most units a phase may have.
+  /// The largest `capacity`: the most units any phase may have.
   static let maxUnits = (1 << 20) - 1
   /// The phase number that means "no more phases".
   private static let end: UInt64 = (1 << 40) - 1
@@ -68,6 +70,8 @@ final class PhaseSequence: @unchecked Sendable {
   /// Opens the next phase. Its number is taken before the word is stored: the moment it is,
   /// another member may finish the phase and open the one after.
   private func open(units: Int) {
+    // 2⁴⁰ phases, a million years of steps: numbers never reach the end marker.
+    precondition(next < Self.end)
     let number = next
     next += 1
     word.store(Self.word(phase: number, units: units), ordering: .sequentiallyConsistent)

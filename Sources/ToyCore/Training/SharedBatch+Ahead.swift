@@ -71,10 +71,9 @@ extension SharedBatch {
     let open = drawsAhead && next < length
     ahead.store(open ? tag(step: next) : 0, ordering: .releasing)
     if open, let samplers = plannerSamplers {
-      for member in 0..<phases.members {
-        var cursor = AheadCursor()
-        while drawAhead(samplers: samplers, member: member, cursor: &cursor) {}
-      }
+      // One member's cursor visits every unit: its own, then the others' from the back.
+      var cursor = AheadCursor()
+      while drawAhead(samplers: samplers, member: 0, cursor: &cursor) {}
     }
   }
 

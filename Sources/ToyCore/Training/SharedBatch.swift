@@ -49,9 +49,9 @@ final class SharedBatch: @unchecked Sendable {
   /// Whether the planner reduces a wave itself rather than as a phase of the team's.
   let reducesAlone: Bool
 
-  /// Instances by expected work, most first: each thread's block of a phase starts with its
-  /// longest units and the others take from its back, so the last units are short and the
-  /// threads finish together.
+  /// Instances by expected work, most first: the first threads' blocks of a phase hold the
+  /// longest units, and a thread out of units of its own takes the others' from the back,
+  /// the shortest, so the last units to run are short and the threads finish together.
   let order: UnsafeMutablePointer<Int>
   /// Per instance, whether it reads a fixed training set (its samples numbered by step).
   let readsSet: UnsafeMutablePointer<Bool>
