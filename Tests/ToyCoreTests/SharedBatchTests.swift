@@ -240,7 +240,8 @@ final class PhaseSequenceTests: XCTestCase {
   /// thread that read one phase's word must never take a unit
   /// with another phase's count (two words stored one after the other let it, and the team
   /// stalled within a few thousand sequences), nor a unit of the next phase (a phase number
-  /// read after the phase was opened let it), and every unit must run exactly once.
+  /// read after the phase was opened let it), and every unit must run exactly once, also
+  /// when the phases' numbers start again from 0.
   func testEveryUnitRunsOnceAndTheTeamNeverStalls() throws {
     for threads in [2, 3, 4] {
       let done = DispatchSemaphore(value: 0)
@@ -276,6 +277,8 @@ final class PhaseSequenceTests: XCTestCase {
     let team = WorkerTeam(size: threads)
     defer { team.close() }
     let sequence = PhaseSequence(capacity: 6, members: team.size)
+    // Numbering from 0 again every few sequences, as a long training call would after 2³².
+    sequence.restart = 100
     var state: UInt64 = 7
     func draw(_ n: Int) -> Int {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407

@@ -14,12 +14,12 @@ import Synchronization
 /// *arrive*. What a unit or a plan writes is visible to every later unit and plan.
 ///
 /// A unit is taken by a compare-and-swap on its own claim, which holds the number (plus one)
-/// of the last phase that took it; phase numbers (40 bits) only grow over the object's life,
-/// through every sequence it runs, so a claim from an earlier phase never passes for the
-/// current one, and a member still looking at an ended phase can take none of the next
-/// one's units. One atomic word holds
-/// the phase's number with its count of units, so a member never pairs a phase's count with
-/// another phase's units.
+/// of the last phase that took it. Phase numbers (40 bits) only grow, from sequence to
+/// sequence, so a claim from an earlier phase never passes for the current one, and a member
+/// still looking at an ended phase can take none of the next one's units. (They start again
+/// from 0, claims cleared, at a sequence's start, when no member is looking, once they pass
+/// `restart`.) One atomic word holds the phase's number with its count of units, so a member
+/// never pairs a phase's count with another phase's units.
 final class PhaseSequence: @unchecked Sendable {
   /// Phase number (40 bits), units (24 bits).
   private let word = Atomic<UInt64>(0)
@@ -32,6 +32,9 @@ final class PhaseSequence: @unchecked Sendable {
   let members: Int
   /// The next phase's number: phases of every sequence this object runs are numbered apart.
   private var next: UInt64 = 0
+  /// The number past which the next sequence numbers its phases from 0 again (a variable
+  /// for tests). A sequence, one segment of training, runs a few thousand steps' phases.
+  var restart: UInt64 = 1 << 32
 
   /// The largest `capacity`: the most units any phase may have.
   static let maxUnits = (1 << 20) - 1
@@ -64,13 +67,17 @@ final class PhaseSequence: @unchecked Sendable {
   func start(units: Int) {
     precondition((1...capacity).contains(units))
     finished.store(0, ordering: .relaxed)
+    if next >= restart {
+      for unit in 0..<capacity { claims[unit].store(0, ordering: .relaxed) }
+      next = 0
+    }
     open(units: units)
   }
 
   /// Opens the next phase. Its number is taken before the word is stored: the moment it is,
   /// another member may finish the phase and open the one after.
   private func open(units: Int) {
-    // 2⁴⁰ phases, a million years of steps: numbers never reach the end marker.
+    // A sequence of 2⁴⁰ − `restart` phases would reach the end marker.
     precondition(next < Self.end)
     let number = next
     next += 1
