@@ -4,7 +4,7 @@ import Synchronization
 /// team's members take, one at a time, and the thread that finishes a phase's last unit plans
 /// the next phase alone before any of its units is taken.
 ///
-/// Each member owns a contiguous block of every phase's units (`block`) and takes its own
+/// Each member owns a contiguous block of every phase's units (`Order`) and takes its own
 /// units first, from the block's front; a member with none left takes the others' from
 /// their backs. So in a steady run each member keeps working on the same units, step after
 /// step (a unit's data stays in its core's cache: for the one-liner a chunk's 20 KB of
@@ -56,10 +56,35 @@ final class PhaseSequence: @unchecked Sendable {
 
   private static func word(phase: UInt64, units: Int) -> UInt64 { phase << 24 | UInt64(units) }
 
-  /// The units of a phase of `units` units that `member` takes first: contiguous blocks, so
-  /// that members rarely claim units on one cache line.
-  static func block(member: Int, members: Int, units: Int) -> Range<Int> {
-    member * units / members..<(member + 1) * units / members
+  /// The order in which a member visits a phase's units: its own block's from the front,
+  /// then the others' from the back. (Drawing ahead visits the next step's chunks so too.)
+  struct Order {
+    /// The member's own units: contiguous blocks, so that members rarely claim units on one
+    /// cache line.
+    let block: Range<Int>
+    private var own: Int
+    private var theirs: Int
+
+    init(member: Int, members: Int, units: Int) {
+      block = member * units / members..<(member + 1) * units / members
+      own = block.lowerBound
+      theirs = units - 1
+    }
+
+    /// The next unit to visit, or nil when every unit was.
+    mutating func next() -> Int? {
+      if own < block.upperBound {
+        defer { own += 1 }
+        return own
+      }
+      while block.contains(theirs) { theirs -= 1 }
+      guard theirs >= 0 else { return nil }
+      defer { theirs -= 1 }
+      return theirs
+    }
+
+    /// Passes over the rest of the member's own block.
+    mutating func leaveBlock() { own = block.upperBound }
   }
 
   /// Starts a sequence whose first phase has `units` units (1 … `capacity`). Call before the
@@ -92,11 +117,7 @@ final class PhaseSequence: @unchecked Sendable {
   func serve(member: Int, run: (Int) -> Void, plan: () -> Int?, idle: () -> Bool = { false }) {
     precondition((0..<members).contains(member))
     var phase = UInt64.max
-    // This phase's cursors: the next own unit, the next unit to take from the others' backs
-    // (counting down over all units, own ones skipped).
-    var block = 0..<0
-    var own = 0
-    var theirs = 0
+    var order = Order(member: member, members: members, units: 0)
     while true {
       let current = word.load(ordering: .acquiring)
       let seen = current >> 24
@@ -104,11 +125,9 @@ final class PhaseSequence: @unchecked Sendable {
       let count = Int(current & 0xFF_FFFF)
       if seen != phase {
         phase = seen
-        block = Self.block(member: member, members: members, units: count)
-        own = block.lowerBound
-        theirs = count - 1
+        order = Order(member: member, members: members, units: count)
       }
-      guard let unit = take(phase: phase, block: block, own: &own, theirs: &theirs) else {
+      guard let unit = take(phase: phase, order: &order) else {
         if idle() { continue }
         waiting.wait { word.load(ordering: .sequentiallyConsistent) >> 24 != phase }
         continue
@@ -131,21 +150,13 @@ final class PhaseSequence: @unchecked Sendable {
   /// then the others' from the back; nil when none is left. A claim that succeeds means the
   /// phase has not ended (it ends only when all of its units ran), so the unit is the
   /// current phase's.
-  private func take(phase: UInt64, block: Range<Int>, own: inout Int, theirs: inout Int) -> Int? {
+  private func take(phase: UInt64, order: inout Order) -> Int? {
     let tag = phase + 1
-    while own < block.upperBound {
-      let unit = own
-      own += 1
+    while let unit = order.next() {
       if claim(unit, tag: tag) { return unit }
-      // Taken by a member working down from the back, which took or found taken every unit
-      // above it: the rest of the block is gone.
-      own = block.upperBound
-    }
-    while theirs >= 0 {
-      let unit = theirs
-      theirs -= 1
-      if block.contains(unit) { continue }
-      if claim(unit, tag: tag) { return unit }
+      // An own unit taken by a member working down from the back, which took or found taken
+      // every unit above it: the rest of the block is gone.
+      if order.block.contains(unit) { order.leaveBlock() }
     }
     return nil
   }

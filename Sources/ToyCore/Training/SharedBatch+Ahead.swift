@@ -77,12 +77,11 @@ extension SharedBatch {
     }
   }
 
-  /// Where a member is in drawing ahead: the step (its tag) and the next unit of its block.
+  /// Where a member is in drawing ahead: the step (its tag) and its order of that step's draw
+  /// units.
   struct AheadCursor {
     var tag = 0
-    var next = 0
-    /// Then the others' units, from the back.
-    var other = -1
+    var order = PhaseSequence.Order(member: 0, members: 1, units: 0)
   }
 
   /// Draws one chunk of the next step, `member`'s own first (see above), if one is left;
@@ -90,20 +89,11 @@ extension SharedBatch {
   func drawAhead(samplers: [BatchSampler], member: Int, cursor: inout AheadCursor) -> Bool {
     let target = ahead.load(ordering: .acquiring)
     guard target > 0 else { return false }
-    let block = PhaseSequence.block(member: member, members: phases.members, units: instances * chunks)
     if cursor.tag != target {
-      cursor = AheadCursor(tag: target, next: block.lowerBound, other: instances * chunks - 1)
+      cursor.tag = target
+      cursor.order = PhaseSequence.Order(member: member, members: phases.members, units: instances * chunks)
     }
-    let unit: Int
-    if cursor.next < block.upperBound {
-      unit = cursor.next
-      cursor.next += 1
-    } else {
-      while block.contains(cursor.other) { cursor.other -= 1 }
-      guard cursor.other >= 0 else { return false }
-      unit = cursor.other
-      cursor.other -= 1
-    }
+    guard let unit = cursor.order.next() else { return false }
     let step = target - startStep - 1
     let (i, s) = drawUnit(unit, slots: chunks)
     let slot = aheadSlot(step: step, at: i * waveChunks + s)
