@@ -38,6 +38,14 @@ double toy_chunk_kernel(
     float scale, const float *x, float *h, float *z, float *g, const float *valid,
     float *grad_in, float *grad_out, float *grad_bias);
 
+/// toy_chunk_kernel without its pass for the tiniest models (n ≤ 4, m ≤ 2), for the tests
+/// that compare the two: they must give the same bits.
+double toy_chunk_kernel_general(
+    toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
+    const float *win, const float *wout, const float *bias, const float *importance,
+    float scale, const float *x, float *h, float *z, float *g, const float *valid,
+    float *grad_in, float *grad_out, float *grad_bias);
+
 /// The same pass for wide models (see toy_wide.c): register-blocked dense products, and
 /// the products with x over its non-zero entries only. The arguments as for
 /// toy_chunk_kernel, except that the weights' gradient (when `gradient` is non-zero; ∂b
