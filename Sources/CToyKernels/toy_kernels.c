@@ -67,7 +67,7 @@ ALWAYS_INLINE double tiny_body(
       }
       h[k] = hidden_relu ? relu8(acc) : acc;
     }
-    // z[f] = b_f + Σ_k Wout[f,k]·h[k], then the error and δ, as error_rows computes them
+    // z[f] = b_f + Σ_k Wout[f,k]·h[k], then the error and δ
     for (int f = 0; f < N; f++) {
       v8 pre = splat8(bias[f]);
       for (int k = 0; k < M; k++) {
@@ -75,17 +75,7 @@ ALWAYS_INLINE double tiny_body(
         pre += w * h[k];
       }
       const v8 dscale = splat8(2 * scale * importance[f]);
-      v8 zero = splat8(0);
-      v8 y = output_relu ? relu8(pre) : pre;
-      v8 t = xs[f];
-      if (abs_target) t = (v8)((vi8)t & (vi8)splat8(__builtin_bit_cast(float, 0x7fffffff)));
-      v8 d = y - t;
-      if (valid) d *= load8(valid + j);
-      floss[f] += d * d;
-      v8 dl = dscale * d;
-      if (output_relu) dl = keep8(pre > zero, dl);
-      delta[f] = dl;
-      dsum[f] += dl;
+      delta[f] = error_block(output_relu, abs_target, pre, xs[f], valid ? valid + j : 0, dscale, &floss[f], &dsum[f]);
     }
     if (!grad_in) continue;
     // g[k] = Σ_f Wout[f,k]·δ[f] (masked by the hidden ReLU); the weights' gradient sums

@@ -85,6 +85,25 @@ ALWAYS_INLINE void keep_where_positive(int count, long lanes, long stride, const
     }
 }
 
+// One block of eight lanes of a feature's error: δ = ∂loss/∂z from the pre-activations `pre` and
+// the inputs `t` (the target is t, or |t|), the squared error added to `loss` and δ to `sum`.
+// `valid` (nullable) multiplies the error lane by lane. The one definition of the step for
+// every pass that computes it (error_rows, and the tiniest models' pass in toy_kernels.c), so
+// that they give the same bits.
+ALWAYS_INLINE v8 error_block(
+    int output_relu, int abs_target, v8 pre, v8 t, const float *valid, v8 dscale, v8 *loss, v8 *sum) {
+  v8 zero = splat8(0);
+  v8 y = output_relu ? relu8(pre) : pre;
+  if (abs_target) t = (v8)((vi8)t & (vi8)splat8(__builtin_bit_cast(float, 0x7fffffff)));
+  v8 d = y - t;
+  if (valid) d *= load8(valid);
+  *loss += d * d;
+  v8 delta = dscale * d;
+  if (output_relu) delta = keep8(pre > zero, delta);
+  *sum += delta;
+  return delta;
+}
+
 // Replaces the pre-activations z (F rows) by δ = ∂loss/∂z, adds Σ_j δ[f][j] to
 // grad_bias[f] (when grad_bias is non-null) and returns Σ_j Σ_f I_f·(x'−t)² over the lanes.
 // `valid` (nullable) multiplies each lane's error, to mask padding. The switches are
@@ -99,20 +118,9 @@ ALWAYS_INLINE double error_rows(
     v8 floss = splat8(0), dsum = splat8(0);
     float *zf = z + (long)f * stride;
     const float *xf = x + (long)f * stride;
-    for (int j = 0; j < lanes; j += 8) {
-      v8 pre = load8(zf + j);
-      v8 zero = splat8(0);
-      v8 y = output_relu ? relu8(pre) : pre;
-      v8 t = load8(xf + j);
-      if (abs_target) t = (v8)((vi8)t & (vi8)splat8(__builtin_bit_cast(float, 0x7fffffff)));
-      v8 d = y - t;
-      if (masked) d *= load8(valid + j);
-      floss += d * d;
-      v8 delta = dscale * d;
-      if (output_relu) delta = keep8(pre > zero, delta);
-      store8(zf + j, delta);
-      dsum += delta;
-    }
+    for (int j = 0; j < lanes; j += 8)
+      store8(zf + j, error_block(output_relu, abs_target, load8(zf + j), load8(xf + j), masked ? valid + j : 0, dscale,
+                                 &floss, &dsum));
     loss += splat8(weight) * floss;
     if (grad_bias) grad_bias[f] += sum8(dsum);
   }
