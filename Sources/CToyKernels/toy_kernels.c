@@ -96,7 +96,7 @@ ALWAYS_INLINE double tiny_body(
   v8 loss = splat8(0);
   for (int f = 0; f < N; f++) {
     loss += splat8(importance[f]) * floss[f];
-    if (grad_in) grad_bias[f] += sum8(dsum[f]);
+    if (grad_in && grad_bias) grad_bias[f] += sum8(dsum[f]);
   }
   if (grad_in) {
     for (int f = 0; f < N; f++)
@@ -119,9 +119,10 @@ ALWAYS_INLINE double tiny_body(
   tiny_body(N, M, flags, lanes, stride, win, wout, bias, importance, scale, x, valid, grad_in, grad_out, \
             grad_bias)
 
-// tiny_body for the shapes it takes, else kernel_body. (Measured on 40 instances: n=2, m=1
-// and n=3, m=2 train about a fifth faster; n=5, m=2 slower, its 30 sums no longer fit the
-// registers.)
+// tiny_body for the shapes it takes, else kernel_body; the AVX2 path's choice. (Measured on
+// 40 instances, AVX2: n=2, m=1 and n=3, m=2 train about a fifth faster, n=4 a tenth; n=5, m=2
+// slower, its 30 sums spilling further past the 16 vector registers. The baseline path, with
+// half as many floats to a register, keeps kernel_body: unmeasured there.)
 ALWAYS_INLINE double kernel_either(KERNEL_ARGS) {
   if (n > 4 || m > 2) return KERNEL_CALL;
   switch (m << 4 | n) {
@@ -141,11 +142,13 @@ ALWAYS_INLINE double kernel_either(KERNEL_ARGS) {
 #define KERNEL_ARGS_PASS \
   flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, grad_in, grad_out, grad_bias
 
-static double kernel_baseline(KERNEL_ARGS) { return kernel_either(KERNEL_ARGS_PASS); }
+static double kernel_baseline(KERNEL_ARGS) { return KERNEL_CALL; }
 
 #if defined(__x86_64__)
 __attribute__((target("avx2,fma"))) static double kernel_avx2(KERNEL_ARGS) { return kernel_either(KERNEL_ARGS_PASS); }
 __attribute__((target("avx2,fma"))) static double general_avx2(KERNEL_ARGS) { return KERNEL_CALL; }
+__attribute__((target("avx2,fma"))) static double tiny_avx2(KERNEL_ARGS) { return kernel_either(KERNEL_ARGS_PASS); }
+static double tiny_baseline(KERNEL_ARGS) { return kernel_either(KERNEL_ARGS_PASS); }
 #endif
 
 int toy_kernel_path_available(toy_kernel_path path) {
@@ -181,6 +184,15 @@ double toy_chunk_kernel_general(toy_kernel_path path, KERNEL_ARGS) {
 #endif
   (void)path;
   return KERNEL_CALL;
+}
+
+double toy_chunk_kernel_tiny(toy_kernel_path path, KERNEL_ARGS) {
+  if (n < 1 || n > 4 || m < 1 || m > 2) return __builtin_nan("");
+#if defined(__x86_64__)
+  if (path == TOY_KERNEL_AVX2) return tiny_avx2(KERNEL_ARGS_PASS);
+#endif
+  (void)path;
+  return tiny_baseline(KERNEL_ARGS_PASS);
 }
 
 // Stable in-place compaction of the samples (columns) that have any non-zero feature.

@@ -31,16 +31,23 @@ toy_kernel_path toy_kernel_best_path(void);
 /// they are the same array. `valid` (nullable) multiplies each lane's error (1 or 0), to
 /// mask padding. When `grad_in` is non-null the gradient of Σ scale·I_f·(x'−t)² is added
 /// to grad_in, grad_out (F×H; the same array when tied) and grad_bias (F). Scratch `h`
-/// and `g` hold H rows, `z` F rows. Returns Σ_j Σ_f I_f·(x'−t)² over the lanes.
+/// and `g` have room for H rows, `z` for F rows; what they hold afterwards is unspecified.
+/// Returns Σ_j Σ_f I_f·(x'−t)² over the lanes.
 double toy_chunk_kernel(
     toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
     const float *win, const float *wout, const float *bias, const float *importance,
     float scale, const float *x, float *h, float *z, float *g, const float *valid,
     float *grad_in, float *grad_out, float *grad_bias);
 
-/// toy_chunk_kernel without its pass for the tiniest models (n ≤ 4, m ≤ 2), for the tests
-/// that compare the two: they must give the same bits.
+/// toy_chunk_kernel's general pass, and its pass for the tiniest models (n ≤ 4, m ≤ 2, which
+/// the AVX2 path takes for them; other shapes: NaN, nothing written), for the tests that
+/// compare the two: they must give the same bits.
 double toy_chunk_kernel_general(
+    toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
+    const float *win, const float *wout, const float *bias, const float *importance,
+    float scale, const float *x, float *h, float *z, float *g, const float *valid,
+    float *grad_in, float *grad_out, float *grad_bias);
+double toy_chunk_kernel_tiny(
     toy_kernel_path path, int flags, int n, int m, int lanes, int stride,
     const float *win, const float *wout, const float *bias, const float *importance,
     float scale, const float *x, float *h, float *z, float *g, const float *valid,
