@@ -11,11 +11,8 @@ import XCTest
 /// would change with this build.
 final class TinyKernelTests: XCTestCase {
   func testTinyModelsPassGivesTheGeneralPassBits() {
-    var state: UInt64 = 41
-    func next() -> Float {
-      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-      return Float(state >> 40) / Float(1 << 24)
-    }
+    var rng = GradientTests.TestRandom(state: 41)
+    func next() -> Float { Float(rng.next()) }
     let paths = [TOY_KERNEL_BASELINE, TOY_KERNEL_AVX2].filter { toy_kernel_path_available($0) != 0 }
     let switches: [Int32] = [TOY_HIDDEN_RELU, TOY_OUTPUT_RELU, TOY_UNTIED, TOY_ABS_TARGET].map { Int32($0) }
     var compared = 0
