@@ -111,9 +111,9 @@ ALWAYS_INLINE double tiny_body(
   int flags, int n, int m, int lanes, int stride, const float *win, const float *wout,     \
       const float *bias, const float *importance, float scale, const float *x, float *h, \
       float *z, float *g, const float *valid, float *grad_in, float *grad_out, float *grad_bias
-#define KERNEL_CALL                                                                         \
-  kernel_body(flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, \
-              grad_in, grad_out, grad_bias)
+#define KERNEL_ARGS_PASS \
+  flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, grad_in, grad_out, grad_bias
+#define KERNEL_CALL kernel_body(KERNEL_ARGS_PASS)
 
 #define TINY_CALL(N, M)                                                                                 \
   tiny_body(N, M, flags, lanes, stride, win, wout, bias, importance, scale, x, valid, grad_in, grad_out, \
@@ -123,8 +123,10 @@ ALWAYS_INLINE double tiny_body(
 // 40 instances, AVX2: n=2, m=1 and n=3, m=2 train about a fifth faster, n=4 a tenth; n=5, m=2
 // slower, its 30 sums spilling further past the 16 vector registers. The baseline path, with
 // half as many floats to a register, keeps kernel_body: unmeasured there.)
+ALWAYS_INLINE int tiny_shape(int n, int m) { return n >= 1 && n <= 4 && m >= 1 && m <= 2; }
+
 ALWAYS_INLINE double kernel_either(KERNEL_ARGS) {
-  if (n > 4 || m > 2) return KERNEL_CALL;
+  if (!tiny_shape(n, m)) return KERNEL_CALL;
   switch (m << 4 | n) {
     case 0x11: return TINY_CALL(1, 1);
     case 0x12: return TINY_CALL(2, 1);
@@ -138,9 +140,6 @@ ALWAYS_INLINE double kernel_either(KERNEL_ARGS) {
   }
   return KERNEL_CALL;
 }
-
-#define KERNEL_ARGS_PASS \
-  flags, n, m, lanes, stride, win, wout, bias, importance, scale, x, h, z, g, valid, grad_in, grad_out, grad_bias
 
 static double kernel_baseline(KERNEL_ARGS) { return KERNEL_CALL; }
 static double tiny_baseline(KERNEL_ARGS) { return kernel_either(KERNEL_ARGS_PASS); }  // for the tests
@@ -170,8 +169,7 @@ toy_kernel_path toy_kernel_best_path(void) {
 
 double toy_chunk_kernel(toy_kernel_path path, KERNEL_ARGS) {
 #if defined(__x86_64__)
-  if (path == TOY_KERNEL_AVX2) return kernel_avx2(flags, n, m, lanes, stride, win, wout, bias, importance,
-                                                  scale, x, h, z, g, valid, grad_in, grad_out, grad_bias);
+  if (path == TOY_KERNEL_AVX2) return kernel_avx2(KERNEL_ARGS_PASS);
 #endif
   (void)path;
   return kernel_baseline(KERNEL_ARGS_PASS);
@@ -186,7 +184,7 @@ double toy_chunk_kernel_general(toy_kernel_path path, KERNEL_ARGS) {
 }
 
 double toy_chunk_kernel_tiny(toy_kernel_path path, KERNEL_ARGS) {
-  if (n < 1 || n > 4 || m < 1 || m > 2) return __builtin_nan("");
+  if (!tiny_shape(n, m)) return __builtin_nan("");
 #if defined(__x86_64__)
   if (path == TOY_KERNEL_AVX2) return kernel_avx2(KERNEL_ARGS_PASS);  // kernel_either: tiny_body for these shapes
 #endif
