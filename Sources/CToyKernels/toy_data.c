@@ -22,6 +22,14 @@
 // active, the lanes before it are not, and the lanes after it fire on their mask words as
 // above. That is the law of sixteen independent draws at density p, but an empty group, the
 // common case, costs one hash instead of sixteen.
+//
+// The one-word scheme (version 3) is the grouped scheme, except that a feature of density
+// from 1/16 up to but not including 1 (threshold t in [TOY_GROUP_BELOW, 2³²)), drawing its
+// mask sample by sample, takes its value from its mask word u as well: given u < t, u is
+// uniform on [0, t), so (u >> 8)·(1/T) with T = (t >> 8) + 1 is uniform on [0, 1), on a grid
+// of at least 2²⁰ steps (twice that minus one on [−1, 1)). Both are float operations on
+// exact operands (u >> 8 and T are below 2²⁴, 1/T is the float division), so every path
+// rounds them alike. One hash per sample where the other schemes compute two.
 #include "toy_kernels.h"
 
 #pragma clang diagnostic ignored "-Wpsabi"
@@ -91,6 +99,26 @@ ALWAYS_INLINE float plain_lane(uint32_t lo, uint32_t hi, uint32_t lane, uint64_t
   return (uint64_t)hash32(lo ^ lane) < threshold ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
 }
 
+// Whether the one-word scheme draws this feature's values from its mask words.
+ALWAYS_INLINE int one_word_feature(toy_data_scheme scheme, uint64_t threshold) {
+  return scheme == TOY_SCHEME_ONE_WORD && threshold >= TOY_GROUP_BELOW && threshold < 0x100000000ull;
+}
+
+// The one-word scheme's grid step 1/T for threshold t (see above).
+ALWAYS_INLINE float word_step(uint32_t t) { return 1.0f / (float)(int32_t)((t >> 8) + 1); }
+
+// The value an active lane of a one-word feature takes from its mask word u.
+ALWAYS_INLINE float word_value(uint32_t u, float step, int signed_values) {
+  const float unit = (float)(int32_t)(u >> 8) * step;
+  return signed_values ? unit * 2.0f - 1.0f : unit;  // × 2 is exact: no rounding to fuse
+}
+
+// One lane of a one-word feature.
+ALWAYS_INLINE float word_lane(uint32_t lo, uint32_t lane, uint32_t t, float step, int signed_values) {
+  const uint32_t u = hash32(lo ^ lane);
+  return u < t ? word_value(u, step, signed_values) : 0.0f;
+}
+
 // One lane of a grouped (sparse) feature: the scheme's definition, lane by lane.
 ALWAYS_INLINE float group_lane(
     uint32_t lo, uint32_t hi, uint32_t lane, uint32_t threshold, const uint32_t *cdf, int signed_values) {
@@ -112,10 +140,16 @@ void toy_group_cdf(uint64_t threshold, uint32_t cdf[16]) {
 }
 
 float toy_data_value(
-    uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf, int signed_values) {
+    toy_data_scheme scheme, uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf,
+    int signed_values) {
   const uint64_t seed = row_seed(key, sample, (uint64_t)n, (uint64_t)f);
   const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32), lane = (uint32_t)(sample & 127);
-  if (cdf && threshold < TOY_GROUP_BELOW) return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
+  if (scheme != TOY_SCHEME_PER_SAMPLE && threshold < TOY_GROUP_BELOW)
+    return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
+  if (one_word_feature(scheme, threshold)) {
+    const uint32_t t = (uint32_t)threshold;
+    return word_lane(lo, lane, t, word_step(t), signed_values);
+  }
   return plain_lane(lo, hi, lane, threshold, signed_values);
 }
 
@@ -124,6 +158,12 @@ ALWAYS_INLINE vf8 values_of8(vu8 v, int signed_values) {
   const vs8 top = (vs8)(v >> 8);
   return signed_values ? __builtin_convertvector(top - (1 << 23), vf8) * 0x1p-23f
                        : __builtin_convertvector(top, vf8) * 0x1p-24f;
+}
+
+// word_value for eight mask words at once.
+ALWAYS_INLINE vf8 word_values8(vu8 u, float step, int signed_values) {
+  const vf8 unit = __builtin_convertvector((vs8)(u >> 8), vf8) * step;
+  return signed_values ? unit * 2.0f - 1.0f : unit;
 }
 
 // The whole groups of lanes `lane ..< lane + 16·groups` of one block (lane a multiple of 16;
@@ -164,8 +204,11 @@ ALWAYS_INLINE void fill_groups(
 }
 
 ALWAYS_INLINE void fill_body(
-    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, const uint32_t *cdf,
-    int signed_values, float *row) {
+    toy_data_scheme scheme, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
+    const uint32_t *cdf, int signed_values, float *row) {
+  const int grouped = scheme != TOY_SCHEME_PER_SAMPLE && threshold < TOY_GROUP_BELOW;
+  const int one_word = one_word_feature(scheme, threshold);
+  const float step = one_word ? word_step((uint32_t)threshold) : 0.0f;
   int j = 0;
   while (j < count) {
     uint64_t s = first + (uint64_t)j;
@@ -175,7 +218,7 @@ ALWAYS_INLINE void fill_body(
     int run = 128 - (int)lane;  // samples left in this block
     if (run > count - j) run = count - j;
     int end = j + run;
-    if (cdf && threshold < TOY_GROUP_BELOW) {
+    if (grouped) {
       // Lanes of partial groups one at a time, whole groups together.
       const uint32_t t = (uint32_t)threshold;
       for (; j < end && (lane & 15); j++, lane++) row[j] = group_lane(lo, hi, lane, t, cdf, signed_values);
@@ -215,6 +258,15 @@ ALWAYS_INLINE void fill_body(
           }
         }
       }
+      if (one_word) {
+        for (; j + 8 <= end; j += 8, lane += 8, lanes += 8) {
+          const vu8 u = hash32x8(lanes ^ lo);
+          const vf8 kept = (vf8)((vs8)word_values8(u, step, signed_values) & (vs8)(u < t));
+          __builtin_memcpy(row + j, &kept, sizeof kept);
+        }
+        for (; j < end; j++, lane++) row[j] = word_lane(lo, lane, t, step, signed_values);
+        continue;
+      }
       for (; j + 8 <= end; j += 8, lane += 8, lanes += 8) {
         vu8 u = hash32x8(lanes ^ lo);
         vs8 on = (vs8)(u < t);
@@ -229,40 +281,34 @@ ALWAYS_INLINE void fill_body(
   }
 }
 
+#define FILL_ARGS                                                                                      \
+  toy_data_scheme scheme, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, \
+      const uint32_t *cdf, int signed_values, float *row
+#define FILL_ARGS_PASS scheme, key, first, count, n, f, threshold, cdf, signed_values, row
+
 // The body with `signed_values` a constant, so that no test of it is left in the loops.
-ALWAYS_INLINE void fill_either(
-    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, const uint32_t *cdf,
-    int signed_values, float *row) {
+ALWAYS_INLINE void fill_either(FILL_ARGS) {
   if (signed_values)
-    fill_body(key, first, count, n, f, threshold, cdf, 1, row);
+    fill_body(scheme, key, first, count, n, f, threshold, cdf, 1, row);
   else
-    fill_body(key, first, count, n, f, threshold, cdf, 0, row);
+    fill_body(scheme, key, first, count, n, f, threshold, cdf, 0, row);
 }
 
-static void fill_baseline(uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
-                          const uint32_t *cdf, int signed_values, float *row) {
-  fill_either(key, first, count, n, f, threshold, cdf, signed_values, row);
-}
+static void fill_baseline(FILL_ARGS) { fill_either(FILL_ARGS_PASS); }
 
 #if defined(__x86_64__)
-__attribute__((target("avx2"))) static void fill_avx2(
-    uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold, const uint32_t *cdf,
-    int signed_values, float *row) {
-  fill_either(key, first, count, n, f, threshold, cdf, signed_values, row);
-}
+__attribute__((target("avx2"))) static void fill_avx2(FILL_ARGS) { fill_either(FILL_ARGS_PASS); }
 #endif
 
-void toy_fill_feature(
-    toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
-    const uint32_t *cdf, int signed_values, float *row) {
+void toy_fill_feature(toy_kernel_path path, FILL_ARGS) {
 #if defined(__x86_64__)
   if (path == TOY_KERNEL_AVX2) {
-    fill_avx2(key, first, count, n, f, threshold, cdf, signed_values, row);
+    fill_avx2(FILL_ARGS_PASS);
     return;
   }
 #endif
   (void)path;
-  fill_baseline(key, first, count, n, f, threshold, cdf, signed_values, row);
+  fill_baseline(FILL_ARGS_PASS);
 }
 
 // Feature sets (the paper's correlated and anti-correlated features). A set's on/off

@@ -117,35 +117,96 @@ final class BatchSamplerTests: XCTestCase {
   }
 
   /// The vectorised fill against the schemes' scalar definition (`toy_data_value`, one
-  /// sample at a time), in both data schemes, at densities on both sides of the switches to
-  /// groups of sixteen (grouped) and to skipping empty runs (per sample), over spans that
+  /// sample at a time), in every data scheme and for signed values, at densities on both
+  /// sides of the switches to groups of sixteen (grouped, one-word: 1/16), to values from the
+  /// mask word (one-word: below 1) and to skipping empty runs (per sample), over spans that
   /// start and end inside groups and blocks.
   func testFillMatchesTheScalarDefinition() throws {
-    for p in [1, 0.3, 0.07, 0.05, 0.004, 0.001] as [Float] {
-      let grouped = try model(n: 5, density: p, seed: 21)
-      var file = grouped.file
-      file.version = DataScheme.perSample.rawValue
-      let perSample = try ToyModel(file: file)
-      let key = RandomStream(seed: grouped.seed, instance: 0, purpose: .data).key
-      let threshold = RandomStream.threshold(probability: p)
-      var table = [UInt32](repeating: 0, count: 16)
-      toy_group_cdf(threshold, &table)
-      for (model, cdf) in [(grouped, table), (perSample, nil)] as [(ToyModel, [UInt32]?)] {
-        for (first, count) in [(0, 256), (5, 300), (4000, 77), (130, 12)] as [(UInt64, Int)] {
-          let samples = model.trainingSamples(instance: 0, first: first, count: count)
-          var active = 0
-          for j in 0..<count {
-            for f in 0..<5 {
-              let expected = toy_data_value(key, first + UInt64(j), 5, Int32(f), threshold, cdf, 0)
-              if expected != 0 { active += 1 }
-              XCTAssertEqual(
-                samples[j][f].bitPattern, expected.bitPattern,
-                "\(model.dataScheme) p=\(p) sample \(first + UInt64(j)) f=\(f)")
+    for p in [1, 0.99, 0.3, 0.07, 0.0625, 0.05, 0.004, 0.001] as [Float] {
+      for kind in [ModelKind.relu, .abs] {
+        let current = try model(kind: kind, n: 5, density: p, seed: 21)
+        let key = RandomStream(seed: current.seed, instance: 0, purpose: .data).key
+        let threshold = RandomStream.threshold(probability: p)
+        var table = [UInt32](repeating: 0, count: 16)
+        toy_group_cdf(threshold, &table)
+        for scheme in DataScheme.allCases {
+          var file = current.file
+          file.version = scheme.rawValue
+          let model = try ToyModel(file: file)
+          for (first, count) in [(0, 256), (5, 300), (4000, 77), (130, 12)] as [(UInt64, Int)] {
+            let samples = model.trainingSamples(instance: 0, first: first, count: count)
+            var active = 0
+            for j in 0..<count {
+              for f in 0..<5 {
+                let expected = toy_data_value(
+                  scheme.cScheme, key, first + UInt64(j), 5, Int32(f), threshold, table, kind == .abs ? 1 : 0)
+                if expected != 0 { active += 1 }
+                XCTAssertEqual(
+                  samples[j][f].bitPattern, expected.bitPattern,
+                  "\(scheme) \(kind) p=\(p) sample \(first + UInt64(j)) f=\(f)")
+              }
+            }
+            if p >= 0.03 && count > 100 {
+              XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features")
             }
           }
-          if p >= 0.03 && count > 100 { XCTAssertGreaterThan(active, 0, "p=\(p): the span must have active features") }
         }
       }
+    }
+  }
+
+  /// Data drawn once keeps version 2's law in version 3: the evaluation batch (and so the
+  /// loss every model is judged by) and a fixed training set are the same for a model of
+  /// either version, while the per-step training stream of a feature of density 0.3 differs.
+  func testDataDrawnOnceIsTheSameInVersionsTwoAndThree() throws {
+    let current = try model(kind: .abs, n: 5, density: 0.3)
+    XCTAssertEqual(current.dataScheme, .oneWord)
+    var file = current.file
+    file.version = DataScheme.grouped.rawValue
+    let older = try ToyModel(file: file)
+    XCTAssertEqual(older.dataScheme, .grouped)
+    XCTAssertEqual(
+      current.evaluationSamples(instance: 0, count: 300), older.evaluationSamples(instance: 0, count: 300))
+    XCTAssertEqual(
+      current.loss(instance: 0, samples: 300).bitPattern, older.loss(instance: 0, samples: 300).bitPattern)
+    let set = TrainingSet(model: current, instance: 0, count: 200)
+    let olderSet = TrainingSet(model: older, instance: 0, count: 200)
+    XCTAssertEqual((0..<200).map(set.example), (0..<200).map(olderSet.example))
+    XCTAssertNotEqual(
+      current.trainingSamples(instance: 0, first: 0, count: 300),
+      older.trainingSamples(instance: 0, first: 0, count: 300))
+  }
+
+  /// The one-word scheme's values, drawn from the mask word, must be uniform and independent
+  /// of which features are active: at densities 0.3 and 0.0625 (the lowest that takes them
+  /// from the mask word), sixteen equal bins on [0, 1) (on [−1, 1) for abs) each hold a
+  /// sixteenth of the active values, and a feature's value has no correlation with whether
+  /// its neighbour is active. Tolerances of 5σ.
+  func testOneWordValuesAreUniformAndIndependent() throws {
+    for (kind, p) in [(ModelKind.relu, 0.3), (.abs, 0.3), (.relu, 0.0625)] as [(ModelKind, Double)] {
+      let current = try model(kind: kind, n: 4, density: Float(p))
+      XCTAssertEqual(current.dataScheme, .oneWord)
+      let samples = current.trainingSamples(instance: 0, first: 0, count: 1 << 16)
+      var bins = [Double](repeating: 0, count: 16)
+      var active = 0.0
+      var withNeighbour = (sum: 0.0, count: 0.0)
+      for row in samples {
+        for f in 0..<4 where row[f] != 0 {
+          let unit = kind == .abs ? (Double(row[f]) + 1) / 2 : Double(row[f])
+          XCTAssertTrue(unit >= 0 && unit < 1, "\(row[f])")
+          bins[min(15, Int(unit * 16))] += 1
+          active += 1
+          if row[(f + 1) % 4] != 0 { withNeighbour.sum += unit; withNeighbour.count += 1 }
+        }
+      }
+      let q = 1.0 / 16
+      for (i, hits) in bins.enumerated() {
+        XCTAssertEqual(hits / active, q, accuracy: 5 * (q * (1 - q) / active).squareRoot(), "\(kind) p=\(p) bin \(i)")
+      }
+      // Uniform on [0, 1): mean 1/2, variance 1/12.
+      XCTAssertEqual(
+        withNeighbour.sum / withNeighbour.count, 0.5, accuracy: 5 * (1.0 / 12 / withNeighbour.count).squareRoot(),
+        "\(kind) p=\(p): values where the neighbour is active")
     }
   }
 

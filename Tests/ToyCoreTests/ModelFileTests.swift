@@ -111,47 +111,54 @@ final class ModelFileTests: XCTestCase {
     }
   }
 
-  /// A version-1 file keeps the per-sample data scheme it was trained with: its sparse
-  /// instance draws every sample's own mask word (where a new model draws in groups), it
-  /// continues exactly through a save, and it is written back as version 1.
-  func testVersionOneFilesKeepTheirDataScheme() throws {
+  /// An older file keeps the data scheme it was trained with: each instance draws what the
+  /// scalar definition of its version's scheme gives (instance 1, density 0.3, a second word
+  /// for its values before version 3; instance 2, density 0.05, a mask word per sample in
+  /// version 1), its samples differ from a new model's where the schemes differ, it continues
+  /// exactly through a save, and it is written back with its version.
+  func testOlderFilesKeepTheirDataScheme() throws {
     var model = try makeModel(.relu)
     try model.train(options(steps: 5))
-    var file = model.file
-    XCTAssertEqual(file.version, 2)
-    file.version = 1
-    var old = try ToyModel(file: file)
-    XCTAssertEqual(old.dataScheme, .perSample)
-    XCTAssertEqual(old.file.version, 1)
+    XCTAssertEqual(model.file.version, 3)
+    XCTAssertEqual(model.dataScheme, .oneWord)
+    for scheme in [DataScheme.perSample, .grouped] {
+      var file = model.file
+      file.version = scheme.rawValue
+      var old = try ToyModel(file: file)
+      XCTAssertEqual(old.dataScheme, scheme)
+      XCTAssertEqual(old.file.version, scheme.rawValue)
 
-    // Instance 2 has density 0.05, under the grouped scheme's 1/16.
-    let key = RandomStream(seed: old.seed, instance: 2, purpose: .data).key
-    let threshold = RandomStream.threshold(probability: 0.05)
-    var table = [UInt32](repeating: 0, count: 16)
-    toy_group_cdf(threshold, &table)
-    let first = old.samplesDrawn
-    let drawn = old.trainingSamples(instance: 2, first: first, count: 512)
-    let grouped = model.trainingSamples(instance: 2, first: first, count: 512)
-    var differing = 0
-    for j in 0..<512 {
-      for f in 0..<5 {
-        let sample = first + UInt64(j)
-        let perSample = toy_data_value(key, sample, 5, Int32(f), threshold, nil, 0)
-        XCTAssertEqual(drawn[j][f].bitPattern, perSample.bitPattern, "sample \(sample) f=\(f)")
-        let inGroups = toy_data_value(key, sample, 5, Int32(f), threshold, table, 0)
-        XCTAssertEqual(grouped[j][f].bitPattern, inGroups.bitPattern, "sample \(sample) f=\(f)")
-        if perSample != inGroups { differing += 1 }
+      let first = old.samplesDrawn
+      for (instance, density) in [(1, 0.3), (2, 0.05)] as [(Int, Float)] {
+        let key = RandomStream(seed: old.seed, instance: instance, purpose: .data).key
+        let threshold = RandomStream.threshold(probability: density)
+        var table = [UInt32](repeating: 0, count: 16)
+        toy_group_cdf(threshold, &table)
+        let drawn = old.trainingSamples(instance: instance, first: first, count: 512)
+        let current = model.trainingSamples(instance: instance, first: first, count: 512)
+        var differing = 0
+        for j in 0..<512 {
+          for f in 0..<5 {
+            let sample = first + UInt64(j)
+            let expected = toy_data_value(scheme.cScheme, key, sample, 5, Int32(f), threshold, table, 0)
+            XCTAssertEqual(drawn[j][f].bitPattern, expected.bitPattern, "\(scheme) sample \(sample) f=\(f)")
+            let now = toy_data_value(DataScheme.oneWord.cScheme, key, sample, 5, Int32(f), threshold, table, 0)
+            XCTAssertEqual(current[j][f].bitPattern, now.bitPattern, "sample \(sample) f=\(f)")
+            if drawn[j][f] != current[j][f] { differing += 1 }
+          }
+        }
+        let schemesDiffer = scheme == .perSample || density >= 1.0 / 16
+        XCTAssertEqual(differing > 0, schemesDiffer, "\(scheme) against the one-word scheme at density \(density)")
       }
-    }
-    XCTAssertGreaterThan(differing, 0, "the two schemes must draw different masks")
 
-    var straight = old
-    try straight.train(options(steps: 10))
-    try old.train(options(steps: 4))
-    old = try throughJSON(old)
-    try old.train(options(steps: 6))
-    assertIdentical(old, straight)
-    XCTAssertEqual(old.file.version, 1)
+      var straight = old
+      try straight.train(options(steps: 10))
+      try old.train(options(steps: 4))
+      old = try throughJSON(old)
+      try old.train(options(steps: 6))
+      assertIdentical(old, straight)
+      XCTAssertEqual(old.file.version, scheme.rawValue)
+    }
   }
 
   func testTrainingAfterLoadContinuesExactlyWithFeatureSetsAndLongHistory() throws {
@@ -246,7 +253,7 @@ final class ModelFileTests: XCTestCase {
       XCTAssertNotNil(json[key], key)
     }
     XCTAssertEqual(json["format"] as? String, "toy-model")
-    XCTAssertEqual(json["version"] as? Int, 2, "a new model draws its data in the grouped scheme")
+    XCTAssertEqual(json["version"] as? Int, 3, "a new model draws its data in the one-word scheme")
     XCTAssertEqual(json["kind"] as? String, "abs")
     XCTAssertEqual(json["steps"] as? Int, 120)
     let instances = json["instances"] as! [[String: Any]]
@@ -294,7 +301,7 @@ final class ModelFileTests: XCTestCase {
   }
 
   func testHeaderErrors() throws {
-    try assertMessage({ $0.version = 3 }, "unsupported version 3: toy \(toyVersion) reads versions 1 and 2")
+    try assertMessage({ $0.version = 4 }, "unsupported version 4: toy \(toyVersion) reads versions 1, 2 and 3")
     try assertMessage({ $0.format = "png" }, "format is \"png\", expected \"toy-model\": not a toy model file")
     try assertMessage({ $0.kind = "gelu" }, "kind is \"gelu\", expected one of linear, relu, hidden_relu, abs")
     try assertMessage(
@@ -303,6 +310,8 @@ final class ModelFileTests: XCTestCase {
     XCTAssertThrowsError(try ModelFile.Header(format: "toy-model", version: 0).check())
     XCTAssertNoThrow(try ModelFile.Header(format: "toy-model", version: 1).check())
     XCTAssertNoThrow(try ModelFile.Header(format: "toy-model", version: 2).check())
+    XCTAssertNoThrow(try ModelFile.Header(format: "toy-model", version: 3).check())
+    XCTAssertThrowsError(try ModelFile.Header(format: "toy-model", version: 4).check())
   }
 
   func testSizeErrors() throws {

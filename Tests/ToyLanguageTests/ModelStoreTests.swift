@@ -167,10 +167,10 @@ final class ModelStoreTests: XCTestCase {
 
   func testWrongVersion() throws {
     var json = try savedJSON()
-    json["version"] = 3
+    json["version"] = 4
     XCTAssertEqual(
       try loadError(writing: try text(json)),
-      "\(directory)/model.json: unsupported version 3: toy \(toyVersion) reads versions 1 and 2")
+      "\(directory)/model.json: unsupported version 4: toy \(toyVersion) reads versions 1, 2 and 3")
   }
 
   func testWrongFormatIsNamedBeforeMissingKeys() throws {

@@ -65,13 +65,14 @@ final class ComputationClaimTests: XCTestCase {
     return count
   }
 
-  /// "0.1: every neuron is still monosemantic, and half again as many features are
-  /// computed, most of them now on exactly two neurons".
+  /// "0.1: most neurons are still monosemantic, and half again as many features are
+  /// computed, most of them now on exactly two neurons". (Most, not all: in eight other
+  /// draws of this setting 29 to 39 of the 40 neurons were.)
   func testComputationAtOneTenthMoreFeaturesOnTwoNeuronsEach() throws {
     try checkClaim("11-computation") { run in
       let settings = try neurons(run, "show neurons instance=[0, 2, 3, 6]")
       let (dense, tenth) = (settings[0], settings[1])
-      XCTAssertEqual(tenth.monosemantic.count, tenth.neuronCount, "every neuron monosemantic")
+      XCTAssertGreaterThan(2 * tenth.monosemantic.count, tenth.neuronCount, "most neurons monosemantic")
       let (before, after) = (Self.computed(dense), Self.computed(tenth))
       XCTAssertGreaterThanOrEqual(Double(after.count), 1.4 * Double(before.count), "\(before.count) → \(after.count)")
       XCTAssertGreaterThan(2 * after.values.filter { $0 == 2 }.count, after.count, "most on two neurons: \(after)")

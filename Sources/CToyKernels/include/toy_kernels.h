@@ -136,26 +136,34 @@ uint64_t toy_mix64(uint64_t z);
 /// toy_data.c for the scheme): the mask word and the value word.
 void toy_data_words(uint64_t key, uint64_t sample, int n, int f, uint32_t *mask_word, uint32_t *value_word);
 
-/// In the grouped scheme, features whose activity threshold is below this (density under
-/// 1/16) decide their mask in groups of sixteen samples (see toy_data.c).
+/// In the grouped and one-word schemes, features whose activity threshold is below this
+/// (density under 1/16) decide their mask in groups of sixteen samples (see toy_data.c).
 #define TOY_GROUP_BELOW (1ull << 28)
+
+/// How a data stream turns its words into samples, numbered as the model-file versions that
+/// use them (see toy_data.c): every sample draws its own words (1); sparse features draw their
+/// masks in groups (2); and, besides, a feature of density from 1/16 up to but not including
+/// 1 takes its value from its mask word (3; for the data a model draws every step, while
+/// what it draws once keeps scheme 2: see DataScheme.drawnOnce).
+typedef enum { TOY_SCHEME_PER_SAMPLE = 1, TOY_SCHEME_GROUPED = 2, TOY_SCHEME_ONE_WORD = 3 } toy_data_scheme;
 
 /// The group table of a feature with activity threshold `threshold`: cdf[i] = 2³²·(1 − (1 −
 /// p)^(i+1)) with p = threshold/2³², rounded (see toy_data.c).
 void toy_group_cdf(uint64_t threshold, uint32_t cdf[16]);
 
 /// The scheme's definition, one sample at a time: feature f of sample `sample` (0 when
-/// inactive). `cdf` is the feature's toy_group_cdf table for the grouped scheme (read when
-/// threshold < TOY_GROUP_BELOW), or null for the per-sample scheme.
+/// inactive). `cdf` is the feature's toy_group_cdf table, read when the scheme groups and
+/// threshold < TOY_GROUP_BELOW (it may be null otherwise).
 float toy_data_value(
-    uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf, int signed_values);
+    toy_data_scheme scheme, uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf,
+    int signed_values);
 
 /// Writes feature f of samples first ..< first+count to row[0 ..< count], as toy_data_value
 /// defines them: active with probability threshold/2³² (2³² means always), value uniform
 /// on [0, 1) (on [−1, 1) when `signed_values`). Identical bits on every path.
 void toy_fill_feature(
-    toy_kernel_path path, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
-    const uint32_t *cdf, int signed_values, float *row);
+    toy_kernel_path path, toy_data_scheme scheme, uint64_t key, uint64_t first, int count, int n, int f,
+    uint64_t threshold, const uint32_t *cdf, int signed_values, float *row);
 
 /// Writes the feature set of `size` consecutive features from `lead` for samples first ..<
 /// first+count: member k's values to x[k·stride ..< k·stride + count] (x points at the lead's

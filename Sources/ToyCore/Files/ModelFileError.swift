@@ -44,7 +44,8 @@ extension ModelFileError: CustomStringConvertible {
       return "format is \"\(found)\", expected \"\(ModelFile.formatName)\": not a toy model file"
     case .unsupportedVersion(let found):
       let versions = ModelFile.readableVersions.map(String.init)
-      return "unsupported version \(found): toy \(toyVersion) reads versions \(versions.joined(separator: " and "))"
+      let list = versions.dropLast().joined(separator: ", ") + " and " + versions.last!
+      return "unsupported version \(found): toy \(toyVersion) reads versions \(list)"
     case .unknownName(let key, let found, let expected):
       return "\(key) is \"\(found)\", expected one of \(expected.joined(separator: ", "))"
     case .sizeNotPositive(let key, let value):

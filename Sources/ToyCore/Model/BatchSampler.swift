@@ -5,9 +5,13 @@ import CToyKernels
 /// Each (sample, feature) pair has two 32-bit words computed from the instance's stream key
 /// and its position alone: the mask word decides whether the feature is active (density
 /// resolved to 2⁻³², so 0.001 is exact), the value word gives a uniform value on [0, 1) (on
-/// [−1, 1) for the abs model). In the model's `.grouped` data scheme, a feature of density
-/// under 1/16 decides its mask in groups of sixteen samples, from one word per group where
-/// the group is empty (the same law, fewer hashes). A correlated set takes its on/off
+/// [−1, 1) for the abs model). In the model's `.grouped` and `.oneWord` data schemes, a
+/// feature of density under 1/16 decides its mask in groups of sixteen samples, from one word
+/// per group where the group is empty (the same law, fewer hashes); in `.oneWord`, a feature
+/// of density from 1/16 up to but not including 1 takes its value from its mask word, which is
+/// uniform below the threshold where it is active (the same law, one word instead of two), in
+/// the data drawn every step (what a model draws once keeps `.grouped`: `drawnOnce`). A
+/// correlated set takes its on/off
 /// decision from its first member's mask word; an anti-correlated set takes it there too and
 /// picks its one active member with the second member's mask word. The formulas live in
 /// `CToyKernels/toy_data.c` alone; this type hands it the features, sets and thresholds.
@@ -19,6 +23,7 @@ struct BatchSampler {
   let n: Int
   let signed: Bool
   let stream: RandomStream
+  let scheme: DataScheme
   /// Per feature: the activity threshold (see `RandomStream.threshold`).
   let thresholds: [UInt64]
   /// Per feature, 16 entries: the group table of a sparse feature (`toy_group_cdf`); empty in
@@ -40,9 +45,11 @@ struct BatchSampler {
     let minibatch: RandomStream
   }
 
+  /// `drawnOnce` marks data drawn once rather than every step (a fixed training set, the
+  /// evaluation batch): it keeps the law of `DataScheme.drawnOnce`.
   init(
     model: ToyModel, instance: Int, stream: RandomStream, path: toy_kernel_path = ChunkKernel.defaultPath,
-    fixed: FixedSource? = nil
+    fixed: FixedSource? = nil, drawnOnce: Bool = false
   ) {
     self.fixed = fixed
     normalizes = model.normalizesExamples
@@ -51,7 +58,8 @@ struct BatchSampler {
     self.stream = stream
     self.path = path
     thresholds = model.density(instance: instance).map { RandomStream.threshold(probability: $0) }
-    groupTables = model.dataScheme == .grouped ? Self.groupTables(thresholds) : []
+    scheme = drawnOnce ? model.dataScheme.drawnOnce : model.dataScheme
+    groupTables = scheme == .perSample ? [] : Self.groupTables(thresholds)
     sets = model.featureSets
     var inSet = [Bool](repeating: false, count: model.n)
     for set in model.featureSets { for f in set.features { inSet[f] = true } }
@@ -62,12 +70,14 @@ struct BatchSampler {
   /// bump one reference count from every core, and that contention costs more than the work.
   func isolatedCopy() -> BatchSampler {
     BatchSampler(
-      n: n, signed: signed, stream: stream, thresholds: thresholds.map { $0 }, groupTables: groupTables.map { $0 },
+      n: n, signed: signed, stream: stream, scheme: scheme, thresholds: thresholds.map { $0 },
+      groupTables: groupTables.map { $0 },
       independent: independent.map { $0 }, sets: sets.map { $0 }, path: path, fixed: fixed, normalizes: normalizes)
   }
 
   private init(
-    n: Int, signed: Bool, stream: RandomStream, thresholds: [UInt64], groupTables: [UInt32], independent: [Int],
+    n: Int, signed: Bool, stream: RandomStream, scheme: DataScheme, thresholds: [UInt64], groupTables: [UInt32],
+    independent: [Int],
     sets: [FeatureSet], path: toy_kernel_path, fixed: FixedSource?, normalizes: Bool
   ) {
     self.fixed = fixed
@@ -75,6 +85,7 @@ struct BatchSampler {
     self.n = n
     self.signed = signed
     self.stream = stream
+    self.scheme = scheme
     self.thresholds = thresholds
     self.groupTables = groupTables
     self.independent = independent
@@ -107,7 +118,7 @@ struct BatchSampler {
     groupTables.withUnsafeBufferPointer { tables in
       for f in independent {
         toy_fill_feature(
-          path, stream.key, first, Int32(count), Int32(n), Int32(f), thresholds[f],
+          path, scheme.cScheme, stream.key, first, Int32(count), Int32(n), Int32(f), thresholds[f],
           tables.isEmpty ? nil : tables.baseAddress! + f * 16, signed ? 1 : 0, x + f * width)
       }
     }
@@ -141,6 +152,17 @@ struct BatchSampler {
   }
 }
 
+extension DataScheme {
+  /// The scheme's number in `CToyKernels`.
+  var cScheme: toy_data_scheme { toy_data_scheme(UInt32(rawValue)) }
+
+  /// The scheme of the data a model draws once rather than every step: its fixed training
+  /// sets and the evaluation batch. The one-word values save time only where data is drawn
+  /// step after step, so version 3 draws these as version 2 does, and a model of either
+  /// version is evaluated on the same inputs.
+  var drawnOnce: DataScheme { self == .oneWord ? .grouped : self }
+}
+
 extension BatchSampler {
   /// The sampler the trainer uses for an instance: fresh data from its `.data` stream, or
   /// its fixed training set read by batches of `batch` (full batch when `batch` is at least
@@ -170,16 +192,17 @@ extension ToyModel {
   /// The fixed evaluation batch for an instance: the same stream for every seed and instance,
   /// so that seeds of one setting are compared on the same inputs.
   public func evaluationSamples(instance: Int, count: Int) -> [[Float]] {
-    samples(instance: instance, stream: Self.evaluationStream, first: 0, count: count, path: .best)
+    samples(instance: instance, stream: Self.evaluationStream, first: 0, count: count, path: .best, drawnOnce: true)
   }
 
   static let evaluationStream = RandomStream(seed: 0, instance: 0, purpose: .evaluation)
 
-  private func samples(instance: Int, stream: RandomStream, first: UInt64, count: Int, path: KernelPath)
-    -> [[Float]]
-  {
+  private func samples(
+    instance: Int, stream: RandomStream, first: UInt64, count: Int, path: KernelPath, drawnOnce: Bool = false
+  ) -> [[Float]] {
     guard count > 0 else { return [] }
-    let sampler = BatchSampler(model: self, instance: instance, stream: stream, path: path.cPath)
+    let sampler = BatchSampler(
+      model: self, instance: instance, stream: stream, path: path.cPath, drawnOnce: drawnOnce)
     let buffer = UnsafeMutablePointer<Float>.allocate(capacity: n * count)
     defer { buffer.deallocate() }
     sampler.fill(first: first, count: count, width: count, into: buffer)

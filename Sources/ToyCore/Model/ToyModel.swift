@@ -93,7 +93,7 @@ public struct ToyModel: Sendable, Equatable {
     self.settingCount = settings
     self.seed = seed
     self.initialization = initialization ?? .standard(for: kind)
-    self.dataScheme = .grouped
+    self.dataScheme = .oneWord
     self.importance = importance.flatMap { $0 }
     self.density = density.flatMap { $0 }
     self.featureSets = featureSets
@@ -201,4 +201,9 @@ public enum DataScheme: Int, Sendable, CaseIterable {
   /// As `perSample`, except that features of density under 1/16 draw their masks in groups
   /// of sixteen samples: the same law, fewer hashes (version 2).
   case grouped = 2
+  /// As `grouped`, except that a feature of density from 1/16 up to but not including 1
+  /// takes its value from its mask word in the data drawn every step: the same law, one hash
+  /// per sample instead of two (version 3). Data drawn once is drawn as in `grouped`
+  /// (`drawnOnce`).
+  case oneWord = 3
 }

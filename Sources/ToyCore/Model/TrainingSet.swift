@@ -24,7 +24,7 @@ struct TrainingSet: Sendable {
     n = model.n
     self.count = count
     let stream = RandomStream(seed: model.seed, instance: model.firstInstance + instance, purpose: .trainingSet)
-    let sampler = BatchSampler(model: model, instance: instance, stream: stream)
+    let sampler = BatchSampler(model: model, instance: instance, stream: stream, drawnOnce: true)
     let width = 256
     let buffer = UnsafeMutablePointer<Float>.allocate(capacity: model.n * width)
     defer { buffer.deallocate() }

@@ -10,14 +10,8 @@ extension ToyModel {
 
   /// One instance's loss on `samples` rows of its fixed evaluation batch.
   public func loss(instance: Int, samples: Int) -> Double {
-    loss(instance: instance, stream: Self.evaluationStream, first: 0, count: samples)
-  }
-
-  /// One instance's loss over `count` samples of `stream` starting at sample `first`.
-  func loss(instance: Int, stream: RandomStream, first: UInt64, count: Int) -> Double {
-    loss(
-      instance: instance, sampler: BatchSampler(model: self, instance: instance, stream: stream), first: first,
-      count: count)
+    let sampler = BatchSampler(model: self, instance: instance, stream: Self.evaluationStream, drawnOnce: true)
+    return loss(instance: instance, sampler: sampler, first: 0, count: samples)
   }
 
   /// One instance's loss over `count` samples of `sampler` starting at sample `first`.
