@@ -23,9 +23,9 @@
 // above. That is the law of sixteen independent draws at density p, but an empty group, the
 // common case, costs one hash instead of sixteen.
 //
-// The one-word scheme (version 3) is the grouped scheme, except that a feature of density
-// from 1/16 up to but not including 1 (threshold t in [TOY_GROUP_BELOW, 2³²)), drawing its
-// mask sample by sample, takes its value from its mask word u as well: given u < t, u is
+// The one-word scheme (version 3) is the grouped scheme, except that a feature outside the
+// sets of density from 1/16 up to but not including 1 (threshold t in [TOY_GROUP_BELOW,
+// 2³²)), drawing its mask sample by sample, takes its value from its mask word u as well: given u < t, u is
 // uniform on [0, t), so (u >> 8)·(1/T) with T = (t >> 8) + 1 is uniform on [0, 1), on a grid
 // of at least 2²⁰ steps (twice that minus one on [−1, 1)). Both are float operations on
 // exact operands (u >> 8 and T are below 2²⁴, 1/T is the float division), so every path

@@ -11,9 +11,9 @@ import CToyKernels
 /// of density from 1/16 up to but not including 1 takes its value from its mask word, which is
 /// uniform below the threshold where it is active (the same law, one word instead of two), in
 /// the data drawn every step (what a model draws once keeps `.grouped`: `drawnOnce`). A
-/// correlated set takes its on/off
-/// decision from its first member's mask word; an anti-correlated set takes it there too and
-/// picks its one active member with the second member's mask word. The formulas live in
+/// correlated set takes its on/off decision from its first member's mask word; an
+/// anti-correlated set takes it there too and picks its one active member with the second
+/// member's mask word; their members draw value words in every scheme. The formulas live in
 /// `CToyKernels/toy_data.c` alone; this type hands it the features, sets and thresholds.
 ///
 /// A model that normalises its examples (`normalizesExamples`, Henighan et al. 2023) has
