@@ -25,11 +25,16 @@
 //
 // The one-word scheme (version 3) is the grouped scheme, except that a feature outside the
 // sets of density from 1/16 up to but not including 1 (threshold t in [TOY_GROUP_BELOW,
-// 2³²)), drawing its mask sample by sample, takes its value from its mask word u as well: given u < t, u is
-// uniform on [0, t), so (u >> 8)·(1/T) with T = (t >> 8) + 1 is uniform on [0, 1), on a grid
-// of at least 2²⁰ steps (twice that minus one on [−1, 1)). Both are float operations on
-// exact operands (u >> 8 and T are below 2²⁴, 1/T is the float division), so every path
-// rounds them alike. One hash per sample where the other schemes compute two.
+// 2³²)), drawing its mask sample by sample, takes its value from its mask word u as well:
+// given u < t, u is uniform on [0, t), so k = u >> 8 is uniform on the grid 0 ..< T with
+// T = (t >> 8) + 1 (all but the last point, whose cell of u may be short), and the value is
+// k·(1/T) on [0, 1), at most the largest float below 1, or twice that minus 1 on [−1, 1):
+// steps of 2⁻²⁰ or finer. The operands are exact floats (k and T are at most 2²⁴, 1/T is
+// the float division), the product one rounding and the bound a comparison, so every path
+// gives the same bits. One hash per sample where the other schemes compute two.
+//
+// Only the data drawn every step uses it: what a model draws once (its fixed training sets,
+// the evaluation batch) keeps the grouped scheme (DataScheme in the Swift sources).
 #include "toy_kernels.h"
 
 #pragma clang diagnostic ignored "-Wpsabi"
@@ -107,10 +112,20 @@ ALWAYS_INLINE int one_word_feature(toy_data_scheme scheme, uint64_t threshold) {
 // The one-word scheme's grid step 1/T for threshold t (see above).
 ALWAYS_INLINE float word_step(uint32_t t) { return 1.0f / (float)(int32_t)((t >> 8) + 1); }
 
+// The largest float below 1: the bound of a one-word value. k·(1/T) stays under it for
+// every threshold a density gives, but 1/T rounded up can lift (T − 1)·(1/T) to 1 for some
+// thresholds of the C interface (t = 0xFFFFFEFF: T = 2²⁴ − 1).
+#define WORD_VALUE_BOUND 0x1.fffffep-1f
+
 // The value an active lane of a one-word feature takes from its mask word u.
 ALWAYS_INLINE float word_value(uint32_t u, float step, int signed_values) {
-  const float unit = (float)(int32_t)(u >> 8) * step;
+  float unit = (float)(int32_t)(u >> 8) * step;
+  if (unit > WORD_VALUE_BOUND) unit = WORD_VALUE_BOUND;
   return signed_values ? unit * 2.0f - 1.0f : unit;  // × 2 is exact: no rounding to fuse
+}
+
+float toy_data_word_value(uint32_t u, uint64_t threshold, int signed_values) {
+  return word_value(u, word_step((uint32_t)threshold), signed_values);
 }
 
 // One lane of a one-word feature.
@@ -162,7 +177,8 @@ ALWAYS_INLINE vf8 values_of8(vu8 v, int signed_values) {
 
 // word_value for eight mask words at once.
 ALWAYS_INLINE vf8 word_values8(vu8 u, float step, int signed_values) {
-  const vf8 unit = __builtin_convertvector((vs8)(u >> 8), vf8) * step;
+  const vf8 unit = __builtin_elementwise_min(
+      __builtin_convertvector((vs8)(u >> 8), vf8) * step, (vf8){0, 0, 0, 0, 0, 0, 0, 0} + WORD_VALUE_BOUND);
   return signed_values ? unit * 2.0f - 1.0f : unit;
 }
 
@@ -312,7 +328,7 @@ void toy_fill_feature(toy_kernel_path path, FILL_ARGS) {
 }
 
 // Feature sets (the paper's correlated and anti-correlated features). A set's on/off
-// decision is the lead's mask word (u of feature L, every sample drawing its own, in either
+// decision is the lead's mask word (u of feature L, every sample drawing its own, in every
 // scheme) against the lead's threshold; a correlated set then gives every member its own
 // value, an anti-correlated one gives a value to the single member floor(u'·S / 2³²) alone,
 // u' the mask word of feature L + 1.

@@ -177,6 +177,60 @@ final class BatchSamplerTests: XCTestCase {
       older.trainingSamples(instance: 0, first: 0, count: 300))
   }
 
+  /// The one-word scheme written out naively against the fill on every code path: an active
+  /// sample's value is (u >> 8)·(1/T), T = (t >> 8) + 1, from its mask word u (2·that − 1
+  /// signed), at thresholds a density gives and at raw thresholds of the C interface,
+  /// including ones where the product would round up to 1 (t = 0xFFFFFEFF, 0xFFFFFCFF).
+  func testOneWordFillIsTheSchemeWrittenOut() {
+    let largestBelowOne = Float(1).nextDown
+    func naive(_ u: UInt32, _ t: UInt64, signed: Bool) -> Float {
+      let unit = min(Float(u >> 8) * (1 / Float((t >> 8) + 1)), largestBelowOne)
+      return signed ? 2 * unit - 1 : unit
+    }
+    let key = RandomStream(seed: 5, instance: 0, purpose: .data).key
+    let (n, first, count) = (3, UInt64(77), 300)
+    let thresholds: [UInt64] = [
+      RandomStream.threshold(probability: 0.3), RandomStream.threshold(probability: 0.0625),
+      RandomStream.threshold(probability: 0.97), 0xFFFF_FEFF, 0xFFFF_FCFF, 0x1000_0001,
+    ]
+    for t in thresholds {
+      for signed in [false, true] {
+        for path in KernelPath.allCases where path.isAvailable {
+          var row = [Float](repeating: .nan, count: count)
+          toy_fill_feature(
+            path.cPath, TOY_SCHEME_ONE_WORD, key, first, Int32(count), Int32(n), 1, t, nil, signed ? 1 : 0, &row)
+          for j in 0..<count {
+            var mask: UInt32 = 0
+            var value: UInt32 = 0
+            toy_data_words(key, first + UInt64(j), Int32(n), 1, &mask, &value)
+            let expected = UInt64(mask) < t ? naive(mask, t, signed: signed) : 0
+            XCTAssertEqual(row[j].bitPattern, expected.bitPattern, "t=\(t) signed=\(signed) \(path) sample \(j)")
+          }
+        }
+      }
+    }
+    // The top of the grid, which random words almost never reach: T = 2²⁴ − 1 and
+    // k = T − 1 give (1 − 2⁻²³)(1 + 2⁻²³) before rounding, 1 after; the bound keeps it below.
+    XCTAssertEqual(toy_data_word_value(0xFFFF_FEFE, 0xFFFF_FEFF, 0), largestBelowOne)
+    XCTAssertEqual(toy_data_word_value(0xFFFF_FEFE, 0xFFFF_FEFF, 1), 2 * largestBelowOne - 1)
+    XCTAssertEqual(toy_data_word_value(0x1234_5678, 0x8000_0000, 0), Float(0x12_3456) * (1 / Float(0x80_0001)))
+    // Sample 23,694,492 of this stream (found by a search) has a mask word on that top cell:
+    // every path's vector fill must bound it too.
+    let top = UInt64(23_694_492)
+    var mask: UInt32 = 0
+    var value: UInt32 = 0
+    toy_data_words(key, top, Int32(n), 1, &mask, &value)
+    XCTAssertTrue((0xFFFF_FE00..<0xFFFF_FEFF).contains(mask), "the search's sample: \(mask)")
+    for signed in [false, true] {
+      for path in KernelPath.allCases where path.isAvailable {
+        var row = [Float](repeating: .nan, count: 16)
+        toy_fill_feature(
+          path.cPath, TOY_SCHEME_ONE_WORD, key, top - 4, 16, Int32(n), 1, 0xFFFF_FEFF, nil, signed ? 1 : 0, &row)
+        XCTAssertEqual(row[4], signed ? 2 * largestBelowOne - 1 : largestBelowOne, "\(path) signed=\(signed)")
+      }
+    }
+  }
+
   /// The one-word scheme's values, drawn from the mask word, must be uniform and independent
   /// of which features are active: at densities 0.3 and 0.0625 (the lowest that takes them
   /// from the mask word), sixteen equal bins on [0, 1) (on [−1, 1) for abs) each hold a

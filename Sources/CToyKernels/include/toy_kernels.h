@@ -158,6 +158,10 @@ float toy_data_value(
     toy_data_scheme scheme, uint64_t key, uint64_t sample, int n, int f, uint64_t threshold, const uint32_t *cdf,
     int signed_values);
 
+/// The value the one-word scheme gives an active sample whose mask word is u (u below
+/// `threshold`, which is in [TOY_GROUP_BELOW, 2³²); see toy_data.c).
+float toy_data_word_value(uint32_t u, uint64_t threshold, int signed_values);
+
 /// Writes feature f of samples first ..< first+count to row[0 ..< count], as toy_data_value
 /// defines them: active with probability threshold/2³² (2³² means always), value uniform
 /// on [0, 1) (on [−1, 1) when `signed_values`). Identical bits on every path.

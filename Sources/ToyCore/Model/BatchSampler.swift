@@ -10,7 +10,7 @@ import CToyKernels
 /// per group where the group is empty (the same law, fewer hashes); in `.oneWord`, a feature
 /// of density from 1/16 up to but not including 1 takes its value from its mask word, which is
 /// uniform below the threshold where it is active (the same law, one word instead of two), in
-/// the data drawn every step (what a model draws once keeps `.grouped`: `drawnOnce`). A
+/// the data drawn every step (what a model draws once keeps `.grouped`: `forDataDrawnOnce`). A
 /// correlated set takes its on/off decision from its first member's mask word; an
 /// anti-correlated set takes it there too and picks its one active member with the second
 /// member's mask word; their members draw value words in every scheme. The formulas live in
@@ -46,7 +46,7 @@ struct BatchSampler {
   }
 
   /// `drawnOnce` marks data drawn once rather than every step (a fixed training set, the
-  /// evaluation batch): it keeps the law of `DataScheme.drawnOnce`.
+  /// evaluation batch): it keeps the law of `DataScheme.forDataDrawnOnce`.
   init(
     model: ToyModel, instance: Int, stream: RandomStream, path: toy_kernel_path = ChunkKernel.defaultPath,
     fixed: FixedSource? = nil, drawnOnce: Bool = false
@@ -58,7 +58,7 @@ struct BatchSampler {
     self.stream = stream
     self.path = path
     thresholds = model.density(instance: instance).map { RandomStream.threshold(probability: $0) }
-    scheme = drawnOnce ? model.dataScheme.drawnOnce : model.dataScheme
+    scheme = drawnOnce ? model.dataScheme.forDataDrawnOnce : model.dataScheme
     groupTables = scheme == .perSample ? [] : Self.groupTables(thresholds)
     sets = model.featureSets
     var inSet = [Bool](repeating: false, count: model.n)
@@ -160,7 +160,7 @@ extension DataScheme {
   /// sets and the evaluation batch. The one-word values save time only where data is drawn
   /// step after step, so version 3 draws these as version 2 does, and a model of either
   /// version is evaluated on the same inputs.
-  var drawnOnce: DataScheme { self == .oneWord ? .grouped : self }
+  var forDataDrawnOnce: DataScheme { self == .oneWord ? .grouped : self }
 }
 
 extension BatchSampler {
@@ -183,26 +183,28 @@ extension ToyModel {
   /// Samples `first ..< first + count` of an instance's training data, one row per sample
   /// (the same numbers the trainer uses at those sample positions).
   public func trainingSamples(instance: Int, first: UInt64, count: Int, path: KernelPath = .best) -> [[Float]] {
-    samples(
-      instance: instance, stream: RandomStream(seed: seed, instance: firstInstance + instance, purpose: .data),
-      first: first,
-      count: count, path: path)
+    let stream = RandomStream(seed: seed, instance: firstInstance + instance, purpose: .data)
+    return samples(
+      sampler: BatchSampler(model: self, instance: instance, stream: stream, path: path.cPath), first: first,
+      count: count)
   }
 
   /// The fixed evaluation batch for an instance: the same stream for every seed and instance,
   /// so that seeds of one setting are compared on the same inputs.
   public func evaluationSamples(instance: Int, count: Int) -> [[Float]] {
-    samples(instance: instance, stream: Self.evaluationStream, first: 0, count: count, path: .best, drawnOnce: true)
+    samples(sampler: evaluationSampler(instance: instance), first: 0, count: count)
+  }
+
+  /// The sampler of an instance's evaluation batch (data drawn once).
+  func evaluationSampler(instance: Int) -> BatchSampler {
+    BatchSampler(model: self, instance: instance, stream: Self.evaluationStream, drawnOnce: true)
   }
 
   static let evaluationStream = RandomStream(seed: 0, instance: 0, purpose: .evaluation)
 
-  private func samples(
-    instance: Int, stream: RandomStream, first: UInt64, count: Int, path: KernelPath, drawnOnce: Bool = false
-  ) -> [[Float]] {
+  /// Samples `first ..< first + count` of `sampler`, one row per sample.
+  private func samples(sampler: BatchSampler, first: UInt64, count: Int) -> [[Float]] {
     guard count > 0 else { return [] }
-    let sampler = BatchSampler(
-      model: self, instance: instance, stream: stream, path: path.cPath, drawnOnce: drawnOnce)
     let buffer = UnsafeMutablePointer<Float>.allocate(capacity: n * count)
     defer { buffer.deallocate() }
     sampler.fill(first: first, count: count, width: count, into: buffer)

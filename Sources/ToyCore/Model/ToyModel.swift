@@ -23,7 +23,7 @@ public struct ToyModel: Sendable, Equatable {
   /// can train a huge sweep one instance at a time in the memory of one instance.
   public let firstInstance: Int
   public let initialization: Initialization
-  /// How the data streams turn words into samples: `.grouped` for new models; a model loaded
+  /// How the data streams turn words into samples: `.oneWord` for new models; a model loaded
   /// from a file keeps the file's scheme, so that training on draws what it would have drawn.
   public let dataScheme: DataScheme
 
@@ -204,6 +204,6 @@ public enum DataScheme: Int, Sendable, CaseIterable {
   /// As `grouped`, except that a feature of density from 1/16 up to but not including 1
   /// takes its value from its mask word in the data drawn every step: the same law, one hash
   /// per sample instead of two (version 3). Data drawn once is drawn as in `grouped`
-  /// (`drawnOnce`).
+  /// (`forDataDrawnOnce`).
   case oneWord = 3
 }

@@ -10,8 +10,7 @@ extension ToyModel {
 
   /// One instance's loss on `samples` rows of its fixed evaluation batch.
   public func loss(instance: Int, samples: Int) -> Double {
-    let sampler = BatchSampler(model: self, instance: instance, stream: Self.evaluationStream, drawnOnce: true)
-    return loss(instance: instance, sampler: sampler, first: 0, count: samples)
+    loss(instance: instance, sampler: evaluationSampler(instance: instance), first: 0, count: samples)
   }
 
   /// One instance's loss over `count` samples of `sampler` starting at sample `first`.
