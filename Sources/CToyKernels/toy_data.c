@@ -104,6 +104,11 @@ ALWAYS_INLINE float plain_lane(uint32_t lo, uint32_t hi, uint32_t lane, uint64_t
   return (uint64_t)hash32(lo ^ lane) < threshold ? value_of(hash32(hi ^ lane), signed_values) : 0.0f;
 }
 
+// Whether the scheme decides this feature's mask in groups of sixteen lanes.
+ALWAYS_INLINE int grouped_feature(toy_data_scheme scheme, uint64_t threshold) {
+  return scheme != TOY_SCHEME_PER_SAMPLE && threshold < TOY_GROUP_BELOW;
+}
+
 // Whether the one-word scheme draws this feature's values from its mask words.
 ALWAYS_INLINE int one_word_feature(toy_data_scheme scheme, uint64_t threshold) {
   return scheme == TOY_SCHEME_ONE_WORD && threshold >= TOY_GROUP_BELOW && threshold < 0x100000000ull;
@@ -159,7 +164,7 @@ float toy_data_value(
     int signed_values) {
   const uint64_t seed = row_seed(key, sample, (uint64_t)n, (uint64_t)f);
   const uint32_t lo = (uint32_t)seed, hi = (uint32_t)(seed >> 32), lane = (uint32_t)(sample & 127);
-  if (scheme != TOY_SCHEME_PER_SAMPLE && threshold < TOY_GROUP_BELOW)
+  if (grouped_feature(scheme, threshold))
     return group_lane(lo, hi, lane, (uint32_t)threshold, cdf, signed_values);
   if (one_word_feature(scheme, threshold)) {
     const uint32_t t = (uint32_t)threshold;
@@ -222,7 +227,7 @@ ALWAYS_INLINE void fill_groups(
 ALWAYS_INLINE void fill_body(
     toy_data_scheme scheme, uint64_t key, uint64_t first, int count, int n, int f, uint64_t threshold,
     const uint32_t *cdf, int signed_values, float *row) {
-  const int grouped = scheme != TOY_SCHEME_PER_SAMPLE && threshold < TOY_GROUP_BELOW;
+  const int grouped = grouped_feature(scheme, threshold);
   const int one_word = one_word_feature(scheme, threshold);
   const float step = one_word ? word_step((uint32_t)threshold) : 0.0f;
   int j = 0;

@@ -144,7 +144,7 @@ void toy_data_words(uint64_t key, uint64_t sample, int n, int f, uint32_t *mask_
 /// use them (see toy_data.c): every sample draws its own words (1); sparse features draw their
 /// masks in groups (2); and, besides, a feature of density from 1/16 up to but not including
 /// 1 takes its value from its mask word (3; for the data a model draws every step, while
-/// what it draws once keeps scheme 2: see DataScheme.drawnOnce).
+/// what it draws once keeps scheme 2: see DataScheme.forDataDrawnOnce).
 typedef enum { TOY_SCHEME_PER_SAMPLE = 1, TOY_SCHEME_GROUPED = 2, TOY_SCHEME_ONE_WORD = 3 } toy_data_scheme;
 
 /// The group table of a feature with activity threshold `threshold`: cdf[i] = 2³²·(1 − (1 −
