@@ -92,6 +92,8 @@ extension Kernel {
     _ request: Message, name: String, value: String, traceback: [String]? = nil,
     post: (Channel, Message) -> Void
   ) {
+    // The time of the failure is taken before any word of it leaves (see `StopOnError`).
+    if request.content["stop_on_error"] as? Bool ?? true { failedAt.withLock { $0 = Date() } }
     let silent = request.content["silent"] as? Bool ?? false
     let error: [String: Any] = ["ename": name, "evalue": value, "traceback": traceback ?? [value]]
     if !silent {
@@ -99,7 +101,6 @@ extension Kernel {
     }
     let content = error.merging(["status": "error", "execution_count": executionCount]) { $1 }
     post(.shell, reply(to: request, type: "execute_reply", content: content))
-    if request.content["stop_on_error"] as? Bool ?? true { abortQueued.store(true, ordering: .releasing) }
     post(.iopub, status("idle", for: request))
   }
 
@@ -110,36 +111,16 @@ extension Kernel {
     return "train: step \(progress.step)/\(progress.totalSteps)\(loss)  \(formatNumber(seconds, significant: 3)) s"
   }
 
+  /// Answers `aborted` to `request`, an execute request that will not run.
+  func abort(_ request: Message) {
+    outbox.withLock { queue in
+      queue.append((.iopub, status("busy", for: request)))
+      queue.append((.shell, abortReply(to: request)))
+      queue.append((.iopub, status("idle", for: request)))
+    }
+  }
+
   /// The reply to an execute request that will not run because an earlier cell failed.
-  /// Answers the execute requests in `waiting` `aborted` (all of them, or those whose
-  /// header says they were sent before `sentBefore`) and removes them.
-  func abortAll(_ waiting: inout [Message], sentBefore: Date?) {
-    func aborts(_ request: Message) -> Bool {
-      guard request.type == "execute_request" else { return false }
-      guard let sentBefore else { return true }
-      guard let date = Self.date(request.header["date"] as? String) else { return false }
-      return date < sentBefore
-    }
-    for request in waiting where aborts(request) {
-      outbox.withLock { queue in
-        queue.append((.iopub, status("busy", for: request)))
-        queue.append((.shell, abortReply(to: request)))
-        queue.append((.iopub, status("idle", for: request)))
-      }
-    }
-    waiting.removeAll(where: aborts)
-  }
-
-  /// A message header's ISO 8601 date, with any number of fractional digits (JupyterLab
-  /// sends milliseconds, jupyter_client microseconds) and Z or an offset; nil if it is not one.
-  static func date(_ text: String?) -> Date? {
-    guard let text,
-      let match = text.wholeMatch(of: /(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(\.\d+)?(Z|[+-]\d\d:?\d\d)?/),
-      let whole = ISO8601DateFormatter().date(from: String(match.1) + String(match.3 ?? "Z"))
-    else { return nil }
-    return whole.addingTimeInterval(match.2.flatMap { Double("0" + $0) } ?? 0)
-  }
-
   func abortReply(to request: Message) -> Message {
     reply(to: request, type: "execute_reply", content: ["status": "aborted", "execution_count": NSNull()])
   }

@@ -72,23 +72,15 @@ public final class Kernel: @unchecked Sendable {
   let outbox = Mutex<[(Channel, Message)]>([])
   let executing = Atomic<Bool>(false)
   let stopping = Atomic<Bool>(false)
-  /// Set by the execution thread when a cell failed: the execute requests queued behind it
-  /// are answered `aborted` (ipykernel's `stop_on_error`).
-  let abortQueued = Atomic<Bool>(false)
-  /// How long after a failed cell execute requests that arrive are still aborted: "Run All"
-  /// sends every cell at once, but on a loaded machine the ones after the failure can reach
-  /// the socket a few milliseconds after it (ipykernel's `stop_on_error_timeout`, which is 0
-  /// there and has this race). No person runs a cell this soon after seeing an error.
-  /// Only requests the client sent before the failure are aborted then (by their header's
-  /// date): a client that saw the error and sends another cell at once gets it run.
-  static let abortWindow = Duration.milliseconds(300)
-  /// Until when late requests sent before the failure are aborted, and when the failure was
-  /// (the I/O thread's alone).
-  var aborting: (until: ContinuousClock.Instant, failure: Date)?
+  /// Set by the execution thread when a cell failed with `stop_on_error`, to the time of
+  /// the failure: the I/O thread then aborts the execute requests queued behind it.
+  let failedAt = Mutex<Date?>(nil)
+  /// Which requests that arrive after a failure are aborted too (the I/O thread's alone).
+  var stopOnError = StopOnError()
   /// The process that started the kernel: when it is gone, so is the kernel.
   let parent = ParentWatch()
-  /// Shell requests that arrived while a cell ran (the I/O thread's alone).
-  var waiting: [Message] = []
+  /// Shell requests that arrived while a cell ran, and when (the I/O thread's alone).
+  var waiting: [(request: Message, arrival: Date)] = []
   /// Cells run so far (the execution thread's alone, read when idle).
   var executionCount = 0
   /// The cells run (count, code, the text of their result if any), for history requests.
@@ -170,31 +162,45 @@ public final class Kernel: @unchecked Sendable {
         }
       }
       if ready[2] { _ = stdin.receive() }  // toy never asks for input
-      if ready[0], let frames = shell.receive(), let request = decode(frames) { waiting.append(request) }
+      if ready[0], let frames = shell.receive(), let request = decode(frames) { arrived(request) }
       flush()
-      if !executing.load(ordering: .acquiring), abortQueued.exchange(false, ordering: .acquiringAndReleasing) {
-        // Requests sent before the failure may still sit in the socket: they are queued too.
-        while let frames = shell.receive() { if let request = decode(frames) { waiting.append(request) } }
-        abortAll(&waiting, sentBefore: nil)
-        aborting = (until: .now + Self.abortWindow, failure: Date())
-      }
-      if let window = aborting {
-        if ContinuousClock.now < window.until {
-          abortAll(&waiting, sentBefore: window.failure)
-        } else {
-          aborting = nil
-        }
-      }
-      while !executing.load(ordering: .acquiring), !waiting.isEmpty, !stopping.load(ordering: .acquiring) {
+      while let request = nextRequest(draining: { shell.receive() }) {
         // The finished cell's reply and idle go out before the next request's busy.
         flush()
-        handleShell(waiting.removeFirst()) { send($0, $1) }
+        handleShell(request) { send($0, $1) }
         flush()
       }
     }
     // Let the last replies out before the sockets close.
     executor.sync {}
     flush()
+  }
+
+  /// The queued request to handle next, nil while a cell runs or none waits. A failure the
+  /// execution thread reported is dealt with first (it sets `failedAt` before it clears
+  /// `executing`), so that no request queued behind a failed cell starts, however soon
+  /// the cell failed. `socket` gives the shell messages not yet read.
+  func nextRequest(draining socket: () -> [Data]?) -> Message? {
+    guard !executing.load(ordering: .acquiring), !stopping.load(ordering: .acquiring) else { return nil }
+    if let failure = failedAt.withLock({ $0.take() }) {
+      // Requests still in the socket are taken in first, to be judged with the rest.
+      while let frames = socket() { if let request = decode(frames) { arrived(request) } }
+      stopOnError.failed(at: failure)
+      for (request, arrival) in waiting where stopOnError.aborts(request, arrivingAt: arrival) { abort(request) }
+      waiting.removeAll { stopOnError.aborts($0.request, arrivingAt: $0.arrival) }
+    }
+    return waiting.isEmpty ? nil : waiting.removeFirst().request
+  }
+
+  /// A shell request is queued, or answered `aborted` if it comes late to a failure.
+  func arrived(_ request: Message) {
+    let now = Date()
+    stopOnError.arrived(request, at: now)
+    if stopOnError.aborts(request, arrivingAt: now) {
+      abort(request)
+    } else {
+      waiting.append((request, now))
+    }
   }
 
   func decode(_ frames: [Data]) -> Message? {

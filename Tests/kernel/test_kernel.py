@@ -4,6 +4,7 @@ Run by scripts/test with the kernelspec installed under a temporary JUPYTER_PATH
 unittest's summary; scripts/test counts the results.
 """
 
+import datetime
 import re
 import os
 import signal
@@ -15,6 +16,7 @@ import unittest
 
 import jupyter_kernel_test
 from jupyter_client.manager import start_new_kernel
+from jupyter_client.session import Session
 
 
 class ToyKernelTests(jupyter_kernel_test.KernelTests):
@@ -245,16 +247,15 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.assertLess(trained, 1000000)
 
     def test_a_cell_sent_before_an_error_but_arriving_after_it_is_aborted(self):
-        # "Run All" on a loaded machine: the next cell reaches the kernel just after the
+        # "Run All" on a loaded machine: the next cell reaches the kernel well after the
         # failure. Its header's date says it was sent before; a cell sent after is run.
         self.flush_channels()
-        content = {"code": "print 5", "silent": False, "store_history": True, "user_expressions": {},
-                   "allow_stdin": False, "stop_on_error": True}
-        late = self.kc.session.msg("execute_request", content)
+        late = self.kc.session.msg("execute_request", self.execute_content("print 5"))
         time.sleep(0.01)
         failing = self.kc.execute("show wtx")
         reply = self.kc.get_shell_msg(timeout=30)
         self.assertEqual((reply["parent_header"]["msg_id"], reply["content"]["status"]), (failing, "error"))
+        time.sleep(1)
         self.kc.shell_channel.send(late)
         reply = self.kc.get_shell_msg(timeout=30)
         self.assertEqual(reply["parent_header"]["msg_id"], late["header"]["msg_id"])
@@ -262,6 +263,43 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
         self.flush_channels()
         reply, _ = self.execute_helper(code="print 6")
         self.assertEqual(reply["content"]["status"], "ok")
+
+    @staticmethod
+    def execute_content(code):
+        return {"code": code, "silent": False, "store_history": True, "user_expressions": {},
+                "allow_stdin": False, "stop_on_error": True}
+
+    def test_a_client_with_its_clock_set_wrong_has_its_late_cells_judged_on_its_own_clock(self):
+        # A browser on another machine: its clock may be half a minute off the kernel's.
+        for skew in (-30, 30):
+            client = self.km.client(session=Session(key=self.km.session.key,
+                                                    signature_scheme=self.km.session.signature_scheme))
+            # Shell only: a new iopub subscriber would have every client welcomed (JEP 65).
+            client.start_channels(iopub=False, stdin=False, hb=False, control=False)
+            try:
+                def stamped(code):
+                    message = client.session.msg("execute_request", self.execute_content(code))
+                    message["header"]["date"] += datetime.timedelta(seconds=skew)
+                    return message
+
+                def send(message):
+                    client.shell_channel.send(message)
+                    reply = client.get_shell_msg(timeout=30)
+                    self.assertEqual(reply["parent_header"]["msg_id"], message["header"]["msg_id"])
+                    return reply["content"]["status"]
+
+                self.assertEqual(send(stamped("print 0")), "ok", f"skew {skew} s")
+                late = stamped("print 5")
+                time.sleep(0.01)
+                self.assertEqual(send(stamped("show wtx")), "error")
+                # The client saw the error and sends the next cell at once: it runs.
+                self.assertEqual(send(stamped("print 7")), "ok", f"skew {skew} s")
+                # The cell sent before the failure, arriving a second later, does not.
+                time.sleep(1)
+                self.assertEqual(send(late), "aborted", f"skew {skew} s")
+            finally:
+                client.stop_channels()
+                self.flush_channels()
 
     def test_an_error_aborts_the_queued_cells(self):
         self.flush_channels()
