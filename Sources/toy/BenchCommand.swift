@@ -12,13 +12,13 @@ struct BenchCommand: ParsableCommand {
     commandName: "bench",
     abstract: "Time training on the paper's configurations (build with -c release).",
     discussion: """
-      Each configuration trains at batch 1024 with AdamW and fresh data every step, except M,
-      which trains one fixed set of 1000 examples in full batch (AdamW, weight decay 0.01).
-      GFLOP/s counts 10·n·m FLOPs per sample per instance (forward 2 products, backward 3),
-      what the dense formulation does.
-      The SAE configurations (SA, SB) train sparse autoencoders with Adam on a trained
-      model's hidden states; their GFLOP/s counts the two dense products, 4·m·d FLOPs per
-      sample per instance.
+      Each configuration trains at batch 1024 with AdamW and fresh data every
+      step, except M, which trains one fixed set of 1000 examples in full batch
+      (AdamW, weight decay 0.01). GFLOP/s counts 10·n·m FLOPs per sample per
+      instance (forward 2 products, backward 3), what the dense formulation does.
+      The SAE configurations (SA, SB) train sparse autoencoders with Adam on a
+      trained model's hidden states; their GFLOP/s counts the two dense
+      products, 4·m·d FLOPs per sample per instance.
       """
   )
 

@@ -15,8 +15,8 @@ struct KernelCommand: ParsableCommand {
     discussion: """
       Forwards to toy-kernel, built beside toy:
         swift build -c release --product toy-kernel   (needs Debian's libzmq3-dev)
-      toy kernel install [--user | --prefix P] writes the kernelspec; Jupyter then starts
-      the kernel itself with toy kernel -f CONNECTION_FILE.
+      toy kernel install [--user | --prefix P] writes the kernelspec; Jupyter
+      then starts the kernel itself with toy kernel -f CONNECTION_FILE.
       """
   )
 

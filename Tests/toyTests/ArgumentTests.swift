@@ -1,3 +1,4 @@
+import ArgumentParser
 import XCTest
 
 @testable import toy
@@ -14,5 +15,26 @@ final class ArgumentTests: XCTestCase {
       let check = try XCTUnwrap(try Toy.parseAsRoot(["check", "-e", code]) as? CheckCommand)
       XCTAssertEqual(check.code, code)
     }
+  }
+}
+
+/// Help that reads well in an 80-column terminal.
+final class HelpTextTests: XCTestCase {
+  /// The help renderer wraps each line of a command's discussion at the terminal's width.
+  /// A paragraph written as one line wraps well; one broken by hand must break within 80
+  /// columns, or a line a little wider leaves its last words alone on the next line
+  /// ("except M," then "which trains…"). So a line wider than 80 must end its paragraph.
+  func testNoCommandsDiscussionBreaksAParagraphPastEightyColumns() {
+    var commands: [ParsableCommand.Type] = [Toy.self]
+    var checked: Set<String> = []
+    while let command = commands.popLast() {
+      commands += command.configuration.subcommands
+      let lines = command.configuration.discussion.split(separator: "\n", omittingEmptySubsequences: false)
+      for (line, next) in zip(lines, lines.dropFirst()) where line.count > 80 {
+        XCTAssert(next.isEmpty, "toy \(command._commandName): '\(line)' runs on into '\(next)'")
+      }
+      if !command.configuration.discussion.isEmpty { checked.insert(command._commandName) }
+    }
+    XCTAssert(checked.isSuperset(of: ["toy", "run", "train", "bench", "kernel", "notebook"]), "\(checked)")
   }
 }
