@@ -126,17 +126,8 @@ json_field() { # json_field FIELD  (reads one JSON line on stdin)
   python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())[sys.argv[1]])' "$1"
 }
 
-# The one-liner S stands for, as a user runs it: the whole process, start-up included.
-one_liner='model n=20 m=5 importance=0.7^i sparsity=0.9; train 10000'
-process_seconds() { # process_seconds COMMAND...  (median wall time of five runs, output discarded)
-  python3 -c 'import statistics, subprocess, sys, time
-times = []
-for _ in range(5):
-    t = time.perf_counter()
-    subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
-    times.append(time.perf_counter() - t)
-print(statistics.median(times))' "$@"
-}
+# The one-liner S stands for, as a user runs it: the whole process, start-up included,
+# in alternation with NumPy's 10,000 steps (one_liner.py).
 
 rows=()
 for c in "${configs[@]}"; do
@@ -163,9 +154,9 @@ for c in "${configs[@]}"; do
   echo "  $toy_line" >&2
   process="-"
   if [ "$c" = S ]; then
-    echo "config S: toy -e '$one_liner' (whole process) ..." >&2
-    process="$(process_seconds "$toy" -e "$one_liner")"
-    echo "  $process s" >&2
+    echo "config S: the one-liner as a whole process, in alternation with NumPy's 10,000 steps ..." >&2
+    process="$("$venv/bin/python" "$here/one_liner.py" "$toy" "$venv/bin/python" | tail -n 1)"
+    echo "  $process" >&2
   fi
   echo "config $c: $torch_steps steps: PyTorch 1 thread ..." >&2
   pt1="$("$venv/bin/python" "$script" --config "$c" --steps "$torch_steps" --threads 1 | tail -n 1)"
@@ -204,10 +195,13 @@ for line in sys.stdin.read().splitlines():
         f"{100 * peak:.0f}%", f"{rss / 1024:.1f} MiB",
     ])
     if process != "-":
-        process = float(process)
+        p = json.loads(process)
+        tb, tm, nb, nm = p["toy_best"], p["toy_median"], p["numpy_best"], p["numpy_median"]
+        runs, rounds = len(p["toy_seconds"]), len(p["numpy_seconds"])
         processes.append(
-            f"{name}: the one-liner as a whole process {process:.3f} s (median of 5); 10,000 steps of NumPy {numpy:.2f} s "
-            f"({numpy / process:.1f}×), of PyTorch {best:.2f} s ({best / process:.1f}×)")
+            f"{name}: the one-liner as a whole process, {runs} runs in alternation with {rounds} NumPy runs of "
+            f"10,000 steps: best {tb:.3f} s against {nb:.2f} s ({nb / tb:.1f}×), median {tm:.3f} s against "
+            f"{nm:.2f} s ({nm / tm:.1f}×); PyTorch (better setting) {best:.2f} s ({best / tb:.1f}× the best)")
 widths = [max(len(r[i]) for r in [head] + rows) for i in range(len(head))]
 fmt = lambda r: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths)))
 print(fmt(head))
