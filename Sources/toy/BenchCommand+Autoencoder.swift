@@ -123,9 +123,8 @@ extension BenchCommand {
     let most = threadCounts.max() ?? 1
     var notes: [String] = []
     for configuration in chosenAutoencoderConfigurations() {
-      var results: [AutoencoderBenchConfiguration.Result] = []
-      for count in threadCounts.sorted(by: >) {
-        results.append(try configuration.measure(steps: steps ?? configuration.defaultSteps, threads: count))
+      var results = try fastest(threadCounts) { count in
+        try configuration.measure(steps: steps ?? configuration.defaultSteps, threads: count)
       }
       results[0].productGflops = PeakThroughput.autoencoderProducts(
         m: configuration.m, latents: configuration.latents, threads: most)

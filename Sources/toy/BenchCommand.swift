@@ -31,6 +31,13 @@ struct BenchCommand: ParsableCommand {
   @Option(help: "Worker threads (default: one per core).")
   var threads: Int?
 
+  @Option(
+    help: ArgumentHelp(
+      "Time each configuration this many times, the thread counts in alternation, and keep each "
+        + "count's best: on a shared machine the best of a few runs moves far less than one run.",
+      valueName: "rounds"))
+  var rounds = 1
+
   @Flag(help: "Print JSON lines instead of a table.")
   var json = false
 
@@ -47,6 +54,7 @@ struct BenchCommand: ParsableCommand {
   func validate() throws {
     if let steps, steps < 1 { throw ValidationError("--steps must be at least 1, got \(steps)") }
     if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    if !(1...100).contains(rounds) { throw ValidationError("--rounds must be between 1 and 100, got \(rounds)") }
     if let evaluate, !(1...10_000_000).contains(evaluate) {
       throw ValidationError("--evaluate must be between 1 and 10000000 samples, got \(evaluate)")
     }
@@ -76,9 +84,8 @@ struct BenchCommand: ParsableCommand {
     header += ["GFLOP/s", "of peak", "peak RSS"]
     var table = TextTable(header: header, leftAligned: [0, 1])
     for configuration in chosen {
-      var results: [BenchConfiguration.Result] = []
-      for count in threadCounts.sorted(by: >) {
-        results.append(try configuration.measure(steps: steps ?? configuration.defaultSteps, threads: count))
+      let results = try fastest(threadCounts) { count in
+        try configuration.measure(steps: steps ?? configuration.defaultSteps, threads: count)
       }
       let best = results[0]
       let single = results.count > 1 ? results[1] : nil
@@ -106,6 +113,25 @@ struct BenchCommand: ParsableCommand {
 }
 
 extension BenchCommand {
+  /// Per thread count, most first, the fastest of `rounds` measurements, the counts taken
+  /// in alternation so that each round's counts share the machine's moment.
+  func fastest<Result: BenchMeasurement>(
+    _ threadCounts: [Int], _ measure: (Int) throws -> Result
+  ) rethrows -> [Result] {
+    var results: [Result] = []
+    for _ in 0..<rounds {
+      for (index, count) in threadCounts.sorted(by: >).enumerated() {
+        let result = try measure(count)
+        if index == results.count {
+          results.append(result)
+        } else if result.seconds < results[index].seconds {
+          results[index] = result
+        }
+      }
+    }
+    return results
+  }
+
   /// The configurations --config names (all when it is absent).
   func chosenConfigurations() throws -> [BenchConfiguration] {
     guard let config else { return BenchConfiguration.all }

@@ -38,3 +38,41 @@ final class HelpTextTests: XCTestCase {
     XCTAssert(checked.isSuperset(of: ["toy", "run", "train", "bench", "kernel", "notebook"]), "\(checked)")
   }
 }
+
+/// `toy bench --rounds`: each thread count's best, the counts measured in alternation.
+final class BenchRoundsTests: XCTestCase {
+  struct Timing: BenchMeasurement {
+    let threads: Int
+    let seconds: Double
+    var label: String { "T test" }
+    var shape: String { "n=1 m=1 ×1" }
+    var steps: Int { 1 }
+    var peakKiB: Int { 0 }
+    var gflops: Double { 0 }
+  }
+
+  func testEachThreadCountKeepsItsFastestRoundMeasuredInAlternation() throws {
+    let bench = try BenchCommand.parse(["--rounds", "3"])
+    let seconds: [Int: [Double]] = [2: [0.5, 0.3, 0.4], 1: [0.9, 1.0, 0.8]]
+    var calls: [Int] = []
+    let results = bench.fastest([1, 2]) { count in
+      let round = calls.filter { $0 == count }.count
+      calls.append(count)
+      return Timing(threads: count, seconds: seconds[count]![round])
+    }
+    XCTAssertEqual(calls, [2, 1, 2, 1, 2, 1])
+    XCTAssertEqual(results.map(\.threads), [2, 1])
+    XCTAssertEqual(results.map(\.seconds), [0.3, 0.8])
+    XCTAssertThrowsError(try BenchCommand.parse(["--rounds", "0"]))
+  }
+
+  func testABenchOfAFewStepsPrintsOneLinePerConfiguration() throws {
+    let output = try BuiltToy.shell("\"$TOY\" bench --config S --steps 20 --rounds 2 --threads 1 --json")
+    let lines = output.split(separator: "\n")
+    XCTAssertEqual(lines.count, 1, output)
+    let line = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])
+    XCTAssertEqual(line["config"] as? String, "S")
+    XCTAssertEqual(line["steps"] as? Int, 20)
+    XCTAssertGreaterThan(line["seconds"] as? Double ?? 0, 0)
+  }
+}

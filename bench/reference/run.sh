@@ -12,6 +12,7 @@
 #   TOY_BENCH_VENV       virtual environment (default: ~/.cache/toy-bench-venv, outside the repo)
 #   TOY_BENCH_TORCH      torch requirement (default: torch==2.13.0+cpu)
 #   TOY_BENCH_STEPS      steps for every configuration (overrides the defaults below)
+#   TOY_BENCH_ROUNDS     toy bench --rounds: toy's best of this many (default 3)
 #   TOY_BENCH_STEPS_<X>  steps for configuration X, e.g. TOY_BENCH_STEPS_C=100
 #   TOY_BENCH_TORCH_STEPS_<X>  PyTorch's steps for an SAE configuration or M (default: SA 1000,
 #                        SB 200, M 20; its cost per step is constant, so fewer steps project alike)
@@ -26,6 +27,7 @@ repo="$(cd "$here/../.." && pwd)"
 venv="${TOY_BENCH_VENV:-$HOME/.cache/toy-bench-venv}"
 torch_req="${TOY_BENCH_TORCH:-torch==2.13.0+cpu}"
 min_free_mib="${TOY_BENCH_MIN_FREE_MIB:-3072}"
+rounds="${TOY_BENCH_ROUNDS:-3}"
 
 parity=0
 if [ "${1:-}" = "--parity" ]; then parity=1; shift; fi
@@ -150,7 +152,7 @@ for c in "${configs[@]}"; do
       ;;
   esac
   echo "config $c: $n steps: toy ..." >&2
-  toy_line="$("$toy" bench --config "$c" --steps "$n" --json | tail -n 1)"
+  toy_line="$("$toy" bench --config "$c" --steps "$n" --rounds "$rounds" --json | tail -n 1)"
   echo "  $toy_line" >&2
   process="-"
   if [ "$c" = S ]; then
@@ -210,8 +212,9 @@ for r in rows:
 for p in processes:
     print(p)
 '
-echo "Times are projections of the full 10,000-step run from the timed steps; toy uses all cores"
-echo "(its 1-thread projection alongside). PyTorch/toy = better PyTorch setting / toy; NumPy/toy the"
-echo "same for the NumPy transcription of the notebook's models (its products batched over instances"
-echo "through BLAS)."
+echo "Times are projections of the full 10,000-step run from the timed steps. toy uses all cores"
+echo "(its 1-thread projection alongside); each is its best of $rounds rounds, the thread counts alternating"
+echo "(a few seconds in all). The references run once, for seconds to minutes. PyTorch/toy = better"
+echo "PyTorch setting / toy; NumPy/toy the same for the NumPy transcription of the notebook's models"
+echo "(its products batched over instances through BLAS)."
 echo "PyTorch ${torch_version}; $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ //')"
