@@ -92,9 +92,12 @@ extension Kernel {
     _ request: Message, name: String, value: String, traceback: [String]? = nil,
     post: (Channel, Message) -> Void
   ) {
-    // The time of the failure is taken before any word of it leaves (see `StopOnError`).
-    if request.content["stop_on_error"] as? Bool ?? true { failedAt.withLock { $0 = Date() } }
     let silent = request.content["silent"] as? Bool ?? false
+    // Before any word of the failure leaves (see `stopIfFailed`). A silent request (one a
+    // front end sends for itself) stops nothing, as in ipykernel.
+    if !silent, request.content["stop_on_error"] as? Bool ?? true {
+      failurePending.store(true, ordering: .releasing)
+    }
     let error: [String: Any] = ["ename": name, "evalue": value, "traceback": traceback ?? [value]]
     if !silent {
       post(.iopub, Message(type: "error", session: kernelSession, content: error, parent: request.header))

@@ -72,15 +72,16 @@ public final class Kernel: @unchecked Sendable {
   let outbox = Mutex<[(Channel, Message)]>([])
   let executing = Atomic<Bool>(false)
   let stopping = Atomic<Bool>(false)
-  /// Set by the execution thread when a cell failed with `stop_on_error`, to the time of
-  /// the failure: the I/O thread then aborts the execute requests queued behind it.
-  let failedAt = Mutex<Date?>(nil)
-  /// Which requests that arrive after a failure are aborted too (the I/O thread's alone).
+  /// Set by the execution thread when a cell failed with `stop_on_error`, before it posts
+  /// the error: the I/O thread then aborts the execute requests it has read before the
+  /// error leaves (ipykernel's `stop_on_error`), and judges later ones by `stopOnError`.
+  let failurePending = Atomic<Bool>(false)
+  /// Which requests read after a failure's error left are aborted too (the I/O thread's alone).
   var stopOnError = StopOnError()
   /// The process that started the kernel: when it is gone, so is the kernel.
   let parent = ParentWatch()
-  /// Shell requests that arrived while a cell ran, and when (the I/O thread's alone).
-  var waiting: [(request: Message, arrival: Date)] = []
+  /// Shell requests that arrived while a cell ran (the I/O thread's alone).
+  var waiting: [Message] = []
   /// Cells run so far (the execution thread's alone, read when idle).
   var executionCount = 0
   /// The cells run (count, code, the text of their result if any), for history requests.
@@ -130,6 +131,8 @@ public final class Kernel: @unchecked Sendable {
         defer { queue.removeAll() }
         return queue
       }
+      // If these include a failure's error, the failure is seen first.
+      stopIfFailed { shell.receive() }
       for (channel, message) in queued { send(channel, message) }
     }
     send(.iopub, Message(type: "status", session: kernelSession, content: ["execution_state": "starting"]))
@@ -176,30 +179,32 @@ public final class Kernel: @unchecked Sendable {
     flush()
   }
 
-  /// The queued request to handle next, nil while a cell runs or none waits. A failure the
-  /// execution thread reported is dealt with first (it sets `failedAt` before it clears
-  /// `executing`), so that no request queued behind a failed cell starts, however soon
-  /// the cell failed. `socket` gives the shell messages not yet read.
+  /// The queued request to handle next, nil while a cell runs or none waits. A failure
+  /// the execution thread reported is dealt with first, so that no request queued behind
+  /// a failed cell starts, however soon the cell failed.
   func nextRequest(draining socket: () -> [Data]?) -> Message? {
     guard !executing.load(ordering: .acquiring), !stopping.load(ordering: .acquiring) else { return nil }
-    if let failure = failedAt.withLock({ $0.take() }) {
-      // Requests still in the socket are taken in first, to be judged with the rest.
-      while let frames = socket() { if let request = decode(frames) { arrived(request) } }
-      stopOnError.failed(at: failure)
-      for (request, arrival) in waiting where stopOnError.aborts(request, arrivingAt: arrival) { abort(request) }
-      waiting.removeAll { stopOnError.aborts($0.request, arrivingAt: $0.arrival) }
-    }
-    return waiting.isEmpty ? nil : waiting.removeFirst().request
+    stopIfFailed(draining: socket)
+    return waiting.isEmpty ? nil : waiting.removeFirst()
+  }
+
+  /// If a cell failed with `stop_on_error` since the last look, and so before its error
+  /// leaves: reads what the shell socket holds (`socket` gives its messages), aborts
+  /// every execute request read so far, and has `stopOnError` judge later ones.
+  func stopIfFailed(draining socket: () -> [Data]?) {
+    guard failurePending.exchange(false, ordering: .acquiringAndReleasing) else { return }
+    while let frames = socket() { if let request = decode(frames) { arrived(request) } }
+    stopOnError.failed(at: .now)
+    for request in waiting where request.type == "execute_request" { abort(request) }
+    waiting.removeAll { $0.type == "execute_request" }
   }
 
   /// A shell request is queued, or answered `aborted` if it comes late to a failure.
   func arrived(_ request: Message) {
-    let now = Date()
-    stopOnError.arrived(request, at: now)
-    if stopOnError.aborts(request, arrivingAt: now) {
+    if stopOnError.arrived(request, at: .now) {
       abort(request)
     } else {
-      waiting.append((request, now))
+      waiting.append(request)
     }
   }
 

@@ -3,33 +3,41 @@ import XCTest
 
 @testable import ToyJupyter
 
-/// Which requests that arrive after a failed cell are aborted: those the client sent before
-/// it could have seen the failure, judged on the client's own clock, whatever its setting.
+/// Which requests read after a failed cell's error left are aborted: those the client sent
+/// before it, judged on the client's own clock, whatever its setting.
 final class StopOnErrorTests: XCTestCase {
-  let failure = Date(timeIntervalSince1970: 1_800_000_000)
+  /// When the failure's error left (our clocks).
+  let failure = StopOnError.Moment(date: Date(timeIntervalSince1970: 1_800_000_000), instant: .now)
 
-  /// A request from `session` that the client stamped at `sent` (our clock) + `skew`.
+  /// A request from `session` that the client stamped at `sent` seconds from the failure on
+  /// our clock, its own clock being `skew` seconds ahead of ours.
   func request(
     _ type: String = "execute_request", session: String = "client", sent: TimeInterval, skew: TimeInterval
   ) -> Message {
     var message = Message(type: type, session: session, content: ["code": "print 1"])
-    let stamp = failure.addingTimeInterval(sent + skew)
+    let stamp = failure.date.addingTimeInterval(sent + skew)
     message.header["date"] = stamp.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
     return message
   }
 
-  /// A stop-on-error that has seen the client's earlier requests: one delivered in 1 ms and
-  /// one in 40 ms (times before the failure, on our clock), then the failure.
+  /// A stop-on-error that has read two of the client's requests, one delivered in 1 ms and
+  /// one in 40 ms, then seen the failure.
   func primed(skew: TimeInterval, session: String = "client") -> StopOnError {
     var stop = StopOnError()
-    stop.arrived(request("kernel_info_request", session: session, sent: -5, skew: skew), at: failure - 4.999)
-    stop.arrived(request(session: session, sent: -0.1, skew: skew), at: failure - 0.06)
+    _ = stop.arrived(request("kernel_info_request", session: session, sent: -5, skew: skew), at: failure.adding(-4.999))
+    _ = stop.arrived(request(session: session, sent: -0.1, skew: skew), at: failure.adding(-0.06))
     stop.failed(at: failure)
     return stop
   }
 
+  /// Whether `request`, read `late` seconds after the failure, is aborted (on a copy).
+  func aborts(_ stop: StopOnError, _ request: Message, late: TimeInterval) -> Bool {
+    var stop = stop
+    return stop.arrived(request, at: failure.adding(late))
+  }
+
   func testTheHeaderDateReadsEveryPrecisionAndOffset() {
-    let base = failure.timeIntervalSince1970
+    let base = failure.date.timeIntervalSince1970
     XCTAssertEqual(StopOnError.date("2027-01-15T08:00:00Z")?.timeIntervalSince1970, base)
     XCTAssertEqual(StopOnError.date("2027-01-15T08:00:00.25Z")?.timeIntervalSince1970, base + 0.25)
     XCTAssertEqual(
@@ -42,10 +50,9 @@ final class StopOnErrorTests: XCTestCase {
   func testARequestSentBeforeTheFailureIsAbortedHoweverLateItArrivesInTheWindow() {
     for skew in [0.0, -30, 30, -3600, 0.5] {
       let stop = primed(skew: skew)
-      // Sent 20 ms before the failure (a "Run All" cell), arriving 10 ms to 9 s after it.
+      // Sent 20 ms before the error left (a "Run All" cell), read 10 ms to 9 s after.
       for late in [0.01, 0.3, 1, 9] {
-        let sent = request(sent: -0.02, skew: skew)
-        XCTAssertTrue(stop.aborts(sent, arrivingAt: failure + late), "skew \(skew) s, \(late) s late")
+        XCTAssertTrue(aborts(stop, request(sent: -0.02, skew: skew), late: late), "skew \(skew) s, \(late) s late")
       }
     }
   }
@@ -53,8 +60,8 @@ final class StopOnErrorTests: XCTestCase {
   func testARequestSentAfterTheErrorCouldBeSeenRunsWhateverTheClientsClock() {
     for skew in [0.0, -30, 30, -3600, -0.5] {
       let stop = primed(skew: skew)
-      // Sent 1 ms after the failure, arriving 1 ms later.
-      XCTAssertFalse(stop.aborts(request(sent: 0.001, skew: skew), arrivingAt: failure + 0.002), "skew \(skew) s")
+      // Sent 1 ms after the error left, read 1 ms later.
+      XCTAssertFalse(aborts(stop, request(sent: 0.001, skew: skew), late: 0.002), "skew \(skew) s")
     }
   }
 
@@ -62,54 +69,55 @@ final class StopOnErrorTests: XCTestCase {
     var stop = StopOnError()
     // Only a slowly delivered request seen (delay 2 s): a cell sent 1 s before the failure
     // cannot be told from one sent after (the clock might be 2 s behind), so it runs...
-    stop.arrived(request(sent: -10, skew: 0), at: failure - 8)
+    _ = stop.arrived(request(sent: -10, skew: 0), at: failure.adding(-8))
     stop.failed(at: failure)
-    XCTAssertFalse(stop.aborts(request(sent: -1, skew: 0), arrivingAt: failure + 1))
-    XCTAssertTrue(stop.aborts(request(sent: -2.5, skew: 0), arrivingAt: failure + 1))
+    XCTAssertFalse(aborts(stop, request(sent: -1, skew: 0), late: 1))
+    XCTAssertTrue(aborts(stop, request(sent: -2.5, skew: 0), late: 1))
     // ...until one delivered fast shows the clocks agree.
-    stop.arrived(request(sent: -0.5, skew: 0), at: failure - 0.499)
-    XCTAssertTrue(stop.aborts(request(sent: -0.01, skew: 0), arrivingAt: failure + 1))
+    _ = stop.arrived(request(sent: 0.5, skew: 0), at: failure.adding(0.501))
+    XCTAssertTrue(aborts(stop, request(sent: -0.01, skew: 0), late: 1))
   }
 
   func testEachClientIsJudgedByItsOwnClock() {
     var stop = primed(skew: -30, session: "behind")
-    stop.arrived(request(session: "ahead", sent: -1, skew: 30), at: failure - 0.999)
-    // The client 30 s behind sends a cell 1 ms after the failure: its stamp is long before
-    // the failure on our clock, but after it on its own.
-    XCTAssertFalse(stop.aborts(request(session: "behind", sent: 0.001, skew: -30), arrivingAt: failure + 0.002))
-    XCTAssertTrue(stop.aborts(request(session: "ahead", sent: -0.01, skew: 30), arrivingAt: failure + 0.5))
+    _ = stop.arrived(request(session: "ahead", sent: -1, skew: 30), at: failure.adding(-0.999))
+    // The client 30 s behind sends a cell 1 ms after the error left: its stamp is long
+    // before the failure on our clock, but after it on its own.
+    XCTAssertFalse(aborts(stop, request(session: "behind", sent: 0.001, skew: -30), late: 0.002))
+    XCTAssertTrue(aborts(stop, request(session: "ahead", sent: -0.01, skew: 30), late: 0.5))
     // A client never seen before cannot be judged: its cell runs.
-    XCTAssertFalse(stop.aborts(request(session: "new", sent: -0.01, skew: 0), arrivingAt: failure + 0.5))
+    XCTAssertFalse(aborts(stop, request(session: "new", sent: -0.01, skew: 0), late: 0.5))
   }
 
-  func testOnlyExecuteRequestsQueuedOrLateWithADateInsideTheWindowAreAborted() {
+  func testOnlyExecuteRequestsWithADateReadInsideTheWindowAreAborted() {
     let stop = primed(skew: 0)
-    XCTAssertFalse(stop.aborts(request(sent: -0.02, skew: 0), arrivingAt: failure + StopOnError.window + 0.1))
-    XCTAssertFalse(stop.aborts(request("kernel_info_request", sent: -0.02, skew: 0), arrivingAt: failure + 0.1))
+    let window = Double(StopOnError.window.components.seconds)
+    XCTAssertFalse(aborts(stop, request(sent: -0.02, skew: 0), late: window + 0.1))
+    XCTAssertFalse(aborts(stop, request("kernel_info_request", sent: -0.02, skew: 0), late: 0.1))
     var undated = request(sent: -0.02, skew: 0)
     undated.header["date"] = ""
-    XCTAssertFalse(stop.aborts(undated, arrivingAt: failure + 0.1))
-    // One that arrived before the failure was queued behind the failing cell: aborted,
-    // whatever its date says.
-    XCTAssertTrue(stop.aborts(undated, arrivingAt: failure - 0.001))
-    XCTAssertTrue(stop.aborts(request(sent: 10, skew: 0), arrivingAt: failure - 0.001))
-    XCTAssertFalse(stop.aborts(request("kernel_info_request", sent: -0.02, skew: 0), arrivingAt: failure - 0.001))
+    XCTAssertFalse(aborts(stop, undated, late: 0.1))
     // Without a failure nothing is aborted.
     var calm = StopOnError()
-    calm.arrived(request(sent: -5, skew: 0), at: failure - 4.999)
-    XCTAssertFalse(calm.aborts(request(sent: -0.02, skew: 0), arrivingAt: failure + 0.1))
+    _ = calm.arrived(request(sent: -5, skew: 0), at: failure.adding(-4.999))
+    XCTAssertFalse(aborts(calm, request(sent: -0.02, skew: 0), late: 0.1))
   }
 
   func testAClockSetBackIsFollowedOnceItsOldDelaysAreForgotten() {
-    var stop = StopOnError()
-    stop.arrived(request(sent: -100, skew: 0), at: failure - 99.999)
-    // The client's clock is then set back 60 s: its later stamps would all look 60 s early.
-    for i in 0..<StopOnError.samples {
-      stop.arrived(request(sent: -50 + Double(i), skew: -60), at: failure - 49.999 + Double(i))
+    // The old delay is forgotten after enough requests, or after a minute.
+    for (old, count) in [(-50.0, StopOnError.samples), (-100, 1)] {
+      var stop = StopOnError()
+      _ = stop.arrived(request(sent: old, skew: 0), at: failure.adding(old + 0.001))
+      // The client's clock is then set back 60 s: its later stamps would all look 60 s
+      // early against the old delay.
+      for i in 0..<count {
+        let sent = -30 + Double(i)
+        _ = stop.arrived(request(sent: sent, skew: -60), at: failure.adding(sent + 0.001))
+      }
+      stop.failed(at: failure)
+      XCTAssertFalse(aborts(stop, request(sent: 0.001, skew: -60), late: 0.002), "old delay at \(old) s")
+      XCTAssertTrue(aborts(stop, request(sent: -0.01, skew: -60), late: 0.5), "old delay at \(old) s")
     }
-    stop.failed(at: failure)
-    XCTAssertFalse(stop.aborts(request(sent: 0.001, skew: -60), arrivingAt: failure + 0.002))
-    XCTAssertTrue(stop.aborts(request(sent: -0.01, skew: -60), arrivingAt: failure + 0.5))
   }
 }
 
@@ -136,17 +144,15 @@ final class KernelQueueTests: XCTestCase {
   }
 
   func testACellThatFailedBeforeTheQueueWasLookedAtStillStopsTheCellsBehindIt() throws {
-    // A cell ran while these arrived; it failed, and the execution thread cleared
-    // `executing`, all before the I/O thread asked for the next request. (An earlier
-    // request showed the client's clock agrees with ours.)
-    kernel.stopOnError.arrived(request("kernel_info_request", sent: -0.001), at: Date())
-    let queued = request(code: "print 3", sent: -0.001)
+    // A cell ran while these were read; it failed, and the execution thread cleared
+    // `executing`, all before the I/O thread asked for the next request.
+    let queued = request(code: "print 3")
     kernel.arrived(queued)
     let info = request("kernel_info_request")
     kernel.arrived(info)
-    kernel.failedAt.withLock { $0 = Date() }
-    // One "Run All" sent with them, still in the socket.
-    let unread = request(code: "print 4", sent: -0.001)
+    kernel.failurePending.store(true, ordering: .releasing)
+    // One "Run All" cell sent after the others and still in the socket.
+    let unread = request(code: "print 4", sent: 0.0005)
     var socket = [unread.encode(signer: kernel.signer)]
 
     let first = try XCTUnwrap(kernel.nextRequest { socket.popLast() })
@@ -160,6 +166,14 @@ final class KernelQueueTests: XCTestCase {
     let next = request(code: "print 5", sent: 0.001)
     kernel.arrived(next)
     XCTAssertEqual(kernel.nextRequest { nil }?.header["msg_id"] as? String, next.header["msg_id"] as? String)
+  }
+
+  func testASilentFailureStopsNothing() {
+    kernel.executing.store(true, ordering: .releasing)
+    kernel.execute(Message(type: "execute_request", session: "client", content: ["code": "show wtx", "silent": true]))
+    XCTAssertFalse(kernel.failurePending.load(ordering: .acquiring))
+    kernel.execute(Message(type: "execute_request", session: "client", content: ["code": "show wtx"]))
+    XCTAssertTrue(kernel.failurePending.load(ordering: .acquiring))
   }
 
   func testNothingStartsWhileACellRuns() {

@@ -298,7 +298,8 @@ class ToyKernelTests(jupyter_kernel_test.KernelTests):
                 time.sleep(1)
                 self.assertEqual(send(late), "aborted", f"skew {skew} s")
             finally:
-                client.stop_channels()
+                # Not stop_channels(): it would open the iopub channel to see whether it runs.
+                client.shell_channel.stop()
                 self.flush_channels()
 
     def test_an_error_aborts_the_queued_cells(self):

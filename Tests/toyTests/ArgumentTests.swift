@@ -20,17 +20,18 @@ final class ArgumentTests: XCTestCase {
 
 /// Help that reads well in an 80-column terminal.
 final class HelpTextTests: XCTestCase {
-  /// The help renderer wraps each line of a command's discussion at the terminal's width.
-  /// A paragraph written as one line wraps well; one broken by hand must break within 80
-  /// columns, or a line a little wider leaves its last words alone on the next line
-  /// ("except M," then "which trains…"). So a line wider than 80 must end its paragraph.
+  /// The help renderer wraps each line of a command's discussion to fit 80 columns (79
+  /// characters and the newline). A paragraph written as one line wraps well; one broken
+  /// by hand must break within 79 columns, or a line a little wider leaves its last words
+  /// alone on the next line ("except M," then "which trains…"). So a line of 80 or more
+  /// must end its paragraph.
   func testNoCommandsDiscussionBreaksAParagraphPastEightyColumns() {
     var commands: [ParsableCommand.Type] = [Toy.self]
     var checked: Set<String> = []
     while let command = commands.popLast() {
       commands += command.configuration.subcommands
       let lines = command.configuration.discussion.split(separator: "\n", omittingEmptySubsequences: false)
-      for (line, next) in zip(lines, lines.dropFirst()) where line.count > 80 {
+      for (line, next) in zip(lines, lines.dropFirst()) where line.count >= 80 {
         XCTAssert(next.isEmpty, "toy \(command._commandName): '\(line)' runs on into '\(next)'")
       }
       if !command.configuration.discussion.isEmpty { checked.insert(command._commandName) }
