@@ -22,7 +22,7 @@ extension Kernel {
       post(.iopub, Message(type: type, session: kernelSession, content: content, parent: request.header))
     }
     guard let code = request.content["code"] as? String else {
-      executionFailed(request, name: "TypeError", value: "execute_request: 'code' must be a string", post: post)
+      executionFailed(request, name: "TypeError", value: "execute_request: 'code' must be a string")
       return
     }
     let silent = request.content["silent"] as? Bool ?? false
@@ -72,7 +72,7 @@ extension Kernel {
     session.onProgress = nil
     write(progress.end())
     if let failure {
-      executionFailed(request, name: failure.name, value: failure.value, traceback: failure.traceback, post: post)
+      executionFailed(request, name: failure.name, value: failure.value, traceback: failure.traceback)
       return
     }
     post(
@@ -88,23 +88,23 @@ extension Kernel {
 
   /// The `error` output and the error reply; with `stop_on_error` (the default), the I/O
   /// thread then aborts the requests queued behind this one, as ipykernel does.
-  private func executionFailed(
-    _ request: Message, name: String, value: String, traceback: [String]? = nil,
-    post: (Channel, Message) -> Void
-  ) {
+  private func executionFailed(_ request: Message, name: String, value: String, traceback: [String]? = nil) {
     let silent = request.content["silent"] as? Bool ?? false
-    // Before any word of the failure leaves (see `stopIfFailed`). A silent request (one a
-    // front end sends for itself) stops nothing, as in ipykernel.
-    if !silent, request.content["stop_on_error"] as? Bool ?? true {
-      failurePending.store(true, ordering: .releasing)
-    }
     let error: [String: Any] = ["ename": name, "evalue": value, "traceback": traceback ?? [value]]
-    if !silent {
-      post(.iopub, Message(type: "error", session: kernelSession, content: error, parent: request.header))
-    }
     let content = error.merging(["status": "error", "execution_count": executionCount]) { $1 }
-    post(.shell, reply(to: request, type: "execute_reply", content: content))
-    post(.iopub, status("idle", for: request))
+    outbox.withLock { queue in
+      // With the error, so that the I/O thread that takes the one sees the other (see
+      // `stopIfFailed`). A silent request (one a front end sends for itself) stops
+      // nothing, as in ipykernel.
+      if !silent, request.content["stop_on_error"] as? Bool ?? true {
+        failurePending.store(true, ordering: .releasing)
+      }
+      if !silent {
+        queue.append((.iopub, Message(type: "error", session: kernelSession, content: error, parent: request.header)))
+      }
+      queue.append((.shell, reply(to: request, type: "execute_reply", content: content)))
+      queue.append((.iopub, status("idle", for: request)))
+    }
   }
 
   /// `train: step 50/10000  loss 0.0123  0.25 s`.

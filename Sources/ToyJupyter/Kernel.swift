@@ -72,8 +72,8 @@ public final class Kernel: @unchecked Sendable {
   let outbox = Mutex<[(Channel, Message)]>([])
   let executing = Atomic<Bool>(false)
   let stopping = Atomic<Bool>(false)
-  /// Set by the execution thread when a cell failed with `stop_on_error`, before it posts
-  /// the error: the I/O thread then aborts the execute requests it has read before the
+  /// Set by the execution thread when a cell failed with `stop_on_error`, as it posts the
+  /// error (under the outbox's lock): the I/O thread then aborts the execute requests it has read before the
   /// error leaves (ipykernel's `stop_on_error`), and judges later ones by `stopOnError`.
   let failurePending = Atomic<Bool>(false)
   /// Which requests read after a failure's error left are aborted too (the I/O thread's alone).
@@ -131,7 +131,8 @@ public final class Kernel: @unchecked Sendable {
         defer { queue.removeAll() }
         return queue
       }
-      // If these include a failure's error, the failure is seen first.
+      // If these include a failure's error, the failure is taken up before it leaves (the
+      // aborts it makes go out after it, in the next flush).
       stopIfFailed { shell.receive() }
       for (channel, message) in queued { send(channel, message) }
     }

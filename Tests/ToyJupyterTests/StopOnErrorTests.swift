@@ -176,6 +176,16 @@ final class KernelQueueTests: XCTestCase {
     XCTAssertTrue(kernel.failurePending.load(ordering: .acquiring))
   }
 
+  func testACellThatFailsAbortsTheCellsQueuedBehindItAfterItsReply() {
+    let queued = request(code: "print 2")
+    kernel.arrived(queued)
+    let failing = request(code: "show wtx")
+    kernel.execute(failing)
+    XCTAssertNil(kernel.nextRequest { nil })
+    XCTAssertEqual(shellReplies().map(\.status), ["error", "aborted"])
+    XCTAssertEqual(shellReplies().map(\.parent), [failing, queued].map { $0.header["msg_id"] as? String ?? "" })
+  }
+
   func testNothingStartsWhileACellRuns() {
     kernel.arrived(request(code: "print 1"))
     kernel.executing.store(true, ordering: .releasing)
