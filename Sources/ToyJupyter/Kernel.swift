@@ -73,8 +73,9 @@ public final class Kernel: @unchecked Sendable {
   let executing = Atomic<Bool>(false)
   let stopping = Atomic<Bool>(false)
   /// Set by the execution thread when a cell failed with `stop_on_error`, as it posts the
-  /// error (under the outbox's lock): the I/O thread then aborts the execute requests it has read before the
-  /// error leaves (ipykernel's `stop_on_error`), and judges later ones by `stopOnError`.
+  /// error (under the outbox's lock): the I/O thread then aborts the execute requests it
+  /// has read before the error leaves (ipykernel's `stop_on_error`), and judges later ones
+  /// by `stopOnError`.
   let failurePending = Atomic<Bool>(false)
   /// Which requests read after a failure's error left are aborted too (the I/O thread's alone).
   var stopOnError = StopOnError()
