@@ -124,13 +124,6 @@ if [ $parity -eq 1 ]; then
 fi
 
 # 3. Measure.
-json_field() { # json_field FIELD  (reads one JSON line on stdin)
-  python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())[sys.argv[1]])' "$1"
-}
-
-# The one-liner S stands for, as a user runs it: the whole process, start-up included,
-# in alternation with NumPy's 10,000 steps (one_liner.py).
-
 rows=()
 for c in "${configs[@]}"; do
   n="$(steps_for "$c")"
@@ -156,6 +149,8 @@ for c in "${configs[@]}"; do
   echo "  $toy_line" >&2
   process="-"
   if [ "$c" = S ]; then
+    # The one-liner S stands for, as a user runs it: the whole process, start-up included,
+    # in alternation with NumPy's 10,000 steps.
     echo "config S: the one-liner as a whole process, in alternation with NumPy's 10,000 steps ..." >&2
     process="$("$venv/bin/python" "$here/one_liner.py" "$toy" "$venv/bin/python" | tail -n 1)"
     echo "  $process" >&2
